@@ -1,0 +1,305 @@
+//! `regimen`: face masks, serums or both, decided, scheduled and explained.
+//!
+//! This binary is the edge: it reads files, the clock and the terminal, hands text
+//! and dates to `regimen-core`, and turns errors into messages and exit codes
+//! (0 success, 2 bad input, 1 anything else).
+
+mod quiz;
+mod render;
+
+use anyhow::{Context, Result};
+use chrono::{Local, NaiveDate, NaiveTime, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+use regimen_core::calendar::{to_ics, CalendarOptions};
+use regimen_core::engine::MAX_WEEKS;
+use regimen_core::explain::{explain, find_faq, rank_faqs, suggest, topics};
+use regimen_core::knowledge::FILE_NAMES;
+use regimen_core::profile::IsoDate;
+use regimen_core::{make_plan, Knowledge, PlanOptions, Profile};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Face masks, serums or both? A plan for your skin, with the reasons behind it.
+#[derive(Parser)]
+#[command(name = "regimen", version, about, long_about = None)]
+struct Cli {
+    /// Load the knowledge base from this directory instead of the built-in one
+    /// (see `regimen knowledge export`).
+    #[arg(long, global = true, value_name = "DIR", env = "REGIMEN_KNOWLEDGE")]
+    knowledge: Option<PathBuf>,
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decide masks, serums or both, and print a dated morning/evening plan.
+    Plan(PlanArgs),
+    /// Answer the profile questions interactively and write the profile TOML.
+    Quiz {
+        /// Write the profile here instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Answer a question from the FAQ (fuzzy match); without one, list them.
+    Faq {
+        /// Your question, or its number.
+        question: Vec<String>,
+    },
+    /// Explain a mask type, an active or a rule id, with its sources.
+    Explain {
+        /// What to explain (e.g. clay, retinol, skin_cycling); without one, list topics.
+        topic: Vec<String>,
+    },
+    /// Inspect the knowledge base.
+    Knowledge {
+        #[command(subcommand)]
+        action: KnowledgeAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum KnowledgeAction {
+    /// Write the built-in knowledge files to DIR, to edit and load with --knowledge.
+    Export {
+        /// Target directory (created if missing).
+        dir: PathBuf,
+    },
+    /// Validate a knowledge directory and report every problem.
+    Check {
+        /// The directory to check.
+        dir: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct PlanArgs {
+    /// The profile (TOML); see examples/.
+    #[arg(long, short, value_name = "FILE")]
+    profile: PathBuf,
+    /// How many weeks to plan.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=i64::from(MAX_WEEKS)))]
+    weeks: u8,
+    /// First day (YYYY-MM-DD); default: the profile's `start`, else today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    start: Option<NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Also write an iCalendar file with one event per routine.
+    #[arg(long, value_name = "FILE")]
+    ics: Option<PathBuf>,
+    /// Time of the morning routine in the calendar (HH:MM).
+    #[arg(long, default_value = "07:30", value_parser = parse_time)]
+    am_time: NaiveTime,
+    /// Time of the evening routine in the calendar (HH:MM).
+    #[arg(long, default_value = "21:00", value_parser = parse_time)]
+    pm_time: NaiveTime,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// A readable table.
+    Table,
+    /// The plan JSON of docs/product.md.
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    IsoDate::parse(text).map(|d| d.0)
+}
+
+fn parse_time(text: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(text, "%H:%M")
+        .map_err(|_| format!("invalid time \"{text}\": expected HH:MM"))
+}
+
+/// A mistake in what the user gave us: exit code 2.
+#[derive(Debug)]
+struct BadInput(String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+fn bad(message: impl Into<String>) -> anyhow::Error {
+    BadInput(message.into()).into()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if let Some(bad) = error.downcast_ref::<BadInput>() {
+                eprintln!("error: {bad}");
+                ExitCode::from(2)
+            } else {
+                eprintln!("error: {error:#}");
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let knowledge = load_knowledge(cli.knowledge.as_deref())?;
+    match cli.command {
+        Command::Plan(args) => plan(&knowledge, &args, color),
+        Command::Quiz { out } => quiz::run(&knowledge, out.as_deref()),
+        Command::Faq { question } => faq(&knowledge, &question.join(" "), color),
+        Command::Explain { topic } => explain_topic(&knowledge, &topic.join(" "), color),
+        Command::Knowledge { action } => match action {
+            KnowledgeAction::Export { dir } => export_knowledge(&dir),
+            KnowledgeAction::Check { dir } => {
+                load_knowledge(Some(&dir))?;
+                println!(
+                    "{}: all {} files are valid",
+                    dir.display(),
+                    FILE_NAMES.len()
+                );
+                Ok(())
+            }
+        },
+    }
+}
+
+fn load_knowledge(dir: Option<&Path>) -> Result<Knowledge> {
+    let Some(dir) = dir else {
+        return Knowledge::builtin().context("the built-in knowledge base is broken");
+    };
+    let mut files = Vec::new();
+    for name in FILE_NAMES {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            bad(format!(
+                "cannot read knowledge file {}: {e}",
+                path.display()
+            ))
+        })?;
+        files.push((*name, text));
+    }
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    Knowledge::from_files(&borrowed).map_err(|e| bad(format!("{} : {e}", dir.display())))
+}
+
+fn export_knowledge(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, text) in Knowledge::builtin_files() {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    println!(
+        "wrote {} knowledge files to {}",
+        FILE_NAMES.len(),
+        dir.display()
+    );
+    Ok(())
+}
+
+fn read_profile(path: &Path) -> Result<Profile> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad(format!("cannot read profile {}: {e}", path.display())))?;
+    Profile::from_toml(&text).map_err(|e| bad(format!("{}: {e}", path.display())))
+}
+
+fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
+    let profile = read_profile(&args.profile)?;
+    let start = args
+        .start
+        .or(profile.start.map(|d| d.0))
+        .unwrap_or_else(|| Local::now().date_naive());
+    let options = PlanOptions::new(start, args.weeks).map_err(bad)?;
+    let plan = make_plan(knowledge, &profile, &options);
+    if let Some(path) = &args.ics {
+        let calendar = CalendarOptions {
+            am: args.am_time,
+            pm: args.pm_time,
+            stamp: Utc::now().naive_utc(),
+        };
+        std::fs::write(path, to_ics(&plan, &calendar))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    match args.format {
+        Format::Json => println!("{}", plan.to_json_pretty()),
+        Format::Table => print!("{}", render::plan(knowledge, &plan, color)),
+    }
+    if let Some(path) = &args.ics {
+        eprintln!(
+            "wrote {} routines to {}",
+            plan.days.len() * 2,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn faq(knowledge: &Knowledge, question: &str, color: bool) -> Result<()> {
+    if question.trim().is_empty() {
+        print!("{}", render::faq_list(knowledge, color));
+        return Ok(());
+    }
+    match find_faq(knowledge, question) {
+        Some((entry, _)) => {
+            print!("{}", render::faq_answer(knowledge, entry, color));
+            Ok(())
+        }
+        None => {
+            let close: Vec<String> = rank_faqs(knowledge, question)
+                .into_iter()
+                .take(3)
+                .map(|(f, _)| format!("  - {}", f.question))
+                .collect();
+            Err(bad(format!(
+                "no FAQ matches \"{question}\"; the closest questions are:\n{}\n(run `regimen faq` to list them all)",
+                close.join("\n")
+            )))
+        }
+    }
+}
+
+fn explain_topic(knowledge: &Knowledge, topic: &str, color: bool) -> Result<()> {
+    if topic.trim().is_empty() {
+        for (group, ids) in topics(knowledge) {
+            println!("{group}: {}", ids.join(", "));
+        }
+        return Ok(());
+    }
+    match explain(knowledge, topic) {
+        Some(explanation) => {
+            print!("{}", render::explanation(&explanation, color));
+            Ok(())
+        }
+        None => {
+            let close = suggest(knowledge, topic);
+            let hint = if close.is_empty() {
+                "run `regimen explain` to list the topics".to_string()
+            } else {
+                format!("did you mean {}?", close.join(", "))
+            };
+            Err(bad(format!("unknown topic \"{topic}\": {hint}")))
+        }
+    }
+}

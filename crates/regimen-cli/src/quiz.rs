@@ -1,0 +1,123 @@
+//! `regimen quiz`: the profile questions, asked on a terminal with defaults and
+//! validation, written out as the profile TOML.
+
+use crate::bad;
+use anyhow::{Context, Result};
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Confirm, Input, MultiSelect, Select};
+use regimen_core::profile::{IsoDate, Minutes, MAX_MINUTES};
+use regimen_core::vocab::{Concern, Goal, SkinType};
+use regimen_core::{Knowledge, Profile};
+use std::io::IsTerminal;
+use std::path::Path;
+
+fn optional_minutes(theme: &ColorfulTheme, prompt: &str) -> Result<Option<Minutes>> {
+    let text: String = Input::with_theme(theme)
+        .with_prompt(prompt)
+        .allow_empty(true)
+        .validate_with(|text: &String| -> Result<(), String> {
+            if text.trim().is_empty() {
+                return Ok(());
+            }
+            text.trim()
+                .parse::<u16>()
+                .ok()
+                .and_then(Minutes::new)
+                .map(|_| ())
+                .ok_or_else(|| format!("a whole number from 1 to {MAX_MINUTES}, or nothing"))
+        })
+        .interact_text()?;
+    Ok(text.trim().parse::<u16>().ok().and_then(Minutes::new))
+}
+
+fn dates(text: &str) -> Result<Vec<IsoDate>, String> {
+    text.split([',', ' '])
+        .filter(|part| !part.trim().is_empty())
+        .map(IsoDate::parse)
+        .collect()
+}
+
+/// Asks the questions and writes the profile.
+pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Err(bad(
+            "regimen quiz asks its questions on a terminal, and there is none here; write a profile by hand instead (see examples/)",
+        ));
+    }
+    let theme = ColorfulTheme::default();
+    eprintln!("A few questions about your skin (Enter keeps the default).\n");
+    let skin_labels = [
+        "oily: shiny all over by midday",
+        "dry: tight or flaky",
+        "combination: oily T-zone, normal or dry cheeks",
+        "normal: mostly comfortable",
+    ];
+    let skin = Select::with_theme(&theme)
+        .with_prompt("Your skin type")
+        .items(skin_labels)
+        .default(2)
+        .interact()?;
+    let sensitive = Confirm::with_theme(&theme)
+        .with_prompt("Is your skin sensitive (stings, reddens or reacts easily)?")
+        .default(false)
+        .interact()?;
+    let concern_labels: Vec<&str> = Concern::ALL.iter().map(|c| c.id()).collect();
+    let concerns = MultiSelect::with_theme(&theme)
+        .with_prompt("Your concerns (space to tick, Enter when done; most important first)")
+        .items(&concern_labels)
+        .interact()?;
+    let goal_labels = [
+        "fast: visible results soon",
+        "long_term: lasting change over weeks",
+        "both",
+    ];
+    let goal = Select::with_theme(&theme)
+        .with_prompt("What do you want?")
+        .items(goal_labels)
+        .default(2)
+        .interact()?;
+    let events: String = Input::with_theme(&theme)
+        .with_prompt("Special occasions coming up (YYYY-MM-DD, comma-separated; empty for none)")
+        .allow_empty(true)
+        .validate_with(|text: &String| dates(text).map(|_| ()))
+        .interact_text()?;
+    let pregnant = Confirm::with_theme(&theme)
+        .with_prompt("Are you pregnant or breastfeeding?")
+        .default(false)
+        .interact()?;
+    let minutes_am = optional_minutes(&theme, "Minutes you have in the morning (empty: no limit)")?;
+    let minutes_pm = optional_minutes(&theme, "Minutes you have in the evening (empty: no limit)")?;
+    let avoid: String = Input::with_theme(&theme)
+        .with_prompt("Ingredients to avoid (comma-separated; empty for none)")
+        .allow_empty(true)
+        .interact_text()?;
+
+    let mut profile = Profile::new(SkinType::ALL[skin], Goal::ALL[goal]);
+    profile.sensitive = sensitive;
+    profile.concerns = concerns.into_iter().map(|i| Concern::ALL[i]).collect();
+    profile.events = dates(&events).map_err(bad)?;
+    profile.pregnant = pregnant;
+    profile.minutes_am = minutes_am;
+    profile.minutes_pm = minutes_pm;
+    profile.avoid = avoid
+        .split(',')
+        .map(|a| a.trim().to_lowercase())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let text = format!(
+        "# regimen profile, written by `regimen quiz`\n{}",
+        profile.to_toml()
+    );
+    match out {
+        Some(path) => {
+            std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!(
+                "\nSaved to {}. Next: regimen plan --profile {}",
+                path.display(),
+                path.display()
+            );
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}

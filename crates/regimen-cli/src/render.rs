@@ -1,0 +1,227 @@
+//! Human-readable output: the plan as a table, FAQ answers and explanations, with
+//! colour only when asked for (a terminal, no NO_COLOR, or `--color always`).
+
+use owo_colors::{OwoColorize, Style};
+use regimen_core::explain::Explanation;
+use regimen_core::knowledge::{Faq, Knowledge};
+use regimen_core::plan::{Plan, Reason, StepEntry};
+use regimen_core::vocab::{Approach, ServingTime, Step};
+use std::fmt::Write;
+
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn with(&self, text: &str, style: Style) -> String {
+        if self.color {
+            text.style(style).to_string()
+        } else {
+            text.to_string()
+        }
+    }
+    fn bold(&self, text: &str) -> String {
+        self.with(text, Style::new().bold())
+    }
+    fn dim(&self, text: &str) -> String {
+        self.with(text, Style::new().dimmed())
+    }
+}
+
+fn reason_line(out: &mut String, paint: &Paint, indent: &str, reason: &Reason<'_>) {
+    let cite = paint.dim(&format!("[{} · {}]", reason.rule, reason.source));
+    let _ = writeln!(out, "{indent}- {} {cite}", reason.text);
+}
+
+fn step_text(knowledge: &Knowledge, step: &StepEntry<'_>, paint: &Paint) -> String {
+    if let Some(mask) = step.mask_type.and_then(|id| knowledge.mask_type(id)) {
+        let text = format!("{} {}'", mask.name.to_lowercase(), step.minutes);
+        return paint.with(&text, Style::new().magenta().bold());
+    }
+    if let Some(active) = step.active.and_then(|id| knowledge.active(id)) {
+        let name = active.name.split(" (").next().unwrap_or(&active.name);
+        let style = if active.strong {
+            Style::new().yellow()
+        } else {
+            Style::new().cyan()
+        };
+        return paint.with(name, style);
+    }
+    let name = match step.step {
+        Step::RemoveMask => "rinse off",
+        other => other.id(),
+    };
+    name.to_string()
+}
+
+/// The whole plan as text.
+pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, color: bool) -> String {
+    let paint = Paint { color };
+    let mut out = String::new();
+    let answer = match plan.approach {
+        Approach::Masks => "face masks",
+        Approach::Serums => "serums",
+        Approach::Both => "both: serums daily, masks when your skin needs extra care",
+    };
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint.bold("Your answer:"),
+        paint.with(answer, Style::new().green().bold())
+    );
+    for reason in &plan.reasons {
+        reason_line(&mut out, &paint, "  ", reason);
+    }
+    if !plan.masks.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold("Masks"));
+        for mask in &plan.masks {
+            let name = knowledge
+                .mask_type(mask.mask_type)
+                .map_or(mask.mask_type, |m| m.name.as_str());
+            let mut when = match mask.per_week {
+                0 => String::new(),
+                n => format!("{n}x a week"),
+            };
+            if mask.for_events {
+                if !when.is_empty() {
+                    when.push_str(", ");
+                }
+                when.push_str("before your events");
+            }
+            let _ = writeln!(out, "  {} ({when}, {} min)", paint.bold(name), mask.minutes);
+            for reason in &mask.reasons {
+                reason_line(&mut out, &paint, "    ", reason);
+            }
+        }
+    }
+    if !plan.serums.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold("Serums"));
+        for serum in &plan.serums {
+            let name = knowledge
+                .active(serum.active)
+                .map_or(serum.active, |a| a.name.as_str());
+            let mut when = match serum.time {
+                ServingTime::Am => "mornings".to_string(),
+                ServingTime::Pm => "evenings".to_string(),
+                ServingTime::AmPm => "mornings and evenings".to_string(),
+            };
+            if !serum.nights_per_week.is_empty() {
+                let nights: Vec<String> = serum.nights_per_week.iter().map(u8::to_string).collect();
+                let _ = write!(when, ", nights a week by week: {}", nights.join(" "));
+            }
+            let _ = writeln!(out, "  {} ({when})", paint.bold(name));
+            for reason in &serum.reasons {
+                reason_line(&mut out, &paint, "    ", reason);
+            }
+        }
+    }
+    let last = plan
+        .days
+        .last()
+        .map(|d| d.date.to_string())
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "\n{}",
+        paint.bold(&format!("Your plan, {} to {last}", plan.start))
+    );
+    let _ = writeln!(out, "{}", paint.dim("date              min  steps"));
+    for day in &plan.days {
+        let date = day.date.0.format("%a %Y-%m-%d").to_string();
+        for (label, steps) in [("AM", &day.am), ("PM", &day.pm)] {
+            let text: Vec<String> = steps
+                .iter()
+                .map(|s| step_text(knowledge, s, &paint))
+                .collect();
+            let first = if label == "AM" { date.as_str() } else { "" };
+            let _ = writeln!(
+                out,
+                "{first:<15} {label} {:>3}  {}",
+                Plan::minutes(steps),
+                text.join(&paint.dim(" > "))
+            );
+        }
+    }
+    if !plan.warnings.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold("Good to know"));
+        for warning in &plan.warnings {
+            let style = match warning.code {
+                "pregnancy" | "see_dermatologist" | "safer_wins" | "time_budget"
+                | "event_mask_missing" => Style::new().red().bold(),
+                _ => Style::new().yellow(),
+            };
+            let mut line = format!(
+                "  {} {}",
+                paint.with(&format!("{:<18}", warning.code), style),
+                warning.text
+            );
+            if !warning.dates.is_empty() {
+                let dates: Vec<String> = warning
+                    .dates
+                    .iter()
+                    .take(6)
+                    .map(|d| d.to_string())
+                    .collect();
+                let more = warning.dates.len().saturating_sub(6);
+                let _ = write!(
+                    line,
+                    " ({}{})",
+                    dates.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            let _ = writeln!(
+                out,
+                "{line} {}",
+                paint.dim(&format!("[{} · {}]", warning.rule, warning.source))
+            );
+        }
+    }
+    let _ = writeln!(out, "\n{}", paint.dim(plan.disclaimer));
+    out
+}
+
+/// The numbered list of FAQ questions.
+pub fn faq_list(knowledge: &Knowledge, color: bool) -> String {
+    let paint = Paint { color };
+    let mut out = String::new();
+    for (i, faq) in knowledge.faqs.iter().enumerate() {
+        let _ = writeln!(out, "{:>2}. {}", i + 1, paint.bold(&faq.question));
+    }
+    let _ = writeln!(out, "\nAsk one with `regimen faq <question or number>`.");
+    out
+}
+
+/// One FAQ answer with its source.
+pub fn faq_answer(knowledge: &Knowledge, faq: &Faq, color: bool) -> String {
+    let paint = Paint { color };
+    let source = knowledge
+        .source(&faq.source)
+        .map_or("", |s| s.citation.as_str());
+    format!(
+        "{}\n{}\n{}\n",
+        paint.bold(&faq.question),
+        faq.answer,
+        paint.dim(&format!("Source: {source}"))
+    )
+}
+
+/// An explanation with its sources.
+pub fn explanation(explanation: &Explanation, color: bool) -> String {
+    let paint = Paint { color };
+    let mut out = format!("{}\n", paint.bold(&explanation.title));
+    for point in &explanation.points {
+        let cite = match (&point.rule, point.source.is_empty()) {
+            (Some(rule), false) => format!(" [{rule} · {}]", point.source),
+            (Some(rule), true) => format!(" [{rule}]"),
+            (None, false) => format!(" [{}]", point.source),
+            (None, true) => String::new(),
+        };
+        let _ = writeln!(out, "  - {}{}", point.text, paint.dim(&cite));
+    }
+    out
+}

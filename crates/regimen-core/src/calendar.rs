@@ -1,0 +1,68 @@
+//! iCalendar export: one event per routine, with its steps in the description, in
+//! floating local time so that a calendar app shows it at the person's own clock.
+
+use crate::plan::{Plan, StepEntry};
+use crate::vocab::Routine;
+use chrono::{Duration, NaiveDateTime, NaiveTime};
+use icalendar::{Calendar, Component, Event, EventLike};
+
+/// When routines start, and the time stamp written into every event.
+#[derive(Debug, Clone, Copy)]
+pub struct CalendarOptions {
+    /// Start of the morning routine.
+    pub am: NaiveTime,
+    /// Start of the evening routine.
+    pub pm: NaiveTime,
+    /// When the calendar was made (DTSTAMP), in UTC.
+    pub stamp: NaiveDateTime,
+}
+
+/// Renders a plan as an iCalendar document.
+pub fn to_ics(plan: &Plan<'_>, options: &CalendarOptions) -> String {
+    let mut calendar = Calendar::new();
+    calendar.name("regimen skincare plan");
+    let stamp = options.stamp.format("%Y%m%dT%H%M%SZ").to_string();
+    for day in &plan.days {
+        for (routine, steps, time) in [
+            (Routine::Am, &day.am, options.am),
+            (Routine::Pm, &day.pm, options.pm),
+        ] {
+            if steps.is_empty() {
+                continue;
+            }
+            let start = day.date.0.and_time(time);
+            let minutes = Plan::minutes(steps).max(1);
+            let summary = summary(routine, steps);
+            let event = Event::new()
+                .uid(&format!("regimen-{}-{}", day.date, routine.id()))
+                .add_property("DTSTAMP", &stamp)
+                .summary(&summary)
+                .description(&description(steps))
+                .starts(start)
+                .ends(start + Duration::minutes(i64::from(minutes)))
+                .done();
+            calendar.push(event);
+        }
+    }
+    calendar.done().to_string()
+}
+
+fn summary(routine: Routine, steps: &[StepEntry<'_>]) -> String {
+    let when = match routine {
+        Routine::Am => "Morning skincare",
+        Routine::Pm => "Evening skincare",
+    };
+    match steps.iter().find_map(|s| s.mask_type) {
+        Some(mask) => format!("{when}: {mask} mask"),
+        None => when.to_string(),
+    }
+}
+
+fn description(steps: &[StepEntry<'_>]) -> String {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| format!("{}. {} - {} min", i + 1, step.label(), step.minutes))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

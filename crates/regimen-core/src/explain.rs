@@ -1,0 +1,272 @@
+//! Answers for people: the seed's FAQ with fuzzy matching, and explanations of a mask
+//! type, an active or any rule id, each with its sources.
+
+use crate::knowledge::{Faq, Knowledge, Selector};
+use strsim::normalized_damerau_levenshtein;
+
+/// One point of an explanation, with where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Point {
+    /// The point, in plain words.
+    pub text: String,
+    /// The rule or fact id behind it, if any.
+    pub rule: Option<String>,
+    /// The source's citation.
+    pub source: String,
+}
+
+/// An explanation of one topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// What is explained.
+    pub title: String,
+    /// The points, most important first.
+    pub points: Vec<Point>,
+}
+
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "i", "my", "me", "is", "are", "do", "does", "can", "to", "of", "for", "in",
+    "on", "and", "or", "it", "be", "as", "with", "from", "how", "what", "should", "use", "using",
+];
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .collect()
+}
+
+/// The FAQ entry that best matches a question, with a score from 0 to 1; `None` when
+/// nothing matches well enough. A number picks the entry by its position (1-based).
+pub fn find_faq<'k>(knowledge: &'k Knowledge, question: &str) -> Option<(&'k Faq, f64)> {
+    if let Ok(number) = question.trim().parse::<usize>() {
+        return number
+            .checked_sub(1)
+            .and_then(|i| knowledge.faqs.get(i))
+            .map(|f| (f, 1.0));
+    }
+    rank_faqs(knowledge, question)
+        .into_iter()
+        .next()
+        .filter(|(_, score)| *score >= 0.4)
+}
+
+/// Every FAQ entry with its match score for a question, best first.
+pub fn rank_faqs<'k>(knowledge: &'k Knowledge, question: &str) -> Vec<(&'k Faq, f64)> {
+    let query = words(question);
+    let mut ranked: Vec<(&Faq, f64)> = knowledge
+        .faqs
+        .iter()
+        .map(|faq| {
+            let question_words = words(&faq.question);
+            let answer_words = words(&faq.answer);
+            let similarity = |word: &String, pool: &[String]| {
+                pool.iter()
+                    .map(|w| normalized_damerau_levenshtein(word, w))
+                    .fold(0.0, f64::max)
+            };
+            let score: f64 = query
+                .iter()
+                .map(|word| {
+                    let in_question = similarity(word, &question_words);
+                    let in_answer = similarity(word, &answer_words) * 0.6;
+                    let best = in_question.max(in_answer);
+                    if best >= 0.75 {
+                        best
+                    } else {
+                        0.0
+                    }
+                })
+                .sum();
+            (
+                faq,
+                if query.is_empty() {
+                    0.0
+                } else {
+                    score / query.len() as f64
+                },
+            )
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranked
+}
+
+fn normal(text: &str) -> String {
+    text.trim().to_lowercase().replace([' ', '-'], "_")
+}
+
+fn point(knowledge: &Knowledge, id: &str) -> Option<Point> {
+    knowledge.cite(id).map(|c| Point {
+        text: c.text.to_string(),
+        rule: Some(c.id.to_string()),
+        source: c.source.to_string(),
+    })
+}
+
+fn interactions_of(knowledge: &Knowledge, matches: impl Fn(&Selector) -> bool) -> Vec<Point> {
+    knowledge
+        .interactions
+        .iter()
+        .filter(|i| matches(&i.a) || matches(&i.b))
+        .filter_map(|i| point(knowledge, &i.id))
+        .collect()
+}
+
+/// Explains a mask type, an active (by id, name or family) or any rule, fact or FAQ id.
+pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
+    let key = normal(topic);
+    if let Some(mask) = knowledge
+        .mask_types
+        .iter()
+        .find(|m| normal(&m.id) == key || normal(&m.name) == key)
+    {
+        let mut points: Vec<Point> = point(knowledge, mask.fact.as_deref().unwrap_or(&mask.id))
+            .into_iter()
+            .collect();
+        let limit_source = point(knowledge, "mask_type_limit");
+        let by_skin: Vec<String> = mask
+            .max_per_week_by_skin
+            .iter()
+            .map(|(skin, n)| format!("{n} for {skin} skin"))
+            .collect();
+        let mut limit = format!("At most {} a week", mask.max_per_week);
+        if !by_skin.is_empty() {
+            limit.push_str(&format!(" ({})", by_skin.join(", ")));
+        }
+        limit.push_str(&format!("; leave it on about {} minutes.", mask.minutes));
+        points.push(Point {
+            text: limit,
+            rule: Some("mask_type_limit".into()),
+            source: limit_source.map(|p| p.source).unwrap_or_default(),
+        });
+        points.push(Point {
+            text: mask.tip.clone(),
+            rule: None,
+            source: knowledge
+                .source(&mask.source)
+                .map(|s| s.citation.clone())
+                .unwrap_or_default(),
+        });
+        if mask.avoid_if_sensitive {
+            points.extend(point(knowledge, "sensitive_fewer_actives"));
+        }
+        points.extend(interactions_of(knowledge, |s| {
+            s.mask_tags.iter().any(|t| mask.has_tag(t))
+        }));
+        return Some(Explanation {
+            title: mask.name.clone(),
+            points,
+        });
+    }
+    if let Some(active) = knowledge.actives.iter().find(|a| {
+        normal(&a.id) == key
+            || normal(&a.name) == key
+            || normal(a.name.split(" (").next().unwrap_or("")) == key
+    }) {
+        let mut points: Vec<Point> = point(knowledge, active.fact.as_deref().unwrap_or(&active.id))
+            .into_iter()
+            .collect();
+        if active.fact.is_some() {
+            points.extend(point(knowledge, &active.id));
+        }
+        points.extend(point(knowledge, &active.time_rule));
+        points.extend(
+            active
+                .nights_rule
+                .as_deref()
+                .and_then(|r| point(knowledge, r)),
+        );
+        points.extend(
+            active
+                .strength_rule
+                .as_deref()
+                .and_then(|r| point(knowledge, r)),
+        );
+        if active.photosensitising {
+            points.extend(point(knowledge, "sunscreen_photosensitising"));
+        }
+        if !active.pregnancy_safe {
+            points.extend(point(knowledge, "pregnancy_no_retinoids"));
+        }
+        points.extend(interactions_of(knowledge, |s| {
+            s.families.contains(&active.family)
+        }));
+        return Some(Explanation {
+            title: active.name.clone(),
+            points,
+        });
+    }
+    if let Some(family) = knowledge
+        .families
+        .iter()
+        .find(|f| normal(&f.id) == key || normal(&f.name) == key)
+    {
+        let members: Vec<&str> = knowledge
+            .actives
+            .iter()
+            .filter(|a| a.family == family.id)
+            .map(|a| a.name.as_str())
+            .collect();
+        let mut points = Vec::new();
+        if !members.is_empty() {
+            points.push(Point {
+                text: format!("In plans: {}.", members.join(", ")),
+                rule: None,
+                source: String::new(),
+            });
+        }
+        points.extend(interactions_of(knowledge, |s| {
+            s.families.contains(&family.id)
+        }));
+        return Some(Explanation {
+            title: family.name.clone(),
+            points,
+        });
+    }
+    let citation = knowledge.cite(&key)?;
+    Some(Explanation {
+        title: citation.id.to_string(),
+        points: vec![Point {
+            text: citation.text.to_string(),
+            rule: Some(citation.id.to_string()),
+            source: citation.source.to_string(),
+        }],
+    })
+}
+
+/// Topics close to a misspelt one, best first.
+pub fn suggest(knowledge: &Knowledge, topic: &str) -> Vec<String> {
+    let key = normal(topic);
+    let mut topics: Vec<(f64, String)> = knowledge
+        .mask_types
+        .iter()
+        .map(|m| m.id.clone())
+        .chain(knowledge.actives.iter().map(|a| a.id.clone()))
+        .chain(knowledge.families.iter().map(|f| f.id.clone()))
+        .chain(knowledge.rules.iter().map(|r| r.id.clone()))
+        .map(|id| (normalized_damerau_levenshtein(&key, &id), id))
+        .filter(|(score, _)| *score >= 0.5)
+        .collect();
+    topics.sort_by(|a, b| b.0.total_cmp(&a.0));
+    topics.into_iter().take(3).map(|(_, id)| id).collect()
+}
+
+/// Every topic `explain` knows, grouped: mask types, actives, rules.
+pub fn topics(knowledge: &Knowledge) -> Vec<(&'static str, Vec<&str>)> {
+    vec![
+        (
+            "mask types",
+            knowledge.mask_types.iter().map(|m| m.id.as_str()).collect(),
+        ),
+        (
+            "actives",
+            knowledge.actives.iter().map(|a| a.id.as_str()).collect(),
+        ),
+        (
+            "rules",
+            knowledge.rules.iter().map(|r| r.id.as_str()).collect(),
+        ),
+    ]
+}

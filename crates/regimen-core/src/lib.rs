@@ -1,0 +1,19 @@
+//! regimen's pure core: the knowledge base, profiles, the recommender and scheduler,
+//! the FAQ and explanations, and the calendar export.
+//!
+//! Architecture invariant: this crate does no file or network IO, reads no clock
+//! and never panics on user input. Callers hand it text and dates.
+#![deny(missing_docs)]
+
+pub mod calendar;
+pub mod engine;
+pub mod explain;
+pub mod knowledge;
+pub mod plan;
+pub mod profile;
+pub mod vocab;
+
+pub use engine::{make_plan, PlanOptions};
+pub use knowledge::{Knowledge, KnowledgeError};
+pub use plan::Plan;
+pub use profile::{Profile, ProfileError};

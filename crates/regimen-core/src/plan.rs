@@ -1,0 +1,212 @@
+//! The plan: what the engine answers, in the JSON shape of docs/product.md. The CLI's
+//! `--format json` and the HTTP API both serialize these types, so they cannot drift.
+
+use crate::knowledge::{Citation, Knowledge};
+use crate::profile::IsoDate;
+use crate::vocab::{Approach, ServingTime, Step};
+use serde::Serialize;
+use std::borrow::Cow;
+
+/// Shown once with every plan.
+pub const DISCLAIMER: &str = "This is general skincare advice, not a medical diagnosis. \
+If something worries you, ask a dermatologist.";
+
+/// A whole plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan<'k> {
+    /// Masks, serums or both.
+    pub approach: Approach,
+    /// Why that approach.
+    pub reasons: Vec<Reason<'k>>,
+    /// Mask types chosen, with their frequency.
+    pub masks: Vec<MaskChoice<'k>>,
+    /// Serum actives chosen, with their time of day.
+    pub serums: Vec<SerumChoice<'k>>,
+    /// The dated routines.
+    pub days: Vec<Day<'k>>,
+    /// Advice, safety notes and everything the planner had to change.
+    pub warnings: Vec<Warning<'k>>,
+    /// First day of the plan.
+    pub start: IsoDate,
+    /// Number of weeks.
+    pub weeks: u8,
+    /// Advice, not diagnosis.
+    pub disclaimer: &'static str,
+}
+
+/// Why a decision was made, with its rule and source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason<'k> {
+    /// The rule or fact id.
+    pub rule: &'k str,
+    /// Why, in plain words.
+    pub text: Cow<'k, str>,
+    /// Where it comes from.
+    pub source: &'k str,
+}
+
+impl<'k> Reason<'k> {
+    /// The reason a citation gives, in its own words.
+    pub fn cited(citation: Citation<'k>) -> Reason<'k> {
+        Reason {
+            rule: citation.id,
+            text: Cow::Borrowed(citation.text),
+            source: citation.source,
+        }
+    }
+
+    /// A reason with a personal text, citing a rule for its source.
+    pub fn personal(citation: Citation<'k>, text: String) -> Reason<'k> {
+        Reason {
+            rule: citation.id,
+            text: Cow::Owned(text),
+            source: citation.source,
+        }
+    }
+}
+
+/// A chosen mask type.
+#[derive(Debug, Clone, Serialize)]
+pub struct MaskChoice<'k> {
+    /// Mask type id.
+    #[serde(rename = "type")]
+    pub mask_type: &'k str,
+    /// Regular masks a week (event masks come on top, within the weekly limits).
+    pub per_week: u8,
+    /// Minutes it stays on.
+    pub minutes: u16,
+    /// Used before events.
+    pub for_events: bool,
+    /// Why.
+    pub reasons: Vec<Reason<'k>>,
+}
+
+/// A chosen serum active.
+#[derive(Debug, Clone, Serialize)]
+pub struct SerumChoice<'k> {
+    /// Active id.
+    pub active: &'k str,
+    /// Morning, evening or both.
+    pub time: ServingTime,
+    /// Nights a week by plan week, for actives that ramp up.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nights_per_week: Vec<u8>,
+    /// Why.
+    pub reasons: Vec<Reason<'k>>,
+}
+
+/// One day of the plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Day<'k> {
+    /// The date.
+    pub date: IsoDate,
+    /// Morning routine.
+    pub am: Vec<StepEntry<'k>>,
+    /// Evening routine.
+    pub pm: Vec<StepEntry<'k>>,
+}
+
+/// One step of a routine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StepEntry<'k> {
+    /// Which step.
+    pub step: Step,
+    /// Minutes it takes.
+    pub minutes: u16,
+    /// The serum's active.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<&'k str>,
+    /// The mask's type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mask_type: Option<&'k str>,
+}
+
+impl StepEntry<'_> {
+    /// A short label: "serum (niacinamide)", "mask (clay)", "cleanse".
+    pub fn label(&self) -> String {
+        match (self.active, self.mask_type) {
+            (Some(active), _) => format!("{} ({active})", self.step),
+            (_, Some(mask)) => format!("{} ({mask})", self.step),
+            _ => self.step.to_string(),
+        }
+    }
+}
+
+/// Advice or a change the planner made, with its rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning<'k> {
+    /// A stable code: patch_test, see_dermatologist, pregnancy, time_budget...
+    pub code: &'static str,
+    /// What to know, in plain words.
+    pub text: Cow<'k, str>,
+    /// The rule behind it.
+    pub rule: &'k str,
+    /// Where it comes from.
+    pub source: &'k str,
+    /// The dates it concerns, when it concerns some.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dates: Vec<IsoDate>,
+}
+
+impl Plan<'_> {
+    /// Total minutes of a routine.
+    pub fn minutes(steps: &[StepEntry<'_>]) -> u16 {
+        steps.iter().map(|s| s.minutes).sum()
+    }
+
+    /// Serializes the plan as pretty JSON.
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Whether a warning with this code is present.
+    pub fn has_warning(&self, code: &str) -> bool {
+        self.warnings.iter().any(|w| w.code == code)
+    }
+}
+
+/// Collects warnings, merging repeats of the same code and text into one with dates.
+#[derive(Debug, Default)]
+pub(crate) struct Warnings<'k> {
+    list: Vec<Warning<'k>>,
+}
+
+impl<'k> Warnings<'k> {
+    pub(crate) fn add(
+        &mut self,
+        code: &'static str,
+        citation: Citation<'k>,
+        text: Cow<'k, str>,
+        date: Option<IsoDate>,
+    ) {
+        if let Some(existing) = self
+            .list
+            .iter_mut()
+            .find(|w| w.code == code && w.text == text)
+        {
+            if let Some(date) = date {
+                if !existing.dates.contains(&date) {
+                    existing.dates.push(date);
+                }
+            }
+            return;
+        }
+        self.list.push(Warning {
+            code,
+            text,
+            rule: citation.id,
+            source: citation.source,
+            dates: date.into_iter().collect(),
+        });
+    }
+
+    pub(crate) fn cite(&mut self, code: &'static str, knowledge: &'k Knowledge, rule: &'k str) {
+        if let Some(citation) = knowledge.cite(rule) {
+            self.add(code, citation, Cow::Borrowed(citation.text), None);
+        }
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<Warning<'k>> {
+        self.list
+    }
+}

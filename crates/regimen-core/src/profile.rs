@@ -1,0 +1,382 @@
+//! A person's profile (docs/product.md), parsed once at the edge from TOML (the CLI)
+//! or JSON (the API) into types that cannot hold a bad value. A mistake becomes a
+//! [`ProfileError`] that names the field, the line and the value; never a panic.
+
+use crate::vocab::{Concern, Goal, SkinType};
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// The longest time budget a routine may have, in minutes.
+pub const MAX_MINUTES: u16 = 240;
+
+/// A person's skin, concerns, goal and dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Skin type.
+    pub skin_type: SkinType,
+    /// Sensitive or reactive skin.
+    #[serde(default)]
+    pub sensitive: bool,
+    /// Concerns, most important first.
+    #[serde(default)]
+    pub concerns: Vec<Concern>,
+    /// Fast results, long-term change or both.
+    pub goal: Goal,
+    /// Special occasions.
+    #[serde(default)]
+    pub events: Vec<IsoDate>,
+    /// Pregnant or breastfeeding.
+    #[serde(default)]
+    pub pregnant: bool,
+    /// Time budget of the morning routine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes_am: Option<Minutes>,
+    /// Time budget of the evening routine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes_pm: Option<Minutes>,
+    /// First day of the plan; today when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<IsoDate>,
+    /// Ingredients, actives or groups to avoid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub avoid: Vec<String>,
+}
+
+impl Profile {
+    /// A minimal profile: the given skin type and goal, nothing else.
+    pub fn new(skin_type: SkinType, goal: Goal) -> Profile {
+        Profile {
+            skin_type,
+            sensitive: false,
+            concerns: Vec::new(),
+            goal,
+            events: Vec::new(),
+            pregnant: false,
+            minutes_am: None,
+            minutes_pm: None,
+            start: None,
+            avoid: Vec::new(),
+        }
+    }
+
+    /// Parses a profile from TOML text.
+    pub fn from_toml(text: &str) -> Result<Profile, ProfileError> {
+        let deserializer =
+            toml::Deserializer::parse(text).map_err(|error| toml_error(text, None, &error))?;
+        serde_path_to_error::deserialize(deserializer)
+            .map_err(|error| {
+                let path = field_path(error.path());
+                toml_error(text, path, error.inner())
+            })
+            .map(Profile::normalized)
+    }
+
+    /// Parses a profile from JSON text.
+    pub fn from_json(text: &str) -> Result<Profile, ProfileError> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let profile: Profile =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+                let path = field_path(error.path());
+                let inner = error.inner();
+                ProfileError {
+                    field: path,
+                    line: Some(inner.line()),
+                    message: strip_json_position(&inner.to_string()),
+                }
+            })?;
+        deserializer.end().map_err(|error| ProfileError {
+            field: None,
+            line: Some(error.line()),
+            message: strip_json_position(&error.to_string()),
+        })?;
+        Ok(profile.normalized())
+    }
+
+    /// Renders the profile as TOML, the format `regimen quiz` writes.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    /// Removes repeated concerns, events and avoid entries, keeping the first.
+    fn normalized(mut self) -> Profile {
+        let mut seen = Vec::new();
+        self.concerns.retain(|c| {
+            let new = !seen.contains(c);
+            seen.push(*c);
+            new
+        });
+        self.events.sort();
+        self.events.dedup();
+        for entry in &mut self.avoid {
+            *entry = entry.trim().to_lowercase();
+        }
+        self.avoid.retain(|a| !a.is_empty());
+        self.avoid.dedup();
+        self
+    }
+}
+
+/// A profile that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ProfileError {
+    /// The field, as a path (`concerns[1]`), when known.
+    pub field: Option<String>,
+    /// The 1-based line, when known.
+    pub line: Option<usize>,
+    /// What is wrong, naming the value.
+    pub message: String,
+}
+
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.line, &self.field) {
+            (Some(line), Some(field)) => {
+                write!(f, "line {line}, field `{field}`: {}", self.message)
+            }
+            (Some(line), None) => write!(f, "line {line}: {}", self.message),
+            (None, Some(field)) => write!(f, "field `{field}`: {}", self.message),
+            (None, None) => f.write_str(&self.message),
+        }
+    }
+}
+
+/// The 1-based line holding byte `offset` of `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+fn field_path(path: &serde_path_to_error::Path) -> Option<String> {
+    let path = path.to_string();
+    (path != "." && !path.is_empty()).then_some(path)
+}
+
+fn toml_error(text: &str, field: Option<String>, error: &toml::de::Error) -> ProfileError {
+    ProfileError {
+        field,
+        line: error.span().map(|span| line_of(text, span.start)),
+        message: error.message().trim().to_string(),
+    }
+}
+
+fn strip_json_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A calendar date written as `YYYY-MM-DD` (a quoted string, or a bare TOML date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct IsoDate(pub NaiveDate);
+
+impl IsoDate {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Result<IsoDate, String> {
+        let text = text.trim();
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .filter(|_| text.len() == 10)
+            .map(IsoDate)
+            .ok_or_else(|| {
+                format!("invalid date \"{text}\": expected a real calendar date as YYYY-MM-DD")
+            })
+    }
+}
+
+impl fmt::Display for IsoDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl Serialize for IsoDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for IsoDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = IsoDate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date as \"YYYY-MM-DD\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<IsoDate, E> {
+                IsoDate::parse(value).map_err(E::custom)
+            }
+            // A bare TOML date (`events = [2026-12-24]`) arrives as a one-entry map.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IsoDate, A::Error> {
+                let Some((_, value)) = map.next_entry::<String, String>()? else {
+                    return Err(serde::de::Error::custom(
+                        "expected a date as \"YYYY-MM-DD\"",
+                    ));
+                };
+                IsoDate::parse(&value).map_err(serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A routine's time budget: 1 to [`MAX_MINUTES`] minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Minutes(u16);
+
+impl Minutes {
+    /// A budget, if it is within range.
+    pub fn new(minutes: u16) -> Option<Minutes> {
+        (1..=MAX_MINUTES)
+            .contains(&minutes)
+            .then_some(Minutes(minutes))
+    }
+
+    /// The number of minutes.
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Minutes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = i64::deserialize(deserializer)?;
+        u16::try_from(value)
+            .ok()
+            .and_then(Minutes::new)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{value} minutes is out of range: give a whole number from 1 to {MAX_MINUTES}"
+                ))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(text: &str) -> ProfileError {
+        Profile::from_toml(text).expect_err("profile should be rejected")
+    }
+
+    #[test]
+    fn reads_the_documented_profile() {
+        let profile = Profile::from_toml(
+            r#"
+skin_type = "combination"
+sensitive = false
+concerns = ["acne", "dullness", "acne"]
+goal = "both"
+events = ["2026-12-24"]
+pregnant = false
+minutes_am = 5
+minutes_pm = 15
+start = "2026-12-01"
+avoid = [" Fragrance "]
+"#,
+        )
+        .expect("valid profile");
+        assert_eq!(profile.skin_type, SkinType::Combination);
+        assert_eq!(profile.concerns, vec![Concern::Acne, Concern::Dullness]);
+        assert_eq!(profile.minutes_pm.map(Minutes::get), Some(15));
+        assert_eq!(
+            profile.start.map(|d| d.to_string()),
+            Some("2026-12-01".into())
+        );
+        assert_eq!(profile.avoid, vec!["fragrance".to_string()]);
+    }
+
+    #[test]
+    fn bare_toml_dates_are_accepted() {
+        let profile =
+            Profile::from_toml("skin_type = \"dry\"\ngoal = \"fast\"\nevents = [2026-12-24]\n")
+                .expect("valid");
+        assert_eq!(profile.events[0].to_string(), "2026-12-24");
+    }
+
+    #[test]
+    fn unknown_value_names_field_line_and_value() {
+        let e = error("goal = \"both\"\nskin_type = \"oilly\"\n");
+        assert_eq!(e.field.as_deref(), Some("skin_type"));
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("oilly"), "{e}");
+    }
+
+    #[test]
+    fn bad_concern_in_a_list_names_its_index() {
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\nconcerns = [\"acne\", \"acme\"]\n");
+        assert_eq!(e.field.as_deref(), Some("concerns[1]"));
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("acme"));
+    }
+
+    #[test]
+    fn bad_date_names_the_value() {
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\n\nevents = [\"2026-02-30\"]\n");
+        assert_eq!(e.field.as_deref(), Some("events[0]"));
+        assert_eq!(e.line, Some(4));
+        assert!(e.message.contains("2026-02-30"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_and_range() {
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\nsensitive = \"yes\"\n");
+        assert_eq!(e.field.as_deref(), Some("sensitive"));
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\nminutes_pm = 0\n");
+        assert_eq!(e.field.as_deref(), Some("minutes_pm"));
+        assert!(e.message.contains("0 minutes"));
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\nminutes_am = -3\n");
+        assert!(e.message.contains("-3"));
+    }
+
+    #[test]
+    fn unknown_field_is_named() {
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\nskin_tone = \"warm\"\n");
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("skin_tone"), "{e}");
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let e = error("skin_type = \"dry\"\n");
+        assert!(e.message.contains("goal"), "{e}");
+    }
+
+    #[test]
+    fn broken_toml_gives_a_line() {
+        let e = error("skin_type = \"dry\"\ngoal = both\n");
+        assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn json_profiles_name_the_field_path() {
+        let e = Profile::from_json(
+            "{\"skin_type\": \"dry\", \"goal\": \"both\", \"concerns\": [\"acne\", 3]}",
+        )
+        .expect_err("bad");
+        assert_eq!(e.field.as_deref(), Some("concerns[1]"));
+        let ok = Profile::from_json("{\"skin_type\": \"oily\", \"goal\": \"fast\"}").expect("good");
+        assert_eq!(ok.goal, Goal::Fast);
+    }
+
+    #[test]
+    fn toml_round_trip() {
+        let mut profile = Profile::new(SkinType::Oily, Goal::LongTerm);
+        profile.concerns = vec![Concern::Acne];
+        profile.minutes_am = Minutes::new(5);
+        profile.events = vec![IsoDate::parse("2027-01-02").expect("date")];
+        let again = Profile::from_toml(&profile.to_toml()).expect("round trip");
+        assert_eq!(again, profile);
+    }
+}

@@ -1,0 +1,104 @@
+//! The stable vocabulary of docs/domain.md part C: skin types, concerns, goals,
+//! routine steps and times of day. These ids appear in profiles, JSON and URLs.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $id:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $(#[doc = $id] $variant),+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable id of this value.
+            pub fn id(self) -> &'static str {
+                match self { $($name::$variant => $id),+ }
+            }
+
+            /// Parses a stable id.
+            pub fn from_id(id: &str) -> Option<Self> {
+                match id { $($id => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// A skin type (sensitivity is a separate yes/no).
+    SkinType { Oily => "oily", Dry => "dry", Combination => "combination", Normal => "normal" }
+}
+
+vocabulary! {
+    /// A skin concern a person can list.
+    Concern {
+        Acne => "acne", Aging => "aging", Pigmentation => "pigmentation",
+        Dehydration => "dehydration", Dryness => "dryness", Dullness => "dullness",
+        Redness => "redness", Oiliness => "oiliness", Pores => "pores", Texture => "texture",
+    }
+}
+
+vocabulary! {
+    /// What the person wants: fast results, long-term change or both.
+    Goal { Fast => "fast", LongTerm => "long_term", Both => "both" }
+}
+
+vocabulary! {
+    /// A routine step, declared in application order.
+    Step {
+        Cleanse => "cleanse", Mask => "mask", RemoveMask => "remove_mask",
+        Serum => "serum", Moisturize => "moisturize", Sunscreen => "sunscreen",
+    }
+}
+
+vocabulary! {
+    /// When a serum is used.
+    ServingTime { Am => "am", Pm => "pm", AmPm => "am_pm" }
+}
+
+vocabulary! {
+    /// The overall answer: masks, serums or both.
+    Approach { Masks => "masks", Serums => "serums", Both => "both" }
+}
+
+impl ServingTime {
+    /// Whether this time includes the morning routine.
+    pub fn in_am(self) -> bool {
+        matches!(self, ServingTime::Am | ServingTime::AmPm)
+    }
+
+    /// Whether this time includes the evening routine.
+    pub fn in_pm(self) -> bool {
+        matches!(self, ServingTime::Pm | ServingTime::AmPm)
+    }
+}
+
+/// Morning or evening routine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Routine {
+    /// The morning routine.
+    Am,
+    /// The evening routine.
+    Pm,
+}
+
+impl Routine {
+    /// The stable id.
+    pub fn id(self) -> &'static str {
+        match self {
+            Routine::Am => "am",
+            Routine::Pm => "pm",
+        }
+    }
+}
