@@ -228,8 +228,10 @@ fn choose_approach<'k>(
     let mut masks = false;
     let mut serums = false;
     let mut reasons = Vec::new();
+    let mut both_cited = false;
     for approach_rule in &knowledge.approach_rules {
         if approach_rule.when.matches(situation) {
+            both_cited |= approach_rule.adds.contains(&Treatment::Masks) && approach_rule.adds.contains(&Treatment::Serums);
             masks |= approach_rule.adds.contains(&Treatment::Masks);
             serums |= approach_rule.adds.contains(&Treatment::Serums);
             if let Some(citation) = knowledge.cite(&approach_rule.id) {
@@ -242,7 +244,7 @@ fn choose_approach<'k>(
         (false, true) => Approach::Serums,
         _ => Approach::Both,
     };
-    if approach == Approach::Both {
+    if approach == Approach::Both && !both_cited {
         reasons.push(Reason::cited(rule(knowledge, "choose_both")));
     }
     (approach, reasons)
@@ -299,28 +301,11 @@ fn choose_serums<'k>(
     };
 
     let mut picks: Vec<SerumPick<'k>> = Vec::new();
+    let mut served: Vec<Vec<Need>> = Vec::new();
     let mut left_out = Vec::new();
     for &need in needs {
-        let purpose_reason = |active: &'k Active| {
-            let citation = knowledge
-                .cite(active.fact.as_deref().unwrap_or(&active.id))
-                .unwrap_or(rule(knowledge, "serum_limit"));
-            Reason::personal(
-                citation,
-                format!(
-                    "{} for {}: {}.",
-                    active.name,
-                    need.describe(profile),
-                    active.purpose
-                ),
-            )
-        };
-        if let Some(pick) = picks
-            .iter_mut()
-            .find(|p| score(p.active, need.concern) >= 2)
-        {
-            let reason = purpose_reason(pick.active);
-            pick.reasons.push(reason);
+        if let Some(index) = picks.iter().position(|p| score(p.active, need.concern) >= 2) {
+            served[index].push(need);
             continue;
         }
         let Some(active) = best(need.concern, true) else {
@@ -330,13 +315,8 @@ fn choose_serums<'k>(
             left_out.push(concern_words(need.concern));
             continue;
         }
-        let mut reasons = vec![purpose_reason(active)];
-        if need.from_skin_type {
-            reasons.push(Reason::cited(rule(knowledge, "skin_type_needs")));
-        }
-        if let Some(unsafe_best) =
-            best(need.concern, false).filter(|b| profile.pregnant && !b.pregnancy_safe)
-        {
+        let mut reasons = Vec::new();
+        if let Some(unsafe_best) = best(need.concern, false).filter(|b| profile.pregnant && !b.pregnancy_safe) {
             let citation = rule(knowledge, "pregnancy_no_retinoids");
             let text = format!(
                 "{} instead of {}, which is not for pregnancy or breastfeeding.",
@@ -345,6 +325,19 @@ fn choose_serums<'k>(
             reasons.push(Reason::personal(citation, text));
         }
         picks.push(SerumPick { active, reasons });
+        served.push(vec![need]);
+    }
+    for (pick, served) in picks.iter_mut().zip(&served) {
+        let active = pick.active;
+        let citation = knowledge
+            .cite(active.fact.as_deref().unwrap_or(&active.id))
+            .unwrap_or(rule(knowledge, "serum_limit"));
+        let described: Vec<String> = served.iter().map(|n| n.describe(profile)).collect();
+        let text = format!("{} for {}: {}.", active.name, described.join(" and "), active.purpose);
+        pick.reasons.insert(0, Reason::personal(citation, text));
+        if served.iter().any(|n| n.from_skin_type) {
+            pick.reasons.push(Reason::cited(rule(knowledge, "skin_type_needs")));
+        }
     }
     if picks.is_empty() {
         for id in &knowledge.limits.default_actives {

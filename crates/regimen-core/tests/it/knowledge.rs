@@ -1,0 +1,181 @@
+//! The knowledge base loads, covers domain.md, and rejects inconsistent edits.
+
+use regimen_core::knowledge::{Knowledge, KnowledgeError, ENGINE_RULES};
+
+fn files_with(name: &str, edit: impl Fn(&str) -> String) -> Vec<(&'static str, String)> {
+    Knowledge::builtin_files()
+        .iter()
+        .map(|(file, text)| (*file, if *file == name { edit(text) } else { text.to_string() }))
+        .collect()
+}
+
+fn load(files: &[(&'static str, String)]) -> Result<Knowledge, KnowledgeError> {
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    Knowledge::from_files(&borrowed)
+}
+
+fn problems(files: &[(&'static str, String)]) -> String {
+    match load(files) {
+        Ok(_) => panic!("the edited knowledge should be rejected"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn builtin_knowledge_is_valid_and_cites_every_engine_rule() {
+    let knowledge = super::knowledge();
+    for id in ENGINE_RULES {
+        let citation = knowledge.cite(id).expect("engine rule present");
+        assert!(!citation.text.is_empty() && !citation.source.is_empty(), "{id}");
+    }
+}
+
+#[test]
+fn every_seed_fact_of_part_a_is_encoded() {
+    let knowledge = super::knowledge();
+    let expected = [
+        ("mask_frequency", "1-3 times a week"),
+        ("mask_occlusive", "occlusive"),
+        ("mask_outer_layers", "outer layers"),
+        ("mask_dedicated_time", "dedicated time"),
+        ("mask_benefits", "glow boost before events"),
+        ("mask_type_clay", "oil control and pore purification"),
+        ("mask_type_sheet", "hydration and soothing"),
+        ("mask_type_gel", "cooling and calming"),
+        ("mask_type_cream", "nourishment and barrier repair"),
+        ("serum_daily", "1-2 times a day"),
+        ("serum_vitamin_c", "brightening and antioxidant"),
+        ("serum_hyaluronic_acid", "deep hydration"),
+        ("serum_niacinamide", "oil balance and barrier support"),
+        ("serum_retinol", "anti-aging and texture"),
+        ("serum_results", "2-6 weeks"),
+        ("choose_masks", "special event"),
+        ("choose_serums", "chronic concerns"),
+        ("choose_both", "both"),
+        ("order_mask_day", "cleanse, apply the mask"),
+        ("oily_serums", "oil-free"),
+    ];
+    for (id, words) in expected {
+        let fact = knowledge.cite(id).unwrap_or_else(|| panic!("fact {id} is missing"));
+        assert!(fact.text.contains(words), "{id}: {}", fact.text);
+        assert_eq!(fact.source, "Face masks vs serums (the seed article)");
+    }
+    assert_eq!(knowledge.faqs.len(), 7, "the seed has seven FAQ entries");
+}
+
+#[test]
+fn part_b_guidance_is_encoded_with_its_source() {
+    let knowledge = super::knowledge();
+    let expected = [
+        ("retinoid_bpo", "barnardhealth"),
+        ("retinoid_acids", "Paula's Choice"),
+        ("vitamin_c_acids", "dermobrain"),
+        ("vitamin_c_niacinamide", "1963"),
+        ("pregnancy_no_retinoids", "Chien"),
+        ("sunscreen_photosensitising", "FDA"),
+        ("retinoid_night_only", "WebMD"),
+        ("patch_test", "American Academy of Dermatology"),
+        ("derm_acne", "laroche-posay"),
+        ("sensitive_fewer_actives", "musely"),
+        ("mask_type_limit", "refinery29"),
+        ("skin_cycling", "peoplesbeauty"),
+        ("strength_vitamin_c", "Pinnell"),
+        ("strength_retinol", "2024/996"),
+        ("strength_aha", "Cosmetic Ingredient Review"),
+        ("strength_bha_bpo", "OTC"),
+        ("step_order", "American Academy of Dermatology"),
+    ];
+    for (id, source) in expected {
+        let rule = knowledge.cite(id).unwrap_or_else(|| panic!("rule {id} is missing"));
+        assert!(rule.source.contains(source), "{id} cites {}", rule.source);
+    }
+    let info = knowledge
+        .interactions
+        .iter()
+        .find(|i| i.id == "vitamin_c_niacinamide")
+        .expect("interaction");
+    assert_eq!(info.severity, regimen_core::knowledge::Severity::Info, "never a blocking conflict");
+}
+
+#[test]
+fn a_dangling_source_is_rejected() {
+    let files = files_with("facts.toml", |t| t.replacen("source = \"seed\"", "source = \"nowhere\"", 1));
+    let message = problems(&files);
+    assert!(message.contains("mask_intensive cites unknown source nowhere"), "{message}");
+}
+
+#[test]
+fn a_missing_source_field_is_rejected_with_its_line() {
+    let files = files_with("rules.toml", |t| t.replacen("source = \"aad_order\"\n", "", 1));
+    match load(&files) {
+        Err(KnowledgeError::Parse { file, line, message }) => {
+            assert_eq!(file, "rules.toml");
+            assert!(line > 1);
+            assert!(message.contains("source"), "{message}");
+        }
+        other => panic!("expected a parse error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_dangling_pregnancy_alternative_is_rejected() {
+    let files = files_with("actives.toml", |t| t.replace("[\"bakuchiol\", \"azelaic_acid\"]", "[\"bakuchiol\", \"tretinoin\"]"));
+    assert!(problems(&files).contains("unknown alternative tretinoin"));
+}
+
+#[test]
+fn an_unsafe_pregnancy_alternative_is_rejected() {
+    let files = files_with("actives.toml", |t| t.replace("[\"bakuchiol\", \"azelaic_acid\"]", "[\"retinol\"]"));
+    assert!(problems(&files).contains("not pregnancy-safe"));
+}
+
+#[test]
+fn a_rule_the_engine_needs_cannot_be_removed() {
+    let files = files_with("rules.toml", |t| t.replace("id = \"patch_test\"", "id = \"patch_testing\""));
+    assert!(problems(&files).contains("the engine needs rule patch_test"));
+}
+
+#[test]
+fn an_interaction_with_an_unknown_family_is_rejected() {
+    let files = files_with("interactions.toml", |t| t.replacen("families = [\"benzoyl_peroxide\"]", "families = [\"bpo\"]", 1));
+    assert!(problems(&files).contains("unknown family bpo"));
+}
+
+#[test]
+fn duplicate_ids_are_rejected() {
+    let files = files_with("facts.toml", |t| t.replace("id = \"mask_occlusive\"", "id = \"mask_intensive\""));
+    assert!(problems(&files).contains("id mask_intensive is used twice"));
+}
+
+#[test]
+fn a_mask_budget_above_the_weekly_maximum_is_rejected() {
+    let files = files_with("rules.toml", |t| t.replace("per_week = 3\n", "per_week = 5\n"));
+    assert!(problems(&files).contains("outside 1..=3"));
+}
+
+#[test]
+fn every_step_must_be_listed_once() {
+    let files = files_with("steps.toml", |t| t.replace("id = \"sunscreen\"", "id = \"serum\""));
+    let message = problems(&files);
+    assert!(message.contains("step sunscreen is listed 0 times"), "{message}");
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let files: Vec<(&'static str, String)> = files_with("faq.toml", str::to_string)
+        .into_iter()
+        .filter(|(n, _)| *n != "faq.toml")
+        .collect();
+    assert!(problems(&files).contains("faq.toml is missing"));
+}
+
+#[test]
+fn the_ramp_is_read_week_by_week() {
+    let retinol = super::knowledge().active("retinol").expect("retinol");
+    let nights: Vec<Option<u8>> = (0..6).map(|w| retinol.nights_in_week(w, false)).collect();
+    assert_eq!(nights, [Some(2), Some(2), Some(3), Some(3), Some(4), Some(4)]);
+    let sensitive: Vec<Option<u8>> = (0..6).map(|w| retinol.nights_in_week(w, true)).collect();
+    assert_eq!(sensitive, [Some(2), Some(2), Some(2), Some(2), Some(3), Some(3)]);
+    let niacinamide = super::knowledge().active("niacinamide").expect("niacinamide");
+    assert_eq!(niacinamide.nights_in_week(0, false), None);
+}

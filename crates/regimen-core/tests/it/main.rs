@@ -1,0 +1,32 @@
+//! Integration tests of the core, as one binary.
+
+mod engine;
+mod explain;
+mod knowledge;
+mod properties;
+mod snapshots;
+
+use chrono::NaiveDate;
+use regimen_core::{make_plan, Knowledge, Plan, PlanOptions, Profile};
+use std::sync::OnceLock;
+
+/// The built-in knowledge base, loaded once.
+pub fn knowledge() -> &'static Knowledge {
+    static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
+    KNOWLEDGE.get_or_init(|| Knowledge::builtin().expect("built-in knowledge is valid"))
+}
+
+pub fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("test date")
+}
+
+/// Plans a TOML profile from 2026-12-01 for `weeks` weeks.
+pub fn plan_toml(toml: &str, weeks: u8) -> Plan<'static> {
+    let profile = Profile::from_toml(toml).expect("test profile is valid");
+    plan_for(&profile, weeks)
+}
+
+pub fn plan_for(profile: &Profile, weeks: u8) -> Plan<'static> {
+    let start = profile.start.map(|d| d.0).unwrap_or(date("2026-12-01"));
+    make_plan(knowledge(), profile, &PlanOptions::new(start, weeks).expect("options"))
+}
