@@ -231,7 +231,8 @@ fn choose_approach<'k>(
     let mut both_cited = false;
     for approach_rule in &knowledge.approach_rules {
         if approach_rule.when.matches(situation) {
-            both_cited |= approach_rule.adds.contains(&Treatment::Masks) && approach_rule.adds.contains(&Treatment::Serums);
+            both_cited |= approach_rule.adds.contains(&Treatment::Masks)
+                && approach_rule.adds.contains(&Treatment::Serums);
             masks |= approach_rule.adds.contains(&Treatment::Masks);
             serums |= approach_rule.adds.contains(&Treatment::Serums);
             if let Some(citation) = knowledge.cite(&approach_rule.id) {
@@ -304,19 +305,28 @@ fn choose_serums<'k>(
     let mut served: Vec<Vec<Need>> = Vec::new();
     let mut left_out = Vec::new();
     for &need in needs {
-        if let Some(index) = picks.iter().position(|p| score(p.active, need.concern) >= 2) {
+        if let Some(index) = picks
+            .iter()
+            .position(|p| score(p.active, need.concern) >= 2)
+        {
             served[index].push(need);
             continue;
         }
         let Some(active) = best(need.concern, true) else {
             continue;
         };
+        if let Some(index) = picks.iter().position(|p| p.active.id == active.id) {
+            served[index].push(need);
+            continue;
+        }
         if picks.len() >= cap {
             left_out.push(concern_words(need.concern));
             continue;
         }
         let mut reasons = Vec::new();
-        if let Some(unsafe_best) = best(need.concern, false).filter(|b| profile.pregnant && !b.pregnancy_safe) {
+        if let Some(unsafe_best) =
+            best(need.concern, false).filter(|b| profile.pregnant && !b.pregnancy_safe)
+        {
             let citation = rule(knowledge, "pregnancy_no_retinoids");
             let text = format!(
                 "{} instead of {}, which is not for pregnancy or breastfeeding.",
@@ -333,10 +343,16 @@ fn choose_serums<'k>(
             .cite(active.fact.as_deref().unwrap_or(&active.id))
             .unwrap_or(rule(knowledge, "serum_limit"));
         let described: Vec<String> = served.iter().map(|n| n.describe(profile)).collect();
-        let text = format!("{} for {}: {}.", active.name, described.join(" and "), active.purpose);
+        let text = format!(
+            "{} for {}: {}.",
+            active.name,
+            described.join(" and "),
+            active.purpose
+        );
         pick.reasons.insert(0, Reason::personal(citation, text));
         if served.iter().any(|n| n.from_skin_type) {
-            pick.reasons.push(Reason::cited(rule(knowledge, "skin_type_needs")));
+            pick.reasons
+                .push(Reason::cited(rule(knowledge, "skin_type_needs")));
         }
     }
     if picks.is_empty() {

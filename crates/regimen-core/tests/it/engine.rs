@@ -1,6 +1,6 @@
 //! The planner's rules, one test each, on small profiles.
 
-use super::{plan_toml, date};
+use super::{date, plan_toml};
 use regimen_core::plan::{Plan, StepEntry};
 use regimen_core::vocab::{Approach, ServingTime, Step};
 
@@ -26,11 +26,23 @@ fn has_active(steps: &[StepEntry<'_>], id: &str) -> bool {
 
 #[test]
 fn the_seed_decision_rules_choose_the_approach() {
-    assert_eq!(approach("skin_type = \"normal\"\ngoal = \"fast\""), Approach::Masks);
-    assert_eq!(approach("skin_type = \"normal\"\ngoal = \"long_term\""), Approach::Serums);
-    assert_eq!(approach("skin_type = \"normal\"\ngoal = \"both\""), Approach::Both);
+    assert_eq!(
+        approach("skin_type = \"normal\"\ngoal = \"fast\""),
+        Approach::Masks
+    );
+    assert_eq!(
+        approach("skin_type = \"normal\"\ngoal = \"long_term\""),
+        Approach::Serums
+    );
+    assert_eq!(
+        approach("skin_type = \"normal\"\ngoal = \"both\""),
+        Approach::Both
+    );
     // Chronic concerns add serums to a fast goal; an event adds masks to a long-term one.
-    assert_eq!(approach("skin_type = \"oily\"\ngoal = \"fast\"\nconcerns = [\"acne\"]"), Approach::Both);
+    assert_eq!(
+        approach("skin_type = \"oily\"\ngoal = \"fast\"\nconcerns = [\"acne\"]"),
+        Approach::Both
+    );
     assert_eq!(
         approach("skin_type = \"dry\"\ngoal = \"long_term\"\nevents = [\"2026-12-05\"]"),
         Approach::Both
@@ -44,63 +56,157 @@ fn the_seed_decision_rules_choose_the_approach() {
 
 #[test]
 fn every_reason_cites_a_rule_and_a_source() {
-    let plan = plan_toml("skin_type = \"oily\"\ngoal = \"both\"\nconcerns = [\"acne\", \"aging\"]", 4);
+    let plan = plan_toml(
+        "skin_type = \"oily\"\ngoal = \"both\"\nconcerns = [\"acne\", \"aging\"]",
+        4,
+    );
     let reasons = plan
         .reasons
         .iter()
         .chain(plan.masks.iter().flat_map(|m| &m.reasons))
         .chain(plan.serums.iter().flat_map(|s| &s.reasons));
     for reason in reasons {
-        assert!(super::knowledge().cite(reason.rule).is_some(), "{} is not a known id", reason.rule);
+        assert!(
+            super::knowledge().cite(reason.rule).is_some(),
+            "{} is not a known id",
+            reason.rule
+        );
         assert!(!reason.source.is_empty() && !reason.text.is_empty());
     }
     for warning in &plan.warnings {
-        assert!(super::knowledge().cite(warning.rule).is_some(), "{}", warning.rule);
+        assert!(
+            super::knowledge().cite(warning.rule).is_some(),
+            "{}",
+            warning.rule
+        );
     }
 }
 
 #[test]
 fn choices_follow_skin_type_and_concerns() {
-    let masks = |toml: &str| -> Vec<String> { plan_toml(toml, 1).masks.iter().map(|m| m.mask_type.to_string()).collect() };
-    let serums = |toml: &str| -> Vec<String> { plan_toml(toml, 1).serums.iter().map(|s| s.active.to_string()).collect() };
-    assert_eq!(masks("skin_type = \"oily\"\ngoal = \"fast\"\nconcerns = [\"pores\"]")[0], "clay");
-    assert_eq!(masks("skin_type = \"normal\"\ngoal = \"fast\"\nconcerns = [\"dehydration\"]")[0], "sheet");
-    assert_eq!(masks("skin_type = \"normal\"\ngoal = \"fast\"\nconcerns = [\"redness\"]")[0], "gel");
-    assert_eq!(masks("skin_type = \"dry\"\ngoal = \"fast\"\nconcerns = [\"dryness\"]")[0], "cream");
-    assert_eq!(serums("skin_type = \"oily\"\ngoal = \"long_term\""), ["niacinamide"]);
-    assert_eq!(serums("skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"dullness\"]"), ["vitamin_c"]);
-    assert_eq!(serums("skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"dehydration\"]"), ["hyaluronic_acid"]);
-    assert_eq!(serums("skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\", \"texture\"]"), ["retinol"]);
-    assert_eq!(serums("skin_type = \"normal\"\ngoal = \"long_term\""), ["hyaluronic_acid"]);
-    assert_eq!(serums("skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"acne\", \"pigmentation\"]"), ["niacinamide", "vitamin_c"]);
+    let masks = |toml: &str| -> Vec<String> {
+        plan_toml(toml, 1)
+            .masks
+            .iter()
+            .map(|m| m.mask_type.to_string())
+            .collect()
+    };
+    let serums = |toml: &str| -> Vec<String> {
+        plan_toml(toml, 1)
+            .serums
+            .iter()
+            .map(|s| s.active.to_string())
+            .collect()
+    };
+    assert_eq!(
+        masks("skin_type = \"oily\"\ngoal = \"fast\"\nconcerns = [\"pores\"]")[0],
+        "clay"
+    );
+    assert_eq!(
+        masks("skin_type = \"normal\"\ngoal = \"fast\"\nconcerns = [\"dehydration\"]")[0],
+        "sheet"
+    );
+    assert_eq!(
+        masks("skin_type = \"normal\"\ngoal = \"fast\"\nconcerns = [\"redness\"]")[0],
+        "gel"
+    );
+    assert_eq!(
+        masks("skin_type = \"dry\"\ngoal = \"fast\"\nconcerns = [\"dryness\"]")[0],
+        "cream"
+    );
+    assert_eq!(
+        serums("skin_type = \"oily\"\ngoal = \"long_term\""),
+        ["niacinamide"]
+    );
+    assert_eq!(
+        serums("skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"dullness\"]"),
+        ["vitamin_c"]
+    );
+    assert_eq!(
+        serums("skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"dehydration\"]"),
+        ["hyaluronic_acid"]
+    );
+    assert_eq!(
+        serums("skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\", \"texture\"]"),
+        ["retinol"]
+    );
+    assert_eq!(
+        serums("skin_type = \"normal\"\ngoal = \"long_term\""),
+        ["hyaluronic_acid"]
+    );
+    assert_eq!(
+        serums(
+            "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"acne\", \"pigmentation\"]"
+        ),
+        ["niacinamide", "vitamin_c"]
+    );
 }
 
 #[test]
 fn a_mask_day_follows_the_seed_order() {
-    let plan = plan_toml("skin_type = \"oily\"\ngoal = \"both\"\nconcerns = [\"acne\"]", 1);
-    let day = plan.days.iter().find(|d| d.pm.iter().any(|s| s.step == Step::Mask)).expect("a mask day");
+    let plan = plan_toml(
+        "skin_type = \"oily\"\ngoal = \"both\"\nconcerns = [\"acne\"]",
+        1,
+    );
+    let day = plan
+        .days
+        .iter()
+        .find(|d| d.pm.iter().any(|s| s.step == Step::Mask))
+        .expect("a mask day");
     let steps: Vec<Step> = day.pm.iter().map(|s| s.step).collect();
-    assert_eq!(steps, [Step::Cleanse, Step::Mask, Step::RemoveMask, Step::Serum, Step::Moisturize]);
+    assert_eq!(
+        steps,
+        [
+            Step::Cleanse,
+            Step::Mask,
+            Step::RemoveMask,
+            Step::Serum,
+            Step::Moisturize
+        ]
+    );
     let am: Vec<Step> = day.am.iter().map(|s| s.step).collect();
     assert_eq!(am.last(), Some(&Step::Sunscreen));
 }
 
 #[test]
 fn masks_are_spread_over_the_week_within_limits() {
-    let plan = plan_toml("skin_type = \"oily\"\ngoal = \"fast\"\nconcerns = [\"oiliness\", \"pores\"]", 4);
+    let plan = plan_toml(
+        "skin_type = \"oily\"\ngoal = \"fast\"\nconcerns = [\"oiliness\", \"pores\"]",
+        4,
+    );
     let nights = mask_nights(&plan);
-    assert_eq!(nights.len(), 12, "three a week for fast results: {nights:?}");
+    assert_eq!(
+        nights.len(),
+        12,
+        "three a week for fast results: {nights:?}"
+    );
     for pair in nights.windows(2) {
-        assert!(pair[1].0 - pair[0].0 >= 2, "no masks on consecutive nights: {nights:?}");
+        assert!(
+            pair[1].0 - pair[0].0 >= 2,
+            "no masks on consecutive nights: {nights:?}"
+        );
     }
-    let sensitive = plan_toml("skin_type = \"oily\"\nsensitive = true\ngoal = \"fast\"\nconcerns = [\"oiliness\"]", 4);
-    assert_eq!(mask_nights(&sensitive).len(), 4, "sensitive skin: one a week");
-    assert!(sensitive.masks.iter().all(|m| m.mask_type != "clay" && m.mask_type != "exfoliating"));
+    let sensitive = plan_toml(
+        "skin_type = \"oily\"\nsensitive = true\ngoal = \"fast\"\nconcerns = [\"oiliness\"]",
+        4,
+    );
+    assert_eq!(
+        mask_nights(&sensitive).len(),
+        4,
+        "sensitive skin: one a week"
+    );
+    assert!(sensitive
+        .masks
+        .iter()
+        .all(|m| m.mask_type != "clay" && m.mask_type != "exfoliating"));
 }
 
 #[test]
 fn retinol_is_night_only_and_ramps_up() {
-    let plan = plan_toml("skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\"]", 6);
+    let plan = plan_toml(
+        "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\"]",
+        6,
+    );
     assert!(plan.days.iter().all(|d| !has_active(&d.am, "retinol")));
     let per_week: Vec<usize> = plan
         .days
@@ -108,10 +214,17 @@ fn retinol_is_night_only_and_ramps_up() {
         .map(|week| week.iter().filter(|d| has_active(&d.pm, "retinol")).count())
         .collect();
     assert_eq!(per_week, [2, 2, 3, 3, 4, 4]);
-    let serum = plan.serums.iter().find(|s| s.active == "retinol").expect("retinol");
+    let serum = plan
+        .serums
+        .iter()
+        .find(|s| s.active == "retinol")
+        .expect("retinol");
     assert_eq!(serum.time, ServingTime::Pm);
     assert_eq!(serum.nights_per_week, [2, 2, 3, 3, 4, 4]);
-    assert!(plan.warnings.iter().any(|w| w.code == "sunscreen" && w.rule == "sunscreen_photosensitising"));
+    assert!(plan
+        .warnings
+        .iter()
+        .any(|w| w.code == "sunscreen" && w.rule == "sunscreen_photosensitising"));
 }
 
 #[test]
@@ -119,20 +232,46 @@ fn pregnancy_removes_retinoids_and_names_the_alternatives() {
     let plan = plan_toml("skin_type = \"normal\"\ngoal = \"long_term\"\npregnant = true\nconcerns = [\"aging\", \"acne\"]", 4);
     assert!(plan.serums.iter().all(|s| s.active != "retinol"));
     assert!(plan.days.iter().all(|d| !has_active(&d.pm, "retinol")));
-    let warning = plan.warnings.iter().find(|w| w.code == "pregnancy").expect("pregnancy warning");
-    assert!(warning.text.contains("Azelaic acid") && warning.text.contains("Bakuchiol"), "{}", warning.text);
-    let bakuchiol = plan.serums.iter().find(|s| s.active == "bakuchiol").expect("bakuchiol replaces retinol");
-    assert!(bakuchiol.reasons.iter().any(|r| r.rule == "pregnancy_no_retinoids"));
+    let warning = plan
+        .warnings
+        .iter()
+        .find(|w| w.code == "pregnancy")
+        .expect("pregnancy warning");
+    assert!(
+        warning.text.contains("Azelaic acid") && warning.text.contains("Bakuchiol"),
+        "{}",
+        warning.text
+    );
+    let bakuchiol = plan
+        .serums
+        .iter()
+        .find(|s| s.active == "bakuchiol")
+        .expect("bakuchiol replaces retinol");
+    assert!(bakuchiol
+        .reasons
+        .iter()
+        .any(|r| r.rule == "pregnancy_no_retinoids"));
 }
 
 #[test]
 fn retinoids_never_share_a_night_with_exfoliation() {
     // Texture calls for retinol and an exfoliating mask.
-    let plan = plan_toml("skin_type = \"normal\"\ngoal = \"both\"\nconcerns = [\"texture\"]", 4);
-    assert!(plan.masks.iter().any(|m| m.mask_type == "exfoliating"), "{:?}", plan.masks);
+    let plan = plan_toml(
+        "skin_type = \"normal\"\ngoal = \"both\"\nconcerns = [\"texture\"]",
+        4,
+    );
+    assert!(
+        plan.masks.iter().any(|m| m.mask_type == "exfoliating"),
+        "{:?}",
+        plan.masks
+    );
     for day in &plan.days {
         let exfoliating = day.pm.iter().any(|s| s.mask_type == Some("exfoliating"));
-        assert!(!(exfoliating && has_active(&day.pm, "retinol")), "{}", day.date);
+        assert!(
+            !(exfoliating && has_active(&day.pm, "retinol")),
+            "{}",
+            day.date
+        );
     }
     assert!(plan.days.iter().any(|d| has_active(&d.pm, "retinol")));
     // Avoiding the gentler options brings salicylic acid in next to retinol.
@@ -143,39 +282,69 @@ fn retinoids_never_share_a_night_with_exfoliation() {
     let ids: Vec<&str> = plan.serums.iter().map(|s| s.active).collect();
     assert_eq!(ids, ["salicylic_acid", "retinol"]);
     for day in &plan.days {
-        assert!(!(has_active(&day.pm, "salicylic_acid") && has_active(&day.pm, "retinol")), "{}", day.date);
+        assert!(
+            !(has_active(&day.pm, "salicylic_acid") && has_active(&day.pm, "retinol")),
+            "{}",
+            day.date
+        );
     }
-    assert!(plan.warnings.iter().any(|w| w.code == "kept_apart" && w.rule == "retinoid_acids"));
+    assert!(plan
+        .warnings
+        .iter()
+        .any(|w| w.code == "kept_apart" && w.rule == "retinoid_acids"));
     assert!(plan.warnings.iter().any(|w| w.code == "avoided"));
 }
 
 #[test]
 fn vitamin_c_goes_in_the_morning() {
-    let plan = plan_toml("skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"dullness\"]", 1);
-    assert!(plan.days.iter().all(|d| has_active(&d.am, "vitamin_c") && !has_active(&d.pm, "vitamin_c")));
+    let plan = plan_toml(
+        "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"dullness\"]",
+        1,
+    );
+    assert!(plan
+        .days
+        .iter()
+        .all(|d| has_active(&d.am, "vitamin_c") && !has_active(&d.pm, "vitamin_c")));
 }
 
 #[test]
 fn an_event_gets_a_glow_mask_in_the_two_evenings_before() {
     let plan = plan_toml("skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]\nevents = [\"2026-12-10\"]", 4);
-    let event = plan.days.iter().position(|d| d.date.0 == date("2026-12-10")).expect("event day");
+    let event = plan
+        .days
+        .iter()
+        .position(|d| d.date.0 == date("2026-12-10"))
+        .expect("event day");
     let before: Vec<Option<&str>> = plan.days[event - 2..event]
         .iter()
         .map(|d| d.pm.iter().find_map(|s| s.mask_type))
         .collect();
     assert!(
-        before.iter().flatten().any(|m| *m == "sheet" || *m == "gel"),
+        before
+            .iter()
+            .flatten()
+            .any(|m| *m == "sheet" || *m == "gel"),
         "a hydrating mask before the event: {before:?}"
     );
-    let glow = plan.masks.iter().find(|m| m.for_events).expect("an event mask type");
+    let glow = plan
+        .masks
+        .iter()
+        .find(|m| m.for_events)
+        .expect("an event mask type");
     assert!(glow.reasons.iter().any(|r| r.rule == "event_mask"));
 }
 
 #[test]
 fn an_event_on_the_first_day_is_flagged() {
-    let plan = plan_toml("skin_type = \"dry\"\ngoal = \"fast\"\nevents = [\"2026-12-01\"]", 1);
+    let plan = plan_toml(
+        "skin_type = \"dry\"\ngoal = \"fast\"\nevents = [\"2026-12-01\"]",
+        1,
+    );
     assert!(plan.has_warning("event_mask_missing"));
-    let past = plan_toml("skin_type = \"dry\"\ngoal = \"fast\"\nevents = [\"2026-11-01\"]", 1);
+    let past = plan_toml(
+        "skin_type = \"dry\"\ngoal = \"fast\"\nevents = [\"2026-11-01\"]",
+        1,
+    );
     assert!(past.has_warning("event_outside_plan"));
 }
 
@@ -189,8 +358,16 @@ fn the_time_budget_is_kept_and_drops_are_named() {
         assert!(Plan::minutes(&day.am) <= 4, "{}", day.date);
         assert!(Plan::minutes(&day.pm) <= 8, "{}", day.date);
     }
-    let warning = plan.warnings.iter().find(|w| w.code == "time_budget").expect("a time budget warning");
-    assert!(warning.text.contains("vitamin_c") || warning.text.contains("mask"), "{}", warning.text);
+    let warning = plan
+        .warnings
+        .iter()
+        .find(|w| w.code == "time_budget")
+        .expect("a time budget warning");
+    assert!(
+        warning.text.contains("vitamin_c") || warning.text.contains("mask"),
+        "{}",
+        warning.text
+    );
     assert!(!warning.dates.is_empty());
     // Steps show their minutes.
     assert!(plan.days[0].am.iter().all(|s| s.minutes > 0));
@@ -198,9 +375,18 @@ fn the_time_budget_is_kept_and_drops_are_named() {
 
 #[test]
 fn a_budget_below_the_essentials_keeps_them_and_says_so() {
-    let plan = plan_toml("skin_type = \"normal\"\ngoal = \"long_term\"\nminutes_am = 1", 1);
-    assert!(plan.days.iter().all(|d| d.am.iter().any(|s| s.step == Step::Sunscreen)));
-    assert!(plan.warnings.iter().any(|w| w.code == "time_budget" && w.text.contains("essential")));
+    let plan = plan_toml(
+        "skin_type = \"normal\"\ngoal = \"long_term\"\nminutes_am = 1",
+        1,
+    );
+    assert!(plan
+        .days
+        .iter()
+        .all(|d| d.am.iter().any(|s| s.step == Step::Sunscreen)));
+    assert!(plan
+        .warnings
+        .iter()
+        .any(|w| w.code == "time_budget" && w.text.contains("essential")));
 }
 
 #[test]
@@ -221,9 +407,14 @@ fn sensitive_skin_gets_fewer_strong_actives_and_patch_tests() {
         assert!(strong(&day.am) <= 1 && strong(&day.pm) <= 1, "{}", day.date);
     }
     for serum in &plan.serums {
-        let name = &super::knowledge().active(serum.active).expect("active").name;
+        let name = &super::knowledge()
+            .active(serum.active)
+            .expect("active")
+            .name;
         assert!(
-            plan.warnings.iter().any(|w| w.code == "patch_test" && w.text.contains(name.as_str())),
+            plan.warnings
+                .iter()
+                .any(|w| w.code == "patch_test" && w.text.contains(name.as_str())),
             "patch test for {name}"
         );
     }
@@ -231,22 +422,42 @@ fn sensitive_skin_gets_fewer_strong_actives_and_patch_tests() {
 
 #[test]
 fn every_plan_says_when_to_see_a_dermatologist_and_sets_expectations() {
-    let plan = plan_toml("skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]", 1);
-    let referrals: Vec<&str> = plan.warnings.iter().filter(|w| w.code == "see_dermatologist").map(|w| w.rule).collect();
+    let plan = plan_toml(
+        "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]",
+        1,
+    );
+    let referrals: Vec<&str> = plan
+        .warnings
+        .iter()
+        .filter(|w| w.code == "see_dermatologist")
+        .map(|w| w.rule)
+        .collect();
     assert!(referrals.contains(&"derm_acne") && referrals.contains(&"derm_burning"));
-    assert!(plan.warnings.iter().any(|w| w.code == "expectations" && w.text.contains("2-6 weeks")));
+    assert!(plan
+        .warnings
+        .iter()
+        .any(|w| w.code == "expectations" && w.text.contains("2-6 weeks")));
 }
 
 #[test]
 fn vitamin_c_with_niacinamide_is_a_note_not_a_conflict() {
-    let plan = plan_toml("skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"oiliness\", \"dullness\"]", 1);
+    let plan = plan_toml(
+        "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"oiliness\", \"dullness\"]",
+        1,
+    );
     assert!(plan.has_warning("interaction_note"));
-    assert!(plan.days.iter().all(|d| has_active(&d.am, "vitamin_c") && has_active(&d.am, "niacinamide")));
+    assert!(plan
+        .days
+        .iter()
+        .all(|d| has_active(&d.am, "vitamin_c") && has_active(&d.am, "niacinamide")));
 }
 
 #[test]
 fn the_plan_json_keeps_the_documented_names() {
-    let plan = plan_toml("skin_type = \"combination\"\ngoal = \"both\"\nconcerns = [\"acne\", \"dullness\"]", 1);
+    let plan = plan_toml(
+        "skin_type = \"combination\"\ngoal = \"both\"\nconcerns = [\"acne\", \"dullness\"]",
+        1,
+    );
     let json: serde_json::Value = serde_json::from_str(&plan.to_json_pretty()).expect("json");
     for key in ["approach", "reasons", "masks", "serums", "days", "warnings"] {
         assert!(json.get(key).is_some(), "{key}");

@@ -28,15 +28,30 @@ fn explains_masks_actives_and_rules_with_sources() {
     let k = super::knowledge();
     let clay = explain(k, "clay").expect("clay");
     assert!(clay.points[0].text.contains("oil control"));
-    assert!(clay.points.iter().all(|p| p.rule.is_some() || !p.source.is_empty()));
+    assert!(clay
+        .points
+        .iter()
+        .all(|p| p.rule.is_some() || !p.source.is_empty()));
     let retinol = explain(k, "Retinol").expect("retinol");
-    let rules: Vec<&str> = retinol.points.iter().filter_map(|p| p.rule.as_deref()).collect();
-    for rule in ["retinoid_night_only", "pregnancy_no_retinoids", "retinoid_bpo", "retinoid_acids"] {
+    let rules: Vec<&str> = retinol
+        .points
+        .iter()
+        .filter_map(|p| p.rule.as_deref())
+        .collect();
+    for rule in [
+        "retinoid_night_only",
+        "pregnancy_no_retinoids",
+        "retinoid_bpo",
+        "retinoid_acids",
+    ] {
         assert!(rules.contains(&rule), "{rule} in {rules:?}");
     }
     let rule = explain(k, "skin_cycling").expect("rule");
     assert!(rule.points[0].source.contains("peoplesbeauty"));
     assert!(explain(k, "vitamin c").is_some());
     assert!(explain(k, "unobtainium").is_none());
-    assert_eq!(suggest(k, "retinl").first().map(String::as_str), Some("retinol"));
+    assert_eq!(
+        suggest(k, "retinl").first().map(String::as_str),
+        Some("retinol")
+    );
 }

@@ -5,7 +5,16 @@ use regimen_core::knowledge::{Knowledge, KnowledgeError, ENGINE_RULES};
 fn files_with(name: &str, edit: impl Fn(&str) -> String) -> Vec<(&'static str, String)> {
     Knowledge::builtin_files()
         .iter()
-        .map(|(file, text)| (*file, if *file == name { edit(text) } else { text.to_string() }))
+        .map(|(file, text)| {
+            (
+                *file,
+                if *file == name {
+                    edit(text)
+                } else {
+                    text.to_string()
+                },
+            )
+        })
         .collect()
 }
 
@@ -26,7 +35,10 @@ fn builtin_knowledge_is_valid_and_cites_every_engine_rule() {
     let knowledge = super::knowledge();
     for id in ENGINE_RULES {
         let citation = knowledge.cite(id).expect("engine rule present");
-        assert!(!citation.text.is_empty() && !citation.source.is_empty(), "{id}");
+        assert!(
+            !citation.text.is_empty() && !citation.source.is_empty(),
+            "{id}"
+        );
     }
 }
 
@@ -56,7 +68,9 @@ fn every_seed_fact_of_part_a_is_encoded() {
         ("oily_serums", "oil-free"),
     ];
     for (id, words) in expected {
-        let fact = knowledge.cite(id).unwrap_or_else(|| panic!("fact {id} is missing"));
+        let fact = knowledge
+            .cite(id)
+            .unwrap_or_else(|| panic!("fact {id} is missing"));
         assert!(fact.text.contains(words), "{id}: {}", fact.text);
         assert_eq!(fact.source, "Face masks vs serums (the seed article)");
     }
@@ -86,7 +100,9 @@ fn part_b_guidance_is_encoded_with_its_source() {
         ("step_order", "American Academy of Dermatology"),
     ];
     for (id, source) in expected {
-        let rule = knowledge.cite(id).unwrap_or_else(|| panic!("rule {id} is missing"));
+        let rule = knowledge
+            .cite(id)
+            .unwrap_or_else(|| panic!("rule {id} is missing"));
         assert!(rule.source.contains(source), "{id} cites {}", rule.source);
     }
     let info = knowledge
@@ -94,21 +110,36 @@ fn part_b_guidance_is_encoded_with_its_source() {
         .iter()
         .find(|i| i.id == "vitamin_c_niacinamide")
         .expect("interaction");
-    assert_eq!(info.severity, regimen_core::knowledge::Severity::Info, "never a blocking conflict");
+    assert_eq!(
+        info.severity,
+        regimen_core::knowledge::Severity::Info,
+        "never a blocking conflict"
+    );
 }
 
 #[test]
 fn a_dangling_source_is_rejected() {
-    let files = files_with("facts.toml", |t| t.replacen("source = \"seed\"", "source = \"nowhere\"", 1));
+    let files = files_with("facts.toml", |t| {
+        t.replacen("source = \"seed\"", "source = \"nowhere\"", 1)
+    });
     let message = problems(&files);
-    assert!(message.contains("mask_intensive cites unknown source nowhere"), "{message}");
+    assert!(
+        message.contains("mask_intensive cites unknown source nowhere"),
+        "{message}"
+    );
 }
 
 #[test]
 fn a_missing_source_field_is_rejected_with_its_line() {
-    let files = files_with("rules.toml", |t| t.replacen("source = \"aad_order\"\n", "", 1));
+    let files = files_with("rules.toml", |t| {
+        t.replacen("source = \"aad_order\"\n", "", 1)
+    });
     match load(&files) {
-        Err(KnowledgeError::Parse { file, line, message }) => {
+        Err(KnowledgeError::Parse {
+            file,
+            line,
+            message,
+        }) => {
             assert_eq!(file, "rules.toml");
             assert!(line > 1);
             assert!(message.contains("source"), "{message}");
@@ -119,45 +150,69 @@ fn a_missing_source_field_is_rejected_with_its_line() {
 
 #[test]
 fn a_dangling_pregnancy_alternative_is_rejected() {
-    let files = files_with("actives.toml", |t| t.replace("[\"bakuchiol\", \"azelaic_acid\"]", "[\"bakuchiol\", \"tretinoin\"]"));
+    let files = files_with("actives.toml", |t| {
+        t.replace(
+            "[\"bakuchiol\", \"azelaic_acid\"]",
+            "[\"bakuchiol\", \"tretinoin\"]",
+        )
+    });
     assert!(problems(&files).contains("unknown alternative tretinoin"));
 }
 
 #[test]
 fn an_unsafe_pregnancy_alternative_is_rejected() {
-    let files = files_with("actives.toml", |t| t.replace("[\"bakuchiol\", \"azelaic_acid\"]", "[\"retinol\"]"));
+    let files = files_with("actives.toml", |t| {
+        t.replace("[\"bakuchiol\", \"azelaic_acid\"]", "[\"retinol\"]")
+    });
     assert!(problems(&files).contains("not pregnancy-safe"));
 }
 
 #[test]
 fn a_rule_the_engine_needs_cannot_be_removed() {
-    let files = files_with("rules.toml", |t| t.replace("id = \"patch_test\"", "id = \"patch_testing\""));
+    let files = files_with("rules.toml", |t| {
+        t.replace("id = \"patch_test\"", "id = \"patch_testing\"")
+    });
     assert!(problems(&files).contains("the engine needs rule patch_test"));
 }
 
 #[test]
 fn an_interaction_with_an_unknown_family_is_rejected() {
-    let files = files_with("interactions.toml", |t| t.replacen("families = [\"benzoyl_peroxide\"]", "families = [\"bpo\"]", 1));
+    let files = files_with("interactions.toml", |t| {
+        t.replacen(
+            "families = [\"benzoyl_peroxide\"]",
+            "families = [\"bpo\"]",
+            1,
+        )
+    });
     assert!(problems(&files).contains("unknown family bpo"));
 }
 
 #[test]
 fn duplicate_ids_are_rejected() {
-    let files = files_with("facts.toml", |t| t.replace("id = \"mask_occlusive\"", "id = \"mask_intensive\""));
+    let files = files_with("facts.toml", |t| {
+        t.replace("id = \"mask_occlusive\"", "id = \"mask_intensive\"")
+    });
     assert!(problems(&files).contains("id mask_intensive is used twice"));
 }
 
 #[test]
 fn a_mask_budget_above_the_weekly_maximum_is_rejected() {
-    let files = files_with("rules.toml", |t| t.replace("per_week = 3\n", "per_week = 5\n"));
+    let files = files_with("rules.toml", |t| {
+        t.replace("per_week = 3\n", "per_week = 5\n")
+    });
     assert!(problems(&files).contains("outside 1..=3"));
 }
 
 #[test]
 fn every_step_must_be_listed_once() {
-    let files = files_with("steps.toml", |t| t.replace("id = \"sunscreen\"", "id = \"serum\""));
+    let files = files_with("steps.toml", |t| {
+        t.replace("id = \"sunscreen\"", "id = \"serum\"")
+    });
     let message = problems(&files);
-    assert!(message.contains("step sunscreen is listed 0 times"), "{message}");
+    assert!(
+        message.contains("step sunscreen is listed 0 times"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -173,9 +228,17 @@ fn a_missing_file_is_named() {
 fn the_ramp_is_read_week_by_week() {
     let retinol = super::knowledge().active("retinol").expect("retinol");
     let nights: Vec<Option<u8>> = (0..6).map(|w| retinol.nights_in_week(w, false)).collect();
-    assert_eq!(nights, [Some(2), Some(2), Some(3), Some(3), Some(4), Some(4)]);
+    assert_eq!(
+        nights,
+        [Some(2), Some(2), Some(3), Some(3), Some(4), Some(4)]
+    );
     let sensitive: Vec<Option<u8>> = (0..6).map(|w| retinol.nights_in_week(w, true)).collect();
-    assert_eq!(sensitive, [Some(2), Some(2), Some(2), Some(2), Some(3), Some(3)]);
-    let niacinamide = super::knowledge().active("niacinamide").expect("niacinamide");
+    assert_eq!(
+        sensitive,
+        [Some(2), Some(2), Some(2), Some(2), Some(3), Some(3)]
+    );
+    let niacinamide = super::knowledge()
+        .active("niacinamide")
+        .expect("niacinamide");
     assert_eq!(niacinamide.nights_in_week(0, false), None);
 }

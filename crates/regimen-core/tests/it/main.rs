@@ -28,5 +28,9 @@ pub fn plan_toml(toml: &str, weeks: u8) -> Plan<'static> {
 
 pub fn plan_for(profile: &Profile, weeks: u8) -> Plan<'static> {
     let start = profile.start.map(|d| d.0).unwrap_or(date("2026-12-01"));
-    make_plan(knowledge(), profile, &PlanOptions::new(start, weeks).expect("options"))
+    make_plan(
+        knowledge(),
+        profile,
+        &PlanOptions::new(start, weeks).expect("options"),
+    )
 }
