@@ -107,7 +107,12 @@ pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, color: bool) -> String {
             };
             if !serum.nights_per_week.is_empty() {
                 let nights: Vec<String> = serum.nights_per_week.iter().map(u8::to_string).collect();
-                let _ = write!(when, ", nights a week by week: {}", nights.join(" "));
+                let _ = write!(
+                    when,
+                    ", {} nights a week in weeks 1-{}",
+                    nights.join(", "),
+                    nights.len()
+                );
             }
             let _ = writeln!(out, "  {} ({when})", paint.bold(name));
             for reason in &serum.reasons {
@@ -125,21 +130,31 @@ pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, color: bool) -> String {
         "\n{}",
         paint.bold(&format!("Your plan, {} to {last}", plan.start))
     );
-    let _ = writeln!(out, "{}", paint.dim("date              min  steps"));
-    for day in &plan.days {
-        let date = day.date.0.format("%a %Y-%m-%d").to_string();
-        for (label, steps) in [("AM", &day.am), ("PM", &day.pm)] {
-            let text: Vec<String> = steps
-                .iter()
-                .map(|s| step_text(knowledge, s, &paint))
-                .collect();
-            let first = if label == "AM" { date.as_str() } else { "" };
-            let _ = writeln!(
-                out,
-                "{first:<15} {label} {:>3}  {}",
-                Plan::minutes(steps),
-                text.join(&paint.dim(" > "))
-            );
+    let routine = |steps: &[StepEntry<'_>]| {
+        let text: Vec<String> = steps
+            .iter()
+            .map(|s| step_text(knowledge, s, &paint))
+            .collect();
+        format!(
+            "{:>3}  {}",
+            Plan::minutes(steps),
+            text.join(&paint.dim(" > "))
+        )
+    };
+    let same_mornings = plan.days.windows(2).all(|w| w[0].am == w[1].am);
+    if let (true, Some(first)) = (same_mornings, plan.days.first()) {
+        let _ = writeln!(out, "{}", paint.dim("                  min  steps"));
+        let _ = writeln!(out, "{:<18}{}", "every morning", routine(&first.am));
+        for day in &plan.days {
+            let date = day.date.0.format("%a %Y-%m-%d PM").to_string();
+            let _ = writeln!(out, "{date:<18}{}", routine(&day.pm));
+        }
+    } else {
+        let _ = writeln!(out, "{}", paint.dim("                  min  steps"));
+        for day in &plan.days {
+            let date = day.date.0.format("%a %Y-%m-%d").to_string();
+            let _ = writeln!(out, "{date:<15} AM{}", routine(&day.am));
+            let _ = writeln!(out, "{:<15} PM{}", "", routine(&day.pm));
         }
     }
     if !plan.warnings.is_empty() {

@@ -277,8 +277,10 @@ fn choose_serums<'k>(
     warnings: &mut Warnings<'k>,
 ) -> Vec<SerumPick<'k>> {
     let allowed = |active: &Active| {
-        !(profile.pregnant && !active.pregnancy_safe)
-            && !(profile.sensitive && active.avoid_if_sensitive)
+        let unsafe_in_pregnancy = profile.pregnant && !active.pregnancy_safe;
+        let too_harsh = profile.sensitive && active.avoid_if_sensitive;
+        !unsafe_in_pregnancy
+            && !too_harsh
             && !avoided(profile, &[&active.id, &active.family, &active.name])
     };
     let score =
