@@ -239,7 +239,7 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
             pm: args.pm_time,
             stamp: Utc::now().naive_utc(),
         };
-        std::fs::write(path, to_ics(&plan, &calendar))
+        std::fs::write(path, to_ics(knowledge, &plan, &calendar))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     match args.format {

@@ -4,7 +4,7 @@
 use crate::bad;
 use anyhow::{Context, Result};
 use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Confirm, Input, MultiSelect, Select};
+use dialoguer::{Confirm, Input, MultiSelect, Select, Sort};
 use regimen_core::profile::{IsoDate, Minutes, MAX_MINUTES};
 use regimen_core::vocab::{Concern, Goal, SkinType};
 use regimen_core::{Knowledge, Profile};
@@ -63,9 +63,20 @@ pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
         .interact()?;
     let concern_labels: Vec<&str> = Concern::ALL.iter().map(|c| c.id()).collect();
     let concerns = MultiSelect::with_theme(&theme)
-        .with_prompt("Your concerns (space to tick, Enter when done; most important first)")
+        .with_prompt("Your concerns (space to tick, Enter when done)")
         .items(&concern_labels)
         .interact()?;
+    let mut concerns: Vec<Concern> = concerns.into_iter().map(|i| Concern::ALL[i]).collect();
+    if concerns.len() > 1 {
+        let labels: Vec<&str> = concerns.iter().map(|c| c.id()).collect();
+        let order = Sort::with_theme(&theme)
+            .with_prompt(
+                "Put them in order, most important first (space to pick one up, arrows to move it)",
+            )
+            .items(&labels)
+            .interact()?;
+        concerns = order.into_iter().map(|i| concerns[i]).collect();
+    }
     let goal_labels = [
         "fast: visible results soon",
         "long_term: lasting change over weeks",
@@ -87,6 +98,17 @@ pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
         .interact()?;
     let minutes_am = optional_minutes(&theme, "Minutes you have in the morning (empty: no limit)")?;
     let minutes_pm = optional_minutes(&theme, "Minutes you have in the evening (empty: no limit)")?;
+    let start: String = Input::with_theme(&theme)
+        .with_prompt("First day of the plan (YYYY-MM-DD; empty: the day you run `regimen plan`)")
+        .allow_empty(true)
+        .validate_with(|text: &String| -> Result<(), String> {
+            if text.trim().is_empty() {
+                Ok(())
+            } else {
+                IsoDate::parse(text).map(|_| ())
+            }
+        })
+        .interact_text()?;
     let avoid: String = Input::with_theme(&theme)
         .with_prompt("Ingredients to avoid (comma-separated; empty for none)")
         .allow_empty(true)
@@ -94,7 +116,8 @@ pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
 
     let mut profile = Profile::new(SkinType::ALL[skin], Goal::ALL[goal]);
     profile.sensitive = sensitive;
-    profile.concerns = concerns.into_iter().map(|i| Concern::ALL[i]).collect();
+    profile.concerns = concerns;
+    profile.start = IsoDate::parse(&start).ok();
     profile.events = dates(&events).map_err(bad)?;
     profile.pregnant = pregnant;
     profile.minutes_am = minutes_am;
@@ -110,6 +133,19 @@ pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
     );
     match out {
         Some(path) => {
+            let keep = path.exists()
+                && !Confirm::with_theme(&theme)
+                    .with_prompt(format!("{} exists. Replace it?", path.display()))
+                    .default(false)
+                    .interact()?;
+            if keep {
+                print!("{text}");
+                eprintln!(
+                    "\nKept {}; the new profile is printed above.",
+                    path.display()
+                );
+                return Ok(());
+            }
             std::fs::write(path, &text).with_context(|| format!("writing {}", path.display()))?;
             eprintln!(
                 "\nSaved to {}. Next: regimen plan --profile {}",

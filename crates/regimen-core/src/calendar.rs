@@ -1,6 +1,7 @@
 //! iCalendar export: one event per routine, with its steps in the description, in
 //! floating local time so that a calendar app shows it at the person's own clock.
 
+use crate::knowledge::Knowledge;
 use crate::plan::{Plan, StepEntry};
 use crate::vocab::Routine;
 use chrono::{Duration, NaiveDateTime, NaiveTime};
@@ -18,7 +19,7 @@ pub struct CalendarOptions {
 }
 
 /// Renders a plan as an iCalendar document.
-pub fn to_ics(plan: &Plan<'_>, options: &CalendarOptions) -> String {
+pub fn to_ics(knowledge: &Knowledge, plan: &Plan<'_>, options: &CalendarOptions) -> String {
     let mut calendar = Calendar::new();
     calendar.name("regimen skincare plan");
     let stamp = options.stamp.format("%Y%m%dT%H%M%SZ").to_string();
@@ -32,12 +33,12 @@ pub fn to_ics(plan: &Plan<'_>, options: &CalendarOptions) -> String {
             }
             let start = day.date.0.and_time(time);
             let minutes = Plan::minutes(steps).max(1);
-            let summary = summary(routine, steps);
+            let summary = summary(knowledge, routine, steps);
             let event = Event::new()
                 .uid(&format!("regimen-{}-{}", day.date, routine.id()))
                 .add_property("DTSTAMP", &stamp)
                 .summary(&summary)
-                .description(&description(steps))
+                .description(&description(knowledge, steps))
                 .starts(start)
                 .ends(start + Duration::minutes(i64::from(minutes)))
                 .done();
@@ -47,22 +48,29 @@ pub fn to_ics(plan: &Plan<'_>, options: &CalendarOptions) -> String {
     calendar.done().to_string()
 }
 
-fn summary(routine: Routine, steps: &[StepEntry<'_>]) -> String {
+fn summary(knowledge: &Knowledge, routine: Routine, steps: &[StepEntry<'_>]) -> String {
     let when = match routine {
         Routine::Am => "Morning skincare",
         Routine::Pm => "Evening skincare",
     };
-    match steps.iter().find_map(|s| s.mask_type) {
-        Some(mask) => format!("{when}: {mask} mask"),
+    match steps.iter().find(|s| s.mask_type.is_some()) {
+        Some(mask) => format!("{when}: {}", mask.display_name(knowledge).to_lowercase()),
         None => when.to_string(),
     }
 }
 
-fn description(steps: &[StepEntry<'_>]) -> String {
+fn description(knowledge: &Knowledge, steps: &[StepEntry<'_>]) -> String {
     steps
         .iter()
         .enumerate()
-        .map(|(i, step)| format!("{}. {} - {} min", i + 1, step.label(), step.minutes))
+        .map(|(i, step)| {
+            format!(
+                "{}. {} - {} min",
+                i + 1,
+                step.display_name(knowledge),
+                step.minutes
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

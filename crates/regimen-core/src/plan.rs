@@ -122,6 +122,18 @@ pub struct StepEntry<'k> {
 }
 
 impl StepEntry<'_> {
+    /// The step as a person reads it: "Cleanse", "Clay mask", "Niacinamide serum".
+    pub fn display_name(&self, knowledge: &Knowledge) -> String {
+        if let Some(mask) = self.mask_type.and_then(|id| knowledge.mask_type(id)) {
+            return mask.name.clone();
+        }
+        if let Some(active) = self.active.and_then(|id| knowledge.active(id)) {
+            let short = active.name.split(" (").next().unwrap_or(&active.name);
+            return format!("{short} serum");
+        }
+        knowledge.step(self.step).name.clone()
+    }
+
     /// A short label: "serum (niacinamide)", "mask (clay)", "cleanse".
     pub fn label(&self) -> String {
         match (self.active, self.mask_type) {

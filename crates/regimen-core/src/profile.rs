@@ -83,7 +83,7 @@ impl Profile {
                 ProfileError {
                     field: path,
                     line: Some(inner.line()),
-                    message: strip_json_position(&inner.to_string()),
+                    message: friendly(&strip_json_position(&inner.to_string())),
                 }
             })?;
         deserializer.end().map_err(|error| ProfileError {
@@ -161,8 +161,36 @@ fn toml_error(text: &str, field: Option<String>, error: &toml::de::Error) -> Pro
     ProfileError {
         field,
         line: error.span().map(|span| line_of(text, span.start)),
-        message: error.message().trim().to_string(),
+        message: friendly(error.message().trim()),
     }
+}
+
+/// Rewrites serde's "unknown variant `x`, expected one of `a`, `b`" in plain words,
+/// with the closest allowed value suggested.
+fn friendly(message: &str) -> String {
+    for (prefix, noun) in [("unknown variant `", "value"), ("unknown field `", "field")] {
+        let Some(rest) = message.strip_prefix(prefix) else {
+            continue;
+        };
+        let Some((given, expected)) = rest.split_once('`') else {
+            continue;
+        };
+        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let closest = allowed
+            .iter()
+            .map(|a| (strsim::jaro_winkler(given, a), *a))
+            .filter(|(score, _)| *score >= 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let mut text = format!("unknown {noun} \"{given}\"");
+        if let Some((_, suggestion)) = closest {
+            text.push_str(&format!(" (did you mean \"{suggestion}\"?)"));
+        }
+        if !allowed.is_empty() {
+            text.push_str(&format!("; expected one of: {}", allowed.join(", ")));
+        }
+        return text;
+    }
+    message.to_string()
 }
 
 fn strip_json_position(message: &str) -> String {
@@ -311,6 +339,23 @@ avoid = [" Fragrance "]
         assert_eq!(e.field.as_deref(), Some("skin_type"));
         assert_eq!(e.line, Some(2));
         assert!(e.message.contains("oilly"), "{e}");
+    }
+
+    #[test]
+    fn unknown_values_are_explained_in_plain_words_with_a_suggestion() {
+        let e = error("goal = \"both\"\nskin_type = \"oilly\"\n");
+        assert_eq!(
+            e.message,
+            "unknown value \"oilly\" (did you mean \"oily\"?); expected one of: oily, dry, combination, normal"
+        );
+        let e = error("goal = \"both\"\nskin_type = \"dry\"\nsensitve = true\n");
+        assert!(
+            e.message
+                .starts_with("unknown field \"sensitve\" (did you mean \"sensitive\"?)"),
+            "{e}"
+        );
+        let e = error("goal = \"both\"\nskin_type = \"purple\"\n");
+        assert!(!e.message.contains("did you mean"), "{e}");
     }
 
     #[test]

@@ -94,7 +94,7 @@ fn ics_has_one_event_per_routine_with_steps() {
     let out = regimen(&[
         "plan",
         "--profile",
-        "examples/oily-acne.toml",
+        "examples/combination-acne.toml",
         "--weeks",
         "1",
         "--start",
@@ -109,7 +109,11 @@ fn ics_has_one_event_per_routine_with_steps() {
     assert!(ics.contains("DTSTART:20261201T073000"));
     assert!(ics.contains("DTSTART:20261201T210000"));
     assert!(ics.contains("UID:regimen-2026-12-01-am"));
-    assert!(ics.contains("DESCRIPTION:1. cleanse - 1 min"));
+    assert!(
+        ics.contains("DESCRIPTION:1. Cleanse - 1 min\\n2. Niacinamide serum - 1 min"),
+        "{ics}"
+    );
+    assert!(ics.contains("SUMMARY:Evening skincare: clay mask"));
     assert!(ics.contains("DTSTAMP:"));
 }
 
