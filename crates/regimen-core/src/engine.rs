@@ -435,13 +435,31 @@ fn choose_masks<'k>(
     warnings: &mut Warnings<'k>,
 ) -> MaskPicks<'k> {
     let limits = &knowledge.limits;
-    let Some(budget) = knowledge
+    let mut matching = knowledge
         .mask_budgets
         .iter()
-        .find(|b| b.when.matches(situation))
-    else {
+        .filter(|b| b.when.matches(situation));
+    let Some(budget) = matching.next() else {
         return MaskPicks::default();
     };
+    if let Some(wish) = matching
+        .filter(|b| b.per_week > budget.per_week)
+        .max_by_key(|b| b.per_week)
+    {
+        let masks = if budget.per_week == 1 {
+            "mask"
+        } else {
+            "masks"
+        };
+        let text = format!(
+            "{} {masks} a week rather than {}: {}",
+            budget.per_week, wish.per_week, budget.text
+        );
+        let citation = knowledge
+            .cite(&budget.id)
+            .unwrap_or(rule(knowledge, "safer_wins"));
+        warnings.add("safer_wins", citation, Cow::Owned(text), None);
+    }
     let score = |mask: &MaskType| -> i32 {
         let concerns: i32 = needs
             .iter()

@@ -199,6 +199,17 @@ fn masks_are_spread_over_the_week_within_limits() {
         .masks
         .iter()
         .all(|m| m.mask_type != "clay" && m.mask_type != "exfoliating"));
+    let collision = sensitive
+        .warnings
+        .iter()
+        .find(|w| w.code == "safer_wins")
+        .expect("the collision is explained");
+    assert_eq!(collision.rule, "mask_sensitive_weekly");
+    assert!(
+        collision.text.starts_with("1 mask a week rather than 3"),
+        "{}",
+        collision.text
+    );
 }
 
 #[test]
