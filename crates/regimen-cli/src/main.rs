@@ -4,12 +4,15 @@
 //! and dates to `regimen-core`, and turns errors into messages and exit codes
 //! (0 success, 2 bad input, 1 anything else).
 
+mod analyze;
+mod eval;
 mod quiz;
 mod render;
 
 use anyhow::{Context, Result};
 use chrono::{Local, NaiveDate, NaiveTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
+use regimen_core::analyzer::Analyzer;
 use regimen_core::calendar::{to_ics, CalendarOptions};
 use regimen_core::engine::MAX_WEEKS;
 use regimen_core::explain::{explain, find_faq, rank_faqs, suggest, topics};
@@ -39,6 +42,10 @@ struct Cli {
 enum Command {
     /// Decide masks, serums or both, and print a dated morning/evening plan.
     Plan(PlanArgs),
+    /// Say what a product is and what is in it, from its ingredient list.
+    Analyze(analyze::AnalyzeArgs),
+    /// Measure the analyzer against a labelled catalog (product kinds and named actives).
+    Eval(eval::EvalArgs),
     /// Answer the profile questions interactively and write the profile TOML.
     Quiz {
         /// Write the profile here instead of standard output.
@@ -168,6 +175,12 @@ fn run(cli: Cli) -> Result<()> {
     let knowledge = load_knowledge(cli.knowledge.as_deref())?;
     match cli.command {
         Command::Plan(args) => plan(&knowledge, &args, color),
+        Command::Analyze(args) => {
+            let profile = args.profile().map(read_profile).transpose()?;
+            let analyzer = build_analyzer(&knowledge)?;
+            analyze::run(&analyzer, &args, profile.as_ref(), color)
+        }
+        Command::Eval(args) => eval::run(&build_analyzer(&knowledge)?, &args),
         Command::Quiz { out } => quiz::run(&knowledge, out.as_deref()),
         Command::Faq { question } => faq(&knowledge, &question.join(" "), color),
         Command::Explain { topic } => explain_topic(&knowledge, &topic.join(" "), color),
@@ -203,6 +216,10 @@ fn load_knowledge(dir: Option<&Path>) -> Result<Knowledge> {
     }
     let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
     Knowledge::from_files(&borrowed).map_err(|e| bad(format!("{} : {e}", dir.display())))
+}
+
+fn build_analyzer(knowledge: &Knowledge) -> Result<Analyzer> {
+    Analyzer::builtin(knowledge).context("building the ingredient dictionary")
 }
 
 fn export_knowledge(dir: &Path) -> Result<()> {

@@ -2,6 +2,7 @@
 //! colour only when asked for (a terminal, no NO_COLOR, or `--color always`).
 
 use owo_colors::{OwoColorize, Style};
+use regimen_core::analyzer::Report;
 use regimen_core::explain::Explanation;
 use regimen_core::knowledge::{Faq, Knowledge};
 use regimen_core::plan::{Plan, Reason, StepEntry};
@@ -237,6 +238,84 @@ pub fn explanation(explanation: &Explanation, color: bool) -> String {
             (None, true) => String::new(),
         };
         let _ = writeln!(out, "  - {}{}", point.text, paint.dim(&cite));
+    }
+    out
+}
+
+/// An ingredient analysis as text.
+pub fn report(report: &Report, color: bool) -> String {
+    let paint = Paint { color };
+    let mut out = String::new();
+    if let Some(name) = &report.name {
+        let _ = writeln!(out, "{}", paint.bold(name));
+    }
+    let kind = match &report.mask_type {
+        Some(mask_type) => format!("{} ({mask_type})", report.kind),
+        None => report.kind.to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint.bold("Kind:"),
+        paint.with(&kind, Style::new().green().bold())
+    );
+    let _ = writeln!(
+        out,
+        "{} {}",
+        paint.bold("Ingredients:"),
+        report.ingredients.len()
+    );
+    if report.actives.is_empty() {
+        let _ = writeln!(out, "{} none found", paint.bold("Actives:"));
+    } else {
+        let _ = writeln!(out, "{}", paint.bold("Actives:"));
+        for active in &report.actives {
+            let percent = active
+                .percent
+                .map(|p| format!(", {p}%"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  #{:<3} {} ({}{percent})",
+                active.position,
+                paint.with(&active.inci, Style::new().cyan()),
+                active.family
+            );
+        }
+    }
+    if !report.flags.is_empty() {
+        let _ = writeln!(out, "{}", paint.bold("Flags:"));
+        for flag in &report.flags {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                paint.with(&format!("{:<20}", flag.code), Style::new().yellow()),
+                flag.inci,
+                flag.text
+            );
+        }
+    }
+    if !report.unknown.is_empty() {
+        let _ = writeln!(out, "{}", paint.bold("Not recognised:"));
+        for unknown in &report.unknown {
+            let hint = unknown
+                .suggestion
+                .as_ref()
+                .map(|s| format!(" (did you mean {s}?)"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {}{hint}", unknown.name);
+        }
+    }
+    for diagnostic in &report.diagnostics {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.dim(&format!("note [{}]: {}", diagnostic.code, diagnostic.text))
+        );
+    }
+    for (i, more) in report.more_products.iter().enumerate() {
+        let _ = writeln!(out, "\n{}", paint.bold(&format!("Product {}", i + 2)));
+        out.push_str(&self::report(more, color));
     }
     out
 }

@@ -11,8 +11,16 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
-/// The file names a knowledge directory holds, in load order.
-pub const FILE_NAMES: &[&str] = &[
+/// Declares the knowledge files once: their names, and their built-in contents.
+macro_rules! knowledge_files {
+    ($($name:literal),+ $(,)?) => {
+        /// The file names a knowledge directory holds, in load order.
+        pub const FILE_NAMES: &[&str] = &[$($name),+];
+        const BUILTIN: &[(&str, &str)] = &[$(($name, include_str!(concat!("../../../knowledge/", $name)))),+];
+    };
+}
+
+knowledge_files!(
     "sources.toml",
     "facts.toml",
     "faq.toml",
@@ -21,30 +29,9 @@ pub const FILE_NAMES: &[&str] = &[
     "mask_types.toml",
     "actives.toml",
     "interactions.toml",
-];
-
-const BUILTIN: &[(&str, &str)] = &[
-    (
-        "sources.toml",
-        include_str!("../../../knowledge/sources.toml"),
-    ),
-    ("facts.toml", include_str!("../../../knowledge/facts.toml")),
-    ("faq.toml", include_str!("../../../knowledge/faq.toml")),
-    ("rules.toml", include_str!("../../../knowledge/rules.toml")),
-    ("steps.toml", include_str!("../../../knowledge/steps.toml")),
-    (
-        "mask_types.toml",
-        include_str!("../../../knowledge/mask_types.toml"),
-    ),
-    (
-        "actives.toml",
-        include_str!("../../../knowledge/actives.toml"),
-    ),
-    (
-        "interactions.toml",
-        include_str!("../../../knowledge/interactions.toml"),
-    ),
-];
+    "ingredients.toml",
+    "kinds.toml",
+);
 
 /// Rule ids the engine cites by name; validation fails if one is missing.
 pub const ENGINE_RULES: &[&str] = &[
@@ -486,6 +473,123 @@ pub struct Interaction {
     pub source: String,
 }
 
+/// A curated active ingredient (ingredients.toml).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActiveIngredient {
+    /// Stable id, e.g. `ascorbic_acid`.
+    pub id: String,
+    /// The INCI name as CosIng spells it.
+    pub inci: String,
+    /// Family id.
+    pub family: String,
+    /// Other spellings found on labels.
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+    /// Usually a pH adjuster or helper: an active only early in the list or with a percentage.
+    #[serde(default)]
+    pub weak: bool,
+}
+
+/// Every dictionary name matching the rule belongs to the family.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyRule {
+    /// Family id.
+    pub family: String,
+    /// Substrings of the name (upper case).
+    #[serde(default)]
+    pub contains: Vec<String>,
+    /// CosIng function codes (see data/cosing/inci.tsv).
+    #[serde(default)]
+    pub codes: Vec<String>,
+}
+
+/// Label spellings of a CosIng name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynonymEntry {
+    /// The CosIng name.
+    pub inci: String,
+    /// Other spellings.
+    pub synonyms: Vec<String>,
+}
+
+/// A flag the analyzer raises, with the ingredients behind it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagRule {
+    /// Stable code.
+    pub code: String,
+    /// What it means, in a few words.
+    pub text: String,
+    /// Exact names.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Substrings of names.
+    #[serde(default)]
+    pub contains: Vec<String>,
+    /// Endings of names.
+    #[serde(default)]
+    pub suffixes: Vec<String>,
+    /// Genera whose " OIL" names (not seed, kernel, fruit or nut oils) are members.
+    #[serde(default)]
+    pub genera: Vec<String>,
+    /// Families whose members are flagged.
+    #[serde(default)]
+    pub families: Vec<String>,
+    /// For a known person, the flag is shown only when this holds.
+    pub when: Option<When>,
+}
+
+/// ingredients.toml: the curated layer over CosIng.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IngredientKnowledge {
+    /// Weak actives count only up to this position (or with a percentage).
+    pub weak_position: usize,
+    /// Words that qualify a name without changing it.
+    pub qualifiers: Vec<String>,
+    /// Curated actives.
+    pub active: Vec<ActiveIngredient>,
+    /// Family rules over the dictionary.
+    pub family_rule: Vec<FamilyRule>,
+    /// Synonyms.
+    pub synonym: Vec<SynonymEntry>,
+    /// Flags.
+    pub flag: Vec<FlagRule>,
+}
+
+/// Words in a product name that decide its kind or mask type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameRule {
+    /// The kind or mask type id.
+    pub id: String,
+    /// Whole words or phrases.
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// Word beginnings.
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// Word endings.
+    #[serde(default)]
+    pub suffixes: Vec<String>,
+    /// Tried before the form words, in file order.
+    #[serde(default)]
+    pub priority: bool,
+}
+
+/// kinds.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindKnowledge {
+    /// Product kinds, most specific first.
+    pub kind: Vec<NameRule>,
+    /// Mask types, most specific first.
+    pub mask_type: Vec<NameRule>,
+}
+
 /// Something that can be cited: an id with a text and a source.
 #[derive(Debug, Clone, Copy)]
 pub struct Citation<'k> {
@@ -526,6 +630,10 @@ pub struct Knowledge {
     pub actives: Vec<Active>,
     /// Interactions.
     pub interactions: Vec<Interaction>,
+    /// The analyzer's curated ingredients and flags.
+    pub ingredients: IngredientKnowledge,
+    /// The analyzer's kind rules.
+    pub kinds: KindKnowledge,
     citations: HashMap<String, (String, String)>,
 }
 
@@ -617,6 +725,8 @@ impl Knowledge {
         let mask_types: MaskTypesFile = parse_file(files, "mask_types.toml")?;
         let actives: ActivesFile = parse_file(files, "actives.toml")?;
         let interactions: InteractionsFile = parse_file(files, "interactions.toml")?;
+        let ingredients: IngredientKnowledge = parse_file(files, "ingredients.toml")?;
+        let kinds: KindKnowledge = parse_file(files, "kinds.toml")?;
         let mut knowledge = Knowledge {
             sources: sources.source,
             facts: facts.fact,
@@ -631,6 +741,8 @@ impl Knowledge {
             families: actives.family,
             actives: actives.active,
             interactions: interactions.interaction,
+            ingredients,
+            kinds,
             citations: HashMap::new(),
         };
         let problems = knowledge.problems();
@@ -746,21 +858,34 @@ impl Knowledge {
             }
         }
         let cited = |id: &str| seen.contains(id);
-        let mut unique = |kind: &str, ids: Vec<&str>| {
+        fn unique(problems: &mut Vec<String>, kind: &str, ids: Vec<&str>) {
             let mut kind_seen = HashSet::new();
             for id in ids {
                 if !kind_seen.insert(id.to_string()) {
                     problems.push(format!("{kind} {id} is defined twice"));
                 }
             }
-        };
-        unique("source", self.sources.iter().map(|s| &*s.id).collect());
+        }
         unique(
+            &mut problems,
+            "source",
+            self.sources.iter().map(|s| &*s.id).collect(),
+        );
+        unique(
+            &mut problems,
             "mask type",
             self.mask_types.iter().map(|m| &*m.id).collect(),
         );
-        unique("family", self.families.iter().map(|f| &*f.id).collect());
-        unique("active", self.actives.iter().map(|a| &*a.id).collect());
+        unique(
+            &mut problems,
+            "family",
+            self.families.iter().map(|f| &*f.id).collect(),
+        );
+        unique(
+            &mut problems,
+            "active",
+            self.actives.iter().map(|a| &*a.id).collect(),
+        );
         for id in ENGINE_RULES {
             if !cited(id) {
                 problems.push(format!("the engine needs rule {id}, which is missing"));
@@ -893,6 +1018,46 @@ impl Knowledge {
                         ));
                     }
                 }
+            }
+        }
+        let families = |kind: &str, family: &str, problems: &mut Vec<String>| {
+            if self.family(family).is_none() {
+                problems.push(format!("{kind} names unknown family {family}"));
+            }
+        };
+        for active in &self.ingredients.active {
+            families(
+                &format!("ingredient {}", active.id),
+                &active.family,
+                &mut problems,
+            );
+        }
+        for rule in &self.ingredients.family_rule {
+            families("a family rule", &rule.family, &mut problems);
+        }
+        for flag in &self.ingredients.flag {
+            for family in &flag.families {
+                families(&format!("flag {}", flag.code), family, &mut problems);
+            }
+        }
+        unique(
+            &mut problems,
+            "ingredient",
+            self.ingredients.active.iter().map(|a| &*a.id).collect(),
+        );
+        unique(
+            &mut problems,
+            "flag",
+            self.ingredients.flag.iter().map(|f| &*f.code).collect(),
+        );
+        for rule in &self.kinds.kind {
+            if crate::vocab::ProductKind::from_id(&rule.id).is_none() {
+                problems.push(format!("kinds.toml names unknown product kind {}", rule.id));
+            }
+        }
+        for rule in &self.kinds.mask_type {
+            if self.mask_type(&rule.id).is_none() {
+                problems.push(format!("kinds.toml names unknown mask type {}", rule.id));
             }
         }
         problems

@@ -5,6 +5,7 @@
 //! and never panics on user input. Callers hand it text and dates.
 #![deny(missing_docs)]
 
+pub mod analyzer;
 pub mod calendar;
 pub mod engine;
 pub mod explain;

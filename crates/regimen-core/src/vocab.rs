@@ -67,6 +67,15 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What kind of product an ingredient list belongs to.
+    ProductKind {
+        Serum => "serum", Mask => "mask", Moisturizer => "moisturizer", Cleanser => "cleanser",
+        Sunscreen => "sunscreen", Toner => "toner", Exfoliant => "exfoliant", EyeCare => "eye_care",
+        Oil => "oil", Mist => "mist", Other => "other",
+    }
+}
+
+vocabulary! {
     /// The overall answer: masks, serums or both.
     Approach { Masks => "masks", Serums => "serums", Both => "both" }
 }

@@ -1,0 +1,273 @@
+//! `regimen analyze`: one ingredient list (argument, file or standard input) or a whole
+//! CSV catalog, as a table, JSON or JSON lines.
+
+use crate::{bad, render};
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use regimen_core::analyzer::{Analyzer, Options, Report, Scratch};
+use regimen_core::vocab::ProductKind;
+use regimen_core::Profile;
+use std::collections::BTreeMap;
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Output of `analyze`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AnalyzeFormat {
+    /// A readable summary.
+    Table,
+    /// One JSON object.
+    Json,
+    /// One JSON object per line (one per CSV row).
+    Jsonl,
+}
+
+#[derive(clap::Args)]
+pub struct AnalyzeArgs {
+    /// The ingredient list; without it, --file, --csv or standard input.
+    text: Option<String>,
+    /// Read the ingredient list from this file.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["text", "csv"])]
+    file: Option<PathBuf>,
+    /// Analyse every row of a CSV file.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "text",
+        requires = "column"
+    )]
+    csv: Option<PathBuf>,
+    /// The CSV column holding the ingredient lists.
+    #[arg(long, value_name = "NAME", requires = "csv")]
+    column: Option<String>,
+    /// The CSV column holding product names.
+    #[arg(long, value_name = "NAME", requires = "csv")]
+    name_column: Option<String>,
+    /// The product's name (helps tell its kind).
+    #[arg(long)]
+    name: Option<String>,
+    /// Your profile: flags follow your avoid list and pregnancy.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// Output format (default: a table; with --csv, a summary table).
+    #[arg(long, value_enum)]
+    format: Option<AnalyzeFormat>,
+}
+
+impl AnalyzeArgs {
+    /// The profile path, if given.
+    pub fn profile(&self) -> Option<&Path> {
+        self.profile.as_deref()
+    }
+}
+
+pub fn run(
+    analyzer: &Analyzer,
+    args: &AnalyzeArgs,
+    profile: Option<&Profile>,
+    color: bool,
+) -> Result<()> {
+    if let Some(path) = &args.csv {
+        let column = args.column.as_deref().unwrap_or_default();
+        return bulk(
+            analyzer,
+            path,
+            column,
+            args.name_column.as_deref(),
+            args.format,
+            profile,
+        );
+    }
+    let text = match (&args.text, &args.file) {
+        (Some(text), _) => text.clone(),
+        (None, Some(path)) => std::fs::read(path)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?,
+        (None, None) => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("Paste the ingredient list, then press Ctrl-D:");
+            }
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .context("reading standard input")?;
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    };
+    let options = Options {
+        name: args.name.as_deref(),
+        profile,
+        suggest: true,
+    };
+    let report = analyzer.analyze(&text, &options);
+    match args.format.unwrap_or(AnalyzeFormat::Table) {
+        AnalyzeFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        AnalyzeFormat::Jsonl => println!("{}", serde_json::to_string(&report)?),
+        AnalyzeFormat::Table => print!("{}", render::report(&report, color)),
+    }
+    Ok(())
+}
+
+/// Counts for the catalog summary.
+#[derive(Default)]
+struct Summary {
+    rows: usize,
+    kinds: BTreeMap<ProductKind, usize>,
+    families: BTreeMap<String, usize>,
+    flags: BTreeMap<String, usize>,
+    unknown: BTreeMap<String, usize>,
+}
+
+impl Summary {
+    fn add(&mut self, report: &Report) {
+        self.rows += 1;
+        *self.kinds.entry(report.kind).or_default() += 1;
+        let mut families: Vec<&str> = report.actives.iter().map(|a| a.family).collect();
+        families.sort_unstable();
+        families.dedup();
+        for family in families {
+            *self.families.entry(family.to_string()).or_default() += 1;
+        }
+        let mut flags: Vec<&str> = report.flags.iter().map(|f| f.code).collect();
+        flags.sort_unstable();
+        flags.dedup();
+        for flag in flags {
+            *self.flags.entry(flag.to_string()).or_default() += 1;
+        }
+        for unknown in &report.unknown {
+            *self.unknown.entry(unknown.name.to_lowercase()).or_default() += 1;
+        }
+    }
+
+    fn print(&self, out: &mut impl Write) -> std::io::Result<()> {
+        writeln!(out, "{} products", self.rows)?;
+        let share = |n: usize| 100.0 * n as f64 / self.rows.max(1) as f64;
+        writeln!(out, "\nby kind")?;
+        for (kind, n) in &self.kinds {
+            writeln!(out, "  {:<22}{n:>7}  {:>5.1}%", kind.id(), share(*n))?;
+        }
+        writeln!(out, "\nwith an active of the family")?;
+        for (family, n) in &self.families {
+            writeln!(out, "  {family:<22}{n:>7}  {:>5.1}%", share(*n))?;
+        }
+        writeln!(out, "\nflagged")?;
+        for (flag, n) in &self.flags {
+            writeln!(out, "  {flag:<22}{n:>7}  {:>5.1}%", share(*n))?;
+        }
+        let mut unknown: Vec<(&String, &usize)> = self.unknown.iter().collect();
+        unknown.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        writeln!(out, "\nmost frequent unknown names")?;
+        for (name, n) in unknown.into_iter().take(15) {
+            writeln!(out, "  {name:<40}{n:>7}")?;
+        }
+        Ok(())
+    }
+}
+
+fn bulk(
+    analyzer: &Analyzer,
+    path: &Path,
+    column: &str,
+    name_column: Option<&str>,
+    format: Option<AnalyzeFormat>,
+    profile: Option<&Profile>,
+) -> Result<()> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 16, file));
+    let headers = reader
+        .byte_headers()
+        .map_err(|e| {
+            bad(format!(
+                "{}: cannot read the CSV header: {e}",
+                path.display()
+            ))
+        })?
+        .clone();
+    let find = |wanted: &str| {
+        headers
+            .iter()
+            .position(|h| String::from_utf8_lossy(h).trim() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<String> = headers
+                    .iter()
+                    .map(|h| String::from_utf8_lossy(h).into_owned())
+                    .collect();
+                bad(format!(
+                    "{}: no column \"{wanted}\"; the columns are: {}",
+                    path.display(),
+                    names.join(", ")
+                ))
+            })
+    };
+    let column = find(column)?;
+    let name_column = name_column.map(find).transpose()?;
+    let progress = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(size);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {per_sec} eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut summary = Summary::default();
+    let mut scratch = Scratch::default();
+    let mut record = csv::ByteRecord::new();
+    let jsonl = matches!(format, Some(AnalyzeFormat::Jsonl | AnalyzeFormat::Json));
+    let mut row = 0usize;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(error) => {
+                // Nothing is lost: the row is reported, the rest goes on.
+                row += 1;
+                if jsonl {
+                    serde_json::to_writer(
+                        &mut out,
+                        &serde_json::json!({"error": error.to_string()}),
+                    )?;
+                    out.write_all(b"\n")?;
+                }
+                continue;
+            }
+        }
+        row += 1;
+        let text = String::from_utf8_lossy(record.get(column).unwrap_or_default());
+        let name = name_column
+            .and_then(|c| record.get(c))
+            .map(String::from_utf8_lossy);
+        let options = Options {
+            name: name.as_deref(),
+            profile,
+            suggest: false,
+        };
+        let report = analyzer.analyze_with(&text, &options, &mut scratch);
+        if jsonl {
+            serde_json::to_writer(&mut out, &report)?;
+            out.write_all(b"\n")?;
+        } else {
+            summary.add(&report);
+        }
+        if let Some(bar) = &progress {
+            if row % 512 == 0 {
+                bar.set_position(reader.position().byte());
+            }
+        }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    if !jsonl {
+        summary.print(&mut out)?;
+    }
+    out.flush()?;
+    Ok(())
+}

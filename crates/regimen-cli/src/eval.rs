@@ -1,0 +1,206 @@
+//! `regimen eval`: how well the analyzer reads a labelled catalog. Kind accuracy compares
+//! the analyzer's kind with the catalog's product type (mapped below); active agreement
+//! checks, for every product whose name names an active, that the analyzer finds an
+//! active of that family in its ingredient list.
+
+use crate::bad;
+use anyhow::Result;
+use regimen_core::analyzer::{Analyzer, Options, Scratch};
+use regimen_core::vocab::ProductKind;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct EvalArgs {
+    /// The catalog (CSV with product_name, product_type and clean_ingreds columns).
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "../shared/data/lookfantastic/skincare_products_clean.csv"
+    )]
+    data: PathBuf,
+    /// Print every disagreement.
+    #[arg(long)]
+    verbose: bool,
+}
+
+/// The retailer's product types, as regimen kinds.
+pub fn expected_kind(product_type: &str) -> Option<ProductKind> {
+    Some(match product_type {
+        "Mask" => ProductKind::Mask,
+        "Body Wash" | "Cleanser" => ProductKind::Cleanser,
+        "Moisturiser" | "Balm" => ProductKind::Moisturizer,
+        "Serum" => ProductKind::Serum,
+        "Eye Care" => ProductKind::EyeCare,
+        "Mist" => ProductKind::Mist,
+        "Oil" => ProductKind::Oil,
+        "Toner" => ProductKind::Toner,
+        "Exfoliator" | "Peel" => ProductKind::Exfoliant,
+        "Bath Salts" | "Bath Oil" => ProductKind::Other,
+        _ => return None,
+    })
+}
+
+/// Actives a product name can claim: (words in the name, family, stems that show the
+/// family is in the raw list at all). The stems are a loose, independent check: a claim
+/// whose family no stem finds in the list cannot be verified from that list.
+pub const NAMED_ACTIVES: &[(&[&str], &str, &[&str])] = &[
+    (
+        &["vitamin c", "ascorbic", "c10", "c15", "c-tetra"],
+        "vitamin_c",
+        &["ascorb", "vitamin c", "vitamin-c"],
+    ),
+    (
+        &["hyaluronic", "hyaluronate"],
+        "hyaluronic_acid",
+        &["hyalur"],
+    ),
+    (
+        &["niacinamide"],
+        "niacinamide",
+        &["niacinamide", "nicotinamide"],
+    ),
+    (
+        &["retinol", "retinoid", "retinal", "retinyl"],
+        "retinoid",
+        &["retin", "adapalene", "tretinoin"],
+    ),
+    (
+        &["glycolic", "lactic acid", "mandelic", "aha"],
+        "aha",
+        &[
+            "glycolic",
+            "lactic acid",
+            "mandelic",
+            "malic acid",
+            "tartaric",
+            "citric acid",
+            "gluconolactone",
+        ],
+    ),
+    (
+        &["salicylic", "bha"],
+        "bha",
+        &["salicylic acid", "betaine salicylate"],
+    ),
+    (&["azelaic"], "azelaic_acid", &["azela"]),
+    (&["peptide"], "peptide", &["peptide"]),
+    (&["ceramide"], "ceramide", &["ceramide"]),
+    (&["bakuchiol"], "bakuchiol", &["bakuchiol"]),
+    (
+        &["clay", "kaolin"],
+        "clay",
+        &["clay", "kaolin", "bentonite", "montmorillonite", "illite"],
+    ),
+];
+
+fn claims(name: &str) -> Vec<(&'static str, &'static [&'static str])> {
+    let lower = format!(
+        " {} ",
+        name.to_lowercase()
+            .replace(['-', '+', '%', '(', ')', ','], " ")
+    );
+    NAMED_ACTIVES
+        .iter()
+        .filter(|(words, _, _)| {
+            words.iter().any(|w| {
+                let w = w.replace('-', " ");
+                lower.contains(&format!(" {w} ")) || (w.len() > 6 && lower.contains(&w))
+            })
+        })
+        .map(|(_, family, stems)| (*family, *stems))
+        .collect()
+}
+
+pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
+    let mut reader = csv::Reader::from_path(&args.data)
+        .map_err(|e| bad(format!("cannot read {}: {e}", args.data.display())))?;
+    let headers = reader.headers()?.clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| bad(format!("{}: no column {name}", args.data.display())))
+    };
+    let (name_col, type_col, ingredients_col) = (
+        column("product_name")?,
+        column("product_type")?,
+        column("clean_ingreds")?,
+    );
+    let mut scratch = Scratch::default();
+    let (mut kind_total, mut kind_right) = (0usize, 0usize);
+    let (mut claim_total, mut claim_found, mut claim_verifiable) = (0usize, 0usize, 0usize);
+    let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut rows = 0usize;
+    let mut unknown_names = 0usize;
+    let mut names = 0usize;
+    for record in reader.records() {
+        let record = record?;
+        rows += 1;
+        let name = record.get(name_col).unwrap_or_default();
+        let options = Options {
+            name: Some(name),
+            profile: None,
+            suggest: false,
+        };
+        let list = record.get(ingredients_col).unwrap_or_default();
+        let report = analyzer.analyze_with(list, &options, &mut scratch);
+        let lower_list = list.to_lowercase();
+        names += report.ingredients.len() + report.unknown.len();
+        unknown_names += report.unknown.len();
+        if let Some(expected) = expected_kind(record.get(type_col).unwrap_or_default()) {
+            kind_total += 1;
+            if report.kind == expected {
+                kind_right += 1;
+            } else {
+                *confusion
+                    .entry((expected.id().to_string(), report.kind.id().to_string()))
+                    .or_default() += 1;
+                if args.verbose {
+                    println!("kind: {name}: expected {expected}, got {}", report.kind);
+                }
+            }
+        }
+        for (family, stems) in claims(name) {
+            claim_total += 1;
+            let verifiable = stems.iter().any(|s| lower_list.contains(s));
+            let found = report.actives.iter().any(|a| a.family == family);
+            claim_verifiable += usize::from(verifiable);
+            claim_found += usize::from(found && verifiable);
+            if args.verbose && !found {
+                let why = if verifiable {
+                    "missed"
+                } else {
+                    "not in the list"
+                };
+                println!("active: {name}: {family} {why}");
+            }
+        }
+    }
+    let percent = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+    println!("rows: {rows}");
+    println!(
+        "kind accuracy: {kind_right}/{kind_total} = {:.1}% (target >= 90%)",
+        percent(kind_right, kind_total)
+    );
+    println!(
+        "active agreement: {claim_found}/{claim_verifiable} = {:.1}% of the actives a product name claims and its list contains (target >= 97%)",
+        percent(claim_found, claim_verifiable)
+    );
+    println!(
+        "  ({} of {claim_total} claims name an active the list does not contain at all: incomplete data or marketing)",
+        claim_total - claim_verifiable
+    );
+    println!(
+        "ingredient names recognised: {}/{names} = {:.1}%",
+        names - unknown_names,
+        percent(names - unknown_names, names)
+    );
+    let mut confusion: Vec<_> = confusion.into_iter().collect();
+    confusion.sort_by_key(|entry| std::cmp::Reverse(entry.1));
+    println!("most frequent kind confusions (expected -> got):");
+    for ((expected, got), n) in confusion.into_iter().take(10) {
+        println!("  {expected:>12} -> {got:<12} {n}");
+    }
+    Ok(())
+}

@@ -1,0 +1,189 @@
+//! Splitting label text into ingredient items. One Aho-Corasick pass finds every known
+//! name; one byte pass cuts the text at separators that fall outside those names and
+//! outside parentheses. Each item then resolves against the names inside it.
+
+use super::lexicon::Lexicon;
+
+/// A known name found in the text, at word boundaries.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset past the last byte.
+    pub end: usize,
+    /// The term.
+    pub term: u32,
+}
+
+/// A piece of text between separators, with the hits inside it.
+#[derive(Debug, Clone, Copy)]
+pub struct Piece {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset past the last byte.
+    pub end: usize,
+    /// Range of hits inside the piece.
+    pub hits: (usize, usize),
+    /// The separator that ended it (0 at the end of the text).
+    pub closer: u8,
+    /// What the bytes outside hits hold ([`LETTERS`], [`COLON`], ...), so that the
+    /// common case (one known name and punctuation) skips the slower checks.
+    pub marks: u8,
+}
+
+/// A letter outside the known names.
+pub const LETTERS: u8 = 1;
+/// A colon outside the known names.
+pub const COLON: u8 = 2;
+/// A percent sign.
+pub const PERCENT: u8 = 4;
+/// A parenthesis.
+pub const PARENTHESIS: u8 = 8;
+/// A plus sign (as in "+/-").
+pub const PLUS: u8 = 16;
+
+fn is_word(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric()
+}
+
+/// Every known name in `text`, leftmost-longest, kept only at word boundaries.
+pub fn hits(lexicon: &Lexicon, text: &str, out: &mut Vec<Hit>) {
+    let bytes = text.as_bytes();
+    out.clear();
+    for found in lexicon.automaton().find_iter(text) {
+        let (start, end) = (found.start(), found.end());
+        let starts_word = start == 0 || !is_word(bytes[start - 1]) || !is_word(bytes[start]);
+        let ends_word = end == bytes.len() || !is_word(bytes[end]) || !is_word(bytes[end - 1]);
+        if starts_word && ends_word {
+            out.push(Hit {
+                start,
+                end,
+                term: lexicon.term_of_pattern(found.pattern().as_usize()),
+            });
+        }
+    }
+}
+
+/// Cuts `text` into pieces at separators outside hits and parentheses.
+pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
+    let bytes = text.as_bytes();
+    out.clear();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut first_hit = 0;
+    let mut next_hit = 0;
+    let mut marks = 0u8;
+    let mut i = 0;
+    while i < bytes.len() {
+        if next_hit < hits.len() && hits[next_hit].start == i {
+            i = hits[next_hit].end;
+            next_hit += 1;
+            continue;
+        }
+        let byte = bytes[i];
+        let cut = match byte {
+            b'a'..=b'z' | b'A'..=b'Z' => {
+                marks |= LETTERS;
+                false
+            }
+            b':' => {
+                marks |= COLON;
+                false
+            }
+            b'%' => {
+                marks |= PERCENT;
+                false
+            }
+            b'+' => {
+                marks |= PLUS;
+                false
+            }
+            b'(' => {
+                marks |= PARENTHESIS;
+                depth += 1;
+                false
+            }
+            b')' => {
+                marks |= PARENTHESIS;
+                depth = depth.saturating_sub(1);
+                false
+            }
+            b'\n' | b'\r' => {
+                depth = 0;
+                true
+            }
+            b',' | b';' | b'|' | b'[' | b']' | b'\t' | b'{' | b'}' => depth == 0,
+            b'.' => depth == 0 && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
+            _ => false,
+        };
+        if cut {
+            out.push(Piece {
+                start,
+                end: i,
+                hits: (first_hit, next_hit),
+                closer: byte,
+                marks,
+            });
+            first_hit = next_hit;
+            marks = 0;
+            start = i + 1;
+        }
+        i += 1;
+    }
+    out.push(Piece {
+        start,
+        end: bytes.len(),
+        hits: (first_hit, next_hit),
+        closer: 0,
+        marks,
+    });
+}
+
+/// A percentage written in the text (`10%`, `0,5 %`, `(15%)`).
+pub fn percent(text: &str) -> Option<f32> {
+    let bytes = text.as_bytes();
+    if !bytes.contains(&b'%') {
+        return None;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b',')
+            {
+                i += 1;
+            }
+            let number_end = i;
+            while i < bytes.len() && bytes[i] == b' ' {
+                i += 1;
+            }
+            if bytes.get(i) == Some(&b'%') {
+                let number = text[start..number_end].replace(',', ".");
+                if let Ok(value) = number.trim_end_matches('.').parse::<f32>() {
+                    if value > 0.0 && value <= 100.0 {
+                        return Some(value);
+                    }
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn reads_percentages() {
+        assert_eq!(percent("Niacinamide 10%"), Some(10.0));
+        assert_eq!(percent("Ascorbic Acid (15 %)"), Some(15.0));
+        assert_eq!(percent("0,5% Salicylic Acid"), Some(0.5));
+        assert_eq!(percent("PEG-100 Stearate"), None);
+        assert_eq!(percent("250%"), None);
+        assert_eq!(percent("C12-15 Alkyl Benzoate"), None);
+    }
+}
