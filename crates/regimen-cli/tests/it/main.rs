@@ -271,3 +271,127 @@ fn an_edited_knowledge_directory_is_loaded_and_validated() {
         stderr(&out)
     );
 }
+
+fn shared_data(relative: &str) -> Option<PathBuf> {
+    let path = root().join("../shared/data").join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    // CI sets this: there the data must be present, and a missing copy is a failure.
+    assert!(
+        std::env::var_os("REGIMEN_REQUIRE_SHARED_DATA").is_none(),
+        "{} is missing",
+        path.display()
+    );
+    eprintln!("skipping: {} is not here", path.display());
+    None
+}
+
+#[test]
+fn analyze_reads_an_argument_a_file_or_standard_input() {
+    let out = regimen(&[
+        "analyze",
+        "Aqua, Glycerin, Niacinamide 10%, Parfum",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(json["actives"][0]["id"], "niacinamide");
+    assert_eq!(json["actives"][0]["percent"], 10.0);
+    assert_eq!(json["flags"][0]["code"], "fragrance");
+    let path = temp("label.txt");
+    std::fs::write(&path, "Ingredients: Aqua, Kaolin, Bentonite").expect("write");
+    let out = regimen(&[
+        "analyze",
+        "--file",
+        path.to_str().expect("path"),
+        "--name",
+        "Clay Mask",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("mask (clay)"), "{}", stdout(&out));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_regimen"))
+        .args(["analyze", "--format", "jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"Aqua, Retinol")
+        .expect("write");
+    let out = child.wait_with_output().expect("output");
+    assert_eq!(stdout(&out).lines().count(), 1);
+    assert!(stdout(&out).contains("\"family\":\"retinoid\""));
+}
+
+#[test]
+fn analyze_csv_writes_one_line_per_row_in_order_and_names_bad_columns() {
+    let path = temp("catalog.csv");
+    std::fs::write(
+        &path,
+        "Name,Ingredients\nSerum A,\"Aqua, Niacinamide\"\n\"Mask B\",\"Kaolin, Aqua\"\nEmpty,\nOil C,\"Simmondsia Chinensis Seed Oil\"\n",
+    )
+    .expect("write");
+    let file = path.to_str().expect("path");
+    let out = regimen(&[
+        "analyze",
+        "--csv",
+        file,
+        "--column",
+        "Ingredients",
+        "--name-column",
+        "Name",
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["name"], "Serum A");
+    assert_eq!(lines[1]["kind"], "mask");
+    assert_eq!(lines[2]["diagnostics"][0]["code"], "empty");
+    assert_eq!(lines[3]["kind"], "oil");
+    let summary = regimen(&["analyze", "--csv", file, "--column", "Ingredients"]);
+    assert!(
+        stdout(&summary).contains("4 products"),
+        "{}",
+        stdout(&summary)
+    );
+    let out = regimen(&["analyze", "--csv", file, "--column", "INCI"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no column \"INCI\"") && stderr(&out).contains("Name, Ingredients")
+    );
+}
+
+#[test]
+fn eval_meets_the_targets_on_the_retailer_catalog() {
+    let Some(data) = shared_data("lookfantastic/skincare_products_clean.csv") else {
+        return;
+    };
+    let out = regimen(&["eval", "--data", data.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let figure = |label: &str| -> f64 {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("{label} in {text}"));
+        let percent = line
+            .split(" = ")
+            .nth(1)
+            .and_then(|r| r.split('%').next())
+            .expect("a percentage");
+        percent.parse().expect("a number")
+    };
+    assert!(figure("kind accuracy") >= 90.0, "{text}");
+    assert!(figure("active agreement") >= 97.0, "{text}");
+}

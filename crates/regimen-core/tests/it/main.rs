@@ -1,5 +1,6 @@
 //! Integration tests of the core, as one binary.
 
+mod analyzer;
 mod engine;
 mod explain;
 mod knowledge;

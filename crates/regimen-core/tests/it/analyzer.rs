@@ -1,0 +1,418 @@
+//! The ingredient analyzer on the kinds of text real labels carry.
+
+use super::knowledge;
+use proptest::prelude::*;
+use regimen_core::analyzer::{Analyzer, Options, Report};
+use regimen_core::vocab::ProductKind;
+use regimen_core::Profile;
+use std::sync::OnceLock;
+
+fn analyzer() -> &'static Analyzer {
+    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+    ANALYZER.get_or_init(|| Analyzer::builtin(knowledge()).expect("the shipped dictionary builds"))
+}
+
+fn analyze(text: &str) -> Report<'static> {
+    analyzer().analyze(
+        text,
+        &Options {
+            suggest: true,
+            ..Options::default()
+        },
+    )
+}
+
+fn named(name: &str, text: &str) -> Report<'static> {
+    analyzer().analyze(
+        text,
+        &Options {
+            name: Some(name),
+            suggest: false,
+            profile: None,
+        },
+    )
+}
+
+fn names(report: &Report<'_>) -> Vec<String> {
+    report
+        .ingredients
+        .iter()
+        .map(|i| i.inci.to_string())
+        .collect()
+}
+
+#[test]
+fn reads_a_plain_list_with_actives_flags_and_typos() {
+    let report =
+        analyze("Aqua, Glycerin, Ascorbic Acid 15%, Niacinamide, Parfum, Dimethicon, Linalool");
+    assert_eq!(
+        names(&report),
+        [
+            "Aqua",
+            "Glycerin",
+            "Ascorbic Acid",
+            "Niacinamide",
+            "Parfum",
+            "Linalool"
+        ]
+    );
+    let vitamin_c = &report.actives[0];
+    assert_eq!(
+        (vitamin_c.id.as_ref(), vitamin_c.family, vitamin_c.position),
+        ("ascorbic_acid", "vitamin_c", 3)
+    );
+    assert_eq!(vitamin_c.percent, Some(15.0));
+    assert!(report
+        .flags
+        .iter()
+        .any(|f| f.code == "fragrance" && f.inci == "Parfum"));
+    assert!(report
+        .flags
+        .iter()
+        .any(|f| f.code == "fragrance_allergen" && f.inci == "Linalool"));
+    assert_eq!(report.unknown.len(), 1);
+    assert_eq!(report.unknown[0].name, "Dimethicon");
+    assert_eq!(report.unknown[0].suggestion.as_deref(), Some("DIMETHICONE"));
+    assert_eq!(
+        report.unknown[0].position,
+        Some(6),
+        "unknown names keep their place"
+    );
+    let json: serde_json::Value = serde_json::to_value(&report).expect("json");
+    for key in [
+        "kind",
+        "mask_type",
+        "actives",
+        "flags",
+        "unknown",
+        "diagnostics",
+    ] {
+        assert!(json.get(key).is_some(), "{key}");
+    }
+    assert_eq!(json["actives"][0]["inci"], "Ascorbic Acid");
+}
+
+#[test]
+fn prefixes_and_marketing_prose_are_set_aside() {
+    let report = analyze("Our award-winning serum is loved by everyone. Ingredients: Aqua, Glycerin, Sodium Hyaluronate.");
+    assert_eq!(names(&report), ["Aqua", "Glycerin", "Sodium Hyaluronate"]);
+    assert!(
+        report.diagnostics.iter().any(|d| d.code == "prose_ignored"),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(report.unknown.is_empty());
+    let report = analyze("INCI: Aqua, Glycerin");
+    assert_eq!(names(&report), ["Aqua", "Glycerin"]);
+}
+
+#[test]
+fn slashes_and_parentheses_name_one_ingredient() {
+    let report = analyze(
+        "Aqua/Water/Eau, Parfum (Fragrance), Tocopherol (Vitamin E), Caprylic/Capric Triglyceride",
+    );
+    assert_eq!(
+        names(&report),
+        [
+            "Aqua",
+            "Parfum",
+            "Tocopherol",
+            "Caprylic/Capric Triglyceride"
+        ]
+    );
+    let report = analyze("Wasser (Aqua), Glycerin");
+    assert_eq!(
+        names(&report),
+        ["Aqua", "Glycerin"],
+        "a translated name with the INCI name in parentheses"
+    );
+}
+
+#[test]
+fn semicolons_newlines_and_bullets_separate() {
+    let report = analyze("Aqua; Glycerin\nNiacinamide • Panthenol | Allantoin");
+    assert_eq!(
+        names(&report),
+        ["Aqua", "Glycerin", "Niacinamide", "Panthenol", "Allantoin"]
+    );
+}
+
+#[test]
+fn commas_inside_chemical_names_do_not_split_them() {
+    let report = analyze("Aqua, 1,2-Hexanediol, Glycerin");
+    assert_eq!(names(&report), ["Aqua", "1,2-Hexanediol", "Glycerin"]);
+}
+
+#[test]
+fn may_contain_lists_have_no_position() {
+    let report = analyze("Talc, Mica, Dimethicone [+/- CI 77491, CI 77492, CI 77499]");
+    let listed: Vec<_> = report
+        .ingredients
+        .iter()
+        .filter(|i| i.position.is_some())
+        .collect();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(
+        report.ingredients.iter().filter(|i| i.may_contain).count(),
+        3
+    );
+    let report = analyze("Aqua, Glycerin. May contain: CI 77891, CI 77491");
+    assert_eq!(
+        report.ingredients.iter().filter(|i| i.may_contain).count(),
+        2
+    );
+}
+
+#[test]
+fn footnotes_are_read_as_footnotes() {
+    let report = analyze("Aqua, Aloe Barbadensis Leaf Juice*, Glycerin\n*from organic farming");
+    assert_eq!(
+        names(&report),
+        ["Aqua", "Aloe Barbadensis Leaf Juice", "Glycerin"]
+    );
+    assert!(report.diagnostics.iter().any(|d| d.code == "footnote"));
+    let report = analyze("Organic Aloe Barbadensis Leaf Juice, Aqua");
+    assert_eq!(
+        names(&report)[0],
+        "Aloe Barbadensis Leaf Juice",
+        "qualifiers do not hide a name"
+    );
+}
+
+#[test]
+fn several_products_in_one_text_are_kept_apart() {
+    let report = analyze(
+        "Day cream - Ingredients: Aqua, Glycerin\nNight serum - Ingredients: Aqua, Retinol",
+    );
+    assert_eq!(names(&report), ["Aqua", "Glycerin"]);
+    assert_eq!(report.more_products.len(), 1);
+    let night = &report.more_products[0];
+    assert_eq!(night.actives[0].family, "retinoid");
+    assert_eq!(
+        night.actives[0].position, 2,
+        "positions restart for each product"
+    );
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "several_products"));
+}
+
+#[test]
+fn case_accents_and_quotes_do_not_matter() {
+    let report = analyze("AQUA, GLYCÉRINE, niacinamide, ‘Sodium Hyaluronate’");
+    assert_eq!(
+        names(&report),
+        ["Aqua", "Glycerin", "Niacinamide", "Sodium Hyaluronate"]
+    );
+    let report = analyze("['aqua', 'polysorbate-20', 'ethylhexyl glycerin', 'vitamin-c']");
+    assert_eq!(
+        names(&report),
+        [
+            "Aqua",
+            "Polysorbate 20",
+            "Ethylhexylglycerin",
+            "Ascorbic Acid"
+        ]
+    );
+}
+
+#[test]
+fn weak_actives_count_only_near_the_top_or_with_a_percentage() {
+    let filler = "Aqua, Glycerin, Butylene Glycol, Dimethicone, Cetearyl Alcohol, Phenoxyethanol";
+    let late = analyze(&format!("{filler}, Citric Acid"));
+    assert!(
+        !late.has_family("aha"),
+        "citric acid at the end is a pH adjuster"
+    );
+    let early = analyze("Aqua, Citric Acid, Glycerin");
+    assert!(early.has_family("aha"));
+    let stated = analyze(&format!("{filler}, Lactic Acid 5%"));
+    assert!(stated.has_family("aha"));
+    let glycolic = analyze(&format!("{filler}, Glycolic Acid"));
+    assert!(glycolic.has_family("aha"), "glycolic acid is never weak");
+}
+
+#[test]
+fn families_come_from_curated_names_rules_and_unknown_names() {
+    let report = analyze(
+        "Aqua, Palmitoyl Tripeptide-1, Ceramide NP, Zinc Oxide, Kaolin, Palmitoyl Heptapeptide-99",
+    );
+    for family in ["peptide", "ceramide", "sunscreen_filter", "clay"] {
+        assert!(report.has_family(family), "{family}: {:?}", report.actives);
+    }
+    let unknown_peptide = report
+        .actives
+        .iter()
+        .find(|a| a.inci == "Palmitoyl Heptapeptide-99")
+        .expect("found");
+    assert_eq!(unknown_peptide.family, "peptide");
+    assert!(
+        !analyze("Aqua, Ethylhexyl Salicylate, Sodium Salicylate").has_family("bha"),
+        "salicylates are not BHA"
+    );
+}
+
+#[test]
+fn flags_name_essential_oils_alcohol_and_irritants() {
+    let report = analyze("Alcohol Denat., Lavandula Angustifolia Oil, Citrus Limon Peel Oil, Helianthus Annuus Seed Oil, Hamamelis Virginiana Water, Menthol");
+    let flagged = |code: &str| -> Vec<&str> {
+        report
+            .flags
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| f.inci)
+            .collect()
+    };
+    assert_eq!(flagged("drying_alcohol"), ["Alcohol Denat."]);
+    assert_eq!(
+        flagged("essential_oil"),
+        ["Lavandula Angustifolia Oil", "Citrus Limon Peel Oil"]
+    );
+    assert_eq!(
+        flagged("irritant_sensitive"),
+        ["Hamamelis Virginiana Water", "Menthol"]
+    );
+}
+
+#[test]
+fn a_profile_decides_which_flags_concern_the_person() {
+    let text = "Aqua, Retinol, Parfum, Menthol";
+    let mut profile = Profile::from_toml(
+        "skin_type = \"dry\"\ngoal = \"both\"\navoid = [\"fragrance\", \"Menthol\"]",
+    )
+    .expect("profile");
+    let options = |p: &'static Profile| Options {
+        profile: Some(p),
+        ..Options::default()
+    };
+    let leaked: &'static Profile = Box::leak(Box::new(profile.clone()));
+    let report = analyzer().analyze(text, &options(leaked));
+    assert!(
+        !report.flags.iter().any(|f| f.code == "pregnancy_retinoid"),
+        "not pregnant"
+    );
+    assert!(
+        !report.flags.iter().any(|f| f.code == "irritant_sensitive"),
+        "not sensitive"
+    );
+    let avoided: Vec<&str> = report
+        .flags
+        .iter()
+        .filter(|f| f.code == "avoid")
+        .map(|f| f.inci)
+        .collect();
+    assert_eq!(avoided, ["Parfum", "Menthol"]);
+    profile.pregnant = true;
+    profile.sensitive = true;
+    let leaked: &'static Profile = Box::leak(Box::new(profile));
+    let report = analyzer().analyze(text, &options(leaked));
+    assert!(report
+        .flags
+        .iter()
+        .any(|f| f.code == "pregnancy_retinoid" && f.inci == "Retinol"));
+    assert!(report
+        .flags
+        .iter()
+        .any(|f| f.code == "irritant_sensitive" && f.inci == "Menthol"));
+    let anonymous = analyze(text);
+    assert!(
+        anonymous
+            .flags
+            .iter()
+            .any(|f| f.code == "pregnancy_retinoid"),
+        "without a profile every flag shows"
+    );
+}
+
+#[test]
+fn the_name_decides_the_kind_first() {
+    let list = "Aqua, Glycerin, Niacinamide";
+    let cases = [
+        ("Vitamin C Serum 30ml", ProductKind::Serum),
+        ("Deep Cleansing Oil", ProductKind::Cleanser),
+        ("Oil Control Moisturiser", ProductKind::Moisturizer),
+        ("Rosehip Serum Oil", ProductKind::Oil),
+        ("Caffeine Eye Serum", ProductKind::EyeCare),
+        ("Glow Tonic", ProductKind::Toner),
+        ("Hydramist", ProductKind::Mist),
+        ("Gentle Exfoliating Scrub", ProductKind::Exfoliant),
+        ("Epsom Bath Salts 1kg", ProductKind::Other),
+        ("Invisible Sunscreen SPF 50", ProductKind::Sunscreen),
+    ];
+    for (name, kind) in cases {
+        assert_eq!(named(name, list).kind, kind, "{name}");
+    }
+    let mask = named("Purifying Clay Mask", list);
+    assert_eq!(
+        (mask.kind, mask.mask_type),
+        (ProductKind::Mask, Some("clay"))
+    );
+    assert_eq!(named("Hydrating Sheet Mask", list).mask_type, Some("sheet"));
+}
+
+#[test]
+fn without_a_name_the_ingredients_decide() {
+    let kind = |text: &str| analyze(text).kind;
+    assert_eq!(
+        kind("Aqua, Sodium Laureth Sulfate, Cocamidopropyl Betaine, Glycerin"),
+        ProductKind::Cleanser
+    );
+    assert_eq!(kind("Kaolin, Aqua, Bentonite, Glycerin"), ProductKind::Mask);
+    assert_eq!(
+        kind("Zinc Oxide, Aqua, Caprylic/Capric Triglyceride"),
+        ProductKind::Sunscreen
+    );
+    assert_eq!(
+        kind("Aqua, Niacinamide, Glycerin, Sodium Hyaluronate"),
+        ProductKind::Serum
+    );
+    assert_eq!(
+        kind("Simmondsia Chinensis Seed Oil, Tocopherol"),
+        ProductKind::Oil
+    );
+    assert_eq!(
+        kind("Aqua, Glycolic Acid, Glycerin"),
+        ProductKind::Exfoliant
+    );
+    assert_eq!(analyze("Kaolin, Aqua").mask_type, Some("clay"));
+}
+
+#[test]
+fn nothing_to_read_is_said_plainly() {
+    let report = analyze("");
+    assert!(report.ingredients.is_empty());
+    assert!(report.diagnostics.iter().any(|d| d.code == "empty"));
+    let long = "Aqua, ".repeat(20_000);
+    let report = analyze(&long);
+    assert!(report.diagnostics.iter().any(|d| d.code == "truncated"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_text_gives_a_report(text in "\\PC{0,300}") {
+        let report = analyze(&text);
+        for ingredient in &report.ingredients {
+            prop_assert!(!ingredient.inci.is_empty());
+        }
+        let positions: Vec<usize> = report.ingredients.iter().filter_map(|i| i.position)
+            .chain(report.unknown.iter().filter_map(|u| u.position)).collect();
+        let mut sorted = positions.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        prop_assert_eq!(sorted.len(), positions.len(), "positions are unique");
+    }
+
+    #[test]
+    fn label_like_text_gives_a_report(parts in prop::collection::vec(
+        prop::sample::select(vec!["Aqua", "Glycerin", "Niacinamide 5%", "(", ")", "/", ",", ";", "\n", ":", "Ingredients:",
+            "May contain", "[+/-", "]", "*", "Parfum*", "1,2-Hexanediol", "é", "Retinol", "  ", ".", "%", "Dimethicon"]), 0..40)) {
+        let text = parts.concat();
+        let report = analyze(&text);
+        let listed = report.ingredients.iter().filter(|i| i.position.is_some()).count() + report.unknown.len();
+        let last = report.ingredients.iter().filter_map(|i| i.position).chain(report.unknown.iter().filter_map(|u| u.position)).max();
+        prop_assert!(last.unwrap_or(0) <= listed);
+    }
+}
