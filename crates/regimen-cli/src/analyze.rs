@@ -101,9 +101,9 @@ pub fn run(
     };
     let report = analyzer.analyze(&text, &options);
     match args.format.unwrap_or(AnalyzeFormat::Table) {
-        AnalyzeFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        AnalyzeFormat::Jsonl => println!("{}", serde_json::to_string(&report)?),
-        AnalyzeFormat::Table => print!("{}", render::report(&report, color)),
+        AnalyzeFormat::Json => sayln!("{}", serde_json::to_string_pretty(&report)?),
+        AnalyzeFormat::Jsonl => sayln!("{}", serde_json::to_string(&report)?),
+        AnalyzeFormat::Table => say!("{}", render::report(&report, color)),
     }
     Ok(())
 }

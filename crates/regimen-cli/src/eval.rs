@@ -157,7 +157,7 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
                     .entry((expected.id().to_string(), report.kind.id().to_string()))
                     .or_default() += 1;
                 if args.verbose {
-                    println!("kind: {name}: expected {expected}, got {}", report.kind);
+                    sayln!("kind: {name}: expected {expected}, got {}", report.kind);
                 }
             }
         }
@@ -173,34 +173,34 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
                 } else {
                     "not in the list"
                 };
-                println!("active: {name}: {family} {why}");
+                sayln!("active: {name}: {family} {why}");
             }
         }
     }
     let percent = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
-    println!("rows: {rows}");
-    println!(
+    sayln!("rows: {rows}");
+    sayln!(
         "kind accuracy: {kind_right}/{kind_total} = {:.1}% (target >= 90%)",
         percent(kind_right, kind_total)
     );
-    println!(
+    sayln!(
         "active agreement: {claim_found}/{claim_verifiable} = {:.1}% of the actives a product name claims and its list contains (target >= 97%)",
         percent(claim_found, claim_verifiable)
     );
-    println!(
+    sayln!(
         "  ({} of {claim_total} claims name an active the list does not contain at all: incomplete data or marketing)",
         claim_total - claim_verifiable
     );
-    println!(
+    sayln!(
         "ingredient names recognised: {}/{names} = {:.1}%",
         names - unknown_names,
         percent(names - unknown_names, names)
     );
     let mut confusion: Vec<_> = confusion.into_iter().collect();
     confusion.sort_by_key(|entry| std::cmp::Reverse(entry.1));
-    println!("most frequent kind confusions (expected -> got):");
+    sayln!("most frequent kind confusions (expected -> got):");
     for ((expected, got), n) in confusion.into_iter().take(10) {
-        println!("  {expected:>12} -> {got:<12} {n}");
+        sayln!("  {expected:>12} -> {got:<12} {n}");
     }
     Ok(())
 }

@@ -4,6 +4,23 @@
 //! and dates to `regimen-core`, and turns errors into messages and exit codes
 //! (0 success, 2 bad input, 1 anything else).
 
+/// Writes to standard output and returns its error: a closed pipe (`regimen plan ... |
+/// head`) ends the command quietly instead of panicking as `print!` would.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout(), $($arg)*)?
+    }};
+}
+
+/// [`say!`] with a newline.
+macro_rules! sayln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)?
+    }};
+}
+
 mod analyze;
 mod eval;
 mod quiz;
@@ -18,7 +35,8 @@ use regimen_core::engine::MAX_WEEKS;
 use regimen_core::explain::{explain, find_faq, rank_faqs, suggest, topics};
 use regimen_core::knowledge::FILE_NAMES;
 use regimen_core::profile::IsoDate;
-use regimen_core::{make_plan, Knowledge, PlanOptions, Profile};
+use regimen_core::shelf::analyze_shelf;
+use regimen_core::{make_plan_with_shelf, Knowledge, PlanOptions, Profile};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -153,6 +171,14 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            let closed_pipe = error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if closed_pipe {
+                return ExitCode::SUCCESS;
+            }
             if let Some(bad) = error.downcast_ref::<BadInput>() {
                 eprintln!("error: {bad}");
                 ExitCode::from(2)
@@ -188,7 +214,7 @@ fn run(cli: Cli) -> Result<()> {
             KnowledgeAction::Export { dir } => export_knowledge(&dir),
             KnowledgeAction::Check { dir } => {
                 load_knowledge(Some(&dir))?;
-                println!(
+                sayln!(
                     "{}: all {} files are valid",
                     dir.display(),
                     FILE_NAMES.len()
@@ -228,7 +254,7 @@ fn export_knowledge(dir: &Path) -> Result<()> {
         let path = dir.join(name);
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
     }
-    println!(
+    sayln!(
         "wrote {} knowledge files to {}",
         FILE_NAMES.len(),
         dir.display()
@@ -249,7 +275,12 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
         .or(profile.start.map(|d| d.0))
         .unwrap_or_else(|| Local::now().date_naive());
     let options = PlanOptions::new(start, args.weeks).map_err(bad)?;
-    let plan = make_plan(knowledge, &profile, &options);
+    let shelf = if profile.shelf.is_empty() {
+        Vec::new()
+    } else {
+        analyze_shelf(&build_analyzer(knowledge)?, &profile)
+    };
+    let plan = make_plan_with_shelf(knowledge, &profile, &options, &shelf);
     if let Some(path) = &args.ics {
         let calendar = CalendarOptions {
             am: args.am_time,
@@ -260,8 +291,8 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
             .with_context(|| format!("writing {}", path.display()))?;
     }
     match args.format {
-        Format::Json => println!("{}", plan.to_json_pretty()),
-        Format::Table => print!("{}", render::plan(knowledge, &plan, color)),
+        Format::Json => sayln!("{}", plan.to_json_pretty()),
+        Format::Table => say!("{}", render::plan(knowledge, &plan, color)),
     }
     if let Some(path) = &args.ics {
         eprintln!(
@@ -275,12 +306,12 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
 
 fn faq(knowledge: &Knowledge, question: &str, color: bool) -> Result<()> {
     if question.trim().is_empty() {
-        print!("{}", render::faq_list(knowledge, color));
+        say!("{}", render::faq_list(knowledge, color));
         return Ok(());
     }
     match find_faq(knowledge, question) {
         Some((entry, _)) => {
-            print!("{}", render::faq_answer(knowledge, entry, color));
+            say!("{}", render::faq_answer(knowledge, entry, color));
             Ok(())
         }
         None => {
@@ -300,13 +331,13 @@ fn faq(knowledge: &Knowledge, question: &str, color: bool) -> Result<()> {
 fn explain_topic(knowledge: &Knowledge, topic: &str, color: bool) -> Result<()> {
     if topic.trim().is_empty() {
         for (group, ids) in topics(knowledge) {
-            println!("{group}: {}", ids.join(", "));
+            sayln!("{group}: {}", ids.join(", "));
         }
         return Ok(());
     }
     match explain(knowledge, topic) {
         Some(explanation) => {
-            print!("{}", render::explanation(&explanation, color));
+            say!("{}", render::explanation(&explanation, color));
             Ok(())
         }
         None => {

@@ -139,7 +139,7 @@ pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
                     .default(false)
                     .interact()?;
             if keep {
-                print!("{text}");
+                say!("{text}");
                 eprintln!(
                     "\nKept {}; the new profile is printed above.",
                     path.display()
@@ -153,7 +153,7 @@ pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
                 path.display()
             );
         }
-        None => print!("{text}"),
+        None => say!("{text}"),
     }
     Ok(())
 }

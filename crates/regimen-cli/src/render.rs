@@ -35,8 +35,12 @@ fn reason_line(out: &mut String, paint: &Paint, indent: &str, reason: &Reason<'_
 }
 
 fn step_text(knowledge: &Knowledge, step: &StepEntry<'_>, paint: &Paint) -> String {
+    let own = |text: String| match &step.product {
+        Some(product) => format!("{text} [{product}]"),
+        None => text,
+    };
     if let Some(mask) = step.mask_type.and_then(|id| knowledge.mask_type(id)) {
-        let text = format!("{} {}'", mask.name.to_lowercase(), step.minutes);
+        let text = own(format!("{} {}'", mask.name.to_lowercase(), step.minutes));
         return paint.with(&text, Style::new().magenta().bold());
     }
     if let Some(active) = step.active.and_then(|id| knowledge.active(id)) {
@@ -46,13 +50,13 @@ fn step_text(knowledge: &Knowledge, step: &StepEntry<'_>, paint: &Paint) -> Stri
         } else {
             Style::new().cyan()
         };
-        return paint.with(name, style);
+        return paint.with(&own(name.to_string()), style);
     }
     let name = match step.step {
         Step::RemoveMask => "rinse off",
         other => other.id(),
     };
-    name.to_string()
+    own(name.to_string())
 }
 
 /// The whole plan as text.
@@ -156,6 +160,35 @@ pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, color: bool) -> String {
             let date = day.date.0.format("%a %Y-%m-%d").to_string();
             let _ = writeln!(out, "{date:<15} AM{}", routine(&day.am));
             let _ = writeln!(out, "{:<15} PM{}", "", routine(&day.pm));
+        }
+    }
+    if let Some(shelf) = &plan.shelf {
+        let _ = writeln!(out, "\n{}", paint.bold("Your shelf"));
+        for placed in &shelf.placed {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                paint.with("used", Style::new().green()),
+                placed.name,
+                placed.role
+            );
+        }
+        for left in &shelf.not_placed {
+            let _ = writeln!(
+                out,
+                "  {} {}: {}",
+                paint.with("not used", Style::new().yellow()),
+                left.name,
+                left.reason
+            );
+        }
+        for missing in &shelf.missing {
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                paint.with("to get", Style::new().cyan()),
+                missing.text
+            );
         }
     }
     if !plan.warnings.is_empty() {

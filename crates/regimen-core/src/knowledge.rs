@@ -56,6 +56,7 @@ pub const ENGINE_RULES: &[&str] = &[
     "skin_type_needs",
     "default_active",
     "serum_limit",
+    "shelf_first",
     "choose_both",
 ];
 
@@ -275,6 +276,10 @@ pub struct Limits {
     pub event_mask_tags: Vec<String>,
     /// Sensitive skin only gets masks with one of these tags.
     pub sensitive_mask_tags: Vec<String>,
+    /// Shelf products with one of these flags are left out for sensitive skin.
+    pub sensitive_refused_flags: Vec<String>,
+    /// How much owning a product adds to its fit when choosing actives and masks.
+    pub owned_bonus: i32,
     /// Concerns implied by a skin type.
     pub skin_type_concerns: BTreeMap<SkinType, Vec<Concern>>,
     /// Actives used when nothing else is called for.

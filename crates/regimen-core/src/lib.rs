@@ -12,9 +12,10 @@ pub mod explain;
 pub mod knowledge;
 pub mod plan;
 pub mod profile;
+pub mod shelf;
 pub mod vocab;
 
-pub use engine::{make_plan, PlanOptions};
+pub use engine::{make_plan, make_plan_with_shelf, PlanOptions};
 pub use knowledge::{Knowledge, KnowledgeError};
 pub use plan::Plan;
 pub use profile::{Profile, ProfileError};

@@ -32,6 +32,9 @@ pub struct Plan<'k> {
     pub weeks: u8,
     /// Advice, not diagnosis.
     pub disclaimer: &'static str,
+    /// What the plan did with the person's own products.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shelf: Option<crate::shelf::ShelfReport>,
 }
 
 /// Why a decision was made, with its rule and source.
@@ -119,6 +122,9 @@ pub struct StepEntry<'k> {
     /// The mask's type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mask_type: Option<&'k str>,
+    /// The person's own product for this step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
 }
 
 impl StepEntry<'_> {

@@ -42,6 +42,71 @@ pub struct Profile {
     /// Ingredients, actives or groups to avoid.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub avoid: Vec<String>,
+    /// Products the person owns.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "shelf_items"
+    )]
+    pub shelf: Vec<ShelfItem>,
+}
+
+/// The most products a shelf may hold.
+pub const MAX_SHELF: usize = 60;
+/// The longest product name, in characters.
+pub const MAX_NAME: usize = 200;
+/// The longest ingredient list, in bytes.
+pub const MAX_INGREDIENTS: usize = 20_000;
+
+/// A product the person owns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShelfItem {
+    /// Its name, as the person calls it.
+    #[serde(deserialize_with = "product_name")]
+    pub name: String,
+    /// Its ingredient list, as printed.
+    #[serde(default, deserialize_with = "ingredient_list")]
+    pub ingredients: String,
+    /// What it is, when the person says so (otherwise the analyzer decides).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<crate::vocab::ProductKind>,
+}
+
+fn shelf_items<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<ShelfItem>, D::Error> {
+    let items = Vec::<ShelfItem>::deserialize(deserializer)?;
+    if items.len() > MAX_SHELF {
+        return Err(serde::de::Error::custom(format!(
+            "{} products is more than a shelf holds here (at most {MAX_SHELF})",
+            items.len()
+        )));
+    }
+    Ok(items)
+}
+
+fn product_name<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Err(serde::de::Error::custom("a product needs a name"));
+    }
+    if trimmed.chars().count() > MAX_NAME {
+        return Err(serde::de::Error::custom(format!(
+            "a product name has at most {MAX_NAME} characters"
+        )));
+    }
+    Ok(trimmed.to_string())
+}
+
+fn ingredient_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let list = String::deserialize(deserializer)?;
+    if list.len() > MAX_INGREDIENTS {
+        return Err(serde::de::Error::custom(format!(
+            "an ingredient list of {} bytes is too long (at most {MAX_INGREDIENTS})",
+            list.len()
+        )));
+    }
+    Ok(list)
 }
 
 impl Profile {
@@ -58,6 +123,7 @@ impl Profile {
             minutes_pm: None,
             start: None,
             avoid: Vec::new(),
+            shelf: Vec::new(),
         }
     }
 
@@ -413,6 +479,31 @@ avoid = [" Fragrance "]
         assert_eq!(e.field.as_deref(), Some("concerns[1]"));
         let ok = Profile::from_json("{\"skin_type\": \"oily\", \"goal\": \"fast\"}").expect("good");
         assert_eq!(ok.goal, Goal::Fast);
+    }
+
+    #[test]
+    fn shelf_products_are_read_and_checked() {
+        let profile = Profile::from_toml(
+            "skin_type = \"dry\"\ngoal = \"both\"\n\n[[shelf]]\nname = \" My serum \"\ningredients = \"Aqua, Niacinamide\"\n\n[[shelf]]\nname = \"Cleanser\"\nkind = \"cleanser\"\n",
+        )
+        .expect("valid");
+        assert_eq!(profile.shelf.len(), 2);
+        assert_eq!(profile.shelf[0].name, "My serum");
+        assert_eq!(
+            profile.shelf[1].kind,
+            Some(crate::vocab::ProductKind::Cleanser)
+        );
+        let e = error(
+            "skin_type = \"dry\"\ngoal = \"both\"\n[[shelf]]\nname = \"x\"\nkind = \"lipstick\"\n",
+        );
+        assert_eq!(e.field.as_deref(), Some("shelf[0].kind"));
+        assert_eq!(e.line, Some(5));
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\n[[shelf]]\nname = \"  \"\n");
+        assert_eq!(e.field.as_deref(), Some("shelf[0].name"));
+        let long = "a".repeat(MAX_INGREDIENTS + 1);
+        let e = error(&format!("skin_type = \"dry\"\ngoal = \"both\"\n[[shelf]]\nname = \"x\"\ningredients = \"{long}\"\n"));
+        assert_eq!(e.field.as_deref(), Some("shelf[0].ingredients"));
+        assert!(e.message.contains("too long"));
     }
 
     #[test]

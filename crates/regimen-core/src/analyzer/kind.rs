@@ -196,7 +196,7 @@ impl Top<'_> {
         {
             return ProductKind::Oil;
         }
-        let emulsion = self.any(8, |t, _| t.has_code(b'M')) || self.any(5, |t, _| t.has_code(b'E'));
+        let emulsion = self.any(6, |t, _| t.has_code(b'M')) || self.any(5, |t, _| t.has_code(b'E'));
         let serum_actives = [
             "vitamin_c",
             "hyaluronic_acid",

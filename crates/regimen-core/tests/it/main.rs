@@ -5,6 +5,7 @@ mod engine;
 mod explain;
 mod knowledge;
 mod properties;
+mod shelf;
 mod snapshots;
 
 use chrono::NaiveDate;

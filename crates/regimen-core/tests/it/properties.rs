@@ -8,9 +8,80 @@ use proptest::prelude::*;
 use proptest::sample::subsequence;
 use regimen_core::knowledge::{Selector, Severity};
 use regimen_core::plan::{Plan, StepEntry};
-use regimen_core::profile::{IsoDate, Minutes};
+use regimen_core::profile::{IsoDate, Minutes, ShelfItem};
+use regimen_core::shelf::{analyze_shelf, ShelfProduct};
 use regimen_core::vocab::{Concern, Goal, SkinType, Step};
-use regimen_core::{make_plan, PlanOptions, Profile};
+use regimen_core::{make_plan_with_shelf, PlanOptions, Profile};
+
+/// Products a person may own, covering every family an interaction names.
+const PRODUCTS: &[(&str, &str, Option<&str>)] = &[
+    (
+        "Acne Wash",
+        "Aqua, Sodium Laureth Sulfate, Benzoyl Peroxide, Glycerin",
+        Some("cleanser"),
+    ),
+    (
+        "Foam Cleanser",
+        "Aqua, Sodium Laureth Sulfate, Cocamidopropyl Betaine, Glycerin",
+        None,
+    ),
+    (
+        "Niacinamide Drops",
+        "Aqua, Niacinamide, Glycerin",
+        Some("serum"),
+    ),
+    (
+        "Night Retinol",
+        "Squalane, Retinol, Tocopherol",
+        Some("serum"),
+    ),
+    (
+        "C Serum",
+        "Aqua, Ascorbic Acid 15%, Glycerin",
+        Some("serum"),
+    ),
+    (
+        "AHA Cream",
+        "Aqua, Glycolic Acid, Cetearyl Alcohol, Glycerin, Dimethicone",
+        Some("moisturizer"),
+    ),
+    (
+        "Plain Cream",
+        "Aqua, Glycerin, Cetearyl Alcohol, Dimethicone",
+        Some("moisturizer"),
+    ),
+    (
+        "Scented Serum",
+        "Aqua, Sodium Hyaluronate, Parfum, Linalool",
+        Some("serum"),
+    ),
+    (
+        "BHA Clay Mask",
+        "Kaolin, Aqua, Bentonite, Salicylic Acid",
+        Some("mask"),
+    ),
+    (
+        "Peel Mask",
+        "Aqua, Glycolic Acid 10%, Lactic Acid, Glycerin",
+        None,
+    ),
+    ("Sheet Mask", "Aqua, Glycerin, Sodium Hyaluronate", None),
+    (
+        "Sun Fluid SPF 50",
+        "Aqua, Homosalate, Octocrylene, Zinc Oxide, Glycerin",
+        Some("sunscreen"),
+    ),
+    (
+        "Glycolic Toner",
+        "Aqua, Glycolic Acid, Aloe Barbadensis Leaf Juice",
+        Some("toner"),
+    ),
+    (
+        "Azelaic Gel",
+        "Aqua, Azelaic Acid 10%, Glycerin",
+        Some("serum"),
+    ),
+];
 
 fn avoidable() -> Vec<String> {
     let k = knowledge();
@@ -34,6 +105,7 @@ prop_compose! {
         minutes_pm in prop::option::of(1u16..40),
         avoid in prop::option::weighted(0.5, subsequence(avoidable(), 0..4)),
         start_offset in 0u64..2000,
+        shelf in prop::option::weighted(0.4, subsequence((0..PRODUCTS.len()).collect::<Vec<_>>(), 0..8)),
     ) -> Profile {
         let start = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date") + Days::new(start_offset);
         let mut profile = Profile::new(skin_type, goal);
@@ -51,17 +123,38 @@ prop_compose! {
         profile.minutes_pm = minutes_pm.and_then(Minutes::new);
         profile.avoid = avoid.unwrap_or_default();
         profile.start = Some(IsoDate(start));
+        profile.shelf = shelf
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| {
+                let (name, ingredients, kind) = PRODUCTS[i];
+                ShelfItem {
+                    name: name.to_string(),
+                    ingredients: ingredients.to_string(),
+                    kind: kind.and_then(regimen_core::vocab::ProductKind::from_id),
+                }
+            })
+            .collect();
         profile
     }
 }
 
-fn families_and_tags<'a>(steps: &'a [StepEntry<'a>]) -> (Vec<&'a str>, Vec<&'a str>) {
+fn families_and_tags<'a>(
+    steps: &'a [StepEntry<'a>],
+    shelf: &'a [ShelfProduct],
+) -> (Vec<&'a str>, Vec<&'a str>) {
     let k = knowledge();
+    let own = steps
+        .iter()
+        .filter_map(|s| s.product.as_deref())
+        .filter_map(|name| shelf.iter().find(|p| p.name == name))
+        .flat_map(|p| p.families.iter().map(String::as_str));
     let families = steps
         .iter()
         .filter_map(|s| s.active)
         .filter_map(|a| k.active(a))
         .map(|a| a.family.as_str())
+        .chain(own)
         .collect();
     let tags = steps
         .iter()
@@ -83,7 +176,7 @@ fn hits(selector: &Selector, families: &[&str], tags: &[&str]) -> bool {
             .any(|t| tags.contains(&t.as_str()))
 }
 
-fn check(profile: &Profile, plan: &Plan<'_>) -> Result<(), TestCaseError> {
+fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(), TestCaseError> {
     let k = knowledge();
     let strong_limit = if profile.sensitive {
         k.limits.strong_per_routine_max_sensitive
@@ -161,7 +254,23 @@ fn check(profile: &Profile, plan: &Plan<'_>) -> Result<(), TestCaseError> {
                 );
             }
             // Interactions: nothing that must be separated shares a routine.
-            let (families, tags) = families_and_tags(steps);
+            let (families, tags) = families_and_tags(steps, shelf);
+            prop_assert!(
+                !(profile.pregnant && families.contains(&"retinoid")),
+                "a retinoid product in pregnancy on {}",
+                day.date
+            );
+            for name in steps.iter().filter_map(|s| s.product.as_deref()) {
+                let product = shelf
+                    .iter()
+                    .find(|p| p.name == name)
+                    .expect("a shelf product");
+                prop_assert!(
+                    !product.flags.iter().any(|(code, _)| code == "avoid"),
+                    "{} has an avoided ingredient",
+                    name
+                );
+            }
             for interaction in k
                 .interactions
                 .iter()
@@ -341,9 +450,11 @@ proptest! {
     #[test]
     fn every_plan_keeps_every_rule(profile in profiles(), weeks in 1u8..9) {
         let start = profile.start.map(|d| d.0).expect("start");
-        let plan = make_plan(knowledge(), &profile, &PlanOptions::new(start, weeks).expect("options"));
+        let shelf = analyze_shelf(super::shelf::analyzer(), &profile);
+        let plan = make_plan_with_shelf(knowledge(), &profile, &PlanOptions::new(start, weeks).expect("options"), &shelf);
         prop_assert_eq!(plan.days.len(), usize::from(weeks) * 7);
-        check(&profile, &plan)?;
+        prop_assert_eq!(plan.shelf.is_some(), !profile.shelf.is_empty());
+        check(&profile, &plan, &shelf)?;
     }
 
     #[test]

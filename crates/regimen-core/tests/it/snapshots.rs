@@ -21,7 +21,7 @@ fn snapshot_of(name: &str) -> Value {
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let profile = Profile::from_toml(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let plan = super::plan_for(&profile, 4);
+    let plan = super::shelf::plan_with_shelf(&profile, 4);
     let mut json = serde_json::to_value(&plan).expect("plan serializes");
     let days: Vec<Value> = plan
         .days

@@ -1,0 +1,533 @@
+//! Choosing: the approach (the seed's decision rules), the serum actives and the mask
+//! types, each with the reasons that cite their rules.
+
+use super::rule;
+use crate::knowledge::{Active, Knowledge, MaskType, Situation, Treatment};
+use crate::plan::{Reason, Warnings};
+use crate::profile::Profile;
+use crate::shelf::ShelfProduct;
+use crate::vocab::{Approach, Concern, ProductKind};
+use std::borrow::Cow;
+
+/// A concern to address and whether it comes from the skin type rather than the list.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Need {
+    concern: Concern,
+    from_skin_type: bool,
+}
+
+impl Need {
+    fn describe(self, profile: &Profile) -> String {
+        if self.from_skin_type {
+            format!(
+                "your {} skin ({})",
+                profile.skin_type,
+                concern_words(self.concern)
+            )
+        } else {
+            format!("your {}", concern_words(self.concern))
+        }
+    }
+}
+
+fn concern_words(concern: Concern) -> &'static str {
+    match concern {
+        Concern::Acne => "acne",
+        Concern::Aging => "signs of aging",
+        Concern::Pigmentation => "pigmentation",
+        Concern::Dehydration => "dehydrated skin",
+        Concern::Dryness => "dryness",
+        Concern::Dullness => "dullness",
+        Concern::Redness => "redness",
+        Concern::Oiliness => "oiliness",
+        Concern::Pores => "visible pores",
+        Concern::Texture => "uneven texture",
+    }
+}
+
+pub(super) fn needs(knowledge: &Knowledge, profile: &Profile) -> Vec<Need> {
+    let mut needs: Vec<Need> = profile
+        .concerns
+        .iter()
+        .map(|&concern| Need {
+            concern,
+            from_skin_type: false,
+        })
+        .collect();
+    let implied = knowledge.limits.skin_type_concerns.get(&profile.skin_type);
+    for &concern in implied.into_iter().flatten() {
+        if !profile.concerns.contains(&concern) {
+            needs.push(Need {
+                concern,
+                from_skin_type: true,
+            });
+        }
+    }
+    needs
+}
+
+pub(super) fn choose_approach<'k>(
+    knowledge: &'k Knowledge,
+    situation: &Situation<'_>,
+) -> (Approach, Vec<Reason<'k>>) {
+    let mut masks = false;
+    let mut serums = false;
+    let mut reasons = Vec::new();
+    let mut both_cited = false;
+    for approach_rule in &knowledge.approach_rules {
+        if approach_rule.when.matches(situation) {
+            both_cited |= approach_rule.adds.contains(&Treatment::Masks)
+                && approach_rule.adds.contains(&Treatment::Serums);
+            masks |= approach_rule.adds.contains(&Treatment::Masks);
+            serums |= approach_rule.adds.contains(&Treatment::Serums);
+            if let Some(citation) = knowledge.cite(&approach_rule.id) {
+                reasons.push(Reason::cited(citation));
+            }
+        }
+    }
+    let approach = match (masks, serums) {
+        (true, false) => Approach::Masks,
+        (false, true) => Approach::Serums,
+        _ => Approach::Both,
+    };
+    if approach == Approach::Both && !both_cited {
+        reasons.push(Reason::cited(rule(knowledge, "choose_both")));
+    }
+    (approach, reasons)
+}
+
+/// Whether the person's avoid list names this thing (by id, family or name).
+fn avoided(profile: &Profile, names: &[&str]) -> bool {
+    let normal = |text: &str| text.to_lowercase().replace(['_', '-'], " ");
+    profile.avoid.iter().any(|entry| {
+        let entry = normal(entry);
+        names.iter().any(|name| {
+            let name = normal(name);
+            name == entry || name.split(" (").next() == Some(entry.as_str())
+        })
+    })
+}
+
+/// A chosen serum active.
+#[derive(Debug, Clone)]
+pub(super) struct SerumPick<'k> {
+    pub(super) active: &'k Active,
+    pub(super) reasons: Vec<Reason<'k>>,
+}
+
+/// Kinds of product that can do the serum step.
+pub(super) const SERUM_KINDS: &[ProductKind] =
+    &[ProductKind::Serum, ProductKind::Oil, ProductKind::Toner];
+
+/// What the person owns and may use, for choosing and assigning.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Owned<'s> {
+    pub(super) products: &'s [ShelfProduct],
+    pub(super) refused: &'s [Option<String>],
+}
+
+impl<'s> Owned<'s> {
+    pub(super) fn usable(&self) -> impl Iterator<Item = (usize, &'s ShelfProduct)> + '_ {
+        self.products
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.refused.get(*i).is_none_or(Option::is_none))
+    }
+
+    /// The product to use for an active's family in the serum step (a serum first).
+    pub(super) fn serum_for(&self, family: &str) -> Option<usize> {
+        let carries = |p: &ShelfProduct| {
+            SERUM_KINDS.contains(&p.kind) && p.families.iter().any(|f| f == family)
+        };
+        self.usable()
+            .filter(|(_, p)| carries(p))
+            .min_by_key(|(_, p)| p.kind != ProductKind::Serum)
+            .map(|(i, _)| i)
+    }
+
+    /// The product to use for a mask type.
+    pub(super) fn mask_for(&self, mask_type: &str) -> Option<usize> {
+        self.usable()
+            .find(|(_, p)| p.kind == ProductKind::Mask && p.mask_type.as_deref() == Some(mask_type))
+            .map(|(i, _)| i)
+    }
+
+    pub(super) fn name(&self, index: usize) -> &'s str {
+        &self.products[index].name
+    }
+}
+
+pub(super) fn choose_serums<'k>(
+    knowledge: &'k Knowledge,
+    profile: &Profile,
+    needs: &[Need],
+    owned: Owned<'_>,
+    warnings: &mut Warnings<'k>,
+) -> Vec<SerumPick<'k>> {
+    let allowed = |active: &Active| {
+        let unsafe_in_pregnancy = profile.pregnant && !active.pregnancy_safe;
+        let too_harsh = profile.sensitive && active.avoid_if_sensitive;
+        !unsafe_in_pregnancy
+            && !too_harsh
+            && !avoided(profile, &[&active.id, &active.family, &active.name])
+    };
+    let score =
+        |active: &Active, concern: Concern| active.concerns.get(&concern).copied().unwrap_or(0);
+    // Owning a product that carries an active makes it fit a little better (rule shelf_first).
+    let fit = |active: &Active, concern: Concern| {
+        let bonus = if owned.serum_for(&active.family).is_some() {
+            knowledge.limits.owned_bonus
+        } else {
+            0
+        };
+        i32::from(score(active, concern)) + bonus
+    };
+    let best = |concern: Concern, only_allowed: bool| {
+        let mut best: Option<&'k Active> = None;
+        for active in &knowledge.actives {
+            if (only_allowed && !allowed(active)) || score(active, concern) <= 0 {
+                continue;
+            }
+            if best.is_none_or(|b| fit(active, concern) > fit(b, concern)) {
+                best = Some(active);
+            }
+        }
+        best
+    };
+    let cap = if profile.sensitive {
+        knowledge.limits.serum_actives_max_sensitive
+    } else {
+        knowledge.limits.serum_actives_max
+    };
+
+    let mut picks: Vec<SerumPick<'k>> = Vec::new();
+    let mut served: Vec<Vec<Need>> = Vec::new();
+    let mut left_out = Vec::new();
+    for &need in needs {
+        if let Some(index) = picks
+            .iter()
+            .position(|p| score(p.active, need.concern) >= 2)
+        {
+            served[index].push(need);
+            continue;
+        }
+        let Some(active) = best(need.concern, true) else {
+            continue;
+        };
+        if let Some(index) = picks.iter().position(|p| p.active.id == active.id) {
+            served[index].push(need);
+            continue;
+        }
+        if picks.len() >= cap {
+            left_out.push(concern_words(need.concern));
+            continue;
+        }
+        let mut reasons = Vec::new();
+        if let Some(unsafe_best) =
+            best(need.concern, false).filter(|b| profile.pregnant && !b.pregnancy_safe)
+        {
+            let citation = rule(knowledge, "pregnancy_no_retinoids");
+            let text = format!(
+                "{} instead of {}, which is not for pregnancy or breastfeeding.",
+                active.name, unsafe_best.name
+            );
+            reasons.push(Reason::personal(citation, text));
+        }
+        picks.push(SerumPick { active, reasons });
+        served.push(vec![need]);
+    }
+    // Serums the person owns that suit one of their needs join while there is room.
+    for (_, product) in owned
+        .usable()
+        .filter(|(_, p)| SERUM_KINDS.contains(&p.kind))
+    {
+        for family in &product.families {
+            let Some(active) = knowledge
+                .actives
+                .iter()
+                .find(|a| &a.family == family && allowed(a))
+            else {
+                continue;
+            };
+            let suits: Vec<Need> = needs
+                .iter()
+                .copied()
+                .filter(|n| score(active, n.concern) > 0)
+                .collect();
+            if suits.is_empty()
+                || picks.iter().any(|p| p.active.id == active.id)
+                || picks.len() >= cap
+            {
+                continue;
+            }
+            picks.push(SerumPick {
+                active,
+                reasons: Vec::new(),
+            });
+            served.push(suits);
+        }
+    }
+    for (pick, served) in picks.iter_mut().zip(&served) {
+        let active = pick.active;
+        let citation = knowledge
+            .cite(active.fact.as_deref().unwrap_or(&active.id))
+            .unwrap_or(rule(knowledge, "serum_limit"));
+        let described: Vec<String> = served.iter().map(|n| n.describe(profile)).collect();
+        let text = format!(
+            "{} for {}: {}.",
+            active.name,
+            described.join(" and "),
+            active.purpose
+        );
+        pick.reasons.insert(0, Reason::personal(citation, text));
+        if served.iter().any(|n| n.from_skin_type) {
+            pick.reasons
+                .push(Reason::cited(rule(knowledge, "skin_type_needs")));
+        }
+    }
+    if picks.is_empty() {
+        for id in &knowledge.limits.default_actives {
+            if let Some(active) = knowledge.active(id).filter(|a| allowed(a)) {
+                let reasons = vec![Reason::cited(rule(knowledge, "default_active"))];
+                picks.push(SerumPick { active, reasons });
+            }
+        }
+    }
+    for pick in &mut picks {
+        if let Some(product) = owned.serum_for(&pick.active.family) {
+            let text = format!(
+                "You own {}, which carries {}.",
+                owned.name(product),
+                pick.active.name
+            );
+            pick.reasons
+                .push(Reason::personal(rule(knowledge, "shelf_first"), text));
+        }
+        if let Some(citation) = knowledge.cite(&pick.active.time_rule) {
+            pick.reasons.push(Reason::cited(citation));
+        }
+        if let Some(citation) = pick
+            .active
+            .nights_rule
+            .as_deref()
+            .and_then(|id| knowledge.cite(id))
+        {
+            pick.reasons.push(Reason::cited(citation));
+        }
+    }
+    if !left_out.is_empty() {
+        let text = format!(
+            "We kept {cap} serums so as not to overload your skin; {} will get a serum once these are settled in.",
+            left_out.join(", ")
+        );
+        warnings.add(
+            "serum_limit",
+            rule(knowledge, "serum_limit"),
+            Cow::Owned(text),
+            None,
+        );
+    }
+    let excluded: Vec<&str> = knowledge
+        .actives
+        .iter()
+        .filter(|a| avoided(profile, &[&a.id, &a.family, &a.name]))
+        .map(|a| a.name.as_str())
+        .collect();
+    if !excluded.is_empty() {
+        let text = format!(
+            "Left out because you asked to avoid them: {}.",
+            excluded.join(", ")
+        );
+        warnings.add(
+            "avoided",
+            rule(knowledge, "safer_wins"),
+            Cow::Owned(text),
+            None,
+        );
+    }
+    picks
+}
+
+/// A chosen mask type.
+#[derive(Debug, Clone)]
+pub(super) struct MaskPick<'k> {
+    pub(super) mask: &'k MaskType,
+    pub(super) per_week: u8,
+    pub(super) for_events: bool,
+    pub(super) reasons: Vec<Reason<'k>>,
+}
+
+/// The chosen mask types and the person's weekly mask budget.
+#[derive(Debug, Clone, Default)]
+pub(super) struct MaskPicks<'k> {
+    pub(super) picks: Vec<MaskPick<'k>>,
+    pub(super) per_week: u8,
+}
+
+pub(super) fn choose_masks<'k>(
+    knowledge: &'k Knowledge,
+    profile: &Profile,
+    needs: &[Need],
+    situation: &Situation<'_>,
+    owned: Owned<'_>,
+    warnings: &mut Warnings<'k>,
+) -> MaskPicks<'k> {
+    let limits = &knowledge.limits;
+    let mut matching = knowledge
+        .mask_budgets
+        .iter()
+        .filter(|b| b.when.matches(situation));
+    let Some(budget) = matching.next() else {
+        return MaskPicks::default();
+    };
+    if let Some(wish) = matching
+        .filter(|b| b.per_week > budget.per_week)
+        .max_by_key(|b| b.per_week)
+    {
+        let masks = if budget.per_week == 1 {
+            "mask"
+        } else {
+            "masks"
+        };
+        let text = format!(
+            "{} {masks} a week rather than {}: {}",
+            budget.per_week, wish.per_week, budget.text
+        );
+        let citation = knowledge
+            .cite(&budget.id)
+            .unwrap_or(rule(knowledge, "safer_wins"));
+        warnings.add("safer_wins", citation, Cow::Owned(text), None);
+    }
+    let score = |mask: &MaskType| -> i32 {
+        let concerns: i32 = needs
+            .iter()
+            .map(|n| i32::from(mask.concerns.get(&n.concern).copied().unwrap_or(0)))
+            .sum();
+        concerns
+            + i32::from(
+                mask.skin_types
+                    .get(&profile.skin_type)
+                    .copied()
+                    .unwrap_or(0),
+            )
+    };
+    let mut candidates: Vec<(&'k MaskType, i32)> = knowledge
+        .mask_types
+        .iter()
+        .filter(|m| !(profile.sensitive && m.avoid_if_sensitive))
+        .filter(|m| !profile.sensitive || limits.sensitive_mask_tags.iter().any(|t| m.has_tag(t)))
+        .filter(|m| !avoided(profile, &[&m.id, &m.name]))
+        .map(|m| (m, score(m)))
+        .filter(|(_, s)| *s >= 0)
+        .map(|(m, s)| {
+            let bonus = if owned.mask_for(&m.id).is_some() {
+                limits.owned_bonus
+            } else {
+                0
+            };
+            (m, s + bonus)
+        })
+        .collect();
+    candidates.sort_by_key(|(_, s)| std::cmp::Reverse(*s));
+
+    let kinds = if budget.per_week >= 2 { 2 } else { 1 };
+    let positive = candidates.iter().filter(|(_, s)| *s > 0).count();
+    let take = if positive == 0 {
+        1
+    } else {
+        positive.min(kinds)
+    };
+    let mut picks: Vec<MaskPick<'k>> = candidates
+        .iter()
+        .take(take)
+        .map(|(mask, _)| {
+            let matched: Vec<String> = needs
+                .iter()
+                .filter(|n| mask.concerns.get(&n.concern).is_some_and(|s| *s > 0))
+                .map(|n| n.describe(profile))
+                .collect();
+            let why = if matched.is_empty() {
+                format!(
+                    "{}: {}, a good fit for {} skin.",
+                    mask.name, mask.purpose, profile.skin_type
+                )
+            } else {
+                format!(
+                    "{}: {}, for {}.",
+                    mask.name,
+                    mask.purpose,
+                    matched.join(" and ")
+                )
+            };
+            let citation = knowledge
+                .cite(mask.fact.as_deref().unwrap_or(&mask.id))
+                .unwrap_or(rule(knowledge, "mask_type_limit"));
+            let mut reasons = vec![Reason::personal(citation, why)];
+            if let Some(product) = owned.mask_for(&mask.id) {
+                let text = format!(
+                    "You own {}, a {}.",
+                    owned.name(product),
+                    mask.name.to_lowercase()
+                );
+                reasons.push(Reason::personal(rule(knowledge, "shelf_first"), text));
+            }
+            if let Some(citation) = knowledge.cite(&budget.id) {
+                reasons.push(Reason::cited(citation));
+            }
+            if profile.sensitive {
+                reasons.push(Reason::cited(rule(knowledge, "sensitive_soothing_masks")));
+            }
+            MaskPick {
+                mask,
+                per_week: 0,
+                for_events: false,
+                reasons,
+            }
+        })
+        .collect();
+
+    // Share the weekly budget round-robin, within each type's own limit.
+    let mut left = budget.per_week;
+    while left > 0 {
+        let mut progressed = false;
+        for pick in &mut picks {
+            if left > 0 && pick.per_week < pick.mask.limit_for(profile.skin_type) {
+                pick.per_week += 1;
+                left -= 1;
+                progressed = true;
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
+
+    if situation.has_event {
+        let is_event_mask = |m: &MaskType| limits.event_mask_tags.iter().any(|t| m.has_tag(t));
+        if let Some(pick) = picks.iter_mut().find(|p| is_event_mask(p.mask)) {
+            pick.for_events = true;
+            pick.reasons
+                .push(Reason::cited(rule(knowledge, "event_mask")));
+        } else if let Some((mask, _)) = candidates.iter().find(|(m, _)| is_event_mask(m)) {
+            picks.push(MaskPick {
+                mask,
+                per_week: 0,
+                for_events: true,
+                reasons: vec![Reason::cited(rule(knowledge, "event_mask"))],
+            });
+        }
+    }
+    if picks.is_empty() {
+        let text = "No mask type suits your skin and avoid list, so this plan has no masks.";
+        warnings.add(
+            "no_mask",
+            rule(knowledge, "mask_type_limit"),
+            Cow::Borrowed(text),
+            None,
+        );
+    }
+    MaskPicks {
+        picks,
+        per_week: budget.per_week,
+    }
+}

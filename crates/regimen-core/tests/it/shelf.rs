@@ -1,0 +1,189 @@
+//! Plans that use the person's own products.
+
+use super::{date, knowledge};
+use regimen_core::analyzer::Analyzer;
+use regimen_core::plan::Plan;
+use regimen_core::shelf::analyze_shelf;
+use regimen_core::{make_plan_with_shelf, PlanOptions, Profile};
+use std::sync::OnceLock;
+
+pub fn analyzer() -> &'static Analyzer {
+    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+    ANALYZER.get_or_init(|| Analyzer::builtin(knowledge()).expect("analyzer"))
+}
+
+pub fn plan_with_shelf(profile: &Profile, weeks: u8) -> Plan<'static> {
+    let shelf = analyze_shelf(analyzer(), profile);
+    let start = profile.start.map(|d| d.0).unwrap_or(date("2026-12-01"));
+    make_plan_with_shelf(
+        knowledge(),
+        profile,
+        &PlanOptions::new(start, weeks).expect("options"),
+        &shelf,
+    )
+}
+
+fn profile(toml: &str) -> Profile {
+    Profile::from_toml(toml).expect("test profile")
+}
+
+const CLEANSER: &str = "[[shelf]]\nname = \"Foam Cleanser\"\ningredients = \"Aqua, Sodium Laureth Sulfate, Cocamidopropyl Betaine, Glycerin\"\n";
+const NIACINAMIDE: &str = "[[shelf]]\nname = \"Niacinamide Drops\"\nkind = \"serum\"\ningredients = \"Aqua, Niacinamide, Glycerin, Phenoxyethanol\"\n";
+const RETINOL: &str = "[[shelf]]\nname = \"Night Retinol\"\nkind = \"serum\"\ningredients = \"Squalane, Retinol, Tocopherol\"\n";
+const AHA_CREAM: &str = "[[shelf]]\nname = \"Smoothing AHA Cream\"\nkind = \"moisturizer\"\ningredients = \"Aqua, Glycolic Acid, Cetearyl Alcohol, Glycerin, Dimethicone\"\n";
+const PLAIN_CREAM: &str = "[[shelf]]\nname = \"Plain Cream\"\nkind = \"moisturizer\"\ningredients = \"Aqua, Glycerin, Cetearyl Alcohol, Dimethicone\"\n";
+const PERFUMED_SERUM: &str = "[[shelf]]\nname = \"Scented Glow Serum\"\nkind = \"serum\"\ningredients = \"Aqua, Sodium Hyaluronate, Glycerin, Parfum, Linalool\"\n";
+
+fn steps_with(plan: &Plan<'_>, product: &str) -> usize {
+    plan.days
+        .iter()
+        .flat_map(|d| d.am.iter().chain(&d.pm))
+        .filter(|s| s.product.as_deref() == Some(product))
+        .count()
+}
+
+#[test]
+fn own_products_do_the_steps_they_fit() {
+    let person = profile(&format!(
+        "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]\n{CLEANSER}{NIACINAMIDE}{PLAIN_CREAM}"
+    ));
+    let plan = plan_with_shelf(&person, 1);
+    assert_eq!(
+        steps_with(&plan, "Foam Cleanser"),
+        14,
+        "cleanse, morning and evening"
+    );
+    assert_eq!(
+        steps_with(&plan, "Niacinamide Drops"),
+        14,
+        "the niacinamide serum, twice a day"
+    );
+    assert_eq!(steps_with(&plan, "Plain Cream"), 14);
+    let shelf = plan.shelf.as_ref().expect("a shelf report");
+    assert_eq!(shelf.placed.len(), 3);
+    assert!(shelf
+        .missing
+        .iter()
+        .any(|m| m.kind == regimen_core::vocab::ProductKind::Sunscreen));
+    let json: serde_json::Value = serde_json::from_str(&plan.to_json_pretty()).expect("json");
+    assert_eq!(json["days"][0]["am"][0]["product"], "Foam Cleanser");
+}
+
+#[test]
+fn a_retinoid_product_is_refused_in_pregnancy() {
+    let person = profile(&format!("skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\"]\npregnant = true\n{RETINOL}"));
+    let plan = plan_with_shelf(&person, 2);
+    assert_eq!(steps_with(&plan, "Night Retinol"), 0);
+    let shelf = plan.shelf.as_ref().expect("report");
+    assert!(
+        shelf.not_placed[0].reason.contains("not for pregnancy"),
+        "{:?}",
+        shelf.not_placed
+    );
+}
+
+#[test]
+fn a_product_that_combines_what_must_be_kept_apart_is_refused() {
+    let person = profile(
+        "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\"]\n[[shelf]]\nname = \"All-in-one\"\nkind = \"serum\"\ningredients = \"Aqua, Retinol, Glycolic Acid\"\n",
+    );
+    let plan = plan_with_shelf(&person, 1);
+    assert_eq!(steps_with(&plan, "All-in-one"), 0);
+    assert!(plan.shelf.as_ref().expect("report").not_placed[0]
+        .reason
+        .contains("keep apart"));
+}
+
+#[test]
+fn own_products_never_meet_what_they_clash_with() {
+    let person = profile(&format!(
+        "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\"]\n{RETINOL}{AHA_CREAM}"
+    ));
+    let plan = plan_with_shelf(&person, 2);
+    let mut retinol_nights = 0;
+    for day in &plan.days {
+        let retinol = day.pm.iter().any(|s| s.active == Some("retinol"));
+        retinol_nights += usize::from(retinol);
+        let aha_cream = day
+            .pm
+            .iter()
+            .any(|s| s.product.as_deref() == Some("Smoothing AHA Cream"));
+        assert!(
+            !(retinol && aha_cream),
+            "{}: the AHA cream meets retinol",
+            day.date
+        );
+    }
+    assert!(retinol_nights > 0);
+    assert!(
+        steps_with(&plan, "Smoothing AHA Cream") > 0,
+        "used where it is safe"
+    );
+    assert!(plan
+        .warnings
+        .iter()
+        .any(|w| w.code == "safer_wins" && w.text.contains("Smoothing AHA Cream stays out")));
+}
+
+#[test]
+fn sensitive_skin_and_the_avoid_list_keep_products_out() {
+    let person = profile(&format!("skin_type = \"dry\"\nsensitive = true\ngoal = \"long_term\"\nconcerns = [\"dehydration\"]\n{PERFUMED_SERUM}"));
+    let plan = plan_with_shelf(&person, 1);
+    assert_eq!(steps_with(&plan, "Scented Glow Serum"), 0);
+    assert!(plan.shelf.as_ref().expect("report").not_placed[0]
+        .reason
+        .contains("sensitive"));
+    let person = profile(&format!("skin_type = \"dry\"\ngoal = \"long_term\"\nconcerns = [\"dehydration\"]\navoid = [\"linalool\"]\n{PERFUMED_SERUM}"));
+    let plan = plan_with_shelf(&person, 1);
+    assert!(plan.shelf.as_ref().expect("report").not_placed[0]
+        .reason
+        .contains("avoid list"));
+    let person = profile(&format!(
+        "skin_type = \"dry\"\ngoal = \"long_term\"\nconcerns = [\"dehydration\"]\n{PERFUMED_SERUM}"
+    ));
+    assert_eq!(
+        steps_with(&plan_with_shelf(&person, 1), "Scented Glow Serum"),
+        14,
+        "fine for everyone else"
+    );
+}
+
+#[test]
+fn unused_products_say_why_and_missing_kinds_are_named() {
+    let person = profile(&format!(
+        "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"oiliness\"]\n{NIACINAMIDE}{RETINOL}\n[[shelf]]\nname = \"Clay Mask\"\ningredients = \"Kaolin, Aqua, Bentonite\"\n[[shelf]]\nname = \"Eye Cream\"\nkind = \"eye_care\"\n"
+    ));
+    let plan = plan_with_shelf(&person, 1);
+    let shelf = plan.shelf.as_ref().expect("report");
+    let reason = |name: &str| {
+        shelf
+            .not_placed
+            .iter()
+            .find(|n| n.name == name)
+            .map(|n| n.reason.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        reason("Night Retinol").contains("not needed"),
+        "{:?}",
+        shelf.not_placed
+    );
+    assert!(
+        reason("Clay Mask").contains("no masks"),
+        "{:?}",
+        shelf.not_placed
+    );
+    assert!(
+        reason("Eye Cream").contains("does not schedule eye care"),
+        "{:?}",
+        shelf.not_placed
+    );
+    let kinds: Vec<_> = shelf.missing.iter().map(|m| m.kind.id()).collect();
+    assert_eq!(kinds, ["cleanser", "moisturizer", "sunscreen"]);
+    assert!(make_plan_without_shelf_has_no_report());
+}
+
+fn make_plan_without_shelf_has_no_report() -> bool {
+    let person = profile("skin_type = \"oily\"\ngoal = \"long_term\"\n");
+    plan_with_shelf(&person, 1).shelf.is_none()
+}
