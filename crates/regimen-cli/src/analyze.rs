@@ -5,8 +5,9 @@ use crate::{bad, render};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use regimen_core::analyzer::{Analyzer, Options, Report, Scratch};
+use regimen_core::shelf::plan_clashes;
 use regimen_core::vocab::ProductKind;
-use regimen_core::Profile;
+use regimen_core::{make_plan, Knowledge, PlanOptions, Profile};
 use std::collections::BTreeMap;
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -62,6 +63,7 @@ impl AnalyzeArgs {
 }
 
 pub fn run(
+    knowledge: &Knowledge,
     analyzer: &Analyzer,
     args: &AnalyzeArgs,
     profile: Option<&Profile>,
@@ -100,10 +102,32 @@ pub fn run(
         suggest: true,
     };
     let report = analyzer.analyze(&text, &options);
+    // With a profile, say what in the product clashes with the person's plan.
+    let clashes = match profile {
+        Some(profile) => {
+            let start = profile
+                .start
+                .map_or_else(|| chrono::Local::now().date_naive(), |d| d.0);
+            let plan_options = PlanOptions::new(start, 4).map_err(bad)?;
+            let plan = make_plan(knowledge, profile, &plan_options);
+            let families: Vec<&str> = report.actives.iter().map(|a| a.family).collect();
+            plan_clashes(knowledge, &plan, &families, report.mask_type)
+        }
+        None => Vec::new(),
+    };
+    let mut json = serde_json::to_value(&report)?;
+    if profile.is_some() {
+        json["clashes"] = serde_json::to_value(&clashes)?;
+    }
     match args.format.unwrap_or(AnalyzeFormat::Table) {
-        AnalyzeFormat::Json => sayln!("{}", serde_json::to_string_pretty(&report)?),
-        AnalyzeFormat::Jsonl => sayln!("{}", serde_json::to_string(&report)?),
-        AnalyzeFormat::Table => say!("{}", render::report(&report, color)),
+        AnalyzeFormat::Json => sayln!("{}", serde_json::to_string_pretty(&json)?),
+        AnalyzeFormat::Jsonl => sayln!("{}", serde_json::to_string(&json)?),
+        AnalyzeFormat::Table => {
+            say!("{}", render::report(&report, color));
+            for clash in &clashes {
+                sayln!("Clashes with your {}: {}", clash.with, clash.text);
+            }
+        }
     }
     Ok(())
 }

@@ -204,7 +204,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Analyze(args) => {
             let profile = args.profile().map(read_profile).transpose()?;
             let analyzer = build_analyzer(&knowledge)?;
-            analyze::run(&analyzer, &args, profile.as_ref(), color)
+            analyze::run(&knowledge, &analyzer, &args, profile.as_ref(), color)
         }
         Command::Eval(args) => eval::run(&build_analyzer(&knowledge)?, &args),
         Command::Quiz { out } => quiz::run(&knowledge, out.as_deref()),

@@ -188,3 +188,82 @@ pub(crate) fn refusal(
     }
     None
 }
+
+/// Something in a product that does not go with an active or mask of the person's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Clash {
+    /// The plan's active or mask type it clashes with.
+    pub with: String,
+    /// The interaction rule.
+    pub rule: String,
+    /// What happens and what to do.
+    pub text: String,
+}
+
+/// What in a product (its active families, and mask type if it is a mask) clashes with
+/// the actives and masks of a plan.
+pub fn plan_clashes(
+    knowledge: &Knowledge,
+    plan: &crate::plan::Plan<'_>,
+    families: &[&str],
+    mask_type: Option<&str>,
+) -> Vec<Clash> {
+    let tags: Vec<&str> = mask_type
+        .and_then(|m| knowledge.mask_type(m))
+        .map(|m| m.tags.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut items: Vec<(String, Vec<&str>, Vec<&str>)> = Vec::new();
+    for serum in &plan.serums {
+        if let Some(active) = knowledge.active(serum.active) {
+            items.push((
+                active.name.clone(),
+                vec![active.family.as_str()],
+                Vec::new(),
+            ));
+        }
+    }
+    for mask in &plan.masks {
+        if let Some(mask_type) = knowledge.mask_type(mask.mask_type) {
+            items.push((
+                mask_type.name.clone(),
+                Vec::new(),
+                mask_type.tags.iter().map(String::as_str).collect(),
+            ));
+        }
+    }
+    let hits = |selector: &crate::knowledge::Selector, families: &[&str], tags: &[&str]| {
+        selector
+            .families
+            .iter()
+            .any(|f| families.contains(&f.as_str()))
+            || selector
+                .mask_tags
+                .iter()
+                .any(|t| tags.contains(&t.as_str()))
+    };
+    let mut clashes = Vec::new();
+    for (name, item_families, item_tags) in &items {
+        for interaction in knowledge
+            .interactions
+            .iter()
+            .filter(|i| i.severity == Severity::Separate)
+        {
+            let forward = hits(&interaction.a, families, &tags)
+                && hits(&interaction.b, item_families, item_tags);
+            let backward = hits(&interaction.b, families, &tags)
+                && hits(&interaction.a, item_families, item_tags);
+            if (forward || backward)
+                && !clashes
+                    .iter()
+                    .any(|c: &Clash| &c.with == name && c.rule == interaction.id)
+            {
+                clashes.push(Clash {
+                    with: name.clone(),
+                    rule: interaction.id.clone(),
+                    text: interaction.text.clone(),
+                });
+            }
+        }
+    }
+    clashes
+}

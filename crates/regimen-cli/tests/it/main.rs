@@ -395,3 +395,65 @@ fn eval_meets_the_targets_on_the_retailer_catalog() {
     assert!(figure("kind accuracy") >= 90.0, "{text}");
     assert!(figure("active agreement") >= 97.0, "{text}");
 }
+
+#[test]
+fn analyze_with_a_profile_names_what_clashes_with_the_plan() {
+    let out = regimen(&[
+        "analyze",
+        "--profile",
+        "examples/aging.toml",
+        "--format",
+        "json",
+        "Aqua, Glycolic Acid 10%, Glycerin, Parfum",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let rules: Vec<&str> = json["clashes"]
+        .as_array()
+        .expect("clashes")
+        .iter()
+        .filter_map(|c| c["rule"].as_str())
+        .collect();
+    assert!(
+        rules.contains(&"retinoid_acids") && rules.contains(&"vitamin_c_acids"),
+        "{rules:?}"
+    );
+    let out = regimen(&[
+        "analyze",
+        "--profile",
+        "examples/oily-acne.toml",
+        "--format",
+        "json",
+        "Aqua, Glycerin",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(json["clashes"], serde_json::json!([]));
+}
+
+#[test]
+fn plan_uses_the_shelf_of_the_example() {
+    let out = regimen(&[
+        "plan",
+        "--profile",
+        "examples/shelf.toml",
+        "--format",
+        "json",
+        "--start",
+        "2026-12-01",
+        "--weeks",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(
+        json["days"][0]["am"][0]["product"],
+        "Gentle Foaming Cleanser"
+    );
+    assert!(json["shelf"]["placed"]
+        .as_array()
+        .is_some_and(|p| p.len() >= 4));
+    assert!(json["shelf"]["not_placed"][0]["reason"].is_string());
+    assert!(json["shelf"]["missing"]
+        .as_array()
+        .is_some_and(|m| !m.is_empty()));
+}
