@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
-use regimen_core::{make_plan, Knowledge, PlanOptions, Profile};
+use regimen_core::analyzer::Analyzer;
+use regimen_core::shelf::analyze_shelf;
+use regimen_core::{make_plan, make_plan_with_shelf, Knowledge, PlanOptions, Profile};
 use std::hint::black_box;
 
 const PROFILES: &[(&str, &str)] = &[
@@ -38,6 +40,13 @@ fn plans(c: &mut Criterion) {
         let profile = Profile::from_toml(PROFILES[0].1).expect("profile");
         b.iter(|| serde_json::to_string(&make_plan(&knowledge, black_box(&profile), &options)))
     });
+    let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
+    let shelf_profile = Profile::from_toml(include_str!("../../../examples/shelf.toml")).expect("shelf example");
+    let shelf = analyze_shelf(&analyzer, &shelf_profile);
+    c.bench_function("plan_4_weeks_with_shelf/shelf (6 products, analysed once)", |b| {
+        b.iter(|| make_plan_with_shelf(&knowledge, black_box(&shelf_profile), &options, &shelf))
+    });
+    c.bench_function("analyze_shelf/shelf (6 products)", |b| b.iter(|| analyze_shelf(&analyzer, black_box(&shelf_profile))));
     c.bench_function("knowledge_load", |b| b.iter(Knowledge::builtin));
 }
 
