@@ -43,7 +43,12 @@ use std::process::ExitCode;
 
 /// Face masks, serums or both? A plan for your skin, with the reasons behind it.
 #[derive(Parser)]
-#[command(name = "regimen", version, about, long_about = None)]
+#[command(
+    name = "regimen",
+    version,
+    about = "Face masks, serums or both? A plan for your skin, with the reasons behind it.",
+    long_about = None
+)]
 struct Cli {
     /// Load the knowledge base from this directory instead of the built-in one
     /// (see `regimen knowledge export`).

@@ -41,12 +41,18 @@ fn plans(c: &mut Criterion) {
         b.iter(|| serde_json::to_string(&make_plan(&knowledge, black_box(&profile), &options)))
     });
     let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
-    let shelf_profile = Profile::from_toml(include_str!("../../../examples/shelf.toml")).expect("shelf example");
+    let shelf_profile =
+        Profile::from_toml(include_str!("../../../examples/shelf.toml")).expect("shelf example");
     let shelf = analyze_shelf(&analyzer, &shelf_profile);
-    c.bench_function("plan_4_weeks_with_shelf/shelf (6 products, analysed once)", |b| {
-        b.iter(|| make_plan_with_shelf(&knowledge, black_box(&shelf_profile), &options, &shelf))
+    c.bench_function(
+        "plan_4_weeks_with_shelf/shelf (6 products, analysed once)",
+        |b| {
+            b.iter(|| make_plan_with_shelf(&knowledge, black_box(&shelf_profile), &options, &shelf))
+        },
+    );
+    c.bench_function("analyze_shelf/shelf (6 products)", |b| {
+        b.iter(|| analyze_shelf(&analyzer, black_box(&shelf_profile)))
     });
-    c.bench_function("analyze_shelf/shelf (6 products)", |b| b.iter(|| analyze_shelf(&analyzer, black_box(&shelf_profile))));
     c.bench_function("knowledge_load", |b| b.iter(Knowledge::builtin));
 }
 
