@@ -1,0 +1,536 @@
+//! Persistence for regimen. One [`Store`] type over two backends chosen once by the
+//! URL scheme: `sqlite://PATH` (embedded, the default for one person) and
+//! `postgres://...` (for many users and several server processes). Both run through
+//! sqlx's `Any` driver with portable SQL (`$1` placeholders, `RETURNING`), and each
+//! backend has its own migrations, applied at connect.
+//!
+//! Everything a person stores (profiles, shelf products, saved plans, check-ins) is a
+//! JSON document owned by one user; every query takes the owner, so another user's id
+//! is simply not found. The web layer owns the documents' shapes and validates them.
+//!
+//! Architecture invariant: every document query is scoped by `user_id`.
+
+use chrono::Utc;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+use std::path::Path;
+use std::sync::Once;
+use std::time::Duration;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file (WAL, synchronous commits).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// What can go wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL names no supported database.
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
+    BadUrl(String),
+    /// A unique value is taken.
+    #[error("{0} is already taken")]
+    Conflict(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// The database directory could not be created.
+    #[error("creating {path}: {source}")]
+    Directory {
+        /// The directory.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// A result of the store.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The kinds of documents a user owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Collection {
+    /// Profiles.
+    Profile,
+    /// Shelf products.
+    Shelf,
+    /// Saved plans.
+    Plan,
+    /// Check-ins.
+    Checkin,
+}
+
+impl Collection {
+    /// Every collection, in export order.
+    pub const ALL: [Collection; 4] = [
+        Collection::Profile,
+        Collection::Shelf,
+        Collection::Plan,
+        Collection::Checkin,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Collection::Profile => "profile",
+            Collection::Shelf => "shelf",
+            Collection::Plan => "plan",
+            Collection::Checkin => "checkin",
+        }
+    }
+}
+
+/// A stored document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Its id.
+    pub id: i64,
+    /// Orders the collection (a check-in's date; empty otherwise).
+    pub sort_key: String,
+    /// The JSON body, as the web layer wrote it.
+    pub body: String,
+    /// When it was created (RFC 3339, UTC).
+    pub created_at: String,
+    /// When it last changed (RFC 3339, UTC).
+    pub updated_at: String,
+}
+
+/// A user account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Its id.
+    pub id: i64,
+    /// The login name.
+    pub username: String,
+    /// The argon2id hash, if the account has a password.
+    pub password_hash: Option<String>,
+}
+
+/// A login session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The user.
+    pub user_id: i64,
+    /// The CSRF token for cookie-authenticated writes.
+    pub csrf: String,
+    /// When it ends (RFC 3339, UTC).
+    pub expires_at: String,
+}
+
+/// The store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339()
+}
+
+fn document(row: &AnyRow) -> Result<Document> {
+    Ok(Document {
+        id: row.try_get("id")?,
+        sort_key: row.try_get("sort_key")?,
+        body: row.try_get("body")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            db.kind() == sqlx::error::ErrorKind::UniqueViolation
+                || db.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}
+
+static DRIVERS: Once = Once::new();
+
+impl Store {
+    /// Connects to `url`, creating an SQLite file (and its directory) if needed, and
+    /// applies the backend's migrations.
+    pub async fn connect(url: &str) -> Result<Store> {
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let (backend, url) = if let Some(path) = url.strip_prefix("sqlite://") {
+            let file = path.split('?').next().unwrap_or(path);
+            if let Some(dir) = Path::new(file)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
+                    path: dir.display().to_string(),
+                    source,
+                })?;
+            }
+            let url = if path.contains('?') {
+                url.to_string()
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            (Backend::Sqlite, url)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::BadUrl(url.to_string()));
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10));
+        let options = if backend == Backend::Sqlite {
+            // WAL with synchronous commits: a write acknowledged is a write kept, even after kill -9.
+            options.after_connect(|connection, _| {
+                Box::pin(async move {
+                    connection
+                        .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+                        .await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options.connect(&url).await?;
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
+        }
+        Ok(Store { pool, backend })
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The single user of a local, one-person server (created on first use).
+    pub async fn local_user(&self) -> Result<i64> {
+        if let Some(user) = self.user_by_name("local").await? {
+            return Ok(user.id);
+        }
+        match self.create_user("local", None).await {
+            Ok(id) => Ok(id),
+            // Another process created it first.
+            Err(StoreError::Conflict(_)) => self
+                .user_by_name("local")
+                .await?
+                .map(|u| u.id)
+                .ok_or_else(|| StoreError::Conflict("local".into())),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Creates an account; a taken username is a [`StoreError::Conflict`].
+    pub async fn create_user(&self, username: &str, password_hash: Option<&str>) -> Result<i64> {
+        let result = sqlx::query("INSERT INTO users (username, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(username)
+            .bind(password_hash)
+            .bind(now())
+            .fetch_one(&self.pool)
+            .await;
+        match result {
+            Ok(row) => Ok(row.try_get("id")?),
+            Err(error) if is_unique_violation(&error) => {
+                Err(StoreError::Conflict(format!("username {username:?}")))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// An account by username.
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT id, username, password_hash FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(User {
+                id: row.try_get("id")?,
+                username: row.try_get("username")?,
+                password_hash: row.try_get("password_hash")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Stores a session under the hash of its token.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires_at: &str,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(csrf)
+            .bind(now())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The session for a token hash, if it has not expired.
+    pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
+        let row = sqlx::query("SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(Session {
+                user_id: row.try_get("user_id")?,
+                csrf: row.try_get("csrf")?,
+                expires_at: row.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Notes a failed login.
+    pub async fn record_login_failure(&self, username: &str) -> Result<()> {
+        sqlx::query("INSERT INTO login_attempts (username, at) VALUES ($1, $2)")
+            .bind(username)
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Failed logins for a username since a time (RFC 3339).
+    pub async fn login_failures_since(&self, username: &str, since: &str) -> Result<i64> {
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND at > $2")
+                .bind(username)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    /// Stores a document for its owner.
+    pub async fn create(
+        &self,
+        user_id: i64,
+        collection: Collection,
+        sort_key: &str,
+        body: &str,
+    ) -> Result<Document> {
+        let at = now();
+        let row = sqlx::query(
+            "INSERT INTO documents (user_id, collection, sort_key, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             RETURNING id, sort_key, body, created_at, updated_at",
+        )
+        .bind(user_id)
+        .bind(collection.as_str())
+        .bind(sort_key)
+        .bind(body)
+        .bind(&at)
+        .bind(&at)
+        .fetch_one(&self.pool)
+        .await?;
+        document(&row)
+    }
+
+    /// One of the owner's documents.
+    pub async fn get(
+        &self,
+        user_id: i64,
+        collection: Collection,
+        id: i64,
+    ) -> Result<Option<Document>> {
+        let row = sqlx::query(
+            "SELECT id, sort_key, body, created_at, updated_at FROM documents WHERE user_id = $1 AND collection = $2 AND id = $3",
+        )
+        .bind(user_id)
+        .bind(collection.as_str())
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(document).transpose()
+    }
+
+    /// All of the owner's documents in a collection, by sort key then creation.
+    pub async fn list(&self, user_id: i64, collection: Collection) -> Result<Vec<Document>> {
+        let rows = sqlx::query(
+            "SELECT id, sort_key, body, created_at, updated_at FROM documents WHERE user_id = $1 AND collection = $2 ORDER BY sort_key, id",
+        )
+        .bind(user_id)
+        .bind(collection.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(document).collect()
+    }
+
+    /// Replaces one of the owner's documents; `None` if there is no such document.
+    pub async fn update(
+        &self,
+        user_id: i64,
+        collection: Collection,
+        id: i64,
+        sort_key: &str,
+        body: &str,
+    ) -> Result<Option<Document>> {
+        let row = sqlx::query(
+            "UPDATE documents SET sort_key = $1, body = $2, updated_at = $3 WHERE user_id = $4 AND collection = $5 AND id = $6 \
+             RETURNING id, sort_key, body, created_at, updated_at",
+        )
+        .bind(sort_key)
+        .bind(body)
+        .bind(now())
+        .bind(user_id)
+        .bind(collection.as_str())
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(document).transpose()
+    }
+
+    /// Deletes one of the owner's documents; whether it existed.
+    pub async fn delete(&self, user_id: i64, collection: Collection, id: i64) -> Result<bool> {
+        let done =
+            sqlx::query("DELETE FROM documents WHERE user_id = $1 AND collection = $2 AND id = $3")
+                .bind(user_id)
+                .bind(collection.as_str())
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Stores a calendar-feed token (its hash) for one of the owner's saved plans.
+    pub async fn create_feed_token(
+        &self,
+        user_id: i64,
+        plan_id: i64,
+        token_hash: &str,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO feed_tokens (token_hash, user_id, plan_id, created_at, revoked) VALUES ($1, $2, $3, $4, 0)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(plan_id)
+            .bind(now())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The owner and plan of a live feed token.
+    pub async fn feed(&self, token_hash: &str) -> Result<Option<(i64, i64)>> {
+        let row = sqlx::query(
+            "SELECT user_id, plan_id FROM feed_tokens WHERE token_hash = $1 AND revoked = 0",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| Ok((row.try_get("user_id")?, row.try_get("plan_id")?)))
+            .transpose()
+    }
+
+    /// Revokes every feed token of one of the owner's plans; how many.
+    pub async fn revoke_feed_tokens(&self, user_id: i64, plan_id: i64) -> Result<u64> {
+        let done = sqlx::query("UPDATE feed_tokens SET revoked = 1 WHERE user_id = $1 AND plan_id = $2 AND revoked = 0")
+            .bind(user_id)
+            .bind(plan_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+/// Helpers for tests that need a PostgreSQL database of their own.
+pub mod testing {
+    use sqlx::{Connection, Executor};
+
+    /// The server tests use: REGIMEN_TEST_POSTGRES, else the local one.
+    pub fn admin_url() -> String {
+        std::env::var("REGIMEN_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    }
+
+    /// A database created for one test, dropped by [`PostgresDatabase::drop`].
+    #[derive(Debug)]
+    pub struct PostgresDatabase {
+        name: String,
+        url: String,
+    }
+
+    impl PostgresDatabase {
+        /// Creates a fresh database, or returns `None` (with a note) when no server
+        /// answers, unless REGIMEN_REQUIRE_POSTGRES is set: then it panics.
+        pub async fn create() -> Option<PostgresDatabase> {
+            let admin = admin_url();
+            let mut connection = match sqlx::PgConnection::connect(&admin).await {
+                Ok(connection) => connection,
+                Err(error) => {
+                    assert!(
+                        std::env::var_os("REGIMEN_REQUIRE_POSTGRES").is_none(),
+                        "PostgreSQL is required here but {admin} does not answer: {error}"
+                    );
+                    eprintln!("skipping the PostgreSQL half: {admin} does not answer ({error})");
+                    return None;
+                }
+            };
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0);
+            let name = format!("regimen_test_{}_{nanos}", std::process::id());
+            connection
+                .execute(format!("CREATE DATABASE {name}").as_str())
+                .await
+                .expect("create the test database");
+            let base = admin
+                .rsplit_once('/')
+                .map_or(admin.as_str(), |(base, _)| base);
+            let url = format!("{base}/{name}");
+            Some(PostgresDatabase { name, url })
+        }
+
+        /// Its URL.
+        pub fn url(&self) -> &str {
+            &self.url
+        }
+
+        /// Drops the database (closing any connection left open).
+        pub async fn drop(self) {
+            if let Ok(mut connection) = sqlx::PgConnection::connect(&admin_url()).await {
+                let _ = connection
+                    .execute(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name).as_str())
+                    .await;
+            }
+        }
+    }
+}

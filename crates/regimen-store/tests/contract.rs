@@ -1,0 +1,226 @@
+//! One storage contract, run against every backend: SQLite in a temporary file, and
+//! PostgreSQL on 127.0.0.1:5432 in a database this test creates and drops. Without a
+//! PostgreSQL server the PostgreSQL half is skipped with a note, unless
+//! REGIMEN_REQUIRE_POSTGRES is set (as in CI), where that is a failure.
+
+use regimen_store::{Backend, Collection, Store, StoreError};
+
+async fn story(store: &Store) {
+    store.ping().await.expect("ping");
+    let alice = store
+        .create_user("alice", Some("hash-a"))
+        .await
+        .expect("alice");
+    let bob = store.create_user("bob", None).await.expect("bob");
+    assert!(matches!(
+        store.create_user("alice", None).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store
+            .user_by_name("alice")
+            .await
+            .expect("lookup")
+            .map(|u| u.id),
+        Some(alice)
+    );
+    assert_eq!(store.user_by_name("nobody").await.expect("lookup"), None);
+    let local = store.local_user().await.expect("local");
+    assert_eq!(store.local_user().await.expect("local again"), local);
+
+    // Documents are scoped by owner.
+    let profile = store
+        .create(alice, Collection::Profile, "", "{\"skin_type\":\"dry\"}")
+        .await
+        .expect("create");
+    assert_eq!(profile.body, "{\"skin_type\":\"dry\"}");
+    assert_eq!(
+        store
+            .get(alice, Collection::Profile, profile.id)
+            .await
+            .expect("get")
+            .map(|d| d.id),
+        Some(profile.id)
+    );
+    assert_eq!(
+        store
+            .get(bob, Collection::Profile, profile.id)
+            .await
+            .expect("get"),
+        None,
+        "another user's id is not found"
+    );
+    assert_eq!(
+        store
+            .get(alice, Collection::Shelf, profile.id)
+            .await
+            .expect("get"),
+        None,
+        "nor in another collection"
+    );
+    assert!(store
+        .update(bob, Collection::Profile, profile.id, "", "{}")
+        .await
+        .expect("update")
+        .is_none());
+    assert!(!store
+        .delete(bob, Collection::Profile, profile.id)
+        .await
+        .expect("delete"));
+    let updated = store
+        .update(
+            alice,
+            Collection::Profile,
+            profile.id,
+            "",
+            "{\"skin_type\":\"oily\"}",
+        )
+        .await
+        .expect("update")
+        .expect("found");
+    assert_eq!(updated.body, "{\"skin_type\":\"oily\"}");
+    assert!(updated.updated_at >= updated.created_at);
+
+    // Lists come in sort-key order.
+    for date in ["2027-01-03", "2027-01-01", "2027-01-02"] {
+        store
+            .create(
+                alice,
+                Collection::Checkin,
+                date,
+                &format!("{{\"date\":\"{date}\"}}"),
+            )
+            .await
+            .expect("checkin");
+    }
+    let dates: Vec<String> = store
+        .list(alice, Collection::Checkin)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|d| d.sort_key)
+        .collect();
+    assert_eq!(dates, ["2027-01-01", "2027-01-02", "2027-01-03"]);
+    assert!(store
+        .list(bob, Collection::Checkin)
+        .await
+        .expect("list")
+        .is_empty());
+
+    // Sessions expire and end.
+    store
+        .create_session("h1", alice, "csrf1", "2999-01-01T00:00:00+00:00")
+        .await
+        .expect("session");
+    store
+        .create_session("h2", alice, "csrf2", "2000-01-01T00:00:00+00:00")
+        .await
+        .expect("old session");
+    assert_eq!(
+        store
+            .session("h1")
+            .await
+            .expect("session")
+            .map(|s| s.user_id),
+        Some(alice)
+    );
+    assert_eq!(store.session("h2").await.expect("session"), None, "expired");
+    assert!(store.delete_session("h1").await.expect("end"));
+    assert_eq!(store.session("h1").await.expect("session"), None);
+
+    // Feed tokens, revocable.
+    let plan = store
+        .create(alice, Collection::Plan, "", "{}")
+        .await
+        .expect("plan");
+    store
+        .create_feed_token(alice, plan.id, "t1")
+        .await
+        .expect("token");
+    assert_eq!(
+        store.feed("t1").await.expect("feed"),
+        Some((alice, plan.id))
+    );
+    assert_eq!(
+        store
+            .revoke_feed_tokens(bob, plan.id)
+            .await
+            .expect("revoke"),
+        0
+    );
+    assert_eq!(
+        store
+            .revoke_feed_tokens(alice, plan.id)
+            .await
+            .expect("revoke"),
+        1
+    );
+    assert_eq!(store.feed("t1").await.expect("feed"), None);
+
+    // Login failures are counted per name.
+    store.record_login_failure("alice").await.expect("failure");
+    store.record_login_failure("alice").await.expect("failure");
+    assert_eq!(
+        store
+            .login_failures_since("alice", "2000-01-01")
+            .await
+            .expect("count"),
+        2
+    );
+    assert_eq!(
+        store
+            .login_failures_since("bob", "2000-01-01")
+            .await
+            .expect("count"),
+        0
+    );
+
+    // Deleting a plan takes its feed tokens with it.
+    assert!(store
+        .delete(alice, Collection::Plan, plan.id)
+        .await
+        .expect("delete"));
+    assert!(!store
+        .delete(alice, Collection::Plan, plan.id)
+        .await
+        .expect("again"));
+}
+
+#[tokio::test]
+async fn sqlite_keeps_the_contract() {
+    let dir = std::env::temp_dir().join(format!("regimen-store-{}", std::process::id()));
+    let path = dir.join("nested/regimen.db");
+    let store = Store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("sqlite");
+    assert_eq!(store.backend(), Backend::Sqlite);
+    story(&store).await;
+    store.close().await;
+    // Reopening keeps the data and does not re-run migrations.
+    let again = Store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .expect("reopen");
+    assert!(again.user_by_name("alice").await.expect("lookup").is_some());
+    again.close().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn postgres_keeps_the_contract() {
+    let Some(database) = regimen_store::testing::PostgresDatabase::create().await else {
+        return;
+    };
+    let store = Store::connect(database.url()).await.expect("postgres");
+    assert_eq!(store.backend(), Backend::Postgres);
+    story(&store).await;
+    store.close().await;
+    database.drop().await;
+}
+
+#[tokio::test]
+async fn unknown_urls_are_refused() {
+    assert!(matches!(
+        Store::connect("mysql://localhost/x").await,
+        Err(StoreError::BadUrl(_))
+    ));
+}
