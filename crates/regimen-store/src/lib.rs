@@ -102,6 +102,21 @@ pub struct Document {
     pub updated_at: String,
 }
 
+/// A document to import, with its original timestamps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// Where it goes.
+    pub collection: Collection,
+    /// Orders the collection.
+    pub sort_key: String,
+    /// The JSON body.
+    pub body: String,
+    /// When it was created.
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+}
+
 /// A user account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -362,6 +377,27 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         document(&row)
+    }
+
+    /// Stores documents with the timestamps they had (importing an export), all in one
+    /// transaction: all of them or none.
+    pub async fn import(&self, user_id: i64, documents: &[Imported]) -> Result<usize> {
+        let mut transaction = self.pool.begin().await?;
+        for document in documents {
+            sqlx::query(
+                "INSERT INTO documents (user_id, collection, sort_key, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(user_id)
+            .bind(document.collection.as_str())
+            .bind(&document.sort_key)
+            .bind(&document.body)
+            .bind(&document.created_at)
+            .bind(&document.updated_at)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(documents.len())
     }
 
     /// One of the owner's documents.

@@ -1,0 +1,517 @@
+//! The handlers. Each one is thin: read and check the input, call the store or the
+//! core, answer JSON (or iCalendar).
+
+use crate::auth::{self, Caller};
+use crate::body::{parse, Body};
+use crate::error::ApiError;
+use crate::resources::{accept_any, make_saved_plan, Resource};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{Duration, Local, Utc};
+use regimen_core::calendar::{to_ics, CalendarOptions};
+use regimen_core::engine::MAX_WEEKS;
+use regimen_core::profile::IsoDate;
+use regimen_core::shelf::analyze_shelf;
+use regimen_core::{make_plan_with_shelf, PlanOptions, Profile};
+use regimen_store::{Collection, Imported};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// Sessions last this long.
+const SESSION_DAYS: i64 = 30;
+/// Failed sign-ins allowed per account in [`LOGIN_WINDOW_MINUTES`].
+const LOGIN_ATTEMPTS: i64 = 5;
+const LOGIN_WINDOW_MINUTES: i64 = 15;
+
+pub async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    state.store().ping().await?;
+    Ok(Json(json!({"status": "ok"})))
+}
+
+pub async fn not_found(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::NoRoute(format!("{method} {}", uri.path()))
+}
+
+pub async fn openapi_json() -> Json<Value> {
+    Json(crate::openapi::document())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PlanQuery {
+    weeks: Option<i64>,
+    start: Option<String>,
+}
+
+/// `POST /api/v1/plan`: a profile in, a plan out; stateless.
+pub async fn plan(
+    State(state): State<AppState>,
+    Query(query): Query<PlanQuery>,
+    Body(bytes): Body,
+) -> Result<Response, ApiError> {
+    let profile = crate::body::profile(&bytes)?;
+    let weeks = query.weeks.unwrap_or(4);
+    let weeks = u8::try_from(weeks)
+        .ok()
+        .filter(|w| (1..=MAX_WEEKS).contains(w))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "weeks",
+                format!("weeks must be between 1 and {MAX_WEEKS}, got {weeks}"),
+            )
+        })?;
+    let start = match &query.start {
+        Some(text) => IsoDate::parse(text).map_err(|e| ApiError::invalid("start", e))?,
+        None => profile.start.unwrap_or(IsoDate(Local::now().date_naive())),
+    };
+    let options = PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
+    let shelf = if profile.shelf.is_empty() {
+        Vec::new()
+    } else {
+        analyze_shelf(state.analyzer(), &profile)
+    };
+    let plan = make_plan_with_shelf(state.knowledge(), &profile, &options, &shelf);
+    let body = serde_json::to_vec(&plan).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+pub async fn create<R: Resource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(bytes): Body,
+) -> Result<Response, ApiError> {
+    let stored = R::accept(&state, caller, &bytes).await?;
+    let document = state
+        .store()
+        .create(
+            caller.user_id,
+            R::COLLECTION,
+            &stored.sort_key,
+            &stored.body,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(R::render(&state, &document)?)).into_response())
+}
+
+pub async fn list<R: Resource>(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    let documents = state.store().list(caller.user_id, R::COLLECTION).await?;
+    let items = documents
+        .iter()
+        .map(|d| R::render(&state, d))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(Value::Array(items)))
+}
+
+pub async fn read<R: Resource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let document = state
+        .store()
+        .get(caller.user_id, R::COLLECTION, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(R::render(&state, &document)?))
+}
+
+pub async fn update<R: Resource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Body(bytes): Body,
+) -> Result<Json<Value>, ApiError> {
+    // Not found first: another user's id answers 404 whatever the body.
+    state
+        .store()
+        .get(caller.user_id, R::COLLECTION, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let stored = R::accept(&state, caller, &bytes).await?;
+    let document = state
+        .store()
+        .update(
+            caller.user_id,
+            R::COLLECTION,
+            id,
+            &stored.sort_key,
+            &stored.body,
+        )
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(R::render(&state, &document)?))
+}
+
+pub async fn delete<R: Resource>(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    if state
+        .store()
+        .delete(caller.user_id, R::COLLECTION, id)
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// `POST /api/v1/plans/{id}/feed`: a new secret calendar-feed address for a saved plan.
+pub async fn create_feed(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    state
+        .store()
+        .get(caller.user_id, Collection::Plan, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let token = auth::new_token()?;
+    state
+        .store()
+        .create_feed_token(caller.user_id, id, &auth::token_hash(&token))
+        .await?;
+    let url = format!("/api/v1/plan.ics?token={token}");
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"token": token, "url": url})),
+    )
+        .into_response())
+}
+
+/// `DELETE /api/v1/plans/{id}/feed`: revokes every feed address of a saved plan.
+pub async fn revoke_feed(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .store()
+        .get(caller.user_id, Collection::Plan, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    state.store().revoke_feed_tokens(caller.user_id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FeedQuery {
+    token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SavedPlanInputs {
+    profile: Profile,
+    start: IsoDate,
+    weeks: u8,
+}
+
+/// `GET /api/v1/plan.ics?token=...`: a saved plan as an iCalendar feed.
+pub async fn feed(
+    State(state): State<AppState>,
+    Query(query): Query<FeedQuery>,
+) -> Result<Response, ApiError> {
+    let token = query
+        .token
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthorized)?;
+    let (user_id, plan_id) = state
+        .store()
+        .feed(&auth::token_hash(&token))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let document = state
+        .store()
+        .get(user_id, Collection::Plan, plan_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let saved: SavedPlanInputs = serde_json::from_str(&document.body)
+        .map_err(|e| ApiError::Internal(format!("stored plan {plan_id}: {e}")))?;
+    let options = CalendarOptions {
+        am: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap_or_default(),
+        pm: chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(),
+        stamp: Utc::now().naive_utc(),
+    };
+    let ics = make_saved_plan(&state, &saved.profile, saved.start, saved.weeks, |plan| {
+        to_ics(state.knowledge(), plan, &options)
+    })?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        ics,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    username: String,
+    password: String,
+}
+
+fn check_credentials(credentials: &Credentials) -> Result<(), ApiError> {
+    let name = &credentials.username;
+    let valid_name = (3..=40).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    if !valid_name {
+        return Err(ApiError::invalid(
+            "username",
+            "3 to 40 characters: lower-case letters, digits, '.', '_' or '-'",
+        ));
+    }
+    if !(8..=200).contains(&credentials.password.chars().count()) {
+        return Err(ApiError::invalid(
+            "password",
+            "a password has 8 to 200 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// `POST /api/v1/accounts`: a new account (multi-user mode).
+pub async fn create_account(
+    State(state): State<AppState>,
+    Body(bytes): Body,
+) -> Result<Response, ApiError> {
+    if !state.multi_user() {
+        return Err(ApiError::NotFound);
+    }
+    let credentials: Credentials = parse(&bytes)?;
+    check_credentials(&credentials)?;
+    if credentials.username == "local" {
+        return Err(ApiError::Conflict(
+            "username \"local\" is already taken".into(),
+        ));
+    }
+    let hash = auth::hash_password(credentials.password).await?;
+    let id = state
+        .store()
+        .create_user(&credentials.username, Some(&hash))
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "username": credentials.username})),
+    )
+        .into_response())
+}
+
+#[derive(Serialize)]
+struct SessionOut {
+    token: String,
+    csrf: String,
+    expires_at: String,
+}
+
+/// `POST /api/v1/sessions`: signs in; answers the bearer token and sets the cookie.
+pub async fn create_session(
+    State(state): State<AppState>,
+    Body(bytes): Body,
+) -> Result<Response, ApiError> {
+    if !state.multi_user() {
+        return Err(ApiError::NotFound);
+    }
+    let credentials: Credentials = parse(&bytes)?;
+    let since = (Utc::now() - Duration::minutes(LOGIN_WINDOW_MINUTES)).to_rfc3339();
+    if state
+        .store()
+        .login_failures_since(&credentials.username, &since)
+        .await?
+        >= LOGIN_ATTEMPTS
+    {
+        return Err(ApiError::TooManyAttempts);
+    }
+    let user = state.store().user_by_name(&credentials.username).await?;
+    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let ok = auth::verify_password(credentials.password, hash).await?;
+    let Some(user) = user.filter(|_| ok) else {
+        state
+            .store()
+            .record_login_failure(&credentials.username)
+            .await?;
+        return Err(ApiError::BadLogin);
+    };
+    let token = auth::new_token()?;
+    let csrf = auth::new_token()?;
+    let expires_at = (Utc::now() + Duration::days(SESSION_DAYS)).to_rfc3339();
+    state
+        .store()
+        .create_session(&auth::token_hash(&token), user.id, &csrf, &expires_at)
+        .await?;
+    let secure = if state.settings().secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        auth::COOKIE,
+        SESSION_DAYS * 24 * 3600
+    );
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    let body = SessionOut {
+        token,
+        csrf,
+        expires_at,
+    };
+    Ok((StatusCode::CREATED, headers, Json(body)).into_response())
+}
+
+/// `DELETE /api/v1/sessions`: signs out (the bearer token or the cookie's session).
+pub async fn delete_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    request_headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let _ = caller;
+    let bearer = request_headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string);
+    let cookie = request_headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == auth::COOKIE)
+        .map(|(_, value)| value.to_string());
+    for token in [bearer, cookie].into_iter().flatten() {
+        state
+            .store()
+            .delete_session(&auth::token_hash(&token))
+            .await?;
+    }
+    let mut headers = HeaderMap::new();
+    let expired = format!(
+        "{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0",
+        auth::COOKIE
+    );
+    headers.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&expired).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    Ok((StatusCode::NO_CONTENT, headers).into_response())
+}
+
+/// One exported document: its body as stored, and when it was made and changed.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exported {
+    id: i64,
+    created_at: String,
+    updated_at: String,
+    body: Value,
+}
+
+/// Everything stored for a person.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Export {
+    version: u32,
+    profiles: Vec<Exported>,
+    shelf: Vec<Exported>,
+    plans: Vec<Exported>,
+    checkins: Vec<Exported>,
+}
+
+fn slot(export: &mut Export, collection: Collection) -> &mut Vec<Exported> {
+    match collection {
+        Collection::Profile => &mut export.profiles,
+        Collection::Shelf => &mut export.shelf,
+        Collection::Plan => &mut export.plans,
+        Collection::Checkin => &mut export.checkins,
+    }
+}
+
+/// `GET /api/v1/export`: everything stored for the caller, as one JSON document.
+pub async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Export>, ApiError> {
+    let mut export = Export {
+        version: 1,
+        profiles: Vec::new(),
+        shelf: Vec::new(),
+        plans: Vec::new(),
+        checkins: Vec::new(),
+    };
+    for collection in Collection::ALL {
+        for document in state.store().list(caller.user_id, collection).await? {
+            let body = serde_json::from_str(&document.body)
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            slot(&mut export, collection).push(Exported {
+                id: document.id,
+                created_at: document.created_at,
+                updated_at: document.updated_at,
+                body,
+            });
+        }
+    }
+    Ok(Json(export))
+}
+
+/// `POST /api/v1/import`: takes an export back; every document is checked first, and
+/// nothing is stored unless all of them pass.
+pub async fn import(
+    State(state): State<AppState>,
+    caller: Caller,
+    Body(bytes): Body,
+) -> Result<Response, ApiError> {
+    let mut export: Export = parse(&bytes)?;
+    if export.version != 1 {
+        return Err(ApiError::invalid(
+            "version",
+            format!("unknown export version {}", export.version),
+        ));
+    }
+    let mut checked = Vec::new();
+    for collection in Collection::ALL {
+        let name = match collection {
+            Collection::Profile => "profiles",
+            Collection::Shelf => "shelf",
+            Collection::Plan => "plans",
+            Collection::Checkin => "checkins",
+        };
+        for (index, item) in slot(&mut export, collection).drain(..).enumerate() {
+            let body =
+                serde_json::to_vec(&item.body).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let stored = accept_any(&state, caller, collection, &body)
+                .await
+                .map_err(|error| match error {
+                    ApiError::BadRequest { message, field }
+                    | ApiError::Invalid { message, field } => ApiError::Invalid {
+                        message,
+                        field: Some(match field {
+                            Some(field) => format!("{name}[{index}].body.{field}"),
+                            None => format!("{name}[{index}].body"),
+                        }),
+                    },
+                    other => other,
+                })?;
+            checked.push(Imported {
+                collection,
+                sort_key: stored.sort_key,
+                body: stored.body,
+                created_at: item.created_at,
+                updated_at: item.updated_at,
+            });
+        }
+    }
+    let count = state.store().import(caller.user_id, &checked).await?;
+    Ok((StatusCode::CREATED, Json(json!({"imported": count}))).into_response())
+}

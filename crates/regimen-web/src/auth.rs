@@ -1,0 +1,135 @@
+//! Who is calling. In local mode every request is the one local user. In multi-user
+//! mode a request carries `Authorization: Bearer <token>` or the session cookie; a
+//! cookie-authenticated write must also carry the session's CSRF token in
+//! `X-CSRF-Token`. Tokens are random, and only their SHA-256 is stored.
+
+use crate::error::ApiError;
+use crate::AppState;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::Method;
+use sha2::{Digest, Sha256};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "regimen_session";
+
+/// The user a request acts for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    /// The user's id.
+    pub user_id: i64,
+}
+
+/// A fresh random token, as 64 hex characters.
+pub fn new_token() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ApiError::Internal(format!("random: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What the database keeps of a token.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Hashes a password with argon2id (on a blocking thread: it is slow on purpose).
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| ApiError::Internal(format!("hashing: {e}")))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("hashing task: {e}")))?
+}
+
+/// Checks a password against a stored hash (or against a dummy when there is none,
+/// so that a missing account takes as long as a wrong password).
+pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let dummy = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$x8A+5b5u5Q5FMPTJ1JexG1h8G6QdGT0kxX9N2Z+d6rM";
+        let stored = hash.as_deref().unwrap_or(dummy);
+        let Ok(parsed) = PasswordHash::new(stored) else {
+            return false;
+        };
+        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && hash.is_some()
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("verify task: {e}")))
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?;
+    Some(token.trim())
+}
+
+/// The session token from the cookie header, if any.
+pub fn cookie_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        if !state.multi_user() {
+            return Ok(Caller {
+                user_id: state.local_user(),
+            });
+        }
+        if let Some(token) = bearer(parts) {
+            let session = state
+                .store()
+                .session(&token_hash(token))
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
+            return Ok(Caller {
+                user_id: session.user_id,
+            });
+        }
+        if let Some(token) = cookie_token(parts) {
+            let session = state
+                .store()
+                .session(&token_hash(&token))
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
+            let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            if !safe {
+                let sent = parts
+                    .headers
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok());
+                if sent != Some(session.csrf.as_str()) {
+                    return Err(ApiError::Csrf);
+                }
+            }
+            return Ok(Caller {
+                user_id: session.user_id,
+            });
+        }
+        Err(ApiError::Unauthorized)
+    }
+}

@@ -1,0 +1,82 @@
+//! Reading JSON bodies: a size limit answered with 413, and parse errors answered with
+//! 400 naming the field path (`ratings.acne`) and the problem.
+
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use serde::de::DeserializeOwned;
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// The raw body, within [`MAX_BODY`].
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Body, ApiError> {
+        let declared = request
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if declared.is_some_and(|n| n > MAX_BODY) {
+            return Err(ApiError::TooLarge { limit: MAX_BODY });
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| {
+                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::TooLarge { limit: MAX_BODY }
+                } else {
+                    ApiError::BadRequest {
+                        message: format!("could not read the body: {rejection}"),
+                        field: None,
+                    }
+                }
+            })?;
+        Ok(Body(bytes))
+    }
+}
+
+/// Parses JSON, naming the field path of the first problem.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.inner();
+        let message = match inner.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                format!("malformed JSON: {inner}")
+            }
+            _ => strip_position(&inner.to_string()),
+        };
+        ApiError::BadRequest {
+            message,
+            field: (path != "." && !path.is_empty()).then_some(path),
+        }
+    })?;
+    deserializer.end().map_err(|error| ApiError::BadRequest {
+        message: format!("malformed JSON: {error}"),
+        field: None,
+    })?;
+    Ok(value)
+}
+
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(index) => message[..index].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A profile from a JSON body: malformed JSON is a 400, a bad value a 422 naming the field.
+pub fn profile(bytes: &[u8]) -> Result<regimen_core::Profile, ApiError> {
+    parse::<serde::de::IgnoredAny>(bytes)?;
+    let text = std::str::from_utf8(bytes).map_err(|_| ApiError::BadRequest {
+        message: "the body is not UTF-8".into(),
+        field: None,
+    })?;
+    Ok(regimen_core::Profile::from_json(text)?)
+}

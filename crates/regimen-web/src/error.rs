@@ -1,0 +1,129 @@
+//! The one error type of the web layer: every failure becomes a status code and a JSON
+//! body `{"error": "...", "field": "..."}`. Server faults are logged with their detail
+//! and answered with a plain 500 that leaks nothing.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use regimen_store::StoreError;
+use serde::Serialize;
+
+/// A failed request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is malformed (bad JSON, wrong type): 400.
+    #[error("{message}")]
+    BadRequest {
+        /// What is wrong.
+        message: String,
+        /// The field path, when known.
+        field: Option<String>,
+    },
+    /// The request is well-formed but a value is not acceptable: 422.
+    #[error("{message}")]
+    Invalid {
+        /// What is wrong.
+        message: String,
+        /// The field path, when known.
+        field: Option<String>,
+    },
+    /// The body is too large: 413.
+    #[error("the request body is larger than {limit} bytes")]
+    TooLarge {
+        /// The limit.
+        limit: usize,
+    },
+    /// No or bad credentials: 401.
+    #[error("sign in first: send `Authorization: Bearer <token>` or the session cookie")]
+    Unauthorized,
+    /// Wrong username or password: 401.
+    #[error("wrong username or password")]
+    BadLogin,
+    /// A cookie-authenticated write without the CSRF header: 403.
+    #[error("missing or wrong X-CSRF-Token header for a cookie-authenticated write")]
+    Csrf,
+    /// Not found (or another user's): 404.
+    #[error("not found")]
+    NotFound,
+    /// No such endpoint: 404.
+    #[error("no such endpoint: {0}")]
+    NoRoute(String),
+    /// Taken: 409.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts: 429.
+    #[error("too many failed sign-ins for this account; try again in a few minutes")]
+    TooManyAttempts,
+    /// A fault of the server: 500, logged.
+    #[error("internal error")]
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+impl ApiError {
+    /// A 422 naming a field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::Invalid {
+            message: message.into(),
+            field: Some(field.to_string()),
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unauthorized | ApiError::BadLogin => StatusCode::UNAUTHORIZED,
+            ApiError::Csrf => StatusCode::FORBIDDEN,
+            ApiError::NotFound | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+        }
+        let field = match &self {
+            ApiError::BadRequest { field, .. } | ApiError::Invalid { field, .. } => {
+                field.as_deref()
+            }
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: self.to_string(),
+            field,
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::Conflict(what) => ApiError::Conflict(format!("{what} is already taken")),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<regimen_core::ProfileError> for ApiError {
+    fn from(error: regimen_core::ProfileError) -> ApiError {
+        ApiError::Invalid {
+            message: error.message,
+            field: error.field,
+        }
+    }
+}

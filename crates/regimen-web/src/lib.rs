@@ -1,0 +1,163 @@
+//! regimen's HTTP API under `/api/v1`, with `GET /healthz`. It turns requests into
+//! calls of the core (plans, analyses) and the store (documents owned by the caller),
+//! and owns its wire types: profiles and plans keep the JSON of docs/product.md (the
+//! core's own serializer), the rest are the DTOs in `resources`.
+//!
+//! Architecture invariant: every handler that touches stored data takes a [`Caller`]
+//! and passes its user id to the store; nothing reads another user's rows.
+
+mod api;
+pub mod auth;
+mod body;
+pub mod error;
+pub mod openapi;
+mod resources;
+
+use axum::routing::{get, post};
+use axum::Router;
+use regimen_core::analyzer::Analyzer;
+use regimen_core::Knowledge;
+use regimen_store::Store;
+use std::sync::Arc;
+
+pub use auth::Caller;
+pub use body::MAX_BODY;
+pub use error::ApiError;
+
+/// How the server runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    /// Accounts and sessions (else one local user, no login).
+    pub multi_user: bool,
+    /// Add `Secure` to the session cookie (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// Everything a handler needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    knowledge: Arc<Knowledge>,
+    analyzer: Arc<Analyzer>,
+    settings: Settings,
+    local_user: i64,
+}
+
+impl AppState {
+    /// Builds the state; in local mode, makes sure the local user exists.
+    pub async fn new(
+        store: Store,
+        knowledge: Arc<Knowledge>,
+        analyzer: Arc<Analyzer>,
+        settings: Settings,
+    ) -> Result<AppState, ApiError> {
+        let local_user = store.local_user().await?;
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                store,
+                knowledge,
+                analyzer,
+                settings,
+                local_user,
+            }),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The knowledge base.
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.inner.knowledge
+    }
+
+    /// The ingredient analyzer.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.inner.analyzer
+    }
+
+    /// Whether accounts are on.
+    pub fn multi_user(&self) -> bool {
+        self.inner.settings.multi_user
+    }
+
+    /// The server settings.
+    pub fn settings(&self) -> Settings {
+        self.inner.settings
+    }
+
+    /// The local user (local mode).
+    pub fn local_user(&self) -> i64 {
+        self.inner.local_user
+    }
+}
+
+/// The application: every route, with its state.
+pub fn app(state: AppState) -> Router {
+    use resources::{Checkins, Plans, Profiles, ShelfItems};
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/api/v1/openapi.json", get(api::openapi_json))
+        .route("/api/v1/plan", post(api::plan))
+        .route("/api/v1/plan.ics", get(api::feed))
+        .route("/api/v1/accounts", post(api::create_account))
+        .route(
+            "/api/v1/sessions",
+            post(api::create_session).delete(api::delete_session),
+        )
+        .route(
+            "/api/v1/profiles",
+            get(api::list::<Profiles>).post(api::create::<Profiles>),
+        )
+        .route(
+            "/api/v1/profiles/{id}",
+            get(api::read::<Profiles>)
+                .put(api::update::<Profiles>)
+                .delete(api::delete::<Profiles>),
+        )
+        .route(
+            "/api/v1/shelf",
+            get(api::list::<ShelfItems>).post(api::create::<ShelfItems>),
+        )
+        .route(
+            "/api/v1/shelf/{id}",
+            get(api::read::<ShelfItems>)
+                .put(api::update::<ShelfItems>)
+                .delete(api::delete::<ShelfItems>),
+        )
+        .route(
+            "/api/v1/plans",
+            get(api::list::<Plans>).post(api::create::<Plans>),
+        )
+        .route(
+            "/api/v1/plans/{id}",
+            get(api::read::<Plans>)
+                .put(api::update::<Plans>)
+                .delete(api::delete::<Plans>),
+        )
+        .route(
+            "/api/v1/plans/{id}/feed",
+            post(api::create_feed).delete(api::revoke_feed),
+        )
+        .route(
+            "/api/v1/checkins",
+            get(api::list::<Checkins>).post(api::create::<Checkins>),
+        )
+        .route(
+            "/api/v1/checkins/{id}",
+            get(api::read::<Checkins>)
+                .put(api::update::<Checkins>)
+                .delete(api::delete::<Checkins>),
+        )
+        .route("/api/v1/export", get(api::export))
+        .route("/api/v1/import", post(api::import))
+        .fallback(api::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}

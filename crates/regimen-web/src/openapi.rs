@@ -1,0 +1,335 @@
+//! The OpenAPI document of `/api/v1/openapi.json`, built from [`ROUTES`]: the same table
+//! a test walks to check that every documented route is served (and `app` serves no
+//! route the table lacks, see tests/it/openapi.rs).
+
+use serde_json::Value;
+use utoipa::openapi::path::{
+    HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItemBuilder,
+};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::{
+    ContentBuilder, InfoBuilder, OpenApiBuilder, PathsBuilder, Required, ResponseBuilder,
+};
+
+/// One documented route.
+#[derive(Debug, Clone, Copy)]
+pub struct Route {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path, with `{id}` for ids.
+    pub path: &'static str,
+    /// What it does.
+    pub summary: &'static str,
+    /// The request body, when there is one.
+    pub body: Option<&'static str>,
+    /// Status and meaning of the answers.
+    pub responses: &'static [(&'static str, &'static str)],
+}
+
+const ERRORS: (&str, &str) = ("4XX", "an error: {\"error\": \"...\", \"field\": \"...\"}");
+
+/// Every route of the API.
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: "GET",
+        path: "/healthz",
+        summary: "Liveness, with a database ping",
+        body: None,
+        responses: &[("200", "{\"status\": \"ok\"}")],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/openapi.json",
+        summary: "This document",
+        body: None,
+        responses: &[("200", "OpenAPI 3.1")],
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/plan",
+        summary: "A plan for a profile (query: weeks, start); stateless, no login",
+        body: Some("a profile: the fields of docs/product.md"),
+        responses: &[
+            ("200", "the plan JSON of `regimen plan --format json`"),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/plan.ics",
+        summary: "A saved plan as an iCalendar feed (query: token)",
+        body: None,
+        responses: &[("200", "text/calendar"), ERRORS],
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/accounts",
+        summary: "Create an account (multi-user mode)",
+        body: Some("{\"username\", \"password\"}"),
+        responses: &[("201", "{\"id\", \"username\"}"), ERRORS],
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/sessions",
+        summary: "Sign in: a bearer token and an HttpOnly session cookie",
+        body: Some("{\"username\", \"password\"}"),
+        responses: &[("201", "{\"token\", \"csrf\", \"expires_at\"}"), ERRORS],
+    },
+    Route {
+        method: "DELETE",
+        path: "/api/v1/sessions",
+        summary: "Sign out",
+        body: None,
+        responses: &[("204", "signed out"), ERRORS],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/profiles",
+        summary: "Your profiles",
+        body: None,
+        responses: &[
+            (
+                "200",
+                "[{\"id\", \"profile\", \"created_at\", \"updated_at\"}]",
+            ),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/profiles",
+        summary: "Store a profile",
+        body: Some("a profile"),
+        responses: &[("201", "{\"id\", \"profile\", ...}"), ERRORS],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/profiles/{id}",
+        summary: "One profile",
+        body: None,
+        responses: &[("200", "{\"id\", \"profile\", ...}"), ERRORS],
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/profiles/{id}",
+        summary: "Replace a profile",
+        body: Some("a profile"),
+        responses: &[("200", "{\"id\", \"profile\", ...}"), ERRORS],
+    },
+    Route {
+        method: "DELETE",
+        path: "/api/v1/profiles/{id}",
+        summary: "Delete a profile",
+        body: None,
+        responses: &[("204", "deleted"), ERRORS],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/shelf",
+        summary: "Your shelf, each product with its analysis",
+        body: None,
+        responses: &[
+            (
+                "200",
+                "[{\"id\", \"name\", \"ingredients\", \"kind\", \"analysis\"}]",
+            ),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/shelf",
+        summary: "Add a product",
+        body: Some("{\"name\", \"ingredients\", \"kind\"?}"),
+        responses: &[("201", "the product with its analysis"), ERRORS],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/shelf/{id}",
+        summary: "One product with its analysis",
+        body: None,
+        responses: &[("200", "the product"), ERRORS],
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/shelf/{id}",
+        summary: "Replace a product",
+        body: Some("{\"name\", \"ingredients\", \"kind\"?}"),
+        responses: &[("200", "the product"), ERRORS],
+    },
+    Route {
+        method: "DELETE",
+        path: "/api/v1/shelf/{id}",
+        summary: "Remove a product",
+        body: None,
+        responses: &[("204", "deleted"), ERRORS],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/plans",
+        summary: "Your saved plans",
+        body: None,
+        responses: &[
+            (
+                "200",
+                "[{\"id\", \"start\", \"weeks\", \"profile\", \"plan\"}]",
+            ),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/plans",
+        summary: "Save a plan",
+        body: Some("{\"profile_id\" | \"profile\", \"start\"?, \"weeks\"?, \"with_shelf\"?}"),
+        responses: &[("201", "the saved plan"), ERRORS],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/plans/{id}",
+        summary: "One saved plan, made again",
+        body: None,
+        responses: &[("200", "the saved plan"), ERRORS],
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/plans/{id}",
+        summary: "Replace a saved plan",
+        body: Some("as for POST"),
+        responses: &[("200", "the saved plan"), ERRORS],
+    },
+    Route {
+        method: "DELETE",
+        path: "/api/v1/plans/{id}",
+        summary: "Delete a saved plan (and its feeds)",
+        body: None,
+        responses: &[("204", "deleted"), ERRORS],
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/plans/{id}/feed",
+        summary: "A secret calendar-feed address for a saved plan",
+        body: None,
+        responses: &[("201", "{\"token\", \"url\"}"), ERRORS],
+    },
+    Route {
+        method: "DELETE",
+        path: "/api/v1/plans/{id}/feed",
+        summary: "Revoke a plan's feed addresses",
+        body: None,
+        responses: &[("204", "revoked"), ERRORS],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/checkins",
+        summary: "Your check-ins, by date",
+        body: None,
+        responses: &[
+            (
+                "200",
+                "[{\"id\", \"date\", \"steps_done\", \"ratings\", \"reactions\", \"note\"}]",
+            ),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/checkins",
+        summary: "Record a check-in",
+        body: Some("{\"date\", \"steps_done\", \"ratings\", \"reactions\", \"note\"}"),
+        responses: &[("201", "{\"id\", ...}"), ERRORS],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/checkins/{id}",
+        summary: "One check-in",
+        body: None,
+        responses: &[("200", "the check-in"), ERRORS],
+    },
+    Route {
+        method: "PUT",
+        path: "/api/v1/checkins/{id}",
+        summary: "Replace a check-in",
+        body: Some("as for POST"),
+        responses: &[("200", "the check-in"), ERRORS],
+    },
+    Route {
+        method: "DELETE",
+        path: "/api/v1/checkins/{id}",
+        summary: "Delete a check-in",
+        body: None,
+        responses: &[("204", "deleted"), ERRORS],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/export",
+        summary: "Everything stored for you, as one document",
+        body: None,
+        responses: &[
+            (
+                "200",
+                "{\"version\": 1, \"profiles\", \"shelf\", \"plans\", \"checkins\"}",
+            ),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/import",
+        summary: "Take an export back (all or nothing)",
+        body: Some("an export"),
+        responses: &[("201", "{\"imported\": n}"), ERRORS],
+    },
+];
+
+fn method(name: &str) -> HttpMethod {
+    match name {
+        "POST" => HttpMethod::Post,
+        "PUT" => HttpMethod::Put,
+        "DELETE" => HttpMethod::Delete,
+        _ => HttpMethod::Get,
+    }
+}
+
+/// The OpenAPI document.
+pub fn document() -> Value {
+    let mut paths = PathsBuilder::new();
+    for route in ROUTES {
+        let mut operation = OperationBuilder::new().summary(Some(route.summary));
+        if route.path.contains("{id}") {
+            operation = operation.parameter(
+                ParameterBuilder::new()
+                    .name("id")
+                    .parameter_in(ParameterIn::Path)
+                    .required(Required::True),
+            );
+        }
+        if let Some(body) = route.body {
+            operation = operation.request_body(Some(
+                RequestBodyBuilder::new()
+                    .description(Some(body))
+                    .content("application/json", ContentBuilder::new().build())
+                    .build(),
+            ));
+        }
+        for (status, description) in route.responses {
+            operation =
+                operation.response(*status, ResponseBuilder::new().description(*description));
+        }
+        let item = PathItemBuilder::new()
+            .operation(method(route.method), operation.build())
+            .build();
+        paths = paths.path(route.path, item);
+    }
+    let api = OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("regimen")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some("Face masks, serums or both: plans, profiles, shelf, saved plans and check-ins."))
+                .build(),
+        )
+        .paths(paths.build())
+        .build();
+    serde_json::to_value(api).unwrap_or(Value::Null)
+}

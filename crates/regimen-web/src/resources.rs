@@ -1,0 +1,341 @@
+//! The four kinds of documents a person stores, each with the checks on the way in and
+//! its JSON on the way out. One mechanism (`Resource`) serves every CRUD route.
+
+use crate::auth::Caller;
+use crate::body::parse;
+use crate::error::ApiError;
+use crate::AppState;
+use chrono::Local;
+use regimen_core::analyzer::Options;
+use regimen_core::engine::MAX_WEEKS;
+use regimen_core::profile::{IsoDate, ShelfItem};
+use regimen_core::shelf::analyze_shelf;
+use regimen_core::vocab::{Concern, Step};
+use regimen_core::{make_plan_with_shelf, PlanOptions, Profile};
+use regimen_store::{Collection, Document};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::future::Future;
+
+/// A document ready to store.
+pub struct Stored {
+    /// Orders the collection.
+    pub sort_key: String,
+    /// The JSON body.
+    pub body: String,
+}
+
+/// A kind of stored document.
+pub trait Resource: Send + Sync + 'static {
+    /// Where it is stored.
+    const COLLECTION: Collection;
+
+    /// Checks a request body and turns it into what is stored.
+    fn accept(
+        state: &AppState,
+        caller: Caller,
+        bytes: &[u8],
+    ) -> impl Future<Output = Result<Stored, ApiError>> + Send;
+
+    /// The JSON answered for a stored document.
+    fn render(state: &AppState, document: &Document) -> Result<Value, ApiError>;
+}
+
+fn stored_json(document: &Document) -> Result<Value, ApiError> {
+    serde_json::from_str(&document.body).map_err(|e| {
+        ApiError::Internal(format!("stored document {} is not JSON: {e}", document.id))
+    })
+}
+
+fn with_meta(document: &Document, mut value: Value) -> Value {
+    if let Value::Object(map) = &mut value {
+        map.insert("id".into(), json!(document.id));
+        map.insert("created_at".into(), json!(document.created_at));
+        map.insert("updated_at".into(), json!(document.updated_at));
+    }
+    value
+}
+
+fn to_body<T: Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|e| ApiError::Internal(format!("serializing: {e}")))
+}
+
+/// Profiles: the fields of docs/product.md.
+pub struct Profiles;
+
+impl Resource for Profiles {
+    const COLLECTION: Collection = Collection::Profile;
+
+    async fn accept(_: &AppState, _: Caller, bytes: &[u8]) -> Result<Stored, ApiError> {
+        let profile = crate::body::profile(bytes)?;
+        Ok(Stored {
+            sort_key: String::new(),
+            body: to_body(&profile)?,
+        })
+    }
+
+    fn render(_: &AppState, document: &Document) -> Result<Value, ApiError> {
+        Ok(with_meta(
+            document,
+            json!({ "profile": stored_json(document)? }),
+        ))
+    }
+}
+
+/// Shelf products, answered with their analysis.
+pub struct ShelfItems;
+
+impl Resource for ShelfItems {
+    const COLLECTION: Collection = Collection::Shelf;
+
+    async fn accept(_: &AppState, _: Caller, bytes: &[u8]) -> Result<Stored, ApiError> {
+        let item: ShelfItem = parse(bytes)?;
+        Ok(Stored {
+            sort_key: item.name.to_lowercase(),
+            body: to_body(&item)?,
+        })
+    }
+
+    fn render(state: &AppState, document: &Document) -> Result<Value, ApiError> {
+        let item: ShelfItem = serde_json::from_str(&document.body)
+            .map_err(|e| ApiError::Internal(format!("stored shelf item {}: {e}", document.id)))?;
+        let options = Options {
+            name: Some(&item.name),
+            profile: None,
+            suggest: true,
+        };
+        let report = state.analyzer().analyze(&item.ingredients, &options);
+        let mut value =
+            serde_json::to_value(&item).map_err(|e| ApiError::Internal(e.to_string()))?;
+        value["analysis"] =
+            serde_json::to_value(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(with_meta(document, value))
+    }
+}
+
+/// What a saved plan is made from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanRequest {
+    /// A stored profile of the caller.
+    profile_id: Option<i64>,
+    /// Or a profile given inline.
+    profile: Option<Value>,
+    start: Option<IsoDate>,
+    weeks: Option<i64>,
+    /// Add the caller's stored shelf products (default: yes).
+    #[serde(default = "yes")]
+    with_shelf: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What is stored for a saved plan: everything needed to make it again.
+#[derive(Debug, Serialize, Deserialize)]
+struct SavedPlan {
+    profile: Profile,
+    start: IsoDate,
+    weeks: u8,
+}
+
+/// Saved plans: stored as their inputs, answered with the plan made again.
+pub struct Plans;
+
+impl Resource for Plans {
+    const COLLECTION: Collection = Collection::Plan;
+
+    async fn accept(state: &AppState, caller: Caller, bytes: &[u8]) -> Result<Stored, ApiError> {
+        let request: PlanRequest = parse(bytes)?;
+        let mut profile = match (request.profile_id, request.profile) {
+            (Some(id), None) => {
+                let document = state
+                    .store()
+                    .get(caller.user_id, Collection::Profile, id)
+                    .await?
+                    .ok_or_else(|| ApiError::invalid("profile_id", format!("no profile {id}")))?;
+                Profile::from_json(&document.body)?
+            }
+            (None, Some(inline)) => {
+                Profile::from_json(&inline.to_string()).map_err(|e| ApiError::Invalid {
+                    message: e.message,
+                    field: Some(
+                        e.field
+                            .map_or_else(|| "profile".to_string(), |f| format!("profile.{f}")),
+                    ),
+                })?
+            }
+            _ => {
+                return Err(ApiError::invalid(
+                    "profile",
+                    "give either profile_id or profile",
+                ))
+            }
+        };
+        let weeks = request.weeks.unwrap_or(4);
+        let weeks = u8::try_from(weeks)
+            .ok()
+            .filter(|w| (1..=MAX_WEEKS).contains(w))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "weeks",
+                    format!("weeks must be between 1 and {MAX_WEEKS}, got {weeks}"),
+                )
+            })?;
+        let start = request
+            .start
+            .or(profile.start)
+            .unwrap_or(IsoDate(Local::now().date_naive()));
+        PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
+        if request.with_shelf {
+            for document in state
+                .store()
+                .list(caller.user_id, Collection::Shelf)
+                .await?
+            {
+                if let Ok(item) = serde_json::from_str::<ShelfItem>(&document.body) {
+                    if profile.shelf.len() < regimen_core::profile::MAX_SHELF {
+                        profile.shelf.push(item);
+                    }
+                }
+            }
+        }
+        Ok(Stored {
+            sort_key: String::new(),
+            body: to_body(&SavedPlan {
+                profile,
+                start,
+                weeks,
+            })?,
+        })
+    }
+
+    fn render(state: &AppState, document: &Document) -> Result<Value, ApiError> {
+        let saved: SavedPlan = serde_json::from_str(&document.body)
+            .map_err(|e| ApiError::Internal(format!("stored plan {}: {e}", document.id)))?;
+        let plan_json = plan_json(state, &saved.profile, saved.start, saved.weeks)?;
+        let value = json!({
+            "start": saved.start,
+            "weeks": saved.weeks,
+            "profile": saved.profile,
+            "plan": plan_json,
+        });
+        Ok(with_meta(document, value))
+    }
+}
+
+/// The plan JSON for a profile, with its shelf analysed.
+pub fn plan_json(
+    state: &AppState,
+    profile: &Profile,
+    start: IsoDate,
+    weeks: u8,
+) -> Result<Value, ApiError> {
+    let plan = make_saved_plan(state, profile, start, weeks, |plan| {
+        serde_json::to_value(plan)
+    })?;
+    plan.map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Makes the plan of a profile and hands it to `with` (the plan borrows the knowledge).
+pub fn make_saved_plan<T>(
+    state: &AppState,
+    profile: &Profile,
+    start: IsoDate,
+    weeks: u8,
+    with: impl FnOnce(&regimen_core::Plan<'_>) -> T,
+) -> Result<T, ApiError> {
+    let options = PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
+    let shelf = if profile.shelf.is_empty() {
+        Vec::new()
+    } else {
+        analyze_shelf(state.analyzer(), profile)
+    };
+    let plan = make_plan_with_shelf(state.knowledge(), profile, &options, &shelf);
+    Ok(with(&plan))
+}
+
+/// A check-in as sent and stored.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkin {
+    date: IsoDate,
+    #[serde(default)]
+    steps_done: Vec<Step>,
+    #[serde(default)]
+    ratings: BTreeMap<Concern, i64>,
+    #[serde(default)]
+    reactions: Vec<String>,
+    #[serde(default)]
+    note: String,
+}
+
+/// Check-ins, in date order.
+pub struct Checkins;
+
+impl Resource for Checkins {
+    const COLLECTION: Collection = Collection::Checkin;
+
+    async fn accept(_: &AppState, _: Caller, bytes: &[u8]) -> Result<Stored, ApiError> {
+        let checkin: Checkin = parse(bytes)?;
+        for (concern, rating) in &checkin.ratings {
+            if !(1..=5).contains(rating) {
+                return Err(ApiError::invalid(
+                    &format!("ratings.{concern}"),
+                    format!("a rating is 1 to 5, got {rating}"),
+                ));
+            }
+        }
+        if checkin.reactions.len() > 20 {
+            return Err(ApiError::invalid("reactions", "at most 20 reactions"));
+        }
+        if let Some(i) = checkin
+            .reactions
+            .iter()
+            .position(|r| r.trim().is_empty() || r.chars().count() > 100)
+        {
+            return Err(ApiError::invalid(
+                &format!("reactions[{i}]"),
+                "a reaction is 1 to 100 characters",
+            ));
+        }
+        if checkin.note.chars().count() > 2000 {
+            return Err(ApiError::invalid(
+                "note",
+                "a note has at most 2000 characters",
+            ));
+        }
+        Ok(Stored {
+            sort_key: checkin.date.to_string(),
+            body: to_body(&checkin)?,
+        })
+    }
+
+    fn render(_: &AppState, document: &Document) -> Result<Value, ApiError> {
+        Ok(with_meta(document, stored_json(document)?))
+    }
+}
+
+/// Checks a stored body of any collection (for import).
+pub async fn accept_any(
+    state: &AppState,
+    caller: Caller,
+    collection: Collection,
+    bytes: &[u8],
+) -> Result<Stored, ApiError> {
+    match collection {
+        Collection::Profile => Profiles::accept(state, caller, bytes).await,
+        Collection::Shelf => ShelfItems::accept(state, caller, bytes).await,
+        Collection::Plan => {
+            // A saved plan is imported as stored (its inputs), checked by parsing them.
+            let saved: SavedPlan = parse(bytes)?;
+            Ok(Stored {
+                sort_key: String::new(),
+                body: to_body(&saved)?,
+            })
+        }
+        Collection::Checkin => Checkins::accept(state, caller, bytes).await,
+    }
+}

@@ -1,0 +1,339 @@
+//! The API in local mode: plans, documents, feeds, export and import, and bad input.
+
+use super::spawn_app;
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+fn profile() -> Value {
+    json!({"skin_type": "combination", "concerns": ["acne", "dullness"], "goal": "both", "start": "2026-12-01"})
+}
+
+#[tokio::test]
+async fn health_and_a_stateless_plan() {
+    let app = spawn_app(false).await;
+    let reply = app.get("/healthz", &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["status"], "ok");
+    let reply = app.post("/api/v1/plan?weeks=2", &profile(), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let plan = reply.json();
+    assert_eq!(plan["approach"], "both");
+    assert_eq!(plan["days"].as_array().map(Vec::len), Some(14));
+    assert_eq!(plan["days"][0]["date"], "2026-12-01");
+    assert!(plan["warnings"]
+        .as_array()
+        .is_some_and(|w| w.iter().any(|w| w["code"] == "see_dermatologist")));
+}
+
+#[tokio::test]
+async fn bad_input_is_a_4xx_with_the_field() {
+    let app = spawn_app(false).await;
+    let cases: Vec<(String, StatusCode, Option<&str>)> = vec![
+        ("{\"skin_type\": ".into(), StatusCode::BAD_REQUEST, None),
+        (json!({"skin_type": "oilly", "goal": "both"}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, Some("skin_type")),
+        (json!({"skin_type": "dry", "goal": "both", "events": ["2026-02-30"]}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, Some("events[0]")),
+        (json!({"skin_type": "dry", "goal": "both", "minutes_am": "five"}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, Some("minutes_am")),
+        (json!({"skin_type": "dry", "goal": "both", "shelf": [{"name": "x", "ingredients": "a".repeat(30_000)}]}).to_string(), StatusCode::UNPROCESSABLE_ENTITY, Some("shelf[0].ingredients")),
+    ];
+    for (body, status, field) in cases {
+        let reply = app
+            .request(Method::POST, "/api/v1/plan", Some(body.clone()), &[])
+            .await;
+        assert_eq!(reply.status, status, "{body:.80}: {}", reply.text);
+        let json = reply.json();
+        assert!(json["error"].is_string());
+        assert_eq!(json["field"].as_str(), field, "{}", reply.text);
+    }
+    let reply = app.post("/api/v1/plan?weeks=0", &profile(), &[]).await;
+    assert_eq!(
+        (reply.status, reply.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("weeks"))
+    );
+    let huge = json!({"skin_type": "dry", "goal": "both", "avoid": ["x".repeat(300 * 1024)]});
+    let reply = app.post("/api/v1/plan", &huge, &[]).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(reply.json()["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("larger than")));
+    let reply = app.get("/api/v1/nothing", &[]).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(reply.json()["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("no such endpoint")));
+}
+
+#[tokio::test]
+async fn profiles_can_be_created_read_updated_and_deleted() {
+    let app = spawn_app(false).await;
+    let created = app.post("/api/v1/profiles", &profile(), &[]).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.json()["id"].as_i64().expect("id");
+    let read = app.get(&format!("/api/v1/profiles/{id}"), &[]).await.json();
+    assert_eq!(read["profile"]["skin_type"], "combination");
+    assert_eq!(
+        app.get("/api/v1/profiles", &[])
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    let changed = app
+        .put(
+            &format!("/api/v1/profiles/{id}"),
+            &json!({"skin_type": "oily", "goal": "fast"}),
+            &[],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_eq!(changed.json()["profile"]["goal"], "fast");
+    let bad = app
+        .put(
+            &format!("/api/v1/profiles/{id}"),
+            &json!({"skin_type": "oily"}),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.delete(&format!("/api/v1/profiles/{id}"), &[])
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/profiles/{id}"), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.delete(&format!("/api/v1/profiles/{id}"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn shelf_products_come_back_with_their_analysis() {
+    let app = spawn_app(false).await;
+    let body =
+        json!({"name": "C Serum", "ingredients": "Aqua, Ascorbic Acid 15%, Glycerin, Parfum"});
+    let created = app.post("/api/v1/shelf", &body, &[]).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let product = created.json();
+    assert_eq!(product["analysis"]["actives"][0]["family"], "vitamin_c");
+    assert_eq!(product["analysis"]["flags"][0]["code"], "fragrance");
+    let bad = app
+        .post(
+            "/api/v1/shelf",
+            &json!({"name": "x", "kind": "lipstick"}),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["field"], "kind");
+}
+
+#[tokio::test]
+async fn saved_plans_use_the_shelf_and_feed_a_calendar_until_revoked() {
+    let app = spawn_app(false).await;
+    let profile_id = app.post("/api/v1/profiles", &profile(), &[]).await.json()["id"]
+        .as_i64()
+        .expect("id");
+    let cleanser = json!({"name": "Foam Cleanser", "ingredients": "Aqua, Sodium Laureth Sulfate, Cocamidopropyl Betaine"});
+    app.post("/api/v1/shelf", &cleanser, &[]).await;
+    let saved = app
+        .post(
+            "/api/v1/plans",
+            &json!({"profile_id": profile_id, "weeks": 1}),
+            &[],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text);
+    let saved = saved.json();
+    let plan_id = saved["id"].as_i64().expect("id");
+    assert_eq!(
+        saved["plan"]["days"][0]["am"][0]["product"],
+        "Foam Cleanser"
+    );
+    let missing = app
+        .post("/api/v1/plans", &json!({"profile_id": 999}), &[])
+        .await;
+    assert_eq!(
+        (missing.status, missing.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("profile_id"))
+    );
+    let inline = app
+        .post(
+            "/api/v1/plans",
+            &json!({"profile": {"skin_type": "dry"}}),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (inline.status, inline.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("profile"))
+    );
+
+    let feed = app
+        .post(&format!("/api/v1/plans/{plan_id}/feed"), &json!({}), &[])
+        .await;
+    assert_eq!(feed.status, StatusCode::CREATED);
+    let url = feed.json()["url"].as_str().expect("url").to_string();
+    let ics = app.get(&url, &[]).await;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(ics.headers["content-type"]
+        .to_str()
+        .expect("type")
+        .starts_with("text/calendar"));
+    assert_eq!(ics.text.matches("BEGIN:VEVENT").count(), 14);
+    assert_eq!(
+        app.get("/api/v1/plan.ics?token=wrong", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.delete(&format!("/api/v1/plans/{plan_id}/feed"), &[])
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.get(&url, &[]).await.status,
+        StatusCode::NOT_FOUND,
+        "revoked"
+    );
+}
+
+#[tokio::test]
+async fn checkins_follow_the_documented_shape() {
+    let app = spawn_app(false).await;
+    let body = json!({"date": "2027-01-04", "steps_done": ["cleanse", "serum"], "ratings": {"acne": 3}, "reactions": ["stinging"], "note": "fine"});
+    let created = app.post("/api/v1/checkins", &body, &[]).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let id = created.json()["id"].as_i64().expect("id");
+    let earlier = json!({"date": "2027-01-02", "ratings": {"acne": 4}});
+    app.post("/api/v1/checkins", &earlier, &[]).await;
+    let list = app.get("/api/v1/checkins", &[]).await.json();
+    let dates: Vec<&str> = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|c| c["date"].as_str())
+        .collect();
+    assert_eq!(dates, ["2027-01-02", "2027-01-04"]);
+    let read = app.get(&format!("/api/v1/checkins/{id}"), &[]).await.json();
+    assert_eq!(read["ratings"]["acne"], 3);
+    assert_eq!(read["steps_done"], json!(["cleanse", "serum"]));
+    let cases = [
+        (
+            json!({"date": "2027-01-04", "ratings": {"acne": 7}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ratings.acne",
+        ),
+        (
+            json!({"date": "2027-01-04", "steps_done": ["cleanse", "dance"]}),
+            StatusCode::BAD_REQUEST,
+            "steps_done[1]",
+        ),
+        (
+            json!({"date": "2027-13-04"}),
+            StatusCode::BAD_REQUEST,
+            "date",
+        ),
+        (
+            json!({"date": "2027-01-04", "ratings": {"wrinkles": 2}}),
+            StatusCode::BAD_REQUEST,
+            "ratings",
+        ),
+        (
+            json!({"date": "2027-01-04", "mood": "good"}),
+            StatusCode::BAD_REQUEST,
+            "",
+        ),
+    ];
+    for (body, status, field) in cases {
+        let reply = app.post("/api/v1/checkins", &body, &[]).await;
+        assert_eq!(reply.status, status, "{body}: {}", reply.text);
+        if !field.is_empty() {
+            assert!(
+                reply.json()["field"]
+                    .as_str()
+                    .is_some_and(|f| f.starts_with(field)),
+                "{body}: {}",
+                reply.text
+            );
+        }
+    }
+    let changed = app
+        .put(
+            &format!("/api/v1/checkins/{id}"),
+            &json!({"date": "2027-01-05", "note": "better"}),
+            &[],
+        )
+        .await;
+    assert_eq!(changed.json()["note"], "better");
+    assert_eq!(
+        app.delete(&format!("/api/v1/checkins/{id}"), &[])
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+}
+
+#[tokio::test]
+async fn export_and_import_lose_nothing() {
+    let app = spawn_app(false).await;
+    app.post("/api/v1/profiles", &profile(), &[]).await;
+    app.post(
+        "/api/v1/shelf",
+        &json!({"name": "Cream", "ingredients": "Aqua, Glycerin", "kind": "moisturizer"}),
+        &[],
+    )
+    .await;
+    app.post(
+        "/api/v1/plans",
+        &json!({"profile": profile(), "weeks": 2}),
+        &[],
+    )
+    .await;
+    app.post(
+        "/api/v1/checkins",
+        &json!({"date": "2027-01-04", "ratings": {"acne": 2}, "note": "día uno"}),
+        &[],
+    )
+    .await;
+    let export = app.get("/api/v1/export", &[]).await.json();
+    for key in ["profiles", "shelf", "plans", "checkins"] {
+        assert_eq!(export[key].as_array().map(Vec::len), Some(1), "{key}");
+    }
+    let other = spawn_app(false).await;
+    let imported = other.post("/api/v1/import", &export, &[]).await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text);
+    assert_eq!(imported.json()["imported"], 4);
+    let again = other.get("/api/v1/export", &[]).await.json();
+    let strip = |mut value: Value| {
+        for key in ["profiles", "shelf", "plans", "checkins"] {
+            for item in value[key].as_array_mut().expect("list") {
+                item.as_object_mut().expect("object").remove("id");
+            }
+        }
+        value
+    };
+    assert_eq!(
+        strip(again),
+        strip(export.clone()),
+        "bodies and timestamps survive the round trip"
+    );
+    let mut broken = export;
+    broken["checkins"][0]["body"]["ratings"]["acne"] = json!(9);
+    let other = spawn_app(false).await;
+    let reply = other.post("/api/v1/import", &broken, &[]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["field"], "checkins[0].body.ratings.acne");
+    let empty = other.get("/api/v1/export", &[]).await.json();
+    assert_eq!(
+        empty["profiles"],
+        json!([]),
+        "nothing imported when one document fails"
+    );
+}

@@ -1,0 +1,249 @@
+//! Multi-user mode: accounts, sessions, CSRF, rate limiting, and that every owned
+//! resource answers 404 to another user and 401 to nobody.
+
+use super::{spawn_app, TestApp};
+use axum::http::StatusCode;
+use serde_json::json;
+
+async fn sign_up_and_in(app: &TestApp, username: &str) -> (String, String, String) {
+    let credentials = json!({"username": username, "password": "correct horse battery"});
+    let created = app.post("/api/v1/accounts", &credentials, &[]).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    let session = app.post("/api/v1/sessions", &credentials, &[]).await;
+    assert_eq!(session.status, StatusCode::CREATED, "{}", session.text);
+    let cookie = session.headers["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let json = session.json();
+    let token = json["token"].as_str().expect("token").to_string();
+    let csrf = json["csrf"].as_str().expect("csrf").to_string();
+    let cookie_pair = cookie.split(';').next().expect("pair").to_string();
+    (token, csrf, cookie_pair)
+}
+
+#[tokio::test]
+async fn accounts_sessions_and_sign_out() {
+    let app = spawn_app(true).await;
+    assert_eq!(
+        app.get("/api/v1/profiles", &[]).await.status,
+        StatusCode::UNAUTHORIZED,
+        "no credentials"
+    );
+    assert_eq!(app.get("/healthz", &[]).await.status, StatusCode::OK);
+    let profile = json!({"skin_type": "dry", "goal": "both"});
+    assert_eq!(
+        app.post("/api/v1/plan", &profile, &[]).await.status,
+        StatusCode::OK,
+        "stateless plans need no login"
+    );
+    let (token, csrf, cookie) = sign_up_and_in(&app, "alice").await;
+    let bearer = format!("Bearer {token}");
+    let created = app
+        .post("/api/v1/profiles", &profile, &[("authorization", &bearer)])
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    // The same account twice is a conflict; a weak password or name is a 422.
+    let again = app
+        .post(
+            "/api/v1/accounts",
+            &json!({"username": "alice", "password": "another password"}),
+            &[],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let weak = app
+        .post(
+            "/api/v1/accounts",
+            &json!({"username": "bob", "password": "short"}),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (weak.status, weak.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("password"))
+    );
+    // Cookie reads work; cookie writes need the CSRF header.
+    assert_eq!(
+        app.get("/api/v1/profiles", &[("cookie", &cookie)])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let forged = app
+        .post("/api/v1/profiles", &profile, &[("cookie", &cookie)])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let wrong = app
+        .post(
+            "/api/v1/profiles",
+            &profile,
+            &[("cookie", &cookie), ("x-csrf-token", "nope")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let honest = app
+        .post(
+            "/api/v1/profiles",
+            &profile,
+            &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(honest.status, StatusCode::CREATED);
+    // Signing out ends the session.
+    assert_eq!(
+        app.delete("/api/v1/sessions", &[("authorization", &bearer)])
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.get("/api/v1/profiles", &[("authorization", &bearer)])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let bad = app
+        .post(
+            "/api/v1/sessions",
+            &json!({"username": "alice", "password": "wrong password"}),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    let nobody = app
+        .post(
+            "/api/v1/sessions",
+            &json!({"username": "nobody", "password": "whatever123"}),
+            &[],
+        )
+        .await;
+    assert_eq!(nobody.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sign_in_is_rate_limited() {
+    let app = spawn_app(true).await;
+    sign_up_and_in(&app, "carol").await;
+    let wrong = json!({"username": "carol", "password": "not the password"});
+    for _ in 0..5 {
+        assert_eq!(
+            app.post("/api/v1/sessions", &wrong, &[]).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let right = json!({"username": "carol", "password": "correct horse battery"});
+    assert_eq!(
+        app.post("/api/v1/sessions", &right, &[]).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn every_owned_resource_is_private() {
+    let app = spawn_app(true).await;
+    let (alice, _, _) = sign_up_and_in(&app, "alice").await;
+    let (bob, _, _) = sign_up_and_in(&app, "bob").await;
+    let alice = format!("Bearer {alice}");
+    let bob = format!("Bearer {bob}");
+    let profile = json!({"skin_type": "dry", "goal": "both", "start": "2026-12-01"});
+    let resources = [
+        ("profiles", profile.clone()),
+        (
+            "shelf",
+            json!({"name": "Cream", "ingredients": "Aqua, Glycerin"}),
+        ),
+        ("plans", json!({"profile": profile, "weeks": 1})),
+        ("checkins", json!({"date": "2027-01-04"})),
+    ];
+    for (collection, body) in &resources {
+        let created = app
+            .post(
+                &format!("/api/v1/{collection}"),
+                body,
+                &[("authorization", &alice)],
+            )
+            .await;
+        assert_eq!(
+            created.status,
+            StatusCode::CREATED,
+            "{collection}: {}",
+            created.text
+        );
+        let id = created.json()["id"].as_i64().expect("id");
+        let path = format!("/api/v1/{collection}/{id}");
+        assert_eq!(
+            app.get(&path, &[("authorization", &bob)]).await.status,
+            StatusCode::NOT_FOUND,
+            "{collection} read"
+        );
+        assert_eq!(
+            app.put(&path, body, &[("authorization", &bob)])
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "{collection} update"
+        );
+        assert_eq!(
+            app.delete(&path, &[("authorization", &bob)]).await.status,
+            StatusCode::NOT_FOUND,
+            "{collection} delete"
+        );
+        assert_eq!(
+            app.get(&path, &[]).await.status,
+            StatusCode::UNAUTHORIZED,
+            "{collection} without credentials"
+        );
+        let listed = app
+            .get(&format!("/api/v1/{collection}"), &[("authorization", &bob)])
+            .await
+            .json();
+        assert_eq!(listed, json!([]), "{collection} list");
+        assert_eq!(
+            app.get(&path, &[("authorization", &alice)]).await.status,
+            StatusCode::OK,
+            "{collection} owner"
+        );
+        if *collection == "plans" {
+            let feed = format!("/api/v1/plans/{id}/feed");
+            assert_eq!(
+                app.post(&feed, &json!({}), &[("authorization", &bob)])
+                    .await
+                    .status,
+                StatusCode::NOT_FOUND
+            );
+            assert_eq!(
+                app.delete(&feed, &[("authorization", &bob)]).await.status,
+                StatusCode::NOT_FOUND
+            );
+        }
+    }
+    let export = app
+        .get("/api/v1/export", &[("authorization", &bob)])
+        .await
+        .json();
+    assert_eq!(
+        export["profiles"],
+        json!([]),
+        "bob's export holds nothing of alice's"
+    );
+}
+
+#[tokio::test]
+async fn local_mode_has_no_accounts() {
+    let app = spawn_app(false).await;
+    let credentials = json!({"username": "alice", "password": "correct horse battery"});
+    assert_eq!(
+        app.post("/api/v1/accounts", &credentials, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/profiles", &[]).await.status,
+        StatusCode::OK,
+        "the local user needs no login"
+    );
+}

@@ -1,0 +1,129 @@
+//! API tests without sockets: each test gets a fresh app on its own SQLite file and
+//! drives it with `oneshot` requests.
+
+mod api;
+mod auth;
+mod openapi;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use regimen_core::analyzer::Analyzer;
+use regimen_core::Knowledge;
+use regimen_store::Store;
+use regimen_web::{app, AppState, Settings};
+use serde_json::Value;
+use std::sync::{Arc, OnceLock};
+use tower::ServiceExt;
+
+fn shared() -> (Arc<Knowledge>, Arc<Analyzer>) {
+    static SHARED: OnceLock<(Arc<Knowledge>, Arc<Analyzer>)> = OnceLock::new();
+    SHARED
+        .get_or_init(|| {
+            let knowledge = Knowledge::builtin().expect("knowledge");
+            let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
+            (Arc::new(knowledge), Arc::new(analyzer))
+        })
+        .clone()
+}
+
+pub struct TestApp {
+    pub router: Router,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+pub async fn spawn_app(multi_user: bool) -> TestApp {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("regimen-web-{}-{n}", std::process::id()));
+    let store = Store::connect(&format!("sqlite://{}/db.sqlite", dir.display()))
+        .await
+        .expect("store");
+    let (knowledge, analyzer) = shared();
+    let settings = Settings {
+        multi_user,
+        secure_cookies: false,
+    };
+    let state = AppState::new(store, knowledge, analyzer, settings)
+        .await
+        .expect("state");
+    TestApp {
+        router: app(state),
+        dir,
+    }
+}
+
+/// The answer to one request.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+impl TestApp {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut builder = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let body = match body {
+            Some(text) => {
+                builder = builder.header("content-type", "application/json");
+                Body::from(text)
+            }
+            None => Body::empty(),
+        };
+        let response = self
+            .router
+            .clone()
+            .oneshot(builder.body(body).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
+        Reply {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.request(Method::GET, path, None, headers).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> Reply {
+        self.request(Method::POST, path, Some(body.to_string()), headers)
+            .await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> Reply {
+        self.request(Method::PUT, path, Some(body.to_string()), headers)
+            .await
+    }
+
+    pub async fn delete(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        self.request(Method::DELETE, path, None, headers).await
+    }
+}
