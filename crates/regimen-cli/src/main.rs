@@ -25,6 +25,7 @@ mod analyze;
 mod eval;
 mod quiz;
 mod render;
+mod serve;
 
 use anyhow::{Context, Result};
 use chrono::{Local, NaiveDate, NaiveTime, Utc};
@@ -85,6 +86,8 @@ enum Command {
         /// What to explain (e.g. clay, retinol, skin_cycling); without one, list topics.
         topic: Vec<String>,
     },
+    /// Serve the JSON API (embedded SQLite by default; PostgreSQL for many users).
+    Serve(serve::ServeArgs),
     /// Inspect the knowledge base.
     Knowledge {
         #[command(subcommand)]
@@ -212,6 +215,7 @@ fn run(cli: Cli) -> Result<()> {
             analyze::run(&knowledge, &analyzer, &args, profile.as_ref(), color)
         }
         Command::Eval(args) => eval::run(&build_analyzer(&knowledge)?, &args),
+        Command::Serve(args) => serve::run(knowledge, &args),
         Command::Quiz { out } => quiz::run(&knowledge, out.as_deref()),
         Command::Faq { question } => faq(&knowledge, &question.join(" "), color),
         Command::Explain { topic } => explain_topic(&knowledge, &topic.join(" "), color),

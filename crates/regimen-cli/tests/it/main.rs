@@ -1,5 +1,7 @@
 //! End-to-end tests of the `regimen` binary: outputs, files and exit codes.
 
+mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -1,0 +1,254 @@
+//! `regimen serve`: the JSON API on embedded SQLite by default, or PostgreSQL.
+//!
+//! Settings come in layers, each overriding the one before: built-in defaults, the
+//! config file (`--config FILE` or REGIMEN_CONFIG), REGIMEN_* environment variables,
+//! then flags.
+
+use crate::bad;
+use anyhow::{Context, Result};
+use regimen_core::analyzer::Analyzer;
+use regimen_core::Knowledge;
+use regimen_store::Store;
+use regimen_web::{app, AppState, Settings};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Flags of `regimen serve`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Settings are layered: defaults < config file < REGIMEN_* environment < flags.\n\
+Environment: REGIMEN_CONFIG, REGIMEN_ADDR, REGIMEN_DB, REGIMEN_MULTI_USER, REGIMEN_SECURE_COOKIES (true/false).\n\
+Config file (TOML): addr = \"127.0.0.1:8080\", db = \"sqlite://...\", multi_user = false, secure_cookies = false."
+)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "HOST:PORT")]
+    addr: Option<String>,
+    /// Database URL: sqlite://PATH or postgres://... [default: sqlite:// in your data directory].
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// A TOML file of settings.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Accounts and sessions, for many users (needed to listen beyond this machine).
+    #[arg(long)]
+    multi_user: bool,
+    /// Mark the session cookie Secure (when served over HTTPS).
+    #[arg(long)]
+    secure_cookies: bool,
+}
+
+/// The config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    addr: Option<String>,
+    db: Option<String>,
+    multi_user: Option<bool>,
+    secure_cookies: Option<bool>,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// The database.
+    pub db: String,
+    /// Accounts on.
+    pub multi_user: bool,
+    /// Secure cookies.
+    pub secure_cookies: bool,
+}
+
+fn default_db() -> String {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    format!(
+        "sqlite://{}",
+        base.join("regimen").join("regimen.db").display()
+    )
+}
+
+fn env_bool(name: &str) -> Result<Option<bool>> {
+    match std::env::var(name) {
+        Err(_) => Ok(None),
+        Ok(value) => match value.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(Some(true)),
+            "0" | "false" | "no" | "off" | "" => Ok(Some(false)),
+            other => Err(bad(format!("{name}={other:?}: expected true or false"))),
+        },
+    }
+}
+
+/// Merges the layers.
+pub fn resolve(args: &ServeArgs) -> Result<Resolved> {
+    let config_path = args
+        .config
+        .clone()
+        .or_else(|| std::env::var_os("REGIMEN_CONFIG").map(PathBuf::from));
+    let file = match &config_path {
+        Some(path) => read_config(path)?,
+        None => ConfigFile::default(),
+    };
+    let addr = args
+        .addr
+        .clone()
+        .or_else(|| std::env::var("REGIMEN_ADDR").ok())
+        .or(file.addr)
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let addr: SocketAddr = addr.parse().map_err(|_| {
+        bad(format!(
+            "addr {addr:?} is not an address like 127.0.0.1:8080"
+        ))
+    })?;
+    let db = args
+        .db
+        .clone()
+        .or_else(|| std::env::var("REGIMEN_DB").ok())
+        .or(file.db)
+        .unwrap_or_else(default_db);
+    let multi_user = args.multi_user
+        || env_bool("REGIMEN_MULTI_USER")?
+            .or(file.multi_user)
+            .unwrap_or(false);
+    let secure_cookies = args.secure_cookies
+        || env_bool("REGIMEN_SECURE_COOKIES")?
+            .or(file.secure_cookies)
+            .unwrap_or(false);
+    Ok(Resolved {
+        addr,
+        db,
+        multi_user,
+        secure_cookies,
+    })
+}
+
+fn read_config(path: &Path) -> Result<ConfigFile> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| bad(format!("cannot read config {}: {e}", path.display())))?;
+    toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| regimen_core::profile::line_of(&text, s.start));
+        let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
+        bad(format!("config {}{at}: {}", path.display(), e.message()))
+    })
+}
+
+/// Runs the server until SIGTERM or Ctrl-C, finishing requests in flight.
+pub fn run(knowledge: Knowledge, args: &ServeArgs) -> Result<()> {
+    let settings = resolve(args)?;
+    if !settings.addr.ip().is_loopback() && !settings.multi_user {
+        return Err(bad(format!(
+            "refusing to listen on {}: a local server has no login, so anyone who can reach this address could read and change your data; \
+             listen on 127.0.0.1, or turn on accounts with --multi-user",
+            settings.addr
+        )));
+    }
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("REGIMEN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    runtime.block_on(serve(knowledge, settings))
+}
+
+async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
+    let store = Store::connect(&settings.db)
+        .await
+        .map_err(|e| bad(format!("database {}: {e}", settings.db)))?;
+    let analyzer = Analyzer::builtin(&knowledge).context("building the ingredient dictionary")?;
+    let state = AppState::new(
+        store.clone(),
+        Arc::new(knowledge),
+        Arc::new(analyzer),
+        Settings {
+            multi_user: settings.multi_user,
+            secure_cookies: settings.secure_cookies,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .map_err(|e| bad(format!("cannot listen on {}: {e}", settings.addr)))?;
+    let mode = if settings.multi_user {
+        "multi-user"
+    } else {
+        "local, one user"
+    };
+    tracing::info!(
+        "regimen listening on http://{} ({mode}; database {})",
+        settings.addr,
+        redact(&settings.db)
+    );
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("serving")?;
+    store.close().await;
+    tracing::info!("regimen stopped");
+    Ok(())
+}
+
+/// The database URL without its password, for logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_stay_out_of_logs() {
+        assert_eq!(
+            redact("postgres://app:secret@db:5432/regimen"),
+            "postgres://app:***@db:5432/regimen"
+        );
+        assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+}

@@ -1,0 +1,276 @@
+//! `regimen serve` as a process: durability after kill -9, several processes on one
+//! PostgreSQL database, refusing a public address in local mode, and a clean SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+/// A minimal HTTP/1.1 client: enough for JSON requests to our own server.
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let body = body.unwrap_or("");
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(db: &str, extra: &[&str]) -> Server {
+        let port = free_port();
+        let addr = format!("127.0.0.1:{port}");
+        let mut args = vec!["serve", "--addr", &addr, "--db", db];
+        args.extend_from_slice(extra);
+        let child = Command::new(env!("CARGO_BIN_EXE_regimen"))
+            .args(&args)
+            .env_remove("REGIMEN_CONFIG")
+            .env_remove("REGIMEN_ADDR")
+            .env_remove("REGIMEN_DB")
+            .env_remove("REGIMEN_MULTI_USER")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn regimen serve");
+        let server = Server { child, port };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && http(port, "GET", "/healthz", None, &[]).0 == 200
+            {
+                return server;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("regimen serve did not come up on port {port}");
+    }
+
+    fn kill_9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+#[test]
+fn an_acknowledged_checkin_survives_kill_9() {
+    let dir = std::env::temp_dir().join(format!("regimen-durable-{}", std::process::id()));
+    let db = format!("sqlite://{}/regimen.db", dir.display());
+    let server = Server::start(&db, &[]);
+    let mut ids = Vec::new();
+    for day in 1..=20 {
+        let body = format!("{{\"date\": \"2027-01-{day:02}\", \"steps_done\": [\"cleanse\"], \"ratings\": {{\"acne\": 3}}}}");
+        let (status, reply) = http(server.port, "POST", "/api/v1/checkins", Some(&body), &[]);
+        assert_eq!(status, 201, "{reply}");
+        ids.push(json(&reply)["id"].as_i64().expect("id"));
+    }
+    // No graceful anything: SIGKILL right after the last 201.
+    server.kill_9();
+    let server = Server::start(&db, &[]);
+    let (status, reply) = http(server.port, "GET", "/api/v1/checkins", None, &[]);
+    assert_eq!(status, 200);
+    let stored: Vec<i64> = json(&reply)
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|c| c["id"].as_i64())
+        .collect();
+    assert_eq!(
+        stored, ids,
+        "every acknowledged check-in is there after kill -9"
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn two_processes_on_one_postgres_database_act_as_one_service() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let Some(database) = runtime.block_on(regimen_store::testing::PostgresDatabase::create())
+    else {
+        return;
+    };
+    let url = database.url().to_string();
+    // Start one first so that migrations do not race, then the second.
+    let a = Server::start(&url, &["--multi-user"]);
+    let b = Server::start(&url, &["--multi-user"]);
+    let credentials = r#"{"username": "dana", "password": "correct horse battery"}"#;
+    assert_eq!(
+        http(a.port, "POST", "/api/v1/accounts", Some(credentials), &[]).0,
+        201
+    );
+    let (status, session) = http(b.port, "POST", "/api/v1/sessions", Some(credentials), &[]);
+    assert_eq!(status, 201, "an account made on A signs in on B: {session}");
+    let bearer = format!(
+        "Bearer {}",
+        json(&session)["token"].as_str().expect("token")
+    );
+    let profile = r#"{"skin_type": "oily", "goal": "both", "start": "2026-12-01"}"#;
+    let (status, created) = http(
+        a.port,
+        "POST",
+        "/api/v1/profiles",
+        Some(profile),
+        &[("Authorization", &bearer)],
+    );
+    assert_eq!(status, 201, "a session made on B works on A: {created}");
+    let id = json(&created)["id"].as_i64().expect("id");
+    let (status, read) = http(
+        b.port,
+        "GET",
+        &format!("/api/v1/profiles/{id}"),
+        None,
+        &[("Authorization", &bearer)],
+    );
+    assert_eq!(status, 200, "{read}");
+    let plan = format!(r#"{{"profile_id": {id}, "weeks": 1}}"#);
+    let (status, saved) = http(
+        b.port,
+        "POST",
+        "/api/v1/plans",
+        Some(&plan),
+        &[("Authorization", &bearer)],
+    );
+    assert_eq!(status, 201, "{saved}");
+    let plan_id = json(&saved)["id"].as_i64().expect("plan id");
+    let (status, feed) = http(
+        a.port,
+        "POST",
+        &format!("/api/v1/plans/{plan_id}/feed"),
+        None,
+        &[("Authorization", &bearer)],
+    );
+    assert_eq!(status, 201, "{feed}");
+    let url_path = json(&feed)["url"].as_str().expect("url").to_string();
+    let (status, ics) = http(b.port, "GET", &url_path, None, &[]);
+    assert_eq!(status, 200, "a feed token made on A is valid on B");
+    assert!(ics.contains("BEGIN:VCALENDAR"));
+    assert_eq!(
+        http(
+            a.port,
+            "DELETE",
+            "/api/v1/sessions",
+            None,
+            &[("Authorization", &bearer)]
+        )
+        .0,
+        204
+    );
+    assert_eq!(
+        http(
+            b.port,
+            "GET",
+            "/api/v1/profiles",
+            None,
+            &[("Authorization", &bearer)]
+        )
+        .0,
+        401,
+        "signing out on A signs out on B"
+    );
+    drop(a);
+    drop(b);
+    runtime.block_on(database.drop());
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = std::env::temp_dir().join(format!("regimen-term-{}", std::process::id()));
+    let server = Server::start(&format!("sqlite://{}/regimen.db", dir.display()), &[]);
+    let pid = server.child.id();
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let mut server = server;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 20 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "exits 0 after SIGTERM: {exit:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_public_address_needs_multi_user_mode() {
+    let out = Command::new(env!("CARGO_BIN_EXE_regimen"))
+        .args([
+            "serve",
+            "--addr",
+            "0.0.0.0:0",
+            "--db",
+            "sqlite:///nonexistent/x.db",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--multi-user"));
+    let out = Command::new(env!("CARGO_BIN_EXE_regimen"))
+        .args(["serve", "--db", "mysql://x"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite://"));
+}
