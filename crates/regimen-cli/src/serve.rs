@@ -241,7 +241,39 @@ async fn shutdown() {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{redact, resolve, ServeArgs};
+
+    #[test]
+    fn flags_override_the_config_file_which_overrides_defaults() {
+        let path =
+            std::env::temp_dir().join(format!("regimen-serve-config-{}.toml", std::process::id()));
+        std::fs::write(
+            &path,
+            "addr = \"127.0.0.1:9000\"\ndb = \"sqlite:///tmp/from-config.db\"\nmulti_user = true\n",
+        )
+        .expect("write");
+        let args = ServeArgs {
+            addr: Some("127.0.0.1:9100".into()),
+            db: None,
+            config: Some(path.clone()),
+            multi_user: false,
+            secure_cookies: false,
+        };
+        let resolved = resolve(&args).expect("settings");
+        assert_eq!(resolved.addr.port(), 9100, "the flag wins over the file");
+        assert_eq!(
+            resolved.db, "sqlite:///tmp/from-config.db",
+            "the file wins over the default"
+        );
+        assert!(resolved.multi_user);
+        std::fs::write(&path, "addr = \"127.0.0.1:9000\"\nport = 1\n").expect("write");
+        let error = resolve(&args).expect_err("unknown setting").to_string();
+        assert!(
+            error.contains("line 2") && error.contains("port"),
+            "{error}"
+        );
+        let _ = std::fs::remove_file(path);
+    }
 
     #[test]
     fn passwords_stay_out_of_logs() {
