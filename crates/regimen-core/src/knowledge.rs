@@ -170,6 +170,20 @@ pub struct Situation<'a> {
     pub has_event: bool,
 }
 
+impl<'a> Situation<'a> {
+    /// The situation of a person, with whether an event falls inside the plan.
+    pub fn of(profile: &'a crate::Profile, has_event: bool) -> Situation<'a> {
+        Situation {
+            goal: profile.goal,
+            skin_type: profile.skin_type,
+            concerns: &profile.concerns,
+            sensitive: profile.sensitive,
+            pregnant: profile.pregnant,
+            has_event,
+        }
+    }
+}
+
 impl When {
     /// Whether every given field holds in `situation`.
     pub fn matches(&self, situation: &Situation<'_>) -> bool {

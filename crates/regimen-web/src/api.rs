@@ -4,7 +4,7 @@
 use crate::auth::{self, Caller};
 use crate::body::{parse, Body};
 use crate::error::ApiError;
-use crate::resources::{accept_any, make_saved_plan, Resource};
+use crate::resources::{accept_any, make_saved_plan, plan_weeks, Resource};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -12,10 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Duration, Local, Utc};
 use regimen_core::calendar::{to_ics, CalendarOptions};
-use regimen_core::engine::MAX_WEEKS;
 use regimen_core::profile::IsoDate;
-use regimen_core::shelf::analyze_shelf;
-use regimen_core::{make_plan_with_shelf, PlanOptions, Profile};
+use regimen_core::Profile;
 use regimen_store::{Collection, Imported};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -52,28 +50,15 @@ pub async fn plan(
     Body(bytes): Body,
 ) -> Result<Response, ApiError> {
     let profile = crate::body::profile(&bytes)?;
-    let weeks = query.weeks.unwrap_or(4);
-    let weeks = u8::try_from(weeks)
-        .ok()
-        .filter(|w| (1..=MAX_WEEKS).contains(w))
-        .ok_or_else(|| {
-            ApiError::invalid(
-                "weeks",
-                format!("weeks must be between 1 and {MAX_WEEKS}, got {weeks}"),
-            )
-        })?;
+    let weeks = plan_weeks(query.weeks)?;
     let start = match &query.start {
         Some(text) => IsoDate::parse(text).map_err(|e| ApiError::invalid("start", e))?,
         None => profile.start.unwrap_or(IsoDate(Local::now().date_naive())),
     };
-    let options = PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
-    let shelf = if profile.shelf.is_empty() {
-        Vec::new()
-    } else {
-        analyze_shelf(state.analyzer(), &profile)
-    };
-    let plan = make_plan_with_shelf(state.knowledge(), &profile, &options, &shelf);
-    let body = serde_json::to_vec(&plan).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let body = make_saved_plan(&state, &profile, start, weeks, |plan| {
+        serde_json::to_vec(plan)
+    })?
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
@@ -163,17 +148,23 @@ pub async fn delete<R: Resource>(
     }
 }
 
+/// Fails with 404 unless the caller owns saved plan `id`.
+async fn owned_plan(state: &AppState, caller: Caller, id: i64) -> Result<(), ApiError> {
+    state
+        .store()
+        .get(caller.user_id, Collection::Plan, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(())
+}
+
 /// `POST /api/v1/plans/{id}/feed`: a new secret calendar-feed address for a saved plan.
 pub async fn create_feed(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    state
-        .store()
-        .get(caller.user_id, Collection::Plan, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    owned_plan(&state, caller, id).await?;
     let token = auth::new_token()?;
     state
         .store()
@@ -193,11 +184,7 @@ pub async fn revoke_feed(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .store()
-        .get(caller.user_id, Collection::Plan, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    owned_plan(&state, caller, id).await?;
     state.store().revoke_feed_tokens(caller.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

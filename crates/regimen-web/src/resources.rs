@@ -174,16 +174,7 @@ impl Resource for Plans {
                 ))
             }
         };
-        let weeks = request.weeks.unwrap_or(4);
-        let weeks = u8::try_from(weeks)
-            .ok()
-            .filter(|w| (1..=MAX_WEEKS).contains(w))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "weeks",
-                    format!("weeks must be between 1 and {MAX_WEEKS}, got {weeks}"),
-                )
-            })?;
+        let weeks = plan_weeks(request.weeks)?;
         let start = request
             .start
             .or(profile.start)
@@ -224,6 +215,20 @@ impl Resource for Plans {
         });
         Ok(with_meta(document, value))
     }
+}
+
+/// The number of weeks asked for (4 when absent), within 1 to [`MAX_WEEKS`].
+pub fn plan_weeks(weeks: Option<i64>) -> Result<u8, ApiError> {
+    let weeks = weeks.unwrap_or(4);
+    u8::try_from(weeks)
+        .ok()
+        .filter(|w| (1..=MAX_WEEKS).contains(w))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "weeks",
+                format!("weeks must be between 1 and {MAX_WEEKS}, got {weeks}"),
+            )
+        })
 }
 
 /// The plan JSON for a profile, with its shelf analysed.

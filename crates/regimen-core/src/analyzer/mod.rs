@@ -300,14 +300,7 @@ impl Analyzer {
         let Some(profile) = profile else {
             return u64::MAX;
         };
-        let situation = Situation {
-            goal: profile.goal,
-            skin_type: profile.skin_type,
-            concerns: &profile.concerns,
-            sensitive: profile.sensitive,
-            pregnant: profile.pregnant,
-            has_event: !profile.events.is_empty(),
-        };
+        let situation = Situation::of(profile, !profile.events.is_empty());
         let mut shown = 0u64;
         for (bit, rule) in self.lexicon.flags.iter().enumerate() {
             if rule

@@ -96,14 +96,7 @@ pub fn make_plan_with_shelf<'k>(
         }
     }
 
-    let situation = Situation {
-        goal: profile.goal,
-        skin_type: profile.skin_type,
-        concerns: &profile.concerns,
-        sensitive: profile.sensitive,
-        pregnant: profile.pregnant,
-        has_event: !events.is_empty(),
-    };
+    let situation = Situation::of(profile, !events.is_empty());
     let needs = needs(knowledge, profile);
     let refused: Vec<Option<String>> = shelf
         .iter()
