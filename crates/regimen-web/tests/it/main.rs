@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod openapi;
+mod robustness;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
