@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{Duration, Local, Utc};
+use chrono::{Local, Utc};
 use regimen_core::calendar::{to_ics, CalendarOptions};
 use regimen_core::profile::IsoDate;
 use regimen_core::Profile;
@@ -18,11 +18,6 @@ use regimen_store::{Collection, Imported};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-/// Sessions last this long.
-const SESSION_DAYS: i64 = 30;
-/// Failed sign-ins allowed per account in [`LOGIN_WINDOW_MINUTES`].
-const LOGIN_ATTEMPTS: i64 = 5;
-const LOGIN_WINDOW_MINUTES: i64 = 15;
 
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     state.store().ping().await?;
@@ -237,123 +232,34 @@ pub async fn feed(
         .into_response())
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
     username: String,
     password: String,
 }
 
-fn check_credentials(credentials: &Credentials) -> Result<(), ApiError> {
-    let name = &credentials.username;
-    let valid_name = (3..=40).contains(&name.chars().count())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
-    if !valid_name {
-        return Err(ApiError::invalid(
-            "username",
-            "3 to 40 characters: lower-case letters, digits, '.', '_' or '-'",
-        ));
-    }
-    if !(8..=200).contains(&credentials.password.chars().count()) {
-        return Err(ApiError::invalid(
-            "password",
-            "a password has 8 to 200 characters",
-        ));
-    }
-    Ok(())
-}
-
 /// `POST /api/v1/accounts`: a new account (multi-user mode).
-pub async fn create_account(
-    State(state): State<AppState>,
-    Body(bytes): Body,
-) -> Result<Response, ApiError> {
+pub async fn create_account(State(state): State<AppState>, Body(bytes): Body) -> Result<Response, ApiError> {
     if !state.multi_user() {
         return Err(ApiError::NotFound);
     }
     let credentials: Credentials = parse(&bytes)?;
-    check_credentials(&credentials)?;
-    if credentials.username == "local" {
-        return Err(ApiError::Conflict(
-            "username \"local\" is already taken".into(),
-        ));
-    }
-    let hash = auth::hash_password(credentials.password).await?;
-    let id = state
-        .store()
-        .create_user(&credentials.username, Some(&hash))
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": id, "username": credentials.username})),
-    )
-        .into_response())
-}
-
-#[derive(Serialize)]
-struct SessionOut {
-    token: String,
-    csrf: String,
-    expires_at: String,
+    let id = auth::create_account(&state, &credentials.username, &credentials.password).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "username": credentials.username}))).into_response())
 }
 
 /// `POST /api/v1/sessions`: signs in; answers the bearer token and sets the cookie.
-pub async fn create_session(
-    State(state): State<AppState>,
-    Body(bytes): Body,
-) -> Result<Response, ApiError> {
+pub async fn create_session(State(state): State<AppState>, Body(bytes): Body) -> Result<Response, ApiError> {
     if !state.multi_user() {
         return Err(ApiError::NotFound);
     }
     let credentials: Credentials = parse(&bytes)?;
-    let since = (Utc::now() - Duration::minutes(LOGIN_WINDOW_MINUTES)).to_rfc3339();
-    if state
-        .store()
-        .login_failures_since(&credentials.username, &since)
-        .await?
-        >= LOGIN_ATTEMPTS
-    {
-        return Err(ApiError::TooManyAttempts);
-    }
-    let user = state.store().user_by_name(&credentials.username).await?;
-    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = auth::verify_password(credentials.password, hash).await?;
-    let Some(user) = user.filter(|_| ok) else {
-        state
-            .store()
-            .record_login_failure(&credentials.username)
-            .await?;
-        return Err(ApiError::BadLogin);
-    };
-    let token = auth::new_token()?;
-    let csrf = auth::new_token()?;
-    let expires_at = (Utc::now() + Duration::days(SESSION_DAYS)).to_rfc3339();
-    state
-        .store()
-        .create_session(&auth::token_hash(&token), user.id, &csrf, &expires_at)
-        .await?;
-    let secure = if state.settings().secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
-        auth::COOKIE,
-        SESSION_DAYS * 24 * 3600
-    );
+    let session = auth::sign_in(&state, &credentials.username, &credentials.password).await?;
     let mut headers = HeaderMap::new();
-    headers.insert(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
-    let body = SessionOut {
-        token,
-        csrf,
-        expires_at,
-    };
+    let cookie = session.cookie(state.settings().secure_cookies);
+    headers.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?);
+    let body = json!({"token": session.token, "csrf": session.csrf, "expires_at": session.expires_at});
     Ok((StatusCode::CREATED, headers, Json(body)).into_response())
 }
 

@@ -133,3 +133,78 @@ impl FromRequestParts<AppState> for Caller {
         Err(ApiError::Unauthorized)
     }
 }
+
+/// Sessions last this long.
+pub const SESSION_DAYS: i64 = 30;
+/// Failed sign-ins allowed per account within [`LOGIN_WINDOW_MINUTES`].
+pub const LOGIN_ATTEMPTS: i64 = 5;
+/// The window of the sign-in rate limit.
+pub const LOGIN_WINDOW_MINUTES: i64 = 15;
+
+/// Checks a new account's name and password.
+pub fn check_credentials(username: &str, password: &str) -> Result<(), ApiError> {
+    let valid_name = (3..=40).contains(&username.chars().count())
+        && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+    if !valid_name {
+        return Err(ApiError::invalid("username", "3 to 40 characters: lower-case letters, digits, '.', '_' or '-'"));
+    }
+    if !(8..=200).contains(&password.chars().count()) {
+        return Err(ApiError::invalid("password", "a password has 8 to 200 characters"));
+    }
+    if username == "local" {
+        return Err(ApiError::Conflict("username \"local\" is already taken".into()));
+    }
+    Ok(())
+}
+
+/// Creates an account; its id.
+pub async fn create_account(state: &AppState, username: &str, password: &str) -> Result<i64, ApiError> {
+    check_credentials(username, password)?;
+    let hash = hash_password(password.to_string()).await?;
+    Ok(state.store().create_user(username, Some(&hash)).await?)
+}
+
+/// A new session: the token to hand out, and its CSRF token.
+pub struct NewSession {
+    /// The bearer token (and cookie value).
+    pub token: String,
+    /// The CSRF token for cookie-authenticated writes.
+    pub csrf: String,
+    /// When it ends (RFC 3339).
+    pub expires_at: String,
+}
+
+impl NewSession {
+    /// The `Set-Cookie` value that carries it.
+    pub fn cookie(&self, secure: bool) -> String {
+        let secure = if secure { "; Secure" } else { "" };
+        format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}", self.token, SESSION_DAYS * 24 * 3600)
+    }
+}
+
+/// The `Set-Cookie` value that ends a session in the browser.
+pub fn expired_cookie() -> String {
+    format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
+}
+
+/// Signs in with a username and password, within the rate limit.
+pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result<NewSession, ApiError> {
+    let since = (chrono::Utc::now() - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES)).to_rfc3339();
+    if state.store().login_failures_since(username, &since).await? >= LOGIN_ATTEMPTS {
+        return Err(ApiError::TooManyAttempts);
+    }
+    let user = state.store().user_by_name(username).await?;
+    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let ok = verify_password(password.to_string(), hash).await?;
+    let Some(user) = user.filter(|_| ok) else {
+        state.store().record_login_failure(username).await?;
+        return Err(ApiError::BadLogin);
+    };
+    let session = NewSession {
+        token: new_token()?,
+        csrf: new_token()?,
+        expires_at: (chrono::Utc::now() + chrono::Duration::days(SESSION_DAYS)).to_rfc3339(),
+    };
+    state.store().create_session(&token_hash(&session.token), user.id, &session.csrf, &session.expires_at).await?;
+    Ok(session)
+}
