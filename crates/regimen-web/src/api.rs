@@ -18,7 +18,6 @@ use regimen_store::{Collection, Imported};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     state.store().ping().await?;
     Ok(Json(json!({"status": "ok"})))
@@ -240,17 +239,27 @@ pub struct Credentials {
 }
 
 /// `POST /api/v1/accounts`: a new account (multi-user mode).
-pub async fn create_account(State(state): State<AppState>, Body(bytes): Body) -> Result<Response, ApiError> {
+pub async fn create_account(
+    State(state): State<AppState>,
+    Body(bytes): Body,
+) -> Result<Response, ApiError> {
     if !state.multi_user() {
         return Err(ApiError::NotFound);
     }
     let credentials: Credentials = parse(&bytes)?;
     let id = auth::create_account(&state, &credentials.username, &credentials.password).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id, "username": credentials.username}))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "username": credentials.username})),
+    )
+        .into_response())
 }
 
 /// `POST /api/v1/sessions`: signs in; answers the bearer token and sets the cookie.
-pub async fn create_session(State(state): State<AppState>, Body(bytes): Body) -> Result<Response, ApiError> {
+pub async fn create_session(
+    State(state): State<AppState>,
+    Body(bytes): Body,
+) -> Result<Response, ApiError> {
     if !state.multi_user() {
         return Err(ApiError::NotFound);
     }
@@ -258,8 +267,12 @@ pub async fn create_session(State(state): State<AppState>, Body(bytes): Body) ->
     let session = auth::sign_in(&state, &credentials.username, &credentials.password).await?;
     let mut headers = HeaderMap::new();
     let cookie = session.cookie(state.settings().secure_cookies);
-    headers.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?);
-    let body = json!({"token": session.token, "csrf": session.csrf, "expires_at": session.expires_at});
+    headers.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    let body =
+        json!({"token": session.token, "csrf": session.csrf, "expires_at": session.expires_at});
     Ok((StatusCode::CREATED, headers, Json(body)).into_response())
 }
 

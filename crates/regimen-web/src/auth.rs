@@ -144,21 +144,35 @@ pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 /// Checks a new account's name and password.
 pub fn check_credentials(username: &str, password: &str) -> Result<(), ApiError> {
     let valid_name = (3..=40).contains(&username.chars().count())
-        && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
+        && username
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));
     if !valid_name {
-        return Err(ApiError::invalid("username", "3 to 40 characters: lower-case letters, digits, '.', '_' or '-'"));
+        return Err(ApiError::invalid(
+            "username",
+            "3 to 40 characters: lower-case letters, digits, '.', '_' or '-'",
+        ));
     }
     if !(8..=200).contains(&password.chars().count()) {
-        return Err(ApiError::invalid("password", "a password has 8 to 200 characters"));
+        return Err(ApiError::invalid(
+            "password",
+            "a password has 8 to 200 characters",
+        ));
     }
     if username == "local" {
-        return Err(ApiError::Conflict("username \"local\" is already taken".into()));
+        return Err(ApiError::Conflict(
+            "username \"local\" is already taken".into(),
+        ));
     }
     Ok(())
 }
 
 /// Creates an account; its id.
-pub async fn create_account(state: &AppState, username: &str, password: &str) -> Result<i64, ApiError> {
+pub async fn create_account(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<i64, ApiError> {
     check_credentials(username, password)?;
     let hash = hash_password(password.to_string()).await?;
     Ok(state.store().create_user(username, Some(&hash)).await?)
@@ -178,7 +192,11 @@ impl NewSession {
     /// The `Set-Cookie` value that carries it.
     pub fn cookie(&self, secure: bool) -> String {
         let secure = if secure { "; Secure" } else { "" };
-        format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}", self.token, SESSION_DAYS * 24 * 3600)
+        format!(
+            "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+            self.token,
+            SESSION_DAYS * 24 * 3600
+        )
     }
 }
 
@@ -188,7 +206,11 @@ pub fn expired_cookie() -> String {
 }
 
 /// Signs in with a username and password, within the rate limit.
-pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result<NewSession, ApiError> {
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<NewSession, ApiError> {
     let since = (chrono::Utc::now() - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES)).to_rfc3339();
     if state.store().login_failures_since(username, &since).await? >= LOGIN_ATTEMPTS {
         return Err(ApiError::TooManyAttempts);
@@ -205,6 +227,14 @@ pub async fn sign_in(state: &AppState, username: &str, password: &str) -> Result
         csrf: new_token()?,
         expires_at: (chrono::Utc::now() + chrono::Duration::days(SESSION_DAYS)).to_rfc3339(),
     };
-    state.store().create_session(&token_hash(&session.token), user.id, &session.csrf, &session.expires_at).await?;
+    state
+        .store()
+        .create_session(
+            &token_hash(&session.token),
+            user.id,
+            &session.csrf,
+            &session.expires_at,
+        )
+        .await?;
     Ok(session)
 }

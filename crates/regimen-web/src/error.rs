@@ -75,6 +75,11 @@ impl ApiError {
         }
     }
 
+    /// The status code this error answers with.
+    pub fn clone_status(&self) -> StatusCode {
+        self.status()
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,

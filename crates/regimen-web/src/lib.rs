@@ -11,6 +11,7 @@ pub mod auth;
 mod body;
 pub mod error;
 pub mod openapi;
+pub mod pages;
 mod resources;
 
 use axum::routing::{get, post};
@@ -157,6 +158,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/api/v1/export", get(api::export))
         .route("/api/v1/import", post(api::import))
+        .merge(pages::routes())
         .fallback(api::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
