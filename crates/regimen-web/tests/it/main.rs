@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod openapi;
+mod pages;
 mod robustness;
 
 use axum::body::Body;
