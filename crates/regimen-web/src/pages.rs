@@ -1014,12 +1014,14 @@ fn chart_svg(label: &str, points: &[(String, i64)]) -> String {
             y(*value)
         ));
     }
-    if let (Some(first), Some(last)) = (points.first(), points.last()) {
+    if let Some(first) = points.first() {
         svg.push_str(&format!(
             "<text x=\"{left}\" y=\"{}\" font-size=\"12\" fill=\"#4a5560\">{}</text>",
             height - 10.0,
             first.0
         ));
+    }
+    if let Some(last) = points.last().filter(|_| points.len() > 1) {
         svg.push_str(&format!(
             "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#4a5560\" text-anchor=\"end\">{}</text>",
             width - right,

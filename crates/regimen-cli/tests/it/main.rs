@@ -1,5 +1,6 @@
 //! End-to-end tests of the `regimen` binary: outputs, files and exit codes.
 
+mod browser;
 mod server;
 
 use std::path::{Path, PathBuf};

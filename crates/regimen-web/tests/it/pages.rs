@@ -7,16 +7,22 @@ use axum::http::{Method, StatusCode};
 async fn form(app: &TestApp, path: &str, body: &str, headers: &[(&str, &str)]) -> super::Reply {
     let mut all = vec![("content-type", "application/x-www-form-urlencoded")];
     all.extend_from_slice(headers);
-    let mut builder = axum::http::Request::builder().method(Method::POST).uri(path);
+    let mut builder = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(path);
     for (name, value) in &all {
         builder = builder.header(*name, *value);
     }
-    let request = builder.body(axum::body::Body::from(body.to_string())).expect("request");
+    let request = builder
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("request");
     use tower::ServiceExt;
     let response = app.router.clone().oneshot(request).await.expect("response");
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.expect("body");
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
+        .await
+        .expect("body");
     super::Reply {
         status,
         headers,
@@ -37,13 +43,31 @@ fn assert_page(reply: &super::Reply, heading: &str) {
 async fn every_page_renders_in_local_mode() {
     let app = spawn_app(false).await;
     assert_page(&app.get("/", &[]).await, "Face masks, serums or both?");
-    assert_eq!(app.get("/plan", &[]).await.status, StatusCode::SEE_OTHER, "no profile yet: to the questionnaire");
-    let saved = form(&app, "/", "skin_type=combination&goal=both&concerns=acne&concerns=dullness&minutes_pm=20", &[]).await;
+    assert_eq!(
+        app.get("/plan", &[]).await.status,
+        StatusCode::SEE_OTHER,
+        "no profile yet: to the questionnaire"
+    );
+    let saved = form(
+        &app,
+        "/",
+        "skin_type=combination&goal=both&concerns=acne&concerns=dullness&minutes_pm=20",
+        &[],
+    )
+    .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     assert_eq!(saved.headers["location"], "/plan");
     let plan = app.get("/plan", &[]).await;
     assert_page(&plan, "Your plan: both");
-    for content in ["Today,", "class=\"calendar\"", "clay mask", "/plan.ics", "/plan.json", "Subscribe", "/explain/approach_both"] {
+    for content in [
+        "Today,",
+        "class=\"calendar\"",
+        "clay mask",
+        "/plan.ics",
+        "/plan.json",
+        "Subscribe",
+        "/explain/approach_both",
+    ] {
         assert!(plan.text.contains(content), "{content}");
     }
     assert_page(&app.get("/shelf", &[]).await, "Your shelf");
@@ -55,30 +79,69 @@ async fn every_page_renders_in_local_mode() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.text.contains("<h1>Not found</h1>"));
     let ics = app.get("/plan.ics", &[]).await;
-    assert!(ics.headers["content-disposition"].to_str().expect("header").contains("attachment"));
+    assert!(ics.headers["content-disposition"]
+        .to_str()
+        .expect("header")
+        .contains("attachment"));
     assert!(ics.text.contains("BEGIN:VCALENDAR"));
     let json = app.get("/plan.json", &[]).await;
     assert!(json.text.contains("\"approach\": \"both\""));
     let css = app.get("/static/style.css", &[]).await;
-    assert!(css.headers["content-type"].to_str().expect("type").starts_with("text/css"));
+    assert!(css.headers["content-type"]
+        .to_str()
+        .expect("type")
+        .starts_with("text/css"));
     assert!(css.text.contains(":focus-visible"));
-    assert_eq!(app.get("/signin", &[]).await.status, StatusCode::SEE_OTHER, "no accounts locally");
+    assert_eq!(
+        app.get("/signin", &[]).await.status,
+        StatusCode::SEE_OTHER,
+        "no accounts locally"
+    );
 }
 
 #[tokio::test]
 async fn form_errors_sit_by_their_field_and_keep_the_input() {
     let app = spawn_app(false).await;
-    let reply = form(&app, "/", "goal=both&events=2026-12-24%2C+2026-13-01&minutes_am=lots", &[]).await;
+    let reply = form(
+        &app,
+        "/",
+        "goal=both&events=2026-12-24%2C+2026-13-01&minutes_am=lots",
+        &[],
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.text.contains("id=\"skin_type-error\""), "missing skin type is named");
+    assert!(
+        reply.text.contains("id=\"skin_type-error\""),
+        "missing skin type is named"
+    );
     assert!(reply.text.contains("id=\"minutes_am-error\""));
     assert!(reply.text.contains("value=\"lots\""), "the input is kept");
-    let reply = form(&app, "/", "skin_type=dry&goal=both&events=2026-12-24%2C+2026-13-01", &[]).await;
-    assert!(reply.text.contains("id=\"events-error\"") && reply.text.contains("2026-13-01"), "{}", reply.text);
+    let reply = form(
+        &app,
+        "/",
+        "skin_type=dry&goal=both&events=2026-12-24%2C+2026-13-01",
+        &[],
+    )
+    .await;
+    assert!(
+        reply.text.contains("id=\"events-error\"") && reply.text.contains("2026-13-01"),
+        "{}",
+        reply.text
+    );
     assert!(reply.text.contains("aria-invalid=\"true\""));
-    let reply = form(&app, "/checkin", "date=2027-01-04&rating_acne=9&note=hello", &[]).await;
+    let reply = form(
+        &app,
+        "/checkin",
+        "date=2027-01-04&rating_acne=9&note=hello",
+        &[],
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(reply.text.contains("id=\"ratings.acne-error\""), "{}", reply.text);
+    assert!(
+        reply.text.contains("id=\"ratings.acne-error\""),
+        "{}",
+        reply.text
+    );
     assert!(reply.text.contains(">hello</textarea>"));
     let reply = form(&app, "/shelf", "name=&ingredients=Aqua", &[]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -88,16 +151,42 @@ async fn form_errors_sit_by_their_field_and_keep_the_input() {
 #[tokio::test]
 async fn what_people_type_is_shown_as_text() {
     let app = spawn_app(false).await;
-    form(&app, "/", "skin_type=oily&goal=long_term&concerns=acne", &[]).await;
+    form(
+        &app,
+        "/",
+        "skin_type=oily&goal=long_term&concerns=acne",
+        &[],
+    )
+    .await;
     let name = "%3Cscript%3Ealert(1)%3C%2Fscript%3E";
-    let added = form(&app, "/shelf", &format!("name={name}&ingredients=Aqua%2C+Niacinamide%2C+%3Cb%3Ebold%3C%2Fb%3E&kind=serum"), &[]).await;
+    let added = form(
+        &app,
+        "/shelf",
+        &format!("name={name}&ingredients=Aqua%2C+Niacinamide%2C+%3Cb%3Ebold%3C%2Fb%3E&kind=serum"),
+        &[],
+    )
+    .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
     for path in ["/shelf", "/plan"] {
         let page = app.get(path, &[]).await;
-        assert!(!page.text.contains("<script>alert(1)</script>"), "{path} must escape");
-        assert!(page.text.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "{path}: {}", page.text);
+        assert!(
+            !page.text.contains("<script>alert(1)</script>"),
+            "{path} must escape"
+        );
+        assert!(
+            page.text
+                .contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+            "{path}: {}",
+            page.text
+        );
     }
-    let checkin = form(&app, "/checkin", "date=2027-01-04&rating_acne=3&note=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E", &[]).await;
+    let checkin = form(
+        &app,
+        "/checkin",
+        "date=2027-01-04&rating_acne=3&note=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E",
+        &[],
+    )
+    .await;
     assert_eq!(checkin.status, StatusCode::SEE_OTHER);
     let history = app.get("/history", &[]).await;
     assert!(!history.text.contains("<img src=x"));
@@ -107,10 +196,28 @@ async fn what_people_type_is_shown_as_text() {
 #[tokio::test]
 async fn forms_from_other_sites_are_refused() {
     let app = spawn_app(false).await;
-    let reply = form(&app, "/", "skin_type=dry&goal=both", &[("origin", "http://evil.example"), ("host", "127.0.0.1:8080")]).await;
+    let reply = form(
+        &app,
+        "/",
+        "skin_type=dry&goal=both",
+        &[
+            ("origin", "http://evil.example"),
+            ("host", "127.0.0.1:8080"),
+        ],
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert!(reply.text.contains("<h1>"));
-    let same = form(&app, "/", "skin_type=dry&goal=both", &[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")]).await;
+    let same = form(
+        &app,
+        "/",
+        "skin_type=dry&goal=both",
+        &[
+            ("origin", "http://127.0.0.1:8080"),
+            ("host", "127.0.0.1:8080"),
+        ],
+    )
+    .await;
     assert_eq!(same.status, StatusCode::SEE_OTHER);
 }
 
@@ -118,27 +225,95 @@ async fn forms_from_other_sites_are_refused() {
 async fn multi_user_pages_need_a_session_and_stay_private() {
     let app = spawn_app(true).await;
     let plan = app.get("/plan", &[]).await;
-    assert_eq!((plan.status, plan.headers["location"].to_str().ok()), (StatusCode::SEE_OTHER, Some("/signin")));
+    assert_eq!(
+        (plan.status, plan.headers["location"].to_str().ok()),
+        (StatusCode::SEE_OTHER, Some("/signin"))
+    );
     assert_page(&app.get("/signin", &[]).await, "Sign in");
     assert_page(&app.get("/faq", &[]).await, "Questions people ask");
-    let alice = form(&app, "/signup", "username=alice&password=correct+horse+battery", &[]).await;
+    let alice = form(
+        &app,
+        "/signup",
+        "username=alice&password=correct+horse+battery",
+        &[],
+    )
+    .await;
     assert_eq!(alice.status, StatusCode::SEE_OTHER, "{}", alice.text);
-    let alice_cookie = alice.headers["set-cookie"].to_str().expect("cookie").split(';').next().expect("pair").to_string();
-    let bob = form(&app, "/signup", "username=bob&password=correct+horse+battery", &[]).await;
-    let bob_cookie = bob.headers["set-cookie"].to_str().expect("cookie").split(';').next().expect("pair").to_string();
+    let alice_cookie = alice.headers["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
+    let bob = form(
+        &app,
+        "/signup",
+        "username=bob&password=correct+horse+battery",
+        &[],
+    )
+    .await;
+    let bob_cookie = bob.headers["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
     let page = app.get("/shelf", &[("cookie", &alice_cookie)]).await;
-    let csrf = page.text.split("name=\"csrf\" value=\"").nth(1).and_then(|r| r.split('"').next()).expect("csrf").to_string();
-    let without = form(&app, "/shelf", "name=Cream&ingredients=Aqua", &[("cookie", &alice_cookie)]).await;
+    let csrf = page
+        .text
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("csrf")
+        .to_string();
+    let without = form(
+        &app,
+        "/shelf",
+        "name=Cream&ingredients=Aqua",
+        &[("cookie", &alice_cookie)],
+    )
+    .await;
     assert_eq!(without.status, StatusCode::FORBIDDEN, "no CSRF token");
-    let added = form(&app, "/shelf", &format!("csrf={csrf}&name=Cream&ingredients=Aqua"), &[("cookie", &alice_cookie)]).await;
+    let added = form(
+        &app,
+        "/shelf",
+        &format!("csrf={csrf}&name=Cream&ingredients=Aqua"),
+        &[("cookie", &alice_cookie)],
+    )
+    .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
     let shelf = app.get("/shelf", &[("cookie", &alice_cookie)]).await;
-    let id = shelf.text.split("href=\"/shelf/").nth(1).and_then(|r| r.split('"').next()).expect("product link").to_string();
-    assert_eq!(app.get(&format!("/shelf/{id}"), &[("cookie", &alice_cookie)]).await.status, StatusCode::OK);
-    let other = app.get(&format!("/shelf/{id}"), &[("cookie", &bob_cookie)]).await;
-    assert_eq!(other.status, StatusCode::NOT_FOUND, "bob cannot open alice's product");
-    assert!(!app.get("/shelf", &[("cookie", &bob_cookie)]).await.text.contains("Cream"));
+    let id = shelf
+        .text
+        .split("href=\"/shelf/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("product link")
+        .to_string();
+    assert_eq!(
+        app.get(&format!("/shelf/{id}"), &[("cookie", &alice_cookie)])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let other = app
+        .get(&format!("/shelf/{id}"), &[("cookie", &bob_cookie)])
+        .await;
+    assert_eq!(
+        other.status,
+        StatusCode::NOT_FOUND,
+        "bob cannot open alice's product"
+    );
+    assert!(!app
+        .get("/shelf", &[("cookie", &bob_cookie)])
+        .await
+        .text
+        .contains("Cream"));
     let wrong = form(&app, "/signin", "username=alice&password=nope-nope", &[]).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    assert!(wrong.text.contains("wrong username or password") && wrong.text.contains("value=\"alice\""));
+    assert!(
+        wrong.text.contains("wrong username or password") && wrong.text.contains("value=\"alice\"")
+    );
 }
