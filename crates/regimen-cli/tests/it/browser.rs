@@ -337,8 +337,11 @@ async fn sign_up_sign_in_and_privacy() {
     fill(&client, "#ingredients", "Aqua, Glycerin, Cetearyl Alcohol").await;
     click(&client, "form.stack button[type=submit]").await;
     arrive(&client, "/shelf").await;
+    // The form posts to the page it is on: wait for the new product itself.
     let link = client
-        .find(Locator::Css(".products h2 a"))
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(".products h2 a"))
         .await
         .expect("product link");
     let product = link.attr("href").await.expect("href").expect("a path");
