@@ -191,6 +191,21 @@ fn render(name: &str, viewer: &Viewer, page: &str, status: StatusCode, ctx: Valu
         .into_response())
 }
 
+/// A form body: like the API's, but a body too large is answered with a page.
+pub struct PageBody(Vec<u8>);
+
+impl axum::extract::FromRequest<AppState> for PageBody {
+    type Rejection = PageError;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<PageBody, PageError> {
+        let Body(bytes) = Body::from_request(request, state).await?;
+        Ok(PageBody(bytes.to_vec()))
+    }
+}
+
 /// Fields of a submitted form, in order (repeated names allowed).
 struct FormData(Vec<(String, String)>);
 
@@ -404,7 +419,7 @@ async fn save_start(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Body(bytes): Body,
+    PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;
     let form = FormData::parse(&bytes);
@@ -675,7 +690,7 @@ async fn subscribe(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Body(bytes): Body,
+    PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;
     let form = FormData::parse(&bytes);
@@ -797,7 +812,7 @@ async fn add_product(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Body(bytes): Body,
+    PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;
     let form = FormData::parse(&bytes);
@@ -863,7 +878,7 @@ async fn remove_product(
     viewer: Viewer,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    Body(bytes): Body,
+    PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;
     let form = FormData::parse(&bytes);
@@ -913,7 +928,7 @@ async fn save_checkin(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Body(bytes): Body,
+    PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;
     let form = FormData::parse(&bytes);
@@ -1196,7 +1211,7 @@ async fn signup(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Body(bytes): Body,
+    PageBody(bytes): PageBody,
 ) -> PageResult {
     if !state.multi_user() {
         return Ok(see_other("/"));
@@ -1227,7 +1242,7 @@ async fn signin(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Body(bytes): Body,
+    PageBody(bytes): PageBody,
 ) -> PageResult {
     if !state.multi_user() {
         return Ok(see_other("/"));
@@ -1254,7 +1269,7 @@ async fn signout(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Body(bytes): Body,
+    PageBody(bytes): PageBody,
 ) -> PageResult {
     let form = FormData::parse(&bytes);
     check_form(&headers, &viewer, &form)?;

@@ -194,6 +194,19 @@ async fn what_people_type_is_shown_as_text() {
 }
 
 #[tokio::test]
+async fn a_form_too_large_gets_a_page_not_a_raw_error() {
+    let app = spawn_app(false).await;
+    let body = format!("name=x&ingredients={}", "a".repeat(300 * 1024));
+    let reply = form(&app, "/shelf", &body, &[]).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        reply.text.starts_with("<!doctype html>") && reply.text.contains("<h1>"),
+        "{:.200}",
+        reply.text
+    );
+}
+
+#[tokio::test]
 async fn forms_from_other_sites_are_refused() {
     let app = spawn_app(false).await;
     let reply = form(
