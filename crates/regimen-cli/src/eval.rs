@@ -131,6 +131,8 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
     let (mut kind_total, mut kind_right) = (0usize, 0usize);
     let (mut claim_total, mut claim_found, mut claim_verifiable) = (0usize, 0usize, 0usize);
     let mut confusion: BTreeMap<(String, String), usize> = BTreeMap::new();
+    // Across every list: (both, stems only, analyzer only) per family.
+    let mut families: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     let mut rows = 0usize;
     let mut unknown_names = 0usize;
     let mut names = 0usize;
@@ -159,6 +161,17 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
                 if args.verbose {
                     sayln!("kind: {name}: expected {expected}, got {}", report.kind);
                 }
+            }
+        }
+        for (_, family, stems) in NAMED_ACTIVES {
+            let by_stem = stems.iter().any(|s| lower_list.contains(s));
+            let by_analyzer = report.actives.iter().any(|a| a.family == *family);
+            let entry = families.entry(family).or_default();
+            match (by_stem, by_analyzer) {
+                (true, true) => entry.0 += 1,
+                (true, false) => entry.1 += 1,
+                (false, true) => entry.2 += 1,
+                (false, false) => {}
             }
         }
         for (family, stems) in claims(name) {
@@ -196,6 +209,13 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
         names - unknown_names,
         percent(names - unknown_names, names)
     );
+    sayln!("families across all lists (analyzer vs a substring check of the raw list; weak actives late in a list are left out by design):");
+    for (family, (both, stems_only, analyzer_only)) in &families {
+        sayln!(
+            "  {family:<16} both {both:>4}  list only {stems_only:>3}  analyzer only {analyzer_only:>3}  agreement {:>5.1}%",
+            percent(*both, both + stems_only + analyzer_only)
+        );
+    }
     let mut confusion: Vec<_> = confusion.into_iter().collect();
     confusion.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     sayln!("most frequent kind confusions (expected -> got):");
