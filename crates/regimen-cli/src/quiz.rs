@@ -5,8 +5,10 @@ use crate::bad;
 use anyhow::{Context, Result};
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input, MultiSelect, Select, Sort};
-use regimen_core::profile::{IsoDate, Minutes, MAX_MINUTES};
-use regimen_core::vocab::{Concern, Goal, SkinType};
+use regimen_core::profile::{
+    IsoDate, Minutes, ShelfItem, MAX_INGREDIENTS, MAX_MINUTES, MAX_NAME, MAX_SHELF,
+};
+use regimen_core::vocab::{Concern, Goal, ProductKind, SkinType};
 use regimen_core::{Knowledge, Profile};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -35,6 +37,59 @@ fn dates(text: &str) -> Result<Vec<IsoDate>, String> {
         .filter(|part| !part.trim().is_empty())
         .map(IsoDate::parse)
         .collect()
+}
+
+/// Products the person owns (optional): name, pasted ingredient list, kind.
+fn ask_shelf(theme: &ColorfulTheme) -> Result<Vec<ShelfItem>> {
+    let mut shelf = Vec::new();
+    let wanted = Confirm::with_theme(theme)
+        .with_prompt("Add products you own, so the plan can use them?")
+        .default(false)
+        .interact()?;
+    if !wanted {
+        return Ok(shelf);
+    }
+    let kinds: Vec<&str> = std::iter::once("let regimen tell from the list")
+        .chain(ProductKind::ALL.iter().map(|k| k.id()))
+        .collect();
+    while shelf.len() < MAX_SHELF {
+        let name: String = Input::with_theme(theme)
+            .with_prompt("Product name (empty when done)")
+            .allow_empty(true)
+            .validate_with(|text: &String| -> Result<(), String> {
+                if text.chars().count() > MAX_NAME {
+                    Err(format!("at most {MAX_NAME} characters"))
+                } else {
+                    Ok(())
+                }
+            })
+            .interact_text()?;
+        if name.trim().is_empty() {
+            break;
+        }
+        let ingredients: String = Input::with_theme(theme)
+            .with_prompt("Its ingredient list, pasted on one line (empty if you do not have it)")
+            .allow_empty(true)
+            .validate_with(|text: &String| -> Result<(), String> {
+                if text.len() > MAX_INGREDIENTS {
+                    Err(format!("at most {MAX_INGREDIENTS} bytes"))
+                } else {
+                    Ok(())
+                }
+            })
+            .interact_text()?;
+        let kind = Select::with_theme(theme)
+            .with_prompt("What is it?")
+            .items(&kinds)
+            .default(0)
+            .interact()?;
+        shelf.push(ShelfItem {
+            name: name.trim().to_string(),
+            ingredients,
+            kind: kind.checked_sub(1).map(|i| ProductKind::ALL[i]),
+        });
+    }
+    Ok(shelf)
 }
 
 /// Asks the questions and writes the profile.
@@ -114,7 +169,10 @@ pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
         .allow_empty(true)
         .interact_text()?;
 
+    let shelf = ask_shelf(&theme)?;
+
     let mut profile = Profile::new(SkinType::ALL[skin], Goal::ALL[goal]);
+    profile.shelf = shelf;
     profile.sensitive = sensitive;
     profile.concerns = concerns;
     profile.start = IsoDate::parse(&start).ok();
