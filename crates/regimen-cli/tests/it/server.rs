@@ -254,6 +254,60 @@ fn sigterm_stops_the_server_cleanly() {
 }
 
 #[test]
+fn sigterm_finishes_a_request_in_flight() {
+    let dir = std::env::temp_dir().join(format!("regimen-inflight-{}", std::process::id()));
+    let mut server = Server::start(&format!("sqlite://{}/regimen.db", dir.display()), &[]);
+    let body = r#"{"date": "2027-01-04", "ratings": {"acne": 4}}"#;
+    // The request's head goes first; its body only after SIGTERM.
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let head = format!(
+        "POST /api/v1/checkins HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).expect("head");
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill")
+        .success());
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        server.child.try_wait().expect("wait").is_none(),
+        "still serving the request in flight"
+    );
+    stream.write_all(body.as_bytes()).expect("body");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response");
+    assert!(
+        response.starts_with("HTTP/1.1 201"),
+        "the request in flight is answered: {response}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running after the last request"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success());
+    // And what it acknowledged is there on the next start.
+    let again = Server::start(&format!("sqlite://{}/regimen.db", dir.display()), &[]);
+    let (_, list) = http(again.port, "GET", "/api/v1/checkins", None, &[]);
+    assert!(list.contains("2027-01-04"), "{list}");
+    drop(again);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn a_public_address_needs_multi_user_mode() {
     let out = Command::new(env!("CARGO_BIN_EXE_regimen"))
         .args([
