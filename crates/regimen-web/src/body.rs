@@ -9,35 +9,53 @@ use serde::de::DeserializeOwned;
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 256 * 1024;
 
-/// The raw body, within [`MAX_BODY`].
+/// A JSON body, within [`MAX_BODY`]. It must be sent as `application/json`: a browser
+/// cannot send that type to another site without asking first (CORS), so a web page
+/// elsewhere cannot write through the API of a local server.
 pub struct Body(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Body, ApiError> {
-        let declared = request
+        let json = request
             .headers()
-            .get(axum::http::header::CONTENT_LENGTH)
+            .get(axum::http::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        if declared.is_some_and(|n| n > MAX_BODY) {
-            return Err(ApiError::TooLarge { limit: MAX_BODY });
+            .is_some_and(|v| {
+                v.trim()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            });
+        if !json {
+            return Err(ApiError::MediaType);
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::TooLarge { limit: MAX_BODY }
-                } else {
-                    ApiError::BadRequest {
-                        message: format!("could not read the body: {rejection}"),
-                        field: None,
-                    }
-                }
-            })?;
-        Ok(Body(bytes))
+        Ok(Body(limited(request, state).await?))
     }
+}
+
+/// The body of a request within [`MAX_BODY`], whatever its type (413 beyond).
+pub async fn limited<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY) {
+        return Err(ApiError::TooLarge { limit: MAX_BODY });
+    }
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge { limit: MAX_BODY }
+            } else {
+                ApiError::BadRequest {
+                    message: format!("could not read the body: {rejection}"),
+                    field: None,
+                }
+            }
+        })
 }
 
 /// Parses JSON, naming the field path of the first problem.

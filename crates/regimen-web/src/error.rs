@@ -33,6 +33,9 @@ pub enum ApiError {
         /// The limit.
         limit: usize,
     },
+    /// A body that is not JSON: 415.
+    #[error("send the body as JSON, with Content-Type: application/json")]
+    MediaType,
     /// No or bad credentials: 401.
     #[error("sign in first: send `Authorization: Bearer <token>` or the session cookie")]
     Unauthorized,
@@ -85,6 +88,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::MediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized | ApiError::BadLogin => StatusCode::UNAUTHORIZED,
             ApiError::Csrf => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,

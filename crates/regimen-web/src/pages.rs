@@ -3,7 +3,6 @@
 //! data as the API, through the same store scoping and the same core.
 
 use crate::auth::{self, cookie_token, token_hash};
-use crate::body::Body;
 use crate::error::ApiError;
 use crate::resources::{make_saved_plan, Checkins, Plans, Resource};
 use crate::AppState;
@@ -201,7 +200,7 @@ impl axum::extract::FromRequest<AppState> for PageBody {
         request: axum::extract::Request,
         state: &AppState,
     ) -> Result<PageBody, PageError> {
-        let Body(bytes) = Body::from_request(request, state).await?;
+        let bytes = crate::body::limited(request, state).await?;
         Ok(PageBody(bytes.to_vec()))
     }
 }

@@ -55,6 +55,19 @@ async fn bad_input_is_a_4xx_with_the_field() {
     assert!(reply.json()["error"]
         .as_str()
         .is_some_and(|e| e.contains("larger than")));
+    let plain = app
+        .request(
+            Method::POST,
+            "/api/v1/profiles",
+            None,
+            &[("content-type", "text/plain")],
+        )
+        .await;
+    assert_eq!(
+        plain.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "no writes from pages elsewhere without CORS"
+    );
     let reply = app.get("/api/v1/nothing", &[]).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert!(reply.json()["error"]
