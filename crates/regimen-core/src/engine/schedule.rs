@@ -2,8 +2,8 @@
 //! then guarding every routine (interactions, strong actives, time budget).
 
 use super::choose::{MaskPicks, SerumPick};
-use super::{routine_word, rule, selects};
-use crate::knowledge::{Knowledge, Severity};
+use super::{routine_word, rule};
+use crate::knowledge::{Knowledge, Selector, Severity};
 use crate::plan::{Day, Plan, StepEntry, Warnings};
 use crate::profile::{IsoDate, Profile};
 use crate::shelf::{Assignment, ShelfProduct};
@@ -59,33 +59,37 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         }
     }
 
-    /// The families and mask tags a use puts on the skin.
-    fn traits(&self, used: Use) -> (Vec<&'a str>, &'k [String]) {
-        let mut families: Vec<&str> = Vec::new();
-        let tags: &'k [String] = match used.item {
+    /// Whether a use puts an active of `family` on the skin (its own, or its product's).
+    fn has_family(&self, used: Use, family: &str) -> bool {
+        let own = matches!(used.item, Item::Serum(i) if self.serums[i].active.family == family);
+        own || used
+            .product
+            .is_some_and(|p| self.shelf[p].families.iter().any(|f| f == family))
+    }
+
+    /// The mask tags a use puts on the skin.
+    fn tags(&self, used: Use) -> &'k [String] {
+        match used.item {
             Item::Mask(i) => &self.masks.picks[i].mask.tags,
-            Item::Serum(i) => {
-                families.push(&self.serums[i].active.family);
-                &[]
-            }
-            Item::Base(_) => &[],
-        };
-        if let Some(product) = used.product {
-            families.extend(self.shelf[product].families.iter().map(String::as_str));
+            Item::Serum(_) | Item::Base(_) => &[],
         }
-        (families, tags)
+    }
+
+    /// Whether an interaction's selector picks this use.
+    fn selected(&self, selector: &Selector, used: Use) -> bool {
+        selector.families.iter().any(|f| self.has_family(used, f))
+            || selector
+                .mask_tags
+                .iter()
+                .any(|t| self.tags(used).contains(t))
     }
 
     /// The interaction that forbids `a` and `b` in one routine, if any.
     fn clash(&self, a: Use, b: Use) -> Option<&'k crate::knowledge::Interaction> {
-        let (families_a, tags_a) = self.traits(a);
-        let (families_b, tags_b) = self.traits(b);
         self.knowledge.interactions.iter().find(|interaction| {
             interaction.severity == Severity::Separate
-                && ((selects(&interaction.a, &families_a, tags_a)
-                    && selects(&interaction.b, &families_b, tags_b))
-                    || (selects(&interaction.a, &families_b, tags_b)
-                        && selects(&interaction.b, &families_a, tags_a)))
+                && ((self.selected(&interaction.a, a) && self.selected(&interaction.b, b))
+                    || (self.selected(&interaction.a, b) && self.selected(&interaction.b, a)))
         })
     }
 
