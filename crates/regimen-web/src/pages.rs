@@ -738,28 +738,32 @@ fn usage(report: Option<&ShelfReport>, name: &str) -> String {
     String::new()
 }
 
-async fn shelf_report(state: &AppState, user: i64) -> Result<Option<ShelfReport>, PageError> {
+/// The person's profile (with their shelf) and what their plan does with each product.
+async fn shelf_view(
+    state: &AppState,
+    user: i64,
+) -> Result<(Option<Profile>, Option<ShelfReport>), PageError> {
     let Some((_, profile)) = current_profile(state, user).await? else {
-        return Ok(None);
+        return Ok((None, None));
     };
-    Ok(make_saved_plan(
-        state,
-        &profile,
-        plan_start(&profile),
-        4,
-        |plan| plan.shelf.clone(),
-    )?)
+    let report = make_saved_plan(state, &profile, plan_start(&profile), 4, |plan| {
+        plan.shelf.clone()
+    })?;
+    Ok((Some(profile), report))
 }
 
+/// A product with its analysis; with a profile, the flags are the ones that concern
+/// the person (their avoid list, pregnancy, sensitivity).
 fn product_context(
     state: &AppState,
     id: i64,
     item: &ShelfItem,
+    profile: Option<&Profile>,
     report: Option<&ShelfReport>,
 ) -> Value {
     let options = Options {
         name: Some(&item.name),
-        profile: None,
+        profile,
         suggest: true,
     };
     let analysis = state.analyzer().analyze(&item.ingredients, &options);
@@ -785,11 +789,11 @@ async fn render_shelf(
     errors: BTreeMap<String, String>,
     status: StatusCode,
 ) -> PageResult {
-    let report = shelf_report(state, user).await?;
+    let (profile, report) = shelf_view(state, user).await?;
     let products: Vec<Value> = shelf_items(state, user)
         .await?
         .iter()
-        .map(|(id, item)| product_context(state, *id, item, report.as_ref()))
+        .map(|(id, item)| product_context(state, *id, item, profile.as_ref(), report.as_ref()))
         .collect();
     let kinds: Vec<&str> = ProductKind::ALL.iter().map(|k| k.id()).collect();
     render(
@@ -861,8 +865,8 @@ async fn product_page(
         .ok_or(PageError::NotFound)?;
     let item: ShelfItem =
         serde_json::from_str(&document.body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let report = shelf_report(&state, user).await?;
-    let product = product_context(&state, id, &item, report.as_ref());
+    let (profile, report) = shelf_view(&state, user).await?;
+    let product = product_context(&state, id, &item, profile.as_ref(), report.as_ref());
     render(
         "product.html",
         &viewer,

@@ -194,6 +194,32 @@ async fn what_people_type_is_shown_as_text() {
 }
 
 #[tokio::test]
+async fn shelf_flags_follow_the_person() {
+    let app = spawn_app(false).await;
+    form(
+        &app,
+        "/",
+        "skin_type=dry&goal=long_term&avoid=linalool",
+        &[],
+    )
+    .await;
+    form(&app, "/shelf", "name=Scented+Cream&ingredients=Aqua%2C+Glycerin%2C+Parfum%2C+Linalool%2C+Retinol&kind=moisturizer", &[]).await;
+    let shelf = app.get("/shelf", &[]).await.text;
+    assert!(
+        shelf.contains("<strong>avoid</strong>: Linalool"),
+        "the avoid list shows: {shelf}"
+    );
+    assert!(
+        !shelf.contains("pregnancy_retinoid"),
+        "not pregnant: no pregnancy flag"
+    );
+    assert!(
+        shelf.contains("Not in your plan: it contains Linalool, which is on your avoid list"),
+        "{shelf}"
+    );
+}
+
+#[tokio::test]
 async fn a_form_too_large_gets_a_page_not_a_raw_error() {
     let app = spawn_app(false).await;
     let body = format!("name=x&ingredients={}", "a".repeat(300 * 1024));
