@@ -290,14 +290,7 @@ pub async fn delete_session(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_string);
-    let cookie = request_headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == auth::COOKIE)
-        .map(|(_, value)| value.to_string());
+    let cookie = auth::cookie_token(&request_headers);
     for token in [bearer, cookie].into_iter().flatten() {
         state
             .store()

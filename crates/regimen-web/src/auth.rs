@@ -79,9 +79,8 @@ fn bearer(parts: &Parts) -> Option<&str> {
 }
 
 /// The session token from the cookie header, if any.
-pub fn cookie_token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+pub fn cookie_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -110,7 +109,7 @@ impl FromRequestParts<AppState> for Caller {
                 user_id: session.user_id,
             });
         }
-        if let Some(token) = cookie_token(parts) {
+        if let Some(token) = cookie_token(&parts.headers) {
             let session = state
                 .store()
                 .session(&token_hash(&token))

@@ -85,7 +85,7 @@ impl FromRequestParts<AppState> for Viewer {
                 multi_user: false,
             });
         }
-        let session = match cookie_token(parts) {
+        let session = match cookie_token(&parts.headers) {
             Some(token) => state
                 .store()
                 .session(&token_hash(&token))
@@ -1276,14 +1276,7 @@ async fn signout(
 ) -> PageResult {
     let form = FormData::parse(&bytes);
     check_form(&headers, &viewer, &form)?;
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == auth::COOKIE)
-        .map(|(_, value)| value.to_string());
+    let cookie = auth::cookie_token(&headers);
     if let Some(token) = cookie {
         state.store().delete_session(&token_hash(&token)).await?;
     }
