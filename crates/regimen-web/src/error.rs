@@ -79,11 +79,7 @@ impl ApiError {
     }
 
     /// The status code this error answers with.
-    pub fn clone_status(&self) -> StatusCode {
-        self.status()
-    }
-
-    fn status(&self) -> StatusCode {
+    pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,

@@ -160,7 +160,7 @@ impl IntoResponse for PageError {
                 error_page(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Sorry: regimen could not show this page. Please try again.")
             }
             PageError::Api(other) => {
-                let status = other.clone_status();
+                let status = other.status();
                 error_page(status, "That did not work", &other.to_string())
             }
         }
