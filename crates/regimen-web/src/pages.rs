@@ -531,7 +531,8 @@ fn routine_context(
     }
 }
 
-fn plan_context(state: &AppState, plan: &Plan<'_>) -> Value {
+/// The plan page's data; `events` are the person's special occasions, marked on the calendar.
+fn plan_context(state: &AppState, plan: &Plan<'_>, events: &[IsoDate]) -> Value {
     let knowledge = state.knowledge();
     let today = IsoDate(today());
     let today_day = plan.days.iter().find(|d| d.date == today);
@@ -547,7 +548,11 @@ fn plan_context(state: &AppState, plan: &Plan<'_>) -> Value {
         .map(|week| {
             week.iter()
                 .map(|day| {
-                    let mask = day.pm.iter().find_map(|s| s.mask_type).map(|m| knowledge.mask_type(m).map_or(m.to_string(), |t| t.name.to_lowercase()));
+                    let mask = day.pm.iter().find_map(|s| s.mask_type).map(|m| {
+                        knowledge
+                            .mask_type(m)
+                            .map_or(m.to_string(), |t| t.name.to_lowercase())
+                    });
                     let actives: Vec<String> = day
                         .pm
                         .iter()
@@ -556,7 +561,13 @@ fn plan_context(state: &AppState, plan: &Plan<'_>) -> Value {
                         .filter(|a| !a.nights.is_empty())
                         .map(|a| a.name.split(" (").next().unwrap_or(&a.name).to_lowercase())
                         .collect();
-                    context! { label => day.date.0.format("%a %-d").to_string(), mask, actives, today => day.date == today }
+                    context! {
+                        label => day.date.0.format("%a %-d").to_string(),
+                        mask,
+                        actives,
+                        today => day.date == today,
+                        event => events.contains(&day.date),
+                    }
                 })
                 .collect()
         })
@@ -631,7 +642,7 @@ async fn plan_page(State(state): State<AppState>, viewer: Viewer) -> PageResult 
         return Ok(see_other("/"));
     };
     let ctx = make_saved_plan(&state, &profile, plan_start(&profile), 4, |plan| {
-        plan_context(&state, plan)
+        plan_context(&state, plan, &profile.events)
     })?;
     render("plan.html", &viewer, "plan", StatusCode::OK, ctx)
 }
