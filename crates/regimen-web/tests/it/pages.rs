@@ -48,17 +48,18 @@ async fn every_page_renders_in_local_mode() {
         StatusCode::SEE_OTHER,
         "no profile yet: to the questionnaire"
     );
-    let saved = form(
-        &app,
-        "/",
-        "skin_type=combination&goal=both&concerns=acne&concerns=dullness&minutes_pm=20",
-        &[],
-    )
-    .await;
+    let event = (chrono::Local::now().date_naive() + chrono::Days::new(10)).to_string();
+    let answers = format!("skin_type=combination&goal=both&concerns=acne&concerns=dullness&minutes_pm=20&events={event}");
+    let saved = form(&app, "/", &answers, &[]).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     assert_eq!(saved.headers["location"], "/plan");
     let plan = app.get("/plan", &[]).await;
     assert_page(&plan, "Your plan: both");
+    let marked = plan
+        .text
+        .matches("<span class=\"tag event\">your event</span>")
+        .count();
+    assert_eq!(marked, 1, "the event is on the calendar");
     for content in [
         "Today,",
         "class=\"calendar\"",
