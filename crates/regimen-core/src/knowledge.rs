@@ -464,6 +464,14 @@ pub struct Selector {
     pub mask_tags: Vec<String>,
 }
 
+impl Selector {
+    /// Whether this side picks something with one of these families or mask tags.
+    pub fn picks(&self, families: &[&str], tags: &[&str]) -> bool {
+        self.families.iter().any(|f| families.contains(&f.as_str()))
+            || self.mask_tags.iter().any(|t| tags.contains(&t.as_str()))
+    }
+}
+
 /// How serious an interaction is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -145,6 +145,7 @@ pub(crate) fn refusal(
     if let Some((_, inci)) = product.flags.iter().find(|(code, _)| code == "avoid") {
         return Some(format!("it contains {inci}, which is on your avoid list"));
     }
+    let families: Vec<&str> = product.families.iter().map(String::as_str).collect();
     let tags: Vec<&str> = product
         .mask_type
         .as_deref()
@@ -156,14 +157,7 @@ pub(crate) fn refusal(
         .iter()
         .filter(|i| i.severity == Severity::Separate)
     {
-        let side = |selector: &crate::knowledge::Selector| {
-            selector.families.iter().any(|f| has(f))
-                || selector
-                    .mask_tags
-                    .iter()
-                    .any(|t| tags.contains(&t.as_str()))
-        };
-        if side(&interaction.a) && side(&interaction.b) {
+        if interaction.a.picks(&families, &tags) && interaction.b.picks(&families, &tags) {
             return Some(format!(
                 "it combines what the rules keep apart: {}",
                 interaction.text
@@ -231,16 +225,6 @@ pub fn plan_clashes(
             ));
         }
     }
-    let hits = |selector: &crate::knowledge::Selector, families: &[&str], tags: &[&str]| {
-        selector
-            .families
-            .iter()
-            .any(|f| families.contains(&f.as_str()))
-            || selector
-                .mask_tags
-                .iter()
-                .any(|t| tags.contains(&t.as_str()))
-    };
     let mut clashes = Vec::new();
     for (name, item_families, item_tags) in &items {
         for interaction in knowledge
@@ -248,10 +232,10 @@ pub fn plan_clashes(
             .iter()
             .filter(|i| i.severity == Severity::Separate)
         {
-            let forward = hits(&interaction.a, families, &tags)
-                && hits(&interaction.b, item_families, item_tags);
-            let backward = hits(&interaction.b, families, &tags)
-                && hits(&interaction.a, item_families, item_tags);
+            let forward = interaction.a.picks(families, &tags)
+                && interaction.b.picks(item_families, item_tags);
+            let backward = interaction.b.picks(families, &tags)
+                && interaction.a.picks(item_families, item_tags);
             if (forward || backward)
                 && !clashes
                     .iter()

@@ -8,7 +8,7 @@
 //! and the time budget. Every fact comes from the knowledge base; what the engine
 //! decides in code is only how to combine them.
 
-use crate::knowledge::{Citation, Knowledge, Selector, Severity, Situation};
+use crate::knowledge::{Citation, Knowledge, Severity, Situation};
 use crate::plan::{Day, MaskChoice, Plan, Reason, SerumChoice, StepEntry, Warnings, DISCLAIMER};
 use crate::profile::{IsoDate, Profile};
 use crate::shelf::ShelfProduct;
@@ -195,15 +195,6 @@ mod choose;
 mod schedule;
 mod shelf_plan;
 
-/// Whether a selector of an interaction picks any of these families or mask tags.
-fn selects(selector: &Selector, families: &[&str], tags: &[String]) -> bool {
-    selector
-        .families
-        .iter()
-        .any(|f| families.contains(&f.as_str()))
-        || selector.mask_tags.iter().any(|t| tags.contains(t))
-}
-
 fn routine_word(routine: Routine) -> &'static str {
     match routine {
         Routine::Am => "morning",
@@ -317,8 +308,7 @@ fn advise<'k>(
     }
     let families: Vec<&str> = serums.iter().map(|p| p.active.family.as_str()).collect();
     for interaction in &knowledge.interactions {
-        let both =
-            selects(&interaction.a, &families, &[]) && selects(&interaction.b, &families, &[]);
+        let both = interaction.a.picks(&families, &[]) && interaction.b.picks(&families, &[]);
         if both {
             let code = match interaction.severity {
                 Severity::Info => "interaction_note",
