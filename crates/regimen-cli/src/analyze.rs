@@ -5,6 +5,7 @@ use crate::{bad, render};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use regimen_core::analyzer::{Analyzer, Options, Report, Scratch};
+use regimen_core::avoid::AvoidList;
 use regimen_core::shelf::plan_clashes;
 use regimen_core::vocab::ProductKind;
 use regimen_core::{make_plan, Knowledge, PlanOptions, Profile};
@@ -69,10 +70,12 @@ pub fn run(
     profile: Option<&Profile>,
     color: bool,
 ) -> Result<()> {
+    let avoid = profile.map(|p| AvoidList::parse(knowledge, analyzer, &p.avoid));
     if let Some(path) = &args.csv {
         let column = args.column.as_deref().unwrap_or_default();
         return bulk(
             analyzer,
+            avoid.as_ref(),
             path,
             column,
             args.name_column.as_deref(),
@@ -99,6 +102,8 @@ pub fn run(
     let options = Options {
         name: args.name.as_deref(),
         profile,
+        avoid: avoid.as_ref(),
+        kind: None,
         suggest: true,
     };
     let report = analyzer.analyze(&text, &options);
@@ -109,7 +114,7 @@ pub fn run(
                 .start
                 .map_or_else(|| chrono::Local::now().date_naive(), |d| d.0);
             let plan_options = PlanOptions::new(start, 4).map_err(bad)?;
-            let plan = make_plan(knowledge, profile, &plan_options);
+            let plan = make_plan(knowledge, analyzer, profile, &plan_options);
             let families: Vec<&str> = report.actives.iter().map(|a| a.family).collect();
             plan_clashes(knowledge, &plan, &families, report.mask_type)
         }
@@ -190,6 +195,7 @@ impl Summary {
 
 fn bulk(
     analyzer: &Analyzer,
+    avoid: Option<&AvoidList>,
     path: &Path,
     column: &str,
     name_column: Option<&str>,
@@ -271,6 +277,8 @@ fn bulk(
         let options = Options {
             name: name.as_deref(),
             profile,
+            avoid,
+            kind: None,
             suggest: false,
         };
         let report = analyzer.analyze_with(&text, &options, &mut scratch);

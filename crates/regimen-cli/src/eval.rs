@@ -1,12 +1,16 @@
 //! `regimen eval`: how well the analyzer reads a labelled catalog. Kind accuracy compares
 //! the analyzer's kind with the catalog's product type (mapped below); active agreement
 //! checks, for every product whose name names an active, that the analyzer finds an
-//! active of that family in its ingredient list.
+//! active of that family in its ingredient list (not just in the name). Uses: every
+//! product whose name states an SPF can fill the sunscreen step, every cleanser or wash
+//! the cleanse step. Negations: a name that denies a word ("Oil-Free", "No SPF") never
+//! gets the kind or SPF it denies. Families: over every list, the families found at any
+//! position against a plain substring check.
 
 use crate::bad;
 use anyhow::Result;
 use regimen_core::analyzer::{Analyzer, Options, Scratch};
-use regimen_core::vocab::ProductKind;
+use regimen_core::vocab::{ProductKind, Step};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -94,6 +98,42 @@ pub const NAMED_ACTIVES: &[(&[&str], &str, &[&str])] = &[
     ),
 ];
 
+/// Words a name can deny, with the kind the word would otherwise give.
+const DENIABLE: &[(&str, Option<ProductKind>)] = &[
+    ("oil", Some(ProductKind::Oil)),
+    ("spf", None),
+    ("soap", None),
+    ("fragrance", None),
+    ("alcohol", None),
+    ("paraben", None),
+    ("sulphate", None),
+    ("sulfate", None),
+];
+
+/// The word a name denies ("Oil-Free", "Fragrance Free", "No SPF"), if any.
+fn denied(name: &str) -> Option<&'static (&'static str, Option<ProductKind>)> {
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    DENIABLE.iter().find(|(word, _)| {
+        words.windows(2).any(|pair| {
+            (pair[0] == *word && pair[1] == "free") || (pair[0] == "no" && pair[1] == *word)
+        })
+    })
+}
+
+/// The SPF a name states, by a plain reading independent of the analyzer's.
+fn stated_spf(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.match_indices("spf").any(|(at, _)| {
+        let after = lower[at + 3..].trim_start_matches([' ', '-']);
+        let before = lower[..at].trim_end();
+        after.starts_with(|c: char| c.is_ascii_digit()) && !before.ends_with(" no")
+    })
+}
+
 fn claims(name: &str) -> Vec<(&'static str, &'static [&'static str])> {
     let lower = format!(
         " {} ",
@@ -136,6 +176,9 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
     let mut rows = 0usize;
     let mut unknown_names = 0usize;
     let mut names = 0usize;
+    let (mut spf_total, mut spf_right) = (0usize, 0usize);
+    let (mut cleanse_total, mut cleanse_right) = (0usize, 0usize);
+    let (mut denied_total, mut denied_right) = (0usize, 0usize);
     for record in reader.records() {
         let record = record?;
         rows += 1;
@@ -143,6 +186,8 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
         let options = Options {
             name: Some(name),
             profile: None,
+            avoid: None,
+            kind: None,
             suggest: false,
         };
         let list = record.get(ingredients_col).unwrap_or_default();
@@ -150,7 +195,41 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
         let lower_list = list.to_lowercase();
         names += report.ingredients.len() + report.unknown.len();
         unknown_names += report.unknown.len();
-        if let Some(expected) = expected_kind(record.get(type_col).unwrap_or_default()) {
+        // Eye creams aside: an SPF there protects the eye area only.
+        if stated_spf(name) && report.kind != ProductKind::EyeCare {
+            spf_total += 1;
+            let right = report.uses.contains(&Step::Sunscreen) && report.spf.is_some();
+            spf_right += usize::from(right);
+            if args.verbose && !right {
+                sayln!("uses: {name}: states an SPF, uses {:?}", report.uses);
+            }
+        }
+        let product_type = record.get(type_col).unwrap_or_default();
+        if matches!(product_type, "Cleanser" | "Body Wash") {
+            cleanse_total += 1;
+            let right = report.uses.contains(&Step::Cleanse);
+            cleanse_right += usize::from(right);
+            if args.verbose && !right {
+                sayln!("uses: {name}: a {product_type}, uses {:?}", report.uses);
+            }
+        }
+        if let Some((word, kind)) = denied(name) {
+            denied_total += 1;
+            let right = match (word, kind) {
+                (&"spf", _) => report.spf.is_none(),
+                (_, Some(kind)) => report.kind != *kind,
+                (_, None) => true,
+            };
+            denied_right += usize::from(right);
+            if args.verbose && !right {
+                sayln!(
+                    "negation: {name}: denies {word}, got {} {:?}",
+                    report.kind,
+                    report.spf
+                );
+            }
+        }
+        if let Some(expected) = expected_kind(product_type) {
             kind_total += 1;
             if report.kind == expected {
                 kind_right += 1;
@@ -165,7 +244,11 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
         }
         for (_, family, stems) in NAMED_ACTIVES {
             let by_stem = stems.iter().any(|s| lower_list.contains(s));
-            let by_analyzer = report.actives.iter().any(|a| a.family == *family);
+            // Found in the list (position 0 is a family only the name claims).
+            let by_analyzer = report
+                .actives
+                .iter()
+                .any(|a| a.family == *family && a.position > 0);
             let entry = families.entry(family).or_default();
             match (by_stem, by_analyzer) {
                 (true, true) => entry.0 += 1,
@@ -177,7 +260,10 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
         for (family, stems) in claims(name) {
             claim_total += 1;
             let verifiable = stems.iter().any(|s| lower_list.contains(s));
-            let found = report.actives.iter().any(|a| a.family == family);
+            let found = report
+                .actives
+                .iter()
+                .any(|a| a.family == family && a.position > 0);
             claim_verifiable += usize::from(verifiable);
             claim_found += usize::from(found && verifiable);
             if args.verbose && !found {
@@ -205,11 +291,23 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
         claim_total - claim_verifiable
     );
     sayln!(
+        "uses, sunscreen: {spf_right}/{spf_total} = {:.1}% of products whose name states an SPF (eye creams aside) fill the sunscreen step (target >= 95%)",
+        percent(spf_right, spf_total)
+    );
+    sayln!(
+        "uses, cleanse: {cleanse_right}/{cleanse_total} = {:.1}% of cleansers and washes fill the cleanse step (target >= 95%)",
+        percent(cleanse_right, cleanse_total)
+    );
+    sayln!(
+        "negations: {denied_right}/{denied_total} = {:.1}% of names that deny a word (\"Oil-Free\", \"No SPF\") do not get the kind or SPF it denies (target 100%)",
+        percent(denied_right, denied_total)
+    );
+    sayln!(
         "ingredient names recognised: {}/{names} = {:.1}%",
         names - unknown_names,
         percent(names - unknown_names, names)
     );
-    sayln!("families across all lists (analyzer vs a substring check of the raw list; weak actives late in a list are left out by design):");
+    sayln!("families at every position, across all lists (analyzer vs a substring check of the raw list):");
     for (family, (both, stems_only, analyzer_only)) in &families {
         sayln!(
             "  {family:<16} both {both:>4}  list only {stems_only:>3}  analyzer only {analyzer_only:>3}  agreement {:>5.1}%",

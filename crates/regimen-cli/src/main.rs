@@ -36,8 +36,7 @@ use regimen_core::engine::MAX_WEEKS;
 use regimen_core::explain::{explain, find_faq, rank_faqs, suggest, topics};
 use regimen_core::knowledge::FILE_NAMES;
 use regimen_core::profile::IsoDate;
-use regimen_core::shelf::analyze_shelf;
-use regimen_core::{make_plan_with_shelf, Knowledge, PlanOptions, Profile};
+use regimen_core::{make_plan, Knowledge, PlanOptions, Profile};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -284,12 +283,8 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
         .or(profile.start.map(|d| d.0))
         .unwrap_or_else(|| Local::now().date_naive());
     let options = PlanOptions::new(start, args.weeks).map_err(bad)?;
-    let shelf = if profile.shelf.is_empty() {
-        Vec::new()
-    } else {
-        analyze_shelf(&build_analyzer(knowledge)?, &profile)
-    };
-    let plan = make_plan_with_shelf(knowledge, &profile, &options, &shelf);
+    let analyzer = build_analyzer(knowledge)?;
+    let plan = make_plan(knowledge, &analyzer, &profile, &options);
     if let Some(path) = &args.ics {
         let calendar = CalendarOptions {
             am: args.am_time,

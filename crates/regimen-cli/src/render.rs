@@ -45,7 +45,7 @@ fn step_text(knowledge: &Knowledge, step: &StepEntry<'_>, paint: &Paint) -> Stri
     }
     if let Some(active) = step.active.and_then(|id| knowledge.active(id)) {
         let name = active.name.split(" (").next().unwrap_or(&active.name);
-        let style = if active.strong {
+        let style = if active.rules.strong {
             Style::new().yellow()
         } else {
             Style::new().cyan()

@@ -79,11 +79,7 @@ fn analyze(c: &mut Criterion) {
         format!("analyze/{} lists, {} bytes", lists.len(), bytes),
         |b| {
             let mut scratch = Scratch::default();
-            let options = Options {
-                name: None,
-                profile: None,
-                suggest: false,
-            };
+            let options = Options::default();
             b.iter(|| {
                 for list in &lists {
                     black_box(analyzer.analyze_with(black_box(list), &options, &mut scratch));

@@ -4,8 +4,7 @@
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 use regimen_core::analyzer::Analyzer;
-use regimen_core::shelf::analyze_shelf;
-use regimen_core::{make_plan, make_plan_with_shelf, Knowledge, PlanOptions, Profile};
+use regimen_core::{make_plan_from, Knowledge, PlanOptions, Profile, Reading};
 use std::hint::black_box;
 
 const PROFILES: &[(&str, &str)] = &[
@@ -26,32 +25,39 @@ const PROFILES: &[(&str, &str)] = &[
 
 fn plans(c: &mut Criterion) {
     let knowledge = Knowledge::builtin().expect("built-in knowledge");
+    let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
     let start = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
     let options = PlanOptions::new(start, 4).expect("options");
     let mut group = c.benchmark_group("plan_4_weeks");
     for (name, text) in PROFILES {
         let profile = Profile::from_toml(text).expect("example profile");
+        let reading = Reading::of(&knowledge, &analyzer, &profile);
         group.bench_function(*name, |b| {
-            b.iter(|| make_plan(&knowledge, black_box(&profile), &options))
+            b.iter(|| make_plan_from(&knowledge, black_box(&profile), &options, &reading))
         });
     }
     group.finish();
     c.bench_function("plan_4_weeks_to_json/combination-acne", |b| {
         let profile = Profile::from_toml(PROFILES[0].1).expect("profile");
-        b.iter(|| serde_json::to_string(&make_plan(&knowledge, black_box(&profile), &options)))
+        let reading = Reading::of(&knowledge, &analyzer, &profile);
+        b.iter(|| {
+            serde_json::to_string(&make_plan_from(
+                &knowledge,
+                black_box(&profile),
+                &options,
+                &reading,
+            ))
+        })
     });
-    let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
     let shelf_profile =
         Profile::from_toml(include_str!("../../../examples/shelf.toml")).expect("shelf example");
-    let shelf = analyze_shelf(&analyzer, &shelf_profile);
+    let reading = Reading::of(&knowledge, &analyzer, &shelf_profile);
     c.bench_function(
         "plan_4_weeks_with_shelf/shelf (6 products, analysed once)",
-        |b| {
-            b.iter(|| make_plan_with_shelf(&knowledge, black_box(&shelf_profile), &options, &shelf))
-        },
+        |b| b.iter(|| make_plan_from(&knowledge, black_box(&shelf_profile), &options, &reading)),
     );
-    c.bench_function("analyze_shelf/shelf (6 products)", |b| {
-        b.iter(|| analyze_shelf(&analyzer, black_box(&shelf_profile)))
+    c.bench_function("read_profile/shelf (6 products and the avoid list)", |b| {
+        b.iter(|| Reading::of(&knowledge, &analyzer, black_box(&shelf_profile)))
     });
     c.bench_function("knowledge_load", |b| b.iter(Knowledge::builtin));
 }

@@ -174,6 +174,7 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
         points.extend(point(knowledge, &active.time_rule));
         points.extend(
             active
+                .rules
                 .nights_rule
                 .as_deref()
                 .and_then(|r| point(knowledge, r)),
@@ -184,10 +185,10 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
                 .as_deref()
                 .and_then(|r| point(knowledge, r)),
         );
-        if active.photosensitising {
+        if active.rules.photosensitising {
             points.extend(point(knowledge, "sunscreen_photosensitising"));
         }
-        if !active.pregnancy_safe {
+        if !active.rules.pregnancy_safe {
             points.extend(point(knowledge, "pregnancy_no_retinoids"));
         }
         points.extend(interactions_of(knowledge, |s| {

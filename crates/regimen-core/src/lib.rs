@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod analyzer;
+pub mod avoid;
 pub mod calendar;
 pub mod engine;
 pub mod explain;
@@ -15,7 +16,7 @@ pub mod profile;
 pub mod shelf;
 pub mod vocab;
 
-pub use engine::{make_plan, make_plan_with_shelf, PlanOptions};
+pub use engine::{make_plan, make_plan_from, PlanOptions, Reading};
 pub use knowledge::{Knowledge, KnowledgeError};
 pub use plan::Plan;
 pub use profile::{Profile, ProfileError};

@@ -1,31 +1,72 @@
-//! The person's own products in the plan: each shelf product is analysed once, refused
-//! when it is unsafe for the person, and assigned to the steps it can do. The scheduler
-//! then uses the product names in the routines and keeps a product out of any routine
-//! where it would clash with what else goes on the skin.
+//! The person's own products in the plan: each shelf product is analysed once into
+//! what it contains (families at a treatment level with their strengths, families in
+//! traces, flags) and how it is used (the steps it can fill, leave-on or rinse-off, its
+//! SPF); a product that is unsafe for the person is refused with the reason. The
+//! scheduler then uses products by what they contain, whatever step they fill.
 
-use crate::analyzer::{Analyzer, Options};
+use crate::analyzer::{Analyzer, Level, Options};
+use crate::avoid::AvoidList;
 use crate::knowledge::{Knowledge, Severity};
 use crate::profile::Profile;
 use crate::vocab::{ProductKind, Step};
 use serde::Serialize;
 
 /// A shelf product, analysed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShelfProduct {
     /// Its name.
     pub name: String,
     /// What it is (the person's word, else the analyzer's).
     pub kind: ProductKind,
-    /// The mask type, for masks.
+    /// The mask type, for products used as masks.
     pub mask_type: Option<String>,
-    /// Families of the actives in it.
+    /// The steps it can fill, best first.
+    pub uses: Vec<Step>,
+    /// Whether it stays on the skin.
+    pub leave_on: bool,
+    /// The SPF its name or label states.
+    pub spf: Option<u16>,
+    /// Families it carries at a treatment level (stated, or above the 1% line).
     pub families: Vec<String>,
+    /// Families present in any amount, traces included (avoid lists, pregnancy).
+    pub present: Vec<String>,
+    /// The highest percentage stated for a family (in the list or the name).
+    pub strengths: Vec<(String, f32)>,
     /// Flags raised for this person: (code, ingredient).
     pub flags: Vec<(String, String)>,
 }
 
-/// Analyses every product on the person's shelf.
-pub fn analyze_shelf(analyzer: &Analyzer, profile: &Profile) -> Vec<ShelfProduct> {
+impl ShelfProduct {
+    /// Whether it carries a family at a treatment level.
+    pub fn treats(&self, family: &str) -> bool {
+        self.families.iter().any(|f| f == family)
+    }
+
+    /// Whether a family is in it at all, traces included.
+    pub fn contains(&self, family: &str) -> bool {
+        self.present.iter().any(|f| f == family)
+    }
+
+    /// The stated strength of a family, in percent.
+    pub fn strength(&self, family: &str) -> Option<f32> {
+        self.strengths
+            .iter()
+            .find(|(f, _)| f == family)
+            .map(|(_, p)| *p)
+    }
+
+    /// Whether it can fill a step.
+    pub fn can(&self, step: Step) -> bool {
+        self.uses.contains(&step)
+    }
+}
+
+/// Analyses every product on the person's shelf, with their avoid list read once.
+pub fn analyze_shelf(
+    analyzer: &Analyzer,
+    profile: &Profile,
+    avoid: &AvoidList,
+) -> Vec<ShelfProduct> {
     profile
         .shelf
         .iter()
@@ -33,21 +74,49 @@ pub fn analyze_shelf(analyzer: &Analyzer, profile: &Profile) -> Vec<ShelfProduct
             let options = Options {
                 name: Some(&item.name),
                 profile: Some(profile),
+                avoid: Some(avoid),
+                kind: item.kind,
                 suggest: false,
             };
             let report = analyzer.analyze(&item.ingredients, &options);
-            let mut families: Vec<String> = report
-                .actives
-                .iter()
-                .map(|a| a.family.to_string())
-                .collect();
+            let mut families: Vec<String> = Vec::new();
+            let mut present: Vec<String> = Vec::new();
+            let mut strengths: Vec<(String, f32)> = Vec::new();
+            for active in &report.actives {
+                let family = active.family.to_string();
+                if active.level != Level::Trace && !families.contains(&family) {
+                    families.push(family.clone());
+                }
+                if let Some(percent) = active.percent {
+                    match strengths.iter_mut().find(|(f, _)| *f == family) {
+                        Some((_, p)) => *p = p.max(percent),
+                        None => strengths.push((family.clone(), percent)),
+                    }
+                }
+                if !present.contains(&family) {
+                    present.push(family);
+                }
+            }
+            // A stated SPF means sunscreen filters, whatever the list shows.
+            if report.spf.is_some() {
+                for list in [&mut families, &mut present] {
+                    if !list.iter().any(|f| f == "sunscreen_filter") {
+                        list.push("sunscreen_filter".to_string());
+                    }
+                }
+            }
             families.sort();
-            families.dedup();
+            present.sort();
             ShelfProduct {
                 name: item.name.clone(),
-                kind: item.kind.unwrap_or(report.kind),
+                kind: report.kind,
                 mask_type: report.mask_type.map(str::to_string),
+                uses: report.uses.clone(),
+                leave_on: report.leave_on,
+                spf: report.spf,
                 families,
+                present,
+                strengths,
                 flags: report
                     .flags
                     .iter()
@@ -56,24 +125,6 @@ pub fn analyze_shelf(analyzer: &Analyzer, profile: &Profile) -> Vec<ShelfProduct
             }
         })
         .collect()
-}
-
-/// Which shelf product (index) does which step.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Assignment {
-    /// Per base step (cleanse, moisturize, sunscreen).
-    pub base: Vec<(Step, usize)>,
-    /// Per serum pick.
-    pub serums: Vec<Option<usize>>,
-    /// Per mask pick.
-    pub masks: Vec<Option<usize>>,
-}
-
-impl Assignment {
-    /// The product doing a base step.
-    pub fn base_product(&self, step: Step) -> Option<usize> {
-        self.base.iter().find(|(s, _)| *s == step).map(|(_, p)| *p)
-    }
 }
 
 /// What the plan did with the shelf.
@@ -92,7 +143,7 @@ pub struct ShelfReport {
 pub struct Placed {
     /// Product name.
     pub name: String,
-    /// The step it does ("serum (niacinamide)", "cleanse").
+    /// The step it does and when ("moisturize (evenings, on retinoid nights)").
     pub role: String,
 }
 
@@ -120,30 +171,67 @@ pub struct Missing {
     pub text: String,
 }
 
-/// Why a product cannot be used by this person at all, if it cannot.
-pub(crate) fn refusal(
-    knowledge: &Knowledge,
+/// Why a product cannot be used by this person at all, with the rule, if it cannot.
+pub(crate) fn refusal<'k>(
+    knowledge: &'k Knowledge,
     profile: &Profile,
     product: &ShelfProduct,
-) -> Option<String> {
-    let has = |family: &str| product.families.iter().any(|f| f == family);
+) -> Option<(String, &'k str)> {
+    let family_name = |id: &str| {
+        knowledge
+            .family(id)
+            .map_or(id.replace('_', " "), |f| f.name.clone())
+    };
     if profile.pregnant {
-        if let Some(active) = knowledge
-            .actives
+        let unsafe_family = product
+            .present
             .iter()
-            .find(|a| !a.pregnancy_safe && has(&a.family))
-        {
-            let family = knowledge
-                .family(&active.family)
-                .map_or(active.family.as_str(), |f| f.name.as_str());
-            return Some(format!(
-                "it contains {} ({family}), which is not for pregnancy or breastfeeding",
-                active.name
+            .filter_map(|f| knowledge.family(f))
+            .find(|f| !f.pregnancy_safe);
+        if let Some(family) = unsafe_family {
+            let rule = family
+                .pregnancy_rule
+                .as_deref()
+                .unwrap_or("pregnancy_no_retinoids");
+            return Some((
+                format!(
+                    "it contains {} (even in traces), which is not for pregnancy or breastfeeding",
+                    family.name.to_lowercase()
+                ),
+                rule,
             ));
         }
     }
     if let Some((_, inci)) = product.flags.iter().find(|(code, _)| code == "avoid") {
-        return Some(format!("it contains {inci}, which is on your avoid list"));
+        return Some((
+            format!("it contains {inci}, which is on your avoid list"),
+            "safer_wins",
+        ));
+    }
+    for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
+        let (Some(strength), Some(percent)) = (&family.strength, product.strength(&family.id))
+        else {
+            continue;
+        };
+        let (limit, how) = if product.leave_on {
+            (strength.leave_on_max, "left on the skin")
+        } else {
+            (strength.rinse_off_max, "rinsed off")
+        };
+        if let Some(limit) = limit.filter(|limit| percent > *limit) {
+            let cited = knowledge
+                .cite(&strength.rule)
+                .map_or(String::new(), |c| format!(" {}", c.text));
+            return Some((
+                format!(
+                    "its {percent}% {} is stronger than the {limit}% that home use allows for a product {how}.{cited}",
+                    family_name(&family.id).to_lowercase()
+                ),
+                knowledge
+                    .cite(&strength.rule)
+                    .map_or("strength_refused", |c| c.id),
+            ));
+        }
     }
     let families: Vec<&str> = product.families.iter().map(String::as_str).collect();
     let tags: Vec<&str> = product
@@ -158,25 +246,37 @@ pub(crate) fn refusal(
         .filter(|i| i.severity == Severity::Separate)
     {
         if interaction.a.picks(&families, &tags) && interaction.b.picks(&families, &tags) {
-            return Some(format!(
-                "it combines what the rules keep apart: {}",
-                interaction.text
+            return Some((
+                format!(
+                    "it combines what the rules keep apart: {}",
+                    interaction.text
+                ),
+                knowledge
+                    .cite(&interaction.id)
+                    .map_or("safer_wins", |c| c.id),
             ));
         }
     }
     if profile.sensitive {
-        if let Some(active) = knowledge
-            .actives
+        if let Some(family) = product
+            .families
             .iter()
-            .find(|a| a.avoid_if_sensitive && has(&a.family))
+            .filter_map(|f| knowledge.family(f))
+            .find(|f| f.avoid_if_sensitive)
         {
-            return Some(format!("{} is too harsh for sensitive skin", active.name));
+            return Some((
+                format!("{} is too harsh for sensitive skin", family.name),
+                "sensitive_fewer_actives",
+            ));
         }
         let harsh = &knowledge.limits.sensitive_refused_flags;
         if let Some((code, inci)) = product.flags.iter().find(|(code, _)| harsh.contains(code)) {
-            return Some(format!(
-                "it contains {inci} ({}), best avoided on sensitive skin",
-                code.replace('_', " ")
+            return Some((
+                format!(
+                    "it contains {inci} ({}), best avoided on sensitive skin",
+                    code.replace('_', " ")
+                ),
+                "sensitive_fewer_actives",
             ));
         }
     }

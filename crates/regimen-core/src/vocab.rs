@@ -71,7 +71,7 @@ vocabulary! {
     ProductKind {
         Serum => "serum", Mask => "mask", Moisturizer => "moisturizer", Cleanser => "cleanser",
         Sunscreen => "sunscreen", Toner => "toner", Exfoliant => "exfoliant", EyeCare => "eye_care",
-        Oil => "oil", Mist => "mist", Other => "other",
+        Oil => "oil", Mist => "mist", Other => "other", Tool => "tool",
     }
 }
 

@@ -15,6 +15,7 @@ use axum::Router;
 use chrono::{Local, NaiveDate};
 use minijinja::{context, Environment, Value};
 use regimen_core::analyzer::Options;
+use regimen_core::avoid::AvoidList;
 use regimen_core::calendar::{to_ics, CalendarOptions};
 use regimen_core::explain::{explain, suggest};
 use regimen_core::plan::{Plan, DISCLAIMER};
@@ -558,7 +559,7 @@ fn plan_context(state: &AppState, plan: &Plan<'_>, events: &[IsoDate]) -> Value 
                         .iter()
                         .filter_map(|s| s.active)
                         .filter_map(|a| knowledge.active(a))
-                        .filter(|a| !a.nights.is_empty())
+                        .filter(|a| !a.rules.nights.is_empty())
                         .map(|a| a.name.split(" (").next().unwrap_or(&a.name).to_lowercase())
                         .collect();
                     context! {
@@ -772,9 +773,12 @@ fn product_context(
     profile: Option<&Profile>,
     report: Option<&ShelfReport>,
 ) -> Value {
+    let avoid = profile.map(|p| AvoidList::parse(state.knowledge(), state.analyzer(), &p.avoid));
     let options = Options {
         name: Some(&item.name),
         profile,
+        avoid: avoid.as_ref(),
+        kind: item.kind,
         suggest: true,
     };
     let analysis = state.analyzer().analyze(&item.ingredients, &options);

@@ -9,9 +9,8 @@ use chrono::Local;
 use regimen_core::analyzer::Options;
 use regimen_core::engine::MAX_WEEKS;
 use regimen_core::profile::{IsoDate, ShelfItem};
-use regimen_core::shelf::analyze_shelf;
 use regimen_core::vocab::{Concern, Step};
-use regimen_core::{make_plan_with_shelf, PlanOptions, Profile};
+use regimen_core::{make_plan, PlanOptions, Profile};
 use regimen_store::{Collection, Document};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -103,6 +102,8 @@ impl Resource for ShelfItems {
         let options = Options {
             name: Some(&item.name),
             profile: None,
+            avoid: None,
+            kind: item.kind,
             suggest: true,
         };
         let report = state.analyzer().analyze(&item.ingredients, &options);
@@ -253,12 +254,7 @@ pub fn make_saved_plan<T>(
     with: impl FnOnce(&regimen_core::Plan<'_>) -> T,
 ) -> Result<T, ApiError> {
     let options = PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
-    let shelf = if profile.shelf.is_empty() {
-        Vec::new()
-    } else {
-        analyze_shelf(state.analyzer(), profile)
-    };
-    let plan = make_plan_with_shelf(state.knowledge(), profile, &options, &shelf);
+    let plan = make_plan(state.knowledge(), state.analyzer(), profile, &options);
     Ok(with(&plan))
 }
 

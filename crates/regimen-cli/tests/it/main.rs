@@ -397,6 +397,9 @@ fn eval_meets_the_targets_on_the_retailer_catalog() {
     };
     assert!(figure("kind accuracy") >= 90.0, "{text}");
     assert!(figure("active agreement") >= 97.0, "{text}");
+    assert!(figure("uses, sunscreen") >= 95.0, "{text}");
+    assert!(figure("uses, cleanse") >= 95.0, "{text}");
+    assert!(figure("negations") >= 100.0, "{text}");
 }
 
 #[test]

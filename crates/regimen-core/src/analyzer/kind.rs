@@ -1,16 +1,140 @@
 //! The kind of a product: its name decides first (kinds.toml); without a telling name,
-//! the ingredients near the top of the list do.
+//! the ingredients near the top of the list do. Then how it is applied: the steps it
+//! can fill, whether it stays on the skin, and its SPF.
 
 use super::{Analyzer, Resolved, Term};
-use crate::knowledge::{KindKnowledge, NameRule};
-use crate::vocab::ProductKind;
+use crate::knowledge::{Application, KindKnowledge, KindUse, NameRule};
+use crate::vocab::{ProductKind, Step};
 
-fn words(text: &str) -> Vec<String> {
-    super::fold::to_ascii(text)
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
+/// Words that deny the word after them ("no fragrance", "without SPF").
+const DENY_BEFORE: &[&str] = &[
+    "no", "without", "non", "sans", "zero", "ohne", "senza", "sin",
+];
+/// Words that deny the word before them ("oil-free", "fragrance free").
+const DENY_AFTER: &[&str] = &["free", "frei", "libre"];
+
+/// A piece of a product name: a word, or a percentage ("0.3%").
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Token {
+    Word(String),
+    Percent(f32),
+}
+
+/// The lower-case ASCII words and percentages of a name, without the words it denies
+/// ("Oil-Free Moisturiser" is just "moisturiser").
+pub(super) fn tokens(text: &str) -> Vec<Token> {
+    let folded = super::fold::to_ascii(text).to_ascii_lowercase();
+    let bytes = folded.as_bytes();
+    let mut raw: Vec<Token> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let word = &folded[start..i];
+        if word.bytes().all(|b| b.is_ascii_digit()) {
+            // A number, maybe with decimals, maybe a percentage.
+            let mut end = i;
+            if matches!(bytes.get(end), Some(b'.' | b','))
+                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+            {
+                end += 1;
+                while end < bytes.len() && bytes[end].is_ascii_digit() {
+                    end += 1;
+                }
+            }
+            let mut after = end;
+            while bytes.get(after) == Some(&b' ') {
+                after += 1;
+            }
+            if bytes.get(after) == Some(&b'%') {
+                if let Ok(value) = folded[start..end].replace(',', ".").parse::<f32>() {
+                    raw.push(Token::Percent(value));
+                    i = after + 1;
+                    continue;
+                }
+            }
+        }
+        raw.push(Token::Word(word.to_string()));
+    }
+    let is_word = |t: Option<&Token>, list: &[&str]| matches!(t, Some(Token::Word(w)) if list.contains(&w.as_str()));
+    let mut kept = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let token = &raw[i];
+        if is_word(Some(token), DENY_BEFORE) && matches!(raw.get(i + 1), Some(Token::Word(_))) {
+            i += 2;
+            continue;
+        }
+        if is_word(Some(token), DENY_AFTER) {
+            i += 1;
+            continue;
+        }
+        if matches!(token, Token::Word(_)) && is_word(raw.get(i + 1), DENY_AFTER) {
+            i += 2;
+            continue;
+        }
+        kept.push(token.clone());
+        i += 1;
+    }
+    kept
+}
+
+/// The lower-case ASCII words of a name, without the ones it denies.
+pub(super) fn words(text: &str) -> Vec<String> {
+    tokens(text)
+        .into_iter()
+        .filter_map(|t| match t {
+            Token::Word(w) => Some(w),
+            Token::Percent(_) => None,
+        })
         .collect()
+}
+
+/// The SPF a text states ("SPF 30", "SPF50+", "FPS 50", "LSF 30", "sun protection
+/// factor 15"), unless it denies one ("No SPF").
+pub(super) fn spf(text: &str) -> Option<u16> {
+    let lower = super::fold::to_ascii(text).to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    for marker in ["spf", "fps", "lsf", "sun protection factor"] {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(marker) {
+            let start = from + at;
+            from = start + marker.len();
+            let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphabetic();
+            if !before_ok {
+                continue;
+            }
+            let word_before = lower[..start]
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .rfind(|w| !w.is_empty());
+            if word_before.is_some_and(|w| DENY_BEFORE.contains(&w)) {
+                continue;
+            }
+            let mut i = from;
+            while i < bytes.len() && matches!(bytes[i], b' ' | b'-' | b':' | b'.') {
+                i += 1;
+            }
+            let digits = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i == digits || i - digits > 3 {
+                continue;
+            }
+            if let Ok(value) = lower[digits..i].parse::<u16>() {
+                if (2..=100).contains(&value) {
+                    return Some(value);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// A name rule with its phrases split into words once.
@@ -68,13 +192,30 @@ impl Rule {
 pub(super) struct KindRules {
     kinds: Vec<Rule>,
     mask_types: Vec<Rule>,
+    uses: Vec<KindUse>,
+    application: Application,
+    leave_on_words: Rule,
+    rinse_off_words: Rule,
 }
 
 impl KindRules {
     pub(super) fn new(knowledge: &KindKnowledge) -> KindRules {
+        let phrases = |id: &str, words: &[String]| {
+            Rule::new(&NameRule {
+                id: id.to_string(),
+                words: words.to_vec(),
+                prefixes: Vec::new(),
+                suffixes: Vec::new(),
+                priority: false,
+            })
+        };
         KindRules {
             kinds: knowledge.kind.iter().map(Rule::new).collect(),
             mask_types: knowledge.mask_type.iter().map(Rule::new).collect(),
+            uses: knowledge.uses.clone(),
+            leave_on_words: phrases("leave_on", &knowledge.application.leave_on_words),
+            rinse_off_words: phrases("rinse_off", &knowledge.application.rinse_off_words),
+            application: knowledge.application.clone(),
         }
     }
 
@@ -111,26 +252,92 @@ impl KindRules {
     }
 }
 
-/// The kind and, for masks, the mask type.
+/// What a product is and how it is used.
+pub(super) struct Classified<'a> {
+    pub kind: ProductKind,
+    pub mask_type: Option<&'a str>,
+    pub uses: Vec<Step>,
+    pub leave_on: bool,
+    pub spf: Option<u16>,
+}
+
+/// The kind, the mask type (for masks and rinse-off exfoliants), the steps it can fill,
+/// whether it stays on, and its SPF (from the name, else from the label when it has
+/// UV filters).
 pub(super) fn classify<'a>(
     analyzer: &'a Analyzer,
-    name: Option<&str>,
+    options: &super::Options<'_>,
+    text: &str,
     resolved: &[Resolved],
-) -> (ProductKind, Option<&'a str>) {
+) -> Classified<'a> {
+    let rules = &analyzer.kind_rules;
+    let name = options.name;
     let name_words = name.map(words).unwrap_or_default();
     let top = Top { analyzer, resolved };
-    let kind = analyzer
-        .kind_rules
-        .kind(&name_words)
+    let mut kind = options
+        .kind
+        .or_else(|| rules.kind(&name_words))
         .unwrap_or_else(|| top.kind());
-    if kind != ProductKind::Mask {
-        return (kind, None);
+    let spf = name.and_then(spf).or_else(|| {
+        top.family(usize::MAX, &["sunscreen_filter"])
+            .then(|| spf(text))
+            .flatten()
+    });
+    if spf.is_some() && options.kind.is_none() && rules.application.spf_kinds.contains(&kind) {
+        kind = ProductKind::Sunscreen;
     }
-    let mask_type = analyzer
-        .kind_rules
-        .mask_type(&name_words)
-        .unwrap_or_else(|| top.mask_type());
-    (kind, Some(mask_type))
+    let usage = rules.uses.iter().find(|u| u.kind == kind);
+    let mut leave_on = usage.is_none_or(|u| u.leave_on);
+    if rules.leave_on_words.match_end(&name_words).is_some() {
+        leave_on = true;
+    } else if rules.rinse_off_words.match_end(&name_words).is_some() {
+        leave_on = false;
+    }
+    let mut mask_type = None;
+    let mut uses: Vec<Step> = match usage {
+        Some(u) if !leave_on => u.rinse_off_uses.clone().unwrap_or_else(|| u.uses.clone()),
+        Some(u) => u.uses.clone(),
+        None => Vec::new(),
+    };
+    if uses.contains(&Step::Mask) {
+        let by_name = rules.mask_type(&name_words);
+        let chosen = match (by_name, kind) {
+            (Some(id), _) => id,
+            (None, ProductKind::Exfoliant) => "exfoliating",
+            (None, _) => top.mask_type(),
+        };
+        let chosen = analyzer
+            .mask_removal
+            .iter()
+            .find(|(id, _)| id == chosen)
+            .map_or(chosen, |(id, _)| id.as_str());
+        mask_type = Some(chosen);
+        if kind == ProductKind::Mask {
+            leave_on = analyzer
+                .mask_removal
+                .iter()
+                .find(|(id, _)| id == chosen)
+                .is_some_and(|(_, leave_on)| *leave_on)
+                || rules.leave_on_words.match_end(&name_words).is_some();
+        }
+    }
+    if spf.is_some()
+        && !rules.application.no_sunscreen.contains(&kind)
+        && !uses.contains(&Step::Sunscreen)
+    {
+        uses.push(Step::Sunscreen);
+    }
+    // An SPF protects only what stays on the skin: a product that states one is leave-on.
+    if spf.is_some() {
+        leave_on = true;
+    }
+    Classified {
+        kind,
+        mask_type,
+        uses,
+        leave_on,
+        spf,
+    }
 }
 
 /// The listed (not "may contain") ingredients, in order.

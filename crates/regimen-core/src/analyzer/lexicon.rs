@@ -2,7 +2,7 @@
 //! actives and label synonyms), each resolved once, at build time, to a term with its
 //! family and flags, and one Aho-Corasick automaton over all their spellings.
 
-use crate::knowledge::{FlagRule, IngredientKnowledge};
+use crate::knowledge::{FlagRule, GroupRule, IngredientKnowledge, Members};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
 
@@ -21,8 +21,14 @@ pub struct Term {
     pub active: Option<u16>,
     /// Index into [`Lexicon::families`].
     pub family: Option<u16>,
+    /// Index into [`Lexicon::classes`].
+    pub class: Option<u16>,
     /// Bits of [`Lexicon::flags`].
     pub flags: u64,
+    /// Bits of [`Lexicon::groups`].
+    pub groups: u64,
+    /// Used at 1% or less: an active listed after it is a trace.
+    pub marker: bool,
 }
 
 impl Term {
@@ -41,6 +47,10 @@ pub struct Lexicon {
     pub families: Vec<String>,
     /// Flag rules, by bit.
     pub flags: Vec<FlagRule>,
+    /// Groups named by plain words, by bit.
+    pub groups: Vec<GroupRule>,
+    /// Class names referenced by terms.
+    pub classes: Vec<String>,
     pattern_term: Vec<u32>,
     /// Lower-case spelling of each pattern, for suggestions.
     pub patterns: Vec<Box<str>>,
@@ -60,8 +70,8 @@ pub enum LexiconError {
         /// What is wrong.
         message: String,
     },
-    /// Too many flags for the bit set.
-    #[error("at most 64 flags are supported, found {0}")]
+    /// Too many flags or groups for the bit set.
+    #[error("at most 64 flags and 64 groups are supported, found {0}")]
     TooManyFlags(usize),
     /// The automaton could not be built.
     #[error("building the matcher: {0}")]
@@ -85,13 +95,17 @@ impl Lexicon {
     /// Builds the lexicon from the dictionary text (data/cosing/inci.tsv) and the
     /// curated ingredient knowledge.
     pub fn build(dictionary: &str, curated: &IngredientKnowledge) -> Result<Lexicon, LexiconError> {
-        if curated.flag.len() > 64 {
-            return Err(LexiconError::TooManyFlags(curated.flag.len()));
+        if curated.flag.len() > 64 || curated.group.len() > 64 {
+            return Err(LexiconError::TooManyFlags(
+                curated.flag.len().max(curated.group.len()),
+            ));
         }
         let mut lexicon = Lexicon {
             terms: Vec::with_capacity(30_000),
             families: Vec::new(),
             flags: curated.flag.clone(),
+            groups: curated.group.clone(),
+            classes: Vec::new(),
             pattern_term: Vec::new(),
             patterns: Vec::new(),
             automaton: AhoCorasick::new(["x"])
@@ -124,9 +138,11 @@ impl Lexicon {
         for (index, active) in curated.active.iter().enumerate() {
             let term = lexicon.term_for(&active.inci);
             let family = lexicon.family_index(&active.family);
+            let class = active.class.as_deref().map(|c| lexicon.class_index(c));
             let entry = &mut lexicon.terms[term as usize];
             entry.active = u16::try_from(index).ok();
             entry.family = Some(family);
+            entry.class = class;
             entry.id = active.id.as_str().into();
             synonyms.extend(active.synonyms.iter().map(|s| (term, s.as_str())));
         }
@@ -136,6 +152,7 @@ impl Lexicon {
         }
         for rule in &curated.family_rule {
             let family = lexicon.family_index(&rule.family);
+            let class = rule.class.as_deref().map(|c| lexicon.class_index(c));
             let codes: Vec<u8> = rule.codes.iter().filter_map(|c| c.bytes().next()).collect();
             for term in lexicon.terms.iter_mut().filter(|t| t.family.is_none()) {
                 let by_name = rule
@@ -145,22 +162,52 @@ impl Lexicon {
                 let by_code = codes.iter().any(|c| term.has_code(*c));
                 if by_name || by_code {
                     term.family = Some(family);
+                    term.class = class;
                     term.id = snake_case(&term.name).into();
                 }
             }
         }
-        for (bit, flag) in curated.flag.iter().enumerate() {
-            let families: Vec<u16> = flag
-                .families
-                .iter()
-                .filter_map(|f| lexicon.families.iter().position(|x| x == f))
-                .filter_map(|i| u16::try_from(i).ok())
-                .collect();
-            for term in &mut lexicon.terms {
-                if flag_matches(flag, &families, term) {
+        let flag_members: Vec<Membership> = curated
+            .flag
+            .iter()
+            .map(|f| Membership::new(f.members(), &lexicon))
+            .collect();
+        let group_members: Vec<Membership> = curated
+            .group
+            .iter()
+            .map(|g| Membership::new(g.members(), &lexicon))
+            .collect();
+        let markers = &curated.one_percent_line;
+        let marker_codes: Vec<u8> = markers
+            .codes
+            .iter()
+            .filter_map(|c| c.bytes().next())
+            .collect();
+        let marker_flags: u64 = curated
+            .flag
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| markers.flags.contains(&f.code))
+            .fold(0, |bits, (bit, _)| bits | 1 << bit);
+        for term in &mut lexicon.terms {
+            for (bit, members) in flag_members.iter().enumerate() {
+                if members.has(term) {
                     term.flags |= 1 << bit;
                 }
             }
+            for (bit, members) in group_members.iter().enumerate() {
+                if members.has(term) {
+                    term.groups |= 1 << bit;
+                }
+            }
+            // Actives never mark the line: salicylic acid is also a preservative.
+            term.marker = term.family.is_none()
+                && (term.flags & marker_flags != 0
+                    || marker_codes.iter().any(|c| term.has_code(*c))
+                    || markers
+                        .names
+                        .iter()
+                        .any(|n| n.eq_ignore_ascii_case(&term.name)));
         }
         // Patterns: every canonical name (and without a final dot), then the synonyms.
         let mut seen: HashMap<String, u32> = HashMap::with_capacity(32_000);
@@ -214,10 +261,23 @@ impl Lexicon {
             codes: 0,
             active: None,
             family: None,
+            class: None,
             flags: 0,
+            groups: 0,
+            marker: false,
         });
         self.by_name.insert(canonical, term);
         term
+    }
+
+    fn class_index(&mut self, class: &str) -> u16 {
+        match self.classes.iter().position(|c| c == class) {
+            Some(index) => index as u16,
+            None => {
+                self.classes.push(class.to_string());
+                (self.classes.len() - 1) as u16
+            }
+        }
     }
 
     fn family_index(&mut self, family: &str) -> u16 {
@@ -264,6 +324,11 @@ impl Lexicon {
     pub fn family_of(&self, term: &Term) -> Option<&str> {
         term.family.map(|f| self.families[usize::from(f)].as_str())
     }
+
+    /// The class of a term.
+    pub fn class_of(&self, term: &Term) -> Option<&str> {
+        term.class.map(|c| self.classes[usize::from(c)].as_str())
+    }
 }
 
 fn squash(text: &str) -> String {
@@ -273,19 +338,59 @@ fn squash(text: &str) -> String {
         .collect()
 }
 
-fn flag_matches(flag: &FlagRule, families: &[u16], term: &Term) -> bool {
-    let name = &*term.name;
-    flag.names.iter().any(|n| n.eq_ignore_ascii_case(name))
-        || flag.contains.iter().any(|c| name.contains(c.as_str()))
-        || flag.suffixes.iter().any(|s| name.ends_with(s.as_str()))
-        || (name.ends_with(" OIL")
-            && flag.genera.iter().any(|g| {
-                name.starts_with(g.as_str()) && name.as_bytes().get(g.len()) == Some(&b' ')
-            })
-            && !["SEED", "KERNEL", "FRUIT", "NUT"]
+/// The members of a flag or group, with family and class names turned into indexes.
+struct Membership<'a> {
+    members: Members<'a>,
+    families: Vec<u16>,
+    classes: Vec<u16>,
+}
+
+impl<'a> Membership<'a> {
+    fn new(members: Members<'a>, lexicon: &Lexicon) -> Membership<'a> {
+        let index = |names: &[String], known: &[String]| -> Vec<u16> {
+            names
                 .iter()
-                .any(|part| name.contains(part)))
-        || term.family.is_some_and(|f| families.contains(&f))
+                .filter_map(|n| known.iter().position(|k| k == n))
+                .filter_map(|i| u16::try_from(i).ok())
+                .collect()
+        };
+        Membership {
+            families: index(members.families, &lexicon.families),
+            classes: index(members.classes, &lexicon.classes),
+            members,
+        }
+    }
+
+    fn has(&self, term: &Term) -> bool {
+        let name = &*term.name;
+        let m = &self.members;
+        m.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+            || m.contains.iter().any(|c| name.contains(c.as_str()))
+            || m.prefixes.iter().any(|p| starts_with_word(name, p))
+            || m.suffixes.iter().any(|s| name.ends_with(s.as_str()))
+            || (name.ends_with(" OIL")
+                && m.genera.iter().any(|g| starts_with_word(name, g))
+                && !["SEED", "KERNEL", "FRUIT", "NUT"]
+                    .iter()
+                    .any(|part| name.contains(part)))
+            || term.family.is_some_and(|f| self.families.contains(&f))
+            || term.class.is_some_and(|c| self.classes.contains(&c))
+    }
+}
+
+/// Whether `name` starts with `prefix` as a whole word ("LAVANDULA" in "LAVANDULA
+/// ANGUSTIFOLIA OIL", not in "LAVANDULAX"); a prefix ending in a space or a hyphen
+/// ("CI ", "COCO-") is complete as it is.
+pub fn starts_with_word(name: &str, prefix: &str) -> bool {
+    if !name.starts_with(prefix) {
+        return false;
+    }
+    let complete = prefix.ends_with([' ', '-']);
+    complete
+        || name
+            .as_bytes()
+            .get(prefix.len())
+            .is_none_or(|b| !b.is_ascii_alphanumeric())
 }
 
 const ACRONYMS: &[&str] = &[

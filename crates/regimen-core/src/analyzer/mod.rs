@@ -14,8 +14,9 @@ pub mod lexicon;
 mod parse;
 mod suggest;
 
+use crate::avoid::AvoidList;
 use crate::knowledge::{ActiveIngredient, FamilyRule, Knowledge, Situation};
-use crate::vocab::ProductKind;
+use crate::vocab::{ProductKind, Step};
 use crate::Profile;
 use lexicon::{normalize, snake_case, Lexicon, LexiconError, Term};
 use parse::{Hit, Piece};
@@ -38,9 +39,15 @@ pub struct Report<'a> {
     pub name: Option<String>,
     /// What kind of product it is.
     pub kind: ProductKind,
-    /// The mask type, for masks.
+    /// The routine steps it can fill, best first.
+    pub uses: Vec<Step>,
+    /// Whether it stays on the skin (a rinse-off product is removed within minutes).
+    pub leave_on: bool,
+    /// The sun protection factor its name or label states.
+    pub spf: Option<u16>,
+    /// The mask type, for masks (and rinse-off exfoliants, used as exfoliating masks).
     pub mask_type: Option<&'a str>,
-    /// Actives, in list order.
+    /// Actives, in list order: every mention of a family, with its level.
     pub actives: Vec<FoundActive<'a>>,
     /// Flags, each with the ingredient behind it.
     pub flags: Vec<Flag<'a>>,
@@ -56,10 +63,29 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
-    /// Whether an active of this family is in the product.
+    /// Whether an active of this family is in the product, at any level.
     pub fn has_family(&self, family: &str) -> bool {
         self.actives.iter().any(|a| a.family == family)
     }
+
+    /// Whether the product carries this family at a treatment level (not a trace).
+    pub fn treats(&self, family: &str) -> bool {
+        self.actives
+            .iter()
+            .any(|a| a.family == family && a.level != Level::Trace)
+    }
+}
+
+/// How much of an active a product holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// A percentage is stated.
+    Stated,
+    /// Listed above the 1% line (or a family that works below it).
+    Main,
+    /// Listed below the 1% line: present, but not a treatment (rule trace_level).
+    Trace,
 }
 
 /// An active found in the list.
@@ -71,10 +97,15 @@ pub struct FoundActive<'a> {
     pub family: &'a str,
     /// INCI name.
     pub inci: Cow<'a, str>,
-    /// 1-based place in the list.
+    /// 1-based place in the list; 0 when only the product's name names it.
     pub position: usize,
-    /// Stated percentage.
+    /// Stated percentage (in the list or the name).
     pub percent: Option<f32>,
+    /// Stated, main or trace.
+    pub level: Level,
+    /// A further sorting within the family (UV filters: mineral or chemical).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<&'a str>,
 }
 
 /// A flag with the ingredient that raised it.
@@ -83,7 +114,7 @@ pub struct Flag<'a> {
     /// Stable code (`fragrance`, `essential_oil`, `avoid`...).
     pub code: &'a str,
     /// The ingredient behind it.
-    pub inci: &'a str,
+    pub inci: Cow<'a, str>,
     /// What it means.
     pub text: Cow<'a, str>,
 }
@@ -127,9 +158,12 @@ pub struct Ingredient<'a> {
 pub struct Options<'a> {
     /// The product name.
     pub name: Option<&'a str>,
-    /// The person: their avoid list (ingredients, families or flag codes) adds flags,
-    /// and flags that do not concern them (pregnancy, sensitivity) are left out.
+    /// The person: flags that do not concern them (pregnancy, sensitivity) are left out.
     pub profile: Option<&'a Profile>,
+    /// Their avoid list, read once ([`AvoidList::parse`]): matches add `avoid` flags.
+    pub avoid: Option<&'a AvoidList>,
+    /// The kind, when the person says it (the name and the list decide otherwise).
+    pub kind: Option<ProductKind>,
     /// Look up suggestions for unknown names (builds an index on first use).
     pub suggest: bool,
 }
@@ -150,6 +184,12 @@ pub struct Analyzer {
     qualifiers: Vec<String>,
     family_rules: Vec<FamilyRule>,
     kind_rules: kind::KindRules,
+    /// Mask types and whether what they leave stays on the skin.
+    mask_removal: Vec<(String, bool)>,
+    /// Families that work below 1%: never a trace by their place in a list.
+    low_dose: Vec<String>,
+    /// Phrases in a product name that name a family ("retinol", "glycolic acid", "aha").
+    claims: Vec<(Vec<String>, String)>,
     suggest: OnceLock<SuggestIndex>,
 }
 
@@ -188,15 +228,53 @@ const PRODUCT_LABELS: &[&str] = &[
     "zutaten",
     "ingredienti",
 ];
+/// Labels that continue the ingredient list before them (a Drug Facts label lists the
+/// active ingredients, then the inactive ones).
+const CONTINUING_LABELS: &[&str] = &["inactive ingredient", "other ingredient"];
 const MAY_CONTAIN: &[&str] = &["may contain", "+/-", "+ / -", "peut contenir"];
+/// Labels before what a product does not contain ("Free from: parabens").
+const DENYING_LABELS: &[&str] = &[
+    "free from",
+    "free of",
+    "without",
+    "does not contain",
+    "contains no",
+    "no added",
+    "sans",
+    "ohne",
+];
+/// Sections of a Drug Facts label (and similar) that are not ingredients.
+const SECTIONS: &[&str] = &[
+    "purpose",
+    "uses",
+    "use",
+    "warnings",
+    "warning",
+    "directions",
+    "other information",
+    "questions",
+    "questions or comments",
+    "do not use",
+    "stop use",
+    "when using this product",
+    "keep out of reach",
+    "for external use",
+    "ask a doctor",
+    "storage",
+    "how to use",
+    "caution",
+];
+/// Headings that announce what follows without being ingredients.
+const HEADINGS: &[&str] = &[
+    "drug facts",
+    "active ingredients",
+    "active ingredient",
+    "inactive ingredients",
+    "inactive ingredient",
+];
 const PROSE_WORDS: &[&str] = &[
     "the", "our", "with", "your", "is", "are", "for", "this", "to", "a", "that", "it", "you",
 ];
-
-fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
-    text.len() >= prefix.len()
-        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
-}
 
 impl Analyzer {
     /// Builds the analyzer from the knowledge base and a dictionary text.
@@ -208,6 +286,18 @@ impl Analyzer {
             qualifiers: knowledge.ingredients.qualifiers.clone(),
             family_rules: knowledge.ingredients.family_rule.clone(),
             kind_rules: kind::KindRules::new(&knowledge.kinds),
+            mask_removal: knowledge
+                .mask_types
+                .iter()
+                .map(|m| (m.id.clone(), m.leave_on()))
+                .collect(),
+            low_dose: knowledge
+                .families
+                .iter()
+                .filter(|f| f.low_dose)
+                .map(|f| f.id.clone())
+                .collect(),
+            claims: name_claims(knowledge),
             suggest: OnceLock::new(),
         })
     }
@@ -249,11 +339,14 @@ impl Analyzer {
         parse::hits(&self.lexicon, text, &mut scratch.hits);
         parse::pieces(text, &scratch.hits, &mut scratch.pieces);
         let mut products = vec![Product::default()];
-        let mut may_contain = false;
+        let mut state = ReadState::default();
         for piece in &scratch.pieces {
-            self.read_piece(text, piece, &scratch.hits, &mut products, &mut may_contain);
+            self.read_piece(text, piece, &scratch.hits, &mut products, &mut state);
             if piece.closer == b']' || piece.closer == b'\n' {
-                may_contain = false;
+                state.may_contain = false;
+            }
+            if piece.closer == b'\n' || piece.closer == b'.' {
+                state.denied = false;
             }
         }
         products.retain(|p| {
@@ -262,10 +355,10 @@ impl Analyzer {
         let shown = self.flags_shown(options.profile);
         let mut reports: Vec<Report<'_>> = products
             .into_iter()
-            .map(|p| self.report(p, options, shown))
+            .map(|p| self.report(p, text, options, shown))
             .collect();
         if reports.is_empty() {
-            reports.push(self.report(Product::default(), options, shown));
+            reports.push(self.report(Product::default(), text, options, shown));
         }
         let mut first = reports.remove(0);
         if truncated {
@@ -320,25 +413,52 @@ impl Analyzer {
         piece: &Piece,
         hits: &[Hit],
         products: &mut Vec<Product>,
-        may_contain: &mut bool,
+        state: &mut ReadState,
     ) {
         let hits = &hits[piece.hits.0..piece.hits.1];
+        // Dotted leaders ("Avobenzone 3% ........ Sunscreen"): the rest is another column.
+        let end = text[piece.start..piece.end]
+            .find("..")
+            .map_or(piece.end, |at| piece.start + at);
+        let hits = &hits[..hits.partition_point(|h| h.end <= end)];
         // The common case: one or more known names and punctuation, nothing else.
         if piece.marks & (parse::LETTERS | parse::COLON | parse::PARENTHESIS | parse::PLUS) == 0
             && !hits.is_empty()
         {
+            if state.skipping {
+                return;
+            }
             let product = products.last_mut().expect("one product at least");
-            let position = product.next_position(*may_contain);
-            let raw = &text[piece.start..piece.end];
-            product.resolved.push(Resolved {
-                term: hits[0].term,
-                position,
-                percent: if piece.marks & parse::PERCENT != 0 {
-                    parse::percent(raw)
-                } else {
-                    None
-                },
-            });
+            if state.denied {
+                product.diagnostics.push(Diagnostic {
+                    code: "negation",
+                    text: format!("not in it: \"{}\"", trim_item(&text[piece.start..end])),
+                });
+                return;
+            }
+            // Names with only spaces between them are separate ingredients (a list
+            // whose commas were lost); a slash joins alternatives of one name.
+            let mut item_start = 0;
+            for i in 0..hits.len() {
+                let gap_end = hits.get(i + 1).map_or(end, |h| h.start);
+                let gap = &text[hits[i].end..gap_end];
+                let last = i + 1 == hits.len();
+                if !last && (gap.contains('/') || !gap.bytes().any(|b| b.is_ascii_whitespace())) {
+                    continue;
+                }
+                let position = product.next_position(state.may_contain);
+                let raw = &text[hits[item_start].start..gap_end];
+                product.resolved.push(Resolved {
+                    term: hits[item_start].term,
+                    position,
+                    percent: if piece.marks & parse::PERCENT != 0 {
+                        parse::percent(raw)
+                    } else {
+                        None
+                    },
+                });
+                item_start = i + 1;
+            }
             return;
         }
         let mut start = piece.start;
@@ -348,57 +468,58 @@ impl Analyzer {
         } else {
             None
         };
-        if let Some(colon) = colon {
+        if let Some(colon) = colon.filter(|c| *c < end) {
             let label = text[piece.start..colon].trim();
             let lower = label.to_ascii_lowercase();
-            let product = products.last_mut().expect("one product at least");
-            if MAY_CONTAIN.iter().any(|m| lower.contains(m)) {
-                *may_contain = true;
-            } else if PRODUCT_LABELS.iter().any(|l| lower.contains(l)) {
-                if product.positions > 0 || !product.unknown.is_empty() {
-                    products.push(Product::default());
-                }
-                *may_contain = false;
-                if lower.split_whitespace().count() > 3 {
-                    products
-                        .last_mut()
-                        .expect("product")
-                        .diagnostics
-                        .push(Diagnostic {
-                            code: "prose_ignored",
-                            text: format!("ignored \"{label}\""),
-                        });
-                }
-            } else if !label.is_empty() {
-                product.diagnostics.push(Diagnostic {
-                    code: "prose_ignored",
-                    text: format!("ignored \"{label}\""),
-                });
-            }
+            self.read_label(label, &lower, products, state);
             start = colon + 1;
         } else {
-            let rest = text[piece.start..piece.end].trim_start();
-            if let Some(marker) = MAY_CONTAIN
+            let rest = text[piece.start..end].trim_start();
+            let lower = rest.to_ascii_lowercase();
+            if let Some(marker) = MAY_CONTAIN.iter().find(|m| lower.starts_with(*m)) {
+                state.may_contain = true;
+                start = end - rest.len() + marker.len();
+            } else if let Some(heading) = HEADINGS.iter().find(|h| lower.starts_with(*h)) {
+                // A label written without its colon ("Active ingredients   Purpose").
+                self.read_label(heading, heading, products, state);
+                let mut after = &rest[heading.len()..];
+                let trimmed = after.trim_start();
+                if trimmed.to_ascii_lowercase().starts_with("purpose") {
+                    after = &trimmed["purpose".len()..];
+                }
+                start = end - after.len();
+            } else if SECTIONS
                 .iter()
-                .find(|m| starts_with_ignore_case(rest, m))
+                .any(|s| lower.trim_end_matches(['?', ' ']) == *s)
             {
-                *may_contain = true;
-                start = piece.end - rest.len() + marker.len();
+                self.read_label(rest, &lower, products, state);
+                return;
             }
+        }
+        if state.skipping {
+            return;
         }
         let first = hits.partition_point(|h| h.start < start);
         let hits = &hits[first..];
-        let raw = &text[start..piece.end];
+        let raw = &text[start..end];
         let trimmed = trim_item(raw);
         if trimmed.is_empty() {
             return;
         }
         let product = products.last_mut().expect("one product at least");
+        if state.denied || denies(trimmed) {
+            product.diagnostics.push(Diagnostic {
+                code: "negation",
+                text: format!("not in it: \"{trimmed}\""),
+            });
+            return;
+        }
         let resolved = self
-            .resolve(text, start, piece.end, hits)
+            .without_common_name(trimmed)
+            .or_else(|| self.resolve(text, start, end, hits))
             .or_else(|| self.lexicon.find_squashed(trimmed));
         if let Some(term) = resolved {
-            let position = product.next_position(*may_contain);
+            let position = product.next_position(state.may_contain);
             product.resolved.push(Resolved {
                 term,
                 position,
@@ -422,13 +543,87 @@ impl Analyzer {
                 text: format!("ignored \"{trimmed}\""),
             });
         } else {
-            let position = product.next_position(*may_contain);
+            let position = product.next_position(state.may_contain);
             product.unknown.push(Unknown {
                 name: trimmed.to_string(),
                 suggestion: None,
                 position,
             });
         }
+    }
+
+    /// What a label (the text before a colon, or a heading) starts: an ingredient list
+    /// (a new product unless it continues a Drug Facts label), a "may contain" list, a
+    /// list of what the product is free from, or a section that is not ingredients.
+    fn read_label(
+        &self,
+        label: &str,
+        lower: &str,
+        products: &mut Vec<Product>,
+        state: &mut ReadState,
+    ) {
+        let product = products.last_mut().expect("one product at least");
+        if MAY_CONTAIN.iter().any(|m| lower.contains(m)) {
+            state.may_contain = true;
+            state.skipping = false;
+        } else if DENYING_LABELS.iter().any(|d| lower.starts_with(d)) {
+            state.denied = true;
+            state.skipping = false;
+        } else if PRODUCT_LABELS.iter().any(|l| lower.contains(l)) {
+            let continues = CONTINUING_LABELS.iter().any(|c| lower.contains(c));
+            if !continues && (product.positions > 0 || !product.unknown.is_empty()) {
+                products.push(Product::default());
+            }
+            state.may_contain = false;
+            state.skipping = false;
+            if lower.split_whitespace().count() > 3 {
+                products
+                    .last_mut()
+                    .expect("product")
+                    .diagnostics
+                    .push(Diagnostic {
+                        code: "prose_ignored",
+                        text: format!("ignored \"{label}\""),
+                    });
+            }
+        } else if SECTIONS
+            .iter()
+            .any(|s| lower.trim_end_matches(['?', ' ']).starts_with(s))
+        {
+            state.skipping = true;
+            product.diagnostics.push(Diagnostic {
+                code: "section_skipped",
+                text: format!(
+                    "skipped the \"{}\" section",
+                    label.trim_end_matches(['?', ' '])
+                ),
+            });
+        } else if HEADINGS.iter().any(|h| lower.starts_with(h)) {
+            product.diagnostics.push(Diagnostic {
+                code: "heading",
+                text: format!("heading \"{label}\""),
+            });
+        } else if !label.is_empty() {
+            product.diagnostics.push(Diagnostic {
+                code: "prose_ignored",
+                text: format!("ignored \"{label}\""),
+            });
+        }
+    }
+
+    /// "Lavandula Angustifolia (Lavender) Oil": a Latin name with its common name in
+    /// parentheses in the middle is the Latin name without them.
+    fn without_common_name(&self, item: &str) -> Option<u32> {
+        let open = item.find('(')?;
+        let close = open + item[open..].find(')')?;
+        let after = item[close + 1..].trim();
+        if after.is_empty() || !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let name = format!("{} {after}", item[..open].trim());
+        self.lexicon
+            .find(&name)
+            .or_else(|| self.lexicon.find_squashed(&name))
     }
 
     /// The term an item stands for: the first name in a slash-separated alternative
@@ -498,9 +693,32 @@ impl Analyzer {
         chosen.or(in_parentheses)
     }
 
-    fn report(&self, product: Product, options: &Options<'_>, shown: u64) -> Report<'_> {
+    fn report(
+        &self,
+        product: Product,
+        text: &str,
+        options: &Options<'_>,
+        shown: u64,
+    ) -> Report<'_> {
         let lexicon = &self.lexicon;
-        let avoid = options.profile.map_or(&[][..], |p| p.avoid.as_slice());
+        let avoid = options.avoid;
+        // The 1% line: the place of the first ingredient used at 1% or less.
+        let line = product
+            .resolved
+            .iter()
+            .find(|r| r.position.is_some() && lexicon.terms[r.term as usize].marker)
+            .and_then(|r| r.position);
+        let level = |family: &str, position: usize, percent: Option<f32>, weak: bool| {
+            let below_line =
+                line.is_some_and(|l| position > l) && !self.low_dose.iter().any(|f| f == family);
+            if percent.is_some() {
+                Level::Stated
+            } else if below_line || (weak && position > self.weak_position) {
+                Level::Trace
+            } else {
+                Level::Main
+            }
+        };
         let mut ingredients = Vec::with_capacity(product.resolved.len());
         let mut actives: Vec<FoundActive<'_>> = Vec::new();
         let mut flags: Vec<Flag<'_>> = Vec::new();
@@ -516,16 +734,16 @@ impl Analyzer {
             if let (Some(family), Some(position)) = (lexicon.family_of(term), item.position) {
                 let weak = term
                     .active
-                    .is_some_and(|i| self.actives[usize::from(i)].weak)
-                    && position > self.weak_position
-                    && item.percent.is_none();
-                if !weak && !actives.iter().any(|a| a.inci == *term.display) {
+                    .is_some_and(|i| self.actives[usize::from(i)].weak);
+                if !actives.iter().any(|a| a.inci == *term.display) {
                     actives.push(FoundActive {
                         id: Cow::Borrowed(&term.id),
                         family,
                         inci: Cow::Borrowed(&term.display),
                         position,
                         percent: item.percent,
+                        level: level(family, position, item.percent, weak),
+                        class: lexicon.class_of(term),
                     });
                 }
             }
@@ -536,27 +754,21 @@ impl Analyzer {
                     if raised & (1 << bit) != 0 {
                         flags.push(Flag {
                             code: &rule.code,
-                            inci: &term.display,
+                            inci: Cow::Borrowed(&term.display),
                             text: Cow::Borrowed(&rule.text),
                         });
                     }
                 }
             }
-            if let Some(entry) = self.avoided(term, avoid) {
-                if !flags
-                    .iter()
-                    .any(|f| f.code == "avoid" && f.inci == &*term.display)
-                {
-                    flags.push(Flag {
-                        code: "avoid",
-                        inci: &term.display,
-                        text: Cow::Owned(format!("on your avoid list ({entry})")),
-                    });
-                }
+            if let Some(entry) = avoid.and_then(|a| a.term_entry(lexicon, item.term)) {
+                push_avoid(&mut flags, Cow::Borrowed(&term.display), entry);
             }
         }
         // A name the dictionary lacks can still show its family ("palmitoyl tripeptide-38").
         for entry in &product.unknown {
+            if let Some(avoided) = avoid.and_then(|a| a.name_entry(&entry.name)) {
+                push_avoid(&mut flags, Cow::Owned(entry.name.clone()), avoided);
+            }
             let Some(position) = entry.position else {
                 continue;
             };
@@ -572,49 +784,139 @@ impl Analyzer {
                     inci: Cow::Owned(entry.name.clone()),
                     position,
                     percent: None,
+                    level: level(&rule.family, position, None, false),
+                    class: None,
                 });
             }
         }
         actives.sort_by_key(|a| a.position);
+        // What the name claims ("Retinol Night Cream 0.3%"): a percentage for an active
+        // of the list, or a family the list does not show (counted as present).
+        let mut diagnostics = product.diagnostics;
+        for (family, percent) in options.name.map(|n| self.claimed(n)).unwrap_or_default() {
+            if let Some(found) = actives.iter_mut().find(|a| a.family == family) {
+                if let (Some(percent), None) = (percent, found.percent) {
+                    found.percent = Some(percent);
+                    found.level = Level::Stated;
+                }
+                continue;
+            }
+            diagnostics.push(Diagnostic {
+                code: "named_not_listed",
+                text: format!(
+                    "the name says {}, which the list does not show; it is counted as present",
+                    family.replace('_', " ")
+                ),
+            });
+            actives.insert(
+                0,
+                FoundActive {
+                    id: Cow::Borrowed(family),
+                    family,
+                    inci: Cow::Borrowed(family),
+                    position: 0,
+                    percent,
+                    level: if percent.is_some() {
+                        Level::Stated
+                    } else {
+                        Level::Main
+                    },
+                    class: None,
+                },
+            );
+            for (bit, rule) in lexicon.flags.iter().enumerate() {
+                if shown & (1 << bit) != 0 && rule.families.iter().any(|f| f == family) {
+                    flags.push(Flag {
+                        code: &rule.code,
+                        inci: Cow::Borrowed(family),
+                        text: Cow::Borrowed(&rule.text),
+                    });
+                }
+            }
+            if let Some(entry) = avoid.and_then(|a| a.family_entry(family)) {
+                push_avoid(&mut flags, Cow::Borrowed(family), entry);
+            }
+        }
         let mut unknown = product.unknown;
         if options.suggest {
             for entry in &mut unknown {
                 entry.suggestion = self.suggestion(&entry.name);
             }
         }
-        let (kind, mask_type) = kind::classify(self, options.name, &product.resolved);
+        let classified = kind::classify(self, options, text, &product.resolved);
         Report {
             name: options.name.map(str::to_string),
-            kind,
-            mask_type,
+            kind: classified.kind,
+            uses: classified.uses,
+            leave_on: classified.leave_on,
+            spf: classified.spf,
+            mask_type: classified.mask_type,
             actives,
             flags,
             unknown,
-            diagnostics: product.diagnostics,
+            diagnostics,
             ingredients,
             more_products: Vec::new(),
         }
     }
 
-    fn avoided<'o>(&self, term: &Term, avoid: &'o [String]) -> Option<&'o str> {
-        if avoid.is_empty() {
-            return None;
+    /// The families a product name claims, each with the percentage written next to it
+    /// ("AHA 30% + BHA 2% Peeling Solution": aha 30, bha 2).
+    fn claimed(&self, name: &str) -> Vec<(&str, Option<f32>)> {
+        use kind::Token;
+        let tokens = kind::tokens(name);
+        // (first token, token after the last, family) of every claim.
+        let mut found: Vec<(usize, usize, &str)> = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let best = self
+                .claims
+                .iter()
+                .filter(|(phrase, _)| {
+                    phrase.iter().enumerate().all(
+                        |(k, word)| matches!(tokens.get(i + k), Some(Token::Word(w)) if w == word),
+                    )
+                })
+                .max_by_key(|(phrase, _)| phrase.len());
+            match best {
+                Some((phrase, family)) => {
+                    found.push((i, i + phrase.len(), family.as_str()));
+                    i += phrase.len();
+                }
+                None => i += 1,
+            }
         }
-        let name = normalize(&term.name).replace(' ', "_");
-        let family = self.lexicon.family_of(term);
-        avoid
-            .iter()
-            .find(|entry| {
-                let entry = normalize(entry).replace(' ', "_");
-                entry == name
-                    || family == Some(entry.as_str())
-                    || (!term.id.is_empty() && *term.id == *entry)
-                    || self.lexicon.flags.iter().enumerate().any(|(bit, f)| {
-                        term.flags & (1 << bit) != 0
-                            && (f.code == entry || f.code.starts_with(&format!("{entry}_")))
-                    })
-            })
-            .map(String::as_str)
+        let mut claims: Vec<(&str, Option<f32>)> = Vec::new();
+        for &(_, _, family) in &found {
+            if !claims.iter().any(|(f, _)| *f == family) {
+                claims.push((family, None));
+            }
+        }
+        let percent_between = |from: usize, to: usize| {
+            tokens[from..to]
+                .iter()
+                .any(|t| matches!(t, Token::Percent(_)))
+        };
+        for (at, token) in tokens.iter().enumerate() {
+            let Token::Percent(value) = token else {
+                continue;
+            };
+            // The nearest claim before it (at most three words away, no other
+            // percentage between), else the claim right after it.
+            let before = found
+                .iter()
+                .rev()
+                .find(|(_, end, _)| *end <= at && at - end <= 3 && !percent_between(*end, at));
+            let after = found.iter().find(|(start, _, _)| {
+                *start > at && start - at <= 2 && !percent_between(at + 1, *start)
+            });
+            if let Some((_, _, family)) = before.or(after) {
+                if let Some(claim) = claims.iter_mut().find(|(f, _)| f == family) {
+                    claim.1.get_or_insert(*value);
+                }
+            }
+        }
+        claims
     }
 
     /// The nearest known INCI name to a misspelt one.
@@ -633,6 +935,61 @@ impl Analyzer {
     }
 }
 
+/// Adds an `avoid` flag for an ingredient, once.
+fn push_avoid<'a>(flags: &mut Vec<Flag<'a>>, inci: Cow<'a, str>, entry: &str) {
+    if !flags.iter().any(|f| f.code == "avoid" && f.inci == inci) {
+        flags.push(Flag {
+            code: "avoid",
+            inci,
+            text: Cow::Owned(format!("on your avoid list ({entry})")),
+        });
+    }
+}
+
+/// Phrases in a product name that name a family: family ids and words, and the names
+/// and synonyms of curated actives; a phrase that could name two families is dropped.
+fn name_claims(knowledge: &Knowledge) -> Vec<(Vec<String>, String)> {
+    let mut claims: Vec<(Vec<String>, String)> = Vec::new();
+    let mut ambiguous: Vec<Vec<String>> = Vec::new();
+    let mut add = |phrase: &str, family: &str| {
+        let words = kind::words(phrase);
+        if words.is_empty() || ambiguous.contains(&words) {
+            return;
+        }
+        match claims.iter().position(|(w, _)| *w == words) {
+            Some(i) if claims[i].1 != family => {
+                claims.remove(i);
+                ambiguous.push(words);
+            }
+            Some(_) => {}
+            None => claims.push((words, family.to_string())),
+        }
+    };
+    let named = |family: &str| family != "sunscreen_filter";
+    for family in knowledge.families.iter().filter(|f| named(&f.id)) {
+        add(&family.id.replace('_', " "), &family.id);
+        add(
+            family.name.split(" (").next().unwrap_or(&family.name),
+            &family.id,
+        );
+        for word in &family.words {
+            add(word, &family.id);
+        }
+    }
+    for active in knowledge
+        .ingredients
+        .active
+        .iter()
+        .filter(|a| named(&a.family) && !a.weak)
+    {
+        add(&active.inci, &active.family);
+        for synonym in &active.synonyms {
+            add(synonym, &active.family);
+        }
+    }
+    claims
+}
+
 fn colon_outside(text: &str, piece: &Piece, hits: &[Hit]) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut next = 0;
@@ -649,6 +1006,35 @@ fn colon_outside(text: &str, piece: &Piece, hits: &[Hit]) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// What is carried from one piece of a label to the next.
+#[derive(Debug, Default)]
+struct ReadState {
+    /// Inside a "may contain" list.
+    may_contain: bool,
+    /// Inside a list of what the product is free from.
+    denied: bool,
+    /// Inside a section that is not ingredients (Drug Facts warnings, directions).
+    skipping: bool,
+}
+
+/// Whether an item denies what it names ("fragrance-free", "no parabens").
+fn denies(item: &str) -> bool {
+    let lower = item.to_ascii_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '%')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return false;
+    };
+    words.len() >= 2
+        && (matches!(*last, "free" | "frei" | "libre")
+            || matches!(
+                *first,
+                "no" | "without" | "sans" | "zero" | "0%" | "ohne" | "senza" | "sin" | "non"
+            ))
 }
 
 /// The item without surrounding spaces, quotes, footnote stars and stray punctuation.

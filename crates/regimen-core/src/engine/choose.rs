@@ -1,12 +1,12 @@
 //! Choosing: the approach (the seed's decision rules), the serum actives and the mask
 //! types, each with the reasons that cite their rules.
 
-use super::rule;
+use super::{rule, Reading};
 use crate::knowledge::{Active, Knowledge, MaskType, Situation, Treatment};
 use crate::plan::{Reason, Warnings};
 use crate::profile::Profile;
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Approach, Concern, ProductKind};
+use crate::vocab::{Approach, Concern, ProductKind, Step};
 use std::borrow::Cow;
 
 /// A concern to address and whether it comes from the skin type rather than the list.
@@ -96,28 +96,12 @@ pub(super) fn choose_approach<'k>(
     (approach, reasons)
 }
 
-/// Whether the person's avoid list names this thing (by id, family or name).
-fn avoided(profile: &Profile, names: &[&str]) -> bool {
-    let normal = |text: &str| text.to_lowercase().replace(['_', '-'], " ");
-    profile.avoid.iter().any(|entry| {
-        let entry = normal(entry);
-        names.iter().any(|name| {
-            let name = normal(name);
-            name == entry || name.split(" (").next() == Some(entry.as_str())
-        })
-    })
-}
-
 /// A chosen serum active.
 #[derive(Debug, Clone)]
 pub(super) struct SerumPick<'k> {
     pub(super) active: &'k Active,
     pub(super) reasons: Vec<Reason<'k>>,
 }
-
-/// Kinds of product that can do the serum step.
-pub(super) const SERUM_KINDS: &[ProductKind] =
-    &[ProductKind::Serum, ProductKind::Oil, ProductKind::Toner];
 
 /// What the person owns and may use, for choosing and assigning.
 #[derive(Debug, Clone, Copy)]
@@ -134,21 +118,26 @@ impl<'s> Owned<'s> {
             .filter(|(i, _)| self.refused.get(*i).is_none_or(Option::is_none))
     }
 
-    /// The product to use for an active's family in the serum step (a serum first).
-    pub(super) fn serum_for(&self, family: &str) -> Option<usize> {
-        let carries = |p: &ShelfProduct| {
-            SERUM_KINDS.contains(&p.kind) && p.families.iter().any(|f| f == family)
-        };
-        self.usable()
-            .filter(|(_, p)| carries(p))
+    /// The product that carries an active's family, with the step it fills: a product
+    /// for the serum step first (a serum before a toner or an oil), else a leave-on
+    /// cream that carries it in the moisturize step.
+    pub(super) fn carrier(&self, family: &str) -> Option<(usize, Step)> {
+        let serum = self
+            .usable()
+            .filter(|(_, p)| p.can(Step::Serum) && p.treats(family))
             .min_by_key(|(_, p)| p.kind != ProductKind::Serum)
-            .map(|(i, _)| i)
+            .map(|(i, _)| (i, Step::Serum));
+        serum.or_else(|| {
+            self.usable()
+                .find(|(_, p)| p.leave_on && p.can(Step::Moisturize) && p.treats(family))
+                .map(|(i, _)| (i, Step::Moisturize))
+        })
     }
 
     /// The product to use for a mask type.
     pub(super) fn mask_for(&self, mask_type: &str) -> Option<usize> {
         self.usable()
-            .find(|(_, p)| p.kind == ProductKind::Mask && p.mask_type.as_deref() == Some(mask_type))
+            .find(|(_, p)| p.can(Step::Mask) && p.mask_type.as_deref() == Some(mask_type))
             .map(|(i, _)| i)
     }
 
@@ -162,20 +151,19 @@ pub(super) fn choose_serums<'k>(
     profile: &Profile,
     needs: &[Need],
     owned: Owned<'_>,
+    reading: &Reading,
     warnings: &mut Warnings<'k>,
 ) -> Vec<SerumPick<'k>> {
     let allowed = |active: &Active| {
-        let unsafe_in_pregnancy = profile.pregnant && !active.pregnancy_safe;
-        let too_harsh = profile.sensitive && active.avoid_if_sensitive;
-        !unsafe_in_pregnancy
-            && !too_harsh
-            && !avoided(profile, &[&active.id, &active.family, &active.name])
+        let unsafe_in_pregnancy = profile.pregnant && !active.rules.pregnancy_safe;
+        let too_harsh = profile.sensitive && active.rules.avoid_if_sensitive;
+        !unsafe_in_pregnancy && !too_harsh && reading.active_avoided(&active.id).is_none()
     };
     let score =
         |active: &Active, concern: Concern| active.concerns.get(&concern).copied().unwrap_or(0);
     // Owning a product that carries an active makes it fit a little better (rule shelf_first).
     let fit = |active: &Active, concern: Concern| {
-        let bonus = if owned.serum_for(&active.family).is_some() {
+        let bonus = if owned.carrier(&active.family).is_some() {
             knowledge.limits.owned_bonus
         } else {
             0
@@ -224,7 +212,7 @@ pub(super) fn choose_serums<'k>(
         }
         let mut reasons = Vec::new();
         if let Some(unsafe_best) =
-            best(need.concern, false).filter(|b| profile.pregnant && !b.pregnancy_safe)
+            best(need.concern, false).filter(|b| profile.pregnant && !b.rules.pregnancy_safe)
         {
             let citation = rule(knowledge, "pregnancy_no_retinoids");
             let text = format!(
@@ -237,10 +225,7 @@ pub(super) fn choose_serums<'k>(
         served.push(vec![need]);
     }
     // Serums the person owns that suit one of their needs join while there is room.
-    for (_, product) in owned
-        .usable()
-        .filter(|(_, p)| SERUM_KINDS.contains(&p.kind))
-    {
+    for (_, product) in owned.usable().filter(|(_, p)| p.can(Step::Serum)) {
         for family in &product.families {
             let Some(active) = knowledge
                 .actives
@@ -294,7 +279,7 @@ pub(super) fn choose_serums<'k>(
         }
     }
     for pick in &mut picks {
-        if let Some(product) = owned.serum_for(&pick.active.family) {
+        if let Some((product, _)) = owned.carrier(&pick.active.family) {
             let text = format!(
                 "You own {}, which carries {}.",
                 owned.name(product),
@@ -308,6 +293,7 @@ pub(super) fn choose_serums<'k>(
         }
         if let Some(citation) = pick
             .active
+            .rules
             .nights_rule
             .as_deref()
             .and_then(|id| knowledge.cite(id))
@@ -330,7 +316,7 @@ pub(super) fn choose_serums<'k>(
     let excluded: Vec<&str> = knowledge
         .actives
         .iter()
-        .filter(|a| avoided(profile, &[&a.id, &a.family, &a.name]))
+        .filter(|a| reading.active_avoided(&a.id).is_some())
         .map(|a| a.name.as_str())
         .collect();
     if !excluded.is_empty() {
@@ -370,6 +356,7 @@ pub(super) fn choose_masks<'k>(
     needs: &[Need],
     situation: &Situation<'_>,
     owned: Owned<'_>,
+    reading: &Reading,
     warnings: &mut Warnings<'k>,
 ) -> MaskPicks<'k> {
     let limits = &knowledge.limits;
@@ -416,7 +403,7 @@ pub(super) fn choose_masks<'k>(
         .iter()
         .filter(|m| !(profile.sensitive && m.avoid_if_sensitive))
         .filter(|m| !profile.sensitive || limits.sensitive_mask_tags.iter().any(|t| m.has_tag(t)))
-        .filter(|m| !avoided(profile, &[&m.id, &m.name]))
+        .filter(|m| reading.mask_avoided(&m.id).is_none())
         .map(|m| (m, score(m)))
         .filter(|(_, s)| *s >= 0)
         .map(|(m, s)| {
@@ -428,7 +415,8 @@ pub(super) fn choose_masks<'k>(
             (m, s + bonus)
         })
         .collect();
-    candidates.sort_by_key(|(_, s)| std::cmp::Reverse(*s));
+    // Best fit first; on a tie, a type the person owns.
+    candidates.sort_by_key(|(m, s)| (std::cmp::Reverse(*s), owned.mask_for(&m.id).is_none()));
 
     let kinds = if budget.per_week >= 2 { 2 } else { 1 };
     let positive = candidates.iter().filter(|(_, s)| *s > 0).count();

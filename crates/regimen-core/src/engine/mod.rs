@@ -8,6 +8,8 @@
 //! and the time budget. Every fact comes from the knowledge base; what the engine
 //! decides in code is only how to combine them.
 
+use crate::analyzer::Analyzer;
+use crate::avoid::{AvoidList, Meaning};
 use crate::knowledge::{Citation, Knowledge, Severity, Situation};
 use crate::plan::{Day, MaskChoice, Plan, Reason, SerumChoice, StepEntry, Warnings, DISCLAIMER};
 use crate::profile::{IsoDate, Profile};
@@ -56,23 +58,85 @@ impl PlanOptions {
     }
 }
 
-/// Builds the plan for one person (without their shelf).
-pub fn make_plan<'k>(
-    knowledge: &'k Knowledge,
-    profile: &Profile,
-    options: &PlanOptions,
-) -> Plan<'k> {
-    make_plan_with_shelf(knowledge, profile, options, &[])
+/// Everything the planner reads from a profile with the analyzer, once: the avoid list
+/// and what it leaves out, and the shelf, analysed.
+#[derive(Debug, Clone, Default)]
+pub struct Reading {
+    /// The avoid list, read.
+    pub avoid: AvoidList,
+    /// The shelf, analysed.
+    pub shelf: Vec<ShelfProduct>,
+    /// Planner actives the avoid list leaves out: (active id, entry).
+    avoided_actives: Vec<(String, String)>,
+    /// Mask types the avoid list leaves out: (mask type id, entry).
+    avoided_masks: Vec<(String, String)>,
 }
 
-/// Builds the plan for one person, using the products on their shelf (analysed with
-/// [`crate::shelf::analyze_shelf`]).
-pub fn make_plan_with_shelf<'k>(
+impl Reading {
+    /// Reads a profile's avoid list and shelf.
+    pub fn of(knowledge: &Knowledge, analyzer: &Analyzer, profile: &Profile) -> Reading {
+        let avoid = AvoidList::parse(knowledge, analyzer, &profile.avoid);
+        let shelf = crate::shelf::analyze_shelf(analyzer, profile, &avoid);
+        let avoided_actives = knowledge
+            .actives
+            .iter()
+            .filter_map(|a| {
+                avoid
+                    .active_entry(analyzer.lexicon(), a)
+                    .map(|e| (a.id.clone(), e.to_string()))
+            })
+            .collect();
+        let avoided_masks = knowledge
+            .mask_types
+            .iter()
+            .filter_map(|m| avoid.mask_entry(m).map(|e| (m.id.clone(), e.to_string())))
+            .collect();
+        Reading {
+            avoid,
+            shelf,
+            avoided_actives,
+            avoided_masks,
+        }
+    }
+
+    /// The entry that leaves out a planner active, if any.
+    pub fn active_avoided(&self, id: &str) -> Option<&str> {
+        self.avoided_actives
+            .iter()
+            .find(|(a, _)| a == id)
+            .map(|(_, e)| e.as_str())
+    }
+
+    /// The entry that leaves out a mask type, if any.
+    pub fn mask_avoided(&self, id: &str) -> Option<&str> {
+        self.avoided_masks
+            .iter()
+            .find(|(m, _)| m == id)
+            .map(|(_, e)| e.as_str())
+    }
+}
+
+/// Builds the plan for one person: reads their avoid list and shelf with the analyzer,
+/// then plans. This is the one entry point; callers never assemble the pieces.
+pub fn make_plan<'k>(
+    knowledge: &'k Knowledge,
+    analyzer: &Analyzer,
+    profile: &Profile,
+    options: &PlanOptions,
+) -> Plan<'k> {
+    let reading = Reading::of(knowledge, analyzer, profile);
+    make_plan_from(knowledge, profile, options, &reading)
+}
+
+/// Builds the plan from a profile already read ([`Reading::of`]), for callers that
+/// keep the reading (a shelf analysed once, many plans).
+pub fn make_plan_from<'k>(
     knowledge: &'k Knowledge,
     profile: &Profile,
     options: &PlanOptions,
-    shelf: &[ShelfProduct],
+    reading: &Reading,
 ) -> Plan<'k> {
+    let shelf = reading.shelf.as_slice();
     let mut warnings = Warnings::default();
     let day_count = usize::from(options.weeks) * 7;
     let date_of = |day: usize| options.start + Days::new(day as u64);
@@ -98,9 +162,13 @@ pub fn make_plan_with_shelf<'k>(
 
     let situation = Situation::of(profile, !events.is_empty());
     let needs = needs(knowledge, profile);
-    let refused: Vec<Option<String>> = shelf
+    let refusals: Vec<Option<(String, &str)>> = shelf
         .iter()
         .map(|product| crate::shelf::refusal(knowledge, profile, product))
+        .collect();
+    let refused: Vec<Option<String>> = refusals
+        .iter()
+        .map(|r| r.as_ref().map(|(reason, _)| reason.clone()))
         .collect();
     let owned = Owned {
         products: shelf,
@@ -109,20 +177,27 @@ pub fn make_plan_with_shelf<'k>(
     let (approach, mut reasons) = choose_approach(knowledge, &situation);
     let serums = match approach {
         Approach::Serums | Approach::Both => {
-            choose_serums(knowledge, profile, &needs, owned, &mut warnings)
+            choose_serums(knowledge, profile, &needs, owned, reading, &mut warnings)
         }
         Approach::Masks => Vec::new(),
     };
     let masks = match approach {
-        Approach::Masks | Approach::Both => {
-            choose_masks(knowledge, profile, &needs, &situation, owned, &mut warnings)
-        }
+        Approach::Masks | Approach::Both => choose_masks(
+            knowledge,
+            profile,
+            &needs,
+            &situation,
+            owned,
+            reading,
+            &mut warnings,
+        ),
         Approach::Serums => MaskPicks::default(),
     };
-    let assignment = shelf_plan::assign(owned, &serums, &masks);
+    let assignment = shelf_plan::assign(knowledge, owned, &serums, &masks);
     if approach == Approach::Masks {
         reasons.push(Reason::cited(rule(knowledge, "masks_supplement")));
     }
+    let slow = slow_families(knowledge, owned, &mut warnings);
 
     let schedule = Scheduler {
         knowledge,
@@ -131,13 +206,26 @@ pub fn make_plan_with_shelf<'k>(
         masks: &masks,
         shelf,
         assignment: &assignment,
+        slow: &slow,
         day_count,
         start: options.start,
     };
     let (days, nights_placed) = schedule.run(&events, &mut warnings);
 
     verify_event_masks(knowledge, &days, &events, &masks, &mut warnings);
-    advise(knowledge, profile, &situation, &serums, &mut warnings);
+    let used = used_products(shelf, &days);
+    advise(
+        knowledge,
+        profile,
+        &situation,
+        &serums,
+        Used {
+            shelf,
+            indexes: &used,
+        },
+        reading,
+        &mut warnings,
+    );
 
     Plan {
         approach,
@@ -163,22 +251,90 @@ pub fn make_plan_with_shelf<'k>(
                 reasons: pick.reasons.clone(),
             })
             .collect(),
+        shelf: (!shelf.is_empty()).then(|| {
+            let cap = if profile.sensitive {
+                knowledge.limits.serum_actives_max_sensitive
+            } else {
+                knowledge.limits.serum_actives_max
+            };
+            shelf_plan::report(knowledge, cap, approach, owned, &days, &serums, &masks)
+        }),
         days,
         warnings: warnings.into_vec(),
         start: IsoDate(options.start),
         weeks: options.weeks,
         disclaimer: DISCLAIMER,
-        shelf: (!shelf.is_empty()).then(|| {
-            shelf_plan::report(
-                knowledge,
-                profile,
-                approach,
-                owned,
-                &assignment,
-                &serums,
-                &masks,
-            )
-        }),
+    }
+}
+
+/// Families that start on their slower ramp because a product the person may use
+/// carries them above a beginner's strength (rule strength_slow).
+fn slow_families<'k>(
+    knowledge: &'k Knowledge,
+    owned: Owned<'_>,
+    warnings: &mut Warnings<'k>,
+) -> Vec<&'k str> {
+    let mut slow: Vec<&'k str> = Vec::new();
+    for (_, product) in owned.usable().filter(|(_, p)| p.leave_on) {
+        for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
+            let Some(limit) = family.strength.as_ref().and_then(|s| s.slow_above) else {
+                continue;
+            };
+            let Some(percent) = product.strength(&family.id).filter(|p| *p > limit) else {
+                continue;
+            };
+            if !slow.contains(&family.id.as_str()) {
+                slow.push(&family.id);
+            }
+            let strength = family
+                .strength
+                .as_ref()
+                .and_then(|s| knowledge.cite(&s.rule));
+            let text = format!(
+                "{} has {percent}% {}, more than a beginner's {limit}%, so it starts on the slower ramp. {}",
+                product.name,
+                family.name.to_lowercase(),
+                strength.map_or("", |c| c.text)
+            );
+            warnings.add(
+                "strength",
+                rule(knowledge, "strength_slow"),
+                Cow::Owned(text.trim_end().to_string()),
+                None,
+            );
+        }
+    }
+    slow
+}
+
+/// The shelf products that appear in some routine of the plan.
+fn used_products(shelf: &[ShelfProduct], days: &[Day<'_>]) -> Vec<usize> {
+    let mut used: Vec<usize> = Vec::new();
+    for step in days.iter().flat_map(|d| d.am.iter().chain(&d.pm)) {
+        if let Some(index) = step
+            .product
+            .as_deref()
+            .and_then(|name| shelf.iter().position(|p| p.name == name))
+        {
+            if !used.contains(&index) {
+                used.push(index);
+            }
+        }
+    }
+    used.sort_unstable();
+    used
+}
+
+/// The person's products that the plan uses.
+#[derive(Clone, Copy)]
+struct Used<'a> {
+    shelf: &'a [ShelfProduct],
+    indexes: &'a [usize],
+}
+
+impl<'a> Used<'a> {
+    fn products(&self) -> impl Iterator<Item = &'a ShelfProduct> + '_ {
+        self.indexes.iter().map(|&i| &self.shelf[i])
     }
 }
 
@@ -240,24 +396,38 @@ fn verify_event_masks<'k>(
     }
 }
 
-/// Safety notes and expectations that hold for the whole plan.
+/// Safety notes and expectations that hold for the whole plan: for the planner's
+/// serums and for the person's products it uses, by what they contain.
 fn advise<'k>(
     knowledge: &'k Knowledge,
     profile: &Profile,
     situation: &Situation<'_>,
     serums: &[SerumPick<'k>],
+    used: Used<'_>,
+    reading: &Reading,
     warnings: &mut Warnings<'k>,
 ) {
+    let family_name = |id: &str| {
+        knowledge
+            .family(id)
+            .map_or(id.replace('_', " "), |f| f.name.to_lowercase())
+    };
     if profile.pregnant {
+        let unsafe_families: Vec<String> = knowledge
+            .families
+            .iter()
+            .filter(|f| !f.pregnancy_safe)
+            .map(|f| f.name.to_lowercase())
+            .collect();
         let removed: Vec<&str> = knowledge
             .actives
             .iter()
-            .filter(|a| !a.pregnancy_safe)
+            .filter(|a| !a.rules.pregnancy_safe)
             .map(|a| a.name.as_str())
             .collect();
         let mut alternatives: Vec<&str> = Vec::new();
-        for active in knowledge.actives.iter().filter(|a| !a.pregnancy_safe) {
-            for alt in &active.pregnancy_alternatives {
+        for family in knowledge.families.iter().filter(|f| !f.pregnancy_safe) {
+            for alt in &family.pregnancy_alternatives {
                 if let Some(alt) = knowledge.active(alt) {
                     if !alternatives.contains(&alt.name.as_str()) {
                         alternatives.push(&alt.name);
@@ -266,7 +436,8 @@ fn advise<'k>(
             }
         }
         let text = format!(
-            "While pregnant or breastfeeding, no retinoids: this plan leaves out {} (and avoid retinal, retinyl esters, tretinoin and adapalene in your products). Safer alternatives: {}.",
+            "While pregnant or breastfeeding, no {}: this plan leaves out {}, and any product of yours that contains them, even in traces (retinal, retinyl esters, tretinoin and adapalene are retinoids too). Safer alternatives: {}.",
+            unsafe_families.join(" or "),
             removed.join(", "),
             alternatives.join(", ")
         );
@@ -277,10 +448,24 @@ fn advise<'k>(
             None,
         );
     }
-    let photosensitising: Vec<&str> = serums
+    // What goes on the skin at a treatment level: the planner's serums and the families
+    // of the products used.
+    let mut carried: Vec<(String, &str)> = serums
         .iter()
-        .filter(|p| p.active.photosensitising)
-        .map(|p| p.active.name.as_str())
+        .map(|p| (p.active.name.clone(), p.active.family.as_str()))
+        .collect();
+    for product in used.products() {
+        for family in &product.families {
+            carried.push((
+                format!("{} ({})", product.name, family_name(family)),
+                family.as_str(),
+            ));
+        }
+    }
+    let photosensitising: Vec<&str> = carried
+        .iter()
+        .filter(|(_, f)| knowledge.family(f).is_some_and(|f| f.photosensitising))
+        .map(|(name, _)| name.as_str())
         .collect();
     if photosensitising.is_empty() {
         warnings.cite("sunscreen", knowledge, "sunscreen_daily");
@@ -289,8 +474,18 @@ fn advise<'k>(
         let text = format!("{}: {}", photosensitising.join(", "), citation.text);
         warnings.add("sunscreen", citation, Cow::Owned(text), None);
     }
+    for product in used.products() {
+        if let Some(spf) = product.spf.filter(|spf| *spf < 30) {
+            let citation = rule(knowledge, "spf_minimum");
+            let text = format!(
+                "{} has SPF {spf}: use it, and get a broad-spectrum sunscreen of SPF 30 or more for every morning. {}",
+                product.name, citation.text
+            );
+            warnings.add("spf_low", citation, Cow::Owned(text), None);
+        }
+    }
     for pick in serums {
-        if profile.sensitive || pick.active.strong {
+        if profile.sensitive || pick.active.rules.strong {
             let text = format!(
                 "Patch-test {} before the first use: a small spot twice a day for 7-10 days.",
                 pick.active.name
@@ -303,10 +498,51 @@ fn advise<'k>(
             );
         }
     }
+    for product in used.products() {
+        let strong = product
+            .families
+            .iter()
+            .filter_map(|f| knowledge.family(f))
+            .any(|f| f.strong);
+        if strong || (profile.sensitive && !product.families.is_empty()) {
+            let text = format!(
+                "Patch-test {} before the first use: a small spot twice a day for 7-10 days.",
+                product.name
+            );
+            warnings.add(
+                "patch_test",
+                rule(knowledge, "patch_test"),
+                Cow::Owned(text),
+                None,
+            );
+        }
+        for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
+            if family.ramped()
+                && product.leave_on
+                && !serums.iter().any(|s| s.active.family == family.id)
+            {
+                let text = format!(
+                    "{} carries {}, so it follows its rules: it goes on only on the nights set for {}, ramping up.",
+                    product.name,
+                    family.name.to_lowercase(),
+                    family.name.to_lowercase()
+                );
+                warnings.add(
+                    "product_rules",
+                    rule(knowledge, "product_by_contents"),
+                    Cow::Owned(text),
+                    None,
+                );
+            }
+            if let Some(caution) = &family.caution_rule {
+                warnings.cite("caution", knowledge, caution);
+            }
+        }
+    }
     if profile.sensitive {
         warnings.cite("sensitive", knowledge, "sensitive_fewer_actives");
     }
-    let families: Vec<&str> = serums.iter().map(|p| p.active.family.as_str()).collect();
+    let families: Vec<&str> = carried.iter().map(|(_, f)| *f).collect();
     for interaction in &knowledge.interactions {
         let both = interaction.a.picks(&families, &[]) && interaction.b.picks(&families, &[]);
         if both {
@@ -317,7 +553,53 @@ fn advise<'k>(
             warnings.cite(code, knowledge, &interaction.id);
         }
     }
-    if !serums.is_empty() {
+    let masks_left_out: Vec<String> = knowledge
+        .mask_types
+        .iter()
+        .filter_map(|m| {
+            reading
+                .mask_avoided(&m.id)
+                .map(|entry| format!("{} ({entry})", m.name.to_lowercase()))
+        })
+        .collect();
+    if !masks_left_out.is_empty() {
+        let text = format!(
+            "Left out because of your avoid list: {}.",
+            masks_left_out.join(", ")
+        );
+        warnings.add(
+            "avoided",
+            rule(knowledge, "safer_wins"),
+            Cow::Owned(text),
+            None,
+        );
+    }
+    for entry in reading.avoid.entries() {
+        let citation = rule(knowledge, "safer_wins");
+        if entry.meanings.is_empty() {
+            let nearest = if entry.nearest.is_empty() {
+                String::new()
+            } else {
+                format!(" Did you mean: {}?", entry.nearest.join(", "))
+            };
+            let text = format!(
+                "Nothing regimen knows is called \"{}\", so nothing was left out for it.{nearest}",
+                entry.text
+            );
+            warnings.add("avoid_unknown", citation, Cow::Owned(text), None);
+        } else if let Some(Meaning::Words { words, names }) = entry
+            .meanings
+            .iter()
+            .find(|m| matches!(m, Meaning::Words { .. }))
+        {
+            let text = format!(
+                "No ingredient is called \"{}\"; the plan leaves out the {names} whose names contain \"{words}\".",
+                entry.text
+            );
+            warnings.add("avoid_words", citation, Cow::Owned(text), None);
+        }
+    }
+    if !serums.is_empty() || used.products().any(|p| !p.families.is_empty()) {
         warnings.cite("expectations", knowledge, "expectations_serums");
     }
     for referral in &knowledge.referrals {

@@ -1,30 +1,61 @@
 //! Scheduling: placing the chosen masks and actives on dated mornings and evenings,
-//! then guarding every routine (interactions, strong actives, time budget).
+//! then admitting everything else into each routine under the same rules.
+//!
+//! A routine holds *uses*: a mask, a serum, a product placed on its own nights, or a
+//! base step (cleanse, moisturize, sunscreen), each done by a shelf product or plain.
+//! What a use puts on the skin is the planner's active and every family its product
+//! carries at a treatment level (rule product_by_contents), so one set of checks holds
+//! for the planner's serums and the person's products alike: the time of day of each
+//! family, the nights of ramped families (counted together, whatever carries them),
+//! interactions, one product per strong family, and the limit of strong actives.
 
 use super::choose::{MaskPicks, SerumPick};
+use super::shelf_plan::Assignment;
 use super::{routine_word, rule};
-use crate::knowledge::{Knowledge, Selector, Severity};
+use crate::knowledge::{Family, Interaction, Knowledge, Removal, Selector, Severity};
 use crate::plan::{Day, Plan, StepEntry, Warnings};
 use crate::profile::{IsoDate, Profile};
-use crate::shelf::{Assignment, ShelfProduct};
-use crate::vocab::{Routine, Step};
+use crate::shelf::ShelfProduct;
+use crate::vocab::{Routine, ServingTime, Step};
 use chrono::{Days, NaiveDate};
 use std::borrow::Cow;
 
-/// Something that goes on the skin in a routine: a mask (index into the mask picks), a
-/// serum (index into the serum picks), or a base step done with a shelf product.
+/// Something that goes on the skin in a routine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Item {
+    /// A mask pick (index into the mask picks).
     Mask(usize),
+    /// A serum pick (index into the serum picks).
     Serum(usize),
+    /// A shelf product placed on its own nights (it carries a ramped family).
+    Product(usize),
+    /// A base step: cleanse, moisturize or sunscreen.
     Base(Step),
 }
 
-/// An item in one routine, with the shelf product used for it, if any.
+/// An item in one routine: the shelf product used for it, if any, and the step it fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Use {
+pub(super) struct Use {
     item: Item,
     product: Option<usize>,
+    step: Step,
+}
+
+/// Why a use cannot join a routine.
+#[derive(Debug, Clone, Copy)]
+enum Refusal<'k> {
+    /// A family of its product does not go on at this time of day.
+    Time,
+    /// A ramped family of its product goes on only on its own nights.
+    Night,
+    /// An interaction keeps it apart from something already in the routine.
+    Clash(Use, &'k Interaction),
+    /// Something already in the routine carries the same strong family.
+    Double(Use, &'k Family),
+    /// The routine already has as many strong actives as suit the skin.
+    Limit,
+    /// Another product already does this step.
+    Filled,
 }
 
 pub(super) struct Scheduler<'a, 'k> {
@@ -34,8 +65,16 @@ pub(super) struct Scheduler<'a, 'k> {
     pub(super) masks: &'a MaskPicks<'k>,
     pub(super) shelf: &'a [ShelfProduct],
     pub(super) assignment: &'a Assignment,
+    /// Families on their slower ramp in this plan (sensitive skin, strong products).
+    pub(super) slow: &'a [&'k str],
     pub(super) day_count: usize,
     pub(super) start: NaiveDate,
+}
+
+/// A ramped thing to place on nights: its item and the ramped families it carries.
+struct Unit<'k> {
+    item: Item,
+    families: Vec<&'k Family>,
 }
 
 impl<'a, 'k: 'a> Scheduler<'a, 'k> {
@@ -43,35 +82,70 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         IsoDate(self.start + Days::new(day as u64))
     }
 
-    /// The product a step uses by default (its assignment).
-    fn product_of(&self, item: Item) -> Option<usize> {
-        match item {
-            Item::Serum(i) => self.assignment.serums.get(i).copied().flatten(),
-            Item::Mask(i) => self.assignment.masks.get(i).copied().flatten(),
-            Item::Base(step) => self.assignment.base_product(step),
-        }
-    }
-
+    /// The use of an item with its assigned product and step.
     fn used(&self, item: Item) -> Use {
-        Use {
-            item,
-            product: self.product_of(item),
+        match item {
+            Item::Serum(i) => match self.assignment.serums.get(i).copied().flatten() {
+                Some((product, step)) => Use {
+                    item,
+                    product: Some(product),
+                    step,
+                },
+                None => Use {
+                    item,
+                    product: None,
+                    step: Step::Serum,
+                },
+            },
+            Item::Mask(i) => Use {
+                item,
+                product: self.assignment.masks.get(i).copied().flatten(),
+                step: Step::Mask,
+            },
+            Item::Product(p) => Use {
+                item,
+                product: Some(p),
+                step: self.assignment.unit_step(p),
+            },
+            Item::Base(step) => Use {
+                item,
+                product: None,
+                step,
+            },
         }
     }
 
-    /// Whether a use puts an active of `family` on the skin (its own, or its product's).
-    fn has_family(&self, used: Use, family: &str) -> bool {
-        let own = matches!(used.item, Item::Serum(i) if self.serums[i].active.family == family);
-        own || used
+    /// Whether what a use leaves stays on the skin.
+    fn leave_on(&self, used: Use) -> bool {
+        match (used.product, used.item) {
+            (Some(p), _) => self.shelf[p].leave_on,
+            (None, Item::Mask(i)) => self.masks.picks[i].mask.leave_on(),
+            (None, _) => true,
+        }
+    }
+
+    /// The families a use puts on the skin at a treatment level.
+    fn families(&self, used: Use) -> impl Iterator<Item = &'a str> + '_ {
+        let own = match used.item {
+            Item::Serum(i) => Some(self.serums[i].active.family.as_str()),
+            _ => None,
+        };
+        let product = used
             .product
-            .is_some_and(|p| self.shelf[p].families.iter().any(|f| f == family))
+            .map(|p| self.shelf[p].families.as_slice())
+            .unwrap_or_default();
+        own.into_iter().chain(product.iter().map(String::as_str))
+    }
+
+    fn has_family(&self, used: Use, family: &str) -> bool {
+        self.families(used).any(|f| f == family)
     }
 
     /// The mask tags a use puts on the skin.
     fn tags(&self, used: Use) -> &'k [String] {
         match used.item {
             Item::Mask(i) => &self.masks.picks[i].mask.tags,
-            Item::Serum(_) | Item::Base(_) => &[],
+            _ => &[],
         }
     }
 
@@ -84,13 +158,34 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 .any(|t| self.tags(used).contains(t))
     }
 
-    /// The interaction that forbids `a` and `b` in one routine, if any.
-    fn clash(&self, a: Use, b: Use) -> Option<&'k crate::knowledge::Interaction> {
-        self.knowledge.interactions.iter().find(|interaction| {
+    /// What keeps `a` and `b` out of one routine: an interaction, or the same strong
+    /// family twice.
+    fn conflict(&self, a: Use, b: Use) -> Option<Refusal<'k>> {
+        if let Some(interaction) = self.knowledge.interactions.iter().find(|interaction| {
             interaction.severity == Severity::Separate
                 && ((self.selected(&interaction.a, a) && self.selected(&interaction.b, b))
                     || (self.selected(&interaction.a, b) && self.selected(&interaction.b, a)))
-        })
+        }) {
+            return Some(Refusal::Clash(b, interaction));
+        }
+        if a.product.is_some() && a.product == b.product {
+            return None;
+        }
+        self.families(a)
+            .filter_map(|f| self.knowledge.family(f))
+            .find(|f| f.strong && self.has_family(b, &f.id))
+            .map(|f| Refusal::Double(b, f))
+    }
+
+    /// Strong families a use counts towards the per-routine limit (leave-on only, rule
+    /// rinse_off_milder).
+    fn strong(&self, used: Use) -> Vec<&'a str> {
+        if !self.leave_on(used) {
+            return Vec::new();
+        }
+        self.families(used)
+            .filter(|f| self.knowledge.family(f).is_some_and(|f| f.strong))
+            .collect()
     }
 
     fn name(&self, used: Use) -> &'a str {
@@ -100,8 +195,63 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         match used.item {
             Item::Mask(i) => &self.masks.picks[i].mask.name,
             Item::Serum(i) => &self.serums[i].active.name,
+            Item::Product(p) => &self.shelf[p].name,
             Item::Base(step) => &self.knowledge.step(step).name,
         }
+    }
+
+    /// Whether a use may join a routine that already holds `kept`. `placed` uses were
+    /// put on this night on purpose (masks, ramped serums, products on their nights).
+    fn admit(
+        &self,
+        kept: &[Use],
+        used: Use,
+        routine: Routine,
+        placed: bool,
+    ) -> Result<(), Refusal<'k>> {
+        let base_step = matches!(
+            used.step,
+            Step::Cleanse | Step::Moisturize | Step::Sunscreen
+        );
+        if base_step && kept.iter().any(|k| k.step == used.step) {
+            return Err(Refusal::Filled);
+        }
+        if let Some(p) = used.product {
+            let product = &self.shelf[p];
+            for family in product
+                .families
+                .iter()
+                .filter_map(|f| self.knowledge.family(f))
+            {
+                if !in_routine(family.time_for(product.leave_on), routine) {
+                    return Err(Refusal::Time);
+                }
+                if product.leave_on && family.ramped() && !placed {
+                    return Err(Refusal::Night);
+                }
+            }
+        }
+        if let Some(refusal) = kept.iter().find_map(|k| self.conflict(used, *k)) {
+            return Err(refusal);
+        }
+        let limit = if self.profile.sensitive {
+            self.knowledge.limits.strong_per_routine_max_sensitive
+        } else {
+            self.knowledge.limits.strong_per_routine_max
+        };
+        let mut strong: Vec<&str> = kept.iter().flat_map(|k| self.strong(*k)).collect();
+        let before = {
+            strong.sort_unstable();
+            strong.dedup();
+            strong.len()
+        };
+        strong.extend(self.strong(used));
+        strong.sort_unstable();
+        strong.dedup();
+        if strong.len() > before && strong.len() > limit {
+            return Err(Refusal::Limit);
+        }
+        Ok(())
     }
 
     /// Runs the schedule; returns the days and, per serum pick, the nights placed per
@@ -115,35 +265,22 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         self.place_masks(events, &mut nights);
         let nights_placed = self.place_ramped(&mut nights, warnings);
 
-        let base_uses = |steps: &[Step]| -> Vec<Use> {
-            steps
-                .iter()
-                .map(|&step| self.used(Item::Base(step)))
-                .filter(|u| u.product.is_some())
-                .collect()
-        };
         let mut days = Vec::with_capacity(self.day_count);
         for (day, night) in nights.into_iter().enumerate() {
             let date = self.date(day);
-            let mut am: Vec<Use> = (0..self.serums.len())
+            let am: Vec<Item> = (0..self.serums.len())
                 .filter(|&i| self.serums[i].active.time.in_am())
-                .map(|i| self.used(Item::Serum(i)))
+                .map(Item::Serum)
                 .collect();
-            am.extend(base_uses(&[
-                Step::Cleanse,
-                Step::Moisturize,
-                Step::Sunscreen,
-            ]));
-            let mut pm: Vec<Use> = night.into_iter().map(|item| self.used(item)).collect();
+            let mut pm_daily: Vec<Item> = Vec::new();
             for i in 0..self.serums.len() {
                 let active = self.serums[i].active;
-                if active.time.in_pm() && active.nights.is_empty() {
-                    pm.push(self.used(Item::Serum(i)));
+                if active.time.in_pm() && !active.rules.ramped() {
+                    pm_daily.push(Item::Serum(i));
                 }
             }
-            pm.extend(base_uses(&[Step::Cleanse, Step::Moisturize]));
-            self.guard(&mut am, Routine::Am, date, warnings);
-            self.guard(&mut pm, Routine::Pm, date, warnings);
+            let am = self.routine(&[], &am, Routine::Am, date, warnings);
+            let pm = self.routine(&night, &pm_daily, Routine::Pm, date, warnings);
             days.push(Day {
                 date,
                 am: self.steps(&am, Routine::Am, date, warnings),
@@ -153,12 +290,185 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         (days, nights_placed)
     }
 
+    /// One routine: the items placed for it, then the daily serums, then the base steps,
+    /// each admitted under the rules (a product that cannot join gives way to the next
+    /// product for its step, or to the plain step).
+    fn routine(
+        &self,
+        placed: &[Item],
+        daily: &[Item],
+        routine: Routine,
+        date: IsoDate,
+        warnings: &mut Warnings<'k>,
+    ) -> Vec<Use> {
+        let mut kept: Vec<Use> = Vec::new();
+        let items = placed
+            .iter()
+            .map(|item| (*item, true))
+            .chain(daily.iter().map(|item| (*item, false)));
+        for (item, on_purpose) in items {
+            let used = self.used(item);
+            match self.admit(&kept, used, routine, on_purpose) {
+                Ok(()) => kept.push(used),
+                Err(refusal) => {
+                    let plain = Use {
+                        product: None,
+                        step: Step::Serum,
+                        ..used
+                    };
+                    let fallback = matches!(item, Item::Serum(_))
+                        && used.product.is_some()
+                        && self.admit(&kept, plain, routine, on_purpose).is_ok();
+                    self.explain(used, &refusal, fallback, routine, date, warnings);
+                    if fallback {
+                        kept.push(plain);
+                    }
+                }
+            }
+        }
+        let mut steps = vec![Step::Cleanse, Step::Moisturize];
+        if routine == Routine::Am {
+            steps.push(Step::Sunscreen);
+        }
+        for step in steps {
+            if kept.iter().any(|k| k.step == step) {
+                continue;
+            }
+            let mut chosen = Use {
+                item: Item::Base(step),
+                product: None,
+                step,
+            };
+            for &product in self.assignment.candidates(step) {
+                let used = Use {
+                    product: Some(product),
+                    ..chosen
+                };
+                match self.admit(&kept, used, routine, false) {
+                    Ok(()) => {
+                        chosen = used;
+                        break;
+                    }
+                    Err(refusal @ (Refusal::Clash(..) | Refusal::Double(..))) => {
+                        self.explain(used, &refusal, true, routine, date, warnings);
+                    }
+                    Err(_) => {}
+                }
+            }
+            kept.push(chosen);
+        }
+        kept
+    }
+
+    /// Says why a use stayed out of a routine, when it matters to the person.
+    fn explain(
+        &self,
+        used: Use,
+        refusal: &Refusal<'k>,
+        fallback: bool,
+        routine: Routine,
+        date: IsoDate,
+        warnings: &mut Warnings<'k>,
+    ) {
+        let what = if fallback {
+            "stays out of"
+        } else {
+            "skipped in"
+        };
+        let (why, citation) = match *refusal {
+            Refusal::Clash(other, interaction) => (
+                format!(
+                    "it does not go with {}. {}",
+                    self.name(other),
+                    interaction.text
+                ),
+                self.knowledge
+                    .cite(&interaction.id)
+                    .unwrap_or(rule(self.knowledge, "safer_wins")),
+            ),
+            Refusal::Double(other, family) => (
+                format!(
+                    "{} already brings {}.",
+                    self.name(other),
+                    family.name.to_lowercase()
+                ),
+                rule(self.knowledge, "one_strong_per_routine"),
+            ),
+            Refusal::Limit => {
+                let limit = if self.profile.sensitive {
+                    self.knowledge.limits.strong_per_routine_max_sensitive
+                } else {
+                    self.knowledge.limits.strong_per_routine_max
+                };
+                (
+                    format!("at most {limit} strong active(s) at a time for your skin."),
+                    rule(self.knowledge, "sensitive_fewer_actives"),
+                )
+            }
+            Refusal::Time | Refusal::Night | Refusal::Filled => return,
+        };
+        let text = format!(
+            "{} {what} the {} routine: {why}",
+            self.name(used),
+            routine_word(routine)
+        );
+        warnings.add("safer_wins", citation, Cow::Owned(text), Some(date));
+    }
+
+    /// The leave-on nights of a family in a week: nights where something placed carries
+    /// it and stays on.
+    fn family_nights(&self, nights: &[Vec<Item>], week: usize, family: &str) -> usize {
+        let days = week * 7..(week * 7 + 7).min(self.day_count);
+        nights[days]
+            .iter()
+            .filter(|night| {
+                night.iter().any(|item| {
+                    let used = self.used(*item);
+                    self.leave_on(used) && self.has_family(used, family)
+                })
+            })
+            .count()
+    }
+
+    /// Nights a ramped family may still take in a week.
+    fn family_room(&self, nights: &[Vec<Item>], week: usize, family: &Family) -> usize {
+        let slow = self.profile.sensitive || self.slow.contains(&family.id.as_str());
+        let allowed = family.nights_in_week(week, slow).unwrap_or(7);
+        usize::from(allowed).saturating_sub(self.family_nights(nights, week, &family.id))
+    }
+
+    /// The ramped families a use carries on the skin.
+    fn ramped(&self, used: Use) -> Vec<&'k Family> {
+        if !self.leave_on(used) {
+            return Vec::new();
+        }
+        let mut families: Vec<&'k Family> = Vec::new();
+        for family in self.families(used) {
+            if let Some(family) = self.knowledge.family(family).filter(|f| f.ramped()) {
+                if !families.iter().any(|f| f.id == family.id) {
+                    families.push(family);
+                }
+            }
+        }
+        families
+    }
+
     /// Whether mask pick `pick` can go on the evening of `day`: no other mask that
-    /// night, and every 7-day window holding `day` stays within the person's budget
-    /// and the type's own limit.
+    /// night, every 7-day window holding `day` stays within the person's budget and the
+    /// type's own limit, and a mask that leaves a ramped active on the skin stays within
+    /// that active's nights.
     fn mask_fits(&self, day: usize, pick: usize, nights: &[Vec<Item>]) -> bool {
         let is_mask = |items: &Vec<Item>| items.iter().any(|i| matches!(i, Item::Mask(_)));
         if day >= self.day_count || is_mask(&nights[day]) {
+            return false;
+        }
+        let week = day / 7;
+        let used = self.used(Item::Mask(pick));
+        if self
+            .ramped(used)
+            .iter()
+            .any(|f| self.family_room(nights, week, f) == 0)
+        {
             return false;
         }
         let type_limit = self.masks.picks[pick]
@@ -226,32 +536,49 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         }
     }
 
-    /// Places evening actives that have a nights-per-week ramp on nights where nothing
-    /// clashes, spread over each week. Returns nights placed per week, per serum pick.
+    /// Places what carries a ramped family (the planner's ramped serums, then products
+    /// that carry one) on nights where nothing clashes, spread over each week, within
+    /// the nights each family allows that week, counted together whatever carries it.
+    /// Returns nights placed per week, per serum pick.
     fn place_ramped(&self, nights: &mut [Vec<Item>], warnings: &mut Warnings<'k>) -> Vec<Vec<u8>> {
-        let mut placed = vec![Vec::new(); self.serums.len()];
-        let mut phase = 0;
+        let mut units: Vec<Unit<'k>> = Vec::new();
         for (index, pick) in self.serums.iter().enumerate() {
-            if pick.active.nights.is_empty() {
-                continue;
+            if pick.active.rules.ramped() {
+                let item = Item::Serum(index);
+                units.push(Unit {
+                    item,
+                    families: self.ramped(self.used(item)),
+                });
             }
-            let item = Item::Serum(index);
+        }
+        for &(product, _) in &self.assignment.units {
+            let item = Item::Product(product);
+            units.push(Unit {
+                item,
+                families: self.ramped(self.used(item)),
+            });
+        }
+        let mut placed = vec![Vec::new(); self.serums.len()];
+        for (phase, unit) in units.iter().enumerate() {
+            let used = self.used(unit.item);
             for week in 0..self.day_count / 7 {
-                let wanted = pick
-                    .active
-                    .nights_in_week(week, self.profile.sensitive)
-                    .unwrap_or(7);
-                let wanted = usize::from(wanted.min(7));
+                let wanted = unit
+                    .families
+                    .iter()
+                    .map(|f| self.family_room(nights, week, f))
+                    .min()
+                    .unwrap_or(0)
+                    .min(7);
                 let mut count = 0u8;
                 let mut blocked_by = None;
                 for slot in 0..wanted {
-                    let ideal = (week * 7 + phase + slot * 7 / wanted) as isize;
-                    let best = (week * 7..week * 7 + 7)
-                        .filter(|&day| !nights[day].contains(&item))
+                    let ideal = (week * 7 + phase + slot * 7 / wanted.max(1)) as isize;
+                    let best = (week * 7..(week * 7 + 7).min(self.day_count))
+                        .filter(|&day| !nights[day].contains(&unit.item))
                         .filter(|&day| {
-                            let clash = nights[day].iter().find(|other| {
-                                self.clash(self.used(item), self.used(**other)).is_some()
-                            });
+                            let clash = nights[day]
+                                .iter()
+                                .find(|other| self.conflict(used, self.used(**other)).is_some());
                             if let Some(other) = clash {
                                 blocked_by = Some(*other);
                             }
@@ -262,7 +589,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                             (day as isize - ideal).abs() + busy
                         });
                     if let Some(day) = best {
-                        nights[day].push(item);
+                        nights[day].push(unit.item);
                         count += 1;
                     }
                 }
@@ -270,7 +597,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     if let Some(other) = blocked_by {
                         let text = format!(
                             "{} went on fewer nights than planned to keep it away from {}.",
-                            pick.active.name,
+                            self.name(used),
                             self.name(self.used(other))
                         );
                         warnings.add(
@@ -281,100 +608,29 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                         );
                     }
                 }
-                placed[index].push(count);
+                if let Item::Serum(index) = unit.item {
+                    placed[index].push(count);
+                }
             }
-            phase += 1;
         }
         placed
     }
 
-    /// The first kept use that `used` clashes with, and the interaction.
-    fn conflict(
-        &self,
-        kept: &[Use],
-        used: Use,
-    ) -> Option<(Use, &'k crate::knowledge::Interaction)> {
-        kept.iter()
-            .find_map(|k| self.clash(used, *k).map(|i| (*k, i)))
-    }
-
-    /// Keeps apart what must not share this routine: what came first stays (masks and
-    /// ramped actives were placed deliberately); a clashing shelf product gives way to
-    /// the plain step when that is enough, else the step is skipped. Then trims strong
-    /// actives to the per-routine limit.
-    fn guard(
-        &self,
-        uses: &mut Vec<Use>,
-        routine: Routine,
-        date: IsoDate,
-        warnings: &mut Warnings<'k>,
-    ) {
-        let mut kept: Vec<Use> = Vec::with_capacity(uses.len());
-        for &used in uses.iter() {
-            if kept.iter().any(|k| k.item == used.item) {
-                continue;
-            }
-            let Some((other, interaction)) = self.conflict(&kept, used) else {
-                kept.push(used);
-                continue;
-            };
-            let citation = self
-                .knowledge
-                .cite(&interaction.id)
-                .unwrap_or(rule(self.knowledge, "safer_wins"));
-            let plain = Use {
-                product: None,
-                ..used
-            };
-            let base = matches!(used.item, Item::Base(_));
-            if used.product.is_some() && (base || self.conflict(&kept, plain).is_none()) {
-                let text = format!(
-                    "{} stays out of the {} routine: it does not go with {}. {}",
-                    self.name(used),
-                    routine_word(routine),
-                    self.name(other),
-                    interaction.text
-                );
-                warnings.add("safer_wins", citation, Cow::Owned(text), Some(date));
-                kept.push(plain);
-                continue;
-            }
-            let text = format!(
-                "{} skipped in the {} routine: it does not go with {}. {}",
-                self.name(used),
-                routine_word(routine),
-                self.name(other),
-                interaction.text
-            );
-            warnings.add("safer_wins", citation, Cow::Owned(text), Some(date));
-        }
-        let limit = if self.profile.sensitive {
-            self.knowledge.limits.strong_per_routine_max_sensitive
+    /// The rank of a step in application order; a mask that stays on overnight goes
+    /// after the moisturizer.
+    fn rank(&self, entry: &StepEntry<'_>) -> (usize, usize) {
+        let overnight = entry
+            .mask_type
+            .and_then(|id| self.knowledge.mask_type(id))
+            .is_some_and(|m| m.removal == Removal::None);
+        if overnight {
+            (self.knowledge.step_rank(Step::Moisturize), 1)
         } else {
-            self.knowledge.limits.strong_per_routine_max
-        };
-        let mut strong = 0;
-        kept.retain(|used| {
-            let Item::Serum(i) = used.item else { return true };
-            if !self.serums[i].active.strong {
-                return true;
-            }
-            strong += 1;
-            if strong <= limit {
-                return true;
-            }
-            let text = format!(
-                "{} skipped in the {} routine: at most {limit} strong active(s) at a time for your skin.",
-                self.serums[i].active.name,
-                routine_word(routine)
-            );
-            warnings.add("safer_wins", rule(self.knowledge, "sensitive_fewer_actives"), Cow::Owned(text), Some(date));
-            false
-        });
-        *uses = kept;
+            (self.knowledge.step_rank(entry.step), 0)
+        }
     }
 
-    /// Turns a routine's items into ordered steps, fitting the time budget.
+    /// Turns a routine's uses into ordered steps, fitting the time budget.
     fn steps(
         &self,
         uses: &[Use],
@@ -384,34 +640,25 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
     ) -> Vec<StepEntry<'k>> {
         let knowledge = self.knowledge;
         let product_name = |product: Option<usize>| product.map(|p| self.shelf[p].name.clone());
-        let plain = |step: Step| StepEntry {
-            step,
-            minutes: knowledge.step(step).minutes,
-            active: None,
-            mask_type: None,
-            product: None,
-        };
-        let base = |step: Step| {
-            let product = uses
-                .iter()
-                .find(|u| u.item == Item::Base(step))
-                .and_then(|u| u.product);
+        let entry = |used: &Use| {
+            let active = match used.item {
+                Item::Serum(i) => Some(self.serums[i].active.id.as_str()),
+                _ => None,
+            };
             StepEntry {
-                product: product_name(product),
-                ..plain(step)
+                step: used.step,
+                minutes: knowledge.step(used.step).minutes,
+                active,
+                mask_type: None,
+                product: product_name(used.product),
             }
         };
-        let mut required = vec![base(Step::Cleanse), base(Step::Moisturize)];
-        if routine == Routine::Am {
-            required.push(base(Step::Sunscreen));
-        }
-        // Optional groups in the order they are kept when time is short (rule time_budget):
-        // the main serum, then the mask with its removal, then the other serums.
+        let mut required = Vec::new();
         let mut serum_groups = Vec::new();
         let mut mask_group = Vec::new();
         for used in uses {
-            match used.item {
-                Item::Mask(i) => {
+            match (used.item, used.step) {
+                (Item::Mask(i), _) => {
                     let mask = self.masks.picks[i].mask;
                     mask_group.push(StepEntry {
                         step: Step::Mask,
@@ -420,20 +667,24 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                         mask_type: Some(&mask.id),
                         product: product_name(used.product),
                     });
-                    mask_group.push(plain(Step::RemoveMask));
+                    if mask.removal != Removal::None {
+                        mask_group.push(StepEntry {
+                            product: None,
+                            ..entry(&Use {
+                                item: Item::Base(Step::RemoveMask),
+                                product: None,
+                                step: Step::RemoveMask,
+                            })
+                        });
+                    }
                 }
-                Item::Serum(i) => serum_groups.push((
-                    i,
-                    vec![StepEntry {
-                        active: Some(&self.serums[i].active.id),
-                        product: product_name(used.product),
-                        ..plain(Step::Serum)
-                    }],
-                )),
-                Item::Base(_) => {}
+                (Item::Serum(i), Step::Serum) => serum_groups.push((i, vec![entry(used)])),
+                _ => required.push(entry(used)),
             }
         }
         serum_groups.sort_by_key(|(i, _)| *i);
+        // Optional groups in the order they are kept when time is short (rule time_budget):
+        // the main serum, then the mask with its removal, then the other serums.
         let mut groups: Vec<Vec<StepEntry<'k>>> = Vec::new();
         let mut serum_groups = serum_groups.into_iter().map(|(_, g)| g);
         groups.extend(serum_groups.next());
@@ -479,7 +730,15 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 warnings.add("time_budget", citation, Cow::Owned(text), None);
             }
         }
-        steps.sort_by_key(|s| knowledge.step_rank(s.step));
+        steps.sort_by_key(|s| self.rank(s));
         steps
+    }
+}
+
+/// Whether a serving time includes a routine.
+fn in_routine(time: ServingTime, routine: Routine) -> bool {
+    match routine {
+        Routine::Am => time.in_am(),
+        Routine::Pm => time.in_pm(),
     }
 }

@@ -1,135 +1,345 @@
-//! The person's products in the plan: which one does which step, and what the plan
-//! says about the rest (left out, and why; kinds of product still missing).
+//! The person's products in the plan: which ones can do which step (the scheduler
+//! admits them routine by routine), and what the plan says about them afterwards (what
+//! each did and when, why the others stayed out, what is still missing).
 
-use super::choose::{MaskPicks, Owned, SerumPick, SERUM_KINDS};
+use super::choose::{MaskPicks, Owned, SerumPick};
 use crate::knowledge::Knowledge;
-use crate::profile::Profile;
-use crate::shelf::{Assignment, Missing, NotPlaced, Placed, ShelfReport};
+use crate::plan::Day;
+use crate::shelf::{Missing, NotPlaced, Placed, ShelfProduct, ShelfReport};
 use crate::vocab::{Approach, ProductKind, Step};
 
-/// Assigns usable shelf products to the plan's steps.
+/// Which shelf products can do which part of the plan.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Assignment {
+    /// Per serum pick: the product carrying its active and the step it fills (the serum
+    /// step, or the moisturize step for a cream that carries it).
+    pub serums: Vec<Option<(usize, Step)>>,
+    /// Per mask pick: the product of that type.
+    pub masks: Vec<Option<usize>>,
+    /// Per base step (cleanse, moisturize, sunscreen): the products that can do it,
+    /// best first.
+    pub base: Vec<(Step, Vec<usize>)>,
+    /// Products placed on their own nights (they carry a ramped family and no serum
+    /// pick uses them), with the step they fill.
+    pub units: Vec<(usize, Step)>,
+}
+
+impl Assignment {
+    /// The products that can do a base step, best first.
+    pub fn candidates(&self, step: Step) -> &[usize] {
+        self.base
+            .iter()
+            .find(|(s, _)| *s == step)
+            .map_or(&[], |(_, products)| products.as_slice())
+    }
+
+    /// The step a product placed on its own nights fills.
+    pub fn unit_step(&self, product: usize) -> Step {
+        self.units
+            .iter()
+            .find(|(p, _)| *p == product)
+            .map_or(Step::Moisturize, |(_, step)| *step)
+    }
+}
+
+/// Assigns usable shelf products to the plan.
 pub(super) fn assign(
+    knowledge: &Knowledge,
     owned: Owned<'_>,
     serums: &[SerumPick<'_>],
     masks: &MaskPicks<'_>,
 ) -> Assignment {
-    let first_of = |kind: ProductKind| owned.usable().find(|(_, p)| p.kind == kind).map(|(i, _)| i);
+    let serum_carriers: Vec<Option<(usize, Step)>> = serums
+        .iter()
+        .map(|pick| owned.carrier(&pick.active.family))
+        .collect();
     let mut base = Vec::new();
-    if let Some(product) = first_of(ProductKind::Cleanser) {
-        base.push((Step::Cleanse, product));
+    for step in [Step::Cleanse, Step::Moisturize, Step::Sunscreen] {
+        let mut products: Vec<(usize, &ShelfProduct)> =
+            owned.usable().filter(|(_, p)| p.can(step)).collect();
+        if step == Step::Sunscreen {
+            // SPF 30 or more first, a sunscreen before an SPF moisturizer, then the highest.
+            products.sort_by_key(|(_, p)| {
+                let spf = p.spf.unwrap_or(0);
+                (
+                    spf < 30,
+                    p.kind != ProductKind::Sunscreen,
+                    std::cmp::Reverse(spf),
+                )
+            });
+        } else {
+            // A product that brings an active before a plain one: where its active may
+            // not go, the scheduler moves on to the next.
+            products.sort_by_key(|(_, p)| p.families.is_empty());
+        }
+        base.push((step, products.into_iter().map(|(i, _)| i).collect()));
     }
-    if let Some(product) = first_of(ProductKind::Moisturizer) {
-        base.push((Step::Moisturize, product));
-    }
-    let sunscreen = first_of(ProductKind::Sunscreen).or_else(|| {
-        owned
-            .usable()
-            .find(|(_, p)| {
-                p.kind == ProductKind::Moisturizer
-                    && p.families.iter().any(|f| f == "sunscreen_filter")
-            })
-            .map(|(i, _)| i)
-    });
-    if let Some(product) = sunscreen {
-        base.push((Step::Sunscreen, product));
-    }
+    let ramped = |product: &ShelfProduct| {
+        product.leave_on
+            && product
+                .families
+                .iter()
+                .filter_map(|f| knowledge.family(f))
+                .any(|f| f.ramped())
+    };
+    let units = owned
+        .usable()
+        .filter(|(i, p)| ramped(p) && !serum_carriers.iter().flatten().any(|(c, _)| c == i))
+        .filter_map(|(i, p)| {
+            [Step::Moisturize, Step::Cleanse]
+                .into_iter()
+                .find(|step| p.can(*step))
+                .map(|step| (i, step))
+        })
+        .collect();
     Assignment {
-        base,
-        serums: serums
-            .iter()
-            .map(|pick| owned.serum_for(&pick.active.family))
-            .collect(),
+        serums: serum_carriers,
         masks: masks
             .picks
             .iter()
             .map(|pick| owned.mask_for(&pick.mask.id))
             .collect(),
+        base,
+        units,
     }
+}
+
+/// How a product was used over the plan.
+#[derive(Debug, Default)]
+struct Usage {
+    steps: Vec<Step>,
+    mornings: usize,
+    evenings: usize,
 }
 
 /// What became of each shelf product, and what the plan still needs.
 pub(super) fn report(
     knowledge: &Knowledge,
-    profile: &Profile,
+    cap: usize,
     approach: Approach,
     owned: Owned<'_>,
-    assignment: &Assignment,
+    days: &[Day<'_>],
     serums: &[SerumPick<'_>],
     masks: &MaskPicks<'_>,
 ) -> ShelfReport {
+    let mut usage: Vec<Usage> = owned.products.iter().map(|_| Usage::default()).collect();
+    for day in days {
+        for (steps, morning) in [(&day.am, true), (&day.pm, false)] {
+            let mut seen: Vec<usize> = Vec::new();
+            for step in steps {
+                let Some(index) = step
+                    .product
+                    .as_deref()
+                    .and_then(|name| owned.products.iter().position(|p| p.name == name))
+                else {
+                    continue;
+                };
+                let used = &mut usage[index];
+                if !used.steps.contains(&step.step) {
+                    used.steps.push(step.step);
+                }
+                if !seen.contains(&index) {
+                    seen.push(index);
+                    if morning {
+                        used.mornings += 1;
+                    } else {
+                        used.evenings += 1;
+                    }
+                }
+            }
+        }
+    }
+    let weeks = (days.len() / 7).max(1);
     let mut report = ShelfReport::default();
-    let cap = if profile.sensitive {
-        knowledge.limits.serum_actives_max_sensitive
-    } else {
-        knowledge.limits.serum_actives_max
-    };
     for (index, product) in owned.products.iter().enumerate() {
-        let mut roles: Vec<String> = Vec::new();
-        roles.extend(
-            assignment
-                .base
-                .iter()
-                .filter(|(_, p)| *p == index)
-                .map(|(step, _)| step.id().to_string()),
-        );
-        for (pick, assigned) in serums.iter().zip(&assignment.serums) {
-            if *assigned == Some(index) {
-                roles.push(format!("serum ({})", pick.active.id));
-            }
-        }
-        for (pick, assigned) in masks.picks.iter().zip(&assignment.masks) {
-            if *assigned == Some(index) {
-                roles.push(format!("mask ({})", pick.mask.id));
-            }
-        }
-        if !roles.is_empty() {
+        let used = &usage[index];
+        if !used.steps.is_empty() {
+            let steps: Vec<&str> = used.steps.iter().map(|s| s.id()).collect();
             report.placed.push(Placed {
                 name: product.name.clone(),
-                role: roles.join(", "),
+                role: format!("{} ({})", steps.join(", "), when(used, days.len(), weeks)),
             });
             continue;
         }
         let reason = match owned.refused.get(index).cloned().flatten() {
             Some(reason) => reason,
-            None => unused_reason(
-                knowledge, approach, owned, assignment, serums, masks, cap, index,
-            ),
+            None => unused_reason(knowledge, cap, approach, owned, serums, masks, index),
         };
         report.not_placed.push(NotPlaced {
             name: product.name.clone(),
             reason,
         });
     }
-    let base_needs = [
-        (
-            Step::Cleanse,
-            ProductKind::Cleanser,
-            "a gentle cleanser, morning and evening",
-        ),
-        (
-            Step::Moisturize,
-            ProductKind::Moisturizer,
-            "a moisturizer, morning and evening",
-        ),
-        (
-            Step::Sunscreen,
-            ProductKind::Sunscreen,
-            "a broad-spectrum sunscreen (SPF 30+), every morning",
-        ),
-    ];
-    for (step, kind, text) in base_needs {
-        if assignment.base_product(step).is_none() {
-            report.missing.push(Missing {
-                kind,
-                active: None,
-                mask_type: None,
-                text: text.to_string(),
-            });
+    report.missing = missing(owned, days, serums, masks);
+    report
+}
+
+/// When a product goes on, in words.
+fn when(used: &Usage, days: usize, weeks: usize) -> String {
+    let per_week = |n: usize| {
+        let average = (n as f64 / weeks as f64).round() as usize;
+        match average {
+            0 | 1 => "about once a week".to_string(),
+            n => format!("about {n} times a week"),
         }
+    };
+    match (used.mornings, used.evenings) {
+        (m, e) if m == days && e == days => "every morning and evening".to_string(),
+        (m, 0) if m == days => "every morning".to_string(),
+        (0, e) if e == days => "every evening".to_string(),
+        (0, e) => format!("evenings, {}", per_week(e)),
+        (m, 0) => format!("mornings, {}", per_week(m)),
+        (m, e) if m == days => format!("every morning; evenings, {}", per_week(e)),
+        (m, e) => format!("mornings, {}; evenings, {}", per_week(m), per_week(e)),
     }
-    for (pick, assigned) in serums.iter().zip(&assignment.serums) {
-        if assigned.is_none() {
-            report.missing.push(Missing {
+}
+
+/// Why a usable product never went into a routine.
+fn unused_reason(
+    knowledge: &Knowledge,
+    cap: usize,
+    approach: Approach,
+    owned: Owned<'_>,
+    serums: &[SerumPick<'_>],
+    masks: &MaskPicks<'_>,
+    index: usize,
+) -> String {
+    let product = &owned.products[index];
+    if product.uses.is_empty() {
+        return match product.kind {
+            ProductKind::Tool => "it is a tool, not a skincare step".to_string(),
+            kind => format!(
+                "regimen does not plan {} products yet",
+                kind.id().replace('_', " ")
+            ),
+        };
+    }
+    // Families that allow no routine at all, or clash inside the product.
+    let times: Vec<(&str, crate::vocab::ServingTime)> = product
+        .families
+        .iter()
+        .filter_map(|f| knowledge.family(f))
+        .map(|f| (f.name.as_str(), f.time_for(product.leave_on)))
+        .collect();
+    let morning = times.iter().all(|(_, t)| t.in_am());
+    let evening = times.iter().all(|(_, t)| t.in_pm());
+    if !morning && !evening {
+        let names: Vec<String> = times.iter().map(|(n, _)| n.to_lowercase()).collect();
+        return format!(
+            "what it contains cannot share one routine: {} go on at different times of day",
+            names.join(" and ")
+        );
+    }
+    if product.can(Step::Mask) {
+        if approach == Approach::Serums {
+            return "your plan has no masks: your goal is long-term change, which serums do best"
+                .to_string();
+        }
+        return match &product.mask_type {
+            Some(mask_type) if masks.picks.iter().any(|p| &p.mask.id == mask_type) => {
+                format!("another {mask_type} mask is already in your plan")
+            }
+            Some(mask_type) => format!(
+                "{mask_type} masks do not suit your skin and concerns as well as the ones in your plan"
+            ),
+            None => "its mask type is not in your plan".to_string(),
+        };
+    }
+    if product.can(Step::Serum) && !product.can(Step::Moisturize) {
+        let active = product
+            .families
+            .iter()
+            .find_map(|family| knowledge.actives.iter().find(|a| &a.family == family));
+        return match active {
+            Some(active) if serums.iter().any(|s| s.active.id == active.id) => {
+                format!("another product already brings {}", active.name)
+            }
+            Some(_) if serums.len() >= cap => {
+                format!("your plan already has {cap} serums, as many as suit your skin at a time")
+            }
+            Some(active) => format!("its {} is not needed for your concerns", active.name),
+            None => "regimen finds no active it plans with in it".to_string(),
+        };
+    }
+    let ramped: Vec<&str> = product
+        .families
+        .iter()
+        .filter_map(|f| knowledge.family(f))
+        .filter(|f| f.ramped() && product.leave_on)
+        .map(|f| f.name.as_str())
+        .collect();
+    if !ramped.is_empty() {
+        return format!(
+            "its {} nights are all taken by the plan's own {}, and it does not go with what the other nights hold",
+            ramped.join(" and ").to_lowercase(),
+            ramped.join(" and ").to_lowercase()
+        );
+    }
+    let step = product.uses[0];
+    format!(
+        "another product already does the {} step, or what it contains does not go with the rest of your routines",
+        step.id()
+    )
+}
+
+/// Steps of the plan that some routine does without a product of the person's.
+fn missing(
+    owned: Owned<'_>,
+    days: &[Day<'_>],
+    serums: &[SerumPick<'_>],
+    masks: &MaskPicks<'_>,
+) -> Vec<Missing> {
+    let mut missing = Vec::new();
+    let lacks = |step: Step, morning: bool| {
+        days.iter().any(|day| {
+            let routine = if morning { &day.am } else { &day.pm };
+            routine
+                .iter()
+                .any(|s| s.step == step && s.product.is_none() && s.active.is_none())
+        })
+    };
+    let low_spf = days.iter().flat_map(|d| &d.am).any(|s| {
+        s.step == Step::Sunscreen
+            && s.product
+                .as_deref()
+                .and_then(|name| owned.products.iter().find(|p| p.name == name))
+                .is_some_and(|p| p.spf.is_some_and(|spf| spf < 30))
+    });
+    let base_needs = [
+        (Step::Cleanse, ProductKind::Cleanser, "a gentle cleanser"),
+        (Step::Moisturize, ProductKind::Moisturizer, "a moisturizer"),
+    ];
+    for (step, kind, what) in base_needs {
+        let (am, pm) = (lacks(step, true), lacks(step, false));
+        let when = match (am, pm) {
+            (true, true) => "morning and evening",
+            (true, false) => "for the mornings",
+            (false, true) => "for the evenings",
+            (false, false) => continue,
+        };
+        missing.push(Missing {
+            kind,
+            active: None,
+            mask_type: None,
+            text: format!("{what}, {when}"),
+        });
+    }
+    if lacks(Step::Sunscreen, true) || low_spf {
+        let why = if low_spf {
+            " (yours is below SPF 30)"
+        } else {
+            ""
+        };
+        missing.push(Missing {
+            kind: ProductKind::Sunscreen,
+            active: None,
+            mask_type: None,
+            text: format!("a broad-spectrum sunscreen (SPF 30+), every morning{why}"),
+        });
+    }
+    for pick in serums {
+        if owned.carrier(&pick.active.family).is_none() {
+            missing.push(Missing {
                 kind: ProductKind::Serum,
                 active: Some(pick.active.id.clone()),
                 mask_type: None,
@@ -140,9 +350,9 @@ pub(super) fn report(
             });
         }
     }
-    for (pick, assigned) in masks.picks.iter().zip(&assignment.masks) {
-        if assigned.is_none() {
-            report.missing.push(Missing {
+    for pick in &masks.picks {
+        if owned.mask_for(&pick.mask.id).is_none() {
+            missing.push(Missing {
                 kind: ProductKind::Mask,
                 active: None,
                 mask_type: Some(pick.mask.id.clone()),
@@ -154,61 +364,5 @@ pub(super) fn report(
             });
         }
     }
-    report
-}
-
-#[allow(clippy::too_many_arguments)]
-fn unused_reason(
-    knowledge: &Knowledge,
-    approach: Approach,
-    owned: Owned<'_>,
-    assignment: &Assignment,
-    serums: &[SerumPick<'_>],
-    masks: &MaskPicks<'_>,
-    cap: usize,
-    index: usize,
-) -> String {
-    let product = &owned.products[index];
-    let doing = |step: Step| assignment.base_product(step).map(|p| owned.name(p));
-    match product.kind {
-        kind if SERUM_KINDS.contains(&kind) => {
-            let active = product
-                .families
-                .iter()
-                .find_map(|family| knowledge.actives.iter().find(|a| &a.family == family));
-            match active {
-                Some(active) if serums.iter().any(|s| s.active.id == active.id) => {
-                    format!("another product already brings {}", active.name)
-                }
-                Some(_) if serums.len() >= cap => {
-                    format!("your plan already has {cap} serums, as many as suit your skin at a time")
-                }
-                Some(active) => format!("its {} is not needed for your concerns", active.name),
-                None => "regimen finds no active it plans with in it".to_string(),
-            }
-        }
-        ProductKind::Mask if approach == Approach::Serums => {
-            "your plan has no masks: your goal is long-term change, which serums do best".to_string()
-        }
-        ProductKind::Mask => match &product.mask_type {
-            Some(mask_type) if masks.picks.iter().any(|p| &p.mask.id == mask_type) => {
-                format!("another {mask_type} mask is already in your plan")
-            }
-            Some(mask_type) => format!("{mask_type} masks do not suit your skin and concerns as well as the ones in your plan"),
-            None => "its mask type is not in your plan".to_string(),
-        },
-        ProductKind::Cleanser => match doing(Step::Cleanse) {
-            Some(other) => format!("{other} already does the cleanse step"),
-            None => "regimen could not use it to cleanse".to_string(),
-        },
-        ProductKind::Moisturizer => match doing(Step::Moisturize) {
-            Some(other) => format!("{other} already does the moisturize step"),
-            None => "regimen could not use it to moisturize".to_string(),
-        },
-        ProductKind::Sunscreen => match doing(Step::Sunscreen) {
-            Some(other) => format!("{other} already does the sunscreen step"),
-            None => "regimen could not use it as sunscreen".to_string(),
-        },
-        kind => format!("regimen does not schedule {} products yet", kind.id().replace('_', " ")),
-    }
+    missing
 }

@@ -1,16 +1,11 @@
 //! The ingredient analyzer on the kinds of text real labels carry.
 
-use super::knowledge;
+use super::{analyzer, knowledge};
 use proptest::prelude::*;
-use regimen_core::analyzer::{Analyzer, Options, Report};
+use regimen_core::analyzer::{Level, Options, Report};
+use regimen_core::avoid::AvoidList;
 use regimen_core::vocab::ProductKind;
 use regimen_core::Profile;
-use std::sync::OnceLock;
-
-fn analyzer() -> &'static Analyzer {
-    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
-    ANALYZER.get_or_init(|| Analyzer::builtin(knowledge()).expect("the shipped dictionary builds"))
-}
 
 fn analyze(text: &str) -> Report<'static> {
     analyzer().analyze(
@@ -27,8 +22,7 @@ fn named(name: &str, text: &str) -> Report<'static> {
         text,
         &Options {
             name: Some(name),
-            suggest: false,
-            profile: None,
+            ..Options::default()
         },
     )
 }
@@ -218,19 +212,42 @@ fn case_accents_and_quotes_do_not_matter() {
 }
 
 #[test]
-fn weak_actives_count_only_near_the_top_or_with_a_percentage() {
+fn every_mention_of_a_family_is_reported_with_its_level() {
+    let level = |report: &Report<'_>, family: &str| {
+        report
+            .actives
+            .iter()
+            .find(|a| a.family == family)
+            .map(|a| a.level)
+    };
     let filler = "Aqua, Glycerin, Butylene Glycol, Dimethicone, Cetearyl Alcohol, Phenoxyethanol";
     let late = analyze(&format!("{filler}, Citric Acid"));
-    assert!(
-        !late.has_family("aha"),
-        "citric acid at the end is a pH adjuster"
+    assert_eq!(
+        level(&late, "aha"),
+        Some(Level::Trace),
+        "citric acid at the end is a pH adjuster: there, but not a treatment"
     );
+    assert!(late.has_family("aha") && !late.treats("aha"));
     let early = analyze("Aqua, Citric Acid, Glycerin");
-    assert!(early.has_family("aha"));
+    assert_eq!(level(&early, "aha"), Some(Level::Main));
     let stated = analyze(&format!("{filler}, Lactic Acid 5%"));
-    assert!(stated.has_family("aha"));
-    let glycolic = analyze(&format!("{filler}, Glycolic Acid"));
-    assert!(glycolic.has_family("aha"), "glycolic acid is never weak");
+    assert_eq!(level(&stated, "aha"), Some(Level::Stated));
+    let below_line = analyze(&format!("{filler}, Glycolic Acid"));
+    assert_eq!(
+        level(&below_line, "aha"),
+        Some(Level::Trace),
+        "after the preservative, glycolic acid is below 1%"
+    );
+    let above_line = analyze("Aqua, Glycolic Acid, Glycerin, Phenoxyethanol");
+    assert_eq!(level(&above_line, "aha"), Some(Level::Main));
+    // Retinoids work below 1%: a retinol listed after the preservative is a treatment.
+    let retinol = analyze(&format!("{filler}, Retinol, Tocopherol"));
+    assert_eq!(level(&retinol, "retinoid"), Some(Level::Main));
+    // Ascorbyl palmitate as an antioxidant late in a cream is a trace of vitamin C.
+    let antioxidant = analyze(
+        "Aqua, Caprylic/Capric Triglyceride, Cetyl Alcohol, Glyceryl Stearate, Parfum, Ascorbyl Palmitate",
+    );
+    assert_eq!(level(&antioxidant, "vitamin_c"), Some(Level::Trace));
 }
 
 #[test]
@@ -261,7 +278,7 @@ fn flags_name_essential_oils_alcohol_and_irritants() {
             .flags
             .iter()
             .filter(|f| f.code == code)
-            .map(|f| f.inci)
+            .map(|f| f.inci.as_ref())
             .collect()
     };
     assert_eq!(flagged("drying_alcohol"), ["Alcohol Denat."]);
@@ -284,6 +301,11 @@ fn a_profile_decides_which_flags_concern_the_person() {
     .expect("profile");
     let options = |p: &'static Profile| Options {
         profile: Some(p),
+        avoid: Some(Box::leak(Box::new(AvoidList::parse(
+            knowledge(),
+            analyzer(),
+            &p.avoid,
+        )))),
         ..Options::default()
     };
     let leaked: &'static Profile = Box::leak(Box::new(profile.clone()));
@@ -300,7 +322,7 @@ fn a_profile_decides_which_flags_concern_the_person() {
         .flags
         .iter()
         .filter(|f| f.code == "avoid")
-        .map(|f| f.inci)
+        .map(|f| f.inci.as_ref())
         .collect();
     assert_eq!(avoided, ["Parfum", "Menthol"]);
     profile.pregnant = true;

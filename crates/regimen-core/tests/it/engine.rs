@@ -411,7 +411,7 @@ fn sensitive_skin_gets_fewer_strong_actives_and_patch_tests() {
         steps
             .iter()
             .filter_map(|s| s.active)
-            .filter(|a| super::knowledge().active(a).is_some_and(|a| a.strong))
+            .filter(|a| super::knowledge().active(a).is_some_and(|a| a.rules.strong))
             .count()
     };
     for day in &plan.days {

@@ -96,7 +96,10 @@ fn part_b_guidance_is_encoded_with_its_source() {
         ("strength_vitamin_c", "Pinnell"),
         ("strength_retinol", "2024/996"),
         ("strength_aha", "Cosmetic Ingredient Review"),
-        ("strength_bha_bpo", "OTC"),
+        ("strength_bha", "OTC"),
+        ("strength_bpo", "OTC"),
+        ("trace_level", "1223/2009"),
+        ("hydroquinone_pregnancy", "Bozzo"),
         ("step_order", "American Academy of Dermatology"),
     ];
     for (id, source) in expected {

@@ -9,6 +9,7 @@ mod shelf;
 mod snapshots;
 
 use chrono::NaiveDate;
+use regimen_core::analyzer::Analyzer;
 use regimen_core::{make_plan, Knowledge, Plan, PlanOptions, Profile};
 use std::sync::OnceLock;
 
@@ -16,6 +17,12 @@ use std::sync::OnceLock;
 pub fn knowledge() -> &'static Knowledge {
     static KNOWLEDGE: OnceLock<Knowledge> = OnceLock::new();
     KNOWLEDGE.get_or_init(|| Knowledge::builtin().expect("built-in knowledge is valid"))
+}
+
+/// The analyzer over the shipped dictionary, built once.
+pub fn analyzer() -> &'static Analyzer {
+    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+    ANALYZER.get_or_init(|| Analyzer::builtin(knowledge()).expect("the shipped dictionary builds"))
 }
 
 pub fn date(text: &str) -> NaiveDate {
@@ -32,6 +39,7 @@ pub fn plan_for(profile: &Profile, weeks: u8) -> Plan<'static> {
     let start = profile.start.map(|d| d.0).unwrap_or(date("2026-12-01"));
     make_plan(
         knowledge(),
+        analyzer(),
         profile,
         &PlanOptions::new(start, weeks).expect("options"),
     )

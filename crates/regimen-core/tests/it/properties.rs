@@ -1,96 +1,208 @@
 //! Property tests: for any profile, the plan keeps every rule of the scheduler and
-//! the safety gates. The checks read the rules from the knowledge base, not from the
-//! scheduler's code.
+//! the safety gates, for the planner's serums and for random shelves of owned products
+//! (any kind, any step, random actives at random strengths and places). The checks
+//! read the rules from the knowledge base, not from the scheduler's code, and judge
+//! the avoid list with their own table of what each entry must keep out.
 
-use super::knowledge;
+use super::{analyzer, knowledge};
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
-use regimen_core::knowledge::{Selector, Severity};
+use regimen_core::analyzer::{Options, Report};
+use regimen_core::knowledge::{Removal, Selector, Severity};
 use regimen_core::plan::{Plan, StepEntry};
 use regimen_core::profile::{IsoDate, Minutes, ShelfItem};
-use regimen_core::shelf::{analyze_shelf, ShelfProduct};
-use regimen_core::vocab::{Concern, Goal, SkinType, Step};
-use regimen_core::{make_plan_with_shelf, PlanOptions, Profile};
+use regimen_core::shelf::ShelfProduct;
+use regimen_core::vocab::{Concern, Goal, ProductKind, SkinType, Step};
+use regimen_core::{make_plan_from, PlanOptions, Profile, Reading};
 
-/// Products a person may own, covering every family an interaction names.
-const PRODUCTS: &[(&str, &str, Option<&str>)] = &[
+/// Product names: a claim, a form word (which decides the kind and the steps), and
+/// sometimes an SPF and a strength.
+const NAME_CLAIMS: &[&str] = &[
+    "",
+    "Daily ",
+    "Night ",
+    "Retinol ",
+    "Glycolic ",
+    "Clarifying ",
+    "Hydrating ",
+    "Vitamin C ",
+    "AHA ",
+    "Oil-Free ",
+    "Fragrance-Free ",
+];
+const FORMS: &[&str] = &[
+    "Cream",
+    "Serum",
+    "Face Wash",
+    "Cleanser",
+    "Toner",
+    "Sleeping Mask",
+    "Clay Mask",
+    "Sheet Mask",
+    "Peel",
+    "Peel Pads",
+    "Facial Oil",
+    "Mist",
+    "Moisturiser",
+    "Sunscreen",
+    "Eye Cream",
+    "Cotton Pads",
+    "Exfoliating Scrub",
+    "Gel",
+];
+const NAME_SUFFIXES: &[&str] = &[
+    "", "", " SPF 15", " SPF 30", " SPF 50", " 0.3%", " 1%", " 10%", " 30%",
+];
+
+/// Ingredients a product may carry, each placed above or below the 1% line.
+const ACTIVES: &[&str] = &[
+    "Retinol",
+    "Retinyl Palmitate",
+    "Adapalene",
+    "Glycolic Acid",
+    "Lactic Acid",
+    "Salicylic Acid",
+    "Benzoyl Peroxide",
+    "Ascorbic Acid",
+    "Sodium Ascorbyl Phosphate",
+    "Niacinamide",
+    "Hydroquinone",
+    "Azelaic Acid",
+    "Zinc Oxide",
+    "Avobenzone",
+    "Kaolin",
+    "Sulfur",
+    "Sodium Hyaluronate",
+    "Parfum",
+    "Linalool",
+    "Lavandula Angustifolia Oil",
+    "Alcohol Denat.",
+    "Bakuchiol",
+    "Methylparaben",
+];
+const PERCENTS: &[Option<&str>] = &[
+    None,
+    None,
+    None,
+    Some("0.1%"),
+    Some("0.5%"),
+    Some("1%"),
+    Some("2%"),
+    Some("5%"),
+    Some("10%"),
+    Some("20%"),
+    Some("30%"),
+];
+
+prop_compose! {
+    fn products()(
+        claim in prop::sample::select(NAME_CLAIMS),
+        form in prop::sample::select(FORMS),
+        suffix in prop::sample::select(NAME_SUFFIXES),
+        actives in prop::collection::vec(
+            (prop::sample::select(ACTIVES), prop::sample::select(PERCENTS), any::<bool>()),
+            0..4,
+        ),
+        kind in prop::option::weighted(0.3, prop::sample::select(ProductKind::ALL)),
+    ) -> ShelfItem {
+        let mut main = vec!["Aqua".to_string(), "Glycerin".to_string()];
+        let mut trace = vec!["Phenoxyethanol".to_string()];
+        for (name, percent, above) in actives {
+            let item = match percent {
+                Some(p) => format!("{name} {p}"),
+                None => name.to_string(),
+            };
+            if above { main.push(item) } else { trace.push(item) }
+        }
+        main.push("Cetearyl Alcohol".to_string());
+        main.extend(trace);
+        ShelfItem {
+            name: format!("{claim}{form}{suffix}"),
+            ingredients: main.join(", "),
+            kind,
+        }
+    }
+}
+
+/// Avoid entries in plain words, INCI names, families, flags and mask types, each with
+/// what it must keep out of the plan: a test on a product's own analysis (no profile),
+/// the planner actives it leaves out, and the mask types it leaves out.
+type ProductTest = fn(&Report<'_>) -> bool;
+const AVOID: &[(&str, ProductTest, &[&str], &[&str])] = &[
+    ("lavender", |r| has_ingredient(r, "Lavandula"), &[], &[]),
+    ("vitamin A", |r| r.has_family("retinoid"), &["retinol"], &[]),
+    ("retinoids", |r| r.has_family("retinoid"), &["retinol"], &[]),
     (
-        "Acne Wash",
-        "Aqua, Sodium Laureth Sulfate, Benzoyl Peroxide, Glycerin",
-        Some("cleanser"),
+        "ascorbic acid",
+        |r| has_ingredient(r, "Ascorbic Acid"),
+        &["vitamin_c"],
+        &[],
     ),
     (
-        "Foam Cleanser",
-        "Aqua, Sodium Laureth Sulfate, Cocamidopropyl Betaine, Glycerin",
-        None,
+        "vitamin-c",
+        |r| r.has_family("vitamin_c"),
+        &["vitamin_c"],
+        &[],
     ),
     (
-        "Niacinamide Drops",
-        "Aqua, Niacinamide, Glycerin",
-        Some("serum"),
+        "fragrance",
+        |r| has_flag(r, "fragrance") || has_flag(r, "fragrance_allergen"),
+        &[],
+        &[],
+    ),
+    ("Linalool", |r| has_ingredient(r, "Linalool"), &[], &[]),
+    ("parabens", |r| has_ingredient(r, "paraben"), &[], &[]),
+    ("alcohol", |r| has_flag(r, "drying_alcohol"), &[], &[]),
+    (
+        "niacinamide",
+        |r| r.has_family("niacinamide"),
+        &["niacinamide"],
+        &[],
+    ),
+    ("clay", |r| r.has_family("clay"), &[], &["clay"]),
+    (
+        "acids",
+        |r| r.has_family("aha") || r.has_family("bha"),
+        &["glycolic_acid", "salicylic_acid"],
+        &["exfoliating"],
+    ),
+    ("essential oils", |r| has_flag(r, "essential_oil"), &[], &[]),
+    (
+        "Glycolic Acid",
+        |r| has_ingredient(r, "Glycolic Acid"),
+        &["glycolic_acid"],
+        &[],
     ),
     (
-        "Night Retinol",
-        "Squalane, Retinol, Tocopherol",
-        Some("serum"),
+        "chemical sunscreen",
+        |r| r.actives.iter().any(|a| a.class == Some("chemical")),
+        &[],
+        &[],
     ),
+    ("sheet masks", |_| false, &[], &["sheet"]),
     (
-        "C Serum",
-        "Aqua, Ascorbic Acid 15%, Glycerin",
-        Some("serum"),
-    ),
-    (
-        "AHA Cream",
-        "Aqua, Glycolic Acid, Cetearyl Alcohol, Glycerin, Dimethicone",
-        Some("moisturizer"),
-    ),
-    (
-        "Plain Cream",
-        "Aqua, Glycerin, Cetearyl Alcohol, Dimethicone",
-        Some("moisturizer"),
-    ),
-    (
-        "Scented Serum",
-        "Aqua, Sodium Hyaluronate, Parfum, Linalool",
-        Some("serum"),
-    ),
-    (
-        "BHA Clay Mask",
-        "Kaolin, Aqua, Bentonite, Salicylic Acid",
-        Some("mask"),
-    ),
-    (
-        "Peel Mask",
-        "Aqua, Glycolic Acid 10%, Lactic Acid, Glycerin",
-        None,
-    ),
-    ("Sheet Mask", "Aqua, Glycerin, Sodium Hyaluronate", None),
-    (
-        "Sun Fluid SPF 50",
-        "Aqua, Homosalate, Octocrylene, Zinc Oxide, Glycerin",
-        Some("sunscreen"),
-    ),
-    (
-        "Glycolic Toner",
-        "Aqua, Glycolic Acid, Aloe Barbadensis Leaf Juice",
-        Some("toner"),
-    ),
-    (
-        "Azelaic Gel",
-        "Aqua, Azelaic Acid 10%, Glycerin",
-        Some("serum"),
+        "benzoyl peroxide",
+        |r| r.has_family("benzoyl_peroxide"),
+        &[],
+        &[],
     ),
 ];
 
-fn avoidable() -> Vec<String> {
-    let k = knowledge();
-    k.actives
+fn has_ingredient(report: &Report<'_>, name: &str) -> bool {
+    let name = name.to_lowercase();
+    report
+        .ingredients
         .iter()
-        .map(|a| a.id.clone())
-        .chain(k.mask_types.iter().map(|m| m.id.clone()))
-        .chain(["retinoid".to_string(), "fragrance".to_string()])
-        .collect()
+        .any(|i| i.inci.to_lowercase().contains(&name))
+        || report
+            .unknown
+            .iter()
+            .any(|u| u.name.to_lowercase().contains(&name))
+}
+
+fn has_flag(report: &Report<'_>, code: &str) -> bool {
+    report.flags.iter().any(|f| f.code == code)
 }
 
 prop_compose! {
@@ -103,9 +215,9 @@ prop_compose! {
         pregnant in any::<bool>(),
         minutes_am in prop::option::of(1u16..12),
         minutes_pm in prop::option::of(1u16..40),
-        avoid in prop::option::weighted(0.5, subsequence(avoidable(), 0..4)),
+        avoid in prop::option::weighted(0.5, subsequence((0..AVOID.len()).collect::<Vec<_>>(), 0..4)),
         start_offset in 0u64..2000,
-        shelf in prop::option::weighted(0.4, subsequence((0..PRODUCTS.len()).collect::<Vec<_>>(), 0..8)),
+        shelf in prop::option::weighted(0.6, prop::collection::vec(products(), 0..8)),
     ) -> Profile {
         let start = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date") + Days::new(start_offset);
         let mut profile = Profile::new(skin_type, goal);
@@ -121,48 +233,57 @@ prop_compose! {
         profile.pregnant = pregnant;
         profile.minutes_am = minutes_am.and_then(Minutes::new);
         profile.minutes_pm = minutes_pm.and_then(Minutes::new);
-        profile.avoid = avoid.unwrap_or_default();
-        profile.start = Some(IsoDate(start));
-        profile.shelf = shelf
+        profile.avoid = avoid
             .unwrap_or_default()
             .into_iter()
-            .map(|i| {
-                let (name, ingredients, kind) = PRODUCTS[i];
-                ShelfItem {
-                    name: name.to_string(),
-                    ingredients: ingredients.to_string(),
-                    kind: kind.and_then(regimen_core::vocab::ProductKind::from_id),
-                }
-            })
+            .map(|i| AVOID[i].0.to_lowercase())
             .collect();
+        profile.start = Some(IsoDate(start));
+        let mut shelf = shelf.unwrap_or_default();
+        // Names identify products in a plan: keep them unique.
+        for (i, item) in shelf.iter_mut().enumerate() {
+            item.name = format!("{} #{i}", item.name);
+        }
+        profile.shelf = shelf;
         profile
     }
 }
 
-fn families_and_tags<'a>(
-    steps: &'a [StepEntry<'a>],
-    shelf: &'a [ShelfProduct],
-) -> (Vec<&'a str>, Vec<&'a str>) {
+/// What one step puts on the skin: its serum active's family and its product's
+/// treatment families, and whether that stays on.
+fn step_families<'a>(step: &'a StepEntry<'a>, shelf: &'a [ShelfProduct]) -> Vec<&'a str> {
     let k = knowledge();
-    let own = steps
-        .iter()
-        .filter_map(|s| s.product.as_deref())
-        .filter_map(|name| shelf.iter().find(|p| p.name == name))
-        .flat_map(|p| p.families.iter().map(String::as_str));
-    let families = steps
-        .iter()
-        .filter_map(|s| s.active)
-        .filter_map(|a| k.active(a))
+    let mut families: Vec<&str> = step
+        .active
+        .and_then(|a| k.active(a))
         .map(|a| a.family.as_str())
-        .chain(own)
+        .into_iter()
         .collect();
-    let tags = steps
-        .iter()
-        .filter_map(|s| s.mask_type)
-        .filter_map(|m| k.mask_type(m))
-        .flat_map(|m| m.tags.iter().map(String::as_str))
-        .collect();
-    (families, tags)
+    if let Some(product) = product_of(step, shelf) {
+        families.extend(product.families.iter().map(String::as_str));
+    }
+    families.sort_unstable();
+    families.dedup();
+    families
+}
+
+fn product_of<'a>(step: &StepEntry<'_>, shelf: &'a [ShelfProduct]) -> Option<&'a ShelfProduct> {
+    step.product.as_deref().map(|name| {
+        shelf
+            .iter()
+            .find(|p| p.name == name)
+            .expect("a shelf product")
+    })
+}
+
+fn leave_on(step: &StepEntry<'_>, shelf: &[ShelfProduct]) -> bool {
+    match product_of(step, shelf) {
+        Some(product) => product.leave_on,
+        None => step
+            .mask_type
+            .and_then(|m| knowledge().mask_type(m))
+            .is_none_or(|m| m.leave_on()),
+    }
 }
 
 fn hits(selector: &Selector, families: &[&str], tags: &[&str]) -> bool {
@@ -183,16 +304,28 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
     } else {
         k.limits.strong_per_routine_max
     };
+    let rank = |s: &StepEntry<'_>| {
+        let overnight = s
+            .mask_type
+            .and_then(|m| k.mask_type(m))
+            .is_some_and(|m| m.removal == Removal::None);
+        if overnight {
+            (k.step_rank(Step::Moisturize), 1)
+        } else {
+            (k.step_rank(s.step), 0)
+        }
+    };
     for day in &plan.days {
         for (is_am, steps) in [(true, &day.am), (false, &day.pm)] {
-            // Order: cleanse first, then the knowledge's step order; a mask is removed right after.
+            // Order: cleanse first, then the knowledge's step order; a mask is removed
+            // right after unless it stays on overnight, and then it comes last.
             prop_assert_eq!(
                 steps.first().map(|s| s.step),
                 Some(Step::Cleanse),
                 "{} starts with cleanse",
                 day.date
             );
-            let ranks: Vec<usize> = steps.iter().map(|s| k.step_rank(s.step)).collect();
+            let ranks: Vec<(usize, usize)> = steps.iter().map(rank).collect();
             prop_assert!(
                 ranks.windows(2).all(|w| w[0] <= w[1]),
                 "{} steps out of order: {:?}",
@@ -201,7 +334,13 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             );
             for (i, step) in steps.iter().enumerate() {
                 if step.step == Step::Mask {
-                    prop_assert_eq!(steps.get(i + 1).map(|s| s.step), Some(Step::RemoveMask));
+                    let removal = step
+                        .mask_type
+                        .and_then(|m| k.mask_type(m))
+                        .map(|m| m.removal);
+                    if removal != Some(Removal::None) {
+                        prop_assert_eq!(steps.get(i + 1).map(|s| s.step), Some(Step::RemoveMask));
+                    }
                     prop_assert!(!is_am, "masks go in the evening");
                 }
             }
@@ -211,6 +350,14 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                 is_am,
                 "sunscreen every morning, only mornings"
             );
+            for base in [Step::Cleanse, Step::Moisturize, Step::Sunscreen] {
+                prop_assert!(
+                    steps.iter().filter(|s| s.step == base).count() <= 1,
+                    "{} twice on {}",
+                    base,
+                    day.date
+                );
+            }
             // Each serum at most once per routine (so at most twice a day).
             let actives: Vec<&str> = steps.iter().filter_map(|s| s.active).collect();
             for (i, a) in actives.iter().enumerate() {
@@ -236,41 +383,106 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                     a
                 );
                 prop_assert!(
-                    !profile.pregnant || active.pregnancy_safe,
+                    !profile.pregnant || active.rules.pregnancy_safe,
                     "{} in pregnancy",
                     a
                 );
-                prop_assert!(
-                    !(is_am && active.family == "retinoid"),
-                    "retinoid in the morning"
-                );
-                prop_assert!(
-                    !profile
-                        .avoid
-                        .iter()
-                        .any(|x| *x == active.id || *x == active.family),
-                    "avoided {} used",
-                    a
-                );
             }
-            // Interactions: nothing that must be separated shares a routine.
-            let (families, tags) = families_and_tags(steps, shelf);
+            // Every product by what it contains: the time of day of each family it
+            // carries, pregnancy at any level, no SPF at night, nothing avoided.
+            let mut carriers: Vec<&str> = Vec::new();
+            let mut strong: Vec<&str> = Vec::new();
+            let mut families: Vec<&str> = Vec::new();
+            for step in steps.iter() {
+                let step_families = step_families(step, shelf);
+                let stays = leave_on(step, shelf);
+                for family in &step_families {
+                    let rules = k.family(family).expect("known family");
+                    let time = match product_of(step, shelf) {
+                        Some(p) => rules.time_for(p.leave_on),
+                        None => rules.time,
+                    };
+                    prop_assert!(
+                        if is_am { time.in_am() } else { time.in_pm() },
+                        "{} ({}) at the wrong time on {}: {:?}",
+                        family,
+                        step.product.as_deref().unwrap_or("serum"),
+                        day.date,
+                        steps
+                    );
+                    if rules.strong {
+                        carriers.push(family);
+                        if stays {
+                            strong.push(family);
+                        }
+                    }
+                }
+                families.extend(step_families);
+                if let Some(product) = product_of(step, shelf) {
+                    prop_assert!(
+                        !(profile.pregnant
+                            && product
+                                .present
+                                .iter()
+                                .any(|f| k.family(f).is_some_and(|f| !f.pregnancy_safe))),
+                        "{} in pregnancy on {}",
+                        product.name,
+                        day.date
+                    );
+                    prop_assert!(
+                        is_am || product.spf.is_none(),
+                        "{} (SPF) at night on {}",
+                        product.name,
+                        day.date
+                    );
+                    prop_assert!(
+                        !product.flags.iter().any(|(code, _)| code == "avoid"),
+                        "{} has an avoided ingredient",
+                        product.name
+                    );
+                }
+            }
             prop_assert!(
-                !(profile.pregnant && families.contains(&"retinoid")),
-                "a retinoid product in pregnancy on {}",
-                day.date
+                !(is_am && families.contains(&"retinoid")),
+                "a retinoid in the morning on {}: {:?}",
+                day.date,
+                steps
             );
-            for name in steps.iter().filter_map(|s| s.product.as_deref()) {
-                let product = shelf
+            // One carrier (a product, or the planner's serum) per strong family.
+            carriers.sort_unstable();
+            carriers.dedup();
+            for family in &carriers {
+                let mut by: Vec<&str> = steps
                     .iter()
-                    .find(|p| p.name == name)
-                    .expect("a shelf product");
+                    .filter(|s| step_families(s, shelf).contains(family))
+                    .map(|s| s.product.as_deref().or(s.active).unwrap_or("?"))
+                    .collect();
+                by.sort_unstable();
+                by.dedup();
                 prop_assert!(
-                    !product.flags.iter().any(|(code, _)| code == "avoid"),
-                    "{} has an avoided ingredient",
-                    name
+                    by.len() <= 1,
+                    "{} twice in a routine on {}: {:?}",
+                    family,
+                    day.date,
+                    steps
                 );
             }
+            strong.sort_unstable();
+            strong.dedup();
+            prop_assert!(
+                strong.len() <= strong_limit,
+                "{} strong actives on {}: {:?}",
+                strong.len(),
+                day.date,
+                steps
+            );
+            // Interactions: nothing that must be separated shares a routine.
+            let tags: Vec<&str> = steps
+                .iter()
+                .filter_map(|s| s.mask_type)
+                .filter_map(|m| k.mask_type(m))
+                .flat_map(|m| m.tags.iter().map(String::as_str))
+                .collect();
             for interaction in k
                 .interactions
                 .iter()
@@ -287,17 +499,6 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                     steps
                 );
             }
-            // Strong actives per routine.
-            let strong = actives
-                .iter()
-                .filter(|a| k.active(a).is_some_and(|a| a.strong))
-                .count();
-            prop_assert!(
-                strong <= strong_limit,
-                "{} strong actives on {}",
-                strong,
-                day.date
-            );
             // Time budget: kept, unless even the essentials do not fit (and then only those).
             let budget = if is_am {
                 profile.minutes_am
@@ -316,6 +517,64 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                         .iter()
                         .any(|w| w.code == "time_budget" && w.text.contains("essential")));
                 }
+            }
+        }
+    }
+    // Ramped families: the leave-on nights of each, counted together whatever carries
+    // it, stay within its ramp in every plan week.
+    for family in k.families.iter().filter(|f| f.ramped()) {
+        for (week, days) in plan.days.chunks(7).enumerate() {
+            let nights = days
+                .iter()
+                .filter(|d| {
+                    d.pm.iter().any(|s| {
+                        leave_on(s, shelf) && step_families(s, shelf).contains(&family.id.as_str())
+                    })
+                })
+                .count();
+            let limit = family.nights_in_week(week, false).expect("ramped");
+            prop_assert!(
+                nights <= usize::from(limit),
+                "{} on {} nights in week {}",
+                family.id,
+                nights,
+                week
+            );
+        }
+    }
+    // The avoid list, judged by this test's own table.
+    for entry in &profile.avoid {
+        let (_, keeps_out, actives, masks) = AVOID
+            .iter()
+            .find(|(text, ..)| text.to_lowercase() == *entry)
+            .expect("an entry of the table");
+        for step in plan.days.iter().flat_map(|d| d.am.iter().chain(&d.pm)) {
+            if let Some(active) = step.active {
+                prop_assert!(
+                    !actives.contains(&active),
+                    "{} used despite \"{}\"",
+                    active,
+                    entry
+                );
+            }
+            if let Some(mask) = step.mask_type {
+                prop_assert!(
+                    !masks.contains(&mask),
+                    "{} mask despite \"{}\"",
+                    mask,
+                    entry
+                );
+            }
+            if let Some(name) = step.product.as_deref() {
+                let item = profile.shelf.iter().find(|i| i.name == name).expect("item");
+                let report = analyzer().analyze(
+                    &item.ingredients,
+                    &Options {
+                        name: Some(&item.name),
+                        ..Options::default()
+                    },
+                );
+                prop_assert!(!keeps_out(&report), "{} used despite \"{}\"", name, entry);
             }
         }
     }
@@ -359,25 +618,11 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             mask
         );
     }
-    // Ramped actives stay within their nights per week.
+    // Advice for what goes on the skin: a patch test for every strong active (the
+    // planner's and the products'), sunscreen advice naming every photosensitising one.
     for serum in &plan.serums {
         let active = k.active(serum.active).expect("active");
-        for (week, days) in plan.days.chunks(7).enumerate() {
-            if let Some(limit) = active.nights_in_week(week, profile.sensitive) {
-                let nights = days
-                    .iter()
-                    .filter(|d| d.pm.iter().any(|s| s.active == Some(&active.id)))
-                    .count();
-                prop_assert!(
-                    nights <= usize::from(limit),
-                    "{} on {} nights in week {}",
-                    active.id,
-                    nights,
-                    week
-                );
-            }
-        }
-        if profile.sensitive || active.strong {
+        if profile.sensitive || active.rules.strong {
             prop_assert!(
                 plan.warnings
                     .iter()
@@ -386,11 +631,45 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                 active.id
             );
         }
-        if active.photosensitising {
+        if active.rules.photosensitising {
             prop_assert!(plan
                 .warnings
                 .iter()
                 .any(|w| w.code == "sunscreen" && w.text.contains(active.name.as_str())));
+        }
+    }
+    let used: Vec<&ShelfProduct> = shelf
+        .iter()
+        .filter(|p| {
+            plan.days
+                .iter()
+                .flat_map(|d| d.am.iter().chain(&d.pm))
+                .any(|s| s.product.as_deref() == Some(p.name.as_str()))
+        })
+        .collect();
+    for product in used {
+        let families: Vec<_> = product
+            .families
+            .iter()
+            .filter_map(|f| k.family(f))
+            .collect();
+        if families.iter().any(|f| f.strong) {
+            prop_assert!(
+                plan.warnings
+                    .iter()
+                    .any(|w| w.code == "patch_test" && w.text.contains(product.name.as_str())),
+                "patch test advice for {}",
+                product.name
+            );
+        }
+        if families.iter().any(|f| f.photosensitising) {
+            prop_assert!(
+                plan.warnings
+                    .iter()
+                    .any(|w| w.code == "sunscreen" && w.text.contains(product.name.as_str())),
+                "sunscreen advice for {}",
+                product.name
+            );
         }
     }
     // Events: a glow mask in the two evenings before, or a warning naming the date.
@@ -450,11 +729,11 @@ proptest! {
     #[test]
     fn every_plan_keeps_every_rule(profile in profiles(), weeks in 1u8..9) {
         let start = profile.start.map(|d| d.0).expect("start");
-        let shelf = analyze_shelf(super::shelf::analyzer(), &profile);
-        let plan = make_plan_with_shelf(knowledge(), &profile, &PlanOptions::new(start, weeks).expect("options"), &shelf);
+        let reading = Reading::of(knowledge(), analyzer(), &profile);
+        let plan = make_plan_from(knowledge(), &profile, &PlanOptions::new(start, weeks).expect("options"), &reading);
         prop_assert_eq!(plan.days.len(), usize::from(weeks) * 7);
         prop_assert_eq!(plan.shelf.is_some(), !profile.shelf.is_empty());
-        check(&profile, &plan, &shelf)?;
+        check(&profile, &plan, &reading.shelf)?;
     }
 
     #[test]

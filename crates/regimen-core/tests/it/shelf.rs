@@ -1,26 +1,11 @@
 //! Plans that use the person's own products.
 
-use super::{date, knowledge};
-use regimen_core::analyzer::Analyzer;
+use super::plan_for;
 use regimen_core::plan::Plan;
-use regimen_core::shelf::analyze_shelf;
-use regimen_core::{make_plan_with_shelf, PlanOptions, Profile};
-use std::sync::OnceLock;
-
-pub fn analyzer() -> &'static Analyzer {
-    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
-    ANALYZER.get_or_init(|| Analyzer::builtin(knowledge()).expect("analyzer"))
-}
+use regimen_core::Profile;
 
 pub fn plan_with_shelf(profile: &Profile, weeks: u8) -> Plan<'static> {
-    let shelf = analyze_shelf(analyzer(), profile);
-    let start = profile.start.map(|d| d.0).unwrap_or(date("2026-12-01"));
-    make_plan_with_shelf(
-        knowledge(),
-        profile,
-        &PlanOptions::new(start, weeks).expect("options"),
-        &shelf,
-    )
+    plan_for(profile, weeks)
 }
 
 fn profile(toml: &str) -> Profile {
@@ -119,10 +104,21 @@ fn own_products_never_meet_what_they_clash_with() {
         steps_with(&plan, "Smoothing AHA Cream") > 0,
         "used where it is safe"
     );
+    // The cream carries an AHA, so it goes on only on acid nights, within their ramp.
+    for week in plan.days.chunks(7) {
+        let nights = week
+            .iter()
+            .filter(|d| {
+                d.pm.iter()
+                    .any(|s| s.product.as_deref() == Some("Smoothing AHA Cream"))
+            })
+            .count();
+        assert!(nights <= 2, "{nights} AHA nights in a week");
+    }
     assert!(plan
         .warnings
         .iter()
-        .any(|w| w.code == "safer_wins" && w.text.contains("Smoothing AHA Cream stays out")));
+        .any(|w| w.code == "product_rules" && w.text.contains("Smoothing AHA Cream")));
 }
 
 #[test]
@@ -174,7 +170,7 @@ fn unused_products_say_why_and_missing_kinds_are_named() {
         shelf.not_placed
     );
     assert!(
-        reason("Eye Cream").contains("does not schedule eye care"),
+        reason("Eye Cream").contains("does not plan eye care"),
         "{:?}",
         shelf.not_placed
     );

@@ -7,8 +7,9 @@
 //! contents of each file.
 
 use crate::vocab::{Concern, Goal, ServingTime, SkinType, Step};
+mod validate;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 /// Declares the knowledge files once: their names, and their built-in contents.
@@ -16,7 +17,7 @@ macro_rules! knowledge_files {
     ($($name:literal),+ $(,)?) => {
         /// The file names a knowledge directory holds, in load order.
         pub const FILE_NAMES: &[&str] = &[$($name),+];
-        const BUILTIN: &[(&str, &str)] = &[$(($name, include_str!(concat!("../../../knowledge/", $name)))),+];
+        const BUILTIN: &[(&str, &str)] = &[$(($name, include_str!(concat!("../../../../knowledge/", $name)))),+];
     };
 }
 
@@ -58,6 +59,14 @@ pub const ENGINE_RULES: &[&str] = &[
     "serum_limit",
     "shelf_first",
     "choose_both",
+    "product_by_contents",
+    "one_strong_per_routine",
+    "spf_minimum",
+    "strength_slow",
+    "strength_refused",
+    "trace_level",
+    "rinse_off_milder",
+    "sunscreen_morning",
 ];
 
 /// Why loading or validating a knowledge base failed.
@@ -95,6 +104,32 @@ pub struct Source {
     pub id: String,
     /// Human-readable citation.
     pub citation: String,
+    /// Where anyone can read it.
+    pub url: Option<String>,
+    /// Its DOI.
+    pub doi: Option<String>,
+    /// What it is.
+    pub kind: Option<SourceKind>,
+    /// For a policy: why regimen chose it.
+    pub rationale: Option<String>,
+}
+
+/// What a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A peer-reviewed paper.
+    PeerReviewed,
+    /// A professional guideline.
+    Guideline,
+    /// A regulator's text.
+    Regulator,
+    /// A textbook.
+    Textbook,
+    /// The seed article.
+    Seed,
+    /// regimen's own design choice.
+    Policy,
 }
 
 /// One fact of the seed article.
@@ -322,6 +357,11 @@ pub struct StepInfo {
 pub struct MaskType {
     /// Stable id.
     pub id: String,
+    /// How it comes off.
+    pub removal: Removal,
+    /// Active families masks of this type usually carry.
+    #[serde(default)]
+    pub families: Vec<String>,
     /// Display name.
     pub name: String,
     /// What it is for.
@@ -351,7 +391,24 @@ pub struct MaskType {
     pub tip: String,
 }
 
+/// How a mask comes off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Removal {
+    /// Rinsed or wiped off after its minutes.
+    Rinse,
+    /// The sheet comes off and the rest is patted in.
+    Lift,
+    /// It stays on overnight.
+    None,
+}
+
 impl MaskType {
+    /// Whether what it leaves stays on the skin (for the rules of its actives).
+    pub fn leave_on(&self) -> bool {
+        self.removal != Removal::Rinse
+    }
+
     /// The weekly limit for a skin type.
     pub fn limit_for(&self, skin_type: SkinType) -> u8 {
         self.max_per_week_by_skin
@@ -366,7 +423,8 @@ impl MaskType {
     }
 }
 
-/// A family of actives.
+/// A family of actives and its rules of use. The rules hold for the planner's serum of
+/// the family and for every owned product that contains it at a treatment level.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Family {
@@ -374,69 +432,63 @@ pub struct Family {
     pub id: String,
     /// Display name.
     pub name: String,
-}
-
-/// One step of a ramp: `per_week` nights for `weeks` weeks (forever when absent).
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RampStep {
-    /// How many weeks this step lasts.
-    pub weeks: Option<u8>,
-    /// Nights a week.
-    pub per_week: u8,
-}
-
-/// A serum active.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Active {
-    /// Stable id.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// Family id.
-    pub family: String,
-    /// What it does.
-    pub purpose: String,
-    /// Source id.
-    pub source: String,
-    /// Fact id in facts.toml, when the seed states it.
-    pub fact: Option<String>,
+    /// Plain words naming the family in an avoid list.
+    #[serde(default)]
+    pub words: Vec<String>,
     /// Morning, evening or both.
+    #[serde(default = "am_pm")]
     pub time: ServingTime,
     /// The rule explaining the time.
-    pub time_rule: String,
-    /// Counts towards the per-routine limit of strong actives.
+    pub time_rule: Option<String>,
+    /// The time for rinse-off products, when it differs.
+    pub rinse_off_time: Option<ServingTime>,
+    /// One product of the family per routine; counts towards the per-routine limit of
+    /// strong actives; needs a patch test.
+    #[serde(default)]
     pub strong: bool,
     /// Requires sunscreen every morning.
+    #[serde(default)]
     pub photosensitising: bool,
     /// Allowed in pregnancy and breastfeeding.
+    #[serde(default = "yes")]
     pub pregnancy_safe: bool,
-    /// Alternatives named when it is removed for pregnancy.
+    /// The rule that keeps it out in pregnancy.
+    pub pregnancy_rule: Option<String>,
+    /// Planner actives named when it is removed for pregnancy.
     #[serde(default)]
     pub pregnancy_alternatives: Vec<String>,
-    /// Kept out of plans for sensitive skin.
+    /// Leave-on products with it are kept out for sensitive skin.
     #[serde(default)]
     pub avoid_if_sensitive: bool,
-    /// Fit by concern.
-    #[serde(default)]
-    pub concerns: BTreeMap<Concern, i8>,
-    /// Nights a week, ramping up (evening-only actives).
+    /// Nights a week, ramping up (evening-only families).
     #[serde(default)]
     pub nights: Vec<RampStep>,
-    /// The ramp for sensitive skin.
+    /// The slower ramp: sensitive skin, or a strength above `strength.slow_above`.
     #[serde(default)]
     pub nights_sensitive: Vec<RampStep>,
     /// The rule explaining the ramp.
     pub nights_rule: Option<String>,
-    /// The rule giving strengths to look for.
-    pub strength_rule: Option<String>,
+    /// Works below 1%: never a trace because of its place in a list.
+    #[serde(default)]
+    pub low_dose: bool,
+    /// Strengths the rules know.
+    pub strength: Option<Strength>,
+    /// A rule cited as a warning whenever a product with it is used.
+    pub caution_rule: Option<String>,
 }
 
-impl Active {
+fn am_pm() -> ServingTime {
+    ServingTime::AmPm
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Family {
     /// Nights allowed in the given plan week (0-based), or `None` for no limit.
-    pub fn nights_in_week(&self, week: usize, sensitive: bool) -> Option<u8> {
-        let ramp = if sensitive && !self.nights_sensitive.is_empty() {
+    pub fn nights_in_week(&self, week: usize, slow: bool) -> Option<u8> {
+        let ramp = if slow && !self.nights_sensitive.is_empty() {
             &self.nights_sensitive
         } else {
             &self.nights
@@ -450,6 +502,101 @@ impl Active {
         }
         ramp.last().map(|step| step.per_week)
     }
+
+    /// Whether it has a nights-per-week ramp.
+    pub fn ramped(&self) -> bool {
+        !self.nights.is_empty()
+    }
+
+    /// The time of day a product with it may be used, by how it is applied.
+    pub fn time_for(&self, leave_on: bool) -> ServingTime {
+        if leave_on {
+            self.time
+        } else {
+            self.rinse_off_time.unwrap_or(self.time)
+        }
+    }
+}
+
+/// The strengths a family's rules know, in percent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Strength {
+    /// The rule that states them.
+    pub rule: String,
+    /// Above this, a leave-on product is not for home use.
+    pub leave_on_max: Option<f32>,
+    /// Above this, a rinse-off product is not for home use.
+    pub rinse_off_max: Option<f32>,
+    /// Above this, a rinse-off product is a weekly treatment at most.
+    pub weekly_above: Option<f32>,
+    /// Above this, the family starts with its slower ramp.
+    pub slow_above: Option<f32>,
+}
+
+/// One step of a ramp: `per_week` nights for `weeks` weeks (forever when absent).
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RampStep {
+    /// How many weeks this step lasts.
+    pub weeks: Option<u8>,
+    /// Nights a week.
+    pub per_week: u8,
+}
+
+/// A serum active the planner can choose, with the rules of its family.
+#[derive(Debug, Clone)]
+pub struct Active {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Family id.
+    pub family: String,
+    /// What it does.
+    pub purpose: String,
+    /// Source id.
+    pub source: String,
+    /// Fact id in facts.toml, when the seed states it.
+    pub fact: Option<String>,
+    /// When the planner's serum goes on (the family's time, or narrower).
+    pub time: ServingTime,
+    /// The rule explaining the time.
+    pub time_rule: String,
+    /// The INCI names the serum stands for.
+    pub ingredients: Vec<String>,
+    /// Fit by concern.
+    pub concerns: BTreeMap<Concern, i8>,
+    /// The rule giving strengths to look for.
+    pub strength_rule: Option<String>,
+    /// The rules of its family.
+    pub rules: Family,
+}
+
+impl Active {
+    /// Nights allowed in the given plan week (0-based), or `None` for no limit.
+    pub fn nights_in_week(&self, week: usize, slow: bool) -> Option<u8> {
+        self.rules.nights_in_week(week, slow)
+    }
+}
+
+/// An active as written in actives.toml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActiveEntry {
+    id: String,
+    name: String,
+    family: String,
+    purpose: String,
+    source: String,
+    fact: Option<String>,
+    time: Option<ServingTime>,
+    time_rule: Option<String>,
+    #[serde(default)]
+    ingredients: Vec<String>,
+    #[serde(default)]
+    concerns: BTreeMap<Concern, i8>,
+    strength_rule: Option<String>,
 }
 
 /// One side of an interaction.
@@ -513,9 +660,12 @@ pub struct ActiveIngredient {
     /// Other spellings found on labels.
     #[serde(default)]
     pub synonyms: Vec<String>,
-    /// Usually a pH adjuster or helper: an active only early in the list or with a percentage.
+    /// Usually a pH adjuster or helper: a trace beyond the first places unless a
+    /// percentage is stated.
     #[serde(default)]
     pub weak: bool,
+    /// A further sorting within the family (UV filters: mineral or chemical).
+    pub class: Option<String>,
 }
 
 /// Every dictionary name matching the rule belongs to the family.
@@ -530,6 +680,8 @@ pub struct FamilyRule {
     /// CosIng function codes (see data/cosing/inci.tsv).
     #[serde(default)]
     pub codes: Vec<String>,
+    /// The class its members get.
+    pub class: Option<String>,
 }
 
 /// Label spellings of a CosIng name.
@@ -542,6 +694,25 @@ pub struct SynonymEntry {
     pub synonyms: Vec<String>,
 }
 
+/// Which dictionary names belong to a flag or a group.
+#[derive(Debug, Clone, Default)]
+pub struct Members<'a> {
+    /// Exact names.
+    pub names: &'a [String],
+    /// Substrings of names.
+    pub contains: &'a [String],
+    /// Starts of names, as whole words.
+    pub prefixes: &'a [String],
+    /// Endings of names.
+    pub suffixes: &'a [String],
+    /// Genera whose " OIL" names (not seed, kernel, fruit or nut oils) are members.
+    pub genera: &'a [String],
+    /// Families whose members belong.
+    pub families: &'a [String],
+    /// Classes whose members belong.
+    pub classes: &'a [String],
+}
+
 /// A flag the analyzer raises, with the ingredients behind it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -550,12 +721,18 @@ pub struct FlagRule {
     pub code: String,
     /// What it means, in a few words.
     pub text: String,
+    /// Plain words naming it in an avoid list.
+    #[serde(default)]
+    pub words: Vec<String>,
     /// Exact names.
     #[serde(default)]
     pub names: Vec<String>,
     /// Substrings of names.
     #[serde(default)]
     pub contains: Vec<String>,
+    /// Starts of names, as whole words.
+    #[serde(default)]
+    pub prefixes: Vec<String>,
     /// Endings of names.
     #[serde(default)]
     pub suffixes: Vec<String>,
@@ -565,8 +742,87 @@ pub struct FlagRule {
     /// Families whose members are flagged.
     #[serde(default)]
     pub families: Vec<String>,
+    /// Classes whose members are flagged.
+    #[serde(default)]
+    pub classes: Vec<String>,
     /// For a known person, the flag is shown only when this holds.
     pub when: Option<When>,
+}
+
+impl FlagRule {
+    /// Its members.
+    pub fn members(&self) -> Members<'_> {
+        Members {
+            names: &self.names,
+            contains: &self.contains,
+            prefixes: &self.prefixes,
+            suffixes: &self.suffixes,
+            genera: &self.genera,
+            families: &self.families,
+            classes: &self.classes,
+        }
+    }
+}
+
+/// A set of ingredients that plain words name in an avoid list ("lavender").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupRule {
+    /// Stable id.
+    pub id: String,
+    /// The words that name it.
+    pub words: Vec<String>,
+    /// Exact names.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Substrings of names.
+    #[serde(default)]
+    pub contains: Vec<String>,
+    /// Starts of names, as whole words.
+    #[serde(default)]
+    pub prefixes: Vec<String>,
+    /// Endings of names.
+    #[serde(default)]
+    pub suffixes: Vec<String>,
+    /// Genera whose " OIL" names are members.
+    #[serde(default)]
+    pub genera: Vec<String>,
+    /// Families whose members belong.
+    #[serde(default)]
+    pub families: Vec<String>,
+    /// Classes whose members belong.
+    #[serde(default)]
+    pub classes: Vec<String>,
+}
+
+impl GroupRule {
+    /// Its members.
+    pub fn members(&self) -> Members<'_> {
+        Members {
+            names: &self.names,
+            contains: &self.contains,
+            prefixes: &self.prefixes,
+            suffixes: &self.suffixes,
+            genera: &self.genera,
+            families: &self.families,
+            classes: &self.classes,
+        }
+    }
+}
+
+/// Ingredients used at 1% or less: an active listed after the first of them is a trace.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LineMarkers {
+    /// Exact names.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// CosIng function codes (preservatives).
+    #[serde(default)]
+    pub codes: Vec<String>,
+    /// Flags whose members mark the line (fragrance).
+    #[serde(default)]
+    pub flags: Vec<String>,
 }
 
 /// ingredients.toml: the curated layer over CosIng.
@@ -585,6 +841,12 @@ pub struct IngredientKnowledge {
     pub synonym: Vec<SynonymEntry>,
     /// Flags.
     pub flag: Vec<FlagRule>,
+    /// Groups named by plain words.
+    #[serde(default)]
+    pub group: Vec<GroupRule>,
+    /// Where the 1% line falls in a list.
+    #[serde(default)]
+    pub one_percent_line: LineMarkers,
 }
 
 /// Words in a product name that decide its kind or mask type.
@@ -615,6 +877,39 @@ pub struct KindKnowledge {
     pub kind: Vec<NameRule>,
     /// Mask types, most specific first.
     pub mask_type: Vec<NameRule>,
+    /// The steps each kind can fill, and how it is applied.
+    #[serde(rename = "use")]
+    pub uses: Vec<KindUse>,
+    /// Words about how a product is applied.
+    pub application: Application,
+}
+
+/// The steps a kind of product can fill, and whether it stays on the skin.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindUse {
+    /// The kind.
+    pub kind: crate::vocab::ProductKind,
+    /// Steps, best first.
+    pub uses: Vec<Step>,
+    /// Whether it stays on the skin, unless its name says otherwise.
+    pub leave_on: bool,
+    /// The steps when its name says it is rinsed off.
+    pub rinse_off_uses: Option<Vec<Step>>,
+}
+
+/// Words in a name about how a product is applied, and what an SPF does to a kind.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Application {
+    /// Words that make a product leave-on (they win).
+    pub leave_on_words: Vec<String>,
+    /// Words that make a product rinse-off.
+    pub rinse_off_words: Vec<String>,
+    /// Kinds that never fill the sunscreen step, even with an SPF.
+    pub no_sunscreen: Vec<crate::vocab::ProductKind>,
+    /// Kinds that become sunscreens with an SPF.
+    pub spf_kinds: Vec<crate::vocab::ProductKind>,
 }
 
 /// Something that can be cited: an id with a text and a source.
@@ -702,7 +997,7 @@ struct MaskTypesFile {
 #[serde(deny_unknown_fields)]
 struct ActivesFile {
     family: Vec<Family>,
-    active: Vec<Active>,
+    active: Vec<ActiveEntry>,
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -731,6 +1026,54 @@ fn parse_file<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Gives each planner active the rules of its family (and its own narrower time).
+fn resolve_actives(families: &[Family], entries: Vec<ActiveEntry>) -> (Vec<Active>, Vec<String>) {
+    let mut actives = Vec::with_capacity(entries.len());
+    let mut problems = Vec::new();
+    for entry in entries {
+        let Some(family) = families.iter().find(|f| f.id == entry.family) else {
+            problems.push(format!(
+                "active {} is in unknown family {}",
+                entry.id, entry.family
+            ));
+            continue;
+        };
+        let time = entry.time.unwrap_or(family.time);
+        let narrower =
+            (!time.in_am() || family.time.in_am()) && (!time.in_pm() || family.time.in_pm());
+        if !narrower {
+            problems.push(format!(
+                "active {}: time {time} is not within its family's time {}",
+                entry.id, family.time
+            ));
+        }
+        let Some(time_rule) = entry.time_rule.or_else(|| family.time_rule.clone()) else {
+            problems.push(format!(
+                "active {} needs a time_rule (or its family {} one)",
+                entry.id, family.id
+            ));
+            continue;
+        };
+        actives.push(Active {
+            strength_rule: entry
+                .strength_rule
+                .or_else(|| family.strength.as_ref().map(|s| s.rule.clone())),
+            id: entry.id,
+            name: entry.name,
+            family: entry.family,
+            purpose: entry.purpose,
+            source: entry.source,
+            fact: entry.fact,
+            time,
+            time_rule,
+            ingredients: entry.ingredients,
+            concerns: entry.concerns,
+            rules: family.clone(),
+        });
+    }
+    (actives, problems)
+}
+
 impl Knowledge {
     /// The knowledge base compiled into the binary.
     pub fn builtin() -> Result<Knowledge, KnowledgeError> {
@@ -754,6 +1097,7 @@ impl Knowledge {
         let interactions: InteractionsFile = parse_file(files, "interactions.toml")?;
         let ingredients: IngredientKnowledge = parse_file(files, "ingredients.toml")?;
         let kinds: KindKnowledge = parse_file(files, "kinds.toml")?;
+        let (active_list, mut problems) = resolve_actives(&actives.family, actives.active);
         let mut knowledge = Knowledge {
             sources: sources.source,
             facts: facts.fact,
@@ -766,13 +1110,13 @@ impl Knowledge {
             steps: steps.step,
             mask_types: mask_types.mask_type,
             families: actives.family,
-            actives: actives.active,
+            actives: active_list,
             interactions: interactions.interaction,
             ingredients,
             kinds,
             citations: HashMap::new(),
         };
-        let problems = knowledge.problems();
+        problems.extend(knowledge.problems());
         if !problems.is_empty() {
             return Err(KnowledgeError::Invalid { problems });
         }
@@ -870,224 +1214,6 @@ impl Knowledge {
     /// A family by id.
     pub fn family(&self, id: &str) -> Option<&Family> {
         self.families.iter().find(|f| f.id == id)
-    }
-
-    /// Every inconsistency between the files, one line each.
-    fn problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        let mut seen = HashSet::new();
-        for (id, _, source) in self.citables() {
-            if !seen.insert(id) {
-                problems.push(format!("id {id} is used twice"));
-            }
-            if self.source(source).is_none() {
-                problems.push(format!("{id} cites unknown source {source}"));
-            }
-        }
-        let cited = |id: &str| seen.contains(id);
-        fn unique(problems: &mut Vec<String>, kind: &str, ids: Vec<&str>) {
-            let mut kind_seen = HashSet::new();
-            for id in ids {
-                if !kind_seen.insert(id.to_string()) {
-                    problems.push(format!("{kind} {id} is defined twice"));
-                }
-            }
-        }
-        unique(
-            &mut problems,
-            "source",
-            self.sources.iter().map(|s| &*s.id).collect(),
-        );
-        unique(
-            &mut problems,
-            "mask type",
-            self.mask_types.iter().map(|m| &*m.id).collect(),
-        );
-        unique(
-            &mut problems,
-            "family",
-            self.families.iter().map(|f| &*f.id).collect(),
-        );
-        unique(
-            &mut problems,
-            "active",
-            self.actives.iter().map(|a| &*a.id).collect(),
-        );
-        for id in ENGINE_RULES {
-            if !cited(id) {
-                problems.push(format!("the engine needs rule {id}, which is missing"));
-            }
-        }
-        for step in Step::ALL {
-            let count = self.steps.iter().filter(|s| s.id == *step).count();
-            if count != 1 {
-                problems.push(format!("step {step} is listed {count} times, not once"));
-            }
-        }
-        for budget in &self.mask_budgets {
-            if budget.per_week == 0 || budget.per_week > self.limits.masks_per_week_max {
-                problems.push(format!(
-                    "mask budget {} allows {} a week, outside 1..={}",
-                    budget.id, budget.per_week, self.limits.masks_per_week_max
-                ));
-            }
-        }
-        if !self.mask_budgets.iter().any(|b| b.when.is_always()) {
-            problems.push("no mask budget applies to everybody (add one with `when = {}`)".into());
-        }
-        if !self.referrals.iter().any(|r| r.when.is_always()) {
-            problems.push("no dermatologist referral applies to everybody".into());
-        }
-        let tags: HashSet<&str> = self
-            .mask_types
-            .iter()
-            .flat_map(|m| m.tags.iter().map(|t| &**t))
-            .collect();
-        for mask in &self.mask_types {
-            if let Some(fact) = &mask.fact {
-                if !cited(fact) {
-                    problems.push(format!("mask type {} names unknown fact {fact}", mask.id));
-                }
-            }
-            if mask.max_per_week == 0 || mask.minutes == 0 {
-                problems.push(format!(
-                    "mask type {} needs minutes and a weekly limit",
-                    mask.id
-                ));
-            }
-        }
-        for active in &self.actives {
-            let id = &active.id;
-            if self.family(&active.family).is_none() {
-                problems.push(format!(
-                    "active {id} is in unknown family {}",
-                    active.family
-                ));
-            }
-            let rules = [
-                Some(&active.time_rule),
-                active.fact.as_ref(),
-                active.nights_rule.as_ref(),
-                active.strength_rule.as_ref(),
-            ];
-            for rule in rules.into_iter().flatten() {
-                if !cited(rule) {
-                    problems.push(format!("active {id} names unknown rule or fact {rule}"));
-                }
-            }
-            for alternative in &active.pregnancy_alternatives {
-                match self.active(alternative) {
-                    None => problems.push(format!("active {id} names unknown alternative {alternative}")),
-                    Some(alt) if !alt.pregnancy_safe => problems.push(format!(
-                        "active {id} names {alternative} as a pregnancy alternative, but it is not pregnancy-safe"
-                    )),
-                    Some(_) => {}
-                }
-            }
-            if !active.pregnancy_safe && active.pregnancy_alternatives.is_empty() {
-                problems.push(format!(
-                    "active {id} is unsafe in pregnancy but names no alternative"
-                ));
-            }
-            for ramp in [&active.nights, &active.nights_sensitive] {
-                if ramp.iter().any(|s| s.per_week == 0 || s.per_week > 7) {
-                    problems.push(format!("active {id} has a ramp step outside 1..=7 nights"));
-                }
-                if !ramp.is_empty() && active.nights_rule.is_none() {
-                    problems.push(format!("active {id} has a ramp but no nights_rule"));
-                }
-                if ramp.is_empty() {
-                    continue;
-                }
-                let (last, rest) = ramp.split_last().unwrap_or((&ramp[0], &[]));
-                if last.weeks.is_some() || rest.iter().any(|s| s.weeks.is_none_or(|w| w == 0)) {
-                    problems.push(format!("active {id}: every ramp step but the last needs weeks >= 1, and the last none"));
-                }
-            }
-            if !active.nights.is_empty() && active.time != ServingTime::Pm {
-                problems.push(format!(
-                    "active {id} has a nights ramp but is not evening-only"
-                ));
-            }
-        }
-        for tag in self
-            .limits
-            .event_mask_tags
-            .iter()
-            .chain(&self.limits.sensitive_mask_tags)
-        {
-            if !tags.contains(&**tag) {
-                problems.push(format!(
-                    "limits name mask tag {tag}, which no mask type has"
-                ));
-            }
-        }
-        for id in &self.limits.default_actives {
-            if self.active(id).is_none() {
-                problems.push(format!("limits.default_actives names unknown active {id}"));
-            }
-        }
-        for interaction in &self.interactions {
-            for selector in [&interaction.a, &interaction.b] {
-                for family in &selector.families {
-                    if self.family(family).is_none() {
-                        problems.push(format!(
-                            "interaction {} names unknown family {family}",
-                            interaction.id
-                        ));
-                    }
-                }
-                for tag in &selector.mask_tags {
-                    if !tags.contains(&**tag) {
-                        problems.push(format!(
-                            "interaction {} names mask tag {tag}, which no mask type has",
-                            interaction.id
-                        ));
-                    }
-                }
-            }
-        }
-        let families = |kind: &str, family: &str, problems: &mut Vec<String>| {
-            if self.family(family).is_none() {
-                problems.push(format!("{kind} names unknown family {family}"));
-            }
-        };
-        for active in &self.ingredients.active {
-            families(
-                &format!("ingredient {}", active.id),
-                &active.family,
-                &mut problems,
-            );
-        }
-        for rule in &self.ingredients.family_rule {
-            families("a family rule", &rule.family, &mut problems);
-        }
-        for flag in &self.ingredients.flag {
-            for family in &flag.families {
-                families(&format!("flag {}", flag.code), family, &mut problems);
-            }
-        }
-        unique(
-            &mut problems,
-            "ingredient",
-            self.ingredients.active.iter().map(|a| &*a.id).collect(),
-        );
-        unique(
-            &mut problems,
-            "flag",
-            self.ingredients.flag.iter().map(|f| &*f.code).collect(),
-        );
-        for rule in &self.kinds.kind {
-            if crate::vocab::ProductKind::from_id(&rule.id).is_none() {
-                problems.push(format!("kinds.toml names unknown product kind {}", rule.id));
-            }
-        }
-        for rule in &self.kinds.mask_type {
-            if self.mask_type(&rule.id).is_none() {
-                problems.push(format!("kinds.toml names unknown mask type {}", rule.id));
-            }
-        }
-        problems
     }
 }
 
