@@ -233,19 +233,15 @@ pub(crate) fn refusal<'k>(
             ));
         }
     }
+    // What it carries that the rules keep apart (a mask's own acids are how it
+    // exfoliates: its type's tags do not count against its families).
     let families: Vec<&str> = product.families.iter().map(String::as_str).collect();
-    let tags: Vec<&str> = product
-        .mask_type
-        .as_deref()
-        .and_then(|m| knowledge.mask_type(m))
-        .map(|m| m.tags.iter().map(String::as_str).collect())
-        .unwrap_or_default();
     for interaction in knowledge
         .interactions
         .iter()
         .filter(|i| i.severity == Severity::Separate)
     {
-        if interaction.a.picks(&families, &tags) && interaction.b.picks(&families, &tags) {
+        if interaction.a.picks(&families, &[]) && interaction.b.picks(&families, &[]) {
             return Some((
                 format!(
                     "it combines what the rules keep apart: {}",

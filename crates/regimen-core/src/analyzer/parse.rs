@@ -113,7 +113,13 @@ pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
                 true
             }
             b',' | b';' | b'|' | b'[' | b']' | b'\t' | b'{' | b'}' => depth == 0,
-            b'.' => depth == 0 && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
+            // A full stop ends an item; dotted leaders ("Zinc Oxide 20% ..... Sunscreen")
+            // do not: the item reader drops what follows them.
+            b'.' => {
+                depth == 0
+                    && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
+                    && (i == 0 || bytes[i - 1] != b'.')
+            }
             _ => false,
         };
         if cut {

@@ -528,8 +528,6 @@ pub struct Strength {
     pub leave_on_max: Option<f32>,
     /// Above this, a rinse-off product is not for home use.
     pub rinse_off_max: Option<f32>,
-    /// Above this, a rinse-off product is a weekly treatment at most.
-    pub weekly_above: Option<f32>,
     /// Above this, the family starts with its slower ramp.
     pub slow_above: Option<f32>,
 }

@@ -191,7 +191,6 @@ impl Knowledge {
                 let limits = [
                     strength.leave_on_max,
                     strength.rinse_off_max,
-                    strength.weekly_above,
                     strength.slow_above,
                 ];
                 if limits.iter().flatten().any(|p| !(*p > 0.0 && *p <= 100.0)) {

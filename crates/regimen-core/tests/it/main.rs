@@ -1,9 +1,12 @@
 //! Integration tests of the core, as one binary.
 
 mod analyzer;
+mod avoid;
+mod contents;
 mod engine;
 mod explain;
 mod knowledge;
+mod labels;
 mod properties;
 mod shelf;
 mod snapshots;

@@ -476,28 +476,43 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                 day.date,
                 steps
             );
-            // Interactions: nothing that must be separated shares a routine.
-            let tags: Vec<&str> = steps
+            // Interactions: nothing that must be separated shares a routine, whether two
+            // steps carry the two sides or one product carries both (a mask's own acids
+            // are how it exfoliates: its tags and its families are one thing).
+            let sides: Vec<(Vec<&str>, Vec<&str>)> = steps
                 .iter()
-                .filter_map(|s| s.mask_type)
-                .filter_map(|m| k.mask_type(m))
-                .flat_map(|m| m.tags.iter().map(String::as_str))
+                .map(|s| {
+                    let tags = s
+                        .mask_type
+                        .and_then(|m| k.mask_type(m))
+                        .map(|m| m.tags.iter().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    (step_families(s, shelf), tags)
+                })
                 .collect();
             for interaction in k
                 .interactions
                 .iter()
                 .filter(|i| i.severity == Severity::Separate)
             {
-                let together = (hits(&interaction.a, &families, &[])
-                    && hits(&interaction.b, &families, &tags))
-                    || (hits(&interaction.a, &[], &tags) && hits(&interaction.b, &families, &[]));
-                prop_assert!(
-                    !together,
-                    "{} broken on {}: {:?}",
-                    interaction.id,
-                    day.date,
-                    steps
-                );
+                for (i, (families_i, tags_i)) in sides.iter().enumerate() {
+                    for (j, (families_j, tags_j)) in sides.iter().enumerate() {
+                        let together = if i == j {
+                            hits(&interaction.a, families_i, &[])
+                                && hits(&interaction.b, families_i, &[])
+                        } else {
+                            hits(&interaction.a, families_i, tags_i)
+                                && hits(&interaction.b, families_j, tags_j)
+                        };
+                        prop_assert!(
+                            !together,
+                            "{} broken on {}: {:?}",
+                            interaction.id,
+                            day.date,
+                            steps
+                        );
+                    }
+                }
             }
             // Time budget: kept, unless even the essentials do not fit (and then only those).
             let budget = if is_am {

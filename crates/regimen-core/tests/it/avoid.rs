@@ -1,0 +1,135 @@
+//! One avoid list, one meaning: each entry is read once in the core, and the planner,
+//! the analyzer and the shelf all leave out the same things.
+
+use super::{analyzer, knowledge, plan_toml};
+use regimen_core::analyzer::Options;
+use regimen_core::avoid::{AvoidList, Meaning};
+use regimen_core::plan::Plan;
+
+fn read(entries: &[&str]) -> AvoidList {
+    let entries: Vec<String> = entries.iter().map(|e| e.to_lowercase()).collect();
+    AvoidList::parse(knowledge(), analyzer(), &entries)
+}
+
+fn means(entry: &str) -> Vec<Meaning> {
+    read(&[entry]).entries()[0].meanings.clone()
+}
+
+fn avoided_by(entry: &str, text: &str) -> Vec<String> {
+    let avoid = read(&[entry]);
+    let report = analyzer().analyze(
+        text,
+        &Options {
+            avoid: Some(&avoid),
+            ..Options::default()
+        },
+    );
+    report
+        .flags
+        .iter()
+        .filter(|f| f.code == "avoid")
+        .map(|f| f.inci.to_string())
+        .collect()
+}
+
+fn serums<'a>(plan: &'a Plan<'a>) -> Vec<&'a str> {
+    plan.serums.iter().map(|s| s.active).collect()
+}
+
+const LABEL: &str = "Aqua, Glycerin, Lavandula Angustifolia (Lavender) Oil, Lavender Flower Water, Retinyl Palmitate, Retinol, Ascorbic Acid, Sodium Ascorbyl Phosphate, Parfum, Linalool, Alcohol Denat., Methylparaben";
+
+#[test]
+fn plain_words_inci_families_and_flags_each_mean_one_thing() {
+    assert_eq!(
+        avoided_by("lavender", LABEL),
+        ["Lavandula Angustifolia Oil", "Lavender Flower Water"]
+    );
+    assert_eq!(
+        avoided_by("vitamin A", LABEL),
+        ["Retinyl Palmitate", "Retinol"]
+    );
+    assert_eq!(
+        avoided_by("retinoids", LABEL),
+        ["Retinyl Palmitate", "Retinol"]
+    );
+    assert_eq!(avoided_by("ascorbic acid", LABEL), ["Ascorbic Acid"]);
+    assert_eq!(
+        avoided_by("vitamin-c", LABEL),
+        ["Ascorbic Acid", "Sodium Ascorbyl Phosphate"]
+    );
+    assert_eq!(avoided_by("fragrance", LABEL), ["Parfum", "Linalool"]);
+    assert_eq!(avoided_by("alcohol", LABEL), ["Alcohol Denat."]);
+    assert_eq!(avoided_by("parabens", LABEL), ["Methylparaben"]);
+    assert!(means("vitamin A").contains(&Meaning::Family {
+        id: "retinoid".into()
+    }));
+    assert!(means("clay").contains(&Meaning::MaskType { id: "clay".into() }));
+}
+
+#[test]
+fn the_planner_leaves_out_what_the_analyzer_flags() {
+    let person = |avoid: &str| {
+        plan_toml(
+            &format!("skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\", \"dullness\"]\navoid = [\"{avoid}\"]\n"),
+            1,
+        )
+    };
+    let everything = person("banana");
+    assert!(serums(&everything).contains(&"retinol"));
+    assert!(serums(&everything).contains(&"vitamin_c"));
+    for entry in ["vitamin A", "retinoids", "retinol"] {
+        assert!(!serums(&person(entry)).contains(&"retinol"), "{entry}");
+    }
+    for entry in ["ascorbic acid", "vitamin-c", "vitamin c", "Vitamin C"] {
+        assert!(!serums(&person(entry)).contains(&"vitamin_c"), "{entry}");
+    }
+}
+
+#[test]
+fn an_entry_that_matches_nothing_is_a_warning_with_the_nearest_names() {
+    let avoid = read(&["retinoidz", "xqzw"]);
+    let unknown: Vec<&str> = avoid.unknown().map(|e| e.text.as_str()).collect();
+    assert_eq!(unknown, ["retinoidz", "xqzw"]);
+    assert!(
+        avoid.entries()[0]
+            .nearest
+            .iter()
+            .any(|n| n.starts_with("retinoid")),
+        "{:?}",
+        avoid.entries()[0].nearest
+    );
+    let plan = plan_toml(
+        "skin_type = \"normal\"\ngoal = \"long_term\"\navoid = [\"retinoidz\"]\n",
+        1,
+    );
+    let warning = plan
+        .warnings
+        .iter()
+        .find(|w| w.code == "avoid_unknown")
+        .expect("a warning");
+    assert!(warning.text.contains("retinoidz") && warning.text.contains("retinoid"));
+    // "banana" is no ingredient's name, but some names contain it: the plan says so.
+    let plan = plan_toml(
+        "skin_type = \"normal\"\ngoal = \"long_term\"\navoid = [\"banana\"]\n",
+        1,
+    );
+    assert!(plan
+        .warnings
+        .iter()
+        .any(|w| w.code == "avoid_words" && w.text.contains("banana")));
+}
+
+#[test]
+fn an_avoided_product_is_left_out_of_the_plan() {
+    let plan = plan_toml(
+        "skin_type = \"dry\"\ngoal = \"long_term\"\navoid = [\"lavender\"]\n[[shelf]]\nname = \"Calming Night Oil\"\ningredients = \"Simmondsia Chinensis (Jojoba) Seed Oil, Lavandula Angustifolia (Lavender) Oil\"\n",
+        1,
+    );
+    let shelf = plan.shelf.as_ref().expect("report");
+    assert!(shelf.placed.is_empty());
+    assert!(
+        shelf.not_placed[0].reason.contains("avoid list"),
+        "{:?}",
+        shelf.not_placed
+    );
+}
