@@ -5,6 +5,8 @@ use crate::bad;
 use anyhow::{Context, Result};
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Confirm, Input, MultiSelect, Select, Sort};
+use regimen_core::analyzer::Analyzer;
+use regimen_core::avoid::AvoidList;
 use regimen_core::profile::{
     IsoDate, Minutes, ShelfItem, MAX_INGREDIENTS, MAX_MINUTES, MAX_NAME, MAX_SHELF,
 };
@@ -93,7 +95,7 @@ fn ask_shelf(theme: &ColorfulTheme) -> Result<Vec<ShelfItem>> {
 }
 
 /// Asks the questions and writes the profile.
-pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
+pub fn run(knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return Err(bad(
             "regimen quiz asks its questions on a terminal, and there is none here; write a profile by hand instead (see examples/)",
@@ -164,10 +166,7 @@ pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
             }
         })
         .interact_text()?;
-    let avoid: String = Input::with_theme(&theme)
-        .with_prompt("Ingredients to avoid (comma-separated; empty for none)")
-        .allow_empty(true)
-        .interact_text()?;
+    let avoid = ask_avoid(&theme, knowledge)?;
 
     let shelf = ask_shelf(&theme)?;
 
@@ -180,11 +179,7 @@ pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
     profile.pregnant = pregnant;
     profile.minutes_am = minutes_am;
     profile.minutes_pm = minutes_pm;
-    profile.avoid = avoid
-        .split(',')
-        .map(|a| a.trim().to_lowercase())
-        .filter(|a| !a.is_empty())
-        .collect();
+    profile.avoid = avoid;
     let text = format!(
         "# regimen profile, written by `regimen quiz`\n{}",
         profile.to_toml()
@@ -214,4 +209,47 @@ pub fn run(_knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
         None => say!("{text}"),
     }
     Ok(())
+}
+
+/// Asks what to avoid, and says next to the answer which entries regimen knows
+/// nothing by (with the nearest names it knows), offering to change them.
+fn ask_avoid(theme: &ColorfulTheme, knowledge: &Knowledge) -> Result<Vec<String>> {
+    let mut analyzer = None;
+    let mut initial = String::new();
+    loop {
+        let text: String = Input::with_theme(theme)
+            .with_prompt("Ingredients to avoid (comma-separated, plain words are fine: \"lavender\", \"fragrance\", \"vitamin A\"; empty for none)")
+            .with_initial_text(initial.clone())
+            .allow_empty(true)
+            .interact_text()?;
+        let entries: Vec<String> = text
+            .split(',')
+            .map(|a| a.trim().to_lowercase())
+            .filter(|a| !a.is_empty())
+            .collect();
+        if entries.is_empty() {
+            return Ok(entries);
+        }
+        let analyzer = match &mut analyzer {
+            Some(analyzer) => analyzer,
+            None => analyzer.insert(
+                Analyzer::builtin(knowledge).context("building the ingredient dictionary")?,
+            ),
+        };
+        let read = AvoidList::parse(knowledge, analyzer, &entries);
+        let notes: Vec<String> = read.entries().iter().filter_map(|e| e.note()).collect();
+        for note in &notes {
+            eprintln!("  note: {note}");
+        }
+        let unknown = read.unknown().count() > 0;
+        if !unknown
+            || !Confirm::with_theme(theme)
+                .with_prompt("Change the list?")
+                .default(true)
+                .interact()?
+        {
+            return Ok(entries);
+        }
+        initial = text;
+    }
 }

@@ -2,7 +2,7 @@
 //! colour only when asked for (a terminal, no NO_COLOR, or `--color always`).
 
 use owo_colors::{OwoColorize, Style};
-use regimen_core::analyzer::Report;
+use regimen_core::analyzer::{Level, Report};
 use regimen_core::explain::Explanation;
 use regimen_core::knowledge::{Faq, Knowledge};
 use regimen_core::plan::{Plan, Reason, StepEntry};
@@ -292,6 +292,22 @@ pub fn report(report: &Report, color: bool) -> String {
         paint.bold("Kind:"),
         paint.with(&kind, Style::new().green().bold())
     );
+    let steps: Vec<&str> = report.uses.iter().map(|s| s.id()).collect();
+    let uses = if steps.is_empty() {
+        "no routine step".to_string()
+    } else {
+        steps.join(", ")
+    };
+    let applied = if report.leave_on {
+        "stays on the skin"
+    } else {
+        "rinsed off"
+    };
+    let spf = report
+        .spf
+        .map(|spf| format!(", SPF {spf}"))
+        .unwrap_or_default();
+    let _ = writeln!(out, "{} {uses} ({applied}{spf})", paint.bold("Used for:"));
     let _ = writeln!(
         out,
         "{} {}",
@@ -303,14 +319,20 @@ pub fn report(report: &Report, color: bool) -> String {
     } else {
         let _ = writeln!(out, "{}", paint.bold("Actives:"));
         for active in &report.actives {
-            let percent = active
-                .percent
-                .map(|p| format!(", {p}%"))
-                .unwrap_or_default();
+            let level = match (active.level, active.percent) {
+                (_, Some(p)) => format!("{p}%"),
+                (Level::Trace, None) => "a trace, below 1%".to_string(),
+                (_, None) => "a main ingredient".to_string(),
+            };
+            let class = active.class.map(|c| format!(", {c}")).unwrap_or_default();
+            let place = if active.position == 0 {
+                "name".to_string()
+            } else {
+                format!("#{}", active.position)
+            };
             let _ = writeln!(
                 out,
-                "  #{:<3} {} ({}{percent})",
-                active.position,
+                "  {place:<4} {} ({}{class}, {level})",
                 paint.with(&active.inci, Style::new().cyan()),
                 active.family
             );

@@ -102,6 +102,37 @@ fn contains_words(text: &[String], words: &[String]) -> bool {
     !words.is_empty() && text.windows(words.len()).any(|w| w == words)
 }
 
+impl AvoidEntry {
+    /// What the person should know about this entry, if anything: that regimen knows
+    /// nothing by that name (with the nearest names it knows), or that it is no
+    /// ingredient's name and stands for the names that contain its words.
+    pub fn note(&self) -> Option<String> {
+        if self.meanings.is_empty() {
+            let nearest = if self.nearest.is_empty() {
+                String::new()
+            } else {
+                format!(" Did you mean: {}?", self.nearest.join(", "))
+            };
+            return Some(format!(
+                "Nothing regimen knows is called \"{}\", so nothing is left out for it.{nearest}",
+                self.text
+            ));
+        }
+        self.meanings.iter().find_map(|meaning| match meaning {
+            Meaning::Words { words, names } => Some(format!(
+                "No ingredient is called \"{}\"; the {names} whose names contain \"{words}\" are left out.",
+                self.text
+            )),
+            _ => None,
+        })
+    }
+
+    /// Whether regimen knows nothing by this entry.
+    pub fn is_unknown(&self) -> bool {
+        self.meanings.is_empty()
+    }
+}
+
 impl AvoidList {
     /// Reads every entry of an avoid list.
     pub fn parse(knowledge: &Knowledge, analyzer: &Analyzer, entries: &[String]) -> AvoidList {

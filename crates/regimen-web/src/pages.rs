@@ -392,12 +392,25 @@ fn start_form_from(profile: Option<&Profile>) -> Value {
     }
 }
 
+/// What to say next to the avoid field: entries regimen knows nothing by (with the
+/// nearest names it knows), and entries that stand for the names containing them.
+fn avoid_notes(state: &AppState, entries: &[String]) -> (Vec<String>, bool) {
+    if entries.is_empty() {
+        return (Vec::new(), false);
+    }
+    let read = AvoidList::parse(state.knowledge(), state.analyzer(), entries);
+    let notes = read.entries().iter().filter_map(|e| e.note()).collect();
+    let unknown = read.unknown().next().is_some();
+    (notes, unknown)
+}
+
 async fn start(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     let profile = match viewer.user_id {
         Some(user) => current_profile(&state, user).await?.map(|(_, p)| p),
         None => None,
     };
-    let ctx = context! { form => start_form_from(profile.as_ref()), errors => BTreeMap::<String, String>::new(), ..start_options() };
+    let (avoid_notes, _) = avoid_notes(&state, profile.as_ref().map_or(&[], |p| &p.avoid));
+    let ctx = context! { form => start_form_from(profile.as_ref()), errors => BTreeMap::<String, String>::new(), avoid_notes, ..start_options() };
     render("start.html", &viewer, "start", StatusCode::OK, ctx)
 }
 
@@ -462,6 +475,22 @@ async fn save_start(
     }
     if errors.is_empty() {
         match Profile::from_json(&json.to_string()) {
+            Ok(profile)
+                if avoid_notes(&state, &profile.avoid).1
+                    && form.get("avoid_checked") != form.get("avoid") =>
+            {
+                // An entry regimen knows nothing by: say so next to the field first;
+                // saving again keeps the list as it is.
+                let (avoid_notes, _) = avoid_notes(&state, &profile.avoid);
+                let ctx = context! {
+                    form => typed_start_form(&form),
+                    errors,
+                    avoid_notes,
+                    avoid_checked => form.get("avoid"),
+                    ..start_options()
+                };
+                return render("start.html", &viewer, "start", StatusCode::OK, ctx);
+            }
             Ok(profile) => {
                 let body = serde_json::to_string(&profile)
                     .map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -492,7 +521,19 @@ async fn save_start(
             }
         }
     }
-    let typed = context! {
+    let ctx = context! { form => typed_start_form(&form), errors, ..start_options() };
+    render(
+        "start.html",
+        &viewer,
+        "start",
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ctx,
+    )
+}
+
+/// The questionnaire's fields as the person typed them.
+fn typed_start_form(form: &FormData) -> Value {
+    context! {
         skin_type => form.get("skin_type"),
         goal => form.get("goal"),
         concerns => form.all("concerns"),
@@ -503,15 +544,7 @@ async fn save_start(
         minutes_pm => form.get("minutes_pm"),
         avoid => form.get("avoid"),
         start => form.get("start"),
-    };
-    let ctx = context! { form => typed, errors, ..start_options() };
-    render(
-        "start.html",
-        &viewer,
-        "start",
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ctx,
-    )
+    }
 }
 
 // ---- the plan ----
@@ -788,6 +821,9 @@ fn product_context(
         name => item.name.clone(),
         ingredients => item.ingredients.clone(),
         kind => kind.id().replace('_', " "),
+        uses => analysis.uses.iter().map(|s| s.id().replace('_', " ")).collect::<Vec<_>>(),
+        leave_on => analysis.leave_on,
+        spf => analysis.spf,
         mask_type => analysis.mask_type,
         actives => Value::from_serialize(&analysis.actives),
         flags => Value::from_serialize(&analysis.flags),

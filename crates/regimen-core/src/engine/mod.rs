@@ -9,7 +9,7 @@
 //! decides in code is only how to combine them.
 
 use crate::analyzer::Analyzer;
-use crate::avoid::{AvoidList, Meaning};
+use crate::avoid::AvoidList;
 use crate::knowledge::{Citation, Knowledge, Severity, Situation};
 use crate::plan::{Day, MaskChoice, Plan, Reason, SerumChoice, StepEntry, Warnings, DISCLAIMER};
 use crate::profile::{IsoDate, Profile};
@@ -575,28 +575,13 @@ fn advise<'k>(
         );
     }
     for entry in reading.avoid.entries() {
-        let citation = rule(knowledge, "safer_wins");
-        if entry.meanings.is_empty() {
-            let nearest = if entry.nearest.is_empty() {
-                String::new()
+        if let Some(note) = entry.note() {
+            let code = if entry.is_unknown() {
+                "avoid_unknown"
             } else {
-                format!(" Did you mean: {}?", entry.nearest.join(", "))
+                "avoid_words"
             };
-            let text = format!(
-                "Nothing regimen knows is called \"{}\", so nothing was left out for it.{nearest}",
-                entry.text
-            );
-            warnings.add("avoid_unknown", citation, Cow::Owned(text), None);
-        } else if let Some(Meaning::Words { words, names }) = entry
-            .meanings
-            .iter()
-            .find(|m| matches!(m, Meaning::Words { .. }))
-        {
-            let text = format!(
-                "No ingredient is called \"{}\"; the plan leaves out the {names} whose names contain \"{words}\".",
-                entry.text
-            );
-            warnings.add("avoid_words", citation, Cow::Owned(text), None);
+            warnings.add(code, rule(knowledge, "safer_wins"), Cow::Owned(note), None);
         }
     }
     if !serums.is_empty() || used.products().any(|p| !p.families.is_empty()) {

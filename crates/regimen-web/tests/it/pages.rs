@@ -221,6 +221,54 @@ async fn shelf_flags_follow_the_person() {
 }
 
 #[tokio::test]
+async fn an_avoid_entry_that_matches_nothing_is_said_next_to_the_field() {
+    let app = spawn_app(false).await;
+    let answers = "skin_type=dry&goal=long_term&avoid=lavender%2C+retinoidz";
+    let first = form(&app, "/", answers, &[]).await;
+    assert_eq!(first.status, StatusCode::OK, "shown again, not saved yet");
+    assert!(
+        first.text.contains("id=\"avoid-notes\"")
+            && first
+                .text
+                .contains("Nothing regimen knows is called &quot;retinoidz&quot;")
+            && first.text.contains("retinoids"),
+        "{}",
+        first.text
+    );
+    assert!(
+        first.text.contains("value=\"lavender, retinoidz\""),
+        "input kept"
+    );
+    assert_eq!(
+        app.get("/plan", &[]).await.status,
+        StatusCode::SEE_OTHER,
+        "nothing saved"
+    );
+    // Saving again keeps the list as it is; the note stays next to the field.
+    let again = form(
+        &app,
+        "/",
+        &format!("{answers}&avoid_checked=lavender%2C+retinoidz"),
+        &[],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let plan = app.get("/plan", &[]).await.text;
+    assert!(plan.contains("retinoidz"), "the plan says so too");
+    let start = app.get("/", &[]).await.text;
+    assert!(start.contains("id=\"avoid-notes\""), "{start}");
+    // A list regimen understands is saved at once.
+    let known = form(
+        &app,
+        "/",
+        "skin_type=dry&goal=long_term&avoid=lavender%2C+vitamin+A",
+        &[],
+    )
+    .await;
+    assert_eq!(known.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
 async fn a_form_too_large_gets_a_page_not_a_raw_error() {
     let app = spawn_app(false).await;
     let body = format!("name=x&ingredients={}", "a".repeat(300 * 1024));
