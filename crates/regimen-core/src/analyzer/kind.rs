@@ -5,6 +5,7 @@
 use super::{Analyzer, Resolved, Term};
 use crate::knowledge::{Application, KindKnowledge, KindUse, NameRule};
 use crate::vocab::{ProductKind, Step};
+use aho_corasick::{AhoCorasick, MatchKind};
 
 /// Words that deny the word after them ("no fragrance", "without SPF").
 const DENY_BEFORE: &[&str] = &[
@@ -96,41 +97,38 @@ pub(super) fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words that announce a sun protection factor ("SPF 30", "FPS 50", "LSF 30").
+const SPF_MARKERS: &[&str] = &["spf", "fps", "lsf", "sun protection factor"];
+
 /// The SPF a text states ("SPF 30", "SPF50+", "FPS 50", "LSF 30", "sun protection
-/// factor 15"), unless it denies one ("No SPF").
-pub(super) fn spf(text: &str) -> Option<u16> {
-    let lower = super::fold::to_ascii(text).to_ascii_lowercase();
-    let bytes = lower.as_bytes();
-    for marker in ["spf", "fps", "lsf", "sun protection factor"] {
-        let mut from = 0;
-        while let Some(at) = lower[from..].find(marker) {
-            let start = from + at;
-            from = start + marker.len();
-            let before_ok = start == 0 || !bytes[start - 1].is_ascii_alphabetic();
-            if !before_ok {
-                continue;
-            }
-            let word_before = lower[..start]
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .rfind(|w| !w.is_empty());
-            if word_before.is_some_and(|w| DENY_BEFORE.contains(&w)) {
-                continue;
-            }
-            let mut i = from;
-            while i < bytes.len() && matches!(bytes[i], b' ' | b'-' | b':' | b'.') {
-                i += 1;
-            }
-            let digits = i;
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i == digits || i - digits > 3 {
-                continue;
-            }
-            if let Ok(value) = lower[digits..i].parse::<u16>() {
-                if (2..=100).contains(&value) {
-                    return Some(value);
-                }
+/// factor 15"), unless it denies one ("No SPF"). `markers` finds [`SPF_MARKERS`].
+fn spf(markers: &AhoCorasick, text: &str) -> Option<u16> {
+    let text = super::fold::to_ascii(text);
+    let bytes = text.as_bytes();
+    for found in markers.find_iter(text.as_ref()) {
+        let (start, mut i) = (found.start(), found.end());
+        if start > 0 && bytes[start - 1].is_ascii_alphabetic() {
+            continue;
+        }
+        let word_before = text[..start]
+            .rsplit(|c: char| !c.is_ascii_alphanumeric())
+            .find(|w| !w.is_empty());
+        if word_before.is_some_and(|w| DENY_BEFORE.iter().any(|d| w.eq_ignore_ascii_case(d))) {
+            continue;
+        }
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'-' | b':' | b'.') {
+            i += 1;
+        }
+        let digits = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == digits || i - digits > 3 {
+            continue;
+        }
+        if let Ok(value) = text[digits..i].parse::<u16>() {
+            if (2..=100).contains(&value) {
+                return Some(value);
             }
         }
     }
@@ -196,6 +194,7 @@ pub(super) struct KindRules {
     application: Application,
     leave_on_words: Rule,
     rinse_off_words: Rule,
+    spf_markers: AhoCorasick,
 }
 
 impl KindRules {
@@ -216,6 +215,11 @@ impl KindRules {
             leave_on_words: phrases("leave_on", &knowledge.application.leave_on_words),
             rinse_off_words: phrases("rinse_off", &knowledge.application.rinse_off_words),
             application: knowledge.application.clone(),
+            spf_markers: AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(SPF_MARKERS)
+                .expect("four fixed ASCII patterns always build"),
         }
     }
 
@@ -278,11 +282,13 @@ pub(super) fn classify<'a>(
         .kind
         .or_else(|| rules.kind(&name_words))
         .unwrap_or_else(|| top.kind());
-    let spf = name.and_then(spf).or_else(|| {
-        top.family(usize::MAX, &["sunscreen_filter"])
-            .then(|| spf(text))
-            .flatten()
-    });
+    let spf = name
+        .and_then(|name| spf(&rules.spf_markers, name))
+        .or_else(|| {
+            top.family(usize::MAX, &["sunscreen_filter"])
+                .then(|| spf(&rules.spf_markers, text))
+                .flatten()
+        });
     if spf.is_some() && options.kind.is_none() && rules.application.spf_kinds.contains(&kind) {
         kind = ProductKind::Sunscreen;
     }

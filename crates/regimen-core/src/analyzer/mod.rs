@@ -18,6 +18,7 @@ use crate::avoid::AvoidList;
 use crate::knowledge::{ActiveIngredient, FamilyRule, Knowledge, Situation};
 use crate::vocab::{ProductKind, Step};
 use crate::Profile;
+use aho_corasick::AhoCorasick;
 use lexicon::{normalize, snake_case, Lexicon, LexiconError, Term};
 use parse::{Hit, Piece};
 use serde::Serialize;
@@ -183,6 +184,10 @@ pub struct Analyzer {
     weak_position: usize,
     qualifiers: Vec<String>,
     family_rules: Vec<FamilyRule>,
+    /// Every `contains` of the family rules, as one automaton: pattern i belongs to
+    /// rule `family_rule_of[i]` (for names the dictionary lacks).
+    family_words: AhoCorasick,
+    family_rule_of: Vec<usize>,
     kind_rules: kind::KindRules,
     /// Mask types and whether what they leave stays on the skin.
     mask_removal: Vec<(String, bool)>,
@@ -285,6 +290,23 @@ impl Analyzer {
             weak_position: knowledge.ingredients.weak_position,
             qualifiers: knowledge.ingredients.qualifiers.clone(),
             family_rules: knowledge.ingredients.family_rule.clone(),
+            family_words: AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(
+                    knowledge
+                        .ingredients
+                        .family_rule
+                        .iter()
+                        .flat_map(|r| r.contains.iter()),
+                )
+                .map_err(|e| LexiconError::Automaton(e.to_string()))?,
+            family_rule_of: knowledge
+                .ingredients
+                .family_rule
+                .iter()
+                .enumerate()
+                .flat_map(|(i, r)| r.contains.iter().map(move |_| i))
+                .collect(),
             kind_rules: kind::KindRules::new(&knowledge.kinds),
             mask_removal: knowledge
                 .mask_types
@@ -417,9 +439,13 @@ impl Analyzer {
     ) {
         let hits = &hits[piece.hits.0..piece.hits.1];
         // Dotted leaders ("Avobenzone 3% ........ Sunscreen"): the rest is another column.
-        let end = text[piece.start..piece.end]
-            .find("..")
-            .map_or(piece.end, |at| piece.start + at);
+        let end = if piece.marks & parse::DOTS != 0 {
+            text[piece.start..piece.end]
+                .find("..")
+                .map_or(piece.end, |at| piece.start + at)
+        } else {
+            piece.end
+        };
         let hits = &hits[..hits.partition_point(|h| h.end <= end)];
         // The common case: one or more known names and punctuation, nothing else.
         if piece.marks & (parse::LETTERS | parse::COLON | parse::PARENTHESIS | parse::PLUS) == 0
@@ -475,25 +501,29 @@ impl Analyzer {
             start = colon + 1;
         } else {
             let rest = text[piece.start..end].trim_start();
-            let lower = rest.to_ascii_lowercase();
-            if let Some(marker) = MAY_CONTAIN.iter().find(|m| lower.starts_with(*m)) {
+            if let Some(marker) = MAY_CONTAIN
+                .iter()
+                .find(|m| starts_with_ignore_case(rest, m))
+            {
                 state.may_contain = true;
                 start = end - rest.len() + marker.len();
-            } else if let Some(heading) = HEADINGS.iter().find(|h| lower.starts_with(*h)) {
+            } else if let Some(heading) = HEADINGS.iter().find(|h| starts_with_ignore_case(rest, h))
+            {
                 // A label written without its colon ("Active ingredients   Purpose").
                 self.read_label(heading, heading, products, state);
                 let mut after = &rest[heading.len()..];
                 let trimmed = after.trim_start();
-                if trimmed.to_ascii_lowercase().starts_with("purpose") {
+                if starts_with_ignore_case(trimmed, "purpose") {
                     after = &trimmed["purpose".len()..];
                 }
                 start = end - after.len();
-            } else if SECTIONS
-                .iter()
-                .any(|s| lower.trim_end_matches(['?', ' ']) == *s)
-            {
-                self.read_label(rest, &lower, products, state);
-                return;
+            } else {
+                let bare = rest.trim_end_matches(['?', ' ']);
+                if SECTIONS.iter().any(|s| bare.eq_ignore_ascii_case(s)) {
+                    let lower = bare.to_ascii_lowercase();
+                    self.read_label(rest, &lower, products, state);
+                    return;
+                }
             }
         }
         if state.skipping {
@@ -772,14 +802,16 @@ impl Analyzer {
             let Some(position) = entry.position else {
                 continue;
             };
-            let upper = entry.name.to_ascii_uppercase();
+            // The first rule (in file order) with a word in the name.
             let rule = self
-                .family_rules
-                .iter()
-                .find(|r| r.contains.iter().any(|c| upper.contains(c.as_str())));
+                .family_words
+                .find_overlapping_iter(entry.name.as_str())
+                .map(|m| self.family_rule_of[m.pattern().as_usize()])
+                .min()
+                .map(|i| &self.family_rules[i]);
             if let Some(rule) = rule {
                 actives.push(FoundActive {
-                    id: Cow::Owned(snake_case(&upper)),
+                    id: Cow::Owned(snake_case(&entry.name)),
                     family: &rule.family,
                     inci: Cow::Owned(entry.name.clone()),
                     position,
@@ -1021,20 +1053,28 @@ struct ReadState {
 
 /// Whether an item denies what it names ("fragrance-free", "no parabens").
 fn denies(item: &str) -> bool {
-    let lower = item.to_ascii_lowercase();
-    let words: Vec<&str> = lower
+    let mut words = item
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '%')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        .filter(|w| !w.is_empty());
+    let Some(first) = words.next() else {
         return false;
     };
-    words.len() >= 2
-        && (matches!(*last, "free" | "frei" | "libre")
-            || matches!(
-                *first,
-                "no" | "without" | "sans" | "zero" | "0%" | "ohne" | "senza" | "sin" | "non"
-            ))
+    let Some(last) = words.last() else {
+        return false;
+    };
+    let is = |word: &str, list: &[&str]| list.iter().any(|w| word.eq_ignore_ascii_case(w));
+    is(last, &["free", "frei", "libre"])
+        || is(
+            first,
+            &[
+                "no", "without", "sans", "zero", "0%", "ohne", "senza", "sin", "non",
+            ],
+        )
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
 /// The item without surrounding spaces, quotes, footnote stars and stray punctuation.

@@ -41,6 +41,8 @@ pub const PERCENT: u8 = 4;
 pub const PARENTHESIS: u8 = 8;
 /// A plus sign (as in "+/-").
 pub const PLUS: u8 = 16;
+/// Two dots in a row (dotted leaders of a Drug Facts table).
+pub const DOTS: u8 = 32;
 
 fn is_word(byte: u8) -> bool {
     byte.is_ascii_alphanumeric()
@@ -116,6 +118,9 @@ pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
             // A full stop ends an item; dotted leaders ("Zinc Oxide 20% ..... Sunscreen")
             // do not: the item reader drops what follows them.
             b'.' => {
+                if bytes.get(i + 1) == Some(&b'.') {
+                    marks |= DOTS;
+                }
                 depth == 0
                     && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
                     && (i == 0 || bytes[i - 1] != b'.')

@@ -198,6 +198,7 @@ pub fn make_plan_from<'k>(
         reasons.push(Reason::cited(rule(knowledge, "masks_supplement")));
     }
     let slow = slow_families(knowledge, owned, &mut warnings);
+    let bits = schedule::Bits::new(knowledge, &serums, &masks, shelf);
 
     let schedule = Scheduler {
         knowledge,
@@ -207,6 +208,7 @@ pub fn make_plan_from<'k>(
         shelf,
         assignment: &assignment,
         slow: &slow,
+        bits: &bits,
         day_count,
         start: options.start,
     };

@@ -12,7 +12,7 @@
 use super::choose::{MaskPicks, SerumPick};
 use super::shelf_plan::Assignment;
 use super::{routine_word, rule};
-use crate::knowledge::{Family, Interaction, Knowledge, Removal, Selector, Severity};
+use crate::knowledge::{Family, Interaction, Knowledge, Removal, Severity};
 use crate::plan::{Day, Plan, StepEntry, Warnings};
 use crate::profile::{IsoDate, Profile};
 use crate::shelf::ShelfProduct;
@@ -67,14 +67,16 @@ pub(super) struct Scheduler<'a, 'k> {
     pub(super) assignment: &'a Assignment,
     /// Families on their slower ramp in this plan (sensitive skin, strong products).
     pub(super) slow: &'a [&'k str],
+    /// What the checks ask again and again, as bits.
+    pub(super) bits: &'a Bits<'k>,
     pub(super) day_count: usize,
     pub(super) start: NaiveDate,
 }
 
 /// A ramped thing to place on nights: its item and the ramped families it carries.
-struct Unit<'k> {
+struct Unit {
     item: Item,
-    families: Vec<&'k Family>,
+    families: u64,
 }
 
 impl<'a, 'k: 'a> Scheduler<'a, 'k> {
@@ -124,68 +126,57 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         }
     }
 
-    /// The families a use puts on the skin at a treatment level.
-    fn families(&self, used: Use) -> impl Iterator<Item = &'a str> + '_ {
+    /// The families a use puts on the skin at a treatment level, as bits.
+    fn families(&self, used: Use) -> u64 {
         let own = match used.item {
-            Item::Serum(i) => Some(self.serums[i].active.family.as_str()),
-            _ => None,
+            Item::Serum(i) => self.bits.picks[i],
+            _ => 0,
         };
-        let product = used
-            .product
-            .map(|p| self.shelf[p].families.as_slice())
-            .unwrap_or_default();
-        own.into_iter().chain(product.iter().map(String::as_str))
+        own | used.product.map_or(0, |p| self.bits.products[p])
     }
 
-    fn has_family(&self, used: Use, family: &str) -> bool {
-        self.families(used).any(|f| f == family)
-    }
-
-    /// The mask tags a use puts on the skin.
-    fn tags(&self, used: Use) -> &'k [String] {
+    /// The mask tags a use puts on the skin, as bits.
+    fn tags(&self, used: Use) -> u64 {
         match used.item {
-            Item::Mask(i) => &self.masks.picks[i].mask.tags,
-            _ => &[],
+            Item::Mask(i) => self.bits.masks[i],
+            _ => 0,
         }
-    }
-
-    /// Whether an interaction's selector picks this use.
-    fn selected(&self, selector: &Selector, used: Use) -> bool {
-        selector.families.iter().any(|f| self.has_family(used, f))
-            || selector
-                .mask_tags
-                .iter()
-                .any(|t| self.tags(used).contains(t))
     }
 
     /// What keeps `a` and `b` out of one routine: an interaction, or the same strong
     /// family twice.
     fn conflict(&self, a: Use, b: Use) -> Option<Refusal<'k>> {
-        if let Some(interaction) = self.knowledge.interactions.iter().find(|interaction| {
-            interaction.severity == Severity::Separate
-                && ((self.selected(&interaction.a, a) && self.selected(&interaction.b, b))
-                    || (self.selected(&interaction.a, b) && self.selected(&interaction.b, a)))
+        let (families_a, tags_a) = (self.families(a), self.tags(a));
+        let (families_b, tags_b) = (self.families(b), self.tags(b));
+        let picks = |side: &Side, families: u64, tags: u64| {
+            side.families & families != 0 || side.tags & tags != 0
+        };
+        if let Some(rule) = self.bits.separate.iter().find(|rule| {
+            (picks(&rule.a, families_a, tags_a) && picks(&rule.b, families_b, tags_b))
+                || (picks(&rule.a, families_b, tags_b) && picks(&rule.b, families_a, tags_a))
         }) {
-            return Some(Refusal::Clash(b, interaction));
+            return Some(Refusal::Clash(b, rule.interaction));
         }
         if a.product.is_some() && a.product == b.product {
             return None;
         }
-        self.families(a)
-            .filter_map(|f| self.knowledge.family(f))
-            .find(|f| f.strong && self.has_family(b, &f.id))
-            .map(|f| Refusal::Double(b, f))
+        let double = families_a & families_b & self.bits.strong;
+        (double != 0).then(|| {
+            Refusal::Double(
+                b,
+                &self.knowledge.families[double.trailing_zeros() as usize],
+            )
+        })
     }
 
     /// Strong families a use counts towards the per-routine limit (leave-on only, rule
-    /// rinse_off_milder).
-    fn strong(&self, used: Use) -> Vec<&'a str> {
-        if !self.leave_on(used) {
-            return Vec::new();
+    /// rinse_off_milder), as bits.
+    fn strong(&self, used: Use) -> u64 {
+        if self.leave_on(used) {
+            self.families(used) & self.bits.strong
+        } else {
+            0
         }
-        self.families(used)
-            .filter(|f| self.knowledge.family(f).is_some_and(|f| f.strong))
-            .collect()
     }
 
     fn name(&self, used: Use) -> &'a str {
@@ -217,18 +208,15 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             return Err(Refusal::Filled);
         }
         if let Some(p) = used.product {
-            let product = &self.shelf[p];
-            for family in product
-                .families
-                .iter()
-                .filter_map(|f| self.knowledge.family(f))
-            {
-                if !in_routine(family.time_for(product.leave_on), routine) {
-                    return Err(Refusal::Time);
-                }
-                if product.leave_on && family.ramped() && !placed {
-                    return Err(Refusal::Night);
-                }
+            let allowed = match routine {
+                Routine::Am => self.bits.mornings[p],
+                Routine::Pm => self.bits.evenings[p],
+            };
+            if !allowed {
+                return Err(Refusal::Time);
+            }
+            if self.shelf[p].leave_on && self.bits.products[p] & self.bits.ramped != 0 && !placed {
+                return Err(Refusal::Night);
             }
         }
         if let Some(refusal) = kept.iter().find_map(|k| self.conflict(used, *k)) {
@@ -239,16 +227,9 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         } else {
             self.knowledge.limits.strong_per_routine_max
         };
-        let mut strong: Vec<&str> = kept.iter().flat_map(|k| self.strong(*k)).collect();
-        let before = {
-            strong.sort_unstable();
-            strong.dedup();
-            strong.len()
-        };
-        strong.extend(self.strong(used));
-        strong.sort_unstable();
-        strong.dedup();
-        if strong.len() > before && strong.len() > limit {
+        let before = kept.iter().fold(0u64, |bits, k| bits | self.strong(*k));
+        let after = before | self.strong(used);
+        if after != before && after.count_ones() as usize > limit {
             return Err(Refusal::Limit);
         }
         Ok(())
@@ -417,40 +398,34 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
 
     /// The leave-on nights of a family in a week: nights where something placed carries
     /// it and stays on.
-    fn family_nights(&self, nights: &[Vec<Item>], week: usize, family: &str) -> usize {
+    fn family_nights(&self, nights: &[Vec<Item>], week: usize, family: u64) -> usize {
         let days = week * 7..(week * 7 + 7).min(self.day_count);
         nights[days]
             .iter()
             .filter(|night| {
                 night.iter().any(|item| {
                     let used = self.used(*item);
-                    self.leave_on(used) && self.has_family(used, family)
+                    self.families(used) & family != 0 && self.leave_on(used)
                 })
             })
             .count()
     }
 
     /// Nights a ramped family may still take in a week.
-    fn family_room(&self, nights: &[Vec<Item>], week: usize, family: &Family) -> usize {
-        let slow = self.profile.sensitive || self.slow.contains(&family.id.as_str());
-        let allowed = family.nights_in_week(week, slow).unwrap_or(7);
-        usize::from(allowed).saturating_sub(self.family_nights(nights, week, &family.id))
+    fn family_room(&self, nights: &[Vec<Item>], week: usize, family: usize) -> usize {
+        let rules = &self.knowledge.families[family];
+        let slow = self.profile.sensitive || self.slow.contains(&rules.id.as_str());
+        let allowed = rules.nights_in_week(week, slow).unwrap_or(7);
+        usize::from(allowed).saturating_sub(self.family_nights(nights, week, 1 << family))
     }
 
-    /// The ramped families a use carries on the skin.
-    fn ramped(&self, used: Use) -> Vec<&'k Family> {
-        if !self.leave_on(used) {
-            return Vec::new();
+    /// The ramped families a use carries on the skin, as bits.
+    fn ramped(&self, used: Use) -> u64 {
+        if self.leave_on(used) {
+            self.families(used) & self.bits.ramped
+        } else {
+            0
         }
-        let mut families: Vec<&'k Family> = Vec::new();
-        for family in self.families(used) {
-            if let Some(family) = self.knowledge.family(family).filter(|f| f.ramped()) {
-                if !families.iter().any(|f| f.id == family.id) {
-                    families.push(family);
-                }
-            }
-        }
-        families
     }
 
     /// Whether mask pick `pick` can go on the evening of `day`: no other mask that
@@ -464,11 +439,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         }
         let week = day / 7;
         let used = self.used(Item::Mask(pick));
-        if self
-            .ramped(used)
-            .iter()
-            .any(|f| self.family_room(nights, week, f) == 0)
-        {
+        if bit_indexes(self.ramped(used)).any(|f| self.family_room(nights, week, f) == 0) {
             return false;
         }
         let type_limit = self.masks.picks[pick]
@@ -541,7 +512,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
     /// the nights each family allows that week, counted together whatever carries it.
     /// Returns nights placed per week, per serum pick.
     fn place_ramped(&self, nights: &mut [Vec<Item>], warnings: &mut Warnings<'k>) -> Vec<Vec<u8>> {
-        let mut units: Vec<Unit<'k>> = Vec::new();
+        let mut units: Vec<Unit> = Vec::new();
         for (index, pick) in self.serums.iter().enumerate() {
             if pick.active.rules.ramped() {
                 let item = Item::Serum(index);
@@ -562,9 +533,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         for (phase, unit) in units.iter().enumerate() {
             let used = self.used(unit.item);
             for week in 0..self.day_count / 7 {
-                let wanted = unit
-                    .families
-                    .iter()
+                let wanted = bit_indexes(unit.families)
                     .map(|f| self.family_room(nights, week, f))
                     .min()
                     .unwrap_or(0)
@@ -732,6 +701,121 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         }
         steps.sort_by_key(|s| self.rank(s));
         steps
+    }
+}
+
+/// The indexes of the set bits.
+fn bit_indexes(bits: u64) -> impl Iterator<Item = usize> {
+    (0..64).filter(move |i| bits & (1 << i) != 0)
+}
+
+/// One side of an interaction, as bits of families and mask tags.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Side {
+    families: u64,
+    tags: u64,
+}
+
+/// A `separate` interaction, as bits.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Separate<'k> {
+    a: Side,
+    b: Side,
+    interaction: &'k Interaction,
+}
+
+/// What the scheduler asks again and again, computed once per plan as bit sets over
+/// the knowledge's families (by index) and mask tags.
+#[derive(Debug, Clone)]
+pub(super) struct Bits<'k> {
+    /// Families at a treatment level, per shelf product.
+    products: Vec<u64>,
+    /// Whether each shelf product may go on in the morning, and in the evening, by the
+    /// times of every family it carries.
+    mornings: Vec<bool>,
+    evenings: Vec<bool>,
+    /// The family of each serum pick.
+    picks: Vec<u64>,
+    /// The tags of each mask pick.
+    masks: Vec<u64>,
+    strong: u64,
+    ramped: u64,
+    separate: Vec<Separate<'k>>,
+}
+
+impl<'k> Bits<'k> {
+    pub(super) fn new(
+        knowledge: &'k Knowledge,
+        serums: &[SerumPick<'k>],
+        masks: &MaskPicks<'k>,
+        shelf: &[ShelfProduct],
+    ) -> Bits<'k> {
+        let family = |id: &str| {
+            knowledge
+                .families
+                .iter()
+                .position(|f| f.id == id)
+                .map_or(0, |i| 1u64 << i)
+        };
+        let families = |ids: &[String]| ids.iter().fold(0, |bits, id| bits | family(id));
+        let tag_names: Vec<&str> = {
+            let mut names: Vec<&str> = knowledge
+                .mask_types
+                .iter()
+                .flat_map(|m| m.tags.iter().map(String::as_str))
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            names
+        };
+        let tags = |ids: &[String]| {
+            ids.iter().fold(0u64, |bits, id| {
+                bits | tag_names
+                    .iter()
+                    .position(|t| t == id)
+                    .map_or(0, |i| 1u64 << i)
+            })
+        };
+        let of_families = |keep: fn(&Family) -> bool| {
+            knowledge
+                .families
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| keep(f))
+                .fold(0u64, |bits, (i, _)| bits | 1 << i)
+        };
+        let time_allows = |product: &ShelfProduct, routine: Routine| {
+            product
+                .families
+                .iter()
+                .filter_map(|f| knowledge.family(f))
+                .all(|f| in_routine(f.time_for(product.leave_on), routine))
+        };
+        Bits {
+            products: shelf.iter().map(|p| families(&p.families)).collect(),
+            mornings: shelf.iter().map(|p| time_allows(p, Routine::Am)).collect(),
+            evenings: shelf.iter().map(|p| time_allows(p, Routine::Pm)).collect(),
+            picks: serums.iter().map(|p| family(&p.active.family)).collect(),
+            masks: masks.picks.iter().map(|p| tags(&p.mask.tags)).collect(),
+            strong: of_families(|f| f.strong),
+            ramped: of_families(Family::ramped),
+            separate: knowledge
+                .interactions
+                .iter()
+                .filter(|i| i.severity == Severity::Separate)
+                .map(|interaction| Separate {
+                    a: Side {
+                        families: families(&interaction.a.families),
+                        tags: tags(&interaction.a.mask_tags),
+                    },
+                    b: Side {
+                        families: families(&interaction.b.families),
+                        tags: tags(&interaction.b.mask_tags),
+                    },
+                    interaction,
+                })
+                .collect(),
+        }
     }
 }
 

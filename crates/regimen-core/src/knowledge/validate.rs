@@ -319,6 +319,9 @@ impl Knowledge {
             "group",
             self.ingredients.group.iter().map(|g| &*g.id).collect(),
         );
+        if self.families.len() > 64 || tags.len() > 64 {
+            problems.push("at most 64 families and 64 mask tags are supported".into());
+        }
         if self.ingredients.group.len() > 64 || self.ingredients.flag.len() > 64 {
             problems.push("at most 64 flags and 64 groups are supported".into());
         }
