@@ -1059,7 +1059,7 @@ fn denies(item: &str) -> bool {
     let Some(first) = words.next() else {
         return false;
     };
-    let Some(last) = words.last() else {
+    let Some(last) = words.next_back() else {
         return false;
     };
     let is = |word: &str, list: &[&str]| list.iter().any(|w| word.eq_ignore_ascii_case(w));
