@@ -221,6 +221,7 @@ pub fn make_plan_from<'k>(
         profile,
         &situation,
         &serums,
+        &days,
         Used {
             shelf,
             indexes: &used,
@@ -307,6 +308,15 @@ fn slow_families<'k>(
         }
     }
     slow
+}
+
+/// A family as a person reads it: its abbreviation when it has one ("AHA"), else its
+/// name in lower case ("retinoids").
+fn family_label(family: &crate::knowledge::Family) -> String {
+    match family.name.split_once(" (") {
+        Some((_, short)) => short.trim_end_matches(')').to_string(),
+        None => family.name.to_lowercase(),
+    }
 }
 
 /// The shelf products that appear in some routine of the plan.
@@ -400,11 +410,13 @@ fn verify_event_masks<'k>(
 
 /// Safety notes and expectations that hold for the whole plan: for the planner's
 /// serums and for the person's products it uses, by what they contain.
+#[allow(clippy::too_many_arguments)]
 fn advise<'k>(
     knowledge: &'k Knowledge,
     profile: &Profile,
     situation: &Situation<'_>,
     serums: &[SerumPick<'k>],
+    days: &[Day<'_>],
     used: Used<'_>,
     reading: &Reading,
     warnings: &mut Warnings<'k>,
@@ -412,8 +424,17 @@ fn advise<'k>(
     let family_name = |id: &str| {
         knowledge
             .family(id)
-            .map_or(id.replace('_', " "), |f| f.name.to_lowercase())
+            .map_or(id.replace('_', " "), family_label)
     };
+    // A serum the person's own product carries is advised about under the product's name.
+    let carried_by_product: Vec<bool> = serums
+        .iter()
+        .map(|pick| {
+            days.iter()
+                .flat_map(|d| d.am.iter().chain(&d.pm))
+                .any(|s| s.active == Some(pick.active.id.as_str()) && s.product.is_some())
+        })
+        .collect();
     if profile.pregnant {
         let unsafe_families: Vec<String> = knowledge
             .families
@@ -454,7 +475,9 @@ fn advise<'k>(
     // of the products used.
     let mut carried: Vec<(String, &str)> = serums
         .iter()
-        .map(|p| (p.active.name.clone(), p.active.family.as_str()))
+        .zip(&carried_by_product)
+        .filter(|(_, by_product)| !**by_product)
+        .map(|(p, _)| (p.active.name.clone(), p.active.family.as_str()))
         .collect();
     for product in used.products() {
         for family in &product.families {
@@ -486,8 +509,8 @@ fn advise<'k>(
             warnings.add("spf_low", citation, Cow::Owned(text), None);
         }
     }
-    for pick in serums {
-        if profile.sensitive || pick.active.rules.strong {
+    for (pick, by_product) in serums.iter().zip(&carried_by_product) {
+        if !by_product && (profile.sensitive || pick.active.rules.strong) {
             let text = format!(
                 "Patch-test {} before the first use: a small spot twice a day for 7-10 days.",
                 pick.active.name
@@ -526,8 +549,8 @@ fn advise<'k>(
                 let text = format!(
                     "{} carries {}, so it follows its rules: it goes on only on the nights set for {}, ramping up.",
                     product.name,
-                    family.name.to_lowercase(),
-                    family.name.to_lowercase()
+                    family_label(family),
+                    family_label(family)
                 );
                 warnings.add(
                     "product_rules",

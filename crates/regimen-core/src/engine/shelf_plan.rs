@@ -107,7 +107,8 @@ pub(super) fn assign(
 /// How a product was used over the plan.
 #[derive(Debug, Default)]
 struct Usage {
-    steps: Vec<Step>,
+    /// The steps it did, as labels ("serum (niacinamide)", "moisturize").
+    steps: Vec<String>,
     mornings: usize,
     evenings: usize,
 }
@@ -135,8 +136,9 @@ pub(super) fn report(
                     continue;
                 };
                 let used = &mut usage[index];
-                if !used.steps.contains(&step.step) {
-                    used.steps.push(step.step);
+                let label = step.label();
+                if !used.steps.contains(&label) {
+                    used.steps.push(label);
                 }
                 if !seen.contains(&index) {
                     seen.push(index);
@@ -154,10 +156,13 @@ pub(super) fn report(
     for (index, product) in owned.products.iter().enumerate() {
         let used = &usage[index];
         if !used.steps.is_empty() {
-            let steps: Vec<&str> = used.steps.iter().map(|s| s.id()).collect();
             report.placed.push(Placed {
                 name: product.name.clone(),
-                role: format!("{} ({})", steps.join(", "), when(used, days.len(), weeks)),
+                role: format!(
+                    "{}: {}",
+                    used.steps.join(", "),
+                    when(used, days.len(), weeks)
+                ),
             });
             continue;
         }

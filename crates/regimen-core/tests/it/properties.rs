@@ -635,22 +635,27 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
     }
     // Advice for what goes on the skin: a patch test for every strong active (the
     // planner's and the products'), sunscreen advice naming every photosensitising one.
+    // A serum the person's own product carries may be named by the product.
     for serum in &plan.serums {
         let active = k.active(serum.active).expect("active");
+        let mut names: Vec<&str> = vec![active.name.as_str()];
+        names.extend(
+            plan.days
+                .iter()
+                .flat_map(|d| d.am.iter().chain(&d.pm))
+                .filter(|s| s.active == Some(serum.active))
+                .filter_map(|s| s.product.as_deref()),
+        );
+        let said = |code: &str| {
+            plan.warnings
+                .iter()
+                .any(|w| w.code == code && names.iter().any(|n| w.text.contains(n)))
+        };
         if profile.sensitive || active.rules.strong {
-            prop_assert!(
-                plan.warnings
-                    .iter()
-                    .any(|w| w.code == "patch_test" && w.text.contains(active.name.as_str())),
-                "patch test advice for {}",
-                active.id
-            );
+            prop_assert!(said("patch_test"), "patch test advice for {}", active.id);
         }
         if active.rules.photosensitising {
-            prop_assert!(plan
-                .warnings
-                .iter()
-                .any(|w| w.code == "sunscreen" && w.text.contains(active.name.as_str())));
+            prop_assert!(said("sunscreen"), "sunscreen advice for {}", active.id);
         }
     }
     let used: Vec<&ShelfProduct> = shelf
