@@ -53,10 +53,10 @@ fn step_text(knowledge: &Knowledge, step: &StepEntry<'_>, paint: &Paint) -> Stri
         return paint.with(&own(name.to_string()), style);
     }
     let name = match step.step {
-        Step::RemoveMask => "rinse off",
-        other => other.id(),
+        Step::RemoveMask => step.display_name(knowledge).to_lowercase(),
+        other => other.id().to_string(),
     };
-    own(name.to_string())
+    own(name)
 }
 
 /// The whole plan as text.

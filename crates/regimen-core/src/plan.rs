@@ -94,6 +94,8 @@ pub struct SerumChoice<'k> {
     /// Nights a week by plan week, for actives that ramp up.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nights_per_week: Vec<u8>,
+    /// The first day it goes on (a new strong active starts after the one before it).
+    pub starts: IsoDate,
     /// Why.
     pub reasons: Vec<Reason<'k>>,
 }
@@ -125,6 +127,9 @@ pub struct StepEntry<'k> {
     /// The person's own product for this step.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
+    /// For a removal step, the mask type it takes off (its removal says how).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removes: Option<&'k str>,
 }
 
 impl StepEntry<'_> {
@@ -133,11 +138,22 @@ impl StepEntry<'_> {
         if let Some(mask) = self.mask_type.and_then(|id| knowledge.mask_type(id)) {
             return mask.name.clone();
         }
+        if let Some(mask) = self.removes.and_then(|id| knowledge.mask_type(id)) {
+            return mask.removal_name.clone();
+        }
         if let Some(active) = self.active.and_then(|id| knowledge.active(id)) {
             let short = active.name.split(" (").next().unwrap_or(&active.name);
             return format!("{short} serum");
         }
         knowledge.step(self.step).name.clone()
+    }
+
+    /// How to do the step: the mask's own removal for a removal step, else the step's.
+    pub fn how<'a>(&self, knowledge: &'a Knowledge) -> &'a str {
+        match self.removes.and_then(|id| knowledge.mask_type(id)) {
+            Some(mask) => &mask.removal_how,
+            None => &knowledge.step(self.step).how,
+        }
     }
 
     /// A short label: "serum (niacinamide)", "mask (clay)", "cleanse".
@@ -221,6 +237,24 @@ impl<'k> Warnings<'k> {
     pub(crate) fn cite(&mut self, code: &'static str, knowledge: &'k Knowledge, rule: &'k str) {
         if let Some(citation) = knowledge.cite(rule) {
             self.add(code, citation, Cow::Borrowed(citation.text), None);
+        }
+    }
+
+    /// Adds every warning of another collection, merging repeats.
+    pub(crate) fn extend(&mut self, other: Warnings<'k>) {
+        for warning in other.list {
+            let dates = warning.dates.clone();
+            let citation = Citation {
+                id: warning.rule,
+                text: "",
+                source: warning.source,
+            };
+            if dates.is_empty() {
+                self.add(warning.code, citation, warning.text.clone(), None);
+            }
+            for date in dates {
+                self.add(warning.code, citation, warning.text.clone(), Some(date));
+            }
         }
     }
 

@@ -202,6 +202,25 @@ pub(crate) fn refusal<'k>(
             ));
         }
     }
+    if profile.pregnant && product.leave_on {
+        let wash_only = product
+            .families
+            .iter()
+            .filter_map(|f| knowledge.family(f))
+            .find(|f| f.pregnancy_rinse_off_only);
+        if let Some(family) = wash_only {
+            return Some((
+                format!(
+                    "it leaves {} on the skin: in pregnancy, only in a wash you rinse off",
+                    family.name.to_lowercase()
+                ),
+                family
+                    .pregnancy_rule
+                    .as_deref()
+                    .unwrap_or("pregnancy_no_retinoids"),
+            ));
+        }
+    }
     if let Some((_, inci)) = product.flags.iter().find(|(code, _)| code == "avoid") {
         return Some((
             format!("it contains {inci}, which is on your avoid list"),
@@ -252,6 +271,25 @@ pub(crate) fn refusal<'k>(
                     .map_or("safer_wins", |c| c.id),
             ));
         }
+    }
+    // What it carries must share at least one routine (a vitamin C for mornings and a
+    // retinoid for evenings in one bottle have none).
+    let times: Vec<&crate::knowledge::Family> = product
+        .families
+        .iter()
+        .filter_map(|f| knowledge.family(f))
+        .collect();
+    let morning = times.iter().all(|f| f.time_for(product.leave_on).in_am());
+    let evening = times.iter().all(|f| f.time_for(product.leave_on).in_pm());
+    if !morning && !evening {
+        let names: Vec<String> = times.iter().map(|f| f.name.to_lowercase()).collect();
+        return Some((
+            format!(
+                "what it contains cannot share one routine: {} go on at different times of day",
+                names.join(" and ")
+            ),
+            "product_by_contents",
+        ));
     }
     if profile.sensitive {
         if let Some(family) = product

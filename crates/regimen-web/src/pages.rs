@@ -561,6 +561,7 @@ fn routine_context(
             label => s.display_name(state.knowledge()),
             minutes => s.minutes,
             product => s.product.clone(),
+            how => s.removes.map(|_| s.how(state.knowledge())),
         }).collect::<Vec<_>>(),
     }
 }

@@ -6,7 +6,7 @@ use crate::knowledge::{Active, Knowledge, MaskType, Situation, Treatment};
 use crate::plan::{Reason, Warnings};
 use crate::profile::Profile;
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Approach, Concern, ProductKind, Step};
+use crate::vocab::{Approach, Concern, ProductKind, ServingTime, Step};
 use std::borrow::Cow;
 
 /// A concern to address and whether it comes from the skin type rather than the list.
@@ -154,26 +154,44 @@ pub(super) fn choose_serums<'k>(
     reading: &Reading,
     warnings: &mut Warnings<'k>,
 ) -> Vec<SerumPick<'k>> {
+    // A serum is a leave-on product: in pregnancy, a family allowed only in washes is out.
+    let unsafe_in_pregnancy = |active: &Active| {
+        profile.pregnant && (!active.rules.pregnancy_safe || active.rules.pregnancy_rinse_off_only)
+    };
     let allowed = |active: &Active| {
-        let unsafe_in_pregnancy = profile.pregnant && !active.rules.pregnancy_safe;
         let too_harsh = profile.sensitive && active.rules.avoid_if_sensitive;
-        !unsafe_in_pregnancy && !too_harsh && reading.active_avoided(&active.id).is_none()
+        !unsafe_in_pregnancy(active) && !too_harsh && reading.active_avoided(&active.id).is_none()
     };
     let score =
         |active: &Active, concern: Concern| active.concerns.get(&concern).copied().unwrap_or(0);
-    // Owning a product that carries an active makes it fit a little better (rule shelf_first).
+    // The fit for a concern, adjusted by skin type and sensitivity; owning a product that
+    // carries an active makes it fit a little better (rule shelf_first).
     let fit = |active: &Active, concern: Concern| {
         let bonus = if owned.carrier(&active.family).is_some() {
             knowledge.limits.owned_bonus
         } else {
             0
         };
-        i32::from(score(active, concern)) + bonus
+        let skin = active
+            .skin_types
+            .get(&profile.skin_type)
+            .copied()
+            .unwrap_or(0);
+        let sensitive = if profile.sensitive {
+            active.sensitive
+        } else {
+            0
+        };
+        i32::from(score(active, concern)) + i32::from(skin) + i32::from(sensitive) + bonus
     };
-    let best = |concern: Concern, only_allowed: bool| {
+    // The best active for a concern, of a family the plan does not have yet.
+    let best = |concern: Concern, only_allowed: bool, taken: &[&str]| {
         let mut best: Option<&'k Active> = None;
         for active in &knowledge.actives {
-            if (only_allowed && !allowed(active)) || score(active, concern) <= 0 {
+            if (only_allowed && !allowed(active))
+                || score(active, concern) <= 0
+                || taken.contains(&active.family.as_str())
+            {
                 continue;
             }
             if best.is_none_or(|b| fit(active, concern) > fit(b, concern)) {
@@ -199,7 +217,8 @@ pub(super) fn choose_serums<'k>(
             served[index].push(need);
             continue;
         }
-        let Some(active) = best(need.concern, true) else {
+        let taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
+        let Some(active) = best(need.concern, true, &taken) else {
             continue;
         };
         if let Some(index) = picks.iter().position(|p| p.active.id == active.id) {
@@ -212,9 +231,17 @@ pub(super) fn choose_serums<'k>(
         }
         let mut reasons = Vec::new();
         if let Some(unsafe_best) =
-            best(need.concern, false).filter(|b| profile.pregnant && !b.rules.pregnancy_safe)
+            best(need.concern, false, &taken).filter(|b| unsafe_in_pregnancy(b))
         {
-            let citation = rule(knowledge, "pregnancy_no_retinoids");
+            let citation = knowledge
+                .cite(
+                    unsafe_best
+                        .rules
+                        .pregnancy_rule
+                        .as_deref()
+                        .unwrap_or("pregnancy_no_retinoids"),
+                )
+                .unwrap_or(rule(knowledge, "pregnancy_no_retinoids"));
             let text = format!(
                 "{} instead of {}, which is not for pregnancy or breastfeeding.",
                 active.name, unsafe_best.name
@@ -240,7 +267,7 @@ pub(super) fn choose_serums<'k>(
                 .filter(|n| score(active, n.concern) > 0)
                 .collect();
             if suits.is_empty()
-                || picks.iter().any(|p| p.active.id == active.id)
+                || picks.iter().any(|p| p.active.family == active.family)
                 || picks.len() >= cap
             {
                 continue;
@@ -278,6 +305,66 @@ pub(super) fn choose_serums<'k>(
             }
         }
     }
+    // An antioxidant in the morning where the concerns call for it (rule
+    // morning_antioxidant), within the limit.
+    let limits = &knowledge.limits;
+    let calls: Vec<Concern> = profile
+        .concerns
+        .iter()
+        .copied()
+        .filter(|c| limits.antioxidant_concerns.contains(c))
+        .collect();
+    if !calls.is_empty() && picks.len() < cap && !picks.iter().any(|p| p.active.time.in_am()) {
+        let taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
+        let morning = knowledge
+            .actives
+            .iter()
+            .filter(|a| {
+                a.time == ServingTime::Am && allowed(a) && !taken.contains(&a.family.as_str())
+            })
+            .filter(|a| calls.iter().any(|c| score(a, *c) > 0))
+            .max_by_key(|a| calls.iter().map(|c| fit(a, *c)).max().unwrap_or(0));
+        if let Some(active) = morning {
+            let text = format!(
+                "{} in the morning, under sunscreen: {}.",
+                active.name, active.purpose
+            );
+            picks.push(SerumPick {
+                active,
+                reasons: vec![Reason::personal(
+                    rule(knowledge, "morning_antioxidant"),
+                    text,
+                )],
+            });
+        }
+    }
+    // A serum every day (rule serum_every_day): when no serum covers every morning and
+    // every evening from the first day (a ramped active skips nights, a new strong active
+    // waits its turn), a gentle one fills the days the others leave free. It only
+    // hydrates, so it comes on top of the limit of treatment actives.
+    let daily = |time: fn(ServingTime) -> bool| {
+        picks
+            .iter()
+            .any(|p| time(p.active.time) && !p.active.rules.ramped() && !p.active.rules.strong)
+    };
+    if !(daily(ServingTime::in_am) && daily(ServingTime::in_pm)) {
+        let taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
+        let filler = limits
+            .filler_actives
+            .iter()
+            .filter_map(|id| knowledge.active(id))
+            .find(|a| allowed(a) && !a.rules.strong && !taken.contains(&a.family.as_str()));
+        if let Some(active) = filler {
+            let text = format!(
+                "{} on the days and nights the other serums leave free: {}.",
+                active.name, active.purpose
+            );
+            picks.push(SerumPick {
+                active,
+                reasons: vec![Reason::personal(rule(knowledge, "serum_every_day"), text)],
+            });
+        }
+    }
     for pick in &mut picks {
         if let Some((product, _)) = owned.carrier(&pick.active.family) {
             let text = format!(
@@ -287,6 +374,11 @@ pub(super) fn choose_serums<'k>(
             );
             pick.reasons
                 .push(Reason::personal(rule(knowledge, "shelf_first"), text));
+        }
+        for id in &pick.active.cites {
+            if let Some(citation) = knowledge.cite(id) {
+                pick.reasons.push(Reason::cited(citation));
+            }
         }
         if let Some(citation) = knowledge.cite(&pick.active.time_rule) {
             pick.reasons.push(Reason::cited(citation));
@@ -303,7 +395,7 @@ pub(super) fn choose_serums<'k>(
     }
     if !left_out.is_empty() {
         let text = format!(
-            "We kept {cap} serums so as not to overload your skin; {} will get a serum once these are settled in.",
+            "We kept {cap} treatment serums so as not to overload your skin; for {}, plan again once these are settled in (about a month after the last one starts).",
             left_out.join(", ")
         );
         warnings.add(
@@ -334,6 +426,19 @@ pub(super) fn choose_serums<'k>(
     picks
 }
 
+/// The minutes of an evening with this mask: cleanse, mask, its removal, the main
+/// serum (with serums; the time budget keeps it before a mask) and the moisturizer.
+pub(super) fn mask_evening(knowledge: &Knowledge, mask: &MaskType, with_serums: bool) -> u16 {
+    let minutes = |step: Step| knowledge.step(step).minutes;
+    let removal = if mask.removal == crate::knowledge::Removal::None {
+        0
+    } else {
+        minutes(Step::RemoveMask)
+    };
+    let serum = if with_serums { minutes(Step::Serum) } else { 0 };
+    minutes(Step::Cleanse) + mask.minutes + removal + serum + minutes(Step::Moisturize)
+}
+
 /// A chosen mask type.
 #[derive(Debug, Clone)]
 pub(super) struct MaskPick<'k> {
@@ -350,6 +455,7 @@ pub(super) struct MaskPicks<'k> {
     pub(super) per_week: u8,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn choose_masks<'k>(
     knowledge: &'k Knowledge,
     profile: &Profile,
@@ -357,6 +463,7 @@ pub(super) fn choose_masks<'k>(
     situation: &Situation<'_>,
     owned: Owned<'_>,
     reading: &Reading,
+    with_serums: bool,
     warnings: &mut Warnings<'k>,
 ) -> MaskPicks<'k> {
     let limits = &knowledge.limits;
@@ -366,6 +473,12 @@ pub(super) fn choose_masks<'k>(
         .filter(|b| b.when.matches(situation));
     let Some(budget) = matching.next() else {
         return MaskPicks::default();
+    };
+    // With serums, masks go on 1-2 times a week (rule masks_with_serums).
+    let per_week = if with_serums {
+        budget.per_week.min(limits.masks_per_week_with_serums)
+    } else {
+        budget.per_week
     };
     if let Some(wish) = matching
         .filter(|b| b.per_week > budget.per_week)
@@ -404,6 +517,10 @@ pub(super) fn choose_masks<'k>(
         .filter(|m| !(profile.sensitive && m.avoid_if_sensitive))
         .filter(|m| !profile.sensitive || limits.sensitive_mask_tags.iter().any(|t| m.has_tag(t)))
         .filter(|m| reading.mask_avoided(&m.id).is_none())
+        .filter(|m| {
+            mask_evening(knowledge, m, with_serums)
+                <= profile.minutes_pm.map_or(u16::MAX, |b| b.get())
+        })
         .map(|m| (m, score(m)))
         .filter(|(_, s)| *s >= 0)
         .map(|(m, s)| {
@@ -418,7 +535,7 @@ pub(super) fn choose_masks<'k>(
     // Best fit first; on a tie, a type the person owns.
     candidates.sort_by_key(|(m, s)| (std::cmp::Reverse(*s), owned.mask_for(&m.id).is_none()));
 
-    let kinds = if budget.per_week >= 2 { 2 } else { 1 };
+    let kinds = if per_week >= 2 { 2 } else { 1 };
     let positive = candidates.iter().filter(|(_, s)| *s > 0).count();
     let take = if positive == 0 {
         1
@@ -475,7 +592,7 @@ pub(super) fn choose_masks<'k>(
         .collect();
 
     // Share the weekly budget round-robin, within each type's own limit.
-    let mut left = budget.per_week;
+    let mut left = per_week;
     while left > 0 {
         let mut progressed = false;
         for pick in &mut picks {
@@ -505,17 +622,11 @@ pub(super) fn choose_masks<'k>(
             });
         }
     }
-    if picks.is_empty() {
-        let text = "No mask type suits your skin and avoid list, so this plan has no masks.";
-        warnings.add(
-            "no_mask",
-            rule(knowledge, "mask_type_limit"),
-            Cow::Borrowed(text),
-            None,
-        );
+    if per_week < budget.per_week {
+        for pick in &mut picks {
+            pick.reasons
+                .push(Reason::cited(rule(knowledge, "masks_with_serums")));
+        }
     }
-    MaskPicks {
-        picks,
-        per_week: budget.per_week,
-    }
+    MaskPicks { picks, per_week }
 }

@@ -146,7 +146,7 @@ pub fn make_plan_from<'k>(
     for event in &profile.events {
         if event.0 < options.start || event.0 > end {
             let text = format!(
-                "Your event on {event} is outside this plan ({} to {}); plan again closer to it to get an event mask.",
+                "An event falls outside this plan ({} to {}): plan again closer to it to get an event mask.",
                 options.start, end
             );
             warnings.add(
@@ -174,14 +174,8 @@ pub fn make_plan_from<'k>(
         products: shelf,
         refused: &refused,
     };
-    let (approach, mut reasons) = choose_approach(knowledge, &situation);
-    let serums = match approach {
-        Approach::Serums | Approach::Both => {
-            choose_serums(knowledge, profile, &needs, owned, reading, &mut warnings)
-        }
-        Approach::Masks => Vec::new(),
-    };
-    let masks = match approach {
+    let (mut approach, mut reasons) = choose_approach(knowledge, &situation);
+    let mut masks = match approach {
         Approach::Masks | Approach::Both => choose_masks(
             knowledge,
             profile,
@@ -189,30 +183,92 @@ pub fn make_plan_from<'k>(
             &situation,
             owned,
             reading,
+            approach == Approach::Both,
             &mut warnings,
         ),
         Approach::Serums => MaskPicks::default(),
+    };
+    // The answer matches the plan: when no mask can fit (the evening's time, the avoid
+    // list), the answer is serums, and it says why and what would make masks fit.
+    if approach != Approach::Serums {
+        if let Some(why) = masks_do_not_fit(knowledge, profile, &masks, approach == Approach::Both)
+        {
+            let citation = rule(knowledge, "masks_do_not_fit");
+            reasons.push(Reason::personal(citation, why.clone()));
+            warnings.add("masks_do_not_fit", citation, Cow::Owned(why), None);
+            approach = Approach::Serums;
+            masks = MaskPicks::default();
+        }
+    }
+    let serums = match approach {
+        Approach::Serums | Approach::Both => {
+            choose_serums(knowledge, profile, &needs, owned, reading, &mut warnings)
+        }
+        Approach::Masks => Vec::new(),
     };
     let assignment = shelf_plan::assign(knowledge, owned, &serums, &masks);
     if approach == Approach::Masks {
         reasons.push(Reason::cited(rule(knowledge, "masks_supplement")));
     }
     let slow = slow_families(knowledge, owned, &mut warnings);
-    let bits = schedule::Bits::new(knowledge, &serums, &masks, shelf);
-
-    let schedule = Scheduler {
-        knowledge,
-        profile,
-        serums: &serums,
-        masks: &masks,
-        shelf,
-        assignment: &assignment,
-        slow: &slow,
-        bits: &bits,
-        day_count,
-        start: options.start,
+    // Schedule, then check that each new strong active really starts a patch-test
+    // window after the one before (a ramped active's first night may come days after
+    // its start) and not just before an event; move the starts and schedule again until
+    // they hold. Starts only move later, so this ends.
+    let introductions = introductions(knowledge, &serums, &assignment, owned);
+    let mut first_use: Vec<Option<usize>> = vec![None; introductions.len()];
+    let mut starts_of = pace(knowledge, introductions.len(), &first_use, &events);
+    let (days, nights_placed, schedule_warnings) = loop {
+        let starts: Vec<(&str, usize)> = introductions
+            .iter()
+            .zip(&starts_of)
+            .flat_map(|(intro, day)| intro.families.iter().map(move |f| (*f, *day)))
+            .collect();
+        let bits = schedule::Bits::new(knowledge, &serums, &masks, shelf, &starts);
+        let schedule = Scheduler {
+            knowledge,
+            profile,
+            serums: &serums,
+            masks: &masks,
+            shelf,
+            assignment: &assignment,
+            slow: &slow,
+            bits: &bits,
+            day_count,
+            start: options.start,
+            events: &events,
+        };
+        let mut run_warnings = Warnings::default();
+        let (days, nights_placed) = schedule.run(&events, &mut run_warnings);
+        first_use = first_uses(knowledge, &introductions, shelf, &days);
+        let again: Vec<usize> = pace(knowledge, introductions.len(), &first_use, &events)
+            .into_iter()
+            .zip(&starts_of)
+            .map(|(new, old)| new.max(*old).min(day_count))
+            .collect();
+        if again == starts_of {
+            break (days, nights_placed, run_warnings);
+        }
+        starts_of = again;
     };
-    let (days, nights_placed) = schedule.run(&events, &mut warnings);
+    warnings.extend(schedule_warnings);
+    say_pacing(
+        knowledge,
+        &introductions,
+        &first_use,
+        options.start,
+        &mut warnings,
+    );
+    let starts: Vec<(&str, usize)> = introductions
+        .iter()
+        .zip(&first_use)
+        .flat_map(|(intro, day)| {
+            intro
+                .families
+                .iter()
+                .map(move |f| (*f, day.unwrap_or(day_count)))
+        })
+        .collect();
 
     verify_event_masks(knowledge, &days, &events, &masks, &mut warnings);
     let used = used_products(shelf, &days);
@@ -247,11 +303,19 @@ pub fn make_plan_from<'k>(
         serums: serums
             .iter()
             .zip(nights_placed)
-            .map(|(pick, nights)| SerumChoice {
-                active: &pick.active.id,
-                time: pick.active.time,
-                nights_per_week: nights,
-                reasons: pick.reasons.clone(),
+            .map(|(pick, nights)| {
+                let first = starts
+                    .iter()
+                    .find(|(family, _)| *family == pick.active.family)
+                    .map_or(0, |(_, day)| *day)
+                    .min(day_count - 1);
+                SerumChoice {
+                    active: &pick.active.id,
+                    time: pick.active.time,
+                    nights_per_week: nights,
+                    starts: IsoDate(date_of(first)),
+                    reasons: pick.reasons.clone(),
+                }
             })
             .collect(),
         shelf: (!shelf.is_empty()).then(|| {
@@ -268,6 +332,180 @@ pub fn make_plan_from<'k>(
         weeks: options.weeks,
         disclaimer: DISCLAIMER,
     }
+}
+
+/// Why no mask can go in this person's plan, if none can (no mask type that suits them
+/// fits their evening, or suits their skin and avoid list at all), saying what would
+/// make masks fit.
+fn masks_do_not_fit(
+    knowledge: &Knowledge,
+    profile: &Profile,
+    masks: &MaskPicks<'_>,
+    with_serums: bool,
+) -> Option<String> {
+    if !masks.picks.is_empty() {
+        return None;
+    }
+    let shortest = knowledge
+        .mask_types
+        .iter()
+        .filter(|m| !(profile.sensitive && m.avoid_if_sensitive))
+        .map(|m| choose::mask_evening(knowledge, m, with_serums))
+        .min()
+        .unwrap_or(0);
+    let steps = if with_serums {
+        "cleanse, mask, removal, serum, moisturizer"
+    } else {
+        "cleanse, mask, removal, moisturizer"
+    };
+    Some(match profile.minutes_pm {
+        Some(budget) if budget.get() < shortest => format!(
+            "A mask evening needs at least {shortest} minutes ({steps}) and your evening has {}: the answer is serums. Give one evening a week {shortest} minutes or more and masks fit.",
+            budget.get()
+        ),
+        Some(budget) => format!(
+            "No mask type that suits your skin and your avoid list fits a {}-minute evening, so the answer is serums; more time one evening a week, or a shorter avoid list, would let masks in.",
+            budget.get()
+        ),
+        None => "No mask type suits your skin and your avoid list, so the answer is serums; changing the avoid list would let masks back in.".to_string(),
+    })
+}
+
+/// One new strong active the plan brings, with what brings it (the planner's serum or
+/// the person's product). A product that carries two goes on once both have started.
+struct Introduction<'k> {
+    families: Vec<&'k str>,
+    what: String,
+}
+
+/// The new strong actives of a plan, in the order of the person's priorities: the
+/// planner's serums (or the products that carry them), then the person's products.
+fn introductions<'k>(
+    knowledge: &'k Knowledge,
+    serums: &[SerumPick<'k>],
+    assignment: &shelf_plan::Assignment,
+    owned: Owned<'_>,
+) -> Vec<Introduction<'k>> {
+    let mut order: Vec<Introduction<'k>> = Vec::new();
+    let mut introduce = |family: &'k crate::knowledge::Family, what: &str| {
+        if family.strong
+            && !order
+                .iter()
+                .any(|i| i.families.contains(&family.id.as_str()))
+        {
+            order.push(Introduction {
+                families: vec![family.id.as_str()],
+                what: what.to_string(),
+            });
+        }
+    };
+    for (pick, carrier) in serums.iter().zip(&assignment.serums) {
+        let what = match carrier {
+            Some((product, _)) => owned.products[*product].name.as_str(),
+            None => pick.active.name.as_str(),
+        };
+        introduce(&pick.active.rules, what);
+    }
+    for (_, product) in owned.usable().filter(|(_, p)| !p.uses.is_empty()) {
+        for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
+            introduce(family, &product.name);
+        }
+    }
+    order
+}
+
+/// When each introduction may start (rule pacing), given the day the one before it was
+/// first used: a patch-test window after it, and never in the quiet days before an
+/// event (rule pacing_event). `first_use[i]` is the day introduction `i` was first used
+/// in the last schedule (none yet: its planned start). Returns a start day per
+/// introduction.
+fn pace(
+    knowledge: &Knowledge,
+    count: usize,
+    first_use: &[Option<usize>],
+    events: &[usize],
+) -> Vec<usize> {
+    let gap = usize::from(knowledge.limits.new_active_gap_days);
+    let quiet = usize::from(knowledge.limits.event_quiet_days);
+    let mut starts = Vec::with_capacity(count);
+    let mut earliest = 0usize;
+    for i in 0..count {
+        let mut day = earliest;
+        // Its first use must not fall in the quiet days before an event either.
+        let used = first_use.get(i).copied().flatten().unwrap_or(day).max(day);
+        let mut check = used;
+        while let Some(event) = events.iter().find(|e| **e >= check && **e - check <= quiet) {
+            day = day.max(event + 1);
+            check = day;
+        }
+        starts.push(day);
+        let first = first_use.get(i).copied().flatten().unwrap_or(day).max(day);
+        earliest = first + gap;
+    }
+    starts
+}
+
+/// The day each introduction is first used in a plan's days.
+fn first_uses(
+    knowledge: &Knowledge,
+    introductions: &[Introduction<'_>],
+    shelf: &[ShelfProduct],
+    days: &[Day<'_>],
+) -> Vec<Option<usize>> {
+    introductions
+        .iter()
+        .map(|intro| {
+            days.iter().position(|day| {
+                day.am.iter().chain(&day.pm).any(|step| {
+                    let own = step
+                        .active
+                        .and_then(|a| knowledge.active(a))
+                        .is_some_and(|a| intro.families.contains(&a.family.as_str()));
+                    let product = step
+                        .product
+                        .as_deref()
+                        .and_then(|name| shelf.iter().find(|p| p.name == name))
+                        .is_some_and(|p| {
+                            p.families
+                                .iter()
+                                .any(|f| intro.families.contains(&f.as_str()))
+                        });
+                    own || product
+                })
+            })
+        })
+        .collect()
+}
+
+/// Says when each new active starts, and why.
+fn say_pacing<'k>(
+    knowledge: &'k Knowledge,
+    introductions: &[Introduction<'_>],
+    first_use: &[Option<usize>],
+    start: chrono::NaiveDate,
+    warnings: &mut Warnings<'k>,
+) {
+    if introductions.len() < 2 && first_use.iter().flatten().all(|d| *d == 0) {
+        return;
+    }
+    let said: Vec<String> = introductions
+        .iter()
+        .zip(first_use)
+        .map(|(intro, first)| match first {
+            Some(day) => format!(
+                "{} from {}",
+                intro.what,
+                start + chrono::Days::new(*day as u64)
+            ),
+            None => format!("{} after this plan: plan again then", intro.what),
+        })
+        .collect();
+    let quiet = knowledge.limits.event_quiet_days;
+    let text = format!(
+        "New actives start one at a time, each after the patch-test week of the one before, and none in the {quiet} days before an event: {}.",
+        said.join("; ")
+    );
+    warnings.add("pacing", rule(knowledge, "pacing"), Cow::Owned(text), None);
 }
 
 /// Families that start on their slower ramp because a product the person may use
@@ -395,8 +633,7 @@ fn verify_event_masks<'k>(
                 "no suitable mask type is in this plan"
             };
             let text = format!(
-                "No glow mask before your event on {}: {why}. A hydrating mask the evening before helps.",
-                days[event].date
+                "No glow mask before your event: {why}. A hydrating mask the evening before helps."
             );
             warnings.add(
                 "event_mask_missing",
@@ -612,6 +849,7 @@ fn advise<'k>(
     if !serums.is_empty() || used.products().any(|p| !p.families.is_empty()) {
         warnings.cite("expectations", knowledge, "expectations_serums");
     }
+    warnings.cite("reaction", knowledge, "reaction");
     for referral in &knowledge.referrals {
         if referral.when.matches(situation) {
             warnings.cite("see_dermatologist", knowledge, &referral.id);

@@ -23,8 +23,11 @@ use std::borrow::Cow;
 /// Something that goes on the skin in a routine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Item {
-    /// A mask pick (index into the mask picks).
+    /// A mask pick (index into the mask picks), done with the person's product if any.
     Mask(usize),
+    /// A mask pick done without the person's product (whose actives may not go on that
+    /// night).
+    PlainMask(usize),
     /// A serum pick (index into the serum picks).
     Serum(usize),
     /// A shelf product placed on its own nights (it carries a ramped family).
@@ -56,6 +59,21 @@ enum Refusal<'k> {
     Limit,
     /// Another product already does this step.
     Filled,
+    /// A strong family that has not started yet (one new active at a time).
+    NotYet,
+    /// The evening before an event: no retinoid, acid or exfoliating mask.
+    EventEve,
+    /// A recovery night after strong-active nights in a row.
+    Recovery,
+}
+
+/// Where a use would go: the routine, the day, and for evenings, how many strong-active
+/// evenings came right before.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    routine: Routine,
+    day: usize,
+    strong_before: usize,
 }
 
 pub(super) struct Scheduler<'a, 'k> {
@@ -71,6 +89,8 @@ pub(super) struct Scheduler<'a, 'k> {
     pub(super) bits: &'a Bits<'k>,
     pub(super) day_count: usize,
     pub(super) start: NaiveDate,
+    /// Days of the plan (0-based) with an event.
+    pub(super) events: &'a [usize],
 }
 
 /// A ramped thing to place on nights: its item and the ramped families it carries.
@@ -102,6 +122,11 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             Item::Mask(i) => Use {
                 item,
                 product: self.assignment.masks.get(i).copied().flatten(),
+                step: Step::Mask,
+            },
+            Item::PlainMask(i) => Use {
+                item: Item::Mask(i),
+                product: None,
                 step: Step::Mask,
             },
             Item::Product(p) => Use {
@@ -184,7 +209,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             return &self.shelf[product].name;
         }
         match used.item {
-            Item::Mask(i) => &self.masks.picks[i].mask.name,
+            Item::Mask(i) | Item::PlainMask(i) => &self.masks.picks[i].mask.name,
             Item::Serum(i) => &self.serums[i].active.name,
             Item::Product(p) => &self.shelf[p].name,
             Item::Base(step) => &self.knowledge.step(step).name,
@@ -193,13 +218,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
 
     /// Whether a use may join a routine that already holds `kept`. `placed` uses were
     /// put on this night on purpose (masks, ramped serums, products on their nights).
-    fn admit(
-        &self,
-        kept: &[Use],
-        used: Use,
-        routine: Routine,
-        placed: bool,
-    ) -> Result<(), Refusal<'k>> {
+    fn admit(&self, kept: &[Use], used: Use, at: At, placed: bool) -> Result<(), Refusal<'k>> {
         let base_step = matches!(
             used.step,
             Step::Cleanse | Step::Moisturize | Step::Sunscreen
@@ -208,7 +227,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             return Err(Refusal::Filled);
         }
         if let Some(p) = used.product {
-            let allowed = match routine {
+            let allowed = match at.routine {
                 Routine::Am => self.bits.mornings[p],
                 Routine::Pm => self.bits.evenings[p],
             };
@@ -218,6 +237,15 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             if self.shelf[p].leave_on && self.bits.products[p] & self.bits.ramped != 0 && !placed {
                 return Err(Refusal::Night);
             }
+        }
+        if self.bits.start_of(self.families(used)) > at.day {
+            return Err(Refusal::NotYet);
+        }
+        if at.routine == Routine::Pm && self.eve(used, at.day) {
+            return Err(Refusal::EventEve);
+        }
+        if at.routine == Routine::Pm && self.strong(used) != 0 && self.recovery(at) {
+            return Err(Refusal::Recovery);
         }
         if let Some(refusal) = kept.iter().find_map(|k| self.conflict(used, *k)) {
             return Err(refusal);
@@ -235,6 +263,22 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         Ok(())
     }
 
+    /// Whether a use is barred on the evening of `day` because an event is the next day
+    /// (rule event_eve).
+    fn eve(&self, used: Use, day: usize) -> bool {
+        self.events.contains(&(day + 1))
+            && (self.families(used) & self.bits.eve != 0
+                || self.tags(used) & self.bits.eve_tags != 0)
+    }
+
+    /// Whether this evening must be a recovery night: in the first weeks, after as many
+    /// strong-active evenings in a row as the rules allow (rule recovery_nights).
+    fn recovery(&self, at: At) -> bool {
+        let limits = &self.knowledge.limits;
+        at.day < usize::from(limits.recovery_weeks) * 7
+            && at.strong_before >= usize::from(limits.strong_nights_in_a_row_max)
+    }
+
     /// Runs the schedule; returns the days and, per serum pick, the nights placed per
     /// week (empty for actives without a ramp).
     pub(super) fn run(
@@ -247,6 +291,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         let nights_placed = self.place_ramped(&mut nights, warnings);
 
         let mut days = Vec::with_capacity(self.day_count);
+        let mut strong_before = 0;
         for (day, night) in nights.into_iter().enumerate() {
             let date = self.date(day);
             let am: Vec<Item> = (0..self.serums.len())
@@ -260,8 +305,23 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     pm_daily.push(Item::Serum(i));
                 }
             }
-            let am = self.routine(&[], &am, Routine::Am, date, warnings);
-            let pm = self.routine(&night, &pm_daily, Routine::Pm, date, warnings);
+            let morning = At {
+                routine: Routine::Am,
+                day,
+                strong_before: 0,
+            };
+            let evening = At {
+                routine: Routine::Pm,
+                day,
+                strong_before,
+            };
+            let am = self.routine(&[], &am, morning, date, warnings);
+            let pm = self.routine(&night, &pm_daily, evening, date, warnings);
+            strong_before = if pm.iter().any(|u| self.strong(*u) != 0) {
+                strong_before + 1
+            } else {
+                0
+            };
             days.push(Day {
                 date,
                 am: self.steps(&am, Routine::Am, date, warnings),
@@ -278,10 +338,11 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         &self,
         placed: &[Item],
         daily: &[Item],
-        routine: Routine,
+        at: At,
         date: IsoDate,
         warnings: &mut Warnings<'k>,
     ) -> Vec<Use> {
+        let routine = at.routine;
         let mut kept: Vec<Use> = Vec::new();
         let items = placed
             .iter()
@@ -289,17 +350,21 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             .chain(daily.iter().map(|item| (*item, false)));
         for (item, on_purpose) in items {
             let used = self.used(item);
-            match self.admit(&kept, used, routine, on_purpose) {
+            match self.admit(&kept, used, at, on_purpose) {
                 Ok(()) => kept.push(used),
                 Err(refusal) => {
+                    // The planner's own serum or mask, without the person's product.
                     let plain = Use {
                         product: None,
-                        step: Step::Serum,
+                        step: match item {
+                            Item::Mask(_) => Step::Mask,
+                            _ => Step::Serum,
+                        },
                         ..used
                     };
-                    let fallback = matches!(item, Item::Serum(_))
+                    let fallback = matches!(item, Item::Serum(_) | Item::Mask(_))
                         && used.product.is_some()
-                        && self.admit(&kept, plain, routine, on_purpose).is_ok();
+                        && self.admit(&kept, plain, at, on_purpose).is_ok();
                     self.explain(used, &refusal, fallback, routine, date, warnings);
                     if fallback {
                         kept.push(plain);
@@ -325,7 +390,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     product: Some(product),
                     ..chosen
                 };
-                match self.admit(&kept, used, routine, false) {
+                match self.admit(&kept, used, at, false) {
                     Ok(()) => {
                         chosen = used;
                         break;
@@ -386,7 +451,12 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     rule(self.knowledge, "sensitive_fewer_actives"),
                 )
             }
-            Refusal::Time | Refusal::Night | Refusal::Filled => return,
+            Refusal::Time
+            | Refusal::Night
+            | Refusal::Filled
+            | Refusal::NotYet
+            | Refusal::EventEve
+            | Refusal::Recovery => return,
         };
         let text = format!(
             "{} {what} the {} routine: {why}",
@@ -412,11 +482,42 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
     }
 
     /// Nights a ramped family may still take in a week.
+    /// The ramp counts from the family's own start (one new active at a time), so a
+    /// family that starts in the third week begins with the first step of its ramp.
     fn family_room(&self, nights: &[Vec<Item>], week: usize, family: usize) -> usize {
         let rules = &self.knowledge.families[family];
         let slow = self.profile.sensitive || self.slow.contains(&rules.id.as_str());
-        let allowed = rules.nights_in_week(week, slow).unwrap_or(7);
+        let start = self.bits.start[family];
+        let first = (week * 7).max(start);
+        if first >= (week * 7 + 7).min(self.day_count) {
+            return 0;
+        }
+        let allowed = rules.nights_in_week((first - start) / 7, slow).unwrap_or(7);
         usize::from(allowed).saturating_sub(self.family_nights(nights, week, 1 << family))
+    }
+
+    /// Whether an item may be placed on the evening of `day`: its families have started,
+    /// it is not the evening before an event, and in the first weeks it does not make
+    /// one strong-active night too many in a row.
+    fn night_open(&self, nights: &[Vec<Item>], day: usize, used: Use) -> bool {
+        if self.bits.start_of(self.families(used)) > day || self.eve(used, day) {
+            return false;
+        }
+        let limits = &self.knowledge.limits;
+        if self.strong(used) == 0 || day >= usize::from(limits.recovery_weeks) * 7 {
+            return true;
+        }
+        let strong_night = |d: usize| {
+            d != day
+                && nights[d]
+                    .iter()
+                    .any(|item| self.strong(self.used(*item)) != 0)
+        };
+        let before = (0..day).rev().take_while(|d| strong_night(*d)).count();
+        let after = (day + 1..self.day_count)
+            .take_while(|d| strong_night(*d))
+            .count();
+        before + 1 + after <= usize::from(limits.strong_nights_in_a_row_max)
     }
 
     /// The ramped families a use carries on the skin, as bits.
@@ -428,33 +529,42 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         }
     }
 
-    /// Whether mask pick `pick` can go on the evening of `day`: no other mask that
-    /// night, every 7-day window holding `day` stays within the person's budget and the
-    /// type's own limit, and a mask that leaves a ramped active on the skin stays within
-    /// that active's nights.
-    fn mask_fits(&self, day: usize, pick: usize, nights: &[Vec<Item>]) -> bool {
-        let is_mask = |items: &Vec<Item>| items.iter().any(|i| matches!(i, Item::Mask(_)));
+    /// How mask pick `pick` can go on the evening of `day`, if it can: no other mask that
+    /// night, every 7-day window holding `day` within the person's budget and the type's
+    /// own limit; with the person's product when what it carries may go on that night
+    /// (started, within its ramp), else as the plain mask.
+    fn mask_fits(&self, day: usize, pick: usize, nights: &[Vec<Item>]) -> Option<Item> {
+        let is_mask = |items: &Vec<Item>| items.iter().any(|i| mask_pick(*i).is_some());
         if day >= self.day_count || is_mask(&nights[day]) {
-            return false;
-        }
-        let week = day / 7;
-        let used = self.used(Item::Mask(pick));
-        if bit_indexes(self.ramped(used)).any(|f| self.family_room(nights, week, f) == 0) {
-            return false;
+            return None;
         }
         let type_limit = self.masks.picks[pick]
             .mask
             .limit_for(self.profile.skin_type);
         let first = day.saturating_sub(6);
-        (first..=day).all(|window_start| {
+        let within = (first..=day).all(|window_start| {
             let window = &nights[window_start..(window_start + 7).min(self.day_count)];
             let total = window.iter().filter(|n| is_mask(n)).count();
             let same = window
                 .iter()
-                .filter(|n| n.contains(&Item::Mask(pick)))
+                .filter(|n| n.iter().any(|i| mask_pick(*i) == Some(pick)))
                 .count();
             total < usize::from(self.masks.per_week) && same < usize::from(type_limit)
-        })
+        });
+        if !within {
+            return None;
+        }
+        let week = day / 7;
+        let with_product = self.used(Item::Mask(pick));
+        let product_fits = self.night_open(nights, day, with_product)
+            && bit_indexes(self.ramped(with_product))
+                .all(|f| self.family_room(nights, week, f) > 0);
+        if product_fits {
+            return Some(Item::Mask(pick));
+        }
+        let plain = self.used(Item::PlainMask(pick));
+        self.night_open(nights, day, plain)
+            .then_some(Item::PlainMask(pick))
     }
 
     fn place_masks(&self, events: &[usize], nights: &mut [Vec<Item>]) {
@@ -464,15 +574,22 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             for &event in events {
                 let placed = (1..=before)
                     .filter_map(|back| event.checked_sub(back))
-                    .any(|day| nights[day].contains(&Item::Mask(event_pick)));
+                    .any(|day| {
+                        nights[day]
+                            .iter()
+                            .any(|i| mask_pick(*i) == Some(event_pick))
+                    });
                 if placed {
                     continue;
                 }
-                let day = (1..=before)
+                let found = (1..=before)
                     .filter_map(|back| event.checked_sub(back))
-                    .find(|&day| self.mask_fits(day, event_pick, nights));
-                if let Some(day) = day {
-                    nights[day].push(Item::Mask(event_pick));
+                    .find_map(|day| {
+                        self.mask_fits(day, event_pick, nights)
+                            .map(|item| (day, item))
+                    });
+                if let Some((day, item)) = found {
+                    nights[day].push(item);
                 }
             }
         }
@@ -495,13 +612,13 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             for (slot, &pick) in order.iter().enumerate() {
                 let ideal = week * 7 + 1 + slot * 7 / per_week;
                 let week_days = week * 7..(week * 7 + 7).min(self.day_count);
-                let day = [0isize, 1, -1, 2, -2, 3, -3]
+                let found = [0isize, 1, -1, 2, -2, 3, -3]
                     .iter()
                     .filter_map(|shift| ideal.checked_add_signed(*shift))
                     .filter(|day| week_days.contains(day))
-                    .find(|&day| self.mask_fits(day, pick, nights));
-                if let Some(day) = day {
-                    nights[day].push(Item::Mask(pick));
+                    .find_map(|day| self.mask_fits(day, pick, nights).map(|item| (day, item)));
+                if let Some((day, item)) = found {
+                    nights[day].push(item);
                 }
             }
         }
@@ -544,6 +661,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     let ideal = (week * 7 + phase + slot * 7 / wanted.max(1)) as isize;
                     let best = (week * 7..(week * 7 + 7).min(self.day_count))
                         .filter(|&day| !nights[day].contains(&unit.item))
+                        .filter(|&day| self.night_open(nights, day, used))
                         .filter(|&day| {
                             let clash = nights[day]
                                 .iter()
@@ -620,6 +738,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 active,
                 mask_type: None,
                 product: product_name(used.product),
+                removes: None,
             }
         };
         let mut required = Vec::new();
@@ -635,10 +754,12 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                         active: None,
                         mask_type: Some(&mask.id),
                         product: product_name(used.product),
+                        removes: None,
                     });
                     if mask.removal != Removal::None {
                         mask_group.push(StepEntry {
                             product: None,
+                            removes: Some(&mask.id),
                             ..entry(&Use {
                                 item: Item::Base(Step::RemoveMask),
                                 product: None,
@@ -704,6 +825,14 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
     }
 }
 
+/// The mask pick an item places, with or without the person's product.
+fn mask_pick(item: Item) -> Option<usize> {
+    match item {
+        Item::Mask(i) | Item::PlainMask(i) => Some(i),
+        _ => None,
+    }
+}
+
 /// The indexes of the set bits.
 fn bit_indexes(bits: u64) -> impl Iterator<Item = usize> {
     (0..64).filter(move |i| bits & (1 << i) != 0)
@@ -740,15 +869,29 @@ pub(super) struct Bits<'k> {
     masks: Vec<u64>,
     strong: u64,
     ramped: u64,
+    /// Families and mask tags barred the evening before an event.
+    eve: u64,
+    eve_tags: u64,
+    /// The day (0-based) each family starts: 0 unless it is a new strong active.
+    start: Vec<usize>,
     separate: Vec<Separate<'k>>,
 }
 
 impl<'k> Bits<'k> {
+    /// The day the last-starting of these families starts.
+    fn start_of(&self, families: u64) -> usize {
+        bit_indexes(families)
+            .map(|f| self.start.get(f).copied().unwrap_or(0))
+            .max()
+            .unwrap_or(0)
+    }
+
     pub(super) fn new(
         knowledge: &'k Knowledge,
         serums: &[SerumPick<'k>],
         masks: &MaskPicks<'k>,
         shelf: &[ShelfProduct],
+        starts: &[(&str, usize)],
     ) -> Bits<'k> {
         let family = |id: &str| {
             knowledge
@@ -799,6 +942,18 @@ impl<'k> Bits<'k> {
             masks: masks.picks.iter().map(|p| tags(&p.mask.tags)).collect(),
             strong: of_families(|f| f.strong),
             ramped: of_families(Family::ramped),
+            eve: families(&knowledge.limits.event_eve_families),
+            eve_tags: tags(&knowledge.limits.event_eve_mask_tags),
+            start: knowledge
+                .families
+                .iter()
+                .map(|f| {
+                    starts
+                        .iter()
+                        .find(|(id, _)| *id == f.id)
+                        .map_or(0, |(_, day)| *day)
+                })
+                .collect(),
             separate: knowledge
                 .interactions
                 .iter()

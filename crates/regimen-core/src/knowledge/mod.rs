@@ -67,6 +67,16 @@ pub const ENGINE_RULES: &[&str] = &[
     "trace_level",
     "rinse_off_milder",
     "sunscreen_morning",
+    "pacing",
+    "pacing_event",
+    "event_eve",
+    "recovery_nights",
+    "serum_every_day",
+    "morning_antioxidant",
+    "acne_first_line",
+    "masks_with_serums",
+    "masks_do_not_fit",
+    "reaction",
 ];
 
 /// Why loading or validating a knowledge base failed.
@@ -333,6 +343,24 @@ pub struct Limits {
     pub skin_type_concerns: BTreeMap<SkinType, Vec<Concern>>,
     /// Actives used when nothing else is called for.
     pub default_actives: Vec<String>,
+    /// Days between the starts of two new strong actives (the patch-test window).
+    pub new_active_gap_days: u8,
+    /// Nothing new starts this many days before an event.
+    pub event_quiet_days: u8,
+    /// The first weeks with recovery nights between strong-active nights.
+    pub recovery_weeks: u8,
+    /// In those weeks, at most this many strong-active nights in a row.
+    pub strong_nights_in_a_row_max: u8,
+    /// Families that never go on the evening before an event.
+    pub event_eve_families: Vec<String>,
+    /// Mask tags that never go on the evening before an event.
+    pub event_eve_mask_tags: Vec<String>,
+    /// Concerns that call for an antioxidant serum in the morning.
+    pub antioxidant_concerns: Vec<Concern>,
+    /// Gentle serums (best first) for the days no other serum covers.
+    pub filler_actives: Vec<String>,
+    /// Masks a week, at most, when the plan also has serums.
+    pub masks_per_week_with_serums: u8,
 }
 
 /// A routine step's data.
@@ -359,6 +387,10 @@ pub struct MaskType {
     pub id: String,
     /// How it comes off.
     pub removal: Removal,
+    /// The removal step, in a few words ("Lift off").
+    pub removal_name: String,
+    /// How to take it off.
+    pub removal_how: String,
     /// Active families masks of this type usually carry.
     #[serde(default)]
     pub families: Vec<String>,
@@ -452,7 +484,10 @@ pub struct Family {
     /// Allowed in pregnancy and breastfeeding.
     #[serde(default = "yes")]
     pub pregnancy_safe: bool,
-    /// The rule that keeps it out in pregnancy.
+    /// In pregnancy, only in rinse-off products (a wash).
+    #[serde(default)]
+    pub pregnancy_rinse_off_only: bool,
+    /// The rule that keeps it out (or limits it) in pregnancy.
     pub pregnancy_rule: Option<String>,
     /// Planner actives named when it is removed for pregnancy.
     #[serde(default)]
@@ -565,6 +600,12 @@ pub struct Active {
     pub ingredients: Vec<String>,
     /// Fit by concern.
     pub concerns: BTreeMap<Concern, i8>,
+    /// Fit by skin type, added to a concern's fit.
+    pub skin_types: BTreeMap<SkinType, i8>,
+    /// Fit for sensitive skin, added when the skin is sensitive.
+    pub sensitive: i8,
+    /// More rules cited among the reasons when the planner chooses it.
+    pub cites: Vec<String>,
     /// The rule giving strengths to look for.
     pub strength_rule: Option<String>,
     /// The rules of its family.
@@ -594,7 +635,13 @@ struct ActiveEntry {
     ingredients: Vec<String>,
     #[serde(default)]
     concerns: BTreeMap<Concern, i8>,
+    #[serde(default)]
+    skin_types: BTreeMap<SkinType, i8>,
+    #[serde(default)]
+    sensitive: i8,
     strength_rule: Option<String>,
+    #[serde(default)]
+    cites: Vec<String>,
 }
 
 /// One side of an interaction.
@@ -1066,6 +1113,9 @@ fn resolve_actives(families: &[Family], entries: Vec<ActiveEntry>) -> (Vec<Activ
             time_rule,
             ingredients: entry.ingredients,
             concerns: entry.concerns,
+            skin_types: entry.skin_types,
+            sensitive: entry.sensitive,
+            cites: entry.cites,
             rules: family.clone(),
         });
     }

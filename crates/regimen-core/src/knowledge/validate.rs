@@ -97,7 +97,7 @@ impl Knowledge {
                 active.fact.as_ref(),
                 active.strength_rule.as_ref(),
             ];
-            for rule in rules.into_iter().flatten() {
+            for rule in rules.into_iter().flatten().chain(&active.cites) {
                 if !cited(rule) {
                     problems.push(format!("active {id} names unknown rule or fact {rule}"));
                 }
@@ -114,18 +114,6 @@ impl Knowledge {
                         active.family
                     ));
                 }
-            }
-            if self
-                .actives
-                .iter()
-                .filter(|a| a.family == active.family)
-                .count()
-                > 1
-            {
-                problems.push(format!(
-                    "family {} has more than one planner active ({id} among them)",
-                    active.family
-                ));
             }
         }
         for family in &self.families {
@@ -158,8 +146,9 @@ impl Knowledge {
                     "family {id} is unsafe in pregnancy but names no alternative"
                 ));
             }
+            let limited = !family.pregnancy_safe || family.pregnancy_rinse_off_only;
             match &family.pregnancy_rule {
-                None if !family.pregnancy_safe => problems.push(format!(
+                None if limited => problems.push(format!(
                     "family {id} is unsafe in pregnancy but names no pregnancy_rule"
                 )),
                 Some(rule) if !cited(rule) => {
@@ -217,10 +206,38 @@ impl Knowledge {
                 ));
             }
         }
-        for id in &self.limits.default_actives {
+        for id in self
+            .limits
+            .default_actives
+            .iter()
+            .chain(&self.limits.filler_actives)
+        {
             if self.active(id).is_none() {
-                problems.push(format!("limits.default_actives names unknown active {id}"));
+                problems.push(format!("limits name unknown active {id}"));
             }
+        }
+        for family in &self.limits.event_eve_families {
+            if self.family(family).is_none() {
+                problems.push(format!(
+                    "limits.event_eve_families names unknown family {family}"
+                ));
+            }
+        }
+        for tag in &self.limits.event_eve_mask_tags {
+            if !tags.contains(&**tag) {
+                problems.push(format!(
+                    "limits name mask tag {tag}, which no mask type has"
+                ));
+            }
+        }
+        if self.limits.masks_per_week_with_serums == 0
+            || self.limits.masks_per_week_with_serums > self.limits.masks_per_week_max
+        {
+            problems
+                .push("limits.masks_per_week_with_serums is outside 1..=masks_per_week_max".into());
+        }
+        if self.limits.strong_nights_in_a_row_max == 0 {
+            problems.push("limits.strong_nights_in_a_row_max must be at least 1".into());
         }
         for interaction in &self.interactions {
             for selector in [&interaction.a, &interaction.b] {

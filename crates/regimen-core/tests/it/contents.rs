@@ -121,7 +121,7 @@ fn hydroquinone_is_known_and_refused_in_pregnancy() {
         &format!(
             "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"pigmentation\"]\n{LIGHTENING}"
         ),
-        1,
+        3,
     );
     assert!(plan
         .days

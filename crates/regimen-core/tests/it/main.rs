@@ -38,6 +38,16 @@ pub fn plan_toml(toml: &str, weeks: u8) -> Plan<'static> {
     plan_for(&profile, weeks)
 }
 
+/// The serums a plan chose for the person's concerns: all but the gentle one that fills
+/// the free days (rule serum_every_day), which comes on top of the limit.
+pub fn treatment_serums<'a>(plan: &'a Plan<'_>) -> Vec<&'a str> {
+    plan.serums
+        .iter()
+        .filter(|s| !s.reasons.iter().any(|r| r.rule == "serum_every_day"))
+        .map(|s| s.active)
+        .collect()
+}
+
 pub fn plan_for(profile: &Profile, weeks: u8) -> Plan<'static> {
     let start = profile.start.map(|d| d.0).unwrap_or(date("2026-12-01"));
     make_plan(

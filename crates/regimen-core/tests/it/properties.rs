@@ -557,6 +557,160 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             );
         }
     }
+    // Pacing: new strong actives start one at a time, at least the patch-test window
+    // apart, none in the quiet days before an event; nothing strong the evening before an
+    // event; recovery nights in the first weeks; the answer matches the plan.
+    let limits = &k.limits;
+    let events: Vec<usize> = profile
+        .events
+        .iter()
+        .filter_map(|e| plan.days.iter().position(|d| d.date == *e))
+        .collect();
+    let strong_families = |day: &regimen_core::plan::Day<'_>, evening_only: bool| -> Vec<String> {
+        let mut families: Vec<String> = Vec::new();
+        let routines: Vec<&Vec<StepEntry<'_>>> = if evening_only {
+            vec![&day.pm]
+        } else {
+            vec![&day.am, &day.pm]
+        };
+        for steps in routines {
+            for step in steps {
+                for family in step_families(step, shelf) {
+                    let leave = !evening_only || leave_on(step, shelf);
+                    if leave
+                        && k.family(family).is_some_and(|f| f.strong)
+                        && !families.iter().any(|f| f == family)
+                    {
+                        families.push(family.to_string());
+                    }
+                }
+            }
+        }
+        families
+    };
+    let mut first: Vec<(String, usize)> = Vec::new();
+    for (index, day) in plan.days.iter().enumerate() {
+        for family in strong_families(day, false) {
+            if !first.iter().any(|(f, _)| *f == family) {
+                first.push((family, index));
+            }
+        }
+    }
+    for (i, (family, start)) in first.iter().enumerate() {
+        for (other, other_start) in &first[..i] {
+            if start == other_start {
+                // Two that start together come in one product (one new thing).
+                let together = plan.days[*start]
+                    .am
+                    .iter()
+                    .chain(&plan.days[*start].pm)
+                    .filter_map(|s| product_of(s, shelf))
+                    .any(|p| p.treats(family) && p.treats(other));
+                prop_assert!(together, "{} and {} start on the same day", family, other);
+                continue;
+            }
+            prop_assert!(
+                start - other_start >= usize::from(limits.new_active_gap_days),
+                "{} starts {} days after {}",
+                family,
+                start - other_start,
+                other
+            );
+        }
+        for event in &events {
+            prop_assert!(
+                !(*event >= *start && event - start <= usize::from(limits.event_quiet_days)),
+                "{} starts {} days before an event",
+                family,
+                event - start
+            );
+        }
+    }
+    for event in &events {
+        if let Some(eve) = event.checked_sub(1) {
+            let day = &plan.days[eve];
+            for step in &day.pm {
+                for family in step_families(step, shelf) {
+                    prop_assert!(
+                        !limits.event_eve_families.iter().any(|f| f == family),
+                        "{} the evening before an event",
+                        family
+                    );
+                }
+                let tags = step
+                    .mask_type
+                    .and_then(|m| k.mask_type(m))
+                    .map(|m| m.tags.clone())
+                    .unwrap_or_default();
+                prop_assert!(
+                    !tags.iter().any(|t| limits.event_eve_mask_tags.contains(t)),
+                    "an exfoliating mask the evening before an event"
+                );
+            }
+        }
+    }
+    let recovery = (usize::from(limits.recovery_weeks) * 7).min(plan.days.len());
+    let mut in_a_row = 0;
+    for day in &plan.days[..recovery] {
+        if strong_families(day, true).is_empty() {
+            in_a_row = 0;
+        } else {
+            in_a_row += 1;
+            prop_assert!(
+                in_a_row <= usize::from(limits.strong_nights_in_a_row_max),
+                "{} strong nights in a row up to {}",
+                in_a_row,
+                day.date
+            );
+        }
+    }
+    let has_mask = plan
+        .days
+        .iter()
+        .any(|d| d.pm.iter().any(|s| s.step == Step::Mask));
+    match plan.approach {
+        regimen_core::vocab::Approach::Masks | regimen_core::vocab::Approach::Both => {
+            prop_assert!(
+                has_mask,
+                "the answer is {} but no mask is in the plan",
+                plan.approach
+            )
+        }
+        regimen_core::vocab::Approach::Serums => {}
+    }
+    if plan.approach != regimen_core::vocab::Approach::Masks {
+        for day in &plan.days {
+            let serum = day
+                .am
+                .iter()
+                .chain(&day.pm)
+                .any(|s| s.step == Step::Serum || s.active.is_some());
+            let dropped = plan
+                .warnings
+                .iter()
+                .any(|w| w.code == "time_budget" && w.dates.contains(&day.date));
+            prop_assert!(serum || dropped, "no serum on {}", day.date);
+        }
+    } else {
+        prop_assert!(!has_mask || plan.serums.is_empty());
+    }
+    if plan.approach == regimen_core::vocab::Approach::Both {
+        for week in plan.days.chunks(7) {
+            let masks = week
+                .iter()
+                .filter(|d| d.pm.iter().any(|s| s.step == Step::Mask))
+                .count();
+            prop_assert!(
+                masks <= usize::from(limits.masks_per_week_with_serums),
+                "{} masks in a week with serums",
+                masks
+            );
+        }
+    }
+    prop_assert!(
+        plan.warnings.iter().any(|w| w.code == "reaction"),
+        "what to do on a reaction"
+    );
     // The avoid list, judged by this test's own table.
     for entry in &profile.avoid {
         let (_, keeps_out, actives, masks) = AVOID
@@ -738,7 +892,7 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             .is_some_and(|w| w.text.contains("Azelaic acid") && w.text.contains("Bakuchiol")));
     }
     if profile.sensitive {
-        prop_assert!(plan.serums.len() <= k.limits.serum_actives_max_sensitive);
+        prop_assert!(super::treatment_serums(plan).len() <= k.limits.serum_actives_max_sensitive);
     }
     Ok(())
 }

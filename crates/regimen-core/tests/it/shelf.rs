@@ -84,7 +84,8 @@ fn own_products_never_meet_what_they_clash_with() {
     let person = profile(&format!(
         "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\"]\n{RETINOL}{AHA_CREAM}"
     ));
-    let plan = plan_with_shelf(&person, 2);
+    // New actives start a week apart: the AHA cream's turn comes in the third week.
+    let plan = plan_with_shelf(&person, 4);
     let mut retinol_nights = 0;
     for day in &plan.days {
         let retinol = day.pm.iter().any(|s| s.active == Some("retinol"));
