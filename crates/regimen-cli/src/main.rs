@@ -324,8 +324,19 @@ fn faq(knowledge: &Knowledge, question: &str, color: bool) -> Result<()> {
                 .take(3)
                 .map(|(f, _)| format!("  - {}", f.question))
                 .collect();
+            // A word of the question that `explain` knows is a topic worth pointing to.
+            let topics: Vec<String> = question
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() > 3 && explain(knowledge, w).is_some())
+                .map(|w| format!("`regimen explain {}`", w.to_lowercase()))
+                .collect();
+            let topics = if topics.is_empty() {
+                String::new()
+            } else {
+                format!("\nregimen can also explain: {}", topics.join(", "))
+            };
             Err(bad(format!(
-                "no FAQ matches \"{question}\"; the closest questions are:\n{}\n(run `regimen faq` to list them all)",
+                "no FAQ matches \"{question}\"; the closest questions are:\n{}\n(run `regimen faq` to list them all){topics}",
                 close.join("\n")
             )))
         }

@@ -241,7 +241,7 @@ fn ask_avoid(theme: &ColorfulTheme, knowledge: &Knowledge) -> Result<Vec<String>
         for note in &notes {
             eprintln!("  note: {note}");
         }
-        let unknown = read.unknown().count() > 0;
+        let unknown = read.needs_checking();
         if !unknown
             || !Confirm::with_theme(theme)
                 .with_prompt("Change the list?")

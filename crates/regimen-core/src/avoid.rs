@@ -26,6 +26,10 @@ pub struct AvoidEntry {
     /// For an entry that means nothing: the nearest names regimen knows.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nearest: Vec<String>,
+    /// For an entry that looks like a misspelling of a name regimen knows
+    /// ("lavander"): that name, whose meaning is left out too, to be safe.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub read_as: Vec<String>,
     #[serde(skip)]
     matcher: Matcher,
 }
@@ -107,6 +111,14 @@ impl AvoidEntry {
     /// nothing by that name (with the nearest names it knows), or that it is no
     /// ingredient's name and stands for the names that contain its words.
     pub fn note(&self) -> Option<String> {
+        if !self.read_as.is_empty() {
+            return Some(format!(
+                "\"{}\" looks like a misspelling of \"{}\", so {} is left out too, to be safe. If you meant something else, change the entry.",
+                self.text,
+                self.read_as.join("\", \""),
+                self.read_as.join(" and "),
+            ));
+        }
         if self.meanings.is_empty() {
             let nearest = if self.nearest.is_empty() {
                 String::new()
@@ -153,6 +165,14 @@ impl AvoidList {
     /// Whether the list is empty.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Whether the person should look at the list again before it is kept: an entry
+    /// means nothing, or was read as a misspelling of another name.
+    pub fn needs_checking(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.meanings.is_empty() || !e.read_as.is_empty())
     }
 
     /// Entries regimen knows nothing by.
@@ -242,8 +262,61 @@ impl Matcher {
     }
 }
 
-/// Reads one entry.
+/// Reads one entry; an entry that names no family, flag, group, mask type, active or
+/// ingredient but is one or two letters away from a word that does ("lavander",
+/// "fragance") also means that word: an avoid list errs on the side of leaving out.
 fn read_entry(knowledge: &Knowledge, analyzer: &Analyzer, entry: &str) -> AvoidEntry {
+    let mut read = read_exact(knowledge, analyzer, entry);
+    let named = read
+        .meanings
+        .iter()
+        .any(|m| !matches!(m, Meaning::Words { .. }));
+    if named || read.text.len() < 4 {
+        return read;
+    }
+    let allowed = if read.text.len() >= 7 { 2 } else { 1 };
+    let mut best: Vec<(usize, String)> = vocabulary(knowledge, analyzer)
+        .into_iter()
+        .filter(|word| *word != read.text)
+        .map(|word| (strsim::damerau_levenshtein(&read.text, &word), word))
+        .filter(|(distance, _)| *distance <= allowed)
+        .collect();
+    let Some(closest) = best.iter().map(|(d, _)| *d).min() else {
+        return read;
+    };
+    best.retain(|(d, _)| *d == closest);
+    best.sort();
+    best.dedup();
+    for (_, word) in best {
+        let other = read_exact(knowledge, analyzer, &word);
+        if other.meanings.is_empty() {
+            continue;
+        }
+        read.meanings.extend(other.meanings);
+        read.matcher.merge(other.matcher);
+        read.read_as.push(word);
+    }
+    if !read.read_as.is_empty() {
+        read.nearest.clear();
+    }
+    read
+}
+
+impl Matcher {
+    fn merge(&mut self, other: Matcher) {
+        self.terms.extend(other.terms);
+        self.families.extend(other.families);
+        self.flags |= other.flags;
+        self.groups |= other.groups;
+        self.mask_types.extend(other.mask_types);
+        self.actives.extend(other.actives);
+        self.name_words.extend(other.name_words);
+        self.plain_words.extend(other.plain_words);
+    }
+}
+
+/// Reads one entry as written.
+fn read_exact(knowledge: &Knowledge, analyzer: &Analyzer, entry: &str) -> AvoidEntry {
     let text = normalize(entry);
     let lexicon = analyzer.lexicon();
     let words = plain(&text);
@@ -361,6 +434,7 @@ fn read_entry(knowledge: &Knowledge, analyzer: &Analyzer, entry: &str) -> AvoidE
         text,
         meanings,
         nearest,
+        read_as: Vec::new(),
         matcher,
     }
 }
@@ -368,6 +442,29 @@ fn read_entry(knowledge: &Knowledge, analyzer: &Analyzer, entry: &str) -> AvoidE
 /// The names regimen knows that are nearest to an unknown entry: words of families,
 /// flags, groups, mask types and actives, and the nearest INCI name.
 fn nearest(knowledge: &Knowledge, analyzer: &Analyzer, text: &str) -> Vec<String> {
+    let mut scored: Vec<(f64, String)> = vocabulary(knowledge, analyzer)
+        .into_iter()
+        .map(|word| (strsim::normalized_damerau_levenshtein(text, &word), word))
+        .filter(|(score, _)| *score >= 0.5)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut nearest: Vec<String> = Vec::new();
+    for (_, word) in scored {
+        if !nearest.contains(&word) && nearest.len() < 3 {
+            nearest.push(word);
+        }
+    }
+    if let Some(inci) = analyzer.suggestion(text) {
+        let inci = inci.to_lowercase();
+        if !nearest.contains(&inci) {
+            nearest.push(inci);
+        }
+    }
+    nearest
+}
+
+/// The plain words regimen knows: of families, flags, groups, mask types and actives.
+fn vocabulary(knowledge: &Knowledge, analyzer: &Analyzer) -> Vec<String> {
     let lexicon = analyzer.lexicon();
     let mut vocabulary: Vec<String> = Vec::new();
     for family in &knowledge.families {
@@ -393,23 +490,5 @@ fn nearest(knowledge: &Knowledge, analyzer: &Analyzer, text: &str) -> Vec<String
                 .to_lowercase(),
         );
     }
-    let mut scored: Vec<(f64, String)> = vocabulary
-        .into_iter()
-        .map(|word| (strsim::normalized_damerau_levenshtein(text, &word), word))
-        .filter(|(score, _)| *score >= 0.5)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut nearest: Vec<String> = Vec::new();
-    for (_, word) in scored {
-        if !nearest.contains(&word) && nearest.len() < 3 {
-            nearest.push(word);
-        }
-    }
-    if let Some(inci) = analyzer.suggestion(text) {
-        let inci = inci.to_lowercase();
-        if !nearest.contains(&inci) {
-            nearest.push(inci);
-        }
-    }
-    nearest
+    vocabulary
 }

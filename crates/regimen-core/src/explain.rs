@@ -171,6 +171,7 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
         if active.fact.is_some() {
             points.extend(point(knowledge, &active.id));
         }
+        points.extend(point(knowledge, &format!("about_{}", active.id)));
         points.extend(point(knowledge, &active.time_rule));
         points.extend(
             active
@@ -210,7 +211,21 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
             .filter(|a| a.family == family.id)
             .map(|a| a.name.as_str())
             .collect();
-        let mut points = Vec::new();
+        let mut points: Vec<Point> = point(knowledge, &format!("about_{}", family.id))
+            .into_iter()
+            .collect();
+        // The rules the family carries: its time of day, strength, caution, pregnancy.
+        let carried = [
+            family.time_rule.as_deref(),
+            family.strength.as_ref().map(|s| s.rule.as_str()),
+            family.caution_rule.as_deref(),
+            family.pregnancy_rule.as_deref(),
+        ];
+        for id in carried.into_iter().flatten() {
+            if !points.iter().any(|p| p.rule.as_deref() == Some(id)) {
+                points.extend(point(knowledge, id));
+            }
+        }
         if !members.is_empty() {
             points.push(Point {
                 text: format!("In plans: {}.", members.join(", ")),
@@ -270,4 +285,16 @@ pub fn topics(knowledge: &Knowledge) -> Vec<(&'static str, Vec<&str>)> {
             knowledge.rules.iter().map(|r| r.id.as_str()).collect(),
         ),
     ]
+}
+
+/// "a", "a or b", "a, b or c".
+pub fn join_or<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} or {}", rest.join(", "), last.as_ref())
+        }
+    }
 }

@@ -221,6 +221,20 @@ pub(crate) fn refusal<'k>(
             ));
         }
     }
+    let doctor_only = product
+        .families
+        .iter()
+        .filter_map(|f| knowledge.family(f))
+        .find(|f| f.doctor_only);
+    if let Some(family) = doctor_only {
+        return Some((
+            format!(
+                "it contains {}, a drug to use only as a doctor directs, so the plan leaves it out",
+                family.name.to_lowercase()
+            ),
+            family.caution_rule.as_deref().unwrap_or("safer_wins"),
+        ));
+    }
     if let Some((_, inci)) = product.flags.iter().find(|(code, _)| code == "avoid") {
         return Some((
             format!("it contains {inci}, which is on your avoid list"),
@@ -304,7 +318,10 @@ pub(crate) fn refusal<'k>(
             ));
         }
         let harsh = &knowledge.limits.sensitive_refused_flags;
-        if let Some((code, inci)) = product.flags.iter().find(|(code, _)| harsh.contains(code)) {
+        // Nothing replaces sun protection: a sunscreen is kept, with a word about it.
+        let protects = product.uses.contains(&crate::vocab::Step::Sunscreen);
+        let flagged = product.flags.iter().find(|(code, _)| harsh.contains(code));
+        if let (Some((code, inci)), false) = (flagged, protects) {
             return Some((
                 format!(
                     "it contains {inci} ({}), best avoided on sensitive skin",

@@ -400,7 +400,7 @@ fn avoid_notes(state: &AppState, entries: &[String]) -> (Vec<String>, bool) {
     }
     let read = AvoidList::parse(state.knowledge(), state.analyzer(), entries);
     let notes = read.entries().iter().filter_map(|e| e.note()).collect();
-    let unknown = read.unknown().next().is_some();
+    let unknown = read.needs_checking();
     (notes, unknown)
 }
 

@@ -205,7 +205,7 @@ fn quiz_without_a_terminal_says_so_and_exits_2() {
 fn faq_lists_matches_and_refuses_nonsense() {
     let out = regimen(&["faq"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out).lines().filter(|l| l.contains('?')).count(), 7);
+    assert!(stdout(&out).lines().filter(|l| l.contains('?')).count() > 30);
     let out = regimen(&[
         "faq", "can", "I", "use", "a", "mask", "and", "serum", "on", "the", "same", "day",
     ]);
@@ -214,13 +214,21 @@ fn faq_lists_matches_and_refuses_nonsense() {
     assert!(stdout(&out).contains("Source:"));
     let out = regimen(&["faq", "xylophone"]);
     assert_eq!(out.status.code(), Some(2));
+    // A question no entry answers points to the topic `explain` knows.
+    let out = regimen(&["faq", "tretinoin", "ok", "with", "bpo"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("regimen explain tretinoin"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn explain_gives_sources_and_suggestions() {
     let out = regimen(&["explain", "retinol"]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("WebMD"));
+    assert!(stdout(&out).contains("NICE guideline NG198"));
     let out = regimen(&["explain", "retinl"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("did you mean retinol"));

@@ -294,7 +294,10 @@ pub(super) fn classify<'a>(
     }
     let usage = rules.uses.iter().find(|u| u.kind == kind);
     let mut leave_on = usage.is_none_or(|u| u.leave_on);
-    if rules.leave_on_words.match_end(&name_words).is_some() {
+    let fills_a_step = usage.is_none_or(|u| !u.uses.is_empty());
+    if !fills_a_step {
+        // A tool (cotton pads, a sponge) puts nothing on the skin, whatever its name says.
+    } else if rules.leave_on_words.match_end(&name_words).is_some() {
         leave_on = true;
     } else if rules.rinse_off_words.match_end(&name_words).is_some() {
         leave_on = false;

@@ -437,6 +437,7 @@ impl Analyzer {
         products: &mut Vec<Product>,
         state: &mut ReadState,
     ) {
+        let all_hits = hits;
         let hits = &hits[piece.hits.0..piece.hits.1];
         // Dotted leaders ("Avobenzone 3% ........ Sunscreen"): the rest is another column.
         let end = if piece.marks & parse::DOTS != 0 {
@@ -487,6 +488,26 @@ impl Analyzer {
             }
             return;
         }
+        // A label inside the piece, after an item ("Adapalene 0.1% Purpose: Acne
+        // treatment", "Tocopherol May contain: CI 77891", a Drug Facts label pasted as
+        // one line): the item is read first, then the label and what follows it.
+        if piece.marks & parse::LETTERS != 0 {
+            if let Some(at) = embedded_label(text, piece.start, end, hits) {
+                let before = Piece {
+                    end: at,
+                    marks: u8::MAX,
+                    ..*piece
+                };
+                let after = Piece {
+                    start: at,
+                    marks: u8::MAX,
+                    ..*piece
+                };
+                self.read_piece(text, &before, all_hits, products, state);
+                self.read_piece(text, &after, all_hits, products, state);
+                return;
+            }
+        }
         let mut start = piece.start;
         // A label ends at a colon outside names: "Ingredients:", "May contain:", prose.
         let colon = if piece.marks & parse::COLON != 0 {
@@ -507,14 +528,32 @@ impl Analyzer {
             {
                 state.may_contain = true;
                 start = end - rest.len() + marker.len();
-            } else if let Some(heading) = HEADINGS.iter().find(|h| starts_with_ignore_case(rest, h))
+            } else if let Some(heading) = HEADINGS
+                .iter()
+                .chain(SECTIONS)
+                .find(|h| starts_with_word(rest, h))
             {
-                // A label written without its colon ("Active ingredients   Purpose").
+                // Labels written without their colon ("Drug Facts Active ingredients",
+                // "Active ingredients   Purpose": a heading with its column).
                 self.read_label(heading, heading, products, state);
                 let mut after = &rest[heading.len()..];
-                let trimmed = after.trim_start();
-                if starts_with_ignore_case(trimmed, "purpose") {
-                    after = &trimmed["purpose".len()..];
+                loop {
+                    let trimmed = after.trim_start();
+                    if starts_with_word(trimmed, "purpose") {
+                        after = &trimmed["purpose".len()..];
+                        continue;
+                    }
+                    match HEADINGS
+                        .iter()
+                        .chain(SECTIONS)
+                        .find(|h| starts_with_word(trimmed, h))
+                    {
+                        Some(next) => {
+                            self.read_label(next, next, products, state);
+                            after = &trimmed[next.len()..];
+                        }
+                        None => break,
+                    }
                 }
                 start = end - after.len();
             } else {
@@ -528,6 +567,25 @@ impl Analyzer {
         }
         if state.skipping {
             return;
+        }
+        // After a label, names with only spaces and strengths between them
+        // ("Active ingredients Avobenzone 3% Homosalate 10%") are read as a list.
+        if start > piece.start {
+            let marks = marks_between(text, start, end, hits);
+            if marks & (parse::LETTERS | parse::COLON | parse::PARENTHESIS | parse::PLUS) == 0 {
+                let first = piece.hits.0 + hits.partition_point(|h| h.start < start);
+                let rest = Piece {
+                    start,
+                    end,
+                    hits: (first, piece.hits.0 + hits.len()),
+                    marks,
+                    ..*piece
+                };
+                if rest.hits.0 < rest.hits.1 {
+                    self.read_piece(text, &rest, all_hits, products, state);
+                    return;
+                }
+            }
         }
         let first = hits.partition_point(|h| h.start < start);
         let hits = &hits[first..];
@@ -830,6 +888,9 @@ impl Analyzer {
                 if let (Some(percent), None) = (percent, found.percent) {
                     found.percent = Some(percent);
                     found.level = Level::Stated;
+                } else if found.level == Level::Trace {
+                    // "Lactic Acid Treatment": what the name is for is no trace.
+                    found.level = Level::Main;
                 }
                 continue;
             }
@@ -1012,7 +1073,7 @@ fn name_claims(knowledge: &Knowledge) -> Vec<(Vec<String>, String)> {
         .ingredients
         .active
         .iter()
-        .filter(|a| named(&a.family) && !a.weak)
+        .filter(|a| named(&a.family))
     {
         add(&active.inci, &active.family);
         for synonym in &active.synonyms {
@@ -1070,6 +1131,96 @@ fn denies(item: &str) -> bool {
                 "no", "without", "sans", "zero", "0%", "ohne", "senza", "sin", "non",
             ],
         )
+}
+
+/// What the bytes of `text[start..end]` outside `hits` hold ([`parse::LETTERS`], ...).
+fn marks_between(text: &str, start: usize, end: usize, hits: &[Hit]) -> u8 {
+    let bytes = text.as_bytes();
+    let mut marks = 0;
+    let mut next = hits.partition_point(|h| h.start < start);
+    let mut i = start;
+    while i < end {
+        if next < hits.len() && hits[next].start == i {
+            i = hits[next].end;
+            next += 1;
+            continue;
+        }
+        marks |= match bytes[i] {
+            b'a'..=b'z' | b'A'..=b'Z' => parse::LETTERS,
+            b':' => parse::COLON,
+            b'%' => parse::PERCENT,
+            b'+' => parse::PLUS,
+            b'(' | b')' => parse::PARENTHESIS,
+            b'.' if bytes.get(i + 1) == Some(&b'.') => parse::DOTS,
+            _ => 0,
+        };
+        i += 1;
+    }
+    marks
+}
+
+/// Whether `text` starts with the word or words `prefix`, in any case.
+fn starts_with_word(text: &str, prefix: &str) -> bool {
+    starts_with_ignore_case(text, prefix)
+        && text
+            .as_bytes()
+            .get(prefix.len())
+            .is_none_or(|b| !b.is_ascii_alphanumeric())
+}
+
+/// Words that start a part of a label when they are written with a capital inside a
+/// piece of text: the sections and headings of a Drug Facts label, "May contain".
+const EMBEDDED_LABELS: &[&[&str]] = &[SECTIONS, HEADINGS, CONTINUING_LABELS, MAY_CONTAIN];
+
+/// Where a label starts inside `text[start..end]`, after some item text: a label word
+/// with a capital, at a word boundary, outside known names. A piece that starts with
+/// its label has none.
+fn embedded_label(text: &str, start: usize, end: usize, hits: &[Hit]) -> Option<usize> {
+    let bytes = text.as_bytes();
+    // A label that starts the piece is its own ("Active ingredients   Purpose" is a
+    // heading with its column): the search starts after it.
+    let mut i = start;
+    loop {
+        i += text[i..end].len() - text[i..end].trim_start().len();
+        match EMBEDDED_LABELS
+            .iter()
+            .flat_map(|list| list.iter())
+            .find(|label| starts_with_word(&text[i..end], label))
+        {
+            Some(label) => i += label.len(),
+            None => break,
+        }
+    }
+    let mut next = hits.partition_point(|h| h.start < i);
+    let mut seen_item = false;
+    while i < end {
+        if next < hits.len() && hits[next].start == i {
+            i = hits[next].end;
+            next += 1;
+            seen_item = true;
+            continue;
+        }
+        let byte = bytes[i];
+        let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        if seen_item && word_start && (byte.is_ascii_uppercase() || byte == b'+') {
+            let rest = &text[i..end];
+            let found = EMBEDDED_LABELS
+                .iter()
+                .flat_map(|list| list.iter())
+                .any(|label| {
+                    starts_with_word(rest, label)
+                        || (label.starts_with('+') && rest.starts_with(label))
+                });
+            if found {
+                return Some(i);
+            }
+        }
+        if byte.is_ascii_alphanumeric() {
+            seen_item = true;
+        }
+        i += 1;
+    }
+    None
 }
 
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {

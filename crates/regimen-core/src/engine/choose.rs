@@ -121,17 +121,49 @@ impl<'s> Owned<'s> {
     /// The product that carries an active's family, with the step it fills: a product
     /// for the serum step first (a serum before a toner or an oil), else a leave-on
     /// cream that carries it in the moisturize step.
-    pub(super) fn carrier(&self, family: &str) -> Option<(usize, Step)> {
-        let serum = self
-            .usable()
-            .filter(|(_, p)| p.can(Step::Serum) && p.treats(family))
-            .min_by_key(|(_, p)| p.kind != ProductKind::Serum)
-            .map(|(i, _)| (i, Step::Serum));
-        serum.or_else(|| {
-            self.usable()
-                .find(|(_, p)| p.leave_on && p.can(Step::Moisturize) && p.treats(family))
-                .map(|(i, _)| (i, Step::Moisturize))
-        })
+    pub(super) fn carrier(&self, knowledge: &Knowledge, family: &str) -> Option<(usize, Step)> {
+        self.carriers(knowledge, [family]).pop().flatten()
+    }
+
+    /// The products that carry each of these families, one product per family at most
+    /// and one family per product: a vitamin C serum that also holds some hyaluronic
+    /// acid fills the vitamin C step, not both.
+    pub(super) fn carriers<'f>(
+        &self,
+        knowledge: &Knowledge,
+        families: impl IntoIterator<Item = &'f str>,
+    ) -> Vec<Option<(usize, Step)>> {
+        let mut taken: Vec<usize> = Vec::new();
+        families
+            .into_iter()
+            .map(|family| {
+                let free = |i: &usize| !taken.contains(i);
+                let serum = self
+                    .usable()
+                    .filter(|(i, p)| free(i) && p.can(Step::Serum) && p.treats(family))
+                    .min_by_key(|(_, p)| p.kind != ProductKind::Serum)
+                    .map(|(i, _)| (i, Step::Serum));
+                // A cream carries a treatment on its nights; a hydrating serum is no
+                // reason to skip the moisturizer.
+                let treatment = knowledge
+                    .family(family)
+                    .is_some_and(|f| f.strong || f.ramped());
+                let found = serum.or_else(|| {
+                    if !treatment {
+                        return None;
+                    }
+                    self.usable()
+                        .find(|(i, p)| {
+                            free(i) && p.leave_on && p.can(Step::Moisturize) && p.treats(family)
+                        })
+                        .map(|(i, _)| (i, Step::Moisturize))
+                });
+                if let Some((i, _)) = found {
+                    taken.push(i);
+                }
+                found
+            })
+            .collect()
     }
 
     /// The product to use for a mask type.
@@ -167,7 +199,7 @@ pub(super) fn choose_serums<'k>(
     // The fit for a concern, adjusted by skin type and sensitivity; owning a product that
     // carries an active makes it fit a little better (rule shelf_first).
     let fit = |active: &Active, concern: Concern| {
-        let bonus = if owned.carrier(&active.family).is_some() {
+        let bonus = if owned.carrier(knowledge, &active.family).is_some() {
             knowledge.limits.owned_bonus
         } else {
             0
@@ -365,12 +397,15 @@ pub(super) fn choose_serums<'k>(
             });
         }
     }
-    for pick in &mut picks {
-        if let Some((product, _)) = owned.carrier(&pick.active.family) {
+    let carriers = owned.carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()));
+    for (pick, carrier) in picks.iter_mut().zip(carriers) {
+        if let Some((product, _)) = carrier {
+            let family = knowledge
+                .family(&pick.active.family)
+                .map_or(pick.active.family.replace('_', " "), super::family_label);
             let text = format!(
-                "You own {}, which carries {}.",
+                "You own {}, which carries {family}: it does this step.",
                 owned.name(product),
-                pick.active.name
             );
             pick.reasons
                 .push(Reason::personal(rule(knowledge, "shelf_first"), text));

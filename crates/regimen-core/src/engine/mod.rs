@@ -550,7 +550,7 @@ fn slow_families<'k>(
 
 /// A family as a person reads it: its abbreviation when it has one ("AHA"), else its
 /// name in lower case ("retinoids").
-fn family_label(family: &crate::knowledge::Family) -> String {
+pub(super) fn family_label(family: &crate::knowledge::Family) -> String {
     match family.name.split_once(" (") {
         Some((_, short)) => short.trim_end_matches(')').to_string(),
         None => family.name.to_lowercase(),
@@ -697,7 +697,7 @@ fn advise<'k>(
         }
         let text = format!(
             "While pregnant or breastfeeding, no {}: this plan leaves out {}, and any product of yours that contains them, even in traces (retinal, retinyl esters, tretinoin and adapalene are retinoids too). Safer alternatives: {}.",
-            unsafe_families.join(" or "),
+            crate::explain::join_or(&unsafe_families),
             removed.join(", "),
             alternatives.join(", ")
         );
@@ -800,6 +800,21 @@ fn advise<'k>(
                 warnings.cite("caution", knowledge, caution);
             }
         }
+        let harsh = &knowledge.limits.sensitive_refused_flags;
+        let flagged = product.flags.iter().find(|(code, _)| harsh.contains(code));
+        if let (true, Some((code, inci))) = (profile.sensitive, flagged) {
+            let text = format!(
+                "{} contains {inci} ({}), which can sting sensitive skin; it stays in the plan because nothing replaces sun protection. A sunscreen without it would suit you better.",
+                product.name,
+                code.replace('_', " ")
+            );
+            warnings.add(
+                "sensitive_sunscreen",
+                rule(knowledge, "sensitive_sunscreen_kept"),
+                Cow::Owned(text),
+                None,
+            );
+        }
     }
     if profile.sensitive {
         warnings.cite("sensitive", knowledge, "sensitive_fewer_actives");
@@ -849,7 +864,19 @@ fn advise<'k>(
     if !serums.is_empty() || used.products().any(|p| !p.families.is_empty()) {
         warnings.cite("expectations", knowledge, "expectations_serums");
     }
+    // How long each family takes, where it is slower than the general 2-6 weeks.
+    let families_used = carried.iter().map(|(_, f)| *f);
+    let mut results_cited: Vec<&str> = Vec::new();
+    for family in families_used.filter_map(|f| knowledge.family(f)) {
+        if let Some(results) = family.results_rule.as_deref() {
+            if !results_cited.contains(&results) {
+                results_cited.push(results);
+                warnings.cite("expectations", knowledge, results);
+            }
+        }
+    }
     warnings.cite("reaction", knowledge, "reaction");
+    warnings.cite("reaction", knowledge, "reaction_urgent");
     for referral in &knowledge.referrals {
         if referral.when.matches(situation) {
             warnings.cite("see_dermatologist", knowledge, &referral.id);

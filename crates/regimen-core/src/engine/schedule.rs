@@ -372,10 +372,13 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 }
             }
         }
-        let mut steps = vec![Step::Cleanse, Step::Moisturize];
+        // Sunscreen before moisturizer: an SPF moisturizer placed as the sunscreen also
+        // moisturizes, and one product fills one step of a routine.
+        let mut steps = vec![Step::Cleanse];
         if routine == Routine::Am {
             steps.push(Step::Sunscreen);
         }
+        steps.push(Step::Moisturize);
         for step in steps {
             if kept.iter().any(|k| k.step == step) {
                 continue;
@@ -386,6 +389,9 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 step,
             };
             for &product in self.assignment.candidates(step) {
+                if kept.iter().any(|k| k.product == Some(product)) {
+                    continue;
+                }
                 let used = Use {
                     product: Some(product),
                     ..chosen
@@ -400,6 +406,15 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     }
                     Err(_) => {}
                 }
+            }
+            // (Only a base step counts: a serum step may yet give way to the time budget.)
+            let moisturized = kept.iter().any(|k| {
+                matches!(k.item, Item::Base(_))
+                    && k.product
+                        .is_some_and(|p| self.shelf[p].can(Step::Moisturize))
+            });
+            if step == Step::Moisturize && chosen.product.is_none() && moisturized {
+                continue;
             }
             kept.push(chosen);
         }

@@ -49,10 +49,7 @@ pub(super) fn assign(
     serums: &[SerumPick<'_>],
     masks: &MaskPicks<'_>,
 ) -> Assignment {
-    let serum_carriers: Vec<Option<(usize, Step)>> = serums
-        .iter()
-        .map(|pick| owned.carrier(&pick.active.family))
-        .collect();
+    let serum_carriers = owned.carriers(knowledge, serums.iter().map(|p| p.active.family.as_str()));
     let mut base = Vec::new();
     for step in [Step::Cleanse, Step::Moisturize, Step::Sunscreen] {
         let mut products: Vec<(usize, &ShelfProduct)> =
@@ -136,7 +133,23 @@ pub(super) fn report(
                     continue;
                 };
                 let used = &mut usage[index];
-                let label = step.label();
+                // "serum (niacinamide)", "moisturize (retinoids)": what the product
+                // brings to the step, by its family's name.
+                let family = step
+                    .active
+                    .and_then(|id| knowledge.active(id))
+                    .and_then(|a| knowledge.family(&a.family));
+                let label = match (family, step.mask_type) {
+                    (Some(family), _) => format!("{} ({})", step.step, super::family_label(family)),
+                    (None, Some(mask)) => format!(
+                        "{} ({})",
+                        step.step,
+                        knowledge
+                            .mask_type(mask)
+                            .map_or(mask.to_string(), |m| m.name.to_lowercase())
+                    ),
+                    (None, None) => step.step.to_string(),
+                };
                 if !used.steps.contains(&label) {
                     used.steps.push(label);
                 }
@@ -342,14 +355,21 @@ fn missing(
             text: format!("a broad-spectrum sunscreen (SPF 30+), every morning{why}"),
         });
     }
+    // A serum whose step goes without a product on some day (no product carries it,
+    // or the one that does could not go there) is to get.
     for pick in serums {
-        if owned.carrier(&pick.active.family).is_none() {
+        let bare = days.iter().flat_map(|d| d.am.iter().chain(&d.pm)).any(|s| {
+            s.step == Step::Serum
+                && s.active == Some(pick.active.id.as_str())
+                && s.product.is_none()
+        });
+        if bare {
             missing.push(Missing {
                 kind: ProductKind::Serum,
                 active: Some(pick.active.id.clone()),
                 mask_type: None,
                 text: format!(
-                    "a serum with {} ({})",
+                    "a serum with {}, for {}",
                     pick.active.name, pick.active.purpose
                 ),
             });
@@ -362,7 +382,7 @@ fn missing(
                 active: None,
                 mask_type: Some(pick.mask.id.clone()),
                 text: format!(
-                    "a {} ({})",
+                    "a {}, for {}",
                     pick.mask.name.to_lowercase(),
                     pick.mask.purpose
                 ),

@@ -36,6 +36,8 @@ knowledge_files!(
 
 /// Rule ids the engine cites by name; validation fails if one is missing.
 pub const ENGINE_RULES: &[&str] = &[
+    "reaction_urgent",
+    "sensitive_sunscreen_kept",
     "step_order",
     "mask_day_order",
     "mask_weekly_max",
@@ -118,6 +120,8 @@ pub struct Source {
     pub url: Option<String>,
     /// Its DOI.
     pub doi: Option<String>,
+    /// For the seed article, shipped beside the project: its path.
+    pub path: Option<String>,
     /// What it is.
     pub kind: Option<SourceKind>,
     /// For a policy: why regimen chose it.
@@ -510,6 +514,12 @@ pub struct Family {
     pub strength: Option<Strength>,
     /// A rule cited as a warning whenever a product with it is used.
     pub caution_rule: Option<String>,
+    /// How long it takes to show results, when that is not the usual 2-6 weeks.
+    pub results_rule: Option<String>,
+    /// A drug for use under a doctor's care: a product that carries it (above a trace)
+    /// is left out of the plan, with `caution_rule` as the reason.
+    #[serde(default)]
+    pub doctor_only: bool,
 }
 
 fn am_pm() -> ServingTime {

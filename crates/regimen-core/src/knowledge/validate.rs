@@ -1,7 +1,7 @@
 //! Validation of a knowledge base: every cross-reference resolves, every id is unique,
 //! every rule the engine cites exists, ramps, budgets and strengths are in range.
 
-use super::{Knowledge, ENGINE_RULES};
+use super::{Knowledge, SourceKind, ENGINE_RULES};
 use crate::vocab::{ServingTime, Step};
 use std::collections::HashSet;
 
@@ -16,6 +16,26 @@ impl Knowledge {
             }
             if self.source(source).is_none() {
                 problems.push(format!("{id} cites unknown source {source}"));
+            }
+        }
+        // Every source can be checked by anyone and says what it is.
+        for source in &self.sources {
+            let id = &source.id;
+            let checkable = source.url.is_some() || source.doi.is_some();
+            match source.kind {
+                None => problems.push(format!("source {id} has no kind")),
+                Some(SourceKind::Policy) if source.rationale.is_none() => {
+                    problems.push(format!("policy {id} gives no rationale"))
+                }
+                Some(SourceKind::Policy) => {}
+                Some(SourceKind::Seed) if source.path.is_none() => {
+                    problems.push(format!("source {id} (the seed) has no path"))
+                }
+                Some(SourceKind::Seed) => {}
+                Some(_) if !checkable => {
+                    problems.push(format!("source {id} has neither url nor doi"))
+                }
+                Some(_) => {}
             }
         }
         let cited = |id: &str| seen.contains(id);
@@ -123,11 +143,17 @@ impl Knowledge {
                 family.nights_rule.as_ref(),
                 family.strength.as_ref().map(|s| &s.rule),
                 family.caution_rule.as_ref(),
+                family.results_rule.as_ref(),
             ];
             for rule in rules.into_iter().flatten() {
                 if !cited(rule) {
                     problems.push(format!("family {id} names unknown rule {rule}"));
                 }
+            }
+            if family.doctor_only && family.caution_rule.is_none() {
+                problems.push(format!(
+                    "family {id} is doctor_only but names no caution_rule"
+                ));
             }
             if family.time != ServingTime::AmPm && family.time_rule.is_none() {
                 problems.push(format!("family {id} has a time but no time_rule"));
@@ -341,6 +367,22 @@ impl Knowledge {
         }
         if self.ingredients.group.len() > 64 || self.ingredients.flag.len() > 64 {
             problems.push("at most 64 flags and 64 groups are supported".into());
+        }
+        // What the planner refuses in pregnancy, the analyzer flags for a pregnant person.
+        for family in self.families.iter().filter(|f| !f.pregnancy_safe) {
+            let flagged = self.ingredients.flag.iter().any(|flag| {
+                flag.families.contains(&family.id)
+                    && flag
+                        .when
+                        .as_ref()
+                        .is_some_and(|when| when.pregnant == Some(true))
+            });
+            if !flagged {
+                problems.push(format!(
+                    "family {} is unsafe in pregnancy but no flag with when = {{ pregnant = true }} names it",
+                    family.id
+                ));
+            }
         }
         for code in &self.ingredients.one_percent_line.flags {
             if !self.ingredients.flag.iter().any(|f| &f.code == code) {

@@ -345,6 +345,15 @@ fn a_profile_decides_which_flags_concern_the_person() {
             .any(|f| f.code == "pregnancy_retinoid"),
         "without a profile every flag shows"
     );
+    // Every family the planner refuses in pregnancy has its pregnancy flag.
+    let fade = analyze("Aqua, Hydroquinone, Glyceryl Stearate");
+    assert!(
+        fade.flags
+            .iter()
+            .any(|f| f.code == "pregnancy_hydroquinone"),
+        "{:?}",
+        fade.flags
+    );
 }
 
 #[test]

@@ -87,19 +87,19 @@ fn the_planner_leaves_out_what_the_analyzer_flags() {
 
 #[test]
 fn an_entry_that_matches_nothing_is_a_warning_with_the_nearest_names() {
-    let avoid = read(&["retinoidz", "xqzw"]);
+    let avoid = read(&["niacinamidol xq", "xqzw"]);
     let unknown: Vec<&str> = avoid.unknown().map(|e| e.text.as_str()).collect();
-    assert_eq!(unknown, ["retinoidz", "xqzw"]);
+    assert_eq!(unknown, ["niacinamidol xq", "xqzw"]);
     assert!(
         avoid.entries()[0]
             .nearest
             .iter()
-            .any(|n| n.starts_with("retinoid")),
+            .any(|n| n.starts_with("niacinamide")),
         "{:?}",
         avoid.entries()[0].nearest
     );
     let plan = plan_toml(
-        "skin_type = \"normal\"\ngoal = \"long_term\"\navoid = [\"retinoidz\"]\n",
+        "skin_type = \"normal\"\ngoal = \"long_term\"\navoid = [\"niacinamidol xq\"]\n",
         1,
     );
     let warning = plan
@@ -107,7 +107,7 @@ fn an_entry_that_matches_nothing_is_a_warning_with_the_nearest_names() {
         .iter()
         .find(|w| w.code == "avoid_unknown")
         .expect("a warning");
-    assert!(warning.text.contains("retinoidz") && warning.text.contains("retinoid"));
+    assert!(warning.text.contains("niacinamidol xq") && warning.text.contains("niacinamide"));
     // "banana" is no ingredient's name, but some names contain it: the plan says so.
     let plan = plan_toml(
         "skin_type = \"normal\"\ngoal = \"long_term\"\navoid = [\"banana\"]\n",
@@ -132,4 +132,30 @@ fn an_avoided_product_is_left_out_of_the_plan() {
         "{:?}",
         shelf.not_placed
     );
+}
+
+#[test]
+fn a_misspelt_entry_also_leaves_out_the_name_it_looks_like() {
+    // "lavander" is inside one obscure dictionary name, and one letter from "lavender":
+    // both are left out, and the person is told.
+    let avoid = read(&["lavander", "fragance", "retinoidz"]);
+    assert_eq!(avoid.entries()[0].read_as, ["lavender"]);
+    assert!(avoid.entries()[1]
+        .read_as
+        .contains(&"fragrance".to_string()));
+    assert!(avoid.entries()[2]
+        .read_as
+        .iter()
+        .any(|w| w.starts_with("retinoid")));
+    assert_eq!(avoided_by("lavander", LABEL), avoided_by("lavender", LABEL));
+    let plan = plan_toml(
+        "skin_type = \"dry\"\ngoal = \"long_term\"\navoid = [\"lavander\"]\n[[shelf]]\nname = \"Calming Night Oil\"\ningredients = \"Simmondsia Chinensis (Jojoba) Seed Oil, Lavandula Angustifolia (Lavender) Oil\"\n",
+        1,
+    );
+    let shelf = plan.shelf.as_ref().expect("report");
+    assert!(shelf.placed.is_empty(), "{:?}", shelf.placed);
+    let note = avoid.entries()[0].note().expect("a note");
+    assert!(note.contains("lavender"), "{note}");
+    // A name regimen knows exactly is not second-guessed.
+    assert!(read(&["retinal"]).entries()[0].read_as.is_empty());
 }

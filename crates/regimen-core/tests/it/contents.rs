@@ -116,21 +116,23 @@ fn hydroquinone_is_known_and_refused_in_pregnancy() {
     assert!(plan.days.iter().all(
         |d| !with(d, "Skin Lightening Cream", true) && !with(d, "Skin Lightening Cream", false)
     ));
-    // Outside pregnancy it is used, with the caution of its rule.
+    // Outside pregnancy it is a drug for a doctor's care: never the everyday
+    // moisturizer, and the reason says so.
     let plan = plan_toml(
         &format!(
             "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"pigmentation\"]\n{LIGHTENING}"
         ),
         3,
     );
-    assert!(plan
-        .days
-        .iter()
-        .any(|d| with(d, "Skin Lightening Cream", false)));
-    assert!(plan
-        .warnings
-        .iter()
-        .any(|w| w.rule == "hydroquinone_doctor"));
+    assert!(plan.days.iter().all(
+        |d| !with(d, "Skin Lightening Cream", true) && !with(d, "Skin Lightening Cream", false)
+    ));
+    let shelf = plan.shelf.as_ref().expect("report");
+    assert!(
+        shelf.not_placed[0].reason.contains("doctor"),
+        "{:?}",
+        shelf.not_placed
+    );
 }
 
 #[test]

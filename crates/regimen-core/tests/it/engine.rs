@@ -266,19 +266,21 @@ fn pregnancy_removes_retinoids_and_names_the_alternatives() {
         .find(|w| w.code == "pregnancy")
         .expect("pregnancy warning");
     assert!(
-        warning.text.contains("Azelaic acid") && warning.text.contains("Bakuchiol"),
+        warning.text.contains("Safer alternatives: Azelaic acid.")
+            && warning
+                .text
+                .contains("no retinoids, hydroquinone or bakuchiol"),
         "{}",
         warning.text
     );
-    let bakuchiol = plan
+    // Bakuchiol has no safety data in pregnancy: it is not swapped in.
+    assert!(plan.serums.iter().all(|s| s.active != "bakuchiol"));
+    let azelaic = plan
         .serums
         .iter()
-        .find(|s| s.active == "bakuchiol")
-        .expect("bakuchiol replaces retinol");
-    assert!(bakuchiol
-        .reasons
-        .iter()
-        .any(|r| r.rule == "pregnancy_no_retinoids"));
+        .find(|s| s.active == "azelaic_acid")
+        .expect("azelaic acid, with data in pregnancy");
+    assert!(!azelaic.reasons.is_empty());
 }
 
 #[test]
@@ -501,4 +503,38 @@ fn the_plan_json_keeps_the_documented_names() {
     assert_eq!(day["am"][0]["step"], "cleanse");
     assert!(json["reasons"][0]["rule"].is_string() && json["reasons"][0]["source"].is_string());
     assert!(json["warnings"][0]["code"].is_string() && json["warnings"][0]["text"].is_string());
+}
+
+#[test]
+fn plans_say_how_long_their_actives_take_and_what_is_urgent() {
+    // Acne treatments are judged at 12 weeks, not 2-6.
+    let plan = plan_toml(
+        "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]",
+        4,
+    );
+    assert!(
+        plan.warnings
+            .iter()
+            .any(|w| w.rule == "results_acne" || w.rule == "results_retinoid"),
+        "{:?}",
+        plan.warnings.iter().map(|w| w.rule).collect::<Vec<_>>()
+    );
+    let referral = plan
+        .warnings
+        .iter()
+        .find(|w| w.rule == "derm_acne")
+        .expect("acne referral");
+    assert!(referral.text.contains("12 weeks"), "{}", referral.text);
+    // Retinol for lines: months.
+    let plan = plan_toml(
+        "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\"]",
+        4,
+    );
+    if plan.serums.iter().any(|s| s.active == "retinol") {
+        assert!(plan.warnings.iter().any(|w| w.rule == "results_retinoid"));
+    }
+    // Every plan says what to do on a reaction, and when it is urgent.
+    for rule in ["reaction", "reaction_urgent"] {
+        assert!(plan.warnings.iter().any(|w| w.rule == rule), "{rule}");
+    }
 }

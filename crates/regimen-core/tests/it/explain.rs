@@ -47,11 +47,57 @@ fn explains_masks_actives_and_rules_with_sources() {
         assert!(rules.contains(&rule), "{rule} in {rules:?}");
     }
     let rule = explain(k, "skin_cycling").expect("rule");
-    assert!(rule.points[0].source.contains("peoplesbeauty"));
+    assert!(rule.points[0].source.contains("regimen's design"));
     assert!(explain(k, "vitamin c").is_some());
     assert!(explain(k, "unobtainium").is_none());
     assert_eq!(
         suggest(k, "retinl").first().map(String::as_str),
         Some("retinol")
     );
+}
+
+#[test]
+fn the_questions_people_ask_during_a_plan_are_answered_with_sources() {
+    let k = super::knowledge();
+    let cases = [
+        ("is retinol safe in pregnancy", "retinol_pregnancy"),
+        ("when will my serum start working", "serum_start_working"),
+        ("my retinoid burns what should I do", "retinoid_burns"),
+        ("how often should I use a clay mask", "clay_mask_often"),
+        ("does benzoyl peroxide bleach towels", "bpo_bleach"),
+        (
+            "can I use benzoyl peroxide with adapalene",
+            "bpo_with_retinoid",
+        ),
+        ("what order do I apply products in", "product_order"),
+    ];
+    for (question, id) in cases {
+        let (faq, _) = find_faq(k, question).unwrap_or_else(|| panic!("no match for {question}"));
+        assert_eq!(faq.id, id, "{question}");
+        let source = k.source(&faq.source).expect("its source");
+        assert!(
+            source.url.is_some() || source.doi.is_some() || source.path.is_some(),
+            "{question}: {} cannot be checked",
+            source.id
+        );
+    }
+    // Topics the plans talk about are explained, each point with its source.
+    for topic in [
+        "pregnancy",
+        "sunscreen",
+        "benzoyl peroxide",
+        "adapalene",
+        "tretinoin",
+        "hydroquinone",
+    ] {
+        let explanation = explain(k, topic).unwrap_or_else(|| panic!("no topic {topic}"));
+        assert!(!explanation.points.is_empty(), "{topic}");
+        assert!(
+            explanation
+                .points
+                .iter()
+                .all(|p| p.rule.is_none() || !p.source.is_empty()),
+            "{topic}"
+        );
+    }
 }

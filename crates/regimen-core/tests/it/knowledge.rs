@@ -1,6 +1,6 @@
 //! The knowledge base loads, covers domain.md, and rejects inconsistent edits.
 
-use regimen_core::knowledge::{Knowledge, KnowledgeError, ENGINE_RULES};
+use regimen_core::knowledge::{Knowledge, KnowledgeError, SourceKind, ENGINE_RULES};
 
 fn files_with(name: &str, edit: impl Fn(&str) -> String) -> Vec<(&'static str, String)> {
     Knowledge::builtin_files()
@@ -74,25 +74,43 @@ fn every_seed_fact_of_part_a_is_encoded() {
         assert!(fact.text.contains(words), "{id}: {}", fact.text);
         assert_eq!(fact.source, "Face masks vs serums (the seed article)");
     }
-    assert_eq!(knowledge.faqs.len(), 7, "the seed has seven FAQ entries");
+    let seed_faqs = [
+        "same_day",
+        "sensitive",
+        "replace",
+        "results_time",
+        "sheet_vs_serum",
+        "oily",
+        "both_needed",
+    ];
+    for id in seed_faqs {
+        let faq = knowledge
+            .faqs
+            .iter()
+            .find(|f| f.id == id)
+            .expect("the seed's FAQ");
+        assert_eq!(faq.source, "seed", "{id}");
+    }
 }
 
 #[test]
 fn part_b_guidance_is_encoded_with_its_source() {
     let knowledge = super::knowledge();
     let expected = [
-        ("retinoid_bpo", "barnardhealth"),
-        ("retinoid_acids", "Paula's Choice"),
-        ("vitamin_c_acids", "dermobrain"),
-        ("vitamin_c_niacinamide", "1963"),
-        ("pregnancy_no_retinoids", "Chien"),
+        ("retinoid_bpo", "Martin"),
+        ("retinoid_acids", "regimen's design"),
+        ("vitamin_c_acids", "regimen's design"),
+        ("vitamin_c_niacinamide", "regimen's design"),
+        ("pregnancy_no_retinoids", "NICE"),
+        ("pregnancy_salicylic_wash", "regimen's design"),
         ("sunscreen_photosensitising", "FDA"),
-        ("retinoid_night_only", "WebMD"),
+        ("retinoid_night_only", "NICE"),
         ("patch_test", "American Academy of Dermatology"),
-        ("derm_acne", "laroche-posay"),
-        ("sensitive_fewer_actives", "musely"),
-        ("mask_type_limit", "refinery29"),
-        ("skin_cycling", "peoplesbeauty"),
+        ("derm_acne", "NICE"),
+        ("derm_burning", "NHS"),
+        ("sensitive_fewer_actives", "American Academy of Dermatology"),
+        ("mask_type_limit", "regimen's design"),
+        ("skin_cycling", "regimen's design"),
         ("strength_vitamin_c", "Pinnell"),
         ("strength_retinol", "2024/996"),
         ("strength_aha", "Cosmetic Ingredient Review"),
@@ -101,6 +119,7 @@ fn part_b_guidance_is_encoded_with_its_source() {
         ("trace_level", "1223/2009"),
         ("hydroquinone_pregnancy", "Bozzo"),
         ("step_order", "American Academy of Dermatology"),
+        ("reaction_urgent", "NHS"),
     ];
     for (id, source) in expected {
         let rule = knowledge
@@ -135,7 +154,7 @@ fn a_dangling_source_is_rejected() {
 #[test]
 fn a_missing_source_field_is_rejected_with_its_line() {
     let files = files_with("rules.toml", |t| {
-        t.replacen("source = \"aad_order\"\n", "", 1)
+        t.replacen("source = \"aad_skin_care_order\"\n", "", 1)
     });
     match load(&files) {
         Err(KnowledgeError::Parse {
@@ -154,9 +173,10 @@ fn a_missing_source_field_is_rejected_with_its_line() {
 #[test]
 fn a_dangling_pregnancy_alternative_is_rejected() {
     let files = files_with("actives.toml", |t| {
-        t.replace(
-            "[\"bakuchiol\", \"azelaic_acid\"]",
-            "[\"bakuchiol\", \"tretinoin\"]",
+        t.replacen(
+            "pregnancy_alternatives = [\"azelaic_acid\"]",
+            "pregnancy_alternatives = [\"azelaic_acid\", \"tretinoin\"]",
+            1,
         )
     });
     assert!(problems(&files).contains("unknown alternative tretinoin"));
@@ -165,7 +185,11 @@ fn a_dangling_pregnancy_alternative_is_rejected() {
 #[test]
 fn an_unsafe_pregnancy_alternative_is_rejected() {
     let files = files_with("actives.toml", |t| {
-        t.replace("[\"bakuchiol\", \"azelaic_acid\"]", "[\"retinol\"]")
+        t.replacen(
+            "pregnancy_alternatives = [\"azelaic_acid\"]",
+            "pregnancy_alternatives = [\"retinol\"]",
+            1,
+        )
     });
     assert!(problems(&files).contains("not pregnancy-safe"));
 }
@@ -244,4 +268,49 @@ fn the_ramp_is_read_week_by_week() {
         .active("niacinamide")
         .expect("niacinamide");
     assert_eq!(niacinamide.nights_in_week(0, false), None);
+}
+
+#[test]
+fn every_source_can_be_checked_and_says_what_it_is() {
+    let knowledge = super::knowledge();
+    for source in &knowledge.sources {
+        let kind = source
+            .kind
+            .unwrap_or_else(|| panic!("{} has no kind", source.id));
+        match kind {
+            SourceKind::Policy => assert!(source.rationale.is_some(), "{}", source.id),
+            SourceKind::Seed => assert!(source.path.is_some(), "{}", source.id),
+            _ => assert!(
+                source.url.is_some() || source.doi.is_some(),
+                "{} has neither url nor doi",
+                source.id
+            ),
+        }
+    }
+    // The loader refuses a source without them.
+    let files = files_with("sources.toml", |t| {
+        t.replacen("doi = \"10.3122/jabfm.2016.02.150165\"\n", "", 1)
+            .replacen(
+                "url = \"https://www.jabfm.org/content/29/2/254.full\"\n",
+                "",
+                1,
+            )
+    });
+    assert!(
+        problems(&files).contains("source chien_2016 has neither url nor doi"),
+        "{}",
+        problems(&files)
+    );
+    let files = files_with("sources.toml", |t| {
+        t.replacen(
+            "rationale = \"A missed benefit",
+            "# rationale = \"A missed benefit",
+            1,
+        )
+    });
+    assert!(
+        problems(&files).contains("policy policy_safer_wins gives no rationale"),
+        "{}",
+        problems(&files)
+    );
 }

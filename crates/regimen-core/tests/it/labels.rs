@@ -301,9 +301,60 @@ fn tools_are_not_skincare() {
         let report = named(name, "");
         assert_eq!(report.kind, ProductKind::Tool, "{name}");
         assert!(report.uses.is_empty(), "{name}");
+        assert!(!report.leave_on, "{name}: a tool puts nothing on the skin");
     }
     assert_eq!(
         named("Daily Peel Pads", "Aqua, Glycolic Acid").kind,
         ProductKind::Exfoliant
+    );
+}
+
+#[test]
+fn a_label_word_after_an_item_starts_a_new_part_of_the_label() {
+    // "Purpose:" on the line of the active: the active is kept, the purpose skipped.
+    let differin = named(
+        "Differin Gel",
+        "Active ingredient: Adapalene 0.1% (retinoid) Purpose: Acne treatment. Inactive ingredients: carbomer 940, edetate disodium, methylparaben, poloxamer 182, propylene glycol, purified water, sodium hydroxide",
+    );
+    let active = differin
+        .actives
+        .iter()
+        .find(|a| a.family == "retinoid")
+        .expect("adapalene is read");
+    assert_eq!(active.percent, Some(0.1));
+    assert!(differin.more_products.is_empty());
+    let wash = named(
+        "PanOxyl Acne Foaming Wash 10%",
+        "Drug Facts Active ingredient Benzoyl Peroxide 10% Purpose: Acne treatment Inactive ingredients: Water, Sodium C14-16 Olefin Sulfonate, Glycerin",
+    );
+    assert_eq!(level(&wash, "benzoyl_peroxide"), Some(Level::Stated));
+    assert_eq!(wash.uses, [Step::Cleanse]);
+    // A Drug Facts label pasted as one line, without colons or commas between actives.
+    let spray = named(
+        "Sport Spray SPF 50",
+        "Drug Facts Active ingredients Avobenzone 3% Homosalate 10% Octisalate 5% Octocrylene 10% Purpose Sunscreen Uses helps prevent sunburn Warnings For external use only Inactive ingredients water, glycerin, dimethicone",
+    );
+    assert_eq!(
+        names(&spray),
+        [
+            "Butyl Methoxydibenzoylmethane",
+            "Homosalate",
+            "Ethylhexyl Salicylate",
+            "Octocrylene",
+            "Water",
+            "Glycerin",
+            "Dimethicone"
+        ]
+    );
+    assert_eq!(spray.uses, [Step::Sunscreen]);
+    // "May contain" right after the last ingredient keeps that ingredient.
+    let shimmer = named(
+        "Glow Balm",
+        "Aqua, Glycerin, Mica, Tocopherol May contain: CI 77891, CI 77491",
+    );
+    assert!(
+        names(&shimmer).contains(&"Tocopherol".to_string()),
+        "{:?}",
+        names(&shimmer)
     );
 }

@@ -344,7 +344,16 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                     prop_assert!(!is_am, "masks go in the evening");
                 }
             }
-            prop_assert!(steps.iter().any(|s| s.step == Step::Moisturize));
+            // A moisturize step, or an SPF moisturizer in the sunscreen step that does it.
+            let moisturizes = |s: &StepEntry<'_>| {
+                s.step == Step::Moisturize
+                    || s.product.as_deref().is_some_and(|name| {
+                        shelf
+                            .iter()
+                            .any(|p| p.name == name && p.can(Step::Moisturize))
+                    })
+            };
+            prop_assert!(steps.iter().any(moisturizes));
             prop_assert_eq!(
                 steps.iter().any(|s| s.step == Step::Sunscreen),
                 is_am,

@@ -230,7 +230,7 @@ async fn an_avoid_entry_that_matches_nothing_is_said_next_to_the_field() {
         first.text.contains("id=\"avoid-notes\"")
             && first
                 .text
-                .contains("Nothing regimen knows is called &quot;retinoidz&quot;")
+                .contains("&quot;retinoidz&quot; looks like a misspelling of")
             && first.text.contains("retinoids"),
         "{}",
         first.text
