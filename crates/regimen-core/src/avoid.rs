@@ -131,10 +131,17 @@ impl AvoidEntry {
             ));
         }
         self.meanings.iter().find_map(|meaning| match meaning {
-            Meaning::Words { words, names } => Some(format!(
-                "No ingredient is called \"{}\"; the {names} whose names contain \"{words}\" are left out.",
-                self.text
-            )),
+            Meaning::Words { words, names } => Some(if *names == 1 {
+                format!(
+                    "No ingredient is called \"{}\"; the one whose name contains \"{words}\" is left out.",
+                    self.text
+                )
+            } else {
+                format!(
+                    "No ingredient is called \"{}\"; the {names} whose names contain \"{words}\" are left out.",
+                    self.text
+                )
+            }),
             _ => None,
         })
     }

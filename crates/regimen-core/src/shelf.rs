@@ -313,7 +313,10 @@ pub(crate) fn refusal<'k>(
             .find(|f| f.avoid_if_sensitive)
         {
             return Some((
-                format!("{} is too harsh for sensitive skin", family.name),
+                format!(
+                    "what it carries ({}) can be too harsh for sensitive skin",
+                    crate::engine::family_label(family)
+                ),
                 "sensitive_fewer_actives",
             ));
         }

@@ -3,10 +3,10 @@
 
 use crate::auth::{self, Caller};
 use crate::body::{parse, Body};
-use crate::error::ApiError;
+use crate::error::{ApiError, DocumentId};
 use crate::resources::{accept_any, make_saved_plan, plan_weeks, Resource};
 use crate::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -91,7 +91,7 @@ pub async fn list<R: Resource>(
 pub async fn read<R: Resource>(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    DocumentId(id): DocumentId,
 ) -> Result<Json<Value>, ApiError> {
     let document = state
         .store()
@@ -104,7 +104,7 @@ pub async fn read<R: Resource>(
 pub async fn update<R: Resource>(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    DocumentId(id): DocumentId,
     Body(bytes): Body,
 ) -> Result<Json<Value>, ApiError> {
     // Not found first: another user's id answers 404 whatever the body.
@@ -131,7 +131,7 @@ pub async fn update<R: Resource>(
 pub async fn delete<R: Resource>(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    DocumentId(id): DocumentId,
 ) -> Result<StatusCode, ApiError> {
     if state
         .store()
@@ -158,7 +158,7 @@ async fn owned_plan(state: &AppState, caller: Caller, id: i64) -> Result<(), Api
 pub async fn create_feed(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    DocumentId(id): DocumentId,
 ) -> Result<Response, ApiError> {
     owned_plan(&state, caller, id).await?;
     let token = auth::new_token()?;
@@ -178,7 +178,7 @@ pub async fn create_feed(
 pub async fn revoke_feed(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    DocumentId(id): DocumentId,
 ) -> Result<StatusCode, ApiError> {
     owned_plan(&state, caller, id).await?;
     state.store().revoke_feed_tokens(caller.user_id, id).await?;

@@ -132,3 +132,24 @@ impl From<regimen_core::ProfileError> for ApiError {
         }
     }
 }
+
+/// The id of a stored document in a path (`/api/v1/shelf/{id}`, `/shelf/{id}`): a path
+/// that is no number names no document, so it is a 404 like any other unknown id, never
+/// the framework's raw parse message.
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentId(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for DocumentId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<DocumentId, ApiError> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError::NotFound)?;
+        raw.parse().map(DocumentId).map_err(|_| ApiError::NotFound)
+    }
+}

@@ -3,7 +3,7 @@
 //! data as the API, through the same store scoping and the same core.
 
 use crate::auth::{self, cookie_token, token_hash};
-use crate::error::ApiError;
+use crate::error::{ApiError, DocumentId};
 use crate::resources::{make_saved_plan, Checkins, Plans, Resource};
 use crate::AppState;
 use axum::extract::{FromRequestParts, Path, State};
@@ -72,6 +72,18 @@ pub struct Viewer {
 impl Viewer {
     fn user(&self) -> Result<i64, PageError> {
         self.user_id.ok_or(PageError::SignIn)
+    }
+}
+
+/// A document id in a page's path; one that is no number is the "not found" page.
+struct PageId(i64);
+
+impl FromRequestParts<AppState> for PageId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<PageId, PageError> {
+        let DocumentId(id) = DocumentId::from_request_parts(parts, state).await?;
+        Ok(PageId(id))
     }
 }
 
@@ -570,9 +582,21 @@ fn routine_context(
 fn plan_context(state: &AppState, plan: &Plan<'_>, events: &[IsoDate]) -> Value {
     let knowledge = state.knowledge();
     let today = IsoDate(today());
-    let today_day = plan.days.iter().find(|d| d.date == today);
-    let today_ctx = today_day.map(|day| {
+    // Today's routines; for a plan that starts later, those of its first day.
+    let today_day = plan
+        .days
+        .iter()
+        .find(|d| d.date == today)
+        .map(|d| (d, "Today"))
+        .or_else(|| {
+            plan.days
+                .first()
+                .filter(|d| d.date > today)
+                .map(|d| (d, "Your first day"))
+        });
+    let today_ctx = today_day.map(|(day, heading)| {
         context! {
+            heading,
             label => day.date.0.format("%A %-d %B").to_string(),
             routines => vec![routine_context(state, "Morning", &day.am), routine_context(state, "Evening", &day.pm)],
         }
@@ -907,7 +931,7 @@ async fn add_product(
 async fn product_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
 ) -> PageResult {
     let user = viewer.user()?;
     let document = state
@@ -932,7 +956,7 @@ async fn remove_product(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PageId(id): PageId,
     PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;

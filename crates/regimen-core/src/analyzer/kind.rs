@@ -423,7 +423,13 @@ impl Top<'_> {
             "bha",
             "aha",
         ];
-        if water_first && !emulsion && self.family(6, &serum_actives) {
+        // A watery base with an active among its first three and no emulsifier or
+        // emollient near the top is a serum, whatever solubilizer follows (C E Ferulic).
+        let light = !self.any(4, |t, _| t.has_code(b'M') || t.has_code(b'E'));
+        if water_first
+            && (!emulsion || light)
+            && self.family(if emulsion { 3 } else { 6 }, &serum_actives)
+        {
             return ProductKind::Serum;
         }
         if emulsion {

@@ -133,37 +133,49 @@ impl<'s> Owned<'s> {
         knowledge: &Knowledge,
         families: impl IntoIterator<Item = &'f str>,
     ) -> Vec<Option<(usize, Step)>> {
+        let families: Vec<&str> = families.into_iter().collect();
+        let strong = |family: &str| {
+            knowledge
+                .family(family)
+                .is_some_and(|f| f.strong || f.ramped())
+        };
+        // Strong families choose first: a vitamin C serum with some hyaluronic acid
+        // carries the vitamin C.
+        let mut order: Vec<usize> = (0..families.len()).collect();
+        order.sort_by_key(|&i| !strong(families[i]));
         let mut taken: Vec<usize> = Vec::new();
-        families
-            .into_iter()
-            .map(|family| {
-                let free = |i: &usize| !taken.contains(i);
-                let serum = self
-                    .usable()
-                    .filter(|(i, p)| free(i) && p.can(Step::Serum) && p.treats(family))
-                    .min_by_key(|(_, p)| p.kind != ProductKind::Serum)
-                    .map(|(i, _)| (i, Step::Serum));
-                // A cream carries a treatment on its nights; a hydrating serum is no
-                // reason to skip the moisturizer.
-                let treatment = knowledge
-                    .family(family)
-                    .is_some_and(|f| f.strong || f.ramped());
-                let found = serum.or_else(|| {
-                    if !treatment {
-                        return None;
-                    }
-                    self.usable()
-                        .find(|(i, p)| {
-                            free(i) && p.leave_on && p.can(Step::Moisturize) && p.treats(family)
-                        })
-                        .map(|(i, _)| (i, Step::Moisturize))
-                });
-                if let Some((i, _)) = found {
-                    taken.push(i);
+        let mut found: Vec<Option<(usize, Step)>> = vec![None; families.len()];
+        for i in order {
+            let family = families[i];
+            let free = |p: &usize| !taken.contains(p);
+            let serum = self
+                .usable()
+                .filter(|(p, product)| {
+                    free(p) && product.can(Step::Serum) && product.treats(family)
+                })
+                .min_by_key(|(_, product)| product.kind != ProductKind::Serum)
+                .map(|(p, _)| (p, Step::Serum));
+            // A cream carries a treatment on its nights; a hydrating serum is no
+            // reason to skip the moisturizer.
+            let carrier = serum.or_else(|| {
+                if !strong(family) {
+                    return None;
                 }
-                found
-            })
-            .collect()
+                self.usable()
+                    .find(|(p, product)| {
+                        free(p)
+                            && product.leave_on
+                            && product.can(Step::Moisturize)
+                            && product.treats(family)
+                    })
+                    .map(|(p, _)| (p, Step::Moisturize))
+            });
+            if let Some((p, _)) = carrier {
+                taken.push(p);
+            }
+            found[i] = carrier;
+        }
+        found
     }
 
     /// The product to use for a mask type.

@@ -181,7 +181,7 @@ pub(super) fn report(
         }
         let reason = match owned.refused.get(index).cloned().flatten() {
             Some(reason) => reason,
-            None => unused_reason(knowledge, cap, approach, owned, serums, masks, index),
+            None => unused_reason(knowledge, days, cap, approach, owned, serums, masks, index),
         };
         report.not_placed.push(NotPlaced {
             name: product.name.clone(),
@@ -213,8 +213,10 @@ fn when(used: &Usage, days: usize, weeks: usize) -> String {
 }
 
 /// Why a usable product never went into a routine.
+#[allow(clippy::too_many_arguments)]
 fn unused_reason(
     knowledge: &Knowledge,
+    days: &[Day<'_>],
     cap: usize,
     approach: Approach,
     owned: Owned<'_>,
@@ -270,7 +272,10 @@ fn unused_reason(
             .find_map(|family| knowledge.actives.iter().find(|a| &a.family == family));
         return match active {
             Some(active) if serums.iter().any(|s| s.active.id == active.id) => {
-                format!("another product already brings {}", active.name)
+                let family = knowledge
+                    .family(&active.family)
+                    .map_or(active.name.clone(), super::family_label);
+                format!("another product already brings {family}")
             }
             Some(_) if serums.len() >= cap => {
                 format!("your plan already has {cap} serums, as many as suit your skin at a time")
@@ -294,10 +299,35 @@ fn unused_reason(
         );
     }
     let step = product.uses[0];
-    format!(
-        "another product already does the {} step, or what it contains does not go with the rest of your routines",
-        step.id()
-    )
+    // Which of the two it is: another of the person's products does the step, or what
+    // this one carries never found a routine it could join.
+    let other = days
+        .iter()
+        .flat_map(|d| d.am.iter().chain(&d.pm))
+        .filter(|s| s.step == step)
+        .find_map(|s| s.product.as_deref().filter(|name| *name != product.name));
+    match other {
+        Some(name) => format!(
+            "{name} already does the {} step",
+            step.id().replace('_', " ")
+        ),
+        None if product.families.is_empty() => format!(
+            "the {} step is already done in every routine of your plan",
+            step.id().replace('_', " ")
+        ),
+        None => {
+            let names: Vec<String> = product
+                .families
+                .iter()
+                .filter_map(|f| knowledge.family(f))
+                .map(super::family_label)
+                .collect();
+            format!(
+                "what it carries ({}) does not go with the rest of your routines",
+                names.join(", ")
+            )
+        }
+    }
 }
 
 /// Steps of the plan that some routine does without a product of the person's.
@@ -382,12 +412,18 @@ fn missing(
                 active: None,
                 mask_type: Some(pick.mask.id.clone()),
                 text: format!(
-                    "a {}, for {}",
-                    pick.mask.name.to_lowercase(),
+                    "{}, for {}",
+                    with_article(&pick.mask.name.to_lowercase()),
                     pick.mask.purpose
                 ),
             });
         }
     }
     missing
+}
+
+/// "a clay mask", "an overnight mask".
+fn with_article(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if vowel { "an" } else { "a" })
 }

@@ -239,3 +239,85 @@ fn tools_and_eye_creams_are_used_nowhere_and_say_why() {
     assert!(shelf.not_placed[0].reason.contains("tool"));
     assert!(shelf.not_placed[1].reason.contains("eye care"));
 }
+
+const CE_FERULIC: &str = "[[shelf]]\nname = \"C E Ferulic\"\ningredients = \"Aqua, Ethoxydiglycol, Ascorbic Acid, Glycerin, Propylene Glycol, Laureth-23, Phenoxyethanol, Tocopherol, Triethanolamine, Ferulic Acid, Panthenol, Sodium Hyaluronate\"\n";
+const SPF_LOTION: &str = "[[shelf]]\nname = \"AM Lotion SPF 30\"\ningredients = \"Active Ingredients: Homosalate 10%, Octinoxate 7.5%, Octocrylene 2.5%, Zinc Oxide 6.3%. Inactive Ingredients: Purified Water, Glycerin, Niacinamide, Ceramide NP, Carbomer, Dimethicone, Sodium Hyaluronate, Phenoxyethanol\"\n";
+
+#[test]
+fn one_product_fills_one_serum_and_one_step_of_a_routine() {
+    let plan = plan_toml(
+        &format!(
+            "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\", \"dullness\"]\n{CE_FERULIC}{SPF_LOTION}"
+        ),
+        4,
+    );
+    // The vitamin C serum with a little hyaluronic acid carries its vitamin C: it is
+    // named for one serum only, and the other is to get.
+    let owned: Vec<&str> = plan
+        .serums
+        .iter()
+        .filter(|s| {
+            s.reasons
+                .iter()
+                .any(|r| r.text.contains("You own C E Ferulic"))
+        })
+        .map(|s| s.active)
+        .collect();
+    assert_eq!(owned, ["vitamin_c"], "{owned:?}");
+    for day in &plan.days {
+        for routine in [&day.am, &day.pm] {
+            let products: Vec<&str> = routine
+                .iter()
+                .filter_map(|s| s.product.as_deref())
+                .collect();
+            let mut unique = products.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(products.len(), unique.len(), "{}: {products:?}", day.date);
+            // A serum step with no product is on the shopping list.
+            for step in routine
+                .iter()
+                .filter(|s| s.active.is_some() && s.product.is_none())
+            {
+                let shelf = plan.shelf.as_ref().expect("report");
+                assert!(
+                    shelf
+                        .missing
+                        .iter()
+                        .any(|m| m.active.as_deref() == step.active),
+                    "{:?} bare on {} and not to get",
+                    step.active,
+                    day.date
+                );
+            }
+        }
+    }
+    // The SPF lotion in the sunscreen step also moisturizes: no empty moisturize step.
+    let morning = &plan.days[0].am;
+    assert!(with(&plan.days[0], "AM Lotion SPF 30", true));
+    assert!(!morning
+        .iter()
+        .any(|s| s.step == regimen_core::vocab::Step::Moisturize && s.product.is_none()));
+}
+
+#[test]
+fn a_sensitive_persons_only_sunscreen_is_kept_with_a_word() {
+    let plan = plan_toml(
+        "skin_type = \"normal\"\nsensitive = true\ngoal = \"long_term\"\n[[shelf]]\nname = \"Sport Spray SPF 50\"\ningredients = \"Active Ingredients: Avobenzone 3%, Homosalate 10%, Octisalate 5%, Octocrylene 10%. Inactive Ingredients: Alcohol Denat., Isobutane, Glycerin, Tocopherol\"\n",
+        2,
+    );
+    assert!(plan
+        .days
+        .iter()
+        .all(|d| with(d, "Sport Spray SPF 50", true)));
+    assert!(warned(&plan, "sensitive_sunscreen", "Sport Spray SPF 50"));
+    // Outside the sunscreen step the same flag still leaves a product out.
+    let plan = plan_toml(
+        "skin_type = \"normal\"\nsensitive = true\ngoal = \"long_term\"\n[[shelf]]\nname = \"Toner\"\nkind = \"toner\"\ningredients = \"Aqua, Alcohol Denat., Glycerin\"\n",
+        1,
+    );
+    assert!(plan
+        .days
+        .iter()
+        .all(|d| !with(d, "Toner", true) && !with(d, "Toner", false)));
+}

@@ -124,6 +124,14 @@ async fn profiles_can_be_created_read_updated_and_deleted() {
             .status,
         StatusCode::NOT_FOUND
     );
+    // An id that is no number names no document: a JSON 404, not a parse message.
+    let reply = app.get("/api/v1/profiles/abc", &[]).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(
+        reply.text.starts_with('{') && !reply.text.contains("i64"),
+        "{}",
+        reply.text
+    );
 }
 
 #[tokio::test]

@@ -282,6 +282,35 @@ async fn a_form_too_large_gets_a_page_not_a_raw_error() {
 }
 
 #[tokio::test]
+async fn a_plan_that_starts_later_shows_its_first_day() {
+    let app = spawn_app(false).await;
+    form(
+        &app,
+        "/",
+        "skin_type=dry&goal=long_term&start=2099-03-02",
+        &[],
+    )
+    .await;
+    let plan = app.get("/plan", &[]).await.text;
+    assert!(
+        plan.contains("Your first day, Monday 2 March") && plan.contains("class=\"checklist\""),
+        "{plan}"
+    );
+}
+
+#[tokio::test]
+async fn a_product_address_that_is_no_number_is_the_not_found_page() {
+    let app = spawn_app(false).await;
+    let reply = app.get("/shelf/abc", &[]).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert!(
+        reply.text.starts_with("<!doctype html>") && !reply.text.contains("i64"),
+        "{:.300}",
+        reply.text
+    );
+}
+
+#[tokio::test]
 async fn forms_from_other_sites_are_refused() {
     let app = spawn_app(false).await;
     let reply = form(
