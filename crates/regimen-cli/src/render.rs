@@ -110,14 +110,23 @@ pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, color: bool) -> String {
                 ServingTime::Pm => "evenings".to_string(),
                 ServingTime::AmPm => "mornings and evenings".to_string(),
             };
-            if !serum.nights_per_week.is_empty() {
-                let nights: Vec<String> = serum.nights_per_week.iter().map(u8::to_string).collect();
+            // From its first night (weeks before it starts are not counted): "evenings
+            // from 2026-12-05, 2, 3 nights a week in its first weeks".
+            let first_week = serum.nights_per_week.iter().position(|n| *n > 0);
+            if let Some(first_week) = first_week {
+                let nights: Vec<String> = serum.nights_per_week[first_week..]
+                    .iter()
+                    .map(u8::to_string)
+                    .collect();
                 let _ = write!(
                     when,
-                    ", {} nights a week in weeks 1-{}",
+                    " from {}, {} nights a week in its first {} weeks",
+                    serum.starts,
                     nights.join(", "),
                     nights.len()
                 );
+            } else if serum.starts > plan.days.first().map_or(serum.starts, |d| d.date) {
+                let _ = write!(when, " from {}", serum.starts);
             }
             let _ = writeln!(out, "  {} ({when})", paint.bold(name));
             for reason in &serum.reasons {
@@ -248,9 +257,11 @@ pub fn faq_list(knowledge: &Knowledge, color: bool) -> String {
 /// One FAQ answer with its source.
 pub fn faq_answer(knowledge: &Knowledge, faq: &Faq, color: bool) -> String {
     let paint = Paint { color };
-    let source = knowledge
-        .source(&faq.source)
-        .map_or("", |s| s.citation.as_str());
+    let cited = knowledge.source(&faq.source);
+    let mut source = cited.map_or(String::new(), |s| s.citation.clone());
+    if let Some(link) = cited.and_then(|s| s.link()) {
+        source.push_str(&format!(" <{link}>"));
+    }
     format!(
         "{}\n{}\n{}\n",
         paint.bold(&faq.question),
@@ -264,10 +275,14 @@ pub fn explanation(explanation: &Explanation, color: bool) -> String {
     let paint = Paint { color };
     let mut out = format!("{}\n", paint.bold(&explanation.title));
     for point in &explanation.points {
+        let source = match &point.link {
+            Some(link) => format!("{} <{link}>", point.source),
+            None => point.source.clone(),
+        };
         let cite = match (&point.rule, point.source.is_empty()) {
-            (Some(rule), false) => format!(" [{rule} · {}]", point.source),
+            (Some(rule), false) => format!(" [{rule} · {source}]"),
             (Some(rule), true) => format!(" [{rule}]"),
-            (None, false) => format!(" [{}]", point.source),
+            (None, false) => format!(" [{source}]"),
             (None, true) => String::new(),
         };
         let _ = writeln!(out, "  - {}{}", point.text, paint.dim(&cite));

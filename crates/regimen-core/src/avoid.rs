@@ -113,10 +113,11 @@ impl AvoidEntry {
     pub fn note(&self) -> Option<String> {
         if !self.read_as.is_empty() {
             return Some(format!(
-                "\"{}\" looks like a misspelling of \"{}\", so {} is left out too, to be safe. If you meant something else, change the entry.",
+                "\"{}\" looks like a misspelling of \"{}\", so {} {} left out too, to be safe. If you meant something else, change the entry.",
                 self.text,
                 self.read_as.join("\", \""),
                 self.read_as.join(" and "),
+                if self.read_as.len() == 1 { "is" } else { "are" },
             ));
         }
         if self.meanings.is_empty() {

@@ -13,6 +13,8 @@ pub struct Point {
     pub rule: Option<String>,
     /// The source's citation.
     pub source: String,
+    /// Where anyone can read the source (its url, or its DOI as a link).
+    pub link: Option<String>,
 }
 
 /// An explanation of one topic.
@@ -102,6 +104,7 @@ fn point(knowledge: &Knowledge, id: &str) -> Option<Point> {
         text: c.text.to_string(),
         rule: Some(c.id.to_string()),
         source: c.source.to_string(),
+        link: knowledge.source_link(id),
     })
 }
 
@@ -139,15 +142,15 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
         points.push(Point {
             text: limit,
             rule: Some("mask_type_limit".into()),
+            link: limit_source.as_ref().and_then(|p| p.link.clone()),
             source: limit_source.map(|p| p.source).unwrap_or_default(),
         });
+        let tip_source = knowledge.source(&mask.source);
         points.push(Point {
             text: mask.tip.clone(),
             rule: None,
-            source: knowledge
-                .source(&mask.source)
-                .map(|s| s.citation.clone())
-                .unwrap_or_default(),
+            source: tip_source.map(|s| s.citation.clone()).unwrap_or_default(),
+            link: tip_source.and_then(|s| s.link()),
         });
         if mask.avoid_if_sensitive {
             points.extend(point(knowledge, "sensitive_fewer_actives"));
@@ -231,6 +234,7 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
                 text: format!("In plans: {}.", members.join(", ")),
                 rule: None,
                 source: String::new(),
+                link: None,
             });
         }
         points.extend(interactions_of(knowledge, |s| {
@@ -248,6 +252,7 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
             text: citation.text.to_string(),
             rule: Some(citation.id.to_string()),
             source: citation.source.to_string(),
+            link: knowledge.source_link(citation.id),
         }],
     })
 }

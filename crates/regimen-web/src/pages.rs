@@ -1167,8 +1167,10 @@ async fn faq_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
         .faqs
         .iter()
         .map(|f| {
-            let source = knowledge.source(&f.source).map(|s| s.citation.clone()).unwrap_or_default();
-            context! { id => f.id.clone(), question => f.question.clone(), answer => f.answer.clone(), source }
+            let cited = knowledge.source(&f.source);
+            let source = cited.map(|s| s.citation.clone()).unwrap_or_default();
+            let link = cited.and_then(|s| s.link());
+            context! { id => f.id.clone(), question => f.question.clone(), answer => f.answer.clone(), source, link }
         })
         .collect();
     let mask_types: Vec<Value> = knowledge
@@ -1200,7 +1202,7 @@ async fn explain_page(
             let points: Vec<Value> = explanation
                 .points
                 .iter()
-                .map(|p| context! { text => p.text.clone(), source => p.source.clone() })
+                .map(|p| context! { text => p.text.clone(), source => p.source.clone(), link => p.link.clone() })
                 .collect();
             render(
                 "explain.html",

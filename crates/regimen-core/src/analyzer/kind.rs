@@ -256,6 +256,18 @@ impl KindRules {
     }
 }
 
+/// Families whose presence near the top of a watery list makes a serum.
+const SERUM_ACTIVES: [&str; 8] = [
+    "vitamin_c",
+    "hyaluronic_acid",
+    "niacinamide",
+    "retinoid",
+    "peptide",
+    "azelaic_acid",
+    "bha",
+    "aha",
+];
+
 /// What a product is and how it is used.
 pub(super) struct Classified<'a> {
     pub kind: ProductKind,
@@ -282,6 +294,11 @@ pub(super) fn classify<'a>(
         .kind
         .or_else(|| rules.kind(&name_words))
         .unwrap_or_else(|| top.kind());
+    // "Adapalene Gel 0.1%": a gel that states the strength of a treatment and has no
+    // emollient is a treatment, not the moisturizer the word "gel" says.
+    if options.kind.is_none() && kind == ProductKind::Moisturizer && top.treatment_gel() {
+        kind = ProductKind::Serum;
+    }
     let spf = name
         .and_then(|name| spf(&rules.spf_markers, name))
         .or_else(|| {
@@ -376,6 +393,18 @@ impl Top<'_> {
         })
     }
 
+    fn treatment_gel(&self) -> bool {
+        let stated = self.resolved.iter().any(|r| {
+            r.percent.is_some()
+                && self
+                    .analyzer
+                    .lexicon
+                    .family_of(&self.analyzer.lexicon.terms[r.term as usize])
+                    .is_some_and(|f| SERUM_ACTIVES.contains(&f) || f == "benzoyl_peroxide")
+        });
+        stated && !self.any(8, |t, _| t.has_code(b'E'))
+    }
+
     fn strong_acid(&self, within: usize) -> bool {
         self.any(within, |term, r| {
             let family = self.analyzer.lexicon.family_of(term);
@@ -413,16 +442,7 @@ impl Top<'_> {
             return ProductKind::Oil;
         }
         let emulsion = self.any(6, |t, _| t.has_code(b'M')) || self.any(5, |t, _| t.has_code(b'E'));
-        let serum_actives = [
-            "vitamin_c",
-            "hyaluronic_acid",
-            "niacinamide",
-            "retinoid",
-            "peptide",
-            "azelaic_acid",
-            "bha",
-            "aha",
-        ];
+        let serum_actives = SERUM_ACTIVES;
         // A watery base with an active among its first three and no emulsifier or
         // emollient near the top is a serum, whatever solubilizer follows (C E Ferulic).
         let light = !self.any(4, |t, _| t.has_code(b'M') || t.has_code(b'E'));

@@ -148,10 +148,15 @@ impl<'s> Owned<'s> {
         for i in order {
             let family = families[i];
             let free = |p: &usize| !taken.contains(p);
+            // A gentle serum's step is not filled by a product that brings a strong
+            // family besides (a 10% lactic acid with some hyaluronic acid).
+            let fits = |product: &ShelfProduct| {
+                strong(family) || !product.families.iter().any(|f| f != family && strong(f))
+            };
             let serum = self
                 .usable()
                 .filter(|(p, product)| {
-                    free(p) && product.can(Step::Serum) && product.treats(family)
+                    free(p) && product.can(Step::Serum) && product.treats(family) && fits(product)
                 })
                 .min_by_key(|(_, product)| product.kind != ProductKind::Serum)
                 .map(|(p, _)| (p, Step::Serum));
@@ -253,6 +258,14 @@ pub(super) fn choose_serums<'k>(
     let mut picks: Vec<SerumPick<'k>> = Vec::new();
     let mut served: Vec<Vec<Need>> = Vec::new();
     let mut left_out = Vec::new();
+    // Families a wash the person owns already brings every day (a benzoyl peroxide
+    // wash): no serum of the same family on top of it.
+    let washed: Vec<&str> = owned
+        .usable()
+        .filter(|(_, p)| p.can(Step::Cleanse) && !p.can(Step::Serum))
+        .flat_map(|(_, p)| p.families.iter().map(String::as_str))
+        .filter(|f| knowledge.family(f).is_some_and(|f| f.strong))
+        .collect();
     for &need in needs {
         if let Some(index) = picks
             .iter()
@@ -261,7 +274,8 @@ pub(super) fn choose_serums<'k>(
             served[index].push(need);
             continue;
         }
-        let taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
+        let mut taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
+        taken.extend(washed.iter().copied());
         let Some(active) = best(need.concern, true, &taken) else {
             continue;
         };

@@ -309,12 +309,23 @@ pub fn make_plan_from<'k>(
                     .find(|(family, _)| *family == pick.active.family)
                     .map_or(0, |(_, day)| *day)
                     .min(day_count - 1);
+                // "You own ..." holds only if that product did go on for this serum.
+                let placed = days
+                    .iter()
+                    .flat_map(|d| d.am.iter().chain(&d.pm))
+                    .any(|s| s.active == Some(pick.active.id.as_str()) && s.product.is_some());
+                let reasons = pick
+                    .reasons
+                    .iter()
+                    .filter(|r| placed || r.rule != "shelf_first")
+                    .cloned()
+                    .collect();
                 SerumChoice {
                     active: &pick.active.id,
                     time: pick.active.time,
                     nights_per_week: nights,
                     starts: IsoDate(date_of(first)),
-                    reasons: pick.reasons.clone(),
+                    reasons,
                 }
             })
             .collect(),

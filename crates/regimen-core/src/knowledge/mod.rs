@@ -128,6 +128,17 @@ pub struct Source {
     pub rationale: Option<String>,
 }
 
+impl Source {
+    /// Its address: the url, else the DOI as a link.
+    pub fn link(&self) -> Option<String> {
+        self.url.clone().or_else(|| {
+            self.doi
+                .as_ref()
+                .map(|doi| format!("https://doi.org/{doi}"))
+        })
+    }
+}
+
 /// What a source is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -1242,6 +1253,12 @@ impl Knowledge {
     /// A source by id.
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// Where anyone can read the source of a rule, fact, FAQ entry, active or mask type.
+    pub fn source_link(&self, id: &str) -> Option<String> {
+        let (_, _, source) = self.citables().find(|(cited, _, _)| *cited == id)?;
+        self.source(source)?.link()
     }
 
     /// An active by id.

@@ -299,6 +299,21 @@ async fn a_plan_that_starts_later_shows_its_first_day() {
 }
 
 #[tokio::test]
+async fn explanations_and_answers_link_their_sources() {
+    let app = spawn_app(false).await;
+    let page = app.get("/explain/retinoid_bpo", &[]).await.text;
+    assert!(
+        page.contains("href=\"https://doi.org/10.1046/j.1365-2133.1998.1390s2008.x\""),
+        "{page}"
+    );
+    let faq = app.get("/faq", &[]).await.text;
+    assert!(
+        faq.contains("href=\"https://www.nice.org.uk/guidance/ng198/chapter/recommendations\""),
+        "{faq}"
+    );
+}
+
+#[tokio::test]
 async fn a_product_address_that_is_no_number_is_the_not_found_page() {
     let app = spawn_app(false).await;
     let reply = app.get("/shelf/abc", &[]).await;
