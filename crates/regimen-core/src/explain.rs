@@ -190,7 +190,11 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
                 .and_then(|r| point(knowledge, r)),
         );
         if active.rules.photosensitising {
-            points.extend(point(knowledge, "sunscreen_photosensitising"));
+            let sun = active.rules.sun_rule.as_deref();
+            points.extend(point(
+                knowledge,
+                sun.unwrap_or("sunscreen_photosensitising"),
+            ));
         }
         if !active.rules.pregnancy_safe {
             points.extend(point(knowledge, "pregnancy_no_retinoids"));

@@ -436,7 +436,16 @@ pub(super) fn choose_serums<'k>(
             pick.reasons
                 .push(Reason::personal(rule(knowledge, "shelf_first"), text));
         }
-        for id in &pick.active.cites {
+        // What an active is cited for (acne first line) concerns the person only when
+        // they have the concern it is chosen for first (acne, not redness).
+        let top = pick.active.concerns.values().copied().max().unwrap_or(0);
+        let primary = needs.iter().any(|n| {
+            pick.active
+                .concerns
+                .get(&n.concern)
+                .is_some_and(|score| *score == top)
+        });
+        for id in pick.active.cites.iter().filter(|_| primary) {
             if let Some(citation) = knowledge.cite(id) {
                 pick.reasons.push(Reason::cited(citation));
             }

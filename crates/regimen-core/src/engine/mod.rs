@@ -735,17 +735,29 @@ fn advise<'k>(
             ));
         }
     }
-    let photosensitising: Vec<&str> = carried
-        .iter()
-        .filter(|(_, f)| knowledge.family(f).is_some_and(|f| f.photosensitising))
-        .map(|(name, _)| name.as_str())
-        .collect();
-    if photosensitising.is_empty() {
+    // What makes the skin sun-sensitive, grouped by the rule (and source) that says so.
+    let mut sun: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (name, family) in &carried {
+        let Some(family) = knowledge.family(family).filter(|f| f.photosensitising) else {
+            continue;
+        };
+        let rule_id = family
+            .sun_rule
+            .as_deref()
+            .unwrap_or("sunscreen_photosensitising");
+        match sun.iter_mut().find(|(r, _)| *r == rule_id) {
+            Some((_, names)) => names.push(name),
+            None => sun.push((rule_id, vec![name])),
+        }
+    }
+    if sun.is_empty() {
         warnings.cite("sunscreen", knowledge, "sunscreen_daily");
-    } else {
-        let citation = rule(knowledge, "sunscreen_photosensitising");
-        let text = format!("{}: {}", photosensitising.join(", "), citation.text);
-        warnings.add("sunscreen", citation, Cow::Owned(text), None);
+    }
+    for (rule_id, names) in sun {
+        if let Some(citation) = knowledge.cite(rule_id) {
+            let text = format!("{}: {}", names.join(", "), citation.text);
+            warnings.add("sunscreen", citation, Cow::Owned(text), None);
+        }
     }
     for product in used.products() {
         if let Some(spf) = product.spf.filter(|spf| *spf < 30) {

@@ -398,10 +398,7 @@ fn missing(
                 kind: ProductKind::Serum,
                 active: Some(pick.active.id.clone()),
                 mask_type: None,
-                text: format!(
-                    "a serum with {}, for {}",
-                    pick.active.name, pick.active.purpose
-                ),
+                text: format!("a serum with {}: {}", pick.active.name, pick.active.purpose),
             });
         }
     }
@@ -412,7 +409,7 @@ fn missing(
                 active: None,
                 mask_type: Some(pick.mask.id.clone()),
                 text: format!(
-                    "{}, for {}",
+                    "{}: {}",
                     with_article(&pick.mask.name.to_lowercase()),
                     pick.mask.purpose
                 ),

@@ -527,6 +527,9 @@ pub struct Family {
     pub caution_rule: Option<String>,
     /// How long it takes to show results, when that is not the usual 2-6 weeks.
     pub results_rule: Option<String>,
+    /// For a photosensitising family: the rule that says so, with its own source
+    /// (default `sunscreen_photosensitising`).
+    pub sun_rule: Option<String>,
     /// A drug for use under a doctor's care: a product that carries it (above a trace)
     /// is left out of the plan, with `caution_rule` as the reason.
     #[serde(default)]

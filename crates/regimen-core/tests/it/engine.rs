@@ -252,7 +252,7 @@ fn retinol_is_night_only_and_ramps_up() {
     assert!(plan
         .warnings
         .iter()
-        .any(|w| w.code == "sunscreen" && w.rule == "sunscreen_photosensitising"));
+        .any(|w| w.code == "sunscreen" && w.rule == "sun_retinoid"));
 }
 
 #[test]
