@@ -1191,36 +1191,41 @@ fn embedded_label(text: &str, start: usize, end: usize, hits: &[Hit]) -> Option<
             None => break,
         }
     }
-    let mut next = hits.partition_point(|h| h.start < i);
-    let mut seen_item = false;
-    while i < end {
-        if next < hits.len() && hits[next].start == i {
-            i = hits[next].end;
-            next += 1;
-            seen_item = true;
+    // One automaton pass over the rest finds the candidates; a candidate counts where it
+    // starts a word with a capital (or "+/-"), ends a word, lies outside known names, and
+    // follows some item text.
+    let bytes_from = i;
+    for found in label_automaton().find_iter(&text[i..end]) {
+        let at = bytes_from + found.start();
+        let after = bytes_from + found.end();
+        let first = bytes[at];
+        let starts_word = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
+        let ends_word =
+            first == b'+' || after >= bytes.len() || !bytes[after].is_ascii_alphanumeric();
+        if !(starts_word && ends_word && (first.is_ascii_uppercase() || first == b'+')) {
             continue;
         }
-        let byte = bytes[i];
-        let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-        if seen_item && word_start && (byte.is_ascii_uppercase() || byte == b'+') {
-            let rest = &text[i..end];
-            let found = EMBEDDED_LABELS
-                .iter()
-                .flat_map(|list| list.iter())
-                .any(|label| {
-                    starts_with_word(rest, label)
-                        || (label.starts_with('+') && rest.starts_with(label))
-                });
-            if found {
-                return Some(i);
-            }
+        let inside_name = hits.iter().any(|h| h.start <= at && at < h.end);
+        let item_before = text[bytes_from..at]
+            .bytes()
+            .any(|b| b.is_ascii_alphanumeric());
+        if !inside_name && item_before {
+            return Some(at);
         }
-        if byte.is_ascii_alphanumeric() {
-            seen_item = true;
-        }
-        i += 1;
     }
     None
+}
+
+/// The label words of [`EMBEDDED_LABELS`], in one automaton (longest first).
+fn label_automaton() -> &'static AhoCorasick {
+    static AUTOMATON: OnceLock<AhoCorasick> = OnceLock::new();
+    AUTOMATON.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(EMBEDDED_LABELS.iter().flat_map(|list| list.iter()))
+            .expect("the label words build an automaton")
+    })
 }
 
 fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {

@@ -76,8 +76,11 @@ fn the_questions_people_ask_during_a_plan_are_answered_with_sources() {
         assert_eq!(faq.id, id, "{question}");
         let source = k.source(&faq.source).expect("its source");
         assert!(
-            source.url.is_some() || source.doi.is_some() || source.path.is_some(),
-            "{question}: {} cannot be checked",
+            source.url.is_some()
+                || source.doi.is_some()
+                || source.path.is_some()
+                || source.rationale.is_some(),
+            "{question}: {} cannot be checked, nor says why it is regimen's design",
             source.id
         );
     }
