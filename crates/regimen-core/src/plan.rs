@@ -111,6 +111,13 @@ pub struct Day<'k> {
     pub pm: Vec<StepEntry<'k>>,
 }
 
+impl<'k> Day<'k> {
+    /// Every step of the day, morning then evening.
+    pub fn steps(&self) -> impl Iterator<Item = &StepEntry<'k>> {
+        self.am.iter().chain(&self.pm)
+    }
+}
+
 /// One step of a routine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StepEntry<'k> {

@@ -55,6 +55,13 @@ impl ShelfProduct {
             .map(|(_, p)| *p)
     }
 
+    /// The first flag of it that sensitive skin is better without (alcohol, fragrance
+    /// ...), as (code, ingredient): the refusal and the sunscreen's note both read it.
+    pub fn sensitive_flag<'s>(&'s self, knowledge: &Knowledge) -> Option<&'s (String, String)> {
+        let harsh = &knowledge.limits.sensitive_refused_flags;
+        self.flags.iter().find(|(code, _)| harsh.contains(code))
+    }
+
     /// Whether it can fill a step.
     pub fn can(&self, step: Step) -> bool {
         self.uses.contains(&step)
@@ -320,10 +327,9 @@ pub(crate) fn refusal<'k>(
                 "sensitive_fewer_actives",
             ));
         }
-        let harsh = &knowledge.limits.sensitive_refused_flags;
         // Nothing replaces sun protection: a sunscreen is kept, with a word about it.
         let protects = product.uses.contains(&crate::vocab::Step::Sunscreen);
-        let flagged = product.flags.iter().find(|(code, _)| harsh.contains(code));
+        let flagged = product.sensitive_flag(knowledge);
         if let (Some((code, inci)), false) = (flagged, protects) {
             return Some((
                 format!(

@@ -312,7 +312,7 @@ pub fn make_plan_from<'k>(
                 // "You own ..." holds only if that product did go on for this serum.
                 let placed = days
                     .iter()
-                    .flat_map(|d| d.am.iter().chain(&d.pm))
+                    .flat_map(Day::steps)
                     .any(|s| s.active == Some(pick.active.id.as_str()) && s.product.is_some());
                 let reasons = pick
                     .reasons
@@ -467,7 +467,7 @@ fn first_uses(
         .iter()
         .map(|intro| {
             days.iter().position(|day| {
-                day.am.iter().chain(&day.pm).any(|step| {
+                day.steps().any(|step| {
                     let own = step
                         .active
                         .and_then(|a| knowledge.active(a))
@@ -571,7 +571,7 @@ pub(super) fn family_label(family: &crate::knowledge::Family) -> String {
 /// The shelf products that appear in some routine of the plan.
 fn used_products(shelf: &[ShelfProduct], days: &[Day<'_>]) -> Vec<usize> {
     let mut used: Vec<usize> = Vec::new();
-    for step in days.iter().flat_map(|d| d.am.iter().chain(&d.pm)) {
+    for step in days.iter().flat_map(Day::steps) {
         if let Some(index) = step
             .product
             .as_deref()
@@ -679,7 +679,7 @@ fn advise<'k>(
         .iter()
         .map(|pick| {
             days.iter()
-                .flat_map(|d| d.am.iter().chain(&d.pm))
+                .flat_map(Day::steps)
                 .any(|s| s.active == Some(pick.active.id.as_str()) && s.product.is_some())
         })
         .collect();
@@ -823,8 +823,7 @@ fn advise<'k>(
                 warnings.cite("caution", knowledge, caution);
             }
         }
-        let harsh = &knowledge.limits.sensitive_refused_flags;
-        let flagged = product.flags.iter().find(|(code, _)| harsh.contains(code));
+        let flagged = product.sensitive_flag(knowledge);
         if let (true, Some((code, inci))) = (profile.sensitive, flagged) {
             let text = format!(
                 "{} contains {inci} ({}), which can sting sensitive skin; it stays in the plan because nothing replaces sun protection. A sunscreen without it would suit you better.",

@@ -303,7 +303,7 @@ fn unused_reason(
     // this one carries never found a routine it could join.
     let other = days
         .iter()
-        .flat_map(|d| d.am.iter().chain(&d.pm))
+        .flat_map(Day::steps)
         .filter(|s| s.step == step)
         .find_map(|s| s.product.as_deref().filter(|name| *name != product.name));
     match other {
@@ -388,7 +388,7 @@ fn missing(
     // A serum whose step goes without a product on some day (no product carries it,
     // or the one that does could not go there) is to get.
     for pick in serums {
-        let bare = days.iter().flat_map(|d| d.am.iter().chain(&d.pm)).any(|s| {
+        let bare = days.iter().flat_map(Day::steps).any(|s| {
             s.step == Step::Serum
                 && s.active == Some(pick.active.id.as_str())
                 && s.product.is_none()
