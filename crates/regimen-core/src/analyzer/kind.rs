@@ -2,6 +2,7 @@
 //! the ingredients near the top of the list do. Then how it is applied: the steps it
 //! can fill, whether it stays on the skin, and its SPF.
 
+use super::parse::Hit;
 use super::{Analyzer, Resolved, Term};
 use crate::knowledge::{Application, KindKnowledge, KindUse, NameRule};
 use crate::vocab::{ProductKind, Step};
@@ -128,6 +129,23 @@ fn spf(markers: &AhoCorasick, text: &str) -> Option<u16> {
         }
         if let Ok(value) = text[digits..i].parse::<u16>() {
             if (2..=100).contains(&value) {
+                return Some(value);
+            }
+        }
+    }
+    None
+}
+
+/// The SPF a label states in its text ("Drug Facts ... SPF 30"). No ingredient name
+/// holds one, so only the text between the names found is searched.
+fn label_spf(markers: &AhoCorasick, text: &str, hits: &[Hit]) -> Option<u16> {
+    let mut from = 0;
+    let ends = hits.iter().map(|h| (h.start, h.end));
+    for (start, end) in ends.chain([(text.len(), text.len())]) {
+        let gap = &text[from..start.max(from)];
+        from = end;
+        if gap.bytes().filter(u8::is_ascii_alphabetic).nth(2).is_some() {
+            if let Some(value) = spf(markers, gap) {
                 return Some(value);
             }
         }
@@ -284,6 +302,7 @@ pub(super) fn classify<'a>(
     analyzer: &'a Analyzer,
     options: &super::Options<'_>,
     text: &str,
+    hits: &[Hit],
     resolved: &[Resolved],
 ) -> Classified<'a> {
     let rules = &analyzer.kind_rules;
@@ -303,7 +322,7 @@ pub(super) fn classify<'a>(
         .and_then(|name| spf(&rules.spf_markers, name))
         .or_else(|| {
             top.family(usize::MAX, &["sunscreen_filter"])
-                .then(|| spf(&rules.spf_markers, text))
+                .then(|| label_spf(&rules.spf_markers, text, hits))
                 .flatten()
         });
     if spf.is_some() && options.kind.is_none() && rules.application.spf_kinds.contains(&kind) {

@@ -4,7 +4,8 @@
 
 use crate::knowledge::{FlagRule, GroupRule, IngredientKnowledge, Members};
 use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::HashMap;
+// foldhash: the names are looked up per item of every list; SipHash cost more than the look-up.
+use foldhash::{HashMap, HashMapExt};
 
 /// One recognised ingredient.
 #[derive(Debug, Clone)]
@@ -313,11 +314,21 @@ impl Lexicon {
     /// A term whose spelling equals `text` once spaces, hyphens and punctuation are
     /// dropped ("polysorbate-20" is POLYSORBATE 20, "ethylhexyl glycerin" ETHYLHEXYLGLYCERIN).
     pub fn find_squashed(&self, text: &str) -> Option<u32> {
-        let key = squash(text);
-        if key.len() < 4 {
+        // Squashed on the stack: this runs for every item the automaton did not cover.
+        let mut buffer = [0u8; 128];
+        let mut len = 0;
+        for byte in text.bytes().filter(u8::is_ascii_alphanumeric) {
+            if len == buffer.len() {
+                return self.squashed.get(squash(text).as_str()).copied();
+            }
+            buffer[len] = byte.to_ascii_lowercase();
+            len += 1;
+        }
+        if len < 4 {
             return None;
         }
-        self.squashed.get(key.as_str()).copied()
+        let key = std::str::from_utf8(&buffer[..len]).ok()?;
+        self.squashed.get(key).copied()
     }
 
     /// The family id of a term.

@@ -183,6 +183,8 @@ pub struct Analyzer {
     actives: Vec<ActiveIngredient>,
     weak_position: usize,
     qualifiers: Vec<String>,
+    /// Bit `n` set when some qualifier is `n` bytes long (most words are no qualifier).
+    qualifier_lengths: u64,
     family_rules: Vec<FamilyRule>,
     /// Every `contains` of the family rules, as one automaton: pattern i belongs to
     /// rule `family_rule_of[i]` (for names the dictionary lacks).
@@ -289,6 +291,12 @@ impl Analyzer {
             actives: knowledge.ingredients.active.clone(),
             weak_position: knowledge.ingredients.weak_position,
             qualifiers: knowledge.ingredients.qualifiers.clone(),
+            qualifier_lengths: knowledge
+                .ingredients
+                .qualifiers
+                .iter()
+                .filter(|q| q.len() < 64)
+                .fold(0, |bits, q| bits | 1 << q.len()),
             family_rules: knowledge.ingredients.family_rule.clone(),
             family_words: AhoCorasick::builder()
                 .ascii_case_insensitive(true)
@@ -360,7 +368,10 @@ impl Analyzer {
         let text = folded.as_ref();
         parse::hits(&self.lexicon, text, &mut scratch.hits);
         parse::pieces(text, &scratch.hits, &mut scratch.pieces);
-        let mut products = vec![Product::default()];
+        let mut products = vec![Product {
+            resolved: Vec::with_capacity(scratch.hits.len()),
+            ..Product::default()
+        }];
         let mut state = ReadState::default();
         for piece in &scratch.pieces {
             self.read_piece(text, piece, &scratch.hits, &mut products, &mut state);
@@ -377,10 +388,10 @@ impl Analyzer {
         let shown = self.flags_shown(options.profile);
         let mut reports: Vec<Report<'_>> = products
             .into_iter()
-            .map(|p| self.report(p, text, options, shown))
+            .map(|p| self.report(p, text, &scratch.hits, options, shown))
             .collect();
         if reports.is_empty() {
-            reports.push(self.report(Product::default(), text, options, shown));
+            reports.push(self.report(Product::default(), text, &scratch.hits, options, shown));
         }
         let mut first = reports.remove(0);
         if truncated {
@@ -468,9 +479,9 @@ impl Analyzer {
             let mut item_start = 0;
             for i in 0..hits.len() {
                 let gap_end = hits.get(i + 1).map_or(end, |h| h.start);
-                let gap = &text[hits[i].end..gap_end];
+                let gap = &text.as_bytes()[hits[i].end..gap_end];
                 let last = i + 1 == hits.len();
-                if !last && (gap.contains('/') || !gap.bytes().any(|b| b.is_ascii_whitespace())) {
+                if !last && (gap.contains(&b'/') || !gap.iter().any(u8::is_ascii_whitespace)) {
                     continue;
                 }
                 let position = product.next_position(state.may_contain);
@@ -522,8 +533,11 @@ impl Analyzer {
             start = colon + 1;
         } else {
             let rest = text[piece.start..end].trim_start();
+            // Most items start with no label word's first letter: one table look-up.
+            let may_be_label = rest.bytes().next().is_some_and(label_first_byte);
             if let Some(marker) = MAY_CONTAIN
                 .iter()
+                .filter(|_| may_be_label)
                 .find(|m| starts_with_ignore_case(rest, m))
             {
                 state.may_contain = true;
@@ -531,6 +545,7 @@ impl Analyzer {
             } else if let Some(heading) = HEADINGS
                 .iter()
                 .chain(SECTIONS)
+                .filter(|_| may_be_label)
                 .find(|h| starts_with_word(rest, h))
             {
                 // Labels written without their colon ("Drug Facts Active ingredients",
@@ -558,7 +573,7 @@ impl Analyzer {
                 start = end - after.len();
             } else {
                 let bare = rest.trim_end_matches(['?', ' ']);
-                if SECTIONS.iter().any(|s| bare.eq_ignore_ascii_case(s)) {
+                if may_be_label && SECTIONS.iter().any(|s| bare.eq_ignore_ascii_case(s)) {
                     let lower = bare.to_ascii_lowercase();
                     self.read_label(rest, &lower, products, state);
                     return;
@@ -615,10 +630,11 @@ impl Analyzer {
             });
             return;
         }
-        let words = trimmed.split_whitespace().count();
+        // The text is folded to ASCII: ASCII whitespace splits its words.
+        let words = trimmed.split_ascii_whitespace().count();
         let prose = words >= 3
             && trimmed
-                .split_whitespace()
+                .split_ascii_whitespace()
                 .any(|w| PROSE_WORDS.iter().any(|p| p.eq_ignore_ascii_case(w)));
         if raw.trim_start().starts_with('*') && words > 1 {
             product.diagnostics.push(Diagnostic {
@@ -730,7 +746,10 @@ impl Analyzer {
             if let Some(from) = from {
                 let word = &text[from..to];
                 let letters = word.bytes().any(|b| b.is_ascii_alphabetic());
-                if letters && !self.qualifiers.iter().any(|q| q.eq_ignore_ascii_case(word)) {
+                let qualifier = word.len() < 64
+                    && self.qualifier_lengths & (1 << word.len()) != 0
+                    && self.qualifiers.iter().any(|q| q.eq_ignore_ascii_case(word));
+                if letters && !qualifier {
                     *dirty = true;
                 }
             }
@@ -785,6 +804,7 @@ impl Analyzer {
         &self,
         product: Product,
         text: &str,
+        hits: &[Hit],
         options: &Options<'_>,
         shown: u64,
     ) -> Report<'_> {
@@ -936,7 +956,7 @@ impl Analyzer {
                 entry.suggestion = self.suggestion(&entry.name);
             }
         }
-        let classified = kind::classify(self, options, text, &product.resolved);
+        let classified = kind::classify(self, options, text, hits, &product.resolved);
         Report {
             name: options.name.map(str::to_string),
             kind: classified.kind,
@@ -1182,6 +1202,9 @@ fn embedded_label(text: &str, start: usize, end: usize, hits: &[Hit]) -> Option<
     let mut i = start;
     loop {
         i += text[i..end].len() - text[i..end].trim_start().len();
+        if i >= end || !label_first_byte(bytes[i]) {
+            break;
+        }
         match EMBEDDED_LABELS
             .iter()
             .flat_map(|list| list.iter())
@@ -1190,6 +1213,13 @@ fn embedded_label(text: &str, start: usize, end: usize, hits: &[Hit]) -> Option<
             Some(label) => i += label.len(),
             None => break,
         }
+    }
+    // A label after item text starts with a capital or "+": most items have none.
+    if !bytes
+        .get(i + 1..end)
+        .is_some_and(|rest| rest.iter().any(|b| b.is_ascii_uppercase() || *b == b'+'))
+    {
+        return None;
     }
     // One automaton pass over the rest finds the candidates; a candidate counts where it
     // starts a word with a capital (or "+/-"), ends a word, lies outside known names, and
@@ -1216,6 +1246,21 @@ fn embedded_label(text: &str, start: usize, end: usize, hits: &[Hit]) -> Option<
     None
 }
 
+/// Whether some label word of [`EMBEDDED_LABELS`] starts with `byte` (in any case).
+fn label_first_byte(byte: u8) -> bool {
+    static FIRST: OnceLock<[bool; 256]> = OnceLock::new();
+    FIRST.get_or_init(|| {
+        let mut first = [false; 256];
+        for label in EMBEDDED_LABELS.iter().flat_map(|list| list.iter()) {
+            if let Some(&b) = label.as_bytes().first() {
+                first[usize::from(b.to_ascii_lowercase())] = true;
+                first[usize::from(b.to_ascii_uppercase())] = true;
+            }
+        }
+        first
+    })[usize::from(byte)]
+}
+
 /// The label words of [`EMBEDDED_LABELS`], in one automaton (longest first).
 fn label_automaton() -> &'static AhoCorasick {
     static AUTOMATON: OnceLock<AhoCorasick> = OnceLock::new();
@@ -1235,7 +1280,27 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
 
 /// The item without surrounding spaces, quotes, footnote stars and stray punctuation.
 fn trim_item(text: &str) -> &str {
-    let trimmable = |b: &u8| b.is_ascii_whitespace() || b"'\"*.-+#_=~`^".contains(b);
+    let trimmable = |b: &u8| {
+        matches!(
+            b,
+            b' ' | b'\t'
+                | b'\n'
+                | b'\r'
+                | b'\x0c'
+                | b'\''
+                | b'"'
+                | b'*'
+                | b'.'
+                | b'-'
+                | b'+'
+                | b'#'
+                | b'_'
+                | b'='
+                | b'~'
+                | b'`'
+                | b'^'
+        )
+    };
     let bytes = text.as_bytes();
     let start = bytes
         .iter()

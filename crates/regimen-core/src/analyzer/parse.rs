@@ -66,6 +66,36 @@ pub fn hits(lexicon: &Lexicon, text: &str, out: &mut Vec<Hit>) {
     }
 }
 
+/// What each byte adds to a piece's marks: one table look-up per byte of text.
+const MARKS: [u8; 256] = {
+    let mut marks = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        marks[byte] = match byte as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => LETTERS,
+            b':' => COLON,
+            b'%' => PERCENT,
+            b'+' => PLUS,
+            b'(' | b')' => PARENTHESIS,
+            _ => 0,
+        };
+        byte += 1;
+    }
+    marks
+};
+
+/// The bytes that may end a piece (separators) or change the depth (parentheses).
+const SEPARATOR: [bool; 256] = {
+    let mut separator = [false; 256];
+    let bytes = b"()\n\r,;|[]\t{}.";
+    let mut i = 0;
+    while i < bytes.len() {
+        separator[bytes[i] as usize] = true;
+        i += 1;
+    }
+    separator
+};
+
 /// Cuts `text` into pieces at separators outside hits and parentheses.
 pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
     let bytes = text.as_bytes();
@@ -76,70 +106,59 @@ pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
     let mut next_hit = 0;
     let mut marks = 0u8;
     let mut i = 0;
-    while i < bytes.len() {
-        if next_hit < hits.len() && hits[next_hit].start == i {
-            i = hits[next_hit].end;
-            next_hit += 1;
-            continue;
+    loop {
+        // The bytes up to the next hit, read without looking at the hits again.
+        let gap_end = hits.get(next_hit).map_or(bytes.len(), |h| h.start);
+        while i < gap_end {
+            let byte = bytes[i];
+            marks |= MARKS[usize::from(byte)];
+            let cut = SEPARATOR[usize::from(byte)]
+                && match byte {
+                    b'(' => {
+                        depth += 1;
+                        false
+                    }
+                    b')' => {
+                        depth = depth.saturating_sub(1);
+                        false
+                    }
+                    b'\n' | b'\r' => {
+                        depth = 0;
+                        true
+                    }
+                    // A full stop ends an item; dotted leaders ("Zinc Oxide 20% .....
+                    // Sunscreen") do not: the item reader drops what follows them.
+                    b'.' => {
+                        if bytes.get(i + 1) == Some(&b'.') {
+                            marks |= DOTS;
+                        }
+                        depth == 0
+                            && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
+                            && (i == 0 || bytes[i - 1] != b'.')
+                    }
+                    _ => depth == 0,
+                };
+            if cut {
+                out.push(Piece {
+                    start,
+                    end: i,
+                    hits: (first_hit, next_hit),
+                    closer: byte,
+                    marks,
+                });
+                first_hit = next_hit;
+                marks = 0;
+                start = i + 1;
+            }
+            i += 1;
         }
-        let byte = bytes[i];
-        let cut = match byte {
-            b'a'..=b'z' | b'A'..=b'Z' => {
-                marks |= LETTERS;
-                false
+        match hits.get(next_hit) {
+            Some(hit) => {
+                i = i.max(hit.end);
+                next_hit += 1;
             }
-            b':' => {
-                marks |= COLON;
-                false
-            }
-            b'%' => {
-                marks |= PERCENT;
-                false
-            }
-            b'+' => {
-                marks |= PLUS;
-                false
-            }
-            b'(' => {
-                marks |= PARENTHESIS;
-                depth += 1;
-                false
-            }
-            b')' => {
-                marks |= PARENTHESIS;
-                depth = depth.saturating_sub(1);
-                false
-            }
-            b'\n' | b'\r' => {
-                depth = 0;
-                true
-            }
-            b',' | b';' | b'|' | b'[' | b']' | b'\t' | b'{' | b'}' => depth == 0,
-            // A full stop ends an item; dotted leaders ("Zinc Oxide 20% ..... Sunscreen")
-            // do not: the item reader drops what follows them.
-            b'.' => {
-                if bytes.get(i + 1) == Some(&b'.') {
-                    marks |= DOTS;
-                }
-                depth == 0
-                    && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
-                    && (i == 0 || bytes[i - 1] != b'.')
-            }
-            _ => false,
-        };
-        if cut {
-            out.push(Piece {
-                start,
-                end: i,
-                hits: (first_hit, next_hit),
-                closer: byte,
-                marks,
-            });
-            first_hit = next_hit;
-            marks = 0;
-            start = i + 1;
+            None => break,
         }
-        i += 1;
     }
     out.push(Piece {
         start,
