@@ -35,9 +35,13 @@ pub enum StoreError {
     /// A unique value is taken.
     #[error("{0} is already taken")]
     Conflict(String),
+    /// The database cannot take writes now: its disk is full, it is read-only, or it
+    /// cannot write its file. Nothing was stored; the request may be tried later.
+    #[error("the database cannot store anything now: {0}")]
+    Unavailable(String),
     /// The database failed.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
@@ -160,6 +164,35 @@ fn document(row: &AnyRow) -> Result<Document> {
     })
 }
 
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        if cannot_write(&error) {
+            StoreError::Unavailable(error.to_string())
+        } else {
+            StoreError::Database(error)
+        }
+    }
+}
+
+/// A full disk, a read-only database or a failed write of its file: SQLite's
+/// SQLITE_FULL (13), SQLITE_READONLY (8) and SQLITE_IOERR (10) families, PostgreSQL's
+/// class 53 (insufficient resources) and 25006 (read-only transaction).
+fn cannot_write(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            let primary = code.parse::<i64>().ok().map(|c| c & 0xff);
+            matches!(primary, Some(8 | 10 | 13))
+                || code.starts_with("53")
+                || code == "25006"
+                || db.message().contains("database or disk is full")
+                || db.message().contains("readonly database")
+        }
+        sqlx::Error::Io(_) => true,
+        _ => false,
+    }
+}
+
 fn is_unique_violation(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Database(db) => {
@@ -234,6 +267,17 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the database takes writes: a write that changes nothing (a disk that
+    /// is full still takes it; a read-only file or database does not).
+    pub async fn writable(&self) -> Result<bool> {
+        let probe = "UPDATE users SET username = username WHERE id = -1";
+        match sqlx::query(probe).execute(&self.pool).await {
+            Ok(_) => Ok(true),
+            Err(error) if cannot_write(&error) => Ok(false),
+            Err(error) => Err(error.into()),
+        }
+    }
+
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -258,14 +302,16 @@ impl Store {
 
     /// Creates an account; a taken username is a [`StoreError::Conflict`].
     pub async fn create_user(&self, username: &str, password_hash: Option<&str>) -> Result<i64> {
+        // `fetch_all`, not `fetch_one`: the statement runs to its end, so a failed commit
+        // (a full disk) is an error here instead of an id for a row that was never stored.
         let result = sqlx::query("INSERT INTO users (username, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id")
             .bind(username)
             .bind(password_hash)
             .bind(now())
-            .fetch_one(&self.pool)
+            .fetch_all(&self.pool)
             .await;
         match result {
-            Ok(row) => Ok(row.try_get("id")?),
+            Ok(rows) => Ok(only_row(&rows)?.try_get("id")?),
             Err(error) if is_unique_violation(&error) => {
                 Err(StoreError::Conflict(format!("username {username:?}")))
             }
@@ -364,7 +410,8 @@ impl Store {
         body: &str,
     ) -> Result<Document> {
         let at = now();
-        let row = sqlx::query(
+        // The statement runs to its end before the document counts as stored.
+        let rows = sqlx::query(
             "INSERT INTO documents (user_id, collection, sort_key, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
              RETURNING id, sort_key, body, created_at, updated_at",
         )
@@ -374,9 +421,9 @@ impl Store {
         .bind(body)
         .bind(&at)
         .bind(&at)
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        document(&row)
+        document(only_row(&rows)?)
     }
 
     /// Stores documents with the timestamps they had (importing an export), all in one
@@ -439,7 +486,8 @@ impl Store {
         sort_key: &str,
         body: &str,
     ) -> Result<Option<Document>> {
-        let row = sqlx::query(
+        // The statement runs to its end before the change counts as stored.
+        let rows = sqlx::query(
             "UPDATE documents SET sort_key = $1, body = $2, updated_at = $3 WHERE user_id = $4 AND collection = $5 AND id = $6 \
              RETURNING id, sort_key, body, created_at, updated_at",
         )
@@ -449,9 +497,9 @@ impl Store {
         .bind(user_id)
         .bind(collection.as_str())
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        row.as_ref().map(document).transpose()
+        rows.first().map(document).transpose()
     }
 
     /// Deletes one of the owner's documents; whether it existed.
@@ -506,6 +554,12 @@ impl Store {
     }
 }
 
+/// The one row a statement returns.
+fn only_row(rows: &[AnyRow]) -> Result<&AnyRow> {
+    rows.first()
+        .ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+}
+
 /// Helpers for tests that need a PostgreSQL database of their own.
 pub mod testing {
     use sqlx::{Connection, Executor};
@@ -558,6 +612,34 @@ pub mod testing {
         /// Its URL.
         pub fn url(&self) -> &str {
             &self.url
+        }
+
+        /// Makes the database read-only, as an operator or a failover would: new
+        /// transactions are read-only, and the connections open now are ended.
+        pub async fn make_read_only(&self) {
+            let mut connection = sqlx::PgConnection::connect(&admin_url())
+                .await
+                .expect("connect as admin");
+            connection
+                .execute(
+                    format!(
+                        "ALTER DATABASE {} SET default_transaction_read_only = on",
+                        self.name
+                    )
+                    .as_str(),
+                )
+                .await
+                .expect("set read-only");
+            connection
+                .execute(
+                    format!(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}'",
+                        self.name
+                    )
+                    .as_str(),
+                )
+                .await
+                .expect("end connections");
         }
 
         /// Drops the database (closing any connection left open).

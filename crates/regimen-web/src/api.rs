@@ -18,9 +18,16 @@ use regimen_store::{Collection, Imported};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-pub async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// `GET /healthz`: 200 `{"status": "ok"}`, or 503 `{"status": "read_only"}` when the
+/// database answers but takes no writes (so a balancer stops sending people here).
+pub async fn healthz(State(state): State<AppState>) -> Result<Response, ApiError> {
     state.store().ping().await?;
-    Ok(Json(json!({"status": "ok"})))
+    if !state.writable().await? {
+        tracing::error!("the database is read-only");
+        let body = Json(json!({"status": "read_only", "error": "the database takes no writes"}));
+        return Ok((StatusCode::SERVICE_UNAVAILABLE, body).into_response());
+    }
+    Ok(Json(json!({"status": "ok"})).into_response())
 }
 
 pub async fn not_found(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {

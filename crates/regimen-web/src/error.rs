@@ -57,6 +57,13 @@ pub enum ApiError {
     /// Too many attempts: 429.
     #[error("too many failed sign-ins for this account; try again in a few minutes")]
     TooManyAttempts,
+    /// The database cannot store anything now (a full disk, a read-only file): 503 with
+    /// Retry-After, logged. Nothing was stored.
+    #[error("the server cannot store anything right now; nothing was saved, please try again later")]
+    Unavailable(String),
+    /// Too busy right now (every password-hashing slot taken): 503 with Retry-After.
+    #[error("the server is busy; please try again in a moment")]
+    Busy,
     /// A fault of the server: 500, logged.
     #[error("internal error")]
     Internal(String),
@@ -90,6 +97,7 @@ impl ApiError {
             ApiError::NotFound | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -98,8 +106,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if let ApiError::Internal(detail) = &self {
-            tracing::error!(%detail, "request failed");
+        match &self {
+            ApiError::Internal(detail) => tracing::error!(%detail, "request failed"),
+            ApiError::Unavailable(detail) => tracing::error!(%detail, "a write was refused"),
+            _ => {}
         }
         let field = match &self {
             ApiError::BadRequest { field, .. } | ApiError::Invalid { field, .. } => {
@@ -111,7 +121,14 @@ impl IntoResponse for ApiError {
             error: self.to_string(),
             field,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("30"),
+            );
+        }
+        response
     }
 }
 
@@ -119,6 +136,7 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> ApiError {
         match error {
             StoreError::Conflict(what) => ApiError::Conflict(format!("{what} is already taken")),
+            StoreError::Unavailable(detail) => ApiError::Unavailable(detail),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -46,6 +46,9 @@ struct Inner {
     analyzer: Arc<Analyzer>,
     settings: Settings,
     local_user: i64,
+    /// When the database was last found writable or not (a write probe takes SQLite's
+    /// write lock, so `/healthz` probes at most once a second).
+    writable: std::sync::Mutex<Option<(std::time::Instant, bool)>>,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
                 analyzer,
                 settings,
                 local_user,
+                writable: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -91,6 +95,26 @@ impl AppState {
     /// The server settings.
     pub fn settings(&self) -> Settings {
         self.inner.settings
+    }
+
+    /// Whether the database takes writes, probed at most once a second.
+    pub async fn writable(&self) -> Result<bool, ApiError> {
+        const EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+        let known = *self
+            .inner
+            .writable
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, writable)) = known.filter(|(at, _)| at.elapsed() < EVERY) {
+            return Ok(writable);
+        }
+        let writable = self.store().writable().await?;
+        *self
+            .inner
+            .writable
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((std::time::Instant::now(), writable));
+        Ok(writable)
     }
 
     /// The local user (local mode).

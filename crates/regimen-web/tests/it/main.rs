@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+mod faults;
 mod openapi;
 mod pages;
 mod robustness;
@@ -41,12 +42,25 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn_app(multi_user: bool) -> TestApp {
+    spawn_app_in(&fresh_dir("regimen-web"), multi_user).await
+}
+
+/// A directory path no other test uses.
+pub fn fresh_dir(prefix: &str) -> std::path::PathBuf {
     static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let dir = std::env::temp_dir().join(format!("regimen-web-{}-{n}", std::process::id()));
-    let store = Store::connect(&format!("sqlite://{}/db.sqlite", dir.display()))
-        .await
-        .expect("store");
+    std::env::temp_dir().join(format!("{prefix}-{}-{n}", std::process::id()))
+}
+
+/// An app whose SQLite file lives in `dir` (removed when the app is dropped).
+pub async fn spawn_app_in(dir: &std::path::Path, multi_user: bool) -> TestApp {
+    spawn_app_on(&format!("sqlite://{}/db.sqlite", dir.display()), dir, multi_user).await
+}
+
+/// An app on the database at `url`; `dir` is removed when the app is dropped.
+pub async fn spawn_app_on(url: &str, dir: &std::path::Path, multi_user: bool) -> TestApp {
+    let dir = dir.to_path_buf();
+    let store = Store::connect(url).await.expect("store");
     let (knowledge, analyzer) = shared();
     let settings = Settings {
         multi_user,

@@ -1,0 +1,160 @@
+//! Faults of the machine: a full disk, on a real file system (a small tmpfs mounted for
+//! the test; mounting needs root: without it the test says so and stops, unless
+//! REGIMEN_REQUIRE_MOUNT is set, as in CI, where that is a failure), and a database
+//! that turns read-only (PostgreSQL).
+
+use super::{fresh_dir, spawn_app_in};
+use axum::http::StatusCode;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A tmpfs of `size` mounted at a fresh directory, unmounted when dropped.
+struct Mount {
+    dir: PathBuf,
+}
+
+impl Mount {
+    fn new(size: &str) -> Option<Mount> {
+        let dir = fresh_dir("regimen-fault");
+        std::fs::create_dir_all(&dir).expect("mount point");
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .status();
+        if status.is_ok_and(|s| s.success()) {
+            return Some(Mount { dir });
+        }
+        let _ = std::fs::remove_dir(&dir);
+        assert!(
+            std::env::var_os("REGIMEN_REQUIRE_MOUNT").is_none(),
+            "REGIMEN_REQUIRE_MOUNT is set but a tmpfs could not be mounted (run as root)"
+        );
+        eprintln!("skipping: a tmpfs could not be mounted here (needs root)");
+        None
+    }
+
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.dir).status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Writes zeros into `dir/filler` until the file system is full.
+fn fill(dir: &Path) {
+    use std::io::Write;
+    let mut file = std::fs::File::create(dir.join("filler")).expect("filler");
+    let block = vec![0u8; 4096];
+    while file.write_all(&block).is_ok() {}
+    let _ = file.sync_all();
+}
+
+#[tokio::test]
+async fn a_full_disk_never_acknowledges_a_write_it_did_not_store() {
+    let Some(mount) = Mount::new("4m") else {
+        return;
+    };
+    let app = spawn_app_in(&mount.dir.join("data"), true).await;
+    let credentials = json!({"username": "ada", "password": "correct horse battery"});
+    assert_eq!(
+        app.post("/api/v1/accounts", &credentials, &[]).await.status,
+        StatusCode::CREATED
+    );
+    let session = app.post("/api/v1/sessions", &credentials, &[]).await;
+    let token = session.json()["token"].as_str().expect("token").to_string();
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    fill(&mount.dir);
+    let note = "n".repeat(2000);
+    let mut acknowledged = Vec::new();
+    let mut refused = None;
+    for day in 0..3000 {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")
+            + chrono::Duration::days(day);
+        let checkin = json!({"date": date.to_string(), "note": note});
+        let reply = app.post("/api/v1/checkins", &checkin, &auth).await;
+        match reply.status {
+            StatusCode::CREATED => acknowledged.push(reply.json()["id"].as_i64().expect("id")),
+            _ => {
+                refused = Some(reply);
+                break;
+            }
+        }
+    }
+    let refused = refused.expect("a full disk refuses writes at some point");
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.text
+    );
+    assert!(refused.headers.contains_key("retry-after"));
+    assert!(
+        refused.json()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("nothing was saved")),
+        "{}",
+        refused.text
+    );
+    // Every acknowledged check-in is there, and nothing else.
+    let listed = app.get("/api/v1/checkins", &auth).await.json();
+    let ids: Vec<i64> = listed
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| c["id"].as_i64().expect("id"))
+        .collect();
+    assert_eq!(ids, acknowledged, "stored check-ins are the acknowledged ones");
+    // A new account on the full disk: stored and usable, or refused; never a ghost.
+    let other = json!({"username": "grace", "password": "another good password"});
+    let created = app.post("/api/v1/accounts", &other, &[]).await;
+    match created.status {
+        StatusCode::CREATED => assert_eq!(
+            app.post("/api/v1/sessions", &other, &[]).await.status,
+            StatusCode::CREATED,
+            "an acknowledged account signs in"
+        ),
+        status => assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{}", created.text),
+    }
+    drop(app);
+}
+
+/// A database that turns read-only while the server runs (a PostgreSQL primary
+/// demoted, or set read-only by its operator): `/healthz` says so and writes are 503.
+#[tokio::test]
+async fn healthz_reports_a_read_only_database() {
+    let Some(database) = regimen_store::testing::PostgresDatabase::create().await else {
+        return;
+    };
+    let app = super::spawn_app_on(database.url(), &fresh_dir("regimen-ro"), false).await;
+    assert_eq!(app.get("/healthz", &[]).await.status, StatusCode::OK);
+    // The server's connections end; the ones it opens next are read-only.
+    database.make_read_only().await;
+    let mut health = app.get("/healthz", &[]).await;
+    // A connection that was cut answers one error before the pool opens a new one, and
+    // the server probes writes at most once a second.
+    for _ in 0..10 {
+        if health.status == StatusCode::SERVICE_UNAVAILABLE && health.text.contains("read_only") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        health = app.get("/healthz", &[]).await;
+    }
+    assert_eq!(
+        health.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        health.text
+    );
+    assert_eq!(health.json()["status"], "read_only");
+    let write = app
+        .post("/api/v1/checkins", &json!({"date": "2026-01-01"}), &[])
+        .await;
+    assert_eq!(write.status, StatusCode::SERVICE_UNAVAILABLE, "{}", write.text);
+    assert!(write.headers.contains_key("retry-after"));
+    drop(app);
+    database.drop().await;
+}
