@@ -19,8 +19,11 @@ use std::sync::Arc;
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Settings are layered: defaults < config file < REGIMEN_* environment < flags.\n\
-Environment: REGIMEN_CONFIG, REGIMEN_ADDR, REGIMEN_DB, REGIMEN_MULTI_USER, REGIMEN_SECURE_COOKIES (true/false).\n\
-Config file (TOML): addr = \"127.0.0.1:8080\", db = \"sqlite://...\", multi_user = false, secure_cookies = false."
+Environment: REGIMEN_CONFIG, REGIMEN_ADDR, REGIMEN_DB, REGIMEN_MULTI_USER, REGIMEN_SECURE_COOKIES (true/false),\n\
+REGIMEN_PUBLIC_URL, REGIMEN_HOSTS (comma-separated).\n\
+Config file (TOML): addr = \"127.0.0.1:8080\", db = \"sqlite://...\", multi_user = false, secure_cookies = false,\n\
+public_url = \"https://regimen.example.org\" (calendar addresses; default http://ADDR, https with secure_cookies),\n\
+hosts = [\"regimen.lan\"] (names a local server answers to besides 127.0.0.1, localhost and [::1])."
 )]
 pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
@@ -48,6 +51,8 @@ struct ConfigFile {
     db: Option<String>,
     multi_user: Option<bool>,
     secure_cookies: Option<bool>,
+    public_url: Option<String>,
+    hosts: Option<Vec<String>>,
 }
 
 /// The settings in force.
@@ -61,6 +66,10 @@ pub struct Resolved {
     pub multi_user: bool,
     /// Secure cookies.
     pub secure_cookies: bool,
+    /// The address people reach the server at.
+    pub public_url: String,
+    /// Host names a local server answers to besides the loopback names.
+    pub hosts: Vec<String>,
 }
 
 fn default_db() -> String {
@@ -121,11 +130,33 @@ pub fn resolve(args: &ServeArgs) -> Result<Resolved> {
         || env_bool("REGIMEN_SECURE_COOKIES")?
             .or(file.secure_cookies)
             .unwrap_or(false);
+    let public_url = std::env::var("REGIMEN_PUBLIC_URL")
+        .ok()
+        .or(file.public_url)
+        .unwrap_or_else(|| {
+            let scheme = if secure_cookies { "https" } else { "http" };
+            format!("{scheme}://{addr}")
+        });
+    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        return Err(bad(format!(
+            "public_url {public_url:?} is not an address like https://regimen.example.org"
+        )));
+    }
+    let hosts = match std::env::var("REGIMEN_HOSTS") {
+        Ok(list) => list
+            .split(',')
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect(),
+        Err(_) => file.hosts.unwrap_or_default(),
+    };
     Ok(Resolved {
         addr,
         db,
         multi_user,
         secure_cookies,
+        public_url,
+        hosts,
     })
 }
 
@@ -177,6 +208,8 @@ async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
         Settings {
             multi_user: settings.multi_user,
             secure_cookies: settings.secure_cookies,
+            hosts: settings.hosts.clone(),
+            public_url: settings.public_url.clone(),
         },
     )
     .await

@@ -174,9 +174,11 @@ pub async fn create_feed(
         .create_feed_token(caller.user_id, id, &auth::token_hash(&token))
         .await?;
     let url = format!("/api/v1/plan.ics?token={token}");
+    // The full address, from the configured public address (never the Host header).
+    let address = format!("{}{url}", state.settings().public_url.trim_end_matches('/'));
     Ok((
         StatusCode::CREATED,
-        Json(json!({"token": token, "url": url})),
+        Json(json!({"token": token, "url": url, "address": address})),
     )
         .into_response())
 }
@@ -292,11 +294,7 @@ pub async fn delete_session(
     request_headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let _ = caller;
-    let bearer = request_headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_string);
+    let bearer = auth::bearer(&request_headers).map(str::to_string);
     let cookie = auth::cookie_token(&request_headers);
     for token in [bearer, cookie].into_iter().flatten() {
         state

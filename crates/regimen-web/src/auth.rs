@@ -66,16 +66,16 @@ pub async fn verify_password(password: String, hash: Option<String>) -> Result<b
     .map_err(|e| ApiError::Internal(format!("verify task: {e}")))
 }
 
-fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts
-        .headers
+/// The token of an `Authorization: Bearer <token>` header (the scheme in any case, as
+/// RFC 9110 says); the one reader for signing in and signing out.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()
         .ok()?;
-    let token = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))?;
-    Some(token.trim())
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// The session token from the cookie header, if any.
@@ -99,7 +99,7 @@ impl FromRequestParts<AppState> for Caller {
                 user_id: state.local_user(),
             });
         }
-        if let Some(token) = bearer(parts) {
+        if let Some(token) = bearer(&parts.headers) {
             let session = state
                 .store()
                 .session(&token_hash(token))
@@ -140,6 +140,20 @@ pub const LOGIN_ATTEMPTS: i64 = 5;
 /// The window of the sign-in rate limit.
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 
+/// Whether a password is on the list of the most common ones (in any case), or one
+/// character repeated.
+fn common_password(password: &str) -> bool {
+    const LIST: &str = include_str!("common-passwords.txt");
+    let lower = password.to_lowercase();
+    let mut chars = lower.chars();
+    let first = chars.next();
+    chars.all(|c| Some(c) == first)
+        || LIST
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .any(|l| l.trim() == lower)
+}
+
 /// Checks a new account's name and password.
 pub fn check_credentials(username: &str, password: &str) -> Result<(), ApiError> {
     let valid_name = (3..=40).contains(&username.chars().count())
@@ -156,6 +170,12 @@ pub fn check_credentials(username: &str, password: &str) -> Result<(), ApiError>
         return Err(ApiError::invalid(
             "password",
             "a password has 8 to 200 characters",
+        ));
+    }
+    if common_password(password) || password.eq_ignore_ascii_case(username) {
+        return Err(ApiError::invalid(
+            "password",
+            "this password is among the most common ones (or is your username): choose another",
         ));
     }
     if username == "local" {

@@ -59,7 +59,9 @@ pub enum ApiError {
     TooManyAttempts,
     /// The database cannot store anything now (a full disk, a read-only file): 503 with
     /// Retry-After, logged. Nothing was stored.
-    #[error("the server cannot store anything right now; nothing was saved, please try again later")]
+    #[error(
+        "the server cannot store anything right now; nothing was saved, please try again later"
+    )]
     Unavailable(String),
     /// Too busy right now (every password-hashing slot taken): 503 with Retry-After.
     #[error("the server is busy; please try again in a moment")]

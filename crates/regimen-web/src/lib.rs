@@ -10,6 +10,7 @@ mod api;
 pub mod auth;
 mod body;
 pub mod error;
+pub mod guard;
 pub mod openapi;
 pub mod pages;
 mod resources;
@@ -26,12 +27,17 @@ pub use body::MAX_BODY;
 pub use error::ApiError;
 
 /// How the server runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     /// Accounts and sessions (else one local user, no login).
     pub multi_user: bool,
     /// Add `Secure` to the session cookie (behind HTTPS).
     pub secure_cookies: bool,
+    /// Host names a local server answers to besides the loopback names.
+    pub hosts: Vec<String>,
+    /// The address people reach the server at (`https://regimen.example.org`), for
+    /// calendar-feed addresses; never taken from a request's Host header.
+    pub public_url: String,
 }
 
 /// Everything a handler needs, cheap to clone.
@@ -46,6 +52,8 @@ struct Inner {
     analyzer: Arc<Analyzer>,
     settings: Settings,
     local_user: i64,
+    /// The CSRF token of the local user's pages (made at start, kept in memory).
+    local_csrf: String,
     /// When the database was last found writable or not (a write probe takes SQLite's
     /// write lock, so `/healthz` probes at most once a second).
     writable: std::sync::Mutex<Option<(std::time::Instant, bool)>>,
@@ -60,6 +68,7 @@ impl AppState {
         settings: Settings,
     ) -> Result<AppState, ApiError> {
         let local_user = store.local_user().await?;
+        let local_csrf = auth::new_token()?;
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,
@@ -67,6 +76,7 @@ impl AppState {
                 analyzer,
                 settings,
                 local_user,
+                local_csrf,
                 writable: std::sync::Mutex::new(None),
             }),
         })
@@ -93,8 +103,8 @@ impl AppState {
     }
 
     /// The server settings.
-    pub fn settings(&self) -> Settings {
-        self.inner.settings
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
     }
 
     /// Whether the database takes writes, probed at most once a second.
@@ -113,8 +123,14 @@ impl AppState {
             .inner
             .writable
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((std::time::Instant::now(), writable));
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some((std::time::Instant::now(), writable));
         Ok(writable)
+    }
+
+    /// The CSRF token the local user's page forms carry (local mode).
+    pub fn local_csrf(&self) -> &str {
+        &self.inner.local_csrf
     }
 
     /// The local user (local mode).
@@ -123,7 +139,7 @@ impl AppState {
     }
 }
 
-/// The application: every route, with its state.
+/// The application: every route, with its state, behind the [`guard`].
 pub fn app(state: AppState) -> Router {
     use resources::{Checkins, Plans, Profiles, ShelfItems};
     Router::new()
@@ -185,5 +201,9 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .fallback(api::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
         .with_state(state)
 }

@@ -94,7 +94,7 @@ impl FromRequestParts<AppState> for Viewer {
         if !state.multi_user() {
             return Ok(Viewer {
                 user_id: Some(state.local_user()),
-                csrf: String::new(),
+                csrf: state.local_csrf().to_string(),
                 multi_user: false,
             });
         }
@@ -247,18 +247,11 @@ impl FormData {
     }
 }
 
-/// A form post must come from our own pages: same origin, and in multi-user mode the
-/// session's CSRF token.
-fn check_form(headers: &HeaderMap, viewer: &Viewer, form: &FormData) -> Result<(), PageError> {
-    if let (Some(origin), Some(host)) = (headers.get(header::ORIGIN), headers.get(header::HOST)) {
-        let origin = origin.to_str().unwrap_or("");
-        let host = host.to_str().unwrap_or("");
-        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-        if origin != "null" && origin_host != host {
-            return Err(PageError::Forbidden);
-        }
-    }
-    if viewer.multi_user && viewer.user_id.is_some() && form.get("csrf") != viewer.csrf {
+/// A form post must come from our own pages: the [`crate::guard`] refused posts from
+/// other sites before the handler ran; here a signed-in viewer's form (the local user's
+/// too) must carry their CSRF token.
+fn check_form(viewer: &Viewer, form: &FormData) -> Result<(), PageError> {
+    if viewer.user_id.is_some() && form.get("csrf") != viewer.csrf {
         return Err(PageError::Forbidden);
     }
     Ok(())
@@ -443,12 +436,11 @@ fn form_field(field: Option<&str>) -> String {
 async fn save_start(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
     PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;
     let form = FormData::parse(&bytes);
-    check_form(&headers, &viewer, &form)?;
+    check_form(&viewer, &form)?;
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
     let skin_type = form.get("skin_type");
     let goal = form.get("goal");
@@ -758,12 +750,11 @@ async fn plan_download_ics(State(state): State<AppState>, viewer: Viewer) -> Pag
 async fn subscribe(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
     PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;
     let form = FormData::parse(&bytes);
-    check_form(&headers, &viewer, &form)?;
+    check_form(&viewer, &form)?;
     let Some((document, _)) = current_profile(&state, user).await? else {
         return Ok(see_other("/"));
     };
@@ -779,11 +770,11 @@ async fn subscribe(
         .store()
         .create_feed_token(user, saved.id, &token_hash(&token))
         .await?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    let url = format!("http://{host}/api/v1/plan.ics?token={token}");
+    // From the configured address, never from the request's Host.
+    let url = format!(
+        "{}/api/v1/plan.ics?token={token}",
+        state.settings().public_url.trim_end_matches('/')
+    );
     render(
         "subscribed.html",
         &viewer,
@@ -890,12 +881,11 @@ async fn shelf_page(State(state): State<AppState>, viewer: Viewer) -> PageResult
 async fn add_product(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
     PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;
     let form = FormData::parse(&bytes);
-    check_form(&headers, &viewer, &form)?;
+    check_form(&viewer, &form)?;
     let mut json =
         serde_json::json!({"name": form.get("name"), "ingredients": form.get("ingredients")});
     if !form.get("kind").is_empty() {
@@ -955,13 +945,12 @@ async fn product_page(
 async fn remove_product(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
     PageId(id): PageId,
     PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;
     let form = FormData::parse(&bytes);
-    check_form(&headers, &viewer, &form)?;
+    check_form(&viewer, &form)?;
     if !state.store().delete(user, Collection::Shelf, id).await? {
         return Err(PageError::NotFound);
     }
@@ -1006,12 +995,11 @@ async fn checkin_page(State(state): State<AppState>, viewer: Viewer) -> PageResu
 async fn save_checkin(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
     PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;
     let form = FormData::parse(&bytes);
-    check_form(&headers, &viewer, &form)?;
+    check_form(&viewer, &form)?;
     let mut ratings = serde_json::Map::new();
     let mut typed_ratings = BTreeMap::new();
     let mut errors = BTreeMap::new();
@@ -1291,14 +1279,13 @@ fn account_error(error: ApiError) -> Result<BTreeMap<String, String>, PageError>
 async fn signup(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
     PageBody(bytes): PageBody,
 ) -> PageResult {
     if !state.multi_user() {
         return Ok(see_other("/"));
     }
     let form = FormData::parse(&bytes);
-    check_form(&headers, &viewer, &form)?;
+    check_form(&viewer, &form)?;
     let (username, password) = (form.get("username"), form.get("password"));
     let result = match auth::create_account(&state, &username, &password).await {
         Ok(_) => auth::sign_in(&state, &username, &password).await,
@@ -1322,14 +1309,13 @@ async fn signup(
 async fn signin(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
     PageBody(bytes): PageBody,
 ) -> PageResult {
     if !state.multi_user() {
         return Ok(see_other("/"));
     }
     let form = FormData::parse(&bytes);
-    check_form(&headers, &viewer, &form)?;
+    check_form(&viewer, &form)?;
     let username = form.get("username");
     match auth::sign_in(&state, &username, &form.get("password")).await {
         Ok(session) => with_cookie(
@@ -1353,7 +1339,7 @@ async fn signout(
     PageBody(bytes): PageBody,
 ) -> PageResult {
     let form = FormData::parse(&bytes);
-    check_form(&headers, &viewer, &form)?;
+    check_form(&viewer, &form)?;
     let cookie = auth::cookie_token(&headers);
     if let Some(token) = cookie {
         state.store().delete_session(&token_hash(&token)).await?;

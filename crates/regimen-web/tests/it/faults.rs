@@ -33,7 +33,6 @@ impl Mount {
         eprintln!("skipping: a tmpfs could not be mounted here (needs root)");
         None
     }
-
 }
 
 impl Drop for Mount {
@@ -107,7 +106,10 @@ async fn a_full_disk_never_acknowledges_a_write_it_did_not_store() {
         .iter()
         .map(|c| c["id"].as_i64().expect("id"))
         .collect();
-    assert_eq!(ids, acknowledged, "stored check-ins are the acknowledged ones");
+    assert_eq!(
+        ids, acknowledged,
+        "stored check-ins are the acknowledged ones"
+    );
     // A new account on the full disk: stored and usable, or refused; never a ghost.
     let other = json!({"username": "grace", "password": "another good password"});
     let created = app.post("/api/v1/accounts", &other, &[]).await;
@@ -153,7 +155,12 @@ async fn healthz_reports_a_read_only_database() {
     let write = app
         .post("/api/v1/checkins", &json!({"date": "2026-01-01"}), &[])
         .await;
-    assert_eq!(write.status, StatusCode::SERVICE_UNAVAILABLE, "{}", write.text);
+    assert_eq!(
+        write.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        write.text
+    );
     assert!(write.headers.contains_key("retry-after"));
     drop(app);
     database.drop().await;

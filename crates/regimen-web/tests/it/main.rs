@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod faults;
+mod guard;
 mod openapi;
 mod pages;
 mod robustness;
@@ -54,7 +55,12 @@ pub fn fresh_dir(prefix: &str) -> std::path::PathBuf {
 
 /// An app whose SQLite file lives in `dir` (removed when the app is dropped).
 pub async fn spawn_app_in(dir: &std::path::Path, multi_user: bool) -> TestApp {
-    spawn_app_on(&format!("sqlite://{}/db.sqlite", dir.display()), dir, multi_user).await
+    spawn_app_on(
+        &format!("sqlite://{}/db.sqlite", dir.display()),
+        dir,
+        multi_user,
+    )
+    .await
 }
 
 /// An app on the database at `url`; `dir` is removed when the app is dropped.
@@ -64,7 +70,8 @@ pub async fn spawn_app_on(url: &str, dir: &std::path::Path, multi_user: bool) ->
     let (knowledge, analyzer) = shared();
     let settings = Settings {
         multi_user,
-        secure_cookies: false,
+        public_url: "http://127.0.0.1:8080".into(),
+        ..Settings::default()
     };
     let state = AppState::new(store, knowledge, analyzer, settings)
         .await
@@ -111,6 +118,36 @@ impl TestApp {
             .router
             .clone()
             .oneshot(builder.body(body).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024)
+            .await
+            .expect("body");
+        Reply {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A request with a body sent as it is, with exactly these headers.
+    pub async fn request_raw(
+        &self,
+        method: Method,
+        path: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut builder = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(builder.body(Body::from(body.to_string())).expect("request"))
             .await
             .expect("response");
         let status = response.status();

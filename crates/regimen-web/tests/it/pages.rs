@@ -4,18 +4,47 @@
 use super::{spawn_app, TestApp};
 use axum::http::{Method, StatusCode};
 
+/// Posts a form as a browser on the page would: with the page's Origin and Host
+/// (unless `headers` gives its own) and the page's CSRF token (unless the body has one).
 async fn form(app: &TestApp, path: &str, body: &str, headers: &[(&str, &str)]) -> super::Reply {
+    form_with(app, path, body, headers, true).await
+}
+
+/// [`form`], adding the page's CSRF token only when `add_token` says so.
+async fn form_with(
+    app: &TestApp,
+    path: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+    add_token: bool,
+) -> super::Reply {
+    let given = |name: &str| headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
     let mut all = vec![("content-type", "application/x-www-form-urlencoded")];
+    if !given("origin") && !given("sec-fetch-site") {
+        all.push(("origin", "http://127.0.0.1:8080"));
+    }
+    if !given("host") {
+        all.push(("host", "127.0.0.1:8080"));
+    }
     all.extend_from_slice(headers);
+    let mut body = body.to_string();
+    if add_token && !body.split('&').any(|pair| pair.starts_with("csrf=")) {
+        let cookie: Vec<(&str, &str)> = headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+            .copied()
+            .collect();
+        if let Some(token) = page_csrf(&app.get("/checkin", &cookie).await.text) {
+            body = format!("{body}&csrf={token}");
+        }
+    }
     let mut builder = axum::http::Request::builder()
         .method(Method::POST)
         .uri(path);
     for (name, value) in &all {
         builder = builder.header(*name, *value);
     }
-    let request = builder
-        .body(axum::body::Body::from(body.to_string()))
-        .expect("request");
+    let request = builder.body(axum::body::Body::from(body)).expect("request");
     use tower::ServiceExt;
     let response = app.router.clone().oneshot(request).await.expect("response");
     let status = response.status();
@@ -28,6 +57,14 @@ async fn form(app: &TestApp, path: &str, body: &str, headers: &[(&str, &str)]) -
         headers,
         text: String::from_utf8_lossy(&bytes).into_owned(),
     }
+}
+
+/// The CSRF token a page's forms carry.
+fn page_csrf(page: &str) -> Option<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let start = page.find(marker)? + marker.len();
+    let end = start + page[start..].find('"')?;
+    Some(page[start..end].to_string()).filter(|t| !t.is_empty())
 }
 
 fn assert_page(reply: &super::Reply, heading: &str) {
@@ -405,11 +442,12 @@ async fn multi_user_pages_need_a_session_and_stay_private() {
         .and_then(|r| r.split('"').next())
         .expect("csrf")
         .to_string();
-    let without = form(
+    let without = form_with(
         &app,
         "/shelf",
         "name=Cream&ingredients=Aqua",
         &[("cookie", &alice_cookie)],
+        false,
     )
     .await;
     assert_eq!(without.status, StatusCode::FORBIDDEN, "no CSRF token");
