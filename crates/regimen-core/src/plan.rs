@@ -207,9 +207,13 @@ impl Plan<'_> {
 }
 
 /// Collects warnings, merging repeats of the same code and text into one with dates.
+/// A date already noted is found in a set, so a warning with thousands of dates (a
+/// profile with many events) costs linear time, not quadratic.
 #[derive(Debug, Default)]
 pub(crate) struct Warnings<'k> {
     list: Vec<Warning<'k>>,
+    /// (index in `list`, date) of every date noted.
+    dated: std::collections::HashSet<(usize, IsoDate)>,
 }
 
 impl<'k> Warnings<'k> {
@@ -220,17 +224,20 @@ impl<'k> Warnings<'k> {
         text: Cow<'k, str>,
         date: Option<IsoDate>,
     ) {
-        if let Some(existing) = self
+        if let Some(index) = self
             .list
-            .iter_mut()
-            .find(|w| w.code == code && w.text == text)
+            .iter()
+            .position(|w| w.code == code && w.text == text)
         {
             if let Some(date) = date {
-                if !existing.dates.contains(&date) {
-                    existing.dates.push(date);
+                if self.dated.insert((index, date)) {
+                    self.list[index].dates.push(date);
                 }
             }
             return;
+        }
+        if let Some(date) = date {
+            self.dated.insert((self.list.len(), date));
         }
         self.list.push(Warning {
             code,

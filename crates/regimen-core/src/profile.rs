@@ -25,7 +25,7 @@ pub struct Profile {
     /// Fast results, long-term change or both.
     pub goal: Goal,
     /// Special occasions.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "event_dates")]
     pub events: Vec<IsoDate>,
     /// Pregnant or breastfeeding.
     #[serde(default)]
@@ -40,7 +40,11 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<IsoDate>,
     /// Ingredients, actives or groups to avoid.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "avoid_entries"
+    )]
     pub avoid: Vec<String>,
     /// Products the person owns.
     #[serde(
@@ -57,6 +61,44 @@ pub const MAX_SHELF: usize = 60;
 pub const MAX_NAME: usize = 200;
 /// The longest ingredient list, in bytes.
 pub const MAX_INGREDIENTS: usize = 20_000;
+
+/// The most special occasions a profile may list (a plan is a few weeks long).
+pub const MAX_EVENTS: usize = 100;
+/// The most entries an avoid list may have.
+pub const MAX_AVOID: usize = 100;
+/// The longest avoid entry, in characters.
+pub const MAX_AVOID_ENTRY: usize = 100;
+
+fn event_dates<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IsoDate>, D::Error> {
+    let dates = Vec::<IsoDate>::deserialize(deserializer)?;
+    if dates.len() > MAX_EVENTS {
+        return Err(serde::de::Error::custom(format!(
+            "{} events is more than a plan can prepare for (at most {MAX_EVENTS})",
+            dates.len()
+        )));
+    }
+    Ok(dates)
+}
+
+fn avoid_entries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    let entries = Vec::<String>::deserialize(deserializer)?;
+    if entries.len() > MAX_AVOID {
+        return Err(serde::de::Error::custom(format!(
+            "{} entries is more than an avoid list holds here (at most {MAX_AVOID})",
+            entries.len()
+        )));
+    }
+    if let Some(long) = entries
+        .iter()
+        .find(|e| e.chars().count() > MAX_AVOID_ENTRY)
+    {
+        let start: String = long.chars().take(30).collect();
+        return Err(serde::de::Error::custom(format!(
+            "the entry \"{start}...\" is longer than {MAX_AVOID_ENTRY} characters"
+        )));
+    }
+    Ok(entries)
+}
 
 /// A product the person owns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -438,6 +480,31 @@ avoid = [" Fragrance "]
         assert_eq!(e.field.as_deref(), Some("events[0]"));
         assert_eq!(e.line, Some(4));
         assert!(e.message.contains("2026-02-30"), "{e}");
+    }
+
+    #[test]
+    fn long_lists_are_refused_by_their_field() {
+        let dates: Vec<String> = (0..101)
+            .map(|d| format!("\"2026-{:02}-{:02}\"", d / 28 + 1, d % 28 + 1))
+            .collect();
+        let e = error(&format!(
+            "skin_type = \"dry\"\ngoal = \"both\"\nevents = [{}]\n",
+            dates.join(", ")
+        ));
+        assert_eq!(e.field.as_deref(), Some("events"), "{e}");
+        assert!(e.message.contains("at most 100"), "{e}");
+        let entries: Vec<String> = (0..101).map(|i| format!("\"thing {i}\"")).collect();
+        let e = error(&format!(
+            "skin_type = \"dry\"\ngoal = \"both\"\navoid = [{}]\n",
+            entries.join(", ")
+        ));
+        assert_eq!(e.field.as_deref(), Some("avoid"), "{e}");
+        let e = error(&format!(
+            "skin_type = \"dry\"\ngoal = \"both\"\navoid = [\"{}\"]\n",
+            "x".repeat(101)
+        ));
+        assert_eq!(e.field.as_deref(), Some("avoid"), "{e}");
+        assert!(e.message.contains("100 characters"), "{e}");
     }
 
     #[test]

@@ -52,6 +52,8 @@ struct Inner {
     analyzer: Arc<Analyzer>,
     settings: Settings,
     local_user: i64,
+    /// Slots for CPU-bound work (planning, analysing), one per core.
+    cpu: tokio::sync::Semaphore,
     /// The CSRF token of the local user's pages (made at start, kept in memory).
     local_csrf: String,
     /// When the database was last found writable or not (a write probe takes SQLite's
@@ -77,6 +79,7 @@ impl AppState {
                 settings,
                 local_user,
                 local_csrf,
+                cpu: tokio::sync::Semaphore::new(cores()),
                 writable: std::sync::Mutex::new(None),
             }),
         })
@@ -128,6 +131,24 @@ impl AppState {
         Ok(writable)
     }
 
+    /// Runs CPU-bound work (a plan, an analysis) off the async workers, at most one
+    /// piece per core at a time: on a multi-threaded runtime the worker hands its other
+    /// tasks to another thread while this runs (so `/healthz` stays fast however many
+    /// plans are asked for), and waits for a free slot first.
+    pub fn cpu_bound<T>(&self, work: impl FnOnce() -> T) -> T {
+        use tokio::runtime::{Handle, RuntimeFlavor};
+        match Handle::try_current() {
+            Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(|| {
+                    let _slot = handle.block_on(self.inner.cpu.acquire());
+                    work()
+                })
+            }
+            // A single-threaded runtime (tests) or none: there is no other worker.
+            _ => work(),
+        }
+    }
+
     /// The CSRF token the local user's page forms carry (local mode).
     pub fn local_csrf(&self) -> &str {
         &self.inner.local_csrf
@@ -137,6 +158,11 @@ impl AppState {
     pub fn local_user(&self) -> i64 {
         self.inner.local_user
     }
+}
+
+/// The cores this process may use.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
 /// The application: every route, with its state, behind the [`guard`].

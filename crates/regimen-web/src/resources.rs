@@ -106,7 +106,7 @@ impl Resource for ShelfItems {
             kind: item.kind,
             suggest: true,
         };
-        let report = state.analyzer().analyze(&item.ingredients, &options);
+        let report = state.cpu_bound(|| state.analyzer().analyze(&item.ingredients, &options));
         let mut value =
             serde_json::to_value(&item).map_err(|e| ApiError::Internal(e.to_string()))?;
         value["analysis"] =
@@ -254,8 +254,10 @@ pub fn make_saved_plan<T>(
     with: impl FnOnce(&regimen_core::Plan<'_>) -> T,
 ) -> Result<T, ApiError> {
     let options = PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
-    let plan = make_plan(state.knowledge(), state.analyzer(), profile, &options);
-    Ok(with(&plan))
+    Ok(state.cpu_bound(|| {
+        let plan = make_plan(state.knowledge(), state.analyzer(), profile, &options);
+        with(&plan)
+    }))
 }
 
 /// A check-in as sent and stored.

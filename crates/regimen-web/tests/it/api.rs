@@ -75,6 +75,33 @@ async fn bad_input_is_a_4xx_with_the_field() {
         .is_some_and(|e| e.contains("no such endpoint")));
 }
 
+/// A profile with thousands of events once took seconds to plan (its warnings merged
+/// by a linear scan each) and stalled the server: long lists are a 422 by their field.
+#[tokio::test]
+async fn huge_lists_in_a_profile_are_refused_by_their_field() {
+    let app = spawn_app(false).await;
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+    let events: Vec<String> = (0..18_000)
+        .map(|d| (start + chrono::Duration::days(d % 3000)).to_string())
+        .collect();
+    let profile = json!({"skin_type": "dry", "goal": "both", "events": events});
+    let reply = app.post("/api/v1/plan", &profile, &[]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", &reply.text[..200.min(reply.text.len())]);
+    assert_eq!(reply.json()["field"], "events");
+    let avoid: Vec<String> = (0..5_000).map(|i| format!("thing {i}")).collect();
+    let profile = json!({"skin_type": "dry", "goal": "both", "avoid": avoid});
+    let reply = app.post("/api/v1/profiles", &profile, &[]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["field"], "avoid");
+    // A hundred events still plan, each with its preparation.
+    let events: Vec<String> = (0..100)
+        .map(|d| (start + chrono::Duration::days(3 * d)).to_string())
+        .collect();
+    let profile = json!({"skin_type": "dry", "goal": "both", "events": events, "start": "2026-01-01"});
+    let reply = app.post("/api/v1/plan?weeks=12", &profile, &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+}
+
 #[tokio::test]
 async fn profiles_can_be_created_read_updated_and_deleted() {
     let app = spawn_app(false).await;
