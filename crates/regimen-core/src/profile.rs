@@ -88,10 +88,7 @@ fn avoid_entries<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Strin
             entries.len()
         )));
     }
-    if let Some(long) = entries
-        .iter()
-        .find(|e| e.chars().count() > MAX_AVOID_ENTRY)
-    {
+    if let Some(long) = entries.iter().find(|e| e.chars().count() > MAX_AVOID_ENTRY) {
         let start: String = long.chars().take(30).collect();
         return Err(serde::de::Error::custom(format!(
             "the entry \"{start}...\" is longer than {MAX_AVOID_ENTRY} characters"

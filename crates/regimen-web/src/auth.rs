@@ -5,9 +5,6 @@
 
 use crate::error::ApiError;
 use crate::AppState;
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::Method;
@@ -36,34 +33,6 @@ pub fn token_hash(token: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// Hashes a password with argon2id (on a blocking thread: it is slow on purpose).
-pub async fn hash_password(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|e| ApiError::Internal(format!("hashing: {e}")))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("hashing task: {e}")))?
-}
-
-/// Checks a password against a stored hash (or against a dummy when there is none,
-/// so that a missing account takes as long as a wrong password).
-pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, ApiError> {
-    tokio::task::spawn_blocking(move || {
-        let dummy = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$x8A+5b5u5Q5FMPTJ1JexG1h8G6QdGT0kxX9N2Z+d6rM";
-        let stored = hash.as_deref().unwrap_or(dummy);
-        let Ok(parsed) = PasswordHash::new(stored) else {
-            return false;
-        };
-        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && hash.is_some()
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("verify task: {e}")))
 }
 
 /// The token of an `Authorization: Bearer <token>` header (the scheme in any case, as
@@ -193,7 +162,7 @@ pub async fn create_account(
     password: &str,
 ) -> Result<i64, ApiError> {
     check_credentials(username, password)?;
-    let hash = hash_password(password.to_string()).await?;
+    let hash = state.passwords().hash(password.to_string()).await?;
     Ok(state.store().create_user(username, Some(&hash)).await?)
 }
 
@@ -236,7 +205,7 @@ pub async fn sign_in(
     }
     let user = state.store().user_by_name(username).await?;
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = verify_password(password.to_string(), hash).await?;
+    let ok = state.passwords().verify(password.to_string(), hash).await?;
     let Some(user) = user.filter(|_| ok) else {
         state.store().record_login_failure(username).await?;
         return Err(ApiError::BadLogin);

@@ -13,6 +13,7 @@ pub mod error;
 pub mod guard;
 pub mod openapi;
 pub mod pages;
+pub mod passwords;
 mod resources;
 
 use axum::routing::{get, post};
@@ -52,6 +53,8 @@ struct Inner {
     analyzer: Arc<Analyzer>,
     settings: Settings,
     local_user: i64,
+    /// Password hashing, bounded in time and memory.
+    passwords: Arc<passwords::Passwords>,
     /// Slots for CPU-bound work (planning, analysing), one per core.
     cpu: tokio::sync::Semaphore,
     /// The CSRF token of the local user's pages (made at start, kept in memory).
@@ -80,6 +83,7 @@ impl AppState {
                 local_user,
                 local_csrf,
                 cpu: tokio::sync::Semaphore::new(cores()),
+                passwords: Arc::new(passwords::Passwords::new(cores())),
                 writable: std::sync::Mutex::new(None),
             }),
         })
@@ -147,6 +151,11 @@ impl AppState {
             // A single-threaded runtime (tests) or none: there is no other worker.
             _ => work(),
         }
+    }
+
+    /// The password hasher.
+    pub fn passwords(&self) -> &Arc<passwords::Passwords> {
+        &self.inner.passwords
     }
 
     /// The CSRF token the local user's page forms carry (local mode).

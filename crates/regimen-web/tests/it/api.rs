@@ -86,7 +86,12 @@ async fn huge_lists_in_a_profile_are_refused_by_their_field() {
         .collect();
     let profile = json!({"skin_type": "dry", "goal": "both", "events": events});
     let reply = app.post("/api/v1/plan", &profile, &[]).await;
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", &reply.text[..200.min(reply.text.len())]);
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        &reply.text[..200.min(reply.text.len())]
+    );
     assert_eq!(reply.json()["field"], "events");
     let avoid: Vec<String> = (0..5_000).map(|i| format!("thing {i}")).collect();
     let profile = json!({"skin_type": "dry", "goal": "both", "avoid": avoid});
@@ -97,7 +102,8 @@ async fn huge_lists_in_a_profile_are_refused_by_their_field() {
     let events: Vec<String> = (0..100)
         .map(|d| (start + chrono::Duration::days(3 * d)).to_string())
         .collect();
-    let profile = json!({"skin_type": "dry", "goal": "both", "events": events, "start": "2026-01-01"});
+    let profile =
+        json!({"skin_type": "dry", "goal": "both", "events": events, "start": "2026-01-01"});
     let reply = app.post("/api/v1/plan?weeks=12", &profile, &[]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
 }
