@@ -14,6 +14,7 @@ use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Flags of `regimen serve`.
 #[derive(clap::Args, Debug)]
@@ -227,13 +228,85 @@ async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
         settings.addr,
         redact(&settings.db)
     );
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .context("serving")?;
+    accept_loop(listener, app(state), shutdown()).await;
     store.close().await;
     tracing::info!("regimen stopped");
     Ok(())
+}
+
+/// A client must send a request's headers within this time, including the wait for the
+/// next request on a kept-alive connection (so idle connections end too).
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most connections served at once; more wait in the listen queue.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// How long requests in flight may take to finish after SIGTERM.
+pub const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Serves `app` on `listener` until `stop` resolves: HTTP/1.1 with a header-read (and
+/// idle) timeout, at most [`MAX_CONNECTIONS`] at once, each request told its client's
+/// address; then lets requests in flight finish for up to [`SHUTDOWN_DEADLINE`].
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .max_headers(64);
+    tokio::pin!(stop);
+    loop {
+        // A free slot first: beyond the cap, connections wait in the kernel's queue.
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = &mut stop => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let service = tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                request
+            },
+        );
+        let connection = http.serve_connection(
+            TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service),
+        );
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_DEADLINE) => {
+            tracing::warn!("requests still in flight after {SHUTDOWN_DEADLINE:?}; stopping anyway");
+        }
+    }
 }
 
 /// The database URL without its password, for logs.

@@ -8,6 +8,8 @@ use serde::de::DeserializeOwned;
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 256 * 1024;
+/// How long a client may take to send a body (a slow sender holds a connection).
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// A JSON body, within [`MAX_BODY`]. It must be sent as `application/json`: a browser
 /// cannot send that type to another site without asking first (CORS), so a web page
@@ -34,7 +36,8 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     }
 }
 
-/// The body of a request within [`MAX_BODY`], whatever its type (413 beyond).
+/// The body of a request within [`MAX_BODY`], whatever its type (413 beyond), sent
+/// within [`BODY_TIMEOUT`] (408 beyond).
 pub async fn limited<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
     let declared = request
         .headers()
@@ -44,8 +47,9 @@ pub async fn limited<S: Send + Sync>(request: Request, state: &S) -> Result<Byte
     if declared.is_some_and(|n| n > MAX_BODY) {
         return Err(ApiError::TooLarge { limit: MAX_BODY });
     }
-    Bytes::from_request(request, state)
+    tokio::time::timeout(BODY_TIMEOUT, Bytes::from_request(request, state))
         .await
+        .map_err(|_| ApiError::SlowBody)?
         .map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::TooLarge { limit: MAX_BODY }

@@ -33,6 +33,9 @@ pub enum ApiError {
         /// The limit.
         limit: usize,
     },
+    /// The body came too slowly: 408.
+    #[error("the request body took too long to arrive")]
+    SlowBody,
     /// A body that is not JSON: 415.
     #[error("send the body as JSON, with Content-Type: application/json")]
     MediaType,
@@ -93,6 +96,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::SlowBody => StatusCode::REQUEST_TIMEOUT,
             ApiError::MediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized | ApiError::BadLogin => StatusCode::UNAUTHORIZED,
             ApiError::Csrf => StatusCode::FORBIDDEN,

@@ -384,3 +384,79 @@ fn a_burst_of_sign_ins_keeps_memory_flat() {
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Reads what the server sends until it closes the connection; `None` if it is still
+/// open after `wait` (the connection was never closed).
+fn read_until_closed(stream: &mut TcpStream, wait: Duration) -> Option<String> {
+    stream.set_read_timeout(Some(wait)).expect("timeout");
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return Some(String::from_utf8_lossy(&received).into_owned()),
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Some(String::from_utf8_lossy(&received).into_owned())
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// Clients that send their headers or body slowly, or keep a connection idle, once held
+/// it forever (and SIGTERM waited for them): each is now closed after its timeout.
+#[test]
+fn slow_and_idle_clients_are_closed_and_do_not_hold_up_shutdown() {
+    let dir = std::env::temp_dir().join(format!("regimen-slow-{}", std::process::id()));
+    let server = Server::start(&format!("sqlite://{}/regimen.db", dir.display()), &[]);
+    let port = server.port;
+    // Half the headers, then nothing.
+    let mut slow_headers = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    slow_headers
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .expect("write");
+    // The headers of a 1,000-byte body, and 10 bytes of it.
+    let mut slow_body = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    slow_body
+        .write_all(
+            b"POST /api/v1/checkins HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"date\": \"",
+        )
+        .expect("write");
+    // One request, then the connection kept open and idle.
+    let mut idle = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .expect("write");
+    let wait = Duration::from_secs(40);
+    let body_answer = read_until_closed(&mut slow_body, wait).expect("a slow body is ended");
+    assert!(body_answer.starts_with("HTTP/1.1 408"), "{body_answer}");
+    assert!(
+        read_until_closed(&mut slow_headers, wait).is_some(),
+        "slow headers are ended"
+    );
+    let idle_answer = read_until_closed(&mut idle, wait).expect("an idle connection is ended");
+    assert!(idle_answer.starts_with("HTTP/1.1 200"), "{idle_answer}");
+    // A new slow client, then SIGTERM: the server stops all the same.
+    let mut stalled = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stalled.write_all(b"GET /he").expect("write");
+    std::thread::sleep(Duration::from_millis(200));
+    let mut server = server;
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 40 s after SIGTERM with a slow client connected"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(exit.success(), "{exit:?}");
+    drop(stalled);
+    let _ = std::fs::remove_dir_all(dir);
+}
