@@ -21,10 +21,11 @@ use std::time::Duration;
 #[command(
     after_help = "Settings are layered: defaults < config file < REGIMEN_* environment < flags.\n\
 Environment: REGIMEN_CONFIG, REGIMEN_ADDR, REGIMEN_DB, REGIMEN_MULTI_USER, REGIMEN_SECURE_COOKIES (true/false),\n\
-REGIMEN_PUBLIC_URL, REGIMEN_HOSTS (comma-separated).\n\
+REGIMEN_PUBLIC_URL, REGIMEN_HOSTS (comma-separated), REGIMEN_CLIENT_IP_HEADER.\n\
 Config file (TOML): addr = \"127.0.0.1:8080\", db = \"sqlite://...\", multi_user = false, secure_cookies = false,\n\
 public_url = \"https://regimen.example.org\" (calendar addresses; default http://ADDR, https with secure_cookies),\n\
-hosts = [\"regimen.lan\"] (names a local server answers to besides 127.0.0.1, localhost and [::1])."
+hosts = [\"regimen.lan\"] (names a local server answers to besides 127.0.0.1, localhost and [::1]),\n\
+client_ip_header = \"x-forwarded-for\" (only behind a proxy you run: the client address for sign-in limits)."
 )]
 pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
@@ -54,6 +55,7 @@ struct ConfigFile {
     secure_cookies: Option<bool>,
     public_url: Option<String>,
     hosts: Option<Vec<String>>,
+    client_ip_header: Option<String>,
 }
 
 /// The settings in force.
@@ -71,6 +73,8 @@ pub struct Resolved {
     pub public_url: String,
     /// Host names a local server answers to besides the loopback names.
     pub hosts: Vec<String>,
+    /// The header a trusted proxy puts the client's address in.
+    pub client_ip_header: Option<String>,
 }
 
 fn default_db() -> String {
@@ -151,6 +155,11 @@ pub fn resolve(args: &ServeArgs) -> Result<Resolved> {
             .collect(),
         Err(_) => file.hosts.unwrap_or_default(),
     };
+    let client_ip_header = std::env::var("REGIMEN_CLIENT_IP_HEADER")
+        .ok()
+        .or(file.client_ip_header)
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty());
     Ok(Resolved {
         addr,
         db,
@@ -158,6 +167,7 @@ pub fn resolve(args: &ServeArgs) -> Result<Resolved> {
         secure_cookies,
         public_url,
         hosts,
+        client_ip_header,
     })
 }
 
@@ -211,6 +221,7 @@ async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
             secure_cookies: settings.secure_cookies,
             hosts: settings.hosts.clone(),
             public_url: settings.public_url.clone(),
+            client_ip_header: settings.client_ip_header.clone(),
         },
     )
     .await

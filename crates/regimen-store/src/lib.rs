@@ -121,6 +121,15 @@ pub struct Imported {
     pub updated_at: String,
 }
 
+/// Sign-in attempts within the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginCounts {
+    /// For this username from this client.
+    pub by_username: i64,
+    /// From this client, for any username.
+    pub by_client: i64,
+}
+
 /// A user account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -380,25 +389,72 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Notes a failed login.
-    pub async fn record_login_failure(&self, username: &str) -> Result<()> {
-        sqlx::query("INSERT INTO login_attempts (username, at) VALUES ($1, $2)")
+    /// Notes a sign-in attempt before its password is checked (it counts as a failure
+    /// until [`Store::login_succeeded`] clears it), and answers how many attempts this
+    /// username has had from this client, and this client in all, since `since`
+    /// (RFC 3339), this one included. Noting first and counting after makes the limit
+    /// hold for guesses that arrive together: each one counts the others that came first.
+    pub async fn note_login_attempt(
+        &self,
+        username: &str,
+        client: &str,
+        at: &str,
+        since: &str,
+    ) -> Result<LoginCounts> {
+        sqlx::query("INSERT INTO login_attempts (username, client, at) VALUES ($1, $2, $3)")
             .bind(username)
-            .bind(now())
+            .bind(client)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        let row = sqlx::query(
+            "SELECT \
+               (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND client = $2 AND at > $3) AS pair, \
+               (SELECT COUNT(*) FROM login_attempts WHERE client = $2 AND at > $3) AS client",
+        )
+        .bind(username)
+        .bind(client)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(LoginCounts {
+            by_username: row.try_get("pair")?,
+            by_client: row.try_get("client")?,
+        })
+    }
+
+    /// A sign-in succeeded: its username's attempts from this client are cleared.
+    pub async fn login_succeeded(&self, username: &str, client: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_attempts WHERE username = $1 AND client = $2")
+            .bind(username)
+            .bind(client)
             .execute(&self.pool)
             .await?;
         Ok(())
     }
 
-    /// Failed logins for a username since a time (RFC 3339).
-    pub async fn login_failures_since(&self, username: &str, since: &str) -> Result<i64> {
-        let row =
-            sqlx::query("SELECT COUNT(*) AS n FROM login_attempts WHERE username = $1 AND at > $2")
-                .bind(username)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(row.try_get("n")?)
+    /// Removes sign-in attempts older than `before` and sessions that ended before `now`
+    /// (both RFC 3339); how many rows went.
+    pub async fn purge(&self, before: &str, now: &str) -> Result<u64> {
+        let attempts = sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(attempts.rows_affected() + sessions.rows_affected())
+    }
+
+    /// How many sign-in attempts and sessions are stored (for tests and operators).
+    pub async fn auth_rows(&self) -> Result<(i64, i64)> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM login_attempts) AS attempts, (SELECT COUNT(*) FROM sessions) AS sessions",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get("attempts")?, row.try_get("sessions")?))
     }
 
     /// Stores a document for its owner.

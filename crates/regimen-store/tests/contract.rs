@@ -157,22 +157,45 @@ async fn story(store: &Store) {
     );
     assert_eq!(store.feed("t1").await.expect("feed"), None);
 
-    // Login failures are counted per name.
-    store.record_login_failure("alice").await.expect("failure");
-    store.record_login_failure("alice").await.expect("failure");
-    assert_eq!(
+    // Sign-in attempts are counted per name and client, and per client; a success
+    // clears its own; old ones and ended sessions are purged.
+    let at = "2026-01-01T00:00:00+00:00";
+    let since = "2025-12-31T23:45:00+00:00";
+    for _ in 0..2 {
         store
-            .login_failures_since("alice", "2000-01-01")
+            .note_login_attempt("alice", "10.0.0.1", at, since)
             .await
-            .expect("count"),
-        2
-    );
+            .expect("attempt");
+    }
+    let counts = store
+        .note_login_attempt("bob", "10.0.0.1", at, since)
+        .await
+        .expect("attempt");
+    assert_eq!((counts.by_username, counts.by_client), (1, 3));
+    let other = store
+        .note_login_attempt("alice", "10.0.0.2", at, since)
+        .await
+        .expect("attempt");
+    assert_eq!((other.by_username, other.by_client), (1, 1));
+    store
+        .login_succeeded("alice", "10.0.0.2")
+        .await
+        .expect("success");
+    let later = "2026-01-02T00:00:00+00:00";
+    store
+        .create_session("expired", alice, "csrf", "2025-06-01T00:00:00+00:00")
+        .await
+        .expect("session");
+    store
+        .create_session("live", alice, "csrf", "2999-01-01T00:00:00+00:00")
+        .await
+        .expect("session");
+    // Three attempts, "h2" (ended in 2000) and "expired".
+    assert_eq!(store.purge(later, later).await.expect("purge"), 5);
     assert_eq!(
-        store
-            .login_failures_since("bob", "2000-01-01")
-            .await
-            .expect("count"),
-        0
+        store.auth_rows().await.expect("rows"),
+        (0, 1),
+        "only the live session stays"
     );
 
     // Deleting a plan takes its feed tokens with it.

@@ -269,13 +269,20 @@ pub async fn create_account(
 /// `POST /api/v1/sessions`: signs in; answers the bearer token and sets the cookie.
 pub async fn create_session(
     State(state): State<AppState>,
+    client: auth::ClientAddr,
     Body(bytes): Body,
 ) -> Result<Response, ApiError> {
     if !state.multi_user() {
         return Err(ApiError::NotFound);
     }
     let credentials: Credentials = parse(&bytes)?;
-    let session = auth::sign_in(&state, &credentials.username, &credentials.password).await?;
+    let session = auth::sign_in(
+        &state,
+        &credentials.username,
+        &credentials.password,
+        &client,
+    )
+    .await?;
     let mut headers = HeaderMap::new();
     let cookie = session.cookie(state.settings().secure_cookies);
     headers.insert(

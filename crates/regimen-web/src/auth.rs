@@ -104,8 +104,10 @@ impl FromRequestParts<AppState> for Caller {
 
 /// Sessions last this long.
 pub const SESSION_DAYS: i64 = 30;
-/// Failed sign-ins allowed per account within [`LOGIN_WINDOW_MINUTES`].
+/// Sign-ins allowed per username from one client within [`LOGIN_WINDOW_MINUTES`].
 pub const LOGIN_ATTEMPTS: i64 = 5;
+/// Sign-ins allowed from one client, whatever the username, within the window.
+pub const CLIENT_ATTEMPTS: i64 = 20;
 /// The window of the sign-in rate limit.
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 
@@ -193,27 +195,46 @@ pub fn expired_cookie() -> String {
     format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
 }
 
-/// Signs in with a username and password, within the rate limit.
+/// Signs in with a username and password, within the limits: [`LOGIN_ATTEMPTS`] per
+/// username from one client, [`CLIENT_ATTEMPTS`] from one client in all, in
+/// [`LOGIN_WINDOW_MINUTES`]. Someone else's failures never lock the owner out: the
+/// owner's own client is counted apart.
 pub async fn sign_in(
     state: &AppState,
     username: &str,
     password: &str,
+    client: &ClientAddr,
 ) -> Result<NewSession, ApiError> {
-    let since = (chrono::Utc::now() - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES)).to_rfc3339();
-    if state.store().login_failures_since(username, &since).await? >= LOGIN_ATTEMPTS {
+    let now = chrono::Utc::now();
+    let since = (now - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES)).to_rfc3339();
+    state.purge_now_and_then(&since).await?;
+    // A name that breaks the rules of usernames has no account: it is not looked up
+    // (a 10,000-character name once failed the database's index), and counts for the
+    // client only.
+    let plausible = check_credentials(username, "a password long enough").is_ok();
+    let noted_name = if plausible { username } else { "" };
+    let counts = state
+        .store()
+        .note_login_attempt(noted_name, &client.0, &now.to_rfc3339(), &since)
+        .await?;
+    if counts.by_username > LOGIN_ATTEMPTS || counts.by_client > CLIENT_ATTEMPTS {
         return Err(ApiError::TooManyAttempts);
     }
-    let user = state.store().user_by_name(username).await?;
+    let user = if plausible {
+        state.store().user_by_name(username).await?
+    } else {
+        None
+    };
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let ok = state.passwords().verify(password.to_string(), hash).await?;
     let Some(user) = user.filter(|_| ok) else {
-        state.store().record_login_failure(username).await?;
         return Err(ApiError::BadLogin);
     };
+    state.store().login_succeeded(username, &client.0).await?;
     let session = NewSession {
         token: new_token()?,
         csrf: new_token()?,
-        expires_at: (chrono::Utc::now() + chrono::Duration::days(SESSION_DAYS)).to_rfc3339(),
+        expires_at: (now + chrono::Duration::days(SESSION_DAYS)).to_rfc3339(),
     };
     state
         .store()
@@ -225,4 +246,37 @@ pub async fn sign_in(
         )
         .await?;
     Ok(session)
+}
+
+/// Where a request comes from: the trusted proxy's header when the settings name one,
+/// else the connection's peer address (without the port), else "unknown".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<ClientAddr, ApiError> {
+        if let Some(name) = &state.settings().client_ip_header {
+            let forwarded = parts
+                .headers
+                .get(name.as_str())
+                .and_then(|v| v.to_str().ok())
+                // X-Forwarded-For: the address the proxy saw is the last one.
+                .and_then(|v| v.rsplit(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty() && v.len() <= 64);
+            if let Some(address) = forwarded {
+                return Ok(ClientAddr(address.to_string()));
+            }
+        }
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string());
+        Ok(ClientAddr(peer.unwrap_or_else(|| "unknown".into())))
+    }
 }

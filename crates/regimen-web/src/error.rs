@@ -58,7 +58,7 @@ pub enum ApiError {
     #[error("{0}")]
     Conflict(String),
     /// Too many attempts: 429.
-    #[error("too many failed sign-ins for this account; try again in a few minutes")]
+    #[error("too many sign-in attempts from here; try again in a few minutes")]
     TooManyAttempts,
     /// The database cannot store anything now (a full disk, a read-only file): 503 with
     /// Retry-After, logged. Nothing was stored.

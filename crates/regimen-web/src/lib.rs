@@ -39,6 +39,9 @@ pub struct Settings {
     /// The address people reach the server at (`https://regimen.example.org`), for
     /// calendar-feed addresses; never taken from a request's Host header.
     pub public_url: String,
+    /// The header a trusted reverse proxy puts the client's address in
+    /// (`X-Forwarded-For`, `X-Real-IP`); without one, the connection's peer is the client.
+    pub client_ip_header: Option<String>,
 }
 
 /// Everything a handler needs, cheap to clone.
@@ -59,6 +62,8 @@ struct Inner {
     cpu: tokio::sync::Semaphore,
     /// The CSRF token of the local user's pages (made at start, kept in memory).
     local_csrf: String,
+    /// When old sign-in attempts and ended sessions were last purged.
+    purged: std::sync::Mutex<Option<std::time::Instant>>,
     /// When the database was last found writable or not (a write probe takes SQLite's
     /// write lock, so `/healthz` probes at most once a second).
     writable: std::sync::Mutex<Option<(std::time::Instant, bool)>>,
@@ -85,6 +90,7 @@ impl AppState {
                 cpu: tokio::sync::Semaphore::new(cores()),
                 passwords: Arc::new(passwords::Passwords::new(cores())),
                 writable: std::sync::Mutex::new(None),
+                purged: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -151,6 +157,30 @@ impl AppState {
             // A single-threaded runtime (tests) or none: there is no other worker.
             _ => work(),
         }
+    }
+
+    /// Purges sign-in attempts older than `since` and ended sessions, at most once a
+    /// minute (called on sign-in).
+    pub async fn purge_now_and_then(&self, since: &str) -> Result<(), ApiError> {
+        {
+            let mut last = self
+                .inner
+                .purged
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if last.is_some_and(|at| at.elapsed() < std::time::Duration::from_secs(60)) {
+                return Ok(());
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        let removed = self
+            .store()
+            .purge(since, &chrono::Utc::now().to_rfc3339())
+            .await?;
+        if removed > 0 {
+            tracing::debug!(removed, "purged old sign-in attempts and ended sessions");
+        }
+        Ok(())
     }
 
     /// The password hasher.

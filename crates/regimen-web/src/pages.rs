@@ -1279,6 +1279,7 @@ fn account_error(error: ApiError) -> Result<BTreeMap<String, String>, PageError>
 async fn signup(
     State(state): State<AppState>,
     viewer: Viewer,
+    client: auth::ClientAddr,
     PageBody(bytes): PageBody,
 ) -> PageResult {
     if !state.multi_user() {
@@ -1288,7 +1289,7 @@ async fn signup(
     check_form(&viewer, &form)?;
     let (username, password) = (form.get("username"), form.get("password"));
     let result = match auth::create_account(&state, &username, &password).await {
-        Ok(_) => auth::sign_in(&state, &username, &password).await,
+        Ok(_) => auth::sign_in(&state, &username, &password, &client).await,
         Err(error) => Err(error),
     };
     match result {
@@ -1309,6 +1310,7 @@ async fn signup(
 async fn signin(
     State(state): State<AppState>,
     viewer: Viewer,
+    client: auth::ClientAddr,
     PageBody(bytes): PageBody,
 ) -> PageResult {
     if !state.multi_user() {
@@ -1317,7 +1319,7 @@ async fn signin(
     let form = FormData::parse(&bytes);
     check_form(&viewer, &form)?;
     let username = form.get("username");
-    match auth::sign_in(&state, &username, &form.get("password")).await {
+    match auth::sign_in(&state, &username, &form.get("password"), &client).await {
         Ok(session) => with_cookie(
             see_other("/plan"),
             &session.cookie(state.settings().secure_cookies),

@@ -143,6 +143,107 @@ async fn sign_in_is_rate_limited() {
     );
 }
 
+/// 50 guesses sent together were once nearly all checked (the count was read before
+/// any was written); the limit now holds however they arrive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn guesses_sent_together_are_limited_too() {
+    let app = std::sync::Arc::new(spawn_app(true).await);
+    sign_up_and_in(&app, "dave").await;
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let app = std::sync::Arc::clone(&app);
+            tokio::spawn(async move {
+                let wrong = json!({"username": "dave", "password": "not the password"});
+                app.post("/api/v1/sessions", &wrong, &[("x-real-ip", "203.0.113.9")])
+                    .await
+                    .status
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    for task in tasks {
+        match task.await.expect("task") {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(
+        checked <= 5,
+        "{checked} of 50 guesses were checked; the limit is 5"
+    );
+}
+
+/// Someone else's guesses do not lock the owner out; one client spraying many
+/// usernames is limited; a username no account can have is refused without a lookup.
+#[tokio::test]
+async fn limits_follow_the_client_not_just_the_username() {
+    let app = spawn_app(true).await;
+    sign_up_and_in(&app, "erin").await;
+    let attacker = [("x-real-ip", "198.51.100.7")];
+    let wrong = json!({"username": "erin", "password": "not the password"});
+    for _ in 0..6 {
+        app.post("/api/v1/sessions", &wrong, &attacker).await;
+    }
+    assert_eq!(
+        app.post("/api/v1/sessions", &wrong, &attacker).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let right = json!({"username": "erin", "password": "correct horse battery"});
+    assert_eq!(
+        app.post("/api/v1/sessions", &right, &[("x-real-ip", "192.0.2.1")])
+            .await
+            .status,
+        StatusCode::CREATED,
+        "the owner signs in from their own device"
+    );
+    // Spraying: one client, a different username each time.
+    let sprayer = [("x-real-ip", "198.51.100.99")];
+    let mut statuses = Vec::new();
+    for i in 0..25 {
+        let guess = json!({"username": format!("user{i}"), "password": "password guess"});
+        statuses.push(app.post("/api/v1/sessions", &guess, &sprayer).await.status);
+    }
+    assert!(
+        statuses[..20]
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[20..]
+            .iter()
+            .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let long = json!({"username": "a".repeat(10_000), "password": "whatever it is"});
+    assert_eq!(
+        app.post("/api/v1/sessions", &long, &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+/// On PostgreSQL a 10,000-character username was a 500 (its index refuses such rows).
+#[tokio::test]
+async fn a_huge_username_is_a_401_on_postgres() {
+    let Some(database) = regimen_store::testing::PostgresDatabase::create().await else {
+        return;
+    };
+    let app = super::spawn_app_on(database.url(), &super::fresh_dir("regimen-pg-auth"), true).await;
+    let long = json!({"username": "é".repeat(10_000), "password": "whatever it is"});
+    let reply = app.post("/api/v1/sessions", &long, &[]).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text);
+    let account = app.post("/api/v1/accounts", &long, &[]).await;
+    assert_eq!(
+        account.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        account.text
+    );
+    drop(app);
+    database.drop().await;
+}
+
 #[tokio::test]
 async fn every_owned_resource_is_private() {
     let app = spawn_app(true).await;

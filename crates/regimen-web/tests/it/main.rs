@@ -71,6 +71,8 @@ pub async fn spawn_app_on(url: &str, dir: &std::path::Path, multi_user: bool) ->
     let settings = Settings {
         multi_user,
         public_url: "http://127.0.0.1:8080".into(),
+        // Tests act as different clients through this header.
+        client_ip_header: Some("x-real-ip".into()),
         ..Settings::default()
     };
     let state = AppState::new(store, knowledge, analyzer, settings)
