@@ -503,6 +503,18 @@ impl Store {
         Ok(documents.len())
     }
 
+    /// How many documents the owner has in a collection.
+    pub async fn count(&self, user_id: i64, collection: Collection) -> Result<i64> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM documents WHERE user_id = $1 AND collection = $2",
+        )
+        .bind(user_id)
+        .bind(collection.as_str())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// One of the owner's documents.
     pub async fn get(
         &self,

@@ -33,6 +33,9 @@ pub enum ApiError {
         /// The limit.
         limit: usize,
     },
+    /// A person's storage is full (too many documents of a kind): 413.
+    #[error("{0}")]
+    Quota(String),
     /// The body came too slowly: 408.
     #[error("the request body took too long to arrive")]
     SlowBody,
@@ -97,6 +100,7 @@ impl ApiError {
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::SlowBody => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Quota(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::MediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized | ApiError::BadLogin => StatusCode::UNAUTHORIZED,
             ApiError::Csrf => StatusCode::FORBIDDEN,

@@ -183,6 +183,29 @@ impl AppState {
         Ok(())
     }
 
+    /// Stores a new document for `user`, within the most one person may keep of its
+    /// collection ([`resources::max_documents`]; 413 beyond).
+    pub async fn create_document(
+        &self,
+        user: i64,
+        collection: regimen_store::Collection,
+        sort_key: &str,
+        body: &str,
+    ) -> Result<regimen_store::Document, ApiError> {
+        let max = resources::max_documents(collection);
+        let have = self.store().count(user, collection).await?;
+        if have >= max {
+            return Err(ApiError::Quota(format!(
+                "you keep {have} {}, the most regimen stores for one person; delete some first",
+                resources::plural(collection)
+            )));
+        }
+        Ok(self
+            .store()
+            .create(user, collection, sort_key, body)
+            .await?)
+    }
+
     /// The password hasher.
     pub fn passwords(&self) -> &Arc<passwords::Passwords> {
         &self.inner.passwords

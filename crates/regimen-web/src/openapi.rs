@@ -26,7 +26,10 @@ pub struct Route {
     pub responses: &'static [(&'static str, &'static str)],
 }
 
-const ERRORS: (&str, &str) = ("4XX", "an error: {\"error\": \"...\", \"field\": \"...\"}");
+const ERRORS: (&str, &str) = (
+    "4XX",
+    "an error: {\"error\": \"...\", \"field\": \"...\"}; 503 with Retry-After when the database takes no writes or the server is busy",
+);
 
 /// Every route of the API.
 pub const ROUTES: &[Route] = &[
@@ -210,7 +213,13 @@ pub const ROUTES: &[Route] = &[
         path: "/api/v1/plans/{id}/feed",
         summary: "A secret calendar-feed address for a saved plan",
         body: None,
-        responses: &[("201", "{\"token\", \"url\"}"), ERRORS],
+        responses: &[
+            (
+                "201",
+                "{\"token\", \"url\" (the path), \"address\" (the full address, from the server's public_url)}",
+            ),
+            ERRORS,
+        ],
     },
     Route {
         method: "DELETE",
@@ -278,7 +287,13 @@ pub const ROUTES: &[Route] = &[
         path: "/api/v1/import",
         summary: "Take an export back (all or nothing)",
         body: Some("an export"),
-        responses: &[("201", "{\"imported\": n}"), ERRORS],
+        responses: &[
+            (
+                "201",
+                "{\"imported\": n, \"skipped\": m} (documents already there are skipped)",
+            ),
+            ERRORS,
+        ],
     },
 ];
 

@@ -513,8 +513,7 @@ async fn save_start(
                     }
                     None => {
                         state
-                            .store()
-                            .create(user, Collection::Profile, "", &body)
+                            .create_document(user, Collection::Profile, "", &body)
                             .await?;
                     }
                 }
@@ -762,8 +761,7 @@ async fn subscribe(
     let request = serde_json::json!({"profile_id": document.id});
     let stored = Plans::accept(&state, caller, request.to_string().as_bytes()).await?;
     let saved = state
-        .store()
-        .create(user, Collection::Plan, &stored.sort_key, &stored.body)
+        .create_document(user, Collection::Plan, &stored.sort_key, &stored.body)
         .await?;
     let token = auth::new_token()?;
     state
@@ -895,8 +893,7 @@ async fn add_product(
     match crate::resources::ShelfItems::accept(&state, caller, json.to_string().as_bytes()).await {
         Ok(stored) => {
             state
-                .store()
-                .create(user, Collection::Shelf, &stored.sort_key, &stored.body)
+                .create_document(user, Collection::Shelf, &stored.sort_key, &stored.body)
                 .await?;
             Ok(see_other("/shelf"))
         }
@@ -1033,8 +1030,7 @@ async fn save_checkin(
         match Checkins::accept(&state, caller, json.to_string().as_bytes()).await {
             Ok(stored) => {
                 state
-                    .store()
-                    .create(user, Collection::Checkin, &stored.sort_key, &stored.body)
+                    .create_document(user, Collection::Checkin, &stored.sort_key, &stored.body)
                     .await?;
                 return Ok(see_other("/history"));
             }

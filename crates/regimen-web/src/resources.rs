@@ -321,6 +321,28 @@ impl Resource for Checkins {
     }
 }
 
+/// The most documents of a collection one person keeps: generous for a real person,
+/// small enough that no account can fill the disk.
+pub fn max_documents(collection: Collection) -> i64 {
+    match collection {
+        Collection::Profile => 50,
+        Collection::Shelf => 300,
+        Collection::Plan => 100,
+        // Ten years of daily check-ins.
+        Collection::Checkin => 3_660,
+    }
+}
+
+/// The collection's name in a sentence.
+pub fn plural(collection: Collection) -> &'static str {
+    match collection {
+        Collection::Profile => "profiles",
+        Collection::Shelf => "shelf products",
+        Collection::Plan => "saved plans",
+        Collection::Checkin => "check-ins",
+    }
+}
+
 /// Checks a stored body of any collection (for import).
 pub async fn accept_any(
     state: &AppState,
@@ -332,8 +354,12 @@ pub async fn accept_any(
         Collection::Profile => Profiles::accept(state, caller, bytes).await,
         Collection::Shelf => ShelfItems::accept(state, caller, bytes).await,
         Collection::Plan => {
-            // A saved plan is imported as stored (its inputs), checked by parsing them.
+            // A saved plan is imported as stored (its inputs), with the checks a new one
+            // gets: its profile, its weeks and its start.
             let saved: SavedPlan = parse(bytes)?;
+            plan_weeks(Some(i64::from(saved.weeks)))?;
+            PlanOptions::new(saved.start.0, saved.weeks)
+                .map_err(|e| ApiError::invalid("start", e))?;
             Ok(Stored {
                 sort_key: String::new(),
                 body: to_body(&saved)?,

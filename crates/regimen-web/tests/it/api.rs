@@ -334,6 +334,83 @@ async fn checkins_follow_the_documented_shape() {
     );
 }
 
+/// Imports once stored `weeks: 0` (after which every list of plans was a 422), any
+/// text as a timestamp, and everything twice when run twice.
+#[tokio::test]
+async fn imports_are_checked_like_the_api_and_never_duplicate() {
+    let app = spawn_app(false).await;
+    app.post("/api/v1/checkins", &json!({"date": "2027-01-04"}), &[])
+        .await;
+    app.post(
+        "/api/v1/plans",
+        &json!({"profile": profile(), "weeks": 2}),
+        &[],
+    )
+    .await;
+    let export = app.get("/api/v1/export", &[]).await.json();
+    let mut zero_weeks = export.clone();
+    zero_weeks["plans"][0]["body"]["weeks"] = json!(0);
+    let reply = app.post("/api/v1/import", &zero_weeks, &[]).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text
+    );
+    assert_eq!(reply.json()["field"], "plans[0].body.weeks");
+    let mut free_text = export.clone();
+    free_text["checkins"][0]["created_at"] = json!("last tuesday");
+    let reply = app.post("/api/v1/import", &free_text, &[]).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["field"], "checkins[0].created_at");
+    let again = app.post("/api/v1/import", &export, &[]).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);
+    assert_eq!(again.json()["imported"], 0);
+    assert_eq!(again.json()["skipped"], 2);
+    assert_eq!(
+        app.get("/api/v1/checkins", &[])
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    // A plan an older version stored with zero weeks no longer breaks the list.
+    let user = app.store.local_user().await.expect("user");
+    app.store
+        .create(
+            user,
+            regimen_store::Collection::Plan,
+            "",
+            &json!({"profile": profile(), "start": "2027-01-04", "weeks": 0}).to_string(),
+        )
+        .await
+        .expect("plant");
+    let plans = app.get("/api/v1/plans", &[]).await;
+    assert_eq!(plans.status, StatusCode::OK, "{}", plans.text);
+    let plans = plans.json();
+    assert_eq!(plans.as_array().map(Vec::len), Some(2));
+    assert!(plans[1]["error"].is_string(), "{plans}");
+    assert!(plans[0]["plan"].is_object());
+}
+
+/// One person's storage is bounded: a clear 413 past the most of a kind.
+#[tokio::test]
+async fn one_person_cannot_fill_the_disk() {
+    let app = spawn_app(false).await;
+    for _ in 0..50 {
+        assert_eq!(
+            app.post("/api/v1/profiles", &profile(), &[]).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let full = app.post("/api/v1/profiles", &profile(), &[]).await;
+    assert_eq!(full.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", full.text);
+    assert!(full.json()["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("50 profiles")));
+}
+
 #[tokio::test]
 async fn export_and_import_lose_nothing() {
     let app = spawn_app(false).await;
