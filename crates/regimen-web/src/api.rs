@@ -2,11 +2,11 @@
 //! core, answer JSON (or iCalendar).
 
 use crate::auth::{self, Caller};
-use crate::body::{parse, Body};
+use crate::body::{parse, ApiQuery, Body};
 use crate::error::{ApiError, DocumentId};
 use crate::resources::{accept_any, make_saved_plan, plan_weeks, Resource};
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -34,6 +34,11 @@ pub async fn not_found(method: axum::http::Method, uri: axum::http::Uri) -> ApiE
     ApiError::NoRoute(format!("{method} {}", uri.path()))
 }
 
+/// A known path with a method it does not take: 405 in the API's JSON.
+pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::Method(format!("{method} {}", uri.path()))
+}
+
 pub async fn openapi_json() -> Json<Value> {
     Json(crate::openapi::document())
 }
@@ -47,7 +52,7 @@ pub struct PlanQuery {
 /// `POST /api/v1/plan`: a profile in, a plan out; stateless.
 pub async fn plan(
     State(state): State<AppState>,
-    Query(query): Query<PlanQuery>,
+    ApiQuery(query): ApiQuery<PlanQuery>,
     Body(bytes): Body,
 ) -> Result<Response, ApiError> {
     let profile = crate::body::profile(&bytes)?;
@@ -215,7 +220,7 @@ struct SavedPlanInputs {
 /// `GET /api/v1/plan.ics?token=...`: a saved plan as an iCalendar feed.
 pub async fn feed(
     State(state): State<AppState>,
-    Query(query): Query<FeedQuery>,
+    ApiQuery(query): ApiQuery<FeedQuery>,
 ) -> Result<Response, ApiError> {
     let token = query
         .token

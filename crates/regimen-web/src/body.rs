@@ -62,6 +62,27 @@ pub async fn limited<S: Send + Sync>(request: Request, state: &S) -> Result<Byte
         })
 }
 
+/// A query string, or a 400 in the API's JSON naming the problem (never the
+/// framework's plain-text answer).
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<ApiQuery<T>, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| ApiQuery(value))
+            .map_err(|rejection| ApiError::BadRequest {
+                message: rejection.body_text(),
+                field: None,
+            })
+    }
+}
+
 /// Parses JSON, naming the field path of the first problem.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);

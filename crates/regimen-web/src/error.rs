@@ -57,6 +57,9 @@ pub enum ApiError {
     /// No such endpoint: 404.
     #[error("no such endpoint: {0}")]
     NoRoute(String),
+    /// A method the endpoint does not take: 405.
+    #[error("{0} is not allowed: see /api/v1/openapi.json for the methods of each path")]
+    Method(String),
     /// Taken: 409.
     #[error("{0}")]
     Conflict(String),
@@ -105,6 +108,7 @@ impl ApiError {
             ApiError::Unauthorized | ApiError::BadLogin => StatusCode::UNAUTHORIZED,
             ApiError::Csrf => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
+            ApiError::Method(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,

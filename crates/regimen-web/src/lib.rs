@@ -288,6 +288,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/import", post(api::import))
         .merge(pages::routes())
         .fallback(api::not_found)
+        .method_not_allowed_fallback(api::method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

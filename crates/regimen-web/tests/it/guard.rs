@@ -285,3 +285,25 @@ async fn feed_addresses_come_from_the_settings_not_the_host_header() {
         "{address}"
     );
 }
+
+/// Errors the framework answered in plain text (a bad query string, a method a path
+/// does not take) answer in the API's JSON like every other error.
+#[tokio::test]
+async fn every_api_error_is_json() {
+    let app = spawn_app(false).await;
+    let profile = json!({"skin_type": "dry", "goal": "both"});
+    let query = app.post("/api/v1/plan?weeks=many", &profile, &[]).await;
+    assert_eq!(query.status, StatusCode::BAD_REQUEST);
+    assert!(
+        query.json()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("weeks")),
+        "{}",
+        query.text
+    );
+    let method = app
+        .request(Method::PATCH, "/api/v1/profiles", None, &[])
+        .await;
+    assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(method.json()["error"].is_string(), "{}", method.text);
+}
