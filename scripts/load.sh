@@ -39,3 +39,61 @@ read -r _ hrps hp99 <<<"$health"
 read -r _ prps pp99 <<<"$plan"
 printf '%-28s %12s %10s\n' "GET /healthz" "$hrps" "$hp99" "POST /api/v1/plan" "$prps" "$pp99"
 python3 -c "import sys; print(f'plan throughput: {100*float(sys.argv[2])/float(sys.argv[1]):.0f}% of healthz (target >= 50%)')" "$hrps" "$prps"
+
+# ---- Under attack (issue #10): /healthz latency and the server's memory while it is
+# attacked, each attack beside the same healthz load. RSS is the server's resident
+# memory after the attack, and its peak (VmHWM).
+rss() { awk '/VmRSS/ {r=$2} /VmHWM/ {h=$2} END {printf "%d MiB (peak %d MiB)", r/1024, h/1024}' "/proc/$1/status"; }
+attack() { # name, then the attacker command (run in the background during the healthz run)
+  local name=$1; shift
+  "$@" >/dev/null 2>&1 &
+  local attacker=$!
+  sleep 1
+  local h
+  h=$(run "healthz-$name" "http://127.0.0.1:$port/healthz")
+  kill "$attacker" 2>/dev/null || true
+  wait "$attacker" 2>/dev/null || true
+  read -r _ hrps hp99 <<<"$h"
+  printf '%-34s %12s %10s   server %s\n' "healthz during $name" "$hrps" "$hp99" "$(rss "$server")"
+}
+echo
+echo "under attack (local server, $connections healthz connections beside each attack):"
+printf '%-34s %12s %10s   server %s\n' "idle" "" "" "$(rss "$server")"
+# Heavy plans: 4 clients asking for 12-week plans with 100 events each, nonstop.
+python3 - "$work/heavy.lua" <<'PY'
+import json, sys, datetime
+start = datetime.date(2026, 12, 1)
+events = [str(start + datetime.timedelta(days=3 * i)) for i in range(100)]
+body = json.dumps({"skin_type": "combination", "concerns": ["acne", "dullness"], "goal": "both",
+                   "start": str(start), "events": events, "avoid": ["fragrance", "lavender"]})
+open(sys.argv[1], "w").write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = %s\n' % json.dumps(body))
+PY
+attack "4 heavy-plan clients" wrk -t1 -c4 -d"$duration" -s "$work/heavy.lua" "http://127.0.0.1:$port/api/v1/plan?weeks=12"
+# Slow clients: 200 connections that send their headers one byte a second.
+cat > "$work/slow.py" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1]); conns = []
+for _ in range(200):
+    s = socket.create_connection(("127.0.0.1", port)); s.send(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"); conns.append(s)
+while True:
+    for s in conns:
+        try: s.send(b"X")
+        except OSError: pass
+    time.sleep(1)
+PY
+attack "200 slow clients" python3 "$work/slow.py" "$port"
+kill $server 2>/dev/null; wait $server 2>/dev/null || true
+# Sign-in bursts need accounts: a multi-user server on its own database.
+./target/release/regimen serve --multi-user --addr "127.0.0.1:$port" --db "sqlite://$work/multi.db" 2>"$work/multi.log" &
+server=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+cat > "$work/signin.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  return wrk.format(nil, "/api/v1/sessions", nil,
+    '{"username": "nobody' .. math.random(1, 1000000) .. '", "password": "not the password"}')
+end
+LUA
+printf '%-34s %12s %10s   server %s\n' "idle (multi-user)" "" "" "$(rss "$server")"
+attack "200 concurrent sign-ins" wrk -t2 -c200 -d"$duration" -s "$work/signin.lua" "http://127.0.0.1:$port"

@@ -6,7 +6,6 @@
 
 use crate::bad;
 use anyhow::{Context, Result};
-use regimen_core::analyzer::Analyzer;
 use regimen_core::Knowledge;
 use regimen_store::Store;
 use regimen_web::{app, AppState, Settings};
@@ -211,11 +210,11 @@ async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
     let store = Store::connect(&settings.db)
         .await
         .map_err(|e| bad(format!("database {}: {e}", settings.db)))?;
-    let analyzer = Analyzer::builtin(&knowledge).context("building the ingredient dictionary")?;
+    // The ingredient dictionary is built when a request first needs it (idle memory).
     let state = AppState::new(
         store.clone(),
         Arc::new(knowledge),
-        Arc::new(analyzer),
+        None,
         Settings {
             multi_user: settings.multi_user,
             secure_cookies: settings.secure_cookies,

@@ -53,7 +53,9 @@ pub struct AppState {
 struct Inner {
     store: Store,
     knowledge: Arc<Knowledge>,
-    analyzer: Arc<Analyzer>,
+    /// Built on first use: most requests (plans without a shelf or an avoid list, the
+    /// pages, check-ins) never need its 28,000-name dictionary, so an idle server is small.
+    analyzer: std::sync::OnceLock<Arc<Analyzer>>,
     settings: Settings,
     local_user: i64,
     /// Password hashing, bounded in time and memory.
@@ -70,11 +72,12 @@ struct Inner {
 }
 
 impl AppState {
-    /// Builds the state; in local mode, makes sure the local user exists.
+    /// Builds the state; in local mode, makes sure the local user exists. Without an
+    /// analyzer, the built-in one is built when a request first needs it.
     pub async fn new(
         store: Store,
         knowledge: Arc<Knowledge>,
-        analyzer: Arc<Analyzer>,
+        analyzer: Option<Arc<Analyzer>>,
         settings: Settings,
     ) -> Result<AppState, ApiError> {
         let local_user = store.local_user().await?;
@@ -83,7 +86,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 store,
                 knowledge,
-                analyzer,
+                analyzer: analyzer.map(std::sync::OnceLock::from).unwrap_or_default(),
                 settings,
                 local_user,
                 local_csrf,
@@ -105,9 +108,20 @@ impl AppState {
         &self.inner.knowledge
     }
 
-    /// The ingredient analyzer.
+    /// Whether the analyzer has been built yet.
+    pub fn analyzer_built(&self) -> bool {
+        self.inner.analyzer.get().is_some()
+    }
+
+    /// The ingredient analyzer (built on first use, once).
     pub fn analyzer(&self) -> &Analyzer {
-        &self.inner.analyzer
+        self.inner.analyzer.get_or_init(|| {
+            tracing::info!("building the ingredient dictionary");
+            Arc::new(
+                Analyzer::builtin(&self.inner.knowledge)
+                    .expect("the compiled-in dictionary builds (checked by the analyzer tests)"),
+            )
+        })
     }
 
     /// Whether accounts are on.

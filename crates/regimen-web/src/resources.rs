@@ -7,10 +7,11 @@ use crate::error::ApiError;
 use crate::AppState;
 use chrono::Local;
 use regimen_core::analyzer::Options;
+use regimen_core::engine::Reading;
 use regimen_core::engine::MAX_WEEKS;
 use regimen_core::profile::{IsoDate, ShelfItem};
 use regimen_core::vocab::{Concern, Step};
-use regimen_core::{make_plan, PlanOptions, Profile};
+use regimen_core::{make_plan_from, PlanOptions, Profile};
 use regimen_store::{Collection, Document};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -255,7 +256,13 @@ pub fn make_saved_plan<T>(
 ) -> Result<T, ApiError> {
     let options = PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
     Ok(state.cpu_bound(|| {
-        let plan = make_plan(state.knowledge(), state.analyzer(), profile, &options);
+        // Without an avoid list or a shelf there is nothing to read with the analyzer.
+        let reading = if profile.avoid.is_empty() && profile.shelf.is_empty() {
+            Reading::default()
+        } else {
+            Reading::of(state.knowledge(), state.analyzer(), profile)
+        };
+        let plan = make_plan_from(state.knowledge(), profile, &options, &reading);
         with(&plan)
     }))
 }

@@ -538,3 +538,31 @@ fn plans_say_how_long_their_actives_take_and_what_is_urgent() {
         assert!(plan.warnings.iter().any(|w| w.rule == rule), "{rule}");
     }
 }
+
+/// A profile with no avoid list and no shelf reads to nothing: planning it without the
+/// analyzer (as the server does, so that an idle server holds no dictionary) gives the
+/// same plan as reading it with one.
+#[test]
+fn a_profile_without_avoid_or_shelf_needs_no_analyzer() {
+    use regimen_core::{make_plan, make_plan_from, PlanOptions, Profile, Reading};
+    let mut compared = 0;
+    for example in ["combination-acne", "dry-event", "aging", "sensitive"] {
+        let path = format!(
+            "{}/../../examples/{example}.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let profile = Profile::from_toml(&text).expect("example");
+        if !(profile.avoid.is_empty() && profile.shelf.is_empty()) {
+            continue;
+        }
+        let options = PlanOptions::new(date("2026-12-01"), 4).expect("options");
+        let read = make_plan(super::knowledge(), super::analyzer(), &profile, &options);
+        let unread = make_plan_from(super::knowledge(), &profile, &options, &Reading::default());
+        assert_eq!(read.to_json_pretty(), unread.to_json_pretty(), "{example}");
+        compared += 1;
+    }
+    assert!(compared >= 2, "compared {compared} examples");
+}

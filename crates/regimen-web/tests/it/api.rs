@@ -468,3 +468,40 @@ async fn export_and_import_lose_nothing() {
         "nothing imported when one document fails"
     );
 }
+
+/// An idle server holds no ingredient dictionary (28,000 names): it is built when a
+/// request first needs it, and plans without a shelf or an avoid list never do.
+#[tokio::test]
+async fn the_dictionary_is_built_on_first_use() {
+    let dir = super::fresh_dir("regimen-lazy");
+    let store = regimen_store::Store::connect(&format!("sqlite://{}/db.sqlite", dir.display()))
+        .await
+        .expect("store");
+    let knowledge = std::sync::Arc::new(regimen_core::Knowledge::builtin().expect("knowledge"));
+    let state =
+        regimen_web::AppState::new(store, knowledge, None, regimen_web::Settings::default())
+            .await
+            .expect("state");
+    let router = regimen_web::app(state.clone());
+    let send = |request: axum::http::Request<axum::body::Body>| {
+        use tower::ServiceExt;
+        router.clone().oneshot(request)
+    };
+    let plan = axum::http::Request::post("/api/v1/plan")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(profile().to_string()))
+        .expect("request");
+    assert_eq!(send(plan).await.expect("answer").status(), StatusCode::OK);
+    assert!(!state.analyzer_built(), "a plain plan needs no dictionary");
+    let product = json!({"name": "Cream", "ingredients": "Aqua, Glycerin"});
+    let shelf = axum::http::Request::post("/api/v1/shelf")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(product.to_string()))
+        .expect("request");
+    assert_eq!(
+        send(shelf).await.expect("answer").status(),
+        StatusCode::CREATED
+    );
+    assert!(state.analyzer_built());
+    let _ = std::fs::remove_dir_all(dir);
+}

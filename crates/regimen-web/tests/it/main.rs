@@ -33,6 +33,8 @@ fn shared() -> (Arc<Knowledge>, Arc<Analyzer>) {
 
 pub struct TestApp {
     pub router: Router,
+    /// The app's state.
+    pub state: AppState,
     /// The store under the app, for tests that plant what an older version wrote.
     pub store: Store,
     dir: std::path::PathBuf,
@@ -77,12 +79,13 @@ pub async fn spawn_app_on(url: &str, dir: &std::path::Path, multi_user: bool) ->
         client_ip_header: Some("x-real-ip".into()),
         ..Settings::default()
     };
-    let state = AppState::new(store.clone(), knowledge, analyzer, settings)
+    let state = AppState::new(store.clone(), knowledge, Some(analyzer), settings)
         .await
         .expect("state");
     TestApp {
         store,
-        router: app(state),
+        router: app(state.clone()),
+        state,
         dir,
     }
 }
