@@ -50,7 +50,7 @@ attack() { # name, then the attacker command (run in the background during the h
   local attacker=$!
   sleep 1
   local h
-  h=$(run "healthz-$name" "http://127.0.0.1:$port/healthz")
+  h=$(run "healthz-${name// /-}" "http://127.0.0.1:$port/healthz")
   kill "$attacker" 2>/dev/null || true
   wait "$attacker" 2>/dev/null || true
   read -r _ hrps hp99 <<<"$h"

@@ -205,6 +205,7 @@ pub async fn sign_in(
     password: &str,
     client: &ClientAddr,
 ) -> Result<NewSession, ApiError> {
+    let _slot = state.signin_slot().await?;
     let now = chrono::Utc::now();
     let since = (now - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES)).to_rfc3339();
     state.purge_now_and_then(&since).await?;

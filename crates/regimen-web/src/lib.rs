@@ -58,6 +58,10 @@ struct Inner {
     analyzer: std::sync::OnceLock<Arc<Analyzer>>,
     settings: Settings,
     local_user: i64,
+    /// Sign-ins in progress at once (their database work and their hash): a burst of
+    /// hundreds waits here instead of queueing for the database's connections ahead of
+    /// everyone else's requests.
+    signin_gate: tokio::sync::Semaphore,
     /// Password hashing, bounded in time and memory.
     passwords: Arc<passwords::Passwords>,
     /// Slots for CPU-bound work (planning, analysing), one per core.
@@ -90,8 +94,9 @@ impl AppState {
                 settings,
                 local_user,
                 local_csrf,
-                cpu: tokio::sync::Semaphore::new(cores()),
-                passwords: Arc::new(passwords::Passwords::new(cores())),
+                cpu: tokio::sync::Semaphore::new(work_slots()),
+                passwords: Arc::new(passwords::Passwords::new(work_slots())),
+                signin_gate: tokio::sync::Semaphore::new(2 * work_slots()),
                 writable: std::sync::Mutex::new(None),
                 purged: std::sync::Mutex::new(None),
             }),
@@ -155,20 +160,22 @@ impl AppState {
         Ok(writable)
     }
 
-    /// Runs CPU-bound work (a plan, an analysis) off the async workers, at most one
-    /// piece per core at a time: on a multi-threaded runtime the worker hands its other
-    /// tasks to another thread while this runs (so `/healthz` stays fast however many
-    /// plans are asked for), and waits for a free slot first.
-    pub fn cpu_bound<T>(&self, work: impl FnOnce() -> T) -> T {
+    /// Runs heavy CPU-bound work (a long plan, a plan with a shelf, an analysis) off the
+    /// async workers, a [`work_slots`] number of pieces at a time: on a multi-threaded
+    /// runtime the worker hands its other tasks to another thread while this runs (so
+    /// `/healthz` stays fast however many plans are asked for), and waits for a free slot
+    /// first. Light work (`heavy` false: a few weeks, no shelf, few events, tens of
+    /// microseconds) runs in place, where moving it would cost more than it does.
+    pub fn cpu_bound<T>(&self, heavy: bool, work: impl FnOnce() -> T) -> T {
         use tokio::runtime::{Handle, RuntimeFlavor};
         match Handle::try_current() {
-            Ok(handle) if handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
+            Ok(handle) if heavy && handle.runtime_flavor() == RuntimeFlavor::MultiThread => {
                 tokio::task::block_in_place(|| {
                     let _slot = handle.block_on(self.inner.cpu.acquire());
                     work()
                 })
             }
-            // A single-threaded runtime (tests) or none: there is no other worker.
+            // Light work, or a single-threaded runtime (tests) where no other worker is.
             _ => work(),
         }
     }
@@ -220,6 +227,15 @@ impl AppState {
             .await?)
     }
 
+    /// A place among the sign-ins in progress, waited for up to [`passwords::WAIT`]
+    /// (then 503 with Retry-After).
+    pub async fn signin_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        tokio::time::timeout(passwords::WAIT, self.inner.signin_gate.acquire())
+            .await
+            .map_err(|_| ApiError::Busy)?
+            .map_err(|_| ApiError::Busy)
+    }
+
     /// The password hasher.
     pub fn passwords(&self) -> &Arc<passwords::Passwords> {
         &self.inner.passwords
@@ -239,6 +255,13 @@ impl AppState {
 /// The cores this process may use.
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
+/// Slots for heavy work (password hashing, costly plans): one core fewer than the
+/// machine has (one at least), so that one core always answers `/healthz` and light
+/// requests while the others are busy.
+pub fn work_slots() -> usize {
+    cores().saturating_sub(1).max(1)
 }
 
 /// The application: every route, with its state, behind the [`guard`].

@@ -107,7 +107,9 @@ impl Resource for ShelfItems {
             kind: item.kind,
             suggest: true,
         };
-        let report = state.cpu_bound(|| state.analyzer().analyze(&item.ingredients, &options));
+        let report = state.cpu_bound(true, || {
+            state.analyzer().analyze(&item.ingredients, &options)
+        });
         let mut value =
             serde_json::to_value(&item).map_err(|e| ApiError::Internal(e.to_string()))?;
         value["analysis"] =
@@ -255,7 +257,10 @@ pub fn make_saved_plan<T>(
     with: impl FnOnce(&regimen_core::Plan<'_>) -> T,
 ) -> Result<T, ApiError> {
     let options = PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
-    Ok(state.cpu_bound(|| {
+    // A plan of a few weeks without a shelf takes tens of microseconds; one with a
+    // shelf, many weeks or many events can take milliseconds.
+    let heavy = !profile.shelf.is_empty() || weeks > 8 || profile.events.len() > 8;
+    Ok(state.cpu_bound(heavy, || {
         // Without an avoid list or a shelf there is nothing to read with the analyzer.
         let reading = if profile.avoid.is_empty() && profile.shelf.is_empty() {
             Reading::default()
