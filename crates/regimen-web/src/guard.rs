@@ -13,7 +13,7 @@
 //!   this server never grants.
 //! - **Headers on every answer**: no framing (`frame-ancestors 'none'`,
 //!   `X-Frame-Options`), no type sniffing, a strict CSP (the pages run no script), no
-//!   referrer (calendar addresses carry a secret), and `Cache-Control: no-store` on
+//!   referrer to other sites (calendar addresses carry a secret), and `Cache-Control: no-store` on
 //!   everything but the style sheet.
 
 use crate::AppState;
@@ -139,7 +139,9 @@ fn with_headers(mut response: Response, cacheable: bool) -> Response {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::CONTENT_SECURITY_POLICY, CSP),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // Not "no-referrer": with it, browsers send `Origin: null` on the pages' own form
+        // posts, which the cross-site check (rightly) refuses.
+        (header::REFERRER_POLICY, "same-origin"),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));

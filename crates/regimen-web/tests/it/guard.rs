@@ -175,7 +175,7 @@ async fn every_answer_forbids_framing_sniffing_and_caching() {
         assert_eq!(header("x-frame-options"), "DENY", "{path}");
         assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
         assert_eq!(header("cache-control"), "no-store", "{path}");
-        assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(header("referrer-policy"), "same-origin", "{path}");
     }
     let style = app.get("/static/style.css", &[]).await;
     assert!(style.headers["cache-control"]
