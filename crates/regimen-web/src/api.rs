@@ -30,13 +30,27 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Response, ApiError
     Ok(Json(json!({"status": "ok"})).into_response())
 }
 
-pub async fn not_found(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
-    ApiError::NoRoute(format!("{method} {}", uri.path()))
+/// An unknown path: 404 in the API's JSON under /api, a page elsewhere.
+pub async fn not_found(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    if is_api(uri.path()) {
+        ApiError::NoRoute(format!("{method} {}", uri.path())).into_response()
+    } else {
+        crate::pages::page_not_found()
+    }
 }
 
-/// A known path with a method it does not take: 405 in the API's JSON.
-pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
-    ApiError::Method(format!("{method} {}", uri.path()))
+/// A known path with a method it does not take: 405 in the API's JSON under /api, a
+/// page elsewhere.
+pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    if is_api(uri.path()) {
+        ApiError::Method(format!("{method} {}", uri.path())).into_response()
+    } else {
+        crate::pages::page_method_not_allowed()
+    }
+}
+
+fn is_api(path: &str) -> bool {
+    path.starts_with("/api/") || path == "/api" || path == "/healthz"
 }
 
 pub async fn openapi_json() -> Json<Value> {

@@ -142,6 +142,24 @@ impl From<regimen_store::StoreError> for PageError {
     }
 }
 
+/// An unknown path or a method a path does not take, outside the API: a page, not JSON.
+pub fn page_not_found() -> Response {
+    error_page(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is no page at this address. The links at the top lead to your plan, your shelf and your check-ins.",
+    )
+}
+
+/// A method a page does not take (a form sent to a page that shows only).
+pub fn page_method_not_allowed() -> Response {
+    error_page(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "That did not work",
+        "This page only shows; it takes no form. Go back and use the page's own buttons.",
+    )
+}
+
 fn error_page(status: StatusCode, heading: &str, message: &str) -> Response {
     let ctx = context! { page => "error", heading, message, disclaimer => DISCLAIMER, multi_user => false, signed_in => false, csrf => "" };
     match templates()

@@ -307,3 +307,32 @@ async fn every_api_error_is_json() {
     assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(method.json()["error"].is_string(), "{}", method.text);
 }
+
+/// Outside the API, an unknown address or a method a page does not take answers a page.
+#[tokio::test]
+async fn unknown_pages_answer_pages_and_unknown_endpoints_json() {
+    let app = spawn_app(false).await;
+    let page = app.get("/no-such-page", &[]).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.text.starts_with("<!doctype html>"), "{}", page.text);
+    assert!(page.text.contains("<h1>"));
+    let endpoint = app.get("/api/v1/no-such-thing", &[]).await;
+    assert_eq!(endpoint.status, StatusCode::NOT_FOUND);
+    assert!(endpoint.json()["error"].is_string());
+    let method = form_post(
+        &app,
+        "/faq",
+        "x=1",
+        &[
+            ("origin", "http://127.0.0.1:8080"),
+            ("host", "127.0.0.1:8080"),
+        ],
+    )
+    .await;
+    assert_eq!(method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(
+        method.text.starts_with("<!doctype html>"),
+        "{}",
+        method.text
+    );
+}
