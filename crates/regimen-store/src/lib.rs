@@ -503,6 +503,24 @@ impl Store {
         Ok(documents.len())
     }
 
+    /// The owner's first document of a collection with this sort key (a check-in's date).
+    pub async fn by_sort_key(
+        &self,
+        user_id: i64,
+        collection: Collection,
+        sort_key: &str,
+    ) -> Result<Option<Document>> {
+        let row = sqlx::query(
+            "SELECT id, sort_key, body, created_at, updated_at FROM documents WHERE user_id = $1 AND collection = $2 AND sort_key = $3 ORDER BY id LIMIT 1",
+        )
+        .bind(user_id)
+        .bind(collection.as_str())
+        .bind(sort_key)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(document).transpose()
+    }
+
     /// How many documents the owner has in a collection.
     pub async fn count(&self, user_id: i64, collection: Collection) -> Result<i64> {
         let row = sqlx::query(

@@ -90,7 +90,7 @@ pub async fn create<R: Resource>(
     Body(bytes): Body,
 ) -> Result<Response, ApiError> {
     let stored = R::accept(&state, caller, &bytes).await?;
-    let document = state
+    let (document, created) = state
         .create_document(
             caller.user_id,
             R::COLLECTION,
@@ -98,7 +98,13 @@ pub async fn create<R: Resource>(
             &stored.body,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(R::render(&state, &document)?)).into_response())
+    // A check-in for a date that has one updates it: 200 with the same id.
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(R::render(&state, &document)?)).into_response())
 }
 
 pub async fn list<R: Resource>(

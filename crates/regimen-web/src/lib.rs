@@ -205,14 +205,26 @@ impl AppState {
     }
 
     /// Stores a new document for `user`, within the most one person may keep of its
-    /// collection ([`resources::max_documents`]; 413 beyond).
+    /// collection ([`resources::max_documents`]; 413 beyond). A collection with one
+    /// document per sort key (check-ins: one per date) updates the one there instead;
+    /// the flag says whether a document was created.
     pub async fn create_document(
         &self,
         user: i64,
         collection: regimen_store::Collection,
         sort_key: &str,
         body: &str,
-    ) -> Result<regimen_store::Document, ApiError> {
+    ) -> Result<(regimen_store::Document, bool), ApiError> {
+        if resources::one_per_sort_key(collection) && !sort_key.is_empty() {
+            if let Some(existing) = self.store().by_sort_key(user, collection, sort_key).await? {
+                let updated = self
+                    .store()
+                    .update(user, collection, existing.id, sort_key, body)
+                    .await?
+                    .ok_or(ApiError::NotFound)?;
+                return Ok((updated, false));
+            }
+        }
         let max = resources::max_documents(collection);
         let have = self.store().count(user, collection).await?;
         if have >= max {
@@ -221,10 +233,11 @@ impl AppState {
                 resources::plural(collection)
             )));
         }
-        Ok(self
+        let created = self
             .store()
             .create(user, collection, sort_key, body)
-            .await?)
+            .await?;
+        Ok((created, true))
     }
 
     /// A place among the sign-ins in progress, waited for up to [`passwords::WAIT`]

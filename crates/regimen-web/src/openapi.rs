@@ -244,9 +244,13 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         path: "/api/v1/checkins",
-        summary: "Record a check-in",
+        summary: "Record a check-in (one per date: a second one for a date updates the first)",
         body: Some("{\"date\", \"steps_done\", \"ratings\", \"reactions\", \"note\"}"),
-        responses: &[("201", "{\"id\", ...}"), ERRORS],
+        responses: &[
+            ("201", "{\"id\", ...} (a new check-in)"),
+            ("200", "{\"id\", ...} (the date's check-in, updated)"),
+            ERRORS,
+        ],
     },
     Route {
         method: "GET",

@@ -778,7 +778,7 @@ async fn subscribe(
     let caller = crate::Caller { user_id: user };
     let request = serde_json::json!({"profile_id": document.id});
     let stored = Plans::accept(&state, caller, request.to_string().as_bytes()).await?;
-    let saved = state
+    let (saved, _) = state
         .create_document(user, Collection::Plan, &stored.sort_key, &stored.body)
         .await?;
     let token = auth::new_token()?;

@@ -345,6 +345,12 @@ pub fn max_documents(collection: Collection) -> i64 {
     }
 }
 
+/// Whether a collection keeps one document per sort key: check-ins, one per date (a
+/// second check-in for a day updates the first).
+pub fn one_per_sort_key(collection: Collection) -> bool {
+    matches!(collection, Collection::Checkin)
+}
+
 /// The collection's name in a sentence.
 pub fn plural(collection: Collection) -> &'static str {
     match collection {

@@ -505,3 +505,34 @@ async fn the_dictionary_is_built_on_first_use() {
     assert!(state.analyzer_built());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// One check-in per date: a second one for the same day updates the first.
+#[tokio::test]
+async fn a_second_checkin_for_a_date_updates_the_first() {
+    let app = spawn_app(false).await;
+    let first = app
+        .post(
+            "/api/v1/checkins",
+            &json!({"date": "2027-01-04", "ratings": {"acne": 2}, "note": "morning"}),
+            &[],
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    let id = first.json()["id"].as_i64().expect("id");
+    let second = app
+        .post(
+            "/api/v1/checkins",
+            &json!({"date": "2027-01-04", "ratings": {"acne": 3}, "note": "evening"}),
+            &[],
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.text);
+    assert_eq!(second.json()["id"].as_i64(), Some(id));
+    let listed = app.get("/api/v1/checkins", &[]).await.json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["note"], "evening");
+    let other_day = app
+        .post("/api/v1/checkins", &json!({"date": "2027-01-05"}), &[])
+        .await;
+    assert_eq!(other_day.status, StatusCode::CREATED);
+}

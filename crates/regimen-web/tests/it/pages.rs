@@ -229,6 +229,18 @@ async fn what_people_type_is_shown_as_text() {
     let history = app.get("/history", &[]).await;
     assert!(!history.text.contains("<img src=x"));
     assert!(history.text.contains("<svg"), "a chart per rated concern");
+    // The same day checked in again from the page: still one check-in, the new one.
+    let again = form(
+        &app,
+        "/checkin",
+        "date=2027-01-04&rating_acne=4&note=later",
+        &[],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let stored = app.get("/api/v1/checkins", &[]).await.json();
+    assert_eq!(stored.as_array().map(Vec::len), Some(1), "{stored}");
+    assert_eq!(stored[0]["note"], "later");
 }
 
 #[tokio::test]
