@@ -328,6 +328,30 @@ impl Store {
         }
     }
 
+    /// Deletes an account and everything it stored (documents, sessions, feed tokens
+    /// go with it; its sign-in attempts too), in one transaction; whether it existed.
+    pub async fn delete_user(&self, user_id: i64) -> Result<bool> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query(
+            "DELETE FROM login_attempts WHERE username = (SELECT username FROM users WHERE id = $1)",
+        )
+        .bind(user_id)
+        .execute(&mut *transaction)
+        .await?;
+        for table in ["feed_tokens", "sessions", "documents"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                .bind(user_id)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        let done = sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// An account by username.
     pub async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
         let row = sqlx::query("SELECT id, username, password_hash FROM users WHERE username = $1")

@@ -207,6 +207,28 @@ async fn story(store: &Store) {
         .delete(alice, Collection::Plan, plan.id)
         .await
         .expect("again"));
+
+    // Deleting an account takes everything it stored; others keep theirs.
+    let zed = store.create_user("zed", Some("hash")).await.expect("zed");
+    let zed_plan = store
+        .create(zed, Collection::Plan, "", "{}")
+        .await
+        .expect("doc");
+    store
+        .create_session("zed-session", zed, "csrf", "2999-01-01T00:00:00+00:00")
+        .await
+        .expect("session");
+    store
+        .create_feed_token(zed, zed_plan.id, "zed-feed")
+        .await
+        .expect("feed");
+    assert!(store.delete_user(zed).await.expect("delete user"));
+    assert!(store.user_by_name("zed").await.expect("lookup").is_none());
+    assert_eq!(store.session("zed-session").await.expect("session"), None);
+    assert_eq!(store.feed("zed-feed").await.expect("feed"), None);
+    assert_eq!(store.count(zed, Collection::Plan).await.expect("count"), 0);
+    assert!(!store.delete_user(zed).await.expect("again"));
+    assert!(store.user_by_name("alice").await.expect("lookup").is_some());
 }
 
 #[tokio::test]

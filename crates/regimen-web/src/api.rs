@@ -298,6 +298,28 @@ pub async fn create_account(
 }
 
 /// `POST /api/v1/sessions`: signs in; answers the bearer token and sets the cookie.
+/// `DELETE /api/v1/account`: the caller's account and everything it stored go; its
+/// tokens and its password stop working (multi-user mode).
+pub async fn delete_account(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    if !state.multi_user() {
+        return Err(ApiError::NotFound);
+    }
+    if !state.store().delete_user(caller.user_id).await? {
+        return Err(ApiError::NotFound);
+    }
+    tracing::info!(user = caller.user_id, "an account was deleted");
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&auth::expired_cookie())
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+    );
+    Ok((StatusCode::NO_CONTENT, headers).into_response())
+}
+
 pub async fn create_session(
     State(state): State<AppState>,
     client: auth::ClientAddr,

@@ -287,6 +287,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/plan.ics", get(api::feed))
         .route("/api/v1/accounts", post(api::create_account))
         .route(
+            "/api/v1/account",
+            axum::routing::delete(api::delete_account),
+        )
+        .route(
             "/api/v1/sessions",
             post(api::create_session).delete(api::delete_session),
         )

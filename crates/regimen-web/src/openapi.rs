@@ -72,6 +72,13 @@ pub const ROUTES: &[Route] = &[
         responses: &[("201", "{\"id\", \"username\"}"), ERRORS],
     },
     Route {
+        method: "DELETE",
+        path: "/api/v1/account",
+        summary: "Delete your account and everything you stored (multi-user mode)",
+        body: None,
+        responses: &[("204", "deleted: the token and the password no longer work"), ERRORS],
+    },
+    Route {
         method: "POST",
         path: "/api/v1/sessions",
         summary: "Sign in: a bearer token and an HttpOnly session cookie",

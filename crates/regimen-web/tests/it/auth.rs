@@ -348,3 +348,58 @@ async fn local_mode_has_no_accounts() {
         "the local user needs no login"
     );
 }
+
+/// Deleting an account takes everything it stored, and its token and password stop
+/// working; another account is untouched.
+#[tokio::test]
+async fn deleting_an_account_leaves_nothing_behind() {
+    let app = spawn_app(true).await;
+    let (token, _, _) = sign_up_and_in(&app, "frank").await;
+    let (other, _, _) = sign_up_and_in(&app, "grace").await;
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    app.post(
+        "/api/v1/checkins",
+        &json!({"date": "2027-01-04", "note": "private"}),
+        &auth,
+    )
+    .await;
+    let other_bearer = format!("Bearer {other}");
+    app.post(
+        "/api/v1/checkins",
+        &json!({"date": "2027-01-04"}),
+        &[("authorization", other_bearer.as_str())],
+    )
+    .await;
+    let user = app
+        .store
+        .user_by_name("frank")
+        .await
+        .expect("user")
+        .expect("frank")
+        .id;
+    assert_eq!(
+        app.delete("/api/v1/account", &auth).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.get("/api/v1/checkins", &auth).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let credentials = json!({"username": "frank", "password": "correct horse battery"});
+    assert_eq!(
+        app.post("/api/v1/sessions", &credentials, &[]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    for collection in regimen_store::Collection::ALL {
+        assert_eq!(app.store.count(user, collection).await.expect("count"), 0);
+    }
+    let kept = app
+        .get(
+            "/api/v1/checkins",
+            &[("authorization", other_bearer.as_str())],
+        )
+        .await
+        .json();
+    assert_eq!(kept.as_array().map(Vec::len), Some(1), "grace keeps hers");
+}
