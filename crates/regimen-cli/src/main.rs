@@ -100,6 +100,9 @@ enum KnowledgeAction {
     Export {
         /// Target directory (created if missing).
         dir: PathBuf,
+        /// Overwrite the knowledge files of a directory that has them.
+        #[arg(long)]
+        force: bool,
     },
     /// Validate a knowledge directory and report every problem.
     Check {
@@ -219,7 +222,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Faq { question } => faq(&knowledge, &question.join(" "), color),
         Command::Explain { topic } => explain_topic(&knowledge, &topic.join(" "), color),
         Command::Knowledge { action } => match action {
-            KnowledgeAction::Export { dir } => export_knowledge(&dir),
+            KnowledgeAction::Export { dir, force } => export_knowledge(&dir, force),
             KnowledgeAction::Check { dir } => {
                 load_knowledge(Some(&dir))?;
                 sayln!(
@@ -256,7 +259,20 @@ fn build_analyzer(knowledge: &Knowledge) -> Result<Analyzer> {
     Analyzer::builtin(knowledge).context("building the ingredient dictionary")
 }
 
-fn export_knowledge(dir: &Path) -> Result<()> {
+fn export_knowledge(dir: &Path, force: bool) -> Result<()> {
+    // Never overwrite someone's edited knowledge files without being told to.
+    let existing: Vec<&str> = Knowledge::builtin_files()
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| dir.join(name).exists())
+        .collect();
+    if !existing.is_empty() && !force {
+        return Err(bad(format!(
+            "{} already holds knowledge files ({}); nothing was written. Choose another folder, or add --force to overwrite them",
+            dir.display(),
+            existing.join(", ")
+        )));
+    }
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for (name, text) in Knowledge::builtin_files() {
         let path = dir.join(name);

@@ -207,9 +207,18 @@ pub fn run(knowledge: Knowledge, args: &ServeArgs) -> Result<()> {
 }
 
 async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
-    let store = Store::connect(&settings.db)
+    // A database that does not answer is said within 2 seconds, by its address (without
+    // its password), instead of after the pool's own retries.
+    let store = tokio::time::timeout(CONNECT_TIMEOUT, Store::connect(&settings.db))
         .await
-        .map_err(|e| bad(format!("database {}: {e}", settings.db)))?;
+        .map_err(|_| {
+            bad(format!(
+                "the database at {} does not answer within {} seconds: is it running, and is the address right?",
+                redact(&settings.db),
+                CONNECT_TIMEOUT.as_secs()
+            ))
+        })?
+        .map_err(|e| bad(format!("database {}: {e}", redact(&settings.db))))?;
     // The ingredient dictionary is built when a request first needs it (idle memory).
     let state = AppState::new(
         store.clone(),
@@ -243,6 +252,9 @@ async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
     tracing::info!("regimen stopped");
     Ok(())
 }
+
+/// How long `serve` waits for the database at start.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A client must send a request's headers within this time, including the wait for the
 /// next request on a kept-alive connection (so idle connections end too).

@@ -281,6 +281,39 @@ fn an_edited_knowledge_directory_is_loaded_and_validated() {
         "{}",
         stderr(&out)
     );
+    // Exporting again would overwrite the edits: refused without --force.
+    let out = regimen(&["knowledge", "export", dir.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert!(
+        std::fs::read_to_string(&facts)
+            .expect("kept")
+            .contains("nowhere"),
+        "the edited file is kept"
+    );
+    let out = regimen(&[
+        "knowledge",
+        "export",
+        "--force",
+        dir.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!std::fs::read_to_string(&facts)
+        .expect("rewritten")
+        .contains("nowhere"));
+}
+
+/// A PostgreSQL server that does not answer is named (its address, never its
+/// password) and `serve` exits 2 instead of waiting on the pool's retries.
+#[test]
+fn serve_names_a_database_that_does_not_answer() {
+    let port = server::free_port();
+    let url = format!("postgres://app:secret@127.0.0.1:{port}/regimen");
+    let out = regimen(&["serve", "--addr", "127.0.0.1:0", "--db", &url]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let message = stderr(&out);
+    assert!(message.contains(&format!("127.0.0.1:{port}")), "{message}");
+    assert!(!message.contains("secret"), "{message}");
 }
 
 fn shared_data(relative: &str) -> Option<PathBuf> {
