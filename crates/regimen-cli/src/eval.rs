@@ -16,7 +16,9 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct EvalArgs {
-    /// The catalog (CSV with product_name, product_type and clean_ingreds columns).
+    /// The catalog (CSV with product_name, product_type and clean_ingreds columns). The
+    /// default is the LookFantastic skincare catalog of the shared data folder beside the
+    /// repository (../shared/data, with its README on provenance and terms).
     #[arg(
         long,
         value_name = "FILE",
@@ -153,8 +155,15 @@ fn claims(name: &str) -> Vec<(&'static str, &'static [&'static str])> {
 }
 
 pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
-    let mut reader = csv::Reader::from_path(&args.data)
-        .map_err(|e| bad(format!("cannot read {}: {e}", args.data.display())))?;
+    let mut reader = csv::Reader::from_path(&args.data).map_err(|e| {
+        bad(format!(
+            "cannot read {}: {e}. The evaluation reads a retailer's catalog: by default the \
+             LookFantastic skincare catalog (skincare_products_clean.csv, columns product_name, \
+             product_type, clean_ingreds) in ../shared/data/lookfantastic beside the repository; \
+             give another copy with --data FILE",
+            args.data.display()
+        ))
+    })?;
     let headers = reader.headers()?.clone();
     let column = |name: &str| {
         headers

@@ -303,6 +303,18 @@ fn an_edited_knowledge_directory_is_loaded_and_validated() {
         .contains("nowhere"));
 }
 
+/// `regimen eval` without its data says what it reads and where to get it.
+#[test]
+fn eval_without_its_data_says_where_it_comes_from() {
+    let out = regimen(&["eval", "--data", "/nonexistent/catalog.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert!(
+        message.contains("LookFantastic") && message.contains("--data"),
+        "{message}"
+    );
+}
+
 /// A PostgreSQL server that does not answer is named (its address, never its
 /// password) and `serve` exits 2 instead of waiting on the pool's retries.
 #[test]
