@@ -796,7 +796,7 @@ async fn subscribe(
         &viewer,
         "plan",
         StatusCode::OK,
-        context! { url },
+        context! { url, local => !state.multi_user() },
     )
 }
 

@@ -504,3 +504,23 @@ async fn multi_user_pages_need_a_session_and_stay_private() {
         wrong.text.contains("wrong username or password") && wrong.text.contains("value=\"alice\"")
     );
 }
+
+/// Locally, the feed page says that a phone cannot reach 127.0.0.1 and offers the
+/// calendar file instead; the address comes from the configured public address.
+#[tokio::test]
+async fn a_local_feed_page_offers_the_file_for_phones() {
+    let app = spawn_app(false).await;
+    let saved = form(&app, "/", "skin_type=dry&goal=both", &[]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let page = form(&app, "/plan/subscribe", "", &[]).await;
+    assert_page(&page, "Your calendar feed");
+    // The template escapes "/" in attributes.
+    let address = page.text.replace("&#x2f;", "/");
+    assert!(
+        address.contains("value=\"http://127.0.0.1:8080/api/v1/plan.ics?token="),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("a phone cannot reach"), "{}", page.text);
+    assert!(page.text.contains("href=\"/plan.ics\""));
+}
