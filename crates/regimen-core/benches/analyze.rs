@@ -1,5 +1,6 @@
-//! Analysing ingredient lists: the analyzer beside a bare Aho-Corasick scan of the same
-//! bytes with the same automaton (the floor any matcher-based analyzer stands on).
+//! Analysing ingredient lists: the analyzer beside a bare scan of the same bytes with the
+//! same matcher (the text in lower case, then one leftmost-longest pass: the floor any
+//! matcher-based analyzer stands on).
 //! Target: >= 100,000 lists per second on one core, within 2x of the bare scan.
 //!
 //! 100,000 lists per iteration, cycling through the real labels of
@@ -87,19 +88,20 @@ fn analyze(c: &mut Criterion) {
             })
         },
     );
-    group.bench_function(
-        format!("bare_aho_corasick_scan/{} lists", lists.len()),
-        |b| {
-            let automaton = analyzer.lexicon().automaton();
-            b.iter(|| {
-                let mut matches = 0usize;
-                for list in &lists {
-                    matches += automaton.find_iter(black_box(list.as_str())).count();
-                }
-                black_box(matches)
-            })
-        },
-    );
+    group.bench_function(format!("bare_scan/{} lists", lists.len()), |b| {
+        let matcher = analyzer.lexicon().matcher();
+        let mut lower = String::new();
+        b.iter(|| {
+            let mut matches = 0usize;
+            for list in &lists {
+                lower.clear();
+                lower.push_str(black_box(list));
+                lower.make_ascii_lowercase();
+                matches += matcher.find_iter(&lower).count();
+            }
+            black_box(matches)
+        })
+    });
     group.finish();
     c.bench_function("analyzer_build", |b| {
         b.iter(|| Analyzer::builtin(&knowledge))

@@ -456,6 +456,73 @@ fn eval_meets_the_targets_on_the_retailer_catalog() {
 }
 
 #[test]
+fn the_shipped_matcher_and_one_built_from_an_edited_knowledge_base_read_the_catalog_alike() {
+    let Some(data) = shared_data("lookfantastic/skincare_products_clean.csv") else {
+        return;
+    };
+    // The same lists in capitals and in title case, as printed labels have them.
+    let catalog = std::fs::read_to_string(&data).expect("catalog");
+    let mut reader = csv::Reader::from_reader(catalog.as_bytes());
+    let mut cases = csv::Writer::from_path(temp("cases.csv")).expect("cases.csv");
+    cases.write_record(["name", "ingredients"]).expect("header");
+    for record in reader.records() {
+        let record = record.expect("record");
+        let (name, list) = (&record[0], &record[3]);
+        let title: String = list
+            .split(' ')
+            .map(|w| {
+                let mut chars = w.chars();
+                chars.next().map_or(String::new(), |c| {
+                    c.to_uppercase().chain(chars).collect::<String>()
+                })
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        for text in [list.to_string(), list.to_uppercase(), title] {
+            cases.write_record([name, text.as_str()]).expect("row");
+        }
+    }
+    cases.flush().expect("flush");
+    // One synonym more: the patterns differ, so this matcher is built at run time.
+    let edited = temp("edited-knowledge");
+    let _ = std::fs::remove_dir_all(&edited);
+    let out = regimen(&["knowledge", "export", edited.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ingredients = edited.join("ingredients.toml");
+    let mut text = std::fs::read_to_string(&ingredients).expect("ingredients.toml");
+    text.push_str("\n[[synonym]]\ninci = \"AQUA\"\nsynonyms = [\"ZZREGIMEN WATER\"]\n");
+    std::fs::write(&ingredients, text).expect("write");
+    let cases = temp("cases.csv");
+    let args = |knowledge: Option<&Path>| {
+        let mut args = vec!["analyze", "--csv", cases.to_str().expect("path")];
+        args.extend([
+            "--column",
+            "ingredients",
+            "--name-column",
+            "name",
+            "--format",
+            "jsonl",
+        ]);
+        if let Some(dir) = knowledge {
+            args.extend(["--knowledge", dir.to_str().expect("path")]);
+        }
+        args.into_iter().map(str::to_string).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = regimen(&refs);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let shipped = run(args(None));
+    let built = run(args(Some(&edited)));
+    assert_eq!(shipped.lines().count(), 3 * 1138);
+    for (line, (a, b)) in shipped.lines().zip(built.lines()).enumerate() {
+        assert_eq!(a, b, "row {}", line + 1);
+    }
+}
+
+#[test]
 fn analyze_with_a_profile_names_what_clashes_with_the_plan() {
     let out = regimen(&[
         "analyze",

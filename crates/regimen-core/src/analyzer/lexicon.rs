@@ -2,10 +2,13 @@
 //! actives and label synonyms), each resolved once, at build time, to a term with its
 //! family and flags, and one Aho-Corasick automaton over all their spellings.
 
-use crate::knowledge::{FlagRule, GroupRule, IngredientKnowledge, Members};
-use aho_corasick::{AhoCorasick, MatchKind};
+pub use super::spelling::normalize;
+use super::spelling::{self, canonical};
+use crate::knowledge::{FlagRule, GroupRule, IngredientKnowledge};
+use aho_corasick::AhoCorasick;
+use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind};
 // foldhash: the names are looked up per item of every list; SipHash cost more than the look-up.
-use foldhash::{HashMap, HashMapExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 /// One recognised ingredient.
 #[derive(Debug, Clone)]
@@ -53,9 +56,9 @@ pub struct Lexicon {
     /// Class names referenced by terms.
     pub classes: Vec<String>,
     pattern_term: Vec<u32>,
-    /// Lower-case spelling of each pattern, for suggestions.
+    /// Lower-case spelling of each pattern, sorted (a pattern's id is its place here).
     pub patterns: Vec<Box<str>>,
-    automaton: AhoCorasick,
+    matcher: Matcher,
     by_name: HashMap<Box<str>, u32>,
     squashed: HashMap<Box<str>, u32>,
 }
@@ -72,24 +75,83 @@ pub enum LexiconError {
         message: String,
     },
     /// Too many flags or groups for the bit set.
-    #[error("at most 64 flags and 64 groups are supported, found {0}")]
+    #[error("at most 64 flags, 64 groups and 64 family rules are supported, found {0}")]
     TooManyFlags(usize),
     /// The automaton could not be built.
     #[error("building the matcher: {0}")]
     Automaton(String),
 }
 
-/// Normalizes a name for matching: ASCII, lower case, single spaces.
-pub fn normalize(name: &str) -> String {
-    let folded = super::fold::to_ascii(name);
-    let mut out = String::with_capacity(folded.len());
-    for word in folded.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&word.to_ascii_lowercase());
+/// The matcher over every spelling: leftmost-longest over lower-case ASCII text, each
+/// match valued by its pattern's id. The shipped one is built ahead of time (build.rs).
+#[derive(Clone)]
+pub struct Matcher {
+    automaton: DoubleArrayAhoCorasick<u32>,
+    prebuilt: bool,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("states", &self.automaton.num_states())
+            .field("prebuilt", &self.prebuilt)
+            .finish()
     }
-    out
+}
+
+mod shipped {
+    include!(concat!(env!("OUT_DIR"), "/matcher.rs"));
+}
+
+/// The matcher build.rs made from the shipped dictionary and knowledge/ingredients.toml.
+static SHIPPED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/matcher.bin"));
+
+impl Matcher {
+    /// The matcher of these sorted, distinct patterns: the shipped one when it was built
+    /// from exactly them, else one built now.
+    fn of(sorted: &[Box<str>]) -> Result<Matcher, LexiconError> {
+        let automaton_error =
+            |e: daachorse::errors::DaachorseError| LexiconError::Automaton(e.to_string());
+        if sorted.len() == shipped::PATTERNS
+            && spelling::fingerprint(sorted.iter().map(|p| &**p)) == shipped::FINGERPRINT
+        {
+            let (automaton, _) =
+                DoubleArrayAhoCorasick::deserialize(SHIPPED).map_err(automaton_error)?;
+            return Ok(Matcher {
+                automaton,
+                prebuilt: true,
+            });
+        }
+        let automaton = DoubleArrayAhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build_with_values(sorted.iter().map(|p| p.as_bytes()).zip(0u32..))
+            .map_err(automaton_error)?;
+        Ok(Matcher {
+            automaton,
+            prebuilt: false,
+        })
+    }
+
+    /// Every match in `lower` (lower-case ASCII): `(start, end, pattern id)`,
+    /// leftmost-longest, not overlapping.
+    pub fn find_iter<'a>(
+        &'a self,
+        lower: &'a str,
+    ) -> impl Iterator<Item = (usize, usize, u32)> + 'a {
+        self.automaton
+            .leftmost_find_iter(lower)
+            .map(|m| (m.start(), m.end(), m.value()))
+    }
+
+    /// Whether this is the matcher built ahead of time (not one built at run time).
+    pub fn is_prebuilt(&self) -> bool {
+        self.prebuilt
+    }
+
+    /// Bytes of memory it holds.
+    pub fn heap_bytes(&self) -> usize {
+        self.automaton.heap_bytes()
+    }
 }
 
 impl Lexicon {
@@ -109,8 +171,11 @@ impl Lexicon {
             classes: Vec::new(),
             pattern_term: Vec::new(),
             patterns: Vec::new(),
-            automaton: AhoCorasick::new(["x"])
-                .map_err(|e| LexiconError::Automaton(e.to_string()))?,
+            matcher: Matcher {
+                automaton: DoubleArrayAhoCorasick::new(["x"])
+                    .map_err(|e| LexiconError::Automaton(e.to_string()))?,
+                prebuilt: false,
+            },
             by_name: HashMap::with_capacity(30_000),
             squashed: HashMap::with_capacity(32_000),
         };
@@ -151,33 +216,18 @@ impl Lexicon {
             let term = lexicon.term_for(&entry.inci);
             synonyms.extend(entry.synonyms.iter().map(|s| (term, s.as_str())));
         }
-        for rule in &curated.family_rule {
-            let family = lexicon.family_index(&rule.family);
-            let class = rule.class.as_deref().map(|c| lexicon.class_index(c));
-            let codes: Vec<u8> = rule.codes.iter().filter_map(|c| c.bytes().next()).collect();
-            for term in lexicon.terms.iter_mut().filter(|t| t.family.is_none()) {
-                let by_name = rule
-                    .contains
-                    .iter()
-                    .any(|part| term.name.contains(part.as_str()));
-                let by_code = codes.iter().any(|c| term.has_code(*c));
-                if by_name || by_code {
-                    term.family = Some(family);
-                    term.class = class;
-                    term.id = snake_case(&term.name).into();
-                }
-            }
-        }
-        let flag_members: Vec<Membership> = curated
-            .flag
+        // The family rules in file order: a name takes the family of the first rule it meets.
+        let rules: Vec<(u16, Option<u16>, Vec<u8>)> = curated
+            .family_rule
             .iter()
-            .map(|f| Membership::new(f.members(), &lexicon))
+            .map(|rule| {
+                let family = lexicon.family_index(&rule.family);
+                let class = rule.class.as_deref().map(|c| lexicon.class_index(c));
+                let codes = rule.codes.iter().filter_map(|c| c.bytes().next()).collect();
+                (family, class, codes)
+            })
             .collect();
-        let group_members: Vec<Membership> = curated
-            .group
-            .iter()
-            .map(|g| Membership::new(g.members(), &lexicon))
-            .collect();
+        let name_rules = NameRules::new(curated, &lexicon)?;
         let markers = &curated.one_percent_line;
         let marker_codes: Vec<u8> = markers
             .codes
@@ -190,67 +240,67 @@ impl Lexicon {
             .enumerate()
             .filter(|(_, f)| markers.flags.contains(&f.code))
             .fold(0, |bits, (bit, _)| bits | 1 << bit);
-        for term in &mut lexicon.terms {
-            for (bit, members) in flag_members.iter().enumerate() {
-                if members.has(term) {
-                    term.flags |= 1 << bit;
+        for (index, term) in lexicon.terms.iter_mut().enumerate() {
+            let held = name_rules.held(index as u32, &term.name);
+            if term.family.is_none() {
+                let by_code = rules
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, _, codes))| codes.iter().any(|c| term.has_code(*c)))
+                    .fold(0u64, |bits, (bit, _)| bits | 1 << bit);
+                let first = (held.rules | by_code).trailing_zeros() as usize;
+                if let Some(&(family, class, _)) = rules.get(first) {
+                    term.family = Some(family);
+                    term.class = class;
+                    term.id = snake_case(&term.name).into();
                 }
             }
-            for (bit, members) in group_members.iter().enumerate() {
-                if members.has(term) {
-                    term.groups |= 1 << bit;
-                }
-            }
+            let held = held.with(name_rules.of_family(term.family, term.class));
+            term.flags = held.flags;
+            term.groups = held.groups;
             // Actives never mark the line: salicylic acid is also a preservative.
             term.marker = term.family.is_none()
                 && (term.flags & marker_flags != 0
                     || marker_codes.iter().any(|c| term.has_code(*c))
-                    || markers
-                        .names
-                        .iter()
-                        .any(|n| n.eq_ignore_ascii_case(&term.name)));
+                    || held.marker);
         }
-        // Patterns: every canonical name (and without a final dot), then the synonyms.
-        let mut seen: HashMap<String, u32> = HashMap::with_capacity(32_000);
-        let mut add = |pattern: String, term: u32, lexicon: &mut Lexicon| {
-            if pattern.is_empty() || seen.contains_key(&pattern) {
-                return;
+        // Patterns: every canonical name (and without a final dot), then the synonyms;
+        // a spelling belongs to the first term that has it. Then sorted: a pattern's id
+        // is its place in sorted order, the value the matcher gives it.
+        let mut ordered: Vec<(String, u32)> = Vec::with_capacity(32_000);
+        let mut seen: HashSet<String> = HashSet::with_capacity(32_000);
+        let mut add = |pattern: String, term: u32| {
+            if !pattern.is_empty() && !seen.contains(&pattern) {
+                seen.insert(pattern.clone());
+                ordered.push((pattern, term));
             }
-            seen.insert(pattern.clone(), term);
-            lexicon.patterns.push(pattern.into_boxed_str());
-            lexicon.pattern_term.push(term);
         };
         for term in 0..lexicon.terms.len() as u32 {
-            let name = normalize(&lexicon.terms[term as usize].name);
-            if let Some(stripped) = name.strip_suffix('.') {
-                add(stripped.to_string(), term, &mut lexicon);
+            for pattern in spelling::name_patterns(&lexicon.terms[term as usize].name) {
+                add(pattern, term);
             }
-            add(name, term, &mut lexicon);
         }
         for (term, synonym) in synonyms {
-            add(normalize(synonym), term, &mut lexicon);
+            add(normalize(synonym), term);
         }
-        for (pattern, &term) in lexicon.patterns.iter().zip(&lexicon.pattern_term) {
+        // A squashed spelling, too, belongs to the first term that has it.
+        for (pattern, term) in &ordered {
             lexicon
                 .squashed
                 .entry(squash(pattern).into_boxed_str())
-                .or_insert(term);
+                .or_insert(*term);
         }
-        lexicon.automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .build(lexicon.patterns.iter().map(|p| p.as_bytes()))
-            .map_err(|e| LexiconError::Automaton(e.to_string()))?;
+        ordered.sort_unstable();
+        for (pattern, term) in ordered {
+            lexicon.patterns.push(pattern.into_boxed_str());
+            lexicon.pattern_term.push(term);
+        }
+        lexicon.matcher = Matcher::of(&lexicon.patterns)?;
         Ok(lexicon)
     }
 
     fn term_for(&mut self, name: &str) -> u32 {
-        let canonical: Box<str> = name
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_uppercase()
-            .into();
+        let canonical: Box<str> = canonical(name).into();
         if let Some(&term) = self.by_name.get(&canonical) {
             return term;
         }
@@ -291,9 +341,9 @@ impl Lexicon {
         }
     }
 
-    /// The automaton over every spelling.
-    pub fn automaton(&self) -> &AhoCorasick {
-        &self.automaton
+    /// The matcher over every spelling.
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
     }
 
     /// The term a pattern id stands for.
@@ -303,12 +353,7 @@ impl Lexicon {
 
     /// A term by canonical name (any case).
     pub fn find(&self, name: &str) -> Option<u32> {
-        let canonical = name
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_uppercase();
-        self.by_name.get(canonical.as_str()).copied()
+        self.by_name.get(canonical(name).as_str()).copied()
     }
 
     /// A term whose spelling equals `text` once spaces, hyphens and punctuation are
@@ -343,49 +388,207 @@ impl Lexicon {
 }
 
 fn squash(text: &str) -> String {
-    text.bytes()
-        .filter(u8::is_ascii_alphanumeric)
-        .map(|b| char::from(b.to_ascii_lowercase()))
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    out.extend(
+        text.bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase())),
+    );
+    out
 }
 
-/// The members of a flag or group, with family and class names turned into indexes.
-struct Membership<'a> {
-    members: Members<'a>,
-    families: Vec<u16>,
-    classes: Vec<u16>,
+/// What a name belongs to by how it is written, for every family rule, flag and group at
+/// once: exact names (looked up once each), parts of names (one automaton), starts of
+/// names as whole words (by first byte), endings (by last byte), the " OIL" names of
+/// genera; and, once its family is known, by family and class.
+struct NameRules<'a> {
+    named: HashMap<u32, Held>,
+    parts: AhoCorasick,
+    part_owners: Vec<Held>,
+    prefixes: Vec<Vec<(&'a str, Held)>>,
+    suffixes: Vec<Vec<(&'a str, Held)>>,
+    genera: Vec<Vec<(&'a str, Held)>>,
+    by_family: Vec<Held>,
+    by_class: Vec<Held>,
 }
 
-impl<'a> Membership<'a> {
-    fn new(members: Members<'a>, lexicon: &Lexicon) -> Membership<'a> {
-        let index = |names: &[String], known: &[String]| -> Vec<u16> {
-            names
-                .iter()
-                .filter_map(|n| known.iter().position(|k| k == n))
-                .filter_map(|i| u16::try_from(i).ok())
-                .collect()
-        };
-        Membership {
-            families: index(members.families, &lexicon.families),
-            classes: index(members.classes, &lexicon.classes),
-            members,
+/// Bits of family rules, flags and groups, and whether a name marks the 1% line.
+#[derive(Debug, Clone, Copy, Default)]
+struct Held {
+    rules: u64,
+    flags: u64,
+    groups: u64,
+    marker: bool,
+}
+
+impl Held {
+    fn with(self, other: Held) -> Held {
+        Held {
+            rules: self.rules | other.rules,
+            flags: self.flags | other.flags,
+            groups: self.groups | other.groups,
+            marker: self.marker || other.marker,
         }
     }
+}
 
-    fn has(&self, term: &Term) -> bool {
-        let name = &*term.name;
-        let m = &self.members;
-        m.names.iter().any(|n| n.eq_ignore_ascii_case(name))
-            || m.contains.iter().any(|c| name.contains(c.as_str()))
-            || m.prefixes.iter().any(|p| starts_with_word(name, p))
-            || m.suffixes.iter().any(|s| name.ends_with(s.as_str()))
-            || (name.ends_with(" OIL")
-                && m.genera.iter().any(|g| starts_with_word(name, g))
-                && !["SEED", "KERNEL", "FRUIT", "NUT"]
-                    .iter()
-                    .any(|part| name.contains(part)))
-            || term.family.is_some_and(|f| self.families.contains(&f))
-            || term.class.is_some_and(|c| self.classes.contains(&c))
+impl<'a> NameRules<'a> {
+    fn new(
+        curated: &'a IngredientKnowledge,
+        lexicon: &Lexicon,
+    ) -> Result<NameRules<'a>, LexiconError> {
+        if curated.family_rule.len() > 64 {
+            return Err(LexiconError::TooManyFlags(curated.family_rule.len()));
+        }
+        let mut rules = NameRules {
+            named: HashMap::new(),
+            parts: AhoCorasick::new(["x"]).map_err(|e| LexiconError::Automaton(e.to_string()))?,
+            part_owners: Vec::new(),
+            prefixes: vec![Vec::new(); 256],
+            suffixes: vec![Vec::new(); 256],
+            genera: vec![Vec::new(); 256],
+            by_family: vec![Held::default(); lexicon.families.len()],
+            by_class: vec![Held::default(); lexicon.classes.len()],
+        };
+        let mut parts: Vec<&'a str> = Vec::new();
+        let mut add_part = |part: &'a str, held: Held, owners: &mut Vec<Held>| match parts
+            .iter()
+            .position(|p| *p == part)
+        {
+            Some(i) => owners[i] = owners[i].with(held),
+            None => {
+                parts.push(part);
+                owners.push(held);
+            }
+        };
+        let bit = |i: usize| 1u64 << i;
+        for (i, rule) in curated.family_rule.iter().enumerate() {
+            let held = Held {
+                rules: bit(i),
+                ..Held::default()
+            };
+            for part in &rule.contains {
+                add_part(part, held, &mut rules.part_owners);
+            }
+        }
+        let members = curated
+            .flag
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                (
+                    f.members(),
+                    Held {
+                        flags: bit(i),
+                        ..Held::default()
+                    },
+                )
+            })
+            .chain(curated.group.iter().enumerate().map(|(i, g)| {
+                (
+                    g.members(),
+                    Held {
+                        groups: bit(i),
+                        ..Held::default()
+                    },
+                )
+            }));
+        let bucket = |buckets: &mut Vec<Vec<(&'a str, Held)>>,
+                      text: &'a str,
+                      byte: Option<&u8>,
+                      held: Held| {
+            if let Some(&byte) = byte {
+                buckets[usize::from(byte)].push((text, held));
+            }
+        };
+        for (m, held) in members {
+            for term in m.names.iter().filter_map(|n| lexicon.find(n)) {
+                let entry = rules.named.entry(term).or_default();
+                *entry = entry.with(held);
+            }
+            for part in m.contains {
+                add_part(part, held, &mut rules.part_owners);
+            }
+            for prefix in m.prefixes {
+                bucket(&mut rules.prefixes, prefix, prefix.as_bytes().first(), held);
+            }
+            for suffix in m.suffixes {
+                bucket(&mut rules.suffixes, suffix, suffix.as_bytes().last(), held);
+            }
+            for genus in m.genera {
+                bucket(&mut rules.genera, genus, genus.as_bytes().first(), held);
+            }
+            for family in m.families {
+                if let Some(i) = lexicon.families.iter().position(|f| f == family) {
+                    rules.by_family[i] = rules.by_family[i].with(held);
+                }
+            }
+            for class in m.classes {
+                if let Some(i) = lexicon.classes.iter().position(|c| c == class) {
+                    rules.by_class[i] = rules.by_class[i].with(held);
+                }
+            }
+        }
+        let marker = Held {
+            marker: true,
+            ..Held::default()
+        };
+        for term in curated
+            .one_percent_line
+            .names
+            .iter()
+            .filter_map(|n| lexicon.find(n))
+        {
+            let entry = rules.named.entry(term).or_default();
+            *entry = entry.with(marker);
+        }
+        rules.parts =
+            AhoCorasick::new(&parts).map_err(|e| LexiconError::Automaton(e.to_string()))?;
+        Ok(rules)
+    }
+
+    /// What term `index`, named `name` (canonical: upper case), belongs to by its name.
+    fn held(&self, index: u32, name: &str) -> Held {
+        let mut held = self.named.get(&index).copied().unwrap_or_default();
+        for found in self.parts.find_overlapping_iter(name) {
+            held = held.with(self.part_owners[found.pattern().as_usize()]);
+        }
+        let bytes = name.as_bytes();
+        let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+            return held;
+        };
+        for (prefix, owner) in &self.prefixes[usize::from(first)] {
+            if starts_with_word(name, prefix) {
+                held = held.with(*owner);
+            }
+        }
+        for (suffix, owner) in &self.suffixes[usize::from(last)] {
+            if name.ends_with(suffix) {
+                held = held.with(*owner);
+            }
+        }
+        let genus_oil = name.ends_with(" OIL")
+            && !["SEED", "KERNEL", "FRUIT", "NUT"]
+                .iter()
+                .any(|part| name.contains(part));
+        if genus_oil {
+            for (genus, owner) in &self.genera[usize::from(first)] {
+                if starts_with_word(name, genus) {
+                    held = held.with(*owner);
+                }
+            }
+        }
+        held
+    }
+
+    /// What a term of this family and class belongs to by them.
+    fn of_family(&self, family: Option<u16>, class: Option<u16>) -> Held {
+        let of = |list: &[Held], i: Option<u16>| {
+            i.and_then(|i| list.get(usize::from(i)))
+                .copied()
+                .unwrap_or_default()
+        };
+        of(&self.by_family, family).with(of(&self.by_class, class))
     }
 }
 
@@ -411,6 +614,34 @@ const ACRONYMS: &[&str] = &[
 
 /// "ASCORBIC ACID" -> "Ascorbic Acid"; acronyms and words with digits stay as they are.
 pub fn display_name(name: &str) -> String {
+    if name.is_ascii() {
+        // Byte by byte: every CosIng name but one is ASCII.
+        let bytes = name.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphanumeric() {
+                out.push(bytes[i]);
+                i += 1;
+                continue;
+            }
+            let end = bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |n| i + n);
+            let word = &bytes[i..end];
+            out.push(word[0]);
+            let keep = word.iter().any(u8::is_ascii_digit)
+                || ACRONYMS.iter().any(|a| a.as_bytes() == word);
+            if keep {
+                out.extend_from_slice(&word[1..]);
+            } else {
+                out.extend(word[1..].iter().map(u8::to_ascii_lowercase));
+            }
+            i = end;
+        }
+        return String::from_utf8(out).unwrap_or_else(|_| name.to_string());
+    }
     let mut out = String::with_capacity(name.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {

@@ -12,6 +12,7 @@ mod fold;
 mod kind;
 pub mod lexicon;
 mod parse;
+mod spelling;
 mod suggest;
 
 use crate::avoid::AvoidList;
@@ -172,8 +173,14 @@ pub struct Options<'a> {
 /// Buffers reused between analyses.
 #[derive(Debug, Default)]
 pub struct Scratch {
+    /// The folded text in lower case, what the matcher reads.
+    lower: String,
     hits: Vec<Hit>,
     pieces: Vec<Piece>,
+    /// The products read from the text (emptied before each text).
+    products: Vec<Product>,
+    /// (term, flag bits) already reported for a product.
+    seen_flags: Vec<(u32, u64)>,
 }
 
 /// The analyzer: the lexicon, the curated knowledge and the kind rules.
@@ -208,7 +215,7 @@ struct Resolved {
     percent: Option<f32>,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Product {
     resolved: Vec<Resolved>,
     unknown: Vec<Unknown>,
@@ -217,6 +224,17 @@ struct Product {
 }
 
 impl Product {
+    fn clear(&mut self) {
+        self.resolved.clear();
+        self.unknown.clear();
+        self.diagnostics.clear();
+        self.positions = 0;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.resolved.is_empty() && self.unknown.is_empty() && self.diagnostics.is_empty()
+    }
+
     fn next_position(&mut self, may_contain: bool) -> Option<usize> {
         if may_contain {
             return None;
@@ -366,15 +384,27 @@ impl Analyzer {
         }
         let folded = fold::to_ascii(text);
         let text = folded.as_ref();
-        parse::hits(&self.lexicon, text, &mut scratch.hits);
-        parse::pieces(text, &scratch.hits, &mut scratch.pieces);
-        let mut products = vec![Product {
-            resolved: Vec::with_capacity(scratch.hits.len()),
-            ..Product::default()
-        }];
+        scratch.lower.clear();
+        scratch.lower.push_str(text);
+        scratch.lower.make_ascii_lowercase();
+        let Scratch {
+            lower,
+            hits,
+            pieces,
+            products,
+            seen_flags,
+        } = scratch;
+        parse::hits(&self.lexicon, lower, hits);
+        parse::pieces(text, hits, pieces);
+        // The products of earlier texts, emptied: their buffers are reused.
+        products.truncate(1);
+        match products.first_mut() {
+            Some(first) => first.clear(),
+            None => products.push(Product::default()),
+        }
         let mut state = ReadState::default();
-        for piece in &scratch.pieces {
-            self.read_piece(text, piece, &scratch.hits, &mut products, &mut state);
+        for piece in pieces.iter() {
+            self.read_piece(text, piece, hits, products, &mut state);
             if piece.closer == b']' || piece.closer == b'\n' {
                 state.may_contain = false;
             }
@@ -382,18 +412,23 @@ impl Analyzer {
                 state.denied = false;
             }
         }
-        products.retain(|p| {
-            !(p.resolved.is_empty() && p.unknown.is_empty() && p.diagnostics.is_empty())
-        });
         let shown = self.flags_shown(options.profile);
-        let mut reports: Vec<Report<'_>> = products
-            .into_iter()
-            .map(|p| self.report(p, text, &scratch.hits, options, shown))
+        let found = products.iter().filter(|p| !p.is_empty()).count();
+        let mut read = products.iter_mut().filter(|p| !p.is_empty());
+        let mut first = match read.next() {
+            Some(product) => self.report(product, text, hits, options, shown, seen_flags),
+            None => self.report(
+                &mut Product::default(),
+                text,
+                hits,
+                options,
+                shown,
+                seen_flags,
+            ),
+        };
+        let more: Vec<Report<'_>> = read
+            .map(|product| self.report(product, text, hits, options, shown, seen_flags))
             .collect();
-        if reports.is_empty() {
-            reports.push(self.report(Product::default(), text, &scratch.hits, options, shown));
-        }
-        let mut first = reports.remove(0);
         if truncated {
             first.diagnostics.push(Diagnostic {
                 code: "truncated",
@@ -408,16 +443,13 @@ impl Analyzer {
                 text: "no ingredients found".into(),
             });
         }
-        if !reports.is_empty() {
+        if found > 1 {
             first.diagnostics.push(Diagnostic {
                 code: "several_products",
-                text: format!(
-                    "{} products in one text; the others are under more_products",
-                    reports.len() + 1
-                ),
+                text: format!("{found} products in one text; the others are under more_products"),
             });
         }
-        first.more_products = reports;
+        first.more_products = more;
         first
     }
 
@@ -802,11 +834,12 @@ impl Analyzer {
 
     fn report(
         &self,
-        product: Product,
+        product: &mut Product,
         text: &str,
         hits: &[Hit],
         options: &Options<'_>,
         shown: u64,
+        seen_flags: &mut Vec<(u32, u64)>,
     ) -> Report<'_> {
         let lexicon = &self.lexicon;
         let avoid = options.avoid;
@@ -830,7 +863,7 @@ impl Analyzer {
         let mut ingredients = Vec::with_capacity(product.resolved.len());
         let mut actives: Vec<FoundActive<'_>> = Vec::new();
         let mut flags: Vec<Flag<'_>> = Vec::new();
-        let mut seen_flags: Vec<(u32, u64)> = Vec::new();
+        seen_flags.clear();
         for item in &product.resolved {
             let term = &lexicon.terms[item.term as usize];
             ingredients.push(Ingredient {
@@ -902,7 +935,7 @@ impl Analyzer {
         actives.sort_by_key(|a| a.position);
         // What the name claims ("Retinol Night Cream 0.3%"): a percentage for an active
         // of the list, or a family the list does not show (counted as present).
-        let mut diagnostics = product.diagnostics;
+        let mut diagnostics = std::mem::take(&mut product.diagnostics);
         for (family, percent) in options.name.map(|n| self.claimed(n)).unwrap_or_default() {
             if let Some(found) = actives.iter_mut().find(|a| a.family == family) {
                 if let (Some(percent), None) = (percent, found.percent) {
@@ -950,7 +983,7 @@ impl Analyzer {
                 push_avoid(&mut flags, Cow::Borrowed(family), entry);
             }
         }
-        let mut unknown = product.unknown;
+        let mut unknown = std::mem::take(&mut product.unknown);
         if options.suggest {
             for entry in &mut unknown {
                 entry.suggestion = self.suggestion(&entry.name);

@@ -48,19 +48,19 @@ fn is_word(byte: u8) -> bool {
     byte.is_ascii_alphanumeric()
 }
 
-/// Every known name in `text`, leftmost-longest, kept only at word boundaries.
-pub fn hits(lexicon: &Lexicon, text: &str, out: &mut Vec<Hit>) {
-    let bytes = text.as_bytes();
+/// Every known name in `lower` (the text in lower case), leftmost-longest, kept only at
+/// word boundaries.
+pub fn hits(lexicon: &Lexicon, lower: &str, out: &mut Vec<Hit>) {
+    let bytes = lower.as_bytes();
     out.clear();
-    for found in lexicon.automaton().find_iter(text) {
-        let (start, end) = (found.start(), found.end());
+    for (start, end, pattern) in lexicon.matcher().find_iter(lower) {
         let starts_word = start == 0 || !is_word(bytes[start - 1]) || !is_word(bytes[start]);
         let ends_word = end == bytes.len() || !is_word(bytes[end]) || !is_word(bytes[end - 1]);
         if starts_word && ends_word {
             out.push(Hit {
                 start,
                 end,
-                term: lexicon.term_of_pattern(found.pattern().as_usize()),
+                term: lexicon.term_of_pattern(pattern as usize),
             });
         }
     }

@@ -2,10 +2,11 @@
 
 use super::{analyzer, knowledge};
 use proptest::prelude::*;
-use regimen_core::analyzer::{Level, Options, Report};
+use regimen_core::analyzer::{Analyzer, Level, Options, Report, DICTIONARY};
 use regimen_core::avoid::AvoidList;
 use regimen_core::vocab::ProductKind;
 use regimen_core::Profile;
+use std::sync::OnceLock;
 
 fn analyze(text: &str) -> Report<'static> {
     analyzer().analyze(
@@ -445,5 +446,67 @@ proptest! {
         let listed = report.ingredients.iter().filter(|i| i.position.is_some()).count() + report.unknown.len();
         let last = report.ingredients.iter().filter_map(|i| i.position).chain(report.unknown.iter().filter_map(|u| u.position)).max();
         prop_assert!(last.unwrap_or(0) <= listed);
+    }
+}
+
+/// An analyzer over the shipped dictionary and one more name, so that its matcher is
+/// built at run time rather than loaded.
+fn extended_analyzer() -> &'static Analyzer {
+    static EXTENDED: OnceLock<Analyzer> = OnceLock::new();
+    EXTENDED.get_or_init(|| {
+        let dictionary = format!("{DICTIONARY}\nZZREGIMEN TESTOL\tE\n");
+        Analyzer::new(knowledge(), &dictionary).expect("the extended dictionary builds")
+    })
+}
+
+#[test]
+fn the_shipped_matcher_is_built_ahead_of_time_and_an_edited_dictionary_builds_its_own() {
+    assert!(
+        analyzer().lexicon().matcher().is_prebuilt(),
+        "the shipped dictionary loads the matcher build.rs made (its patterns drifted from build.rs otherwise)"
+    );
+    let extended = extended_analyzer();
+    assert!(!extended.lexicon().matcher().is_prebuilt());
+    let report = extended.analyze("Aqua, Zzregimen Testol, Glycerin", &Options::default());
+    assert_eq!(names(&report), ["Aqua", "Zzregimen Testol", "Glycerin"]);
+    assert!(analyzer()
+        .analyze("Aqua, Zzregimen Testol, Glycerin", &Options::default())
+        .unknown
+        .iter()
+        .any(|u| u.name == "Zzregimen Testol"));
+}
+
+#[test]
+fn the_loaded_and_the_built_matcher_read_labels_alike() {
+    let labels = [
+        "Aqua (Water), Glycerin, Niacinamide 10%, Parfum/Fragrance, Linalool, 1,2-Hexanediol",
+        "INGREDIENTS: AQUA, BUTYROSPERMUM PARKII (SHEA) BUTTER, LAVANDULA ANGUSTIFOLIA (LAVENDER) OIL, CITRUS AURANTIUM DULCIS (ORANGE) PEEL OIL",
+        "Drug Facts\nActive ingredients Purpose\nAvobenzone 3% ........ Sunscreen\nInactive ingredients: water, glycerin, alcohol denat.",
+        "eau, glycérine, acide salicylique, parfum. Peut contenir: CI 77891, CI 77491",
+        "retinol 0.3% Tetrahexyldecyl Ascorbate sodium hyaluronate Dimethicon caprylic/capric triglyceride",
+        "['capric triglyceride', 'cetyl alcohol', 'propanediol', 'sodium pca', 'pca']",
+    ];
+    for label in labels {
+        assert_eq!(
+            analyzer().analyze(label, &Options::default()),
+            extended_analyzer().analyze(label, &Options::default()),
+            "{label}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn both_matchers_find_the_same_names(parts in prop::collection::vec(
+        prop::sample::select(vec!["Aqua", "AQUA", "glycerin", "Niacinamide", "Sodium Hyaluronate", "(", ")", "/", ",", ", ",
+            ";", "\n", " ", "Ingredients:", "May contain", "Parfum", "1,2-Hexanediol", "alcohol denat.", "Alcohol", "Denat.",
+            "Citrus Paradisi", "X C. Reticulata Peel Oil", "Retinyl", "Palmitate", "Tocopheryl Acetate", "é", "%", "5"]), 0..30)) {
+        let text = parts.concat();
+        prop_assert_eq!(
+            analyzer().analyze(&text, &Options::default()),
+            extended_analyzer().analyze(&text, &Options::default())
+        );
     }
 }

@@ -1,0 +1,65 @@
+//! How a name becomes what the matcher looks for. The lexicon uses these functions at
+//! run time, and `build.rs` includes this file (with `fold.rs`) to build the shipped
+//! matcher ahead of time from the same spellings; the fingerprint tells the lexicon
+//! whether the matcher it ships was built from exactly the patterns it computes.
+
+/// The canonical form of a name: single spaces, upper case (as CosIng spells it).
+pub fn canonical(name: &str) -> String {
+    // Most names (all of CosIng's but one) are already canonical.
+    if is_single_spaced(name) && !name.bytes().any(|b| b.is_ascii_lowercase()) {
+        return name.to_string();
+    }
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase()
+}
+
+/// Normalizes a name for matching: ASCII, lower case, single spaces.
+pub fn normalize(name: &str) -> String {
+    if is_single_spaced(name) {
+        return name.to_ascii_lowercase();
+    }
+    let folded = super::fold::to_ascii(name);
+    let mut out = String::with_capacity(folded.len());
+    for word in folded.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Whether `name` is ASCII with single spaces between its words and none around them
+/// (what `split_whitespace` and a join would leave as it is).
+fn is_single_spaced(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    bytes.first().is_none_or(|b| *b != b' ')
+        && bytes.last().is_none_or(|b| *b != b' ')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii() && (*b == b' ' || !b.is_ascii_whitespace()))
+        && !bytes.windows(2).any(|pair| pair == b"  ")
+}
+
+/// The patterns a canonical name is found by: its normalized form, and the same without
+/// a final full stop ("... EXTRACT." is also found as "... extract"), first.
+pub fn name_patterns(canonical_name: &str) -> impl Iterator<Item = String> {
+    let name = normalize(canonical_name);
+    let stripped = name.strip_suffix('.').map(str::to_string);
+    stripped.into_iter().chain(std::iter::once(name))
+}
+
+/// A fingerprint of the sorted, distinct patterns: 64-bit FNV-1a over each pattern and a
+/// newline. The same on every platform, so a matcher built ahead of time can be checked.
+pub fn fingerprint<'a>(sorted: impl IntoIterator<Item = &'a str>) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for pattern in sorted {
+        for byte in pattern.bytes().chain(std::iter::once(b'\n')) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
