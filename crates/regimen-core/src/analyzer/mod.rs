@@ -574,11 +574,9 @@ impl Analyzer {
             {
                 state.may_contain = true;
                 start = end - rest.len() + marker.len();
-            } else if let Some(heading) = HEADINGS
-                .iter()
-                .chain(SECTIONS)
-                .filter(|_| may_be_label)
-                .find(|h| starts_with_word(rest, h))
+            } else if let Some(heading) = may_be_label
+                .then(|| LabelIndex::headings().first_word(rest))
+                .flatten()
             {
                 // Labels written without their colon ("Drug Facts Active ingredients",
                 // "Active ingredients   Purpose": a heading with its column).
@@ -590,11 +588,7 @@ impl Analyzer {
                         after = &trimmed["purpose".len()..];
                         continue;
                     }
-                    match HEADINGS
-                        .iter()
-                        .chain(SECTIONS)
-                        .find(|h| starts_with_word(trimmed, h))
-                    {
+                    match LabelIndex::headings().first_word(trimmed) {
                         Some(next) => {
                             self.read_label(next, next, products, state);
                             after = &trimmed[next.len()..];
@@ -914,6 +908,10 @@ impl Analyzer {
                 continue;
             };
             // The first rule (in file order) with a word in the name.
+            // Most unknown names hold no family word: one quick search before all of them.
+            if !self.family_words.is_match(entry.name.as_str()) {
+                continue;
+            }
             let rule = self
                 .family_words
                 .find_overlapping_iter(entry.name.as_str())
@@ -1238,11 +1236,7 @@ fn embedded_label(text: &str, start: usize, end: usize, hits: &[Hit]) -> Option<
         if i >= end || !label_first_byte(bytes[i]) {
             break;
         }
-        match EMBEDDED_LABELS
-            .iter()
-            .flat_map(|list| list.iter())
-            .find(|label| starts_with_word(&text[i..end], label))
-        {
+        match LabelIndex::embedded().first_word(&text[i..end]) {
             Some(label) => i += label.len(),
             None => break,
         }
@@ -1277,6 +1271,45 @@ fn embedded_label(text: &str, start: usize, end: usize, hits: &[Hit]) -> Option<
         }
     }
     None
+}
+
+/// Label words by their first letter, so that finding the first label of a list (in its
+/// order) that starts a text as a word compares a few labels, not all of them.
+struct LabelIndex {
+    by_first: Vec<Vec<&'static str>>,
+}
+
+impl LabelIndex {
+    fn new<'a>(labels: impl Iterator<Item = &'a &'static str>) -> LabelIndex {
+        let mut by_first = vec![Vec::new(); 256];
+        for label in labels {
+            if let Some(&b) = label.as_bytes().first() {
+                by_first[usize::from(b.to_ascii_lowercase())].push(*label);
+            }
+        }
+        LabelIndex { by_first }
+    }
+
+    /// The headings, then the sections of a Drug Facts label.
+    fn headings() -> &'static LabelIndex {
+        static INDEX: OnceLock<LabelIndex> = OnceLock::new();
+        INDEX.get_or_init(|| LabelIndex::new(HEADINGS.iter().chain(SECTIONS)))
+    }
+
+    /// The words of [`EMBEDDED_LABELS`].
+    fn embedded() -> &'static LabelIndex {
+        static INDEX: OnceLock<LabelIndex> = OnceLock::new();
+        INDEX.get_or_init(|| LabelIndex::new(EMBEDDED_LABELS.iter().flat_map(|list| list.iter())))
+    }
+
+    /// The first label, in list order, that `text` starts with as a whole word (any case).
+    fn first_word(&self, text: &str) -> Option<&'static str> {
+        let first = text.as_bytes().first()?.to_ascii_lowercase();
+        self.by_first[usize::from(first)]
+            .iter()
+            .find(|label| starts_with_word(text, label))
+            .copied()
+    }
 }
 
 /// Whether some label word of [`EMBEDDED_LABELS`] starts with `byte` (in any case).
