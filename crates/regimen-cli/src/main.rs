@@ -33,10 +33,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use regimen_core::analyzer::Analyzer;
 use regimen_core::calendar::{to_ics, CalendarOptions};
 use regimen_core::engine::MAX_WEEKS;
+use regimen_core::engine::{make_plan_from, Reading};
 use regimen_core::explain::{explain, find_faq, rank_faqs, suggest, topics};
 use regimen_core::knowledge::FILE_NAMES;
 use regimen_core::profile::IsoDate;
-use regimen_core::{make_plan, Knowledge, PlanOptions, Profile};
+use regimen_core::{Knowledge, PlanOptions, Profile};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -214,9 +215,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Analyze(args) => {
             let profile = args.profile().map(read_profile).transpose()?;
             let analyzer = build_analyzer(&knowledge)?;
-            analyze::run(&knowledge, &analyzer, &args, profile.as_ref(), color)
+            analyze::run(&knowledge, analyzer, &args, profile.as_ref(), color)
         }
-        Command::Eval(args) => eval::run(&build_analyzer(&knowledge)?, &args),
+        Command::Eval(args) => eval::run(build_analyzer(&knowledge)?, &args),
         Command::Serve(args) => serve::run(knowledge, &args),
         Command::Quiz { out } => quiz::run(&knowledge, out.as_deref()),
         Command::Faq { question } => faq(&knowledge, &question.join(" "), color),
@@ -255,8 +256,11 @@ fn load_knowledge(dir: Option<&Path>) -> Result<Knowledge> {
     Knowledge::from_files(&borrowed).map_err(|e| bad(format!("{} : {e}", dir.display())))
 }
 
-fn build_analyzer(knowledge: &Knowledge) -> Result<Analyzer> {
-    Analyzer::builtin(knowledge).context("building the ingredient dictionary")
+/// The analyzer, built once and kept for the life of the process: freeing its 28,700
+/// terms at exit would only cost time.
+fn build_analyzer(knowledge: &Knowledge) -> Result<&'static Analyzer> {
+    let analyzer = Analyzer::builtin(knowledge).context("building the ingredient dictionary")?;
+    Ok(Box::leak(Box::new(analyzer)))
 }
 
 fn export_knowledge(dir: &Path, force: bool) -> Result<()> {
@@ -299,8 +303,13 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
         .or(profile.start.map(|d| d.0))
         .unwrap_or_else(|| Local::now().date_naive());
     let options = PlanOptions::new(start, args.weeks).map_err(bad)?;
-    let analyzer = build_analyzer(knowledge)?;
-    let plan = make_plan(knowledge, &analyzer, &profile, &options);
+    // The dictionary is built only for a profile that needs it (an avoid list, a shelf).
+    let reading = if Reading::needs_analyzer(&profile) {
+        Reading::of(knowledge, build_analyzer(knowledge)?, &profile)
+    } else {
+        Reading::default()
+    };
+    let plan = make_plan_from(knowledge, &profile, &options, &reading);
     if let Some(path) = &args.ics {
         let calendar = CalendarOptions {
             am: args.am_time,

@@ -261,11 +261,10 @@ pub fn make_saved_plan<T>(
     // shelf, many weeks or many events can take milliseconds.
     let heavy = !profile.shelf.is_empty() || weeks > 8 || profile.events.len() > 8;
     Ok(state.cpu_bound(heavy, || {
-        // Without an avoid list or a shelf there is nothing to read with the analyzer.
-        let reading = if profile.avoid.is_empty() && profile.shelf.is_empty() {
-            Reading::default()
-        } else {
+        let reading = if Reading::needs_analyzer(profile) {
             Reading::of(state.knowledge(), state.analyzer(), profile)
+        } else {
+            Reading::default()
         };
         let plan = make_plan_from(state.knowledge(), profile, &options, &reading);
         with(&plan)

@@ -73,6 +73,12 @@ pub struct Reading {
 }
 
 impl Reading {
+    /// Whether reading this profile needs the ingredient analyzer: only an avoid list or
+    /// a shelf does ([`Reading::default`] reads any other profile, without building it).
+    pub fn needs_analyzer(profile: &Profile) -> bool {
+        !profile.avoid.is_empty() || !profile.shelf.is_empty()
+    }
+
     /// Reads a profile's avoid list and shelf.
     pub fn of(knowledge: &Knowledge, analyzer: &Analyzer, profile: &Profile) -> Reading {
         let avoid = AvoidList::parse(knowledge, analyzer, &profile.avoid);
