@@ -146,6 +146,8 @@ pub struct User {
 pub struct Session {
     /// The user.
     pub user_id: i64,
+    /// Their username.
+    pub username: String,
     /// The CSRF token for cookie-authenticated writes.
     pub csrf: String,
     /// When it ends (RFC 3339, UTC).
@@ -389,19 +391,54 @@ impl Store {
 
     /// The session for a token hash, if it has not expired.
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
-        let row = sqlx::query("SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(token_hash)
-            .bind(now())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT s.user_id, u.username, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now())
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|row| {
             Ok(Session {
                 user_id: row.try_get("user_id")?,
+                username: row.try_get("username")?,
                 csrf: row.try_get("csrf")?,
                 expires_at: row.try_get("expires_at")?,
             })
         })
         .transpose()
+    }
+
+    /// Ends every session of a user (sign out everywhere); how many there were.
+    pub async fn delete_sessions(&self, user_id: i64) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Replaces a user's password hash; whether the user exists.
+    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<bool> {
+        let rows = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING id")
+            .bind(password_hash)
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(!rows.is_empty())
+    }
+
+    /// A user's password hash (`None` for the local user, who has none).
+    pub async fn password_hash(&self, user_id: i64) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get("password_hash")?,
+            None => None,
+        })
     }
 
     /// Ends a session.
@@ -651,6 +688,40 @@ impl Store {
         .await?;
         row.map(|row| Ok((row.try_get("user_id")?, row.try_get("plan_id")?)))
             .transpose()
+    }
+
+    /// The owner's live calendar feeds: (plan id, created at), oldest first.
+    pub async fn live_feeds(&self, user_id: i64) -> Result<Vec<(i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT plan_id, created_at FROM feed_tokens WHERE user_id = $1 AND revoked = 0 ORDER BY created_at, plan_id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("plan_id")?, row.try_get("created_at")?)))
+            .collect()
+    }
+
+    /// Moves the owner's live feed tokens from one of their plans to another (a plan made
+    /// again keeps its calendar subscriptions); how many moved.
+    pub async fn move_feed_tokens(
+        &self,
+        user_id: i64,
+        from_plan: i64,
+        to_plan: i64,
+    ) -> Result<u64> {
+        let rows = sqlx::query(
+            "UPDATE feed_tokens SET plan_id = $1 WHERE user_id = $2 AND plan_id = $3 \
+             AND revoked = 0 AND EXISTS (SELECT 1 FROM documents WHERE id = $1 AND user_id = $2 AND collection = 'plan') \
+             RETURNING token_hash",
+        )
+        .bind(to_plan)
+        .bind(user_id)
+        .bind(from_plan)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.len() as u64)
     }
 
     /// Revokes every feed token of one of the owner's plans; how many.

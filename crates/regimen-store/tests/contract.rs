@@ -125,8 +125,37 @@ async fn story(store: &Store) {
         Some(alice)
     );
     assert_eq!(store.session("h2").await.expect("session"), None, "expired");
+    assert_eq!(
+        store
+            .session("h1")
+            .await
+            .expect("session")
+            .map(|s| s.username),
+        Some("alice".to_string()),
+        "a session knows whose it is"
+    );
     assert!(store.delete_session("h1").await.expect("end"));
     assert_eq!(store.session("h1").await.expect("session"), None);
+    // Signing out everywhere ends every session of one user, no one else's.
+    for (hash, user) in [("e1", alice), ("e2", alice), ("e3", bob)] {
+        store
+            .create_session(hash, user, "c", "2999-01-01T00:00:00+00:00")
+            .await
+            .expect("session");
+    }
+    // e1, e2 and the expired h2.
+    assert_eq!(store.delete_sessions(alice).await.expect("everywhere"), 3);
+    assert_eq!(store.session("e1").await.expect("session"), None);
+    assert!(store.session("e3").await.expect("session").is_some());
+    assert!(store.delete_session("e3").await.expect("end"));
+    // A new password replaces the old one; the local user has none.
+    assert!(store.set_password(alice, "hash-b").await.expect("password"));
+    assert_eq!(
+        store.password_hash(alice).await.expect("hash").as_deref(),
+        Some("hash-b")
+    );
+    assert_eq!(store.password_hash(bob).await.expect("hash"), None);
+    assert!(!store.set_password(i64::MAX, "x").await.expect("no user"));
 
     // Feed tokens, revocable.
     let plan = store
@@ -156,6 +185,44 @@ async fn story(store: &Store) {
         1
     );
     assert_eq!(store.feed("t1").await.expect("feed"), None);
+    // A plan made again keeps its subscriptions: the tokens move to the new plan, and
+    // never to another user's.
+    let again = store
+        .create(alice, Collection::Plan, "", "{}")
+        .await
+        .expect("plan");
+    let bobs = store
+        .create(bob, Collection::Plan, "", "{}")
+        .await
+        .expect("plan");
+    store
+        .create_feed_token(alice, plan.id, "t2")
+        .await
+        .expect("token");
+    assert_eq!(
+        store
+            .move_feed_tokens(alice, plan.id, bobs.id)
+            .await
+            .expect("move"),
+        0
+    );
+    assert_eq!(
+        store
+            .move_feed_tokens(alice, plan.id, again.id)
+            .await
+            .expect("move"),
+        1
+    );
+    assert_eq!(
+        store.feed("t2").await.expect("feed"),
+        Some((alice, again.id))
+    );
+    let live = store.live_feeds(alice).await.expect("feeds");
+    assert_eq!(
+        live.iter().map(|(plan, _)| *plan).collect::<Vec<_>>(),
+        [again.id]
+    );
+    assert!(store.live_feeds(bob).await.expect("feeds").is_empty());
 
     // Sign-in attempts are counted per name and client, and per client; a success
     // clears its own; old ones and ended sessions are purged.
@@ -190,8 +257,8 @@ async fn story(store: &Store) {
         .create_session("live", alice, "csrf", "2999-01-01T00:00:00+00:00")
         .await
         .expect("session");
-    // Three attempts, "h2" (ended in 2000) and "expired".
-    assert_eq!(store.purge(later, later).await.expect("purge"), 5);
+    // Three attempts and "expired" ("h2" went with signing out everywhere).
+    assert_eq!(store.purge(later, later).await.expect("purge"), 4);
     assert_eq!(
         store.auth_rows().await.expect("rows"),
         (0, 1),
