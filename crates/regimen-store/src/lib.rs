@@ -703,27 +703,6 @@ impl Store {
             .collect()
     }
 
-    /// Moves the owner's live feed tokens from one of their plans to another (a plan made
-    /// again keeps its calendar subscriptions); how many moved.
-    pub async fn move_feed_tokens(
-        &self,
-        user_id: i64,
-        from_plan: i64,
-        to_plan: i64,
-    ) -> Result<u64> {
-        let rows = sqlx::query(
-            "UPDATE feed_tokens SET plan_id = $1 WHERE user_id = $2 AND plan_id = $3 \
-             AND revoked = 0 AND EXISTS (SELECT 1 FROM documents WHERE id = $1 AND user_id = $2 AND collection = 'plan') \
-             RETURNING token_hash",
-        )
-        .bind(to_plan)
-        .bind(user_id)
-        .bind(from_plan)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.len() as u64)
-    }
-
     /// Revokes every feed token of one of the owner's plans; how many.
     pub async fn revoke_feed_tokens(&self, user_id: i64, plan_id: i64) -> Result<u64> {
         let done = sqlx::query("UPDATE feed_tokens SET revoked = 1 WHERE user_id = $1 AND plan_id = $2 AND revoked = 0")
