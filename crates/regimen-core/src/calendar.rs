@@ -64,8 +64,14 @@ fn description(knowledge: &Knowledge, steps: &[StepEntry<'_>]) -> String {
         .iter()
         .enumerate()
         .map(|(i, step)| {
+            // The person's own product, when the step uses one.
+            let product = step
+                .product
+                .as_deref()
+                .map(|p| format!(" ({p})"))
+                .unwrap_or_default();
             format!(
-                "{}. {} - {} min",
+                "{}. {}{product} - {} min",
                 i + 1,
                 step.display_name(knowledge),
                 step.minutes

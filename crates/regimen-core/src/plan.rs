@@ -140,6 +140,15 @@ pub struct StepEntry<'k> {
 }
 
 impl StepEntry<'_> {
+    /// The entry's key within a routine: its step, and what tells it from the routine's
+    /// other entries of that step ("serum:niacinamide", "mask:clay", "mask_removal:clay").
+    pub fn key(&self) -> String {
+        match self.active.or(self.mask_type).or(self.removes) {
+            Some(what) => format!("{}:{what}", self.step.id()),
+            None => self.step.id().to_string(),
+        }
+    }
+
     /// The step as a person reads it: "Cleanse", "Clay mask", "Niacinamide serum".
     pub fn display_name(&self, knowledge: &Knowledge) -> String {
         if let Some(mask) = self.mask_type.and_then(|id| knowledge.mask_type(id)) {

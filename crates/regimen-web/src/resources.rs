@@ -138,11 +138,14 @@ fn yes() -> bool {
 }
 
 /// What is stored for a saved plan: everything needed to make it again.
-#[derive(Debug, Serialize, Deserialize)]
-struct SavedPlan {
-    profile: Profile,
-    start: IsoDate,
-    weeks: u8,
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedPlan {
+    /// The profile, with the shelf it had.
+    pub profile: Profile,
+    /// The first day.
+    pub start: IsoDate,
+    /// How many weeks.
+    pub weeks: u8,
 }
 
 /// Saved plans: stored as their inputs, answered with the plan made again.
@@ -278,6 +281,13 @@ pub struct Checkin {
     date: IsoDate,
     #[serde(default)]
     steps_done: Vec<Step>,
+    /// The morning routine's entries ticked (the day's checklist), by their key: a step,
+    /// or a step and what it holds ("serum:niacinamide"); their steps are in `steps_done`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    am_done: Vec<String>,
+    /// The evening routine's entries ticked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pm_done: Vec<String>,
     #[serde(default)]
     ratings: BTreeMap<Concern, i64>,
     #[serde(default)]
@@ -293,7 +303,31 @@ impl Resource for Checkins {
     const COLLECTION: Collection = Collection::Checkin;
 
     async fn accept(_: &AppState, _: Caller, bytes: &[u8]) -> Result<Stored, ApiError> {
-        let checkin: Checkin = parse(bytes)?;
+        let mut checkin: Checkin = parse(bytes)?;
+        // A routine's entry ticked is its step done that day.
+        for (field, keys) in [("am_done", &checkin.am_done), ("pm_done", &checkin.pm_done)] {
+            if keys.len() > 30 {
+                return Err(ApiError::invalid(field, "at most 30 entries a routine"));
+            }
+            for (i, key) in keys.iter().enumerate() {
+                let (step, what) = key.split_once(':').unwrap_or((key, ""));
+                let step = Step::from_id(step).filter(|_| {
+                    what.len() <= 60
+                        && what
+                            .bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                });
+                let Some(step) = step else {
+                    return Err(ApiError::invalid(
+                        &format!("{field}[{i}]"),
+                        format!("\"{key}\" is not a step of a routine (a step id, then \":\" and what it holds)"),
+                    ));
+                };
+                if !checkin.steps_done.contains(&step) {
+                    checkin.steps_done.push(step);
+                }
+            }
+        }
         for (concern, rating) in &checkin.ratings {
             if !(1..=5).contains(rating) {
                 return Err(ApiError::invalid(
@@ -347,7 +381,8 @@ pub fn max_documents(collection: Collection) -> i64 {
 /// Whether a collection keeps one document per sort key: check-ins, one per date (a
 /// second check-in for a day updates the first).
 pub fn one_per_sort_key(collection: Collection) -> bool {
-    matches!(collection, Collection::Checkin)
+    // Check-ins by date; plans by key (the pages' current plan, made again in place).
+    matches!(collection, Collection::Checkin | Collection::Plan)
 }
 
 /// The collection's name in a sentence.

@@ -1,39 +1,64 @@
-//! Accounts: sign up, sign in, sign out.
+//! Accounts: sign up, sign in (keeping the answers a visitor gave), sign out, and the
+//! account page: a new password, signing out everywhere, one's data, deleting it all.
 
 use super::*;
 
-pub(super) fn account_ctx(signup: bool, username: &str, errors: BTreeMap<String, String>) -> Value {
+pub(super) fn account_ctx(
+    signup: bool,
+    username: &str,
+    errors: BTreeMap<String, String>,
+    answers: &str,
+) -> Value {
     let (heading, action) = if signup {
         ("Sign up", "/signup")
     } else {
         ("Sign in", "/signin")
     };
-    context! { heading, action, signup, form => context! { username }, errors }
+    context! { heading, action, signup, form => context! { username }, errors, answers }
 }
 
-pub(super) async fn signup_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+/// A query's field (`?answers=...` carries a visitor's answers between the two forms).
+fn query_field(query: Option<&str>, name: &str) -> String {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+pub(super) async fn signup_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> PageResult {
     if !state.multi_user() {
         return Ok(see_other("/"));
     }
+    let deleted = query_field(query.as_deref(), "deleted") == "1";
+    let answers = query_field(query.as_deref(), "answers");
     render(
         "account.html",
         &viewer,
         "signup",
         StatusCode::OK,
-        account_ctx(true, "", BTreeMap::new()),
+        context! { deleted, ..account_ctx(true, "", BTreeMap::new(), &answers) },
     )
 }
 
-pub(super) async fn signin_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+pub(super) async fn signin_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> PageResult {
     if !state.multi_user() {
         return Ok(see_other("/"));
     }
+    let answers = query_field(query.as_deref(), "answers");
     render(
         "account.html",
         &viewer,
         "signin",
         StatusCode::OK,
-        account_ctx(false, "", BTreeMap::new()),
+        account_ctx(false, "", BTreeMap::new(), &answers),
     )
 }
 
@@ -72,21 +97,27 @@ pub(super) async fn signup(
     let form = FormData::parse(&bytes);
     check_form(&viewer, &form)?;
     let (username, password) = (form.get("username"), form.get("password"));
+    let answers = form.get("answers");
     let result = match auth::create_account(&state, &username, &password).await {
-        Ok(_) => auth::sign_in(&state, &username, &password, &client).await,
+        Ok(user) => auth::sign_in(&state, &username, &password, &client)
+            .await
+            .map(|session| (user, session)),
         Err(error) => Err(error),
     };
     match result {
-        Ok(session) => with_cookie(
-            see_other("/"),
-            &session.cookie(state.settings().secure_cookies),
-        ),
+        Ok((user, session)) => {
+            let kept = keep_answers(&state, user, &answers).await?;
+            with_cookie(
+                see_other(if kept { "/plan" } else { "/" }),
+                &session.cookie(state.settings().secure_cookies),
+            )
+        }
         Err(error) => render(
             "account.html",
             &viewer,
             "signup",
             StatusCode::UNPROCESSABLE_ENTITY,
-            account_ctx(true, &username, account_error(error)?),
+            account_ctx(true, &username, account_error(error)?, &answers),
         ),
     }
 }
@@ -103,17 +134,23 @@ pub(super) async fn signin(
     let form = FormData::parse(&bytes);
     check_form(&viewer, &form)?;
     let username = form.get("username");
+    let answers = form.get("answers");
     match auth::sign_in(&state, &username, &form.get("password"), &client).await {
-        Ok(session) => with_cookie(
-            see_other("/plan"),
-            &session.cookie(state.settings().secure_cookies),
-        ),
+        Ok(session) => {
+            if let Some(user) = state.store().user_by_name(&username).await? {
+                keep_answers(&state, user.id, &answers).await?;
+            }
+            with_cookie(
+                see_other("/plan"),
+                &session.cookie(state.settings().secure_cookies),
+            )
+        }
         Err(error) => render(
             "account.html",
             &viewer,
             "signin",
             StatusCode::UNAUTHORIZED,
-            account_ctx(false, &username, account_error(error)?),
+            account_ctx(false, &username, account_error(error)?, &answers),
         ),
     }
 }
@@ -131,4 +168,197 @@ pub(super) async fn signout(
         state.store().delete_session(&token_hash(&token)).await?;
     }
     with_cookie(see_other("/signin"), &auth::expired_cookie())
+}
+
+/// The answers a visitor gave before signing up or in (a profile as JSON, carried in
+/// the form): saved with their new plan once they are signed in.
+pub(super) async fn keep_answers(
+    state: &AppState,
+    user: i64,
+    answers: &str,
+) -> Result<bool, PageError> {
+    if answers.is_empty() {
+        return Ok(false);
+    }
+    let Ok(profile) = Profile::from_json(answers) else {
+        return Ok(false);
+    };
+    let body = serde_json::to_string(&profile).map_err(|e| ApiError::Internal(e.to_string()))?;
+    state
+        .create_document(user, Collection::Profile, "", &body)
+        .await?;
+    let start = profile.start.unwrap_or(IsoDate(today()));
+    set_current_plan(state, user, profile, start, 4).await?;
+    Ok(true)
+}
+
+/// Who is signed in, and what they can do with their account and their data.
+pub(super) async fn account_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> PageResult {
+    let user = viewer.user()?;
+    let done = match query.as_deref() {
+        Some("done=password") => "Your password is changed; you were signed out everywhere else.",
+        _ => "",
+    };
+    settings_again(&state, &viewer, user, BTreeMap::new(), done, StatusCode::OK).await
+}
+
+/// How much the person keeps, by kind.
+async fn account_counts(state: &AppState, user: i64) -> Result<Value, PageError> {
+    let mut counts = BTreeMap::new();
+    for collection in Collection::ALL {
+        let n = state.store().count(user, collection).await?;
+        counts.insert(crate::resources::plural(collection), n);
+    }
+    Ok(Value::from_serialize(&counts))
+}
+
+async fn settings_again(
+    state: &AppState,
+    viewer: &Viewer,
+    user: i64,
+    errors: BTreeMap<String, String>,
+    done: &str,
+    status: StatusCode,
+) -> PageResult {
+    let counts = account_counts(state, user).await?;
+    render(
+        "settings.html",
+        viewer,
+        "account",
+        status,
+        context! { counts, errors, done },
+    )
+}
+
+/// Everything the person stored, as one JSON file (the API's export).
+pub(super) async fn account_export(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let user = viewer.user()?;
+    let axum::Json(export) =
+        crate::api::export(State(state.clone()), crate::Caller { user_id: user }).await?;
+    let body = serde_json::to_vec_pretty(&export).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(download("application/json", "regimen-data.json", body))
+}
+
+/// A new password: the current one first; every other session ends, this one goes on.
+pub(super) async fn change_password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    client: auth::ClientAddr,
+    PageBody(bytes): PageBody,
+) -> PageResult {
+    let user = viewer.user()?;
+    let form = FormData::parse(&bytes);
+    check_form(&viewer, &form)?;
+    let Some(username) = viewer.username.clone() else {
+        return Err(PageError::NotFound);
+    };
+    let (current, new) = (form.get("current"), form.get("new"));
+    let mut errors = BTreeMap::new();
+    let stored = state.store().password_hash(user).await?;
+    if !state.passwords().verify(current, stored).await? {
+        errors.insert(
+            "current".to_string(),
+            "That is not your current password.".to_string(),
+        );
+    } else if let Err(error) = auth::check_credentials(&username, &new) {
+        errors.extend(account_error(error)?);
+        if let Some(message) = errors.remove("password") {
+            errors.insert("new".into(), message);
+        }
+    }
+    if !errors.is_empty() {
+        return settings_again(
+            &state,
+            &viewer,
+            user,
+            errors,
+            "",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let hash = state.passwords().hash(new.clone()).await?;
+    state.store().set_password(user, &hash).await?;
+    state.store().delete_sessions(user).await?;
+    let session = auth::sign_in(&state, &username, &new, &client).await?;
+    with_cookie(
+        see_other("/account?done=password"),
+        &session.cookie(state.settings().secure_cookies),
+    )
+}
+
+/// Ends every session of the person, this one too.
+pub(super) async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageBody(bytes): PageBody,
+) -> PageResult {
+    let user = viewer.user()?;
+    check_form(&viewer, &FormData::parse(&bytes))?;
+    if !state.multi_user() {
+        return Err(PageError::NotFound);
+    }
+    state.store().delete_sessions(user).await?;
+    with_cookie(see_other("/signin"), &auth::expired_cookie())
+}
+
+/// Deletes the account and everything it stored (with accounts: after the password);
+/// locally, everything stored.
+pub(super) async fn delete_account(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageBody(bytes): PageBody,
+) -> PageResult {
+    let user = viewer.user()?;
+    let form = FormData::parse(&bytes);
+    check_form(&viewer, &form)?;
+    if !state.multi_user() {
+        if form.get("confirm") != "delete" {
+            let mut errors = BTreeMap::new();
+            errors.insert("confirm".to_string(), "Type delete to confirm.".to_string());
+            return settings_again(
+                &state,
+                &viewer,
+                user,
+                errors,
+                "",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        for collection in Collection::ALL {
+            for document in state.store().list(user, collection).await? {
+                state.store().delete(user, collection, document.id).await?;
+            }
+        }
+        return Ok(see_other("/"));
+    }
+    let stored = state.store().password_hash(user).await?;
+    if !state
+        .passwords()
+        .verify(form.get("password"), stored)
+        .await?
+    {
+        let mut errors = BTreeMap::new();
+        errors.insert(
+            "password".to_string(),
+            "That is not your password: nothing was deleted.".to_string(),
+        );
+        return settings_again(
+            &state,
+            &viewer,
+            user,
+            errors,
+            "",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    state.store().delete_user(user).await?;
+    tracing::info!(user, "an account was deleted from its page");
+    with_cookie(see_other("/signup?deleted=1"), &auth::expired_cookie())
 }

@@ -4,15 +4,15 @@
 
 use crate::auth::{self, cookie_token, token_hash};
 use crate::error::{ApiError, DocumentId};
-use crate::resources::{make_saved_plan, Checkins, Plans, Resource};
+use crate::resources::{make_saved_plan, Checkins, Resource};
 use crate::AppState;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::{Local, NaiveDate};
+use chrono::{Datelike, Local, NaiveDate};
 use minijinja::{context, Environment, Value};
 use regimen_core::analyzer::Options;
 use regimen_core::avoid::AvoidList;
@@ -22,7 +22,7 @@ use regimen_core::plan::{Plan, DISCLAIMER};
 use regimen_core::profile::{IsoDate, ShelfItem};
 use regimen_core::shelf::ShelfReport;
 use regimen_core::vocab::{Concern, Goal, ProductKind, SkinType, Step};
-use regimen_core::Profile;
+use regimen_core::{PlanOptions, Profile};
 use regimen_store::{Collection, Document};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -52,6 +52,8 @@ fn templates() -> &'static Environment<'static> {
             ("macros.html", include_str!("../../templates/macros.html")),
             ("start.html", include_str!("../../templates/start.html")),
             ("plan.html", include_str!("../../templates/plan.html")),
+            ("routine.html", include_str!("../../templates/routine.html")),
+            ("day.html", include_str!("../../templates/day.html")),
             (
                 "subscribed.html",
                 include_str!("../../templates/subscribed.html"),
@@ -63,6 +65,10 @@ fn templates() -> &'static Environment<'static> {
             ("faq.html", include_str!("../../templates/faq.html")),
             ("explain.html", include_str!("../../templates/explain.html")),
             ("account.html", include_str!("../../templates/account.html")),
+            (
+                "settings.html",
+                include_str!("../../templates/settings.html"),
+            ),
             ("error.html", include_str!("../../templates/error.html")),
         ];
         for (name, source) in sources {
@@ -79,6 +85,8 @@ fn templates() -> &'static Environment<'static> {
 #[derive(Debug, Clone)]
 pub struct Viewer {
     user_id: Option<i64>,
+    /// Their username (none in local mode).
+    username: Option<String>,
     csrf: String,
     multi_user: bool,
 }
@@ -108,6 +116,7 @@ impl FromRequestParts<AppState> for Viewer {
         if !state.multi_user() {
             return Ok(Viewer {
                 user_id: Some(state.local_user()),
+                username: None,
                 csrf: state.local_csrf().to_string(),
                 multi_user: false,
             });
@@ -122,6 +131,7 @@ impl FromRequestParts<AppState> for Viewer {
         };
         Ok(Viewer {
             user_id: session.as_ref().map(|s| s.user_id),
+            username: session.as_ref().map(|s| s.username.clone()),
             csrf: session.map(|s| s.csrf).unwrap_or_default(),
             multi_user: true,
         })
@@ -219,6 +229,7 @@ fn render(name: &str, viewer: &Viewer, page: &str, status: StatusCode, ctx: Valu
         page,
         multi_user => viewer.multi_user,
         signed_in => viewer.user_id.is_some(),
+        username => viewer.username.clone(),
         csrf => viewer.csrf.clone(),
         disclaimer => DISCLAIMER,
     };
@@ -333,10 +344,6 @@ async fn shelf_items(state: &AppState, user: i64) -> Result<Vec<(i64, ShelfItem)
         .collect())
 }
 
-fn plan_start(profile: &Profile) -> IsoDate {
-    profile.start.unwrap_or(IsoDate(today()))
-}
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(start).post(save_start))
@@ -344,6 +351,10 @@ pub fn routes() -> Router<AppState> {
         .route("/plan.json", get(plan_download_json))
         .route("/plan.ics", get(plan_download_ics))
         .route("/plan/subscribe", post(subscribe))
+        .route("/plan/unsubscribe", post(unsubscribe))
+        .route("/plan/next", post(plan_next))
+        .route("/plan/again", post(plan_again))
+        .route("/day/{date}", get(day_page).post(save_day))
         .route("/shelf", get(shelf_page).post(add_product))
         .route("/shelf/{id}", get(product_page))
         .route("/shelf/{id}/delete", post(remove_product))
@@ -354,6 +365,11 @@ pub fn routes() -> Router<AppState> {
         .route("/signup", get(signup_page).post(signup))
         .route("/signin", get(signin_page).post(signin))
         .route("/signout", post(signout))
+        .route("/account", get(account_page))
+        .route("/account/export.json", get(account_export))
+        .route("/account/password", post(change_password))
+        .route("/account/signout-everywhere", post(sign_out_everywhere))
+        .route("/account/delete", post(delete_account))
         .route("/static/style.css", get(style))
 }
 

@@ -2,31 +2,71 @@
 
 use super::*;
 
-pub(super) fn usage(report: Option<&ShelfReport>, name: &str) -> String {
-    let Some(report) = report else {
-        return "Answer the questions on the start page to see where your plan uses it.".into();
+/// What the plan does with a product; one the current plan does not hold (added after it
+/// was made) says what a plan made again from today would do with it.
+pub(super) fn usage(reports: &ShelfReports, name: &str) -> String {
+    let said = |report: &ShelfReport| {
+        if let Some(placed) = report.placed.iter().find(|p| p.name == name) {
+            return Some(format!("used for: {}", placed.role));
+        }
+        report
+            .not_placed
+            .iter()
+            .find(|p| p.name == name)
+            .map(|left| format!("left out: {}", left.reason))
     };
-    if let Some(placed) = report.placed.iter().find(|p| p.name == name) {
-        return format!("Your plan uses it for: {}.", placed.role);
+    if !reports.planned {
+        return "Answer the questions on the start page to see where your plan uses it.".into();
     }
-    if let Some(left) = report.not_placed.iter().find(|p| p.name == name) {
-        return format!("Not in your plan: {}.", left.reason);
+    if let Some(current) = &reports.current {
+        if let Some(placed) = current.placed.iter().find(|p| p.name == name) {
+            return format!("Your plan uses it for: {}.", placed.role);
+        }
+        if let Some(left) = current.not_placed.iter().find(|p| p.name == name) {
+            return format!("Not in your plan: {}.", left.reason);
+        }
     }
-    String::new()
+    match reports.again.as_ref().and_then(said) {
+        Some(would) => format!(
+            "Not in your current plan yet (it was added after the plan was made). Planned again from today, it would be {would}."
+        ),
+        None => "Not in your current plan yet: it was added after the plan was made.".into(),
+    }
 }
 
-/// The person's profile (with their shelf) and what their plan does with each product.
+/// What the current plan does with the shelf, and, when the shelf or the answers changed
+/// since it was made, what a plan made again from today would do.
+#[derive(Debug, Default)]
+pub(super) struct ShelfReports {
+    /// Whether the person has a plan (a plan made before any product has no report).
+    planned: bool,
+    current: Option<ShelfReport>,
+    again: Option<ShelfReport>,
+}
+
+/// The person's profile now (with their shelf), what their plans do with each product,
+/// and whether the shelf or the answers changed since the current plan was made.
 pub(super) async fn shelf_view(
     state: &AppState,
     user: i64,
-) -> Result<(Option<Profile>, Option<ShelfReport>), PageError> {
-    let Some((_, profile)) = current_profile(state, user).await? else {
-        return Ok((None, None));
+) -> Result<(Option<Profile>, ShelfReports, bool), PageError> {
+    let Some((current, profile)) = plan_and_profile(state, user).await? else {
+        return Ok((None, ShelfReports::default(), false));
     };
-    let report = make_saved_plan(state, &profile, plan_start(&profile), 4, |plan| {
-        plan.shelf.clone()
-    })?;
-    Ok((Some(profile), report))
+    let changed = current.saved.profile != profile;
+    let again = if changed {
+        make_saved_plan(state, &profile, IsoDate(today()), 4, |plan| {
+            plan.shelf.clone()
+        })?
+    } else {
+        None
+    };
+    let reports = ShelfReports {
+        planned: true,
+        current: with_plan(state, &current.saved, |plan| plan.shelf.clone())?,
+        again,
+    };
+    Ok((Some(profile), reports, changed))
 }
 
 /// A product with its analysis; with a profile, the flags are the ones that concern
@@ -36,7 +76,7 @@ pub(super) fn product_context(
     id: i64,
     item: &ShelfItem,
     profile: Option<&Profile>,
-    report: Option<&ShelfReport>,
+    reports: &ShelfReports,
 ) -> Value {
     let avoid = profile.map(|p| AvoidList::parse(state.knowledge(), state.analyzer(), &p.avoid));
     let options = Options {
@@ -60,7 +100,7 @@ pub(super) fn product_context(
         actives => Value::from_serialize(&analysis.actives),
         flags => Value::from_serialize(&analysis.flags),
         unknown => Value::from_serialize(&analysis.unknown),
-        usage => usage(report, &item.name),
+        usage => usage(reports, &item.name),
     }
 }
 
@@ -72,11 +112,11 @@ pub(super) async fn render_shelf(
     errors: BTreeMap<String, String>,
     status: StatusCode,
 ) -> PageResult {
-    let (profile, report) = shelf_view(state, user).await?;
+    let (profile, reports, changed) = shelf_view(state, user).await?;
     let products: Vec<Value> = shelf_items(state, user)
         .await?
         .iter()
-        .map(|(id, item)| product_context(state, *id, item, profile.as_ref(), report.as_ref()))
+        .map(|(id, item)| product_context(state, *id, item, profile.as_ref(), &reports))
         .collect();
     let kinds: Vec<&str> = ProductKind::ALL.iter().map(|k| k.id()).collect();
     render(
@@ -84,7 +124,7 @@ pub(super) async fn render_shelf(
         viewer,
         "shelf",
         status,
-        context! { products, form, errors, kinds },
+        context! { products, form, errors, kinds, changed },
     )
 }
 
@@ -146,8 +186,8 @@ pub(super) async fn product_page(
         .ok_or(PageError::NotFound)?;
     let item: ShelfItem =
         serde_json::from_str(&document.body).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let (profile, report) = shelf_view(&state, user).await?;
-    let product = product_context(&state, id, &item, profile.as_ref(), report.as_ref());
+    let (profile, reports, _) = shelf_view(&state, user).await?;
+    let product = product_context(&state, id, &item, profile.as_ref(), &reports);
     render(
         "product.html",
         &viewer,

@@ -102,7 +102,6 @@ pub(super) async fn save_start(
     viewer: Viewer,
     PageBody(bytes): PageBody,
 ) -> PageResult {
-    let user = viewer.user()?;
     let form = FormData::parse(&bytes);
     check_form(&viewer, &form)?;
     let mut errors: BTreeMap<String, String> = BTreeMap::new();
@@ -160,6 +159,10 @@ pub(super) async fn save_start(
                 return render("start.html", &viewer, "start", StatusCode::OK, ctx);
             }
             Ok(profile) => {
+                let Some(user) = viewer.user_id else {
+                    // A visitor (with accounts): the plan first, then an offer to keep it.
+                    return visitor_plan(&state, &viewer, profile);
+                };
                 let body = serde_json::to_string(&profile)
                     .map_err(|e| ApiError::Internal(e.to_string()))?;
                 match state
@@ -180,6 +183,11 @@ pub(super) async fn save_start(
                             .create_document(user, Collection::Profile, "", &body)
                             .await?;
                     }
+                }
+                // The plan is made now and stays put: from the chosen first day, or today.
+                if let Some((_, with_shelf)) = current_profile(&state, user).await? {
+                    let start = profile.start.unwrap_or(IsoDate(today()));
+                    set_current_plan(&state, user, with_shelf, start, 4).await?;
                 }
                 return Ok(see_other("/plan"));
             }
@@ -212,4 +220,34 @@ pub(super) fn typed_start_form(form: &FormData) -> Value {
         avoid => form.get("avoid"),
         start => form.get("start"),
     }
+}
+
+/// The plan of a visitor who is not signed in (with accounts): shown at once, stored
+/// nowhere, with the answers carried into the sign-up and sign-in forms to keep it.
+fn visitor_plan(state: &AppState, viewer: &Viewer, profile: Profile) -> PageResult {
+    let start = profile.start.unwrap_or(IsoDate(today()));
+    let saved = crate::resources::SavedPlan {
+        profile,
+        start,
+        weeks: 4,
+    };
+    let timing = Timing::of(&saved, today());
+    let ctx = with_plan(state, &saved, |plan| {
+        plan_context(
+            state,
+            plan,
+            timing,
+            &saved.profile.events,
+            &Ticked::default(),
+        )
+    })?;
+    let answers =
+        serde_json::to_string(&saved.profile).map_err(|e| ApiError::Internal(e.to_string()))?;
+    render(
+        "plan.html",
+        viewer,
+        "plan",
+        StatusCode::OK,
+        context! { visitor => true, answers, ..ctx },
+    )
 }

@@ -94,7 +94,7 @@ async fn every_page_renders_in_local_mode() {
     assert_page(&plan, "Your plan: both");
     let marked = plan
         .text
-        .matches("<span class=\"tag event\">your event</span>")
+        .matches("<span class=\"tag event\" title=\"your event\">")
         .count();
     assert_eq!(marked, 1, "the event is on the calendar");
     for content in [
@@ -205,6 +205,8 @@ async fn what_people_type_is_shown_as_text() {
     )
     .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+    // The plan takes the new product when it is made again.
+    form(&app, "/plan/again", "", &[]).await;
     for path in ["/shelf", "/plan"] {
         let page = app.get(path, &[]).await;
         assert!(
@@ -263,6 +265,15 @@ async fn shelf_flags_follow_the_person() {
         !shelf.contains("pregnancy_retinoid"),
         "not pregnant: no pregnancy flag"
     );
+    assert!(
+        shelf.contains("Not in your current plan yet")
+            && shelf.contains(
+                "it would be left out: it contains Linalool, which is on your avoid list"
+            ),
+        "added after the plan was made: what a new plan would do with it: {shelf}"
+    );
+    form(&app, "/plan/again", "", &[]).await;
+    let shelf = app.get("/shelf", &[]).await.text;
     assert!(
         shelf.contains("Not in your plan: it contains Linalool, which is on your avoid list"),
         "{shelf}"
@@ -523,4 +534,477 @@ async fn a_local_feed_page_offers_the_file_for_phones() {
     );
     assert!(page.text.contains("a phone cannot reach"), "{}", page.text);
     assert!(page.text.contains("href=\"/plan.ics\""));
+}
+
+/// The session cookie a sign-up or sign-in answer sets.
+fn session_cookie(reply: &super::Reply) -> String {
+    reply.headers["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string()
+}
+
+fn days_from_today(days: i64) -> String {
+    (chrono::Local::now().date_naive() + chrono::Duration::days(days)).to_string()
+}
+
+#[tokio::test]
+async fn the_plan_is_anchored_when_made_and_says_which_week_it_is() {
+    let app = spawn_app(false).await;
+    // Made eight days ago: week 2 of 4, and the stored plan keeps that first day.
+    let start = days_from_today(-8);
+    let made = form(
+        &app,
+        "/",
+        &format!("skin_type=oily&goal=long_term&concerns=acne&start={start}"),
+        &[],
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let plan = app.get("/plan", &[]).await.text;
+    assert!(plan.contains("<strong>Week 2 of 4</strong>"), "{plan}");
+    let saved = app.get("/api/v1/plans", &[]).await.json();
+    assert_eq!(saved.as_array().map(Vec::len), Some(1), "{saved}");
+    assert_eq!(saved[0]["start"], start.as_str());
+    assert_eq!(saved[0]["weeks"], 4);
+    // Visiting again does not move it.
+    app.get("/plan", &[]).await;
+    let again = app.get("/api/v1/plans", &[]).await.json();
+    assert_eq!(again[0]["start"], start.as_str());
+    assert_eq!(again[0]["id"], saved[0]["id"]);
+
+    // A plan that ended offers the next weeks, which go on from the same first day.
+    let start = days_from_today(-30);
+    form(
+        &app,
+        "/",
+        &format!("skin_type=oily&goal=long_term&concerns=acne&start={start}"),
+        &[],
+    )
+    .await;
+    let ended = app.get("/plan", &[]).await.text;
+    assert!(ended.contains("<strong>Ended on"), "{ended}");
+    assert!(ended.contains("action=\"/plan/next\""));
+    let next = form(&app, "/plan/next", "", &[]).await;
+    assert_eq!(next.status, StatusCode::SEE_OTHER);
+    let longer = app.get("/api/v1/plans", &[]).await.json();
+    assert_eq!(longer.as_array().map(Vec::len), Some(1), "still one plan");
+    assert_eq!(longer[0]["start"], start.as_str());
+    assert_eq!(longer[0]["weeks"], 8);
+    let plan = app.get("/plan", &[]).await.text;
+    assert!(plan.contains("<strong>Week 5 of 8</strong>"), "{plan}");
+    assert!(plan.contains("Weeks 5 to 8"), "the block that holds today");
+}
+
+#[tokio::test]
+async fn a_changed_shelf_leaves_the_plan_as_it_was_until_planned_again() {
+    let app = spawn_app(false).await;
+    let start = days_from_today(-8);
+    form(
+        &app,
+        "/",
+        &format!("skin_type=dry&goal=long_term&concerns=aging&start={start}"),
+        &[],
+    )
+    .await;
+    let before = app.get("/plan", &[]).await.text;
+    assert!(!before.contains("Plan again from today"));
+    form(
+        &app,
+        "/shelf",
+        "name=Night+Cream&ingredients=Aqua%2C+Glycerin%2C+Retinol&kind=moisturizer",
+        &[],
+    )
+    .await;
+    let changed = app.get("/plan", &[]).await.text;
+    assert!(
+        changed.contains("Your answers or your shelf changed") && changed.contains("/plan/again"),
+        "{changed}"
+    );
+    assert!(
+        !changed.contains("Night Cream"),
+        "the plan made before the product stays as it was"
+    );
+    assert!(changed.contains("<strong>Week 2 of 4</strong>"));
+    let again = form(&app, "/plan/again", "", &[]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let plan = app.get("/plan", &[]).await.text;
+    assert!(plan.contains("<strong>Week 1 of 4</strong>"), "from today");
+    assert!(plan.contains("Night Cream"), "{plan}");
+    assert!(!plan.contains("Your answers or your shelf changed"));
+    let saved = app.get("/api/v1/plans", &[]).await.json();
+    assert_eq!(saved.as_array().map(Vec::len), Some(1));
+    assert_eq!(saved[0]["start"], days_from_today(0).as_str());
+}
+
+#[tokio::test]
+async fn a_day_page_saves_its_ticks_and_the_plan_counts_the_streak() {
+    let app = spawn_app(false).await;
+    let start = days_from_today(-3);
+    form(
+        &app,
+        "/",
+        &format!("skin_type=combination&goal=both&concerns=acne&concerns=dullness&start={start}"),
+        &[],
+    )
+    .await;
+    let today = days_from_today(0);
+    let yesterday = days_from_today(-1);
+    let page = app.get(&format!("/day/{today}"), &[]).await;
+    assert_page(&page, "Today");
+    assert!(
+        page.text.contains(&format!("href=\"/day/{yesterday}\"")),
+        "the day before"
+    );
+    assert!(page
+        .text
+        .contains(&format!("href=\"/day/{}\"", days_from_today(1))));
+    assert!(
+        page.text.contains("name=\"am\" value=\"cleanse\""),
+        "{}",
+        page.text
+    );
+    // Two serums in one evening are ticked apart.
+    let saved = form(
+        &app,
+        &format!("/day/{yesterday}"),
+        "am=cleanse&pm=cleanse&pm=serum%3Aniacinamide&back=day",
+        &[],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    assert_eq!(
+        saved.headers["location"],
+        format!("/day/{yesterday}").as_str()
+    );
+    let day = app.get(&format!("/day/{yesterday}"), &[]).await.text;
+    assert!(day.contains("value=\"serum:niacinamide\" checked"), "{day}");
+    assert!(!day.contains("value=\"serum:benzoyl_peroxide\" checked"));
+    assert_eq!(day.matches(" checked").count(), 3);
+    let checkins = app.get("/api/v1/checkins", &[]).await.json();
+    assert_eq!(checkins[0]["date"], yesterday.as_str());
+    assert_eq!(
+        checkins[0]["steps_done"],
+        serde_json::json!(["cleanse", "serum"])
+    );
+    // Today ticked from the plan page: two days in a row; the rest of a check-in stays.
+    form(
+        &app,
+        "/checkin",
+        &format!("date={today}&rating_acne=4&note=calm"),
+        &[],
+    )
+    .await;
+    form(&app, &format!("/day/{today}"), "am=cleanse&back=plan", &[]).await;
+    let plan = app.get("/plan", &[]).await.text;
+    assert!(plan.contains("2 days in a row"), "{plan}");
+    let checkins = app.get("/api/v1/checkins", &[]).await.json();
+    assert_eq!(checkins[1]["note"], "calm");
+    assert_eq!(checkins[1]["ratings"]["acne"], 4);
+    // Every calendar day opens its own page; a day outside the plan says so.
+    assert!(plan.contains(&format!("href=\"/day/{start}\"")));
+    let outside = app.get("/day/2020-01-01", &[]).await;
+    assert_page(&outside, "This day is not in your plan");
+    assert_eq!(
+        app.get("/day/not-a-date", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // A tick that is no step of a routine is refused by its field.
+    let bad = form(&app, &format!("/day/{today}"), "am=brushing", &[]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+}
+
+#[tokio::test]
+async fn the_calendar_subscription_follows_the_plan_and_can_be_stopped() {
+    let app = spawn_app(false).await;
+    form(
+        &app,
+        "/",
+        "skin_type=dry&goal=long_term&concerns=aging",
+        &[],
+    )
+    .await;
+    let subscribed = form(&app, "/plan/subscribe", "", &[]).await;
+    assert_eq!(subscribed.status, StatusCode::OK);
+    let url = subscribed
+        .text
+        .split("value=\"")
+        .find(|r| r.contains("plan.ics?token="))
+        .and_then(|r| r.split('"').next())
+        .expect("feed address")
+        .replace("&#x2f;", "/");
+    let path = &url[url.find("/api/").expect("path")..];
+    let feed = app.get(path, &[]).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    // A product and a new plan: the same address now gives the new plan.
+    form(
+        &app,
+        "/shelf",
+        "name=Gentle+Wash&ingredients=Aqua%2C+Sodium+Cocoyl+Isethionate%2C+Glycerin&kind=cleanser",
+        &[],
+    )
+    .await;
+    form(&app, "/plan/again", "", &[]).await;
+    let plan = app.get("/plan", &[]).await.text;
+    assert!(
+        plan.contains("1 calendar subscription follows this plan"),
+        "{plan}"
+    );
+    let feed = app.get(path, &[]).await;
+    assert!(feed.text.contains("Gentle Wash"), "{}", feed.text);
+    let stopped = form(&app, "/plan/unsubscribe", "", &[]).await;
+    assert_eq!(stopped.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.get(path, &[]).await.status, StatusCode::NOT_FOUND);
+    assert!(!app
+        .get("/plan", &[])
+        .await
+        .text
+        .contains("calendar subscription follows"));
+}
+
+#[tokio::test]
+async fn a_visitor_sees_the_plan_first_and_keeps_it_by_signing_up() {
+    let app = spawn_app(true).await;
+    let answers = "skin_type=oily&goal=long_term&concerns=acne&avoid=fragrance";
+    let shown = form(&app, "/", answers, &[]).await;
+    assert_page(&shown, "Your plan: serums");
+    assert!(shown.text.contains("Keep this plan"), "{}", shown.text);
+    assert!(
+        !shown.text.contains("action=\"/day/"),
+        "nothing to tick before signing up"
+    );
+    let carried = shown
+        .text
+        .split("name=\"answers\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the answers go with the form")
+        .replace("&quot;", "\"")
+        .replace("&#x2f;", "/");
+    assert!(carried.contains("\"avoid\":[\"fragrance\"]"), "{carried}");
+    let encoded: String = form_urlencoded::byte_serialize(carried.as_bytes()).collect();
+    let signed_up = form(
+        &app,
+        "/signup",
+        &format!("username=carol&password=correct+horse+battery&answers={encoded}"),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        signed_up.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_up.text
+    );
+    assert_eq!(signed_up.headers["location"], "/plan");
+    let cookie = session_cookie(&signed_up);
+    let plan = app.get("/plan", &[("cookie", &cookie)]).await;
+    assert_page(&plan, "Your plan: serums");
+    assert!(
+        plan.text.contains("Signed in as <strong>carol</strong>"),
+        "{}",
+        plan.text
+    );
+    assert!(plan.text.contains("<strong>Week 1 of 4</strong>"));
+    let profiles = app
+        .get("/api/v1/profiles", &[("cookie", &cookie)])
+        .await
+        .json();
+    assert_eq!(
+        profiles[0]["profile"]["avoid"],
+        serde_json::json!(["fragrance"])
+    );
+    // Someone who already has an account signs in with the answers and keeps them too.
+    form(
+        &app,
+        "/signup",
+        "username=dave&password=correct+horse+battery",
+        &[],
+    )
+    .await;
+    let signed_in = form(
+        &app,
+        "/signin",
+        &format!("username=dave&password=correct+horse+battery&answers={encoded}"),
+        &[],
+    )
+    .await;
+    assert_eq!(signed_in.headers["location"], "/plan");
+    let dave = session_cookie(&signed_in);
+    assert_page(
+        &app.get("/plan", &[("cookie", &dave)]).await,
+        "Your plan: serums",
+    );
+}
+
+#[tokio::test]
+async fn the_account_page_changes_the_password_signs_out_everywhere_and_deletes() {
+    let app = spawn_app(true).await;
+    let first = form(
+        &app,
+        "/signup",
+        "username=erin&password=correct+horse+battery",
+        &[],
+    )
+    .await;
+    let cookie = session_cookie(&first);
+    let second = session_cookie(
+        &form(
+            &app,
+            "/signin",
+            "username=erin&password=correct+horse+battery",
+            &[],
+        )
+        .await,
+    );
+    let page = app.get("/account", &[("cookie", &cookie)]).await;
+    assert_page(&page, "Your account");
+    assert!(page.text.contains("Signed in as <strong>erin</strong>"));
+    assert!(page.text.contains("/account/export.json"));
+    // A wrong current password changes nothing and says so by its field.
+    let wrong = form(
+        &app,
+        "/account/password",
+        "current=nope+nope+nope&new=another+long+phrase",
+        &[("cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.text.contains("id=\"current-error\""),
+        "{}",
+        wrong.text
+    );
+    let changed = form(
+        &app,
+        "/account/password",
+        "current=correct+horse+battery&new=another+long+phrase",
+        &[("cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text);
+    let renewed = session_cookie(&changed);
+    assert_eq!(
+        app.get("/plan", &[("cookie", &second)]).await.status,
+        StatusCode::SEE_OTHER,
+        "the other session ended"
+    );
+    assert_ne!(
+        app.get("/account", &[("cookie", &renewed)]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let old = form(
+        &app,
+        "/signin",
+        "username=erin&password=correct+horse+battery",
+        &[],
+    )
+    .await;
+    assert_eq!(
+        old.status,
+        StatusCode::UNAUTHORIZED,
+        "the old password is gone"
+    );
+    // The data file.
+    form(
+        &app,
+        "/",
+        "skin_type=dry&goal=long_term",
+        &[("cookie", &renewed)],
+    )
+    .await;
+    let export = app
+        .get("/account/export.json", &[("cookie", &renewed)])
+        .await;
+    assert!(export.headers["content-disposition"]
+        .to_str()
+        .expect("header")
+        .contains("attachment"));
+    assert_eq!(export.json()["profiles"].as_array().map(Vec::len), Some(1));
+    // Deleting needs the password; then the account and its data are gone.
+    let refused = form(
+        &app,
+        "/account/delete",
+        "password=wrong",
+        &[("cookie", &renewed)],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("nothing was deleted"));
+    let deleted = form(
+        &app,
+        "/account/delete",
+        "password=another+long+phrase",
+        &[("cookie", &renewed)],
+    )
+    .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert_eq!(deleted.headers["location"], "/signup?deleted=1");
+    let gone = form(
+        &app,
+        "/signin",
+        "username=erin&password=another+long+phrase",
+        &[],
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::UNAUTHORIZED);
+    assert!(app
+        .get("/signup?deleted=1", &[])
+        .await
+        .text
+        .contains("were deleted"));
+    // Signing out everywhere ends every session.
+    let frank = session_cookie(
+        &form(
+            &app,
+            "/signup",
+            "username=frank&password=correct+horse+battery",
+            &[],
+        )
+        .await,
+    );
+    let frank_too = session_cookie(
+        &form(
+            &app,
+            "/signin",
+            "username=frank&password=correct+horse+battery",
+            &[],
+        )
+        .await,
+    );
+    let out = form(
+        &app,
+        "/account/signout-everywhere",
+        "",
+        &[("cookie", &frank)],
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    for session in [&frank, &frank_too] {
+        assert_eq!(
+            app.get("/account", &[("cookie", session)]).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+}
+
+#[tokio::test]
+async fn locally_the_data_page_downloads_and_deletes_everything() {
+    let app = spawn_app(false).await;
+    form(&app, "/", "skin_type=dry&goal=long_term", &[]).await;
+    let page = app.get("/account", &[]).await;
+    assert_page(&page, "Your data");
+    assert!(!page.text.contains("Change my password"));
+    let refused = form(&app, "/account/delete", "confirm=no", &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let deleted = form(&app, "/account/delete", "confirm=delete", &[]).await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/api/v1/profiles", &[]).await.json(),
+        serde_json::json!([])
+    );
+    assert_eq!(app.get("/plan", &[]).await.status, StatusCode::SEE_OTHER);
 }
