@@ -395,6 +395,186 @@ impl<'de> Deserialize<'de> for Minutes {
     }
 }
 
+/// A questionnaire's answers as a person typed them (the web form): every field checked
+/// at once, so that all the mistakes can be shown together, each by its field, in plain
+/// words; then the profile.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers {
+    /// A skin type id.
+    pub skin_type: String,
+    /// A goal id.
+    pub goal: String,
+    /// Sensitive skin.
+    pub sensitive: bool,
+    /// Pregnant or breastfeeding.
+    pub pregnant: bool,
+    /// Concern ids, each with its rank when one was given (1 first); unranked ones
+    /// follow the ranked, in the order given.
+    pub concerns: Vec<(String, Option<u8>)>,
+    /// Event dates as typed (`YYYY-MM-DD`), empty ones ignored.
+    pub events: Vec<String>,
+    /// Minutes of the morning routine, as typed (empty: no budget).
+    pub minutes_am: String,
+    /// Minutes of the evening routine, as typed.
+    pub minutes_pm: String,
+    /// The avoid list, entries separated by commas.
+    pub avoid: String,
+    /// The first day, as typed (empty: today).
+    pub start: String,
+}
+
+impl Answers {
+    /// The profile these answers give, or every mistake in them, in the order of the
+    /// questions, each naming its field (`events`, `minutes_am`, ...).
+    pub fn check(&self) -> Result<Profile, Vec<ProfileError>> {
+        let mut errors = Vec::new();
+        let mut fail = |field: &str, message: String| {
+            errors.push(ProfileError {
+                field: Some(field.to_string()),
+                line: None,
+                message,
+            });
+        };
+        let skin_type = match self.skin_type.trim() {
+            "" => {
+                fail("skin_type", "Choose your skin type.".into());
+                None
+            }
+            id => SkinType::from_id(id).or_else(|| {
+                fail(
+                    "skin_type",
+                    format!("\"{id}\" is not a skin type: choose one of the four."),
+                );
+                None
+            }),
+        };
+        let mut ranked: Vec<(Option<u8>, usize, Concern)> = Vec::new();
+        for (order, (id, rank)) in self.concerns.iter().enumerate() {
+            match Concern::from_id(id.trim()) {
+                Some(concern) if !ranked.iter().any(|(_, _, c)| *c == concern) => {
+                    ranked.push((*rank, order, concern));
+                }
+                Some(_) => {}
+                None => fail(
+                    "concerns",
+                    format!("\"{id}\" is not a concern regimen knows."),
+                ),
+            }
+        }
+        // Ranked first (by rank), then the rest as given.
+        ranked.sort_by_key(|(rank, order, _)| (rank.is_none(), *rank, *order));
+        let goal = match self.goal.trim() {
+            "" => {
+                fail("goal", "Choose what you want.".into());
+                None
+            }
+            id => Goal::from_id(id).or_else(|| {
+                fail(
+                    "goal",
+                    format!("\"{id}\" is not a goal: choose one of the three."),
+                );
+                None
+            }),
+        };
+        let mut events = Vec::new();
+        let typed: Vec<&str> = self
+            .events
+            .iter()
+            .flat_map(|e| e.split(','))
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .collect();
+        if typed.len() > MAX_EVENTS {
+            fail(
+                "events",
+                format!(
+                    "{} events is more than a plan can prepare for (at most {MAX_EVENTS}).",
+                    typed.len()
+                ),
+            );
+        }
+        for text in typed.iter().take(MAX_EVENTS) {
+            match IsoDate::parse(text) {
+                Ok(date) => events.push(date),
+                Err(_) => fail(
+                    "events",
+                    format!("\"{text}\" is not a date: pick the day on the calendar (or write it as 2026-12-24)."),
+                ),
+            }
+        }
+        let mut minutes = |field: &str, text: &str| -> Option<Minutes> {
+            let text = text.trim();
+            if text.is_empty() {
+                return None;
+            }
+            match text.parse::<u16>().ok().and_then(Minutes::new) {
+                Some(minutes) => Some(minutes),
+                None => {
+                    let said = if text.bytes().all(|b| b.is_ascii_digit()) {
+                        format!("{text} minutes is out of range: give a whole number from 1 to {MAX_MINUTES}.")
+                    } else {
+                        format!("\"{text}\" is not a whole number of minutes.")
+                    };
+                    fail(field, said);
+                    None
+                }
+            }
+        };
+        let minutes_am = minutes("minutes_am", &self.minutes_am);
+        let minutes_pm = minutes("minutes_pm", &self.minutes_pm);
+        let avoid: Vec<String> = self
+            .avoid
+            .split(',')
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_string)
+            .collect();
+        if avoid.len() > MAX_AVOID {
+            fail(
+                "avoid",
+                format!(
+                    "{} entries is more than an avoid list holds here (at most {MAX_AVOID}).",
+                    avoid.len()
+                ),
+            );
+        }
+        if let Some(long) = avoid.iter().find(|e| e.chars().count() > MAX_AVOID_ENTRY) {
+            let start: String = long.chars().take(30).collect();
+            fail(
+                "avoid",
+                format!("The entry \"{start}...\" is longer than {MAX_AVOID_ENTRY} characters."),
+            );
+        }
+        let start = match self.start.trim() {
+            "" => None,
+            text => IsoDate::parse(text).map(Some).unwrap_or_else(|_| {
+                fail(
+                    "start",
+                    format!("\"{text}\" is not a date: pick the first day on the calendar, or leave it empty for today."),
+                );
+                None
+            }),
+        };
+        let (Some(skin_type), Some(goal), true) = (skin_type, goal, errors.is_empty()) else {
+            return Err(errors);
+        };
+        Ok(Profile {
+            skin_type,
+            sensitive: self.sensitive,
+            concerns: ranked.into_iter().map(|(_, _, c)| c).collect(),
+            goal,
+            events,
+            pregnant: self.pregnant,
+            minutes_am,
+            minutes_pm,
+            start,
+            avoid,
+            shelf: Vec::new(),
+        }
+        .normalized())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -578,5 +758,63 @@ avoid = [" Fragrance "]
         profile.events = vec![IsoDate::parse("2027-01-02").expect("date")];
         let again = Profile::from_toml(&profile.to_toml()).expect("round trip");
         assert_eq!(again, profile);
+    }
+
+    #[test]
+    fn answers_report_every_mistake_at_once_in_plain_words() {
+        let answers = Answers {
+            skin_type: String::new(),
+            goal: "both".into(),
+            concerns: vec![("acne".into(), None), ("wrinkles".into(), None)],
+            events: vec!["2026-12-24".into(), "next week".into()],
+            minutes_am: "lots".into(),
+            minutes_pm: "999".into(),
+            start: "soon".into(),
+            ..Answers::default()
+        };
+        let errors = answers.check().expect_err("mistakes");
+        let fields: Vec<&str> = errors.iter().filter_map(|e| e.field.as_deref()).collect();
+        assert_eq!(
+            fields,
+            [
+                "skin_type",
+                "concerns",
+                "events",
+                "minutes_am",
+                "minutes_pm",
+                "start"
+            ]
+        );
+        assert!(errors[2]
+            .message
+            .contains("\"next week\" is not a date: pick the day on the calendar"));
+        assert!(errors[4].message.contains("from 1 to 240"));
+    }
+
+    #[test]
+    fn answers_rank_concerns_and_give_the_profile() {
+        let answers = Answers {
+            skin_type: "oily".into(),
+            goal: "long_term".into(),
+            concerns: vec![
+                ("acne".into(), None),
+                ("pores".into(), Some(2)),
+                ("dullness".into(), Some(1)),
+                ("acne".into(), None),
+            ],
+            events: vec![String::new(), "2027-01-02, 2027-01-01".into()],
+            minutes_pm: "20".into(),
+            avoid: " Fragrance , lavender".into(),
+            ..Answers::default()
+        };
+        let profile = answers.check().expect("valid");
+        assert_eq!(
+            profile.concerns,
+            [Concern::Dullness, Concern::Pores, Concern::Acne]
+        );
+        assert_eq!(profile.events.len(), 2);
+        assert_eq!(profile.minutes_pm.map(Minutes::get), Some(20));
+        assert_eq!(profile.avoid, ["fragrance", "lavender"]);
+        assert_eq!(profile.start, None);
     }
 }

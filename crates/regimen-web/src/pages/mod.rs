@@ -19,7 +19,7 @@ use regimen_core::avoid::AvoidList;
 use regimen_core::calendar::{to_ics, CalendarOptions};
 use regimen_core::explain::{explain, suggest};
 use regimen_core::plan::{Plan, DISCLAIMER};
-use regimen_core::profile::{IsoDate, ShelfItem};
+use regimen_core::profile::{Answers, IsoDate, ShelfItem};
 use regimen_core::shelf::ShelfReport;
 use regimen_core::vocab::{Concern, Goal, ProductKind, SkinType, Step};
 use regimen_core::{PlanOptions, Profile};

@@ -42,23 +42,122 @@ pub(super) fn start_options() -> Value {
     }
 }
 
-/// The questionnaire's fields as typed.
+/// The questionnaire's fields for a stored profile (or empty ones): concerns with their
+/// rank when there are several, at least three event dates to fill.
 pub(super) fn start_form_from(profile: Option<&Profile>) -> Value {
     let Some(p) = profile else {
-        return context! { skin_type => "", goal => "both", concerns => Vec::<String>::new(), sensitive => false, pregnant => false, events => "", minutes_am => "", minutes_pm => "", avoid => "", start => "" };
+        return typed_form(&Answers {
+            goal: "both".into(),
+            ..Answers::default()
+        });
     };
-    context! {
-        skin_type => p.skin_type.id(),
-        goal => p.goal.id(),
-        concerns => p.concerns.iter().map(|c| c.id()).collect::<Vec<_>>(),
-        sensitive => p.sensitive,
-        pregnant => p.pregnant,
-        events => p.events.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", "),
-        minutes_am => p.minutes_am.map(|m| m.get().to_string()).unwrap_or_default(),
-        minutes_pm => p.minutes_pm.map(|m| m.get().to_string()).unwrap_or_default(),
-        avoid => p.avoid.join(", "),
-        start => p.start.map(|d| d.to_string()).unwrap_or_default(),
+    let ranked = p.concerns.len() > 1;
+    typed_form(&Answers {
+        skin_type: p.skin_type.id().into(),
+        goal: p.goal.id().into(),
+        sensitive: p.sensitive,
+        pregnant: p.pregnant,
+        concerns: p
+            .concerns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id().to_string(), ranked.then(|| (i + 1) as u8)))
+            .collect(),
+        events: p.events.iter().map(|e| e.to_string()).collect(),
+        minutes_am: p
+            .minutes_am
+            .map(|m| m.get().to_string())
+            .unwrap_or_default(),
+        minutes_pm: p
+            .minutes_pm
+            .map(|m| m.get().to_string())
+            .unwrap_or_default(),
+        avoid: p.avoid.join(", "),
+        start: p.start.map(|d| d.to_string()).unwrap_or_default(),
+    })
+}
+
+/// The answers as the form shows them again.
+fn typed_form(answers: &Answers) -> Value {
+    let mut events: Vec<String> = answers
+        .events
+        .iter()
+        .flat_map(|e| e.split(','))
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty())
+        .collect();
+    while events.len() < 3 {
+        events.push(String::new());
     }
+    let ranks: BTreeMap<String, String> = answers
+        .concerns
+        .iter()
+        .filter_map(|(id, rank)| rank.map(|r| (id.clone(), r.to_string())))
+        .collect();
+    context! {
+        skin_type => answers.skin_type.clone(),
+        goal => answers.goal.clone(),
+        concerns => answers.concerns.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
+        ranks,
+        sensitive => answers.sensitive,
+        pregnant => answers.pregnant,
+        events,
+        minutes_am => answers.minutes_am.clone(),
+        minutes_pm => answers.minutes_pm.clone(),
+        avoid => answers.avoid.clone(),
+        start => answers.start.clone(),
+    }
+}
+
+/// The questionnaire's answers from a submitted form: a concern counts when it is ticked
+/// or given a rank.
+fn answers_from(form: &FormData) -> Answers {
+    let ticked = form.all("concerns");
+    let mut concerns: Vec<(String, Option<u8>)> = Vec::new();
+    for id in ticked
+        .iter()
+        .map(String::as_str)
+        .chain(Concern::ALL.iter().map(|c| c.id()))
+    {
+        if concerns.iter().any(|(c, _)| c == id) {
+            continue;
+        }
+        let rank = form.get(&format!("rank_{id}")).parse::<u8>().ok();
+        if rank.is_some() || ticked.iter().any(|t| t == id) {
+            concerns.push((id.to_string(), rank));
+        }
+    }
+    Answers {
+        skin_type: form.get("skin_type"),
+        goal: form.get("goal"),
+        sensitive: form.checked("sensitive"),
+        pregnant: form.checked("pregnant"),
+        concerns,
+        events: form.all("events"),
+        minutes_am: form.get("minutes_am"),
+        minutes_pm: form.get("minutes_pm"),
+        avoid: form.get("avoid"),
+        start: form.get("start"),
+    }
+}
+
+/// Every mistake of a questionnaire, in the order of its questions: by field for the
+/// notes next to each, and as a list for the summary at the top.
+fn answer_errors(errors: &[regimen_core::ProfileError]) -> (BTreeMap<String, String>, Vec<Value>) {
+    let mut by_field: BTreeMap<String, String> = BTreeMap::new();
+    let mut list = Vec::new();
+    for error in errors {
+        let field = form_field(error.field.as_deref());
+        list.push(context! { field => field.clone(), message => error.message.clone() });
+        by_field
+            .entry(field)
+            .and_modify(|m| {
+                m.push(' ');
+                m.push_str(&error.message);
+            })
+            .or_insert_with(|| error.message.clone());
+    }
+    (by_field, list)
 }
 
 /// What to say next to the avoid field: entries regimen knows nothing by (with the
@@ -104,122 +203,73 @@ pub(super) async fn save_start(
 ) -> PageResult {
     let form = FormData::parse(&bytes);
     check_form(&viewer, &form)?;
-    let mut errors: BTreeMap<String, String> = BTreeMap::new();
-    let skin_type = form.get("skin_type");
-    let goal = form.get("goal");
-    if skin_type.is_empty() {
-        errors.insert("skin_type".into(), "Choose your skin type.".into());
-    }
-    if goal.is_empty() {
-        errors.insert("goal".into(), "Choose what you want.".into());
-    }
-    let mut json = serde_json::json!({
-        "skin_type": skin_type,
-        "goal": goal,
-        "sensitive": form.checked("sensitive"),
-        "pregnant": form.checked("pregnant"),
-        "concerns": form.all("concerns"),
-        "events": list(&form.get("events")),
-        "avoid": list(&form.get("avoid")),
-    });
-    for field in ["minutes_am", "minutes_pm"] {
-        let text = form.get(field);
-        if text.is_empty() {
-            continue;
+    let answers = answers_from(&form);
+    let profile = match answers.check() {
+        Ok(profile) => profile,
+        Err(errors) => {
+            // Every mistake at once, the first one focused.
+            let (errors, error_list) = answer_errors(&errors);
+            let first_error = error_list.first().and_then(|e| e.get_attr("field").ok());
+            let ctx = context! {
+                form => typed_form(&answers),
+                errors,
+                error_list,
+                first_error,
+                ..start_options()
+            };
+            return render(
+                "start.html",
+                &viewer,
+                "start",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ctx,
+            );
         }
-        match text.parse::<i64>() {
-            Ok(n) => json[field] = n.into(),
-            Err(_) => {
-                errors.insert(
-                    field.into(),
-                    format!("\"{text}\" is not a whole number of minutes."),
-                );
-            }
+    };
+    if avoid_notes(&state, &profile.avoid).1 && form.get("avoid_checked") != form.get("avoid") {
+        // An entry regimen knows nothing by: say so next to the field first; saving
+        // again keeps the list as it is.
+        let (avoid_notes, _) = avoid_notes(&state, &profile.avoid);
+        let ctx = context! {
+            form => typed_form(&answers),
+            errors => BTreeMap::<String, String>::new(),
+            avoid_notes,
+            avoid_checked => form.get("avoid"),
+            first_error => "avoid",
+            ..start_options()
+        };
+        return render("start.html", &viewer, "start", StatusCode::OK, ctx);
+    }
+    let Some(user) = viewer.user_id else {
+        // A visitor (with accounts): the plan first, then an offer to keep it.
+        return visitor_plan(&state, &viewer, profile);
+    };
+    let body = serde_json::to_string(&profile).map_err(|e| ApiError::Internal(e.to_string()))?;
+    match state
+        .store()
+        .list(user, Collection::Profile)
+        .await?
+        .into_iter()
+        .max_by_key(|d| d.id)
+    {
+        Some(existing) => {
+            state
+                .store()
+                .update(user, Collection::Profile, existing.id, "", &body)
+                .await?;
         }
-    }
-    if !form.get("start").is_empty() {
-        json["start"] = form.get("start").into();
-    }
-    if errors.is_empty() {
-        match Profile::from_json(&json.to_string()) {
-            Ok(profile)
-                if avoid_notes(&state, &profile.avoid).1
-                    && form.get("avoid_checked") != form.get("avoid") =>
-            {
-                // An entry regimen knows nothing by: say so next to the field first;
-                // saving again keeps the list as it is.
-                let (avoid_notes, _) = avoid_notes(&state, &profile.avoid);
-                let ctx = context! {
-                    form => typed_start_form(&form),
-                    errors,
-                    avoid_notes,
-                    avoid_checked => form.get("avoid"),
-                    ..start_options()
-                };
-                return render("start.html", &viewer, "start", StatusCode::OK, ctx);
-            }
-            Ok(profile) => {
-                let Some(user) = viewer.user_id else {
-                    // A visitor (with accounts): the plan first, then an offer to keep it.
-                    return visitor_plan(&state, &viewer, profile);
-                };
-                let body = serde_json::to_string(&profile)
-                    .map_err(|e| ApiError::Internal(e.to_string()))?;
-                match state
-                    .store()
-                    .list(user, Collection::Profile)
-                    .await?
-                    .into_iter()
-                    .max_by_key(|d| d.id)
-                {
-                    Some(existing) => {
-                        state
-                            .store()
-                            .update(user, Collection::Profile, existing.id, "", &body)
-                            .await?;
-                    }
-                    None => {
-                        state
-                            .create_document(user, Collection::Profile, "", &body)
-                            .await?;
-                    }
-                }
-                // The plan is made now and stays put: from the chosen first day, or today.
-                if let Some((_, with_shelf)) = current_profile(&state, user).await? {
-                    let start = profile.start.unwrap_or(IsoDate(today()));
-                    set_current_plan(&state, user, with_shelf, start, 4).await?;
-                }
-                return Ok(see_other("/plan"));
-            }
-            Err(error) => {
-                errors.insert(form_field(error.field.as_deref()), error.message);
-            }
+        None => {
+            state
+                .create_document(user, Collection::Profile, "", &body)
+                .await?;
         }
     }
-    let ctx = context! { form => typed_start_form(&form), errors, ..start_options() };
-    render(
-        "start.html",
-        &viewer,
-        "start",
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ctx,
-    )
-}
-
-/// The questionnaire's fields as the person typed them.
-pub(super) fn typed_start_form(form: &FormData) -> Value {
-    context! {
-        skin_type => form.get("skin_type"),
-        goal => form.get("goal"),
-        concerns => form.all("concerns"),
-        sensitive => form.checked("sensitive"),
-        pregnant => form.checked("pregnant"),
-        events => form.get("events"),
-        minutes_am => form.get("minutes_am"),
-        minutes_pm => form.get("minutes_pm"),
-        avoid => form.get("avoid"),
-        start => form.get("start"),
+    // The plan is made now and stays put: from the chosen first day, or today.
+    if let Some((_, with_shelf)) = current_profile(&state, user).await? {
+        let start = profile.start.unwrap_or(IsoDate(today()));
+        set_current_plan(&state, user, with_shelf, start, 4).await?;
     }
+    Ok(see_other("/plan"))
 }
 
 /// The plan of a visitor who is not signed in (with accounts): shown at once, stored

@@ -152,8 +152,30 @@ async fn form_errors_sit_by_their_field_and_keep_the_input() {
         reply.text.contains("id=\"skin_type-error\""),
         "missing skin type is named"
     );
+    // Every mistake at once, in the summary and by its field, the first one focused.
     assert!(reply.text.contains("id=\"minutes_am-error\""));
+    assert!(reply.text.contains("id=\"events-error\""), "{}", reply.text);
+    assert!(
+        reply.text.contains("3 answers need another look"),
+        "{}",
+        reply.text
+    );
+    assert!(reply
+        .text
+        .contains("&quot;2026-13-01&quot; is not a date: pick the day on the calendar"));
+    assert_eq!(reply.text.matches(" autofocus").count(), 1);
+    assert!(
+        reply
+            .text
+            .contains("name=\"skin_type\" value=\"oily\" autofocus"),
+        "{}",
+        reply.text
+    );
     assert!(reply.text.contains("value=\"lots\""), "the input is kept");
+    assert!(
+        reply.text.contains("value=\"2026-12-24\""),
+        "the good date is kept"
+    );
     let reply = form(
         &app,
         "/",
@@ -167,6 +189,35 @@ async fn form_errors_sit_by_their_field_and_keep_the_input() {
         reply.text
     );
     assert!(reply.text.contains("aria-invalid=\"true\""));
+    // "next week" in a date field: plain words, and the date inputs are calendars.
+    let reply = form(&app, "/", "skin_type=dry&goal=both&events=next+week", &[]).await;
+    assert!(
+        reply
+            .text
+            .contains("&quot;next week&quot; is not a date: pick the day on the calendar"),
+        "{}",
+        reply.text
+    );
+    assert!(reply.text.contains("name=\"events\" type=\"date\""));
+    // Concerns ranked on the web: the numbers decide the order.
+    let ranked = form(
+        &app,
+        "/",
+        "skin_type=oily&goal=long_term&concerns=acne&concerns=pores&rank_pores=1&rank_acne=2",
+        &[],
+    )
+    .await;
+    assert_eq!(ranked.status, StatusCode::SEE_OTHER, "{}", ranked.text);
+    let profiles = app.get("/api/v1/profiles", &[]).await.json();
+    assert_eq!(
+        profiles[0]["profile"]["concerns"],
+        serde_json::json!(["pores", "acne"])
+    );
+    let again = app.get("/", &[]).await.text;
+    assert!(
+        again.contains("<option value=\"1\" selected>1</option>"),
+        "the ranks are shown again"
+    );
     let reply = form(
         &app,
         "/checkin",
