@@ -4,7 +4,7 @@
 use owo_colors::{OwoColorize, Style};
 use regimen_core::analyzer::{Level, Report};
 use regimen_core::explain::Explanation;
-use regimen_core::knowledge::{Faq, Knowledge};
+use regimen_core::knowledge::{Faq, Knowledge, WarningLevel};
 use regimen_core::plan::{Plan, Reason, StepEntry};
 use regimen_core::vocab::{Approach, ServingTime, Step};
 use std::fmt::Write;
@@ -203,16 +203,12 @@ pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, color: bool) -> String {
     if !plan.warnings.is_empty() {
         let _ = writeln!(out, "\n{}", paint.bold("Good to know"));
         for warning in &plan.warnings {
-            let style = match warning.code {
-                "pregnancy" | "see_dermatologist" | "safer_wins" | "time_budget"
-                | "event_mask_missing" => Style::new().red().bold(),
+            let (label, level) = knowledge.labels.warning(warning.code);
+            let style = match level {
+                WarningLevel::Safety => Style::new().red().bold(),
                 _ => Style::new().yellow(),
             };
-            let mut line = format!(
-                "  {} {}",
-                paint.with(&format!("{:<18}", warning.code), style),
-                warning.text
-            );
+            let mut line = format!("  {}: {}", paint.with(label, style), warning.text);
             if !warning.dates.is_empty() {
                 let dates: Vec<String> = warning
                     .dates

@@ -3,7 +3,7 @@
 
 use crate::knowledge::{Citation, Knowledge};
 use crate::profile::IsoDate;
-use crate::vocab::{Approach, ServingTime, Step};
+use crate::vocab::{Approach, ServingTime, Step, WarningCode};
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -186,7 +186,7 @@ impl StepEntry<'_> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning<'k> {
     /// A stable code: patch_test, see_dermatologist, pregnancy, time_budget...
-    pub code: &'static str,
+    pub code: WarningCode,
     /// What to know, in plain words.
     pub text: Cow<'k, str>,
     /// The rule behind it.
@@ -209,9 +209,9 @@ impl Plan<'_> {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Whether a warning with this code is present.
+    /// Whether a warning with this code (its id) is present.
     pub fn has_warning(&self, code: &str) -> bool {
-        self.warnings.iter().any(|w| w.code == code)
+        self.warnings.iter().any(|w| w.code.id() == code)
     }
 }
 
@@ -228,7 +228,7 @@ pub(crate) struct Warnings<'k> {
 impl<'k> Warnings<'k> {
     pub(crate) fn add(
         &mut self,
-        code: &'static str,
+        code: WarningCode,
         citation: Citation<'k>,
         text: Cow<'k, str>,
         date: Option<IsoDate>,
@@ -257,7 +257,7 @@ impl<'k> Warnings<'k> {
         });
     }
 
-    pub(crate) fn cite(&mut self, code: &'static str, knowledge: &'k Knowledge, rule: &'k str) {
+    pub(crate) fn cite(&mut self, code: WarningCode, knowledge: &'k Knowledge, rule: &'k str) {
         if let Some(citation) = knowledge.cite(rule) {
             self.add(code, citation, Cow::Borrowed(citation.text), None);
         }

@@ -26,6 +26,13 @@ macro_rules! vocabulary {
             }
         }
 
+        /// A value equals its stable id.
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.id() == *other
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.id())
@@ -78,6 +85,22 @@ vocabulary! {
 vocabulary! {
     /// The overall answer: masks, serums or both.
     Approach { Masks => "masks", Serums => "serums", Both => "both" }
+}
+
+vocabulary! {
+    /// What a plan's warning is about (its label and how prominent it is are in
+    /// knowledge/labels.toml).
+    WarningCode {
+        SeeDermatologist => "see_dermatologist", Pregnancy => "pregnancy", Reaction => "reaction",
+        PatchTest => "patch_test", Sunscreen => "sunscreen", SpfLow => "spf_low",
+        Sensitive => "sensitive", SensitiveSunscreen => "sensitive_sunscreen", Caution => "caution",
+        KeptApart => "kept_apart", InteractionNote => "interaction_note", Avoided => "avoided",
+        AvoidUnknown => "avoid_unknown", AvoidWords => "avoid_words", Strength => "strength",
+        ProductRules => "product_rules", SaferWins => "safer_wins", Pacing => "pacing",
+        Expectations => "expectations", TimeBudget => "time_budget", SerumLimit => "serum_limit",
+        MasksDoNotFit => "masks_do_not_fit", EventMaskMissing => "event_mask_missing",
+        EventOutsidePlan => "event_outside_plan",
+    }
 }
 
 impl ServingTime {

@@ -52,7 +52,11 @@ fn chromedriver() -> Option<Driver> {
     Some(Driver { process, port })
 }
 
-async fn browser(driver: &Driver, profile_dir: &std::path::Path) -> Client {
+/// A phone-sized and a desktop window.
+const PHONE: (u32, u32) = (390, 844);
+const DESKTOP: (u32, u32) = (1280, 1000);
+
+async fn browser(driver: &Driver, profile_dir: &std::path::Path, size: (u32, u32)) -> Client {
     let mut capabilities = serde_json::Map::new();
     let args = [
         "--headless=new".to_string(),
@@ -64,7 +68,7 @@ async fn browser(driver: &Driver, profile_dir: &std::path::Path) -> Client {
         "--disable-background-networking".into(),
         "--disable-component-update".into(),
         "--disable-sync".into(),
-        "--window-size=1280,1600".into(),
+        format!("--window-size={},{}", size.0, size.1),
         format!("--user-data-dir={}", profile_dir.display()),
     ];
     capabilities.insert(
@@ -88,6 +92,12 @@ impl Shots {
     fn new(test: &'static str) -> Shots {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
         std::fs::create_dir_all(&dir).expect("screenshot directory");
+        // This test's screenshots of an earlier run go first.
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&format!("{test}-")) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
         Shots {
             dir,
             test,
@@ -151,43 +161,124 @@ async fn fill(client: &Client, css: &str, text: &str) {
     element.send_keys(text).await.expect("type");
 }
 
+async fn text(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .expect("text")
+}
+
+async fn checked(client: &Client, css: &str) -> bool {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .prop("checked")
+        .await
+        .expect("checked")
+        .as_deref()
+        == Some("true")
+}
+
+/// Answers the questionnaire: first with a mistake (every one is shown at once), then
+/// right, with a first day eight days ago (so the plan is in its second week).
 async fn answer_the_questions(client: &Client, base: &str, shots: &mut Shots) {
     client.goto(&format!("{base}/")).await.expect("start page");
     assert_eq!(h1(client).await, "Face masks, serums or both?");
     shots.take(client, "start").await;
-    click(client, "input[name=skin_type][value=combination]").await;
     click(client, "input[name=concerns][value=acne]").await;
+    click(client, "form.stack > button[type=submit]").await;
+    client
+        .wait()
+        .for_element(Locator::Css(".errors-summary"))
+        .await
+        .expect("the mistakes");
+    let summary = text(client, ".errors-summary").await;
+    // (A browser keeps a number or a date field from taking what is not one; the
+    // page tests send such mistakes as a form would.)
+    assert!(
+        summary.contains("One answer needs another look")
+            && summary.contains("Choose your skin type"),
+        "{summary}"
+    );
+    // The first mistake has the focus.
+    let focused = client
+        .active_element()
+        .await
+        .expect("focus")
+        .attr("name")
+        .await
+        .expect("name");
+    assert_eq!(focused.as_deref(), Some("skin_type"));
+    shots.take(client, "start-mistakes").await;
+    click(client, "input[name=skin_type][value=combination]").await;
     click(client, "input[name=concerns][value=dullness]").await;
     click(client, "input[name=goal][value=both]").await;
     fill(client, "#minutes_pm", "20").await;
-    click(client, "form.stack button[type=submit]").await;
+    let start = (chrono::Local::now().date_naive() - chrono::Days::new(8)).to_string();
+    // A date input takes what a person types as month, day, year (en-US).
+    let typed = chrono::NaiveDate::parse_from_str(&start, "%Y-%m-%d")
+        .expect("date")
+        .format("%m%d%Y")
+        .to_string();
+    fill(client, "#start", &typed).await;
+    click(client, "form.stack > button[type=submit]").await;
     arrive(client, "/plan").await;
     assert!(h1(client).await.starts_with("Your plan: both"));
-    let calendar = client
-        .find(Locator::Css(".calendar"))
-        .await
-        .expect("calendar")
-        .text()
-        .await
-        .expect("text");
-    assert!(calendar.contains("clay mask"), "{calendar}");
+    let status = text(client, ".status").await;
+    assert!(status.contains("Week 2 of 4"), "{status}");
     shots.take(client, "plan").await;
 }
 
-#[tokio::test]
-async fn questionnaire_plan_shelf_checkin_history() {
-    let Some(driver) = chromedriver() else {
-        return;
-    };
-    let dir = std::env::temp_dir().join(format!("regimen-browser-{}", std::process::id()));
+/// The daily loop in one window: the plan, ticking today, a day of its own, the shelf,
+/// a check-in and its history, the calendar feed, the FAQ, an explanation, the data.
+async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
+    let dir = std::env::temp_dir().join(format!("regimen-browser-{window}-{}", std::process::id()));
     let server = Server::start(&format!("sqlite://{}/regimen.db", dir.display()), &[]);
     let base = format!("http://127.0.0.1:{}", server.port);
-    let client = browser(&driver, &dir.join("chrome")).await;
-    let mut shots = Shots::new("journey");
+    let client = browser(driver, &dir.join("chrome"), size).await;
+    let mut shots = Shots::new(window);
 
     answer_the_questions(&client, &base, &mut shots).await;
 
-    // Shelf: add a product by name and pasted list; see its analysis and its use.
+    // Today's checklist: ticks are saved, the streak counts the day.
+    click(&client, ".routine-am input[type=checkbox]").await;
+    click(&client, ".checklist-form > button[type=submit]").await;
+    arrive(&client, "/plan").await;
+    assert!(
+        checked(&client, ".routine-am input[type=checkbox]").await,
+        "the tick is kept"
+    );
+    let status = text(&client, ".status").await;
+    assert!(status.contains("1 day in a row"), "{status}");
+    shots.take(&client, "plan-ticked").await;
+
+    // A calendar day opens its own page; "the day after" goes on.
+    click(&client, ".more-days a").await;
+    arrive(
+        &client,
+        &(chrono::Local::now().date_naive() + chrono::Days::new(1)).to_string(),
+    )
+    .await;
+    assert_eq!(
+        h1(&client).await,
+        format!(
+            "Tomorrow\n{}",
+            (chrono::Local::now().date_naive() + chrono::Days::new(1)).format("%A %-d %B")
+        )
+    );
+    shots.take(&client, "day").await;
+    click(&client, ".pager a[rel=next]").await;
+    arrive(
+        &client,
+        &(chrono::Local::now().date_naive() + chrono::Days::new(2)).to_string(),
+    )
+    .await;
+
+    // Shelf: a product with its analysis; the plan offers to take it in.
     client.goto(&format!("{base}/shelf")).await.expect("shelf");
     fill(&client, "#name", "Night Niacinamide <b>10%</b>").await;
     fill(
@@ -196,57 +287,51 @@ async fn questionnaire_plan_shelf_checkin_history() {
         "Ingredients: Aqua, Niacinamide 10%, Glycerin, Parfum",
     )
     .await;
-    click(&client, "form.stack button[type=submit]").await;
+    click(&client, "form.stack > button[type=submit]").await;
     arrive(&client, "/shelf").await;
     client
         .wait()
         .for_element(Locator::Css(".products"))
         .await
         .expect("the product list");
-    let shelf = client
-        .find(Locator::Css(".products"))
-        .await
-        .expect("products")
-        .text()
-        .await
-        .expect("text");
+    let shelf = text(&client, ".products").await;
     assert!(
         shelf.contains("Night Niacinamide <b>10%</b>"),
         "the name shows as typed: {shelf}"
     );
     assert!(
-        shelf.contains("Niacinamide (niacinamide)") && shelf.contains("fragrance: Parfum"),
+        shelf.contains("Niacinamide 10%") && shelf.contains("Fragrance: Parfum"),
         "{shelf}"
     );
+    assert!(shelf.contains("Not in your current plan yet"), "{shelf}");
+    shots.take(&client, "shelf").await;
+    click(&client, ".notice form button").await;
+    arrive(&client, "/plan").await;
+    let status = text(&client, ".status").await;
+    assert!(
+        status.contains("Week 1 of 4"),
+        "planned again from today: {status}"
+    );
+    client.goto(&format!("{base}/shelf")).await.expect("shelf");
+    let shelf = text(&client, ".products").await;
     assert!(
         shelf.contains("Your plan uses it for: serum (niacinamide)"),
         "{shelf}"
     );
-    shots.take(&client, "shelf").await;
 
-    // Check-in: tick steps, rate a concern, note a reaction.
+    // Check-in: rate a concern, note a reaction; the history charts and lists it.
     client
         .goto(&format!("{base}/checkin"))
         .await
         .expect("checkin");
-    click(&client, "input[name=steps_done][value=cleanse]").await;
-    click(&client, "input[name=steps_done][value=serum]").await;
     click(&client, "input[name=rating_acne][value='3']").await;
     fill(&client, "#reactions", "slight stinging").await;
     shots.take(&client, "checkin").await;
-    click(&client, "form.stack button[type=submit]").await;
-
-    // History: the check-in and a chart.
+    click(&client, "form.stack > button[type=submit]").await;
     arrive(&client, "/history").await;
-    let history = client
-        .find(Locator::Css("main"))
-        .await
-        .expect("main")
-        .text()
-        .await
-        .expect("text");
+    let history = text(&client, "main").await;
     assert!(
-        history.contains("slight stinging") && history.contains("cleanse, serum"),
+        history.contains("slight stinging") && history.contains("Acne and breakouts: 1 rating"),
         "{history}"
     );
     client
@@ -255,9 +340,25 @@ async fn questionnaire_plan_shelf_checkin_history() {
         .expect("a chart");
     shots.take(&client, "history").await;
 
-    // The FAQ and an explanation linked from the plan.
+    // The calendar feed: shown, listed on the plan, stopped.
     client.goto(&format!("{base}/plan")).await.expect("plan");
-    click(&client, ".reasons a").await;
+    click(&client, "form[action='/plan/subscribe'] button").await;
+    arrive(&client, "/plan/subscribe").await;
+    let feed = text(&client, "main").await;
+    assert!(feed.contains("a phone cannot reach"), "{feed}");
+    shots.take(&client, "feed").await;
+    client.goto(&format!("{base}/plan")).await.expect("plan");
+    assert!(text(&client, "main")
+        .await
+        .contains("1 calendar subscription follows this plan"));
+    click(&client, "form[action='/plan/unsubscribe'] button").await;
+    arrive(&client, "/plan").await;
+
+    // The FAQ and an explanation linked from the plan.
+    client.goto(&format!("{base}/faq")).await.expect("faq");
+    shots.take(&client, "faq").await;
+    client.goto(&format!("{base}/plan")).await.expect("plan");
+    click(&client, "a[href^='/explain/']").await;
     let deadline = Instant::now() + Duration::from_secs(15);
     while !client
         .current_url()
@@ -266,13 +367,15 @@ async fn questionnaire_plan_shelf_checkin_history() {
         .path()
         .starts_with("/explain/")
     {
-        assert!(
-            Instant::now() < deadline,
-            "the reason's link leads to its explanation"
-        );
+        assert!(Instant::now() < deadline, "an explanation opens");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     shots.take(&client, "explain").await;
+
+    // Your data.
+    client.goto(&format!("{base}/account")).await.expect("data");
+    assert_eq!(h1(&client).await, "Your data");
+    shots.take(&client, "data").await;
 
     client.close().await.expect("close");
     drop(server);
@@ -280,7 +383,16 @@ async fn questionnaire_plan_shelf_checkin_history() {
 }
 
 #[tokio::test]
-async fn sign_up_sign_in_and_privacy() {
+async fn the_daily_loop_on_a_phone_and_a_desktop() {
+    let Some(driver) = chromedriver() else {
+        return;
+    };
+    daily_loop(&driver, "phone", PHONE).await;
+    daily_loop(&driver, "desktop", DESKTOP).await;
+}
+
+#[tokio::test]
+async fn a_visitor_keeps_the_plan_by_signing_up_and_accounts_stay_private() {
     let Some(driver) = chromedriver() else {
         return;
     };
@@ -290,54 +402,48 @@ async fn sign_up_sign_in_and_privacy() {
         &["--multi-user"],
     );
     let base = format!("http://127.0.0.1:{}", server.port);
-    let client = browser(&driver, &dir.join("chrome")).await;
+    let client = browser(&driver, &dir.join("chrome"), PHONE).await;
     let mut shots = Shots::new("accounts");
 
-    client.goto(&format!("{base}/plan")).await.expect("plan");
-    arrive(&client, "/signin").await;
+    // A visitor answers first and sees the plan, with an offer to keep it.
+    client.goto(&format!("{base}/")).await.expect("start");
+    click(&client, "input[name=skin_type][value=oily]").await;
+    click(&client, "input[name=concerns][value=acne]").await;
+    click(&client, "input[name=goal][value=long_term]").await;
+    click(&client, "form.stack > button[type=submit]").await;
     client
-        .goto(&format!("{base}/signup"))
+        .wait()
+        .for_element(Locator::Css(".keep"))
         .await
-        .expect("signup");
-    fill(&client, "#username", "alice").await;
-    fill(&client, "#password", "short").await;
-    click(&client, "form.stack button[type=submit]").await;
+        .expect("the offer to keep the plan");
+    assert!(h1(&client).await.starts_with("Your plan: serums"));
+    shots.take(&client, "visitor-plan").await;
+    // A password too short: the error by its field, the answers still there.
+    fill(&client, "#signup-username", "alice").await;
+    fill(&client, "#signup-password", "short").await;
+    click(&client, ".keep form[action='/signup'] button").await;
     client
         .wait()
         .for_element(Locator::Css("#password-error"))
         .await
         .expect("the error");
-    let error = client
-        .find(Locator::Css("#password-error"))
-        .await
-        .expect("error by the field")
-        .text()
-        .await
-        .expect("text");
-    assert!(error.contains("8 to 200"), "{error}");
-    assert_eq!(
-        client
-            .find(Locator::Css("#username"))
-            .await
-            .expect("field")
-            .prop("value")
-            .await
-            .expect("value")
-            .as_deref(),
-        Some("alice"),
-        "input kept"
-    );
+    assert!(text(&client, "#password-error").await.contains("8 to 200"));
     shots.take(&client, "signup-error").await;
     fill(&client, "#password", "correct horse battery").await;
-    click(&client, "form.stack button[type=submit]").await;
-    arrive(&client, "/").await;
-    answer_the_questions(&client, &base, &mut shots).await;
+    click(&client, "form.stack > button[type=submit]").await;
+    arrive(&client, "/plan").await;
+    assert!(
+        h1(&client).await.starts_with("Your plan: serums"),
+        "the answers were kept"
+    );
+    assert!(text(&client, ".who").await.contains("Signed in as alice"));
+    shots.take(&client, "kept-plan").await;
+
     client.goto(&format!("{base}/shelf")).await.expect("shelf");
     fill(&client, "#name", "Alice's Cream").await;
     fill(&client, "#ingredients", "Aqua, Glycerin, Cetearyl Alcohol").await;
-    click(&client, "form.stack button[type=submit]").await;
+    click(&client, "form.stack > button[type=submit]").await;
     arrive(&client, "/shelf").await;
-    // The form posts to the page it is on: wait for the new product itself.
     let link = client
         .wait()
         .at_most(Duration::from_secs(15))
@@ -345,10 +451,24 @@ async fn sign_up_sign_in_and_privacy() {
         .await
         .expect("product link");
     let product = link.attr("href").await.expect("href").expect("a path");
-    shots.take(&client, "alice-shelf").await;
+
+    // The account page: change the password.
+    client
+        .goto(&format!("{base}/account"))
+        .await
+        .expect("account");
+    assert_eq!(h1(&client).await, "Your account");
+    fill(&client, "#current", "correct horse battery").await;
+    fill(&client, "#new", "a new long phrase").await;
+    click(&client, "form[action='/account/password'] button").await;
+    arrive(&client, "/account").await;
+    assert!(text(&client, "main")
+        .await
+        .contains("Your password is changed"));
+    shots.take(&client, "account").await;
 
     // Sign out, sign up as bob, try alice's product page.
-    click(&client, "header form button").await;
+    click(&client, ".who form button").await;
     arrive(&client, "/signin").await;
     client
         .goto(&format!("{base}/signup"))
@@ -356,7 +476,7 @@ async fn sign_up_sign_in_and_privacy() {
         .expect("signup");
     fill(&client, "#username", "bob").await;
     fill(&client, "#password", "another good password").await;
-    click(&client, "form.stack button[type=submit]").await;
+    click(&client, "form.stack > button[type=submit]").await;
     arrive(&client, "/").await;
     client
         .goto(&format!("{base}{product}"))
@@ -372,34 +492,20 @@ async fn sign_up_sign_in_and_privacy() {
         .goto(&format!("{base}/shelf"))
         .await
         .expect("bob's shelf");
-    let shelf = client
-        .find(Locator::Css("main"))
-        .await
-        .expect("main")
-        .text()
-        .await
-        .expect("text");
-    assert!(!shelf.contains("Alice's Cream"));
+    assert!(!text(&client, "main").await.contains("Alice's Cream"));
 
-    // Alice signs back in and finds her things.
-    click(&client, "header form button").await;
+    // Alice signs back in with her new password and finds her things.
+    click(&client, ".who form button").await;
     arrive(&client, "/signin").await;
     fill(&client, "#username", "alice").await;
-    fill(&client, "#password", "correct horse battery").await;
-    click(&client, "form.stack button[type=submit]").await;
+    fill(&client, "#password", "a new long phrase").await;
+    click(&client, "form.stack > button[type=submit]").await;
     arrive(&client, "/plan").await;
     client
         .goto(&format!("{base}/shelf"))
         .await
         .expect("alice's shelf");
-    let shelf = client
-        .find(Locator::Css("main"))
-        .await
-        .expect("main")
-        .text()
-        .await
-        .expect("text");
-    assert!(shelf.contains("Alice's Cream"));
+    assert!(text(&client, "main").await.contains("Alice's Cream"));
     shots.take(&client, "alice-again").await;
 
     client.close().await.expect("close");

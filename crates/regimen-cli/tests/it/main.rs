@@ -56,7 +56,11 @@ fn plan_prints_a_readable_table_without_colour_when_piped() {
         text.contains("Tue 2026-12-01") && text.contains("Mon 2026-12-28"),
         "four weeks by default"
     );
-    assert!(text.contains("see_dermatologist"));
+    assert!(
+        text.contains("When to see a dermatologist"),
+        "labels, not codes"
+    );
+    assert!(!text.contains("see_dermatologist"));
     assert!(!text.contains('\u{1b}'), "no colour codes when piped");
     let coloured = regimen(&[
         "plan",

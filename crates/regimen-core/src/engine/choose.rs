@@ -6,7 +6,7 @@ use crate::knowledge::{Active, Knowledge, MaskType, Situation, Treatment};
 use crate::plan::{Reason, Warnings};
 use crate::profile::Profile;
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Approach, Concern, ProductKind, ServingTime, Step};
+use crate::vocab::{Approach, Concern, ProductKind, ServingTime, Step, WarningCode};
 use std::borrow::Cow;
 
 /// A concern to address and whether it comes from the skin type rather than the list.
@@ -469,7 +469,7 @@ pub(super) fn choose_serums<'k>(
             left_out.join(", ")
         );
         warnings.add(
-            "serum_limit",
+            WarningCode::SerumLimit,
             rule(knowledge, "serum_limit"),
             Cow::Owned(text),
             None,
@@ -487,7 +487,7 @@ pub(super) fn choose_serums<'k>(
             excluded.join(", ")
         );
         warnings.add(
-            "avoided",
+            WarningCode::Avoided,
             rule(knowledge, "safer_wins"),
             Cow::Owned(text),
             None,
@@ -566,7 +566,7 @@ pub(super) fn choose_masks<'k>(
         let citation = knowledge
             .cite(&budget.id)
             .unwrap_or(rule(knowledge, "safer_wins"));
-        warnings.add("safer_wins", citation, Cow::Owned(text), None);
+        warnings.add(WarningCode::SaferWins, citation, Cow::Owned(text), None);
     }
     let score = |mask: &MaskType| -> i32 {
         let concerns: i32 = needs

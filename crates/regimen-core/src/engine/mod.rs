@@ -14,7 +14,7 @@ use crate::knowledge::{Citation, Knowledge, Severity, Situation};
 use crate::plan::{Day, MaskChoice, Plan, Reason, SerumChoice, StepEntry, Warnings, DISCLAIMER};
 use crate::profile::{IsoDate, Profile};
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Approach, Routine};
+use crate::vocab::{Approach, Routine, WarningCode};
 use choose::{choose_approach, choose_masks, choose_serums, needs, MaskPicks, Owned, SerumPick};
 use chrono::{Days, NaiveDate};
 use schedule::Scheduler;
@@ -156,7 +156,7 @@ pub fn make_plan_from<'k>(
                 options.start, end
             );
             warnings.add(
-                "event_outside_plan",
+                WarningCode::EventOutsidePlan,
                 rule(knowledge, "event_mask"),
                 Cow::Owned(text),
                 Some(*event),
@@ -201,7 +201,7 @@ pub fn make_plan_from<'k>(
         {
             let citation = rule(knowledge, "masks_do_not_fit");
             reasons.push(Reason::personal(citation, why.clone()));
-            warnings.add("masks_do_not_fit", citation, Cow::Owned(why), None);
+            warnings.add(WarningCode::MasksDoNotFit, citation, Cow::Owned(why), None);
             approach = Approach::Serums;
             masks = MaskPicks::default();
         }
@@ -522,7 +522,12 @@ fn say_pacing<'k>(
         "New actives start one at a time, each after the patch-test week of the one before, and none in the {quiet} days before an event: {}.",
         said.join("; ")
     );
-    warnings.add("pacing", rule(knowledge, "pacing"), Cow::Owned(text), None);
+    warnings.add(
+        WarningCode::Pacing,
+        rule(knowledge, "pacing"),
+        Cow::Owned(text),
+        None,
+    );
 }
 
 /// Families that start on their slower ramp because a product the person may use
@@ -555,7 +560,7 @@ fn slow_families<'k>(
                 strength.map_or("", |c| c.text)
             );
             warnings.add(
-                "strength",
+                WarningCode::Strength,
                 rule(knowledge, "strength_slow"),
                 Cow::Owned(text.trim_end().to_string()),
                 None,
@@ -653,7 +658,7 @@ fn verify_event_masks<'k>(
                 "No glow mask before your event: {why}. A hydrating mask the evening before helps."
             );
             warnings.add(
-                "event_mask_missing",
+                WarningCode::EventMaskMissing,
                 rule(knowledge, "event_mask"),
                 Cow::Owned(text),
                 Some(days[event].date),
@@ -719,7 +724,7 @@ fn advise<'k>(
             alternatives.join(", ")
         );
         warnings.add(
-            "pregnancy",
+            WarningCode::Pregnancy,
             rule(knowledge, "pregnancy_no_retinoids"),
             Cow::Owned(text),
             None,
@@ -757,12 +762,12 @@ fn advise<'k>(
         }
     }
     if sun.is_empty() {
-        warnings.cite("sunscreen", knowledge, "sunscreen_daily");
+        warnings.cite(WarningCode::Sunscreen, knowledge, "sunscreen_daily");
     }
     for (rule_id, names) in sun {
         if let Some(citation) = knowledge.cite(rule_id) {
             let text = format!("{}: {}", names.join(", "), citation.text);
-            warnings.add("sunscreen", citation, Cow::Owned(text), None);
+            warnings.add(WarningCode::Sunscreen, citation, Cow::Owned(text), None);
         }
     }
     for product in used.products() {
@@ -772,7 +777,7 @@ fn advise<'k>(
                 "{} has SPF {spf}: use it, and get a broad-spectrum sunscreen of SPF 30 or more for every morning. {}",
                 product.name, citation.text
             );
-            warnings.add("spf_low", citation, Cow::Owned(text), None);
+            warnings.add(WarningCode::SpfLow, citation, Cow::Owned(text), None);
         }
     }
     for (pick, by_product) in serums.iter().zip(&carried_by_product) {
@@ -782,7 +787,7 @@ fn advise<'k>(
                 pick.active.name
             );
             warnings.add(
-                "patch_test",
+                WarningCode::PatchTest,
                 rule(knowledge, "patch_test"),
                 Cow::Owned(text),
                 None,
@@ -801,7 +806,7 @@ fn advise<'k>(
                 product.name
             );
             warnings.add(
-                "patch_test",
+                WarningCode::PatchTest,
                 rule(knowledge, "patch_test"),
                 Cow::Owned(text),
                 None,
@@ -819,14 +824,14 @@ fn advise<'k>(
                     family_label(family)
                 );
                 warnings.add(
-                    "product_rules",
+                    WarningCode::ProductRules,
                     rule(knowledge, "product_by_contents"),
                     Cow::Owned(text),
                     None,
                 );
             }
             if let Some(caution) = &family.caution_rule {
-                warnings.cite("caution", knowledge, caution);
+                warnings.cite(WarningCode::Caution, knowledge, caution);
             }
         }
         let flagged = product.sensitive_flag(knowledge);
@@ -837,7 +842,7 @@ fn advise<'k>(
                 code.replace('_', " ")
             );
             warnings.add(
-                "sensitive_sunscreen",
+                WarningCode::SensitiveSunscreen,
                 rule(knowledge, "sensitive_sunscreen_kept"),
                 Cow::Owned(text),
                 None,
@@ -845,15 +850,15 @@ fn advise<'k>(
         }
     }
     if profile.sensitive {
-        warnings.cite("sensitive", knowledge, "sensitive_fewer_actives");
+        warnings.cite(WarningCode::Sensitive, knowledge, "sensitive_fewer_actives");
     }
     let families: Vec<&str> = carried.iter().map(|(_, f)| *f).collect();
     for interaction in &knowledge.interactions {
         let both = interaction.a.picks(&families, &[]) && interaction.b.picks(&families, &[]);
         if both {
             let code = match interaction.severity {
-                Severity::Info => "interaction_note",
-                Severity::Separate => "kept_apart",
+                Severity::Info => WarningCode::InteractionNote,
+                Severity::Separate => WarningCode::KeptApart,
             };
             warnings.cite(code, knowledge, &interaction.id);
         }
@@ -873,7 +878,7 @@ fn advise<'k>(
             masks_left_out.join(", ")
         );
         warnings.add(
-            "avoided",
+            WarningCode::Avoided,
             rule(knowledge, "safer_wins"),
             Cow::Owned(text),
             None,
@@ -882,15 +887,15 @@ fn advise<'k>(
     for entry in reading.avoid.entries() {
         if let Some(note) = entry.note() {
             let code = if entry.is_unknown() {
-                "avoid_unknown"
+                WarningCode::AvoidUnknown
             } else {
-                "avoid_words"
+                WarningCode::AvoidWords
             };
             warnings.add(code, rule(knowledge, "safer_wins"), Cow::Owned(note), None);
         }
     }
     if !serums.is_empty() || used.products().any(|p| !p.families.is_empty()) {
-        warnings.cite("expectations", knowledge, "expectations_serums");
+        warnings.cite(WarningCode::Expectations, knowledge, "expectations_serums");
     }
     // How long each family takes, where it is slower than the general 2-6 weeks.
     let families_used = carried.iter().map(|(_, f)| *f);
@@ -899,15 +904,15 @@ fn advise<'k>(
         if let Some(results) = family.results_rule.as_deref() {
             if !results_cited.contains(&results) {
                 results_cited.push(results);
-                warnings.cite("expectations", knowledge, results);
+                warnings.cite(WarningCode::Expectations, knowledge, results);
             }
         }
     }
-    warnings.cite("reaction", knowledge, "reaction");
-    warnings.cite("reaction", knowledge, "reaction_urgent");
+    warnings.cite(WarningCode::Reaction, knowledge, "reaction");
+    warnings.cite(WarningCode::Reaction, knowledge, "reaction_urgent");
     for referral in &knowledge.referrals {
         if referral.when.matches(situation) {
-            warnings.cite("see_dermatologist", knowledge, &referral.id);
+            warnings.cite(WarningCode::SeeDermatologist, knowledge, &referral.id);
         }
     }
 }

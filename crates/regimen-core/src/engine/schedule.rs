@@ -16,7 +16,7 @@ use crate::knowledge::{Family, Interaction, Knowledge, Removal, Severity};
 use crate::plan::{Day, Plan, StepEntry, Warnings};
 use crate::profile::{IsoDate, Profile};
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Routine, ServingTime, Step};
+use crate::vocab::{Routine, ServingTime, Step, WarningCode};
 use chrono::{Days, NaiveDate};
 use std::borrow::Cow;
 
@@ -478,7 +478,12 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             self.name(used),
             routine_word(routine)
         );
-        warnings.add("safer_wins", citation, Cow::Owned(text), Some(date));
+        warnings.add(
+            WarningCode::SaferWins,
+            citation,
+            Cow::Owned(text),
+            Some(date),
+        );
     }
 
     /// The leave-on nights of a family in a week: nights where something placed carries
@@ -703,7 +708,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                             self.name(self.used(other))
                         );
                         warnings.add(
-                            "safer_wins",
+                            WarningCode::SaferWins,
                             rule(self.knowledge, "safer_wins"),
                             Cow::Owned(text),
                             Some(self.date(week * 7)),
@@ -824,7 +829,12 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     routine_word(routine),
                     dropped.join(", ")
                 );
-                warnings.add("time_budget", citation, Cow::Owned(text), Some(date));
+                warnings.add(
+                    WarningCode::TimeBudget,
+                    citation,
+                    Cow::Owned(text),
+                    Some(date),
+                );
             }
             if total > budget.get() {
                 let text = format!(
@@ -832,7 +842,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     routine_word(routine),
                     budget.get()
                 );
-                warnings.add("time_budget", citation, Cow::Owned(text), None);
+                warnings.add(WarningCode::TimeBudget, citation, Cow::Owned(text), None);
             }
         }
         steps.sort_by_key(|s| self.rank(s));

@@ -32,6 +32,7 @@ knowledge_files!(
     "interactions.toml",
     "ingredients.toml",
     "kinds.toml",
+    "labels.toml",
 );
 
 /// Rule ids the engine cites by name; validation fails if one is missing.
@@ -1025,7 +1026,72 @@ pub struct Knowledge {
     pub ingredients: IngredientKnowledge,
     /// The analyzer's kind rules.
     pub kinds: KindKnowledge,
+    /// The words people see for every code.
+    pub labels: Labels,
     citations: HashMap<String, (String, String)>,
+}
+
+/// labels.toml: the words people see for the codes regimen uses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    /// Warnings, by code.
+    pub warning: BTreeMap<String, WarningLabel>,
+    /// The analyzer's flags, by code.
+    pub flag: BTreeMap<String, String>,
+    /// Concerns, by id.
+    pub concern: BTreeMap<String, String>,
+    /// Product kinds, by id.
+    pub kind: BTreeMap<String, String>,
+}
+
+/// How a warning is shown.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WarningLabel {
+    /// Its heading.
+    pub label: String,
+    /// How prominent it is.
+    pub level: WarningLevel,
+}
+
+/// How prominent a warning is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningLevel {
+    /// The person's health: first, prominent.
+    Safety,
+    /// How to use the plan well.
+    Advice,
+    /// What the planner adjusted, and why: folded away.
+    Change,
+}
+
+impl Labels {
+    /// A warning's label (checked at load time: every code has one).
+    pub fn warning(&self, code: crate::vocab::WarningCode) -> (&str, WarningLevel) {
+        self.warning
+            .get(code.id())
+            .map_or((code.id(), WarningLevel::Advice), |w| (&w.label, w.level))
+    }
+
+    /// A flag's label; the code itself for a flag an edited knowledge base added
+    /// without one (checked at load time).
+    pub fn flag<'a>(&'a self, code: &'a str) -> &'a str {
+        self.flag.get(code).map_or(code, String::as_str)
+    }
+
+    /// A concern's label.
+    pub fn concern(&self, concern: Concern) -> &str {
+        self.concern
+            .get(concern.id())
+            .map_or(concern.id(), String::as_str)
+    }
+
+    /// A product kind's label.
+    pub fn kind(&self, kind: crate::vocab::ProductKind) -> &str {
+        self.kind.get(kind.id()).map_or(kind.id(), String::as_str)
+    }
 }
 
 #[derive(Deserialize)]
@@ -1169,6 +1235,7 @@ impl Knowledge {
         let interactions: InteractionsFile = parse_file(files, "interactions.toml")?;
         let ingredients: IngredientKnowledge = parse_file(files, "ingredients.toml")?;
         let kinds: KindKnowledge = parse_file(files, "kinds.toml")?;
+        let labels: Labels = parse_file(files, "labels.toml")?;
         let (active_list, mut problems) = resolve_actives(&actives.family, actives.active);
         let mut knowledge = Knowledge {
             sources: sources.source,
@@ -1186,6 +1253,7 @@ impl Knowledge {
             interactions: interactions.interaction,
             ingredients,
             kinds,
+            labels,
             citations: HashMap::new(),
         };
         problems.extend(knowledge.problems());

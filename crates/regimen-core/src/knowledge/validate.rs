@@ -18,6 +18,7 @@ impl Knowledge {
                 problems.push(format!("{id} cites unknown source {source}"));
             }
         }
+        problems.extend(self.label_problems());
         // Every source can be checked by anyone and says what it is.
         for source in &self.sources {
             let id = &source.id;
@@ -403,6 +404,45 @@ impl Knowledge {
                 problems.push(format!("kinds.toml has no words for mask type {}", mask.id));
             }
         }
+        problems
+    }
+}
+
+impl Knowledge {
+    /// Every code people can see has its label in labels.toml, and every label belongs
+    /// to a code that exists.
+    fn label_problems(&self) -> Vec<String> {
+        use crate::vocab::{Concern, ProductKind, WarningCode};
+        let labels = &self.labels;
+        let mut problems = Vec::new();
+        let mut check = |table: &str, known: &[&str], labelled: Vec<&String>| {
+            for code in known {
+                if !labelled.iter().any(|l| l == code) {
+                    problems.push(format!("labels.toml: [{table}] has no label for {code}"));
+                }
+            }
+            for label in labelled {
+                if !known.contains(&label.as_str()) {
+                    problems.push(format!(
+                        "labels.toml: [{table}] labels {label}, which is no code"
+                    ));
+                }
+            }
+        };
+        let warnings: Vec<&str> = WarningCode::ALL.iter().map(|c| c.id()).collect();
+        check("warning", &warnings, labels.warning.keys().collect());
+        let mut flags: Vec<&str> = self
+            .ingredients
+            .flag
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect();
+        flags.push("avoid");
+        check("flag", &flags, labels.flag.keys().collect());
+        let concerns: Vec<&str> = Concern::ALL.iter().map(|c| c.id()).collect();
+        check("concern", &concerns, labels.concern.keys().collect());
+        let kinds: Vec<&str> = ProductKind::ALL.iter().map(|k| k.id()).collect();
+        check("kind", &kinds, labels.kind.keys().collect());
         problems
     }
 }

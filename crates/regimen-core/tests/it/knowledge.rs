@@ -314,3 +314,41 @@ fn every_source_can_be_checked_and_says_what_it_is() {
         problems(&files)
     );
 }
+
+#[test]
+fn every_code_people_see_has_a_label() {
+    use regimen_core::knowledge::WarningLevel;
+    use regimen_core::vocab::{Concern, ProductKind, WarningCode};
+    let labels = &super::knowledge().labels;
+    for code in WarningCode::ALL {
+        let (label, _) = labels.warning(*code);
+        assert_ne!(label, code.id(), "{code} has a label");
+    }
+    assert_eq!(
+        labels.warning(WarningCode::SeeDermatologist).1,
+        WarningLevel::Safety
+    );
+    for concern in Concern::ALL {
+        assert_ne!(labels.concern(*concern), concern.id());
+    }
+    assert_eq!(labels.kind(ProductKind::EyeCare), "Eye care");
+    assert_eq!(labels.flag("fragrance_allergen"), "Fragrance allergen");
+    // The loader refuses a code without its label, and a label for no code.
+    let files = files_with("labels.toml", |t| {
+        t.replacen("fragrance_allergen = \"Fragrance allergen\"\n", "", 1)
+            .replacen("[warning.pacing]", "[warning.pacng]", 1)
+    });
+    let found = problems(&files);
+    assert!(
+        found.contains("[flag] has no label for fragrance_allergen"),
+        "{found}"
+    );
+    assert!(
+        found.contains("[warning] has no label for pacing"),
+        "{found}"
+    );
+    assert!(
+        found.contains("[warning] labels pacng, which is no code"),
+        "{found}"
+    );
+}

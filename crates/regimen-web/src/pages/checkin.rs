@@ -1,40 +1,108 @@
-//! Check-ins and their history.
+//! Check-ins (one a date, edited and deleted from their history) and the history:
+//! a chart per rated concern, spaced by date, reactions marked, and said in words.
 
 use super::*;
+use std::collections::BTreeSet;
 
-pub(super) async fn checkin_context(
-    state: &AppState,
-    user: i64,
-) -> Result<(Vec<Value>, Vec<Value>), PageError> {
+/// The concerns a check-in asks about: the person's, else all of them.
+async fn checkin_concerns(state: &AppState, user: i64) -> Result<Vec<Value>, PageError> {
     let profile = current_profile(state, user).await?.map(|(_, p)| p);
     let concerns: Vec<Concern> = match &profile {
         Some(p) if !p.concerns.is_empty() => p.concerns.clone(),
         _ => Concern::ALL.to_vec(),
     };
-    let steps: Vec<Value> = Step::ALL
+    Ok(concerns
         .iter()
-        .map(|s| context! { id => s.id(), name => state.knowledge().step(*s).name.clone() })
-        .collect();
-    let concerns = concerns
-        .iter()
-        .map(|c| context! { id => c.id(), label => concern_label(*c) })
-        .collect();
-    Ok((steps, concerns))
+        .map(|c| context! { id => c.id(), label => state.knowledge().labels.concern(*c) })
+        .collect())
 }
 
-pub(super) async fn checkin_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+/// A stored check-in, as JSON.
+async fn stored_checkin(
+    state: &AppState,
+    user: i64,
+    date: &str,
+) -> Result<Option<serde_json::Value>, PageError> {
+    let Some(document) = state
+        .store()
+        .by_sort_key(user, Collection::Checkin, date)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(serde_json::from_str(&document.body).map_err(|e| {
+        ApiError::Internal(format!("stored check-in {}: {e}", document.id))
+    })?))
+}
+
+/// The steps of a day's check-in, in words.
+fn steps_in_words(state: &AppState, checkin: &serde_json::Value) -> Vec<String> {
+    checkin["steps_done"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().and_then(Step::from_id))
+        .map(|s| state.knowledge().step(s).name.clone())
+        .collect()
+}
+
+/// The check-in page: today's, or the date asked for (`?date=`), filled in with what
+/// is already stored for it.
+pub(super) async fn checkin_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> PageResult {
     let user = viewer.user()?;
-    let (steps, concerns) = checkin_context(&state, user).await?;
-    let form = context! { date => today().to_string(), steps_done => Vec::<String>::new(), ratings => BTreeMap::<String, i64>::new(), reactions => "", note => "" };
+    let asked = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "date")
+        .and_then(|(_, v)| IsoDate::parse(&v).ok());
+    let date = asked.unwrap_or(IsoDate(today()));
+    let stored = stored_checkin(&state, user, &date.to_string()).await?;
+    let concerns = checkin_concerns(&state, user).await?;
+    let (ratings, reactions, note, steps) = match &stored {
+        Some(c) => (
+            c["ratings"]
+                .as_object()
+                .map(|r| {
+                    r.iter()
+                        .filter_map(|(k, v)| Some((k.clone(), v.as_i64()?)))
+                        .collect::<BTreeMap<String, i64>>()
+                })
+                .unwrap_or_default(),
+            c["reactions"]
+                .as_array()
+                .map(|r| {
+                    r.iter()
+                        .filter_map(|v| v.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
+            c["note"].as_str().unwrap_or_default().to_string(),
+            steps_in_words(&state, c),
+        ),
+        None => (BTreeMap::new(), String::new(), String::new(), Vec::new()),
+    };
+    let form = context! { date => date.to_string(), ratings, reactions, note };
     render(
         "checkin.html",
         &viewer,
         "checkin",
         StatusCode::OK,
-        context! { form, steps, concerns, errors => BTreeMap::<String, String>::new() },
+        context! {
+            form,
+            concerns,
+            steps,
+            editing => stored.is_some(),
+            label => long_date(date.0),
+            errors => BTreeMap::<String, String>::new(),
+        },
     )
 }
 
+/// Saves a check-in: the ratings, reactions and note of a date (its ticked steps, from
+/// the day's checklist, stay as they are).
 pub(super) async fn save_checkin(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -64,13 +132,21 @@ pub(super) async fn save_checkin(
             }
         }
     }
-    let json = serde_json::json!({
-        "date": form.get("date"),
-        "steps_done": form.all("steps_done"),
+    let date = form.get("date");
+    let mut json = serde_json::json!({
+        "date": date,
         "ratings": ratings,
         "reactions": list(&form.get("reactions")),
         "note": form.get("note"),
     });
+    // The steps ticked for that day stay.
+    if let Some(stored) = stored_checkin(&state, user, &date).await? {
+        for field in ["steps_done", "am_done", "pm_done"] {
+            if !stored[field].is_null() {
+                json[field] = stored[field].clone();
+            }
+        }
+    }
     if errors.is_empty() {
         let caller = crate::Caller { user_id: user };
         match Checkins::accept(&state, caller, json.to_string().as_bytes()).await {
@@ -92,99 +168,227 @@ pub(super) async fn save_checkin(
             Err(other) => return Err(other.into()),
         }
     }
-    let (steps, concerns) = checkin_context(&state, user).await?;
-    let typed = context! { date => form.get("date"), steps_done => form.all("steps_done"), ratings => typed_ratings, reactions => form.get("reactions"), note => form.get("note") };
+    let concerns = checkin_concerns(&state, user).await?;
+    let typed = context! { date => form.get("date"), ratings => typed_ratings, reactions => form.get("reactions"), note => form.get("note") };
     render(
         "checkin.html",
         &viewer,
         "checkin",
         StatusCode::UNPROCESSABLE_ENTITY,
-        context! { form => typed, steps, concerns, errors },
+        context! { form => typed, concerns, steps => Vec::<String>::new(), editing => false, label => form.get("date"), errors },
     )
 }
 
-/// A line chart of one concern's ratings, as SVG (dates are ISO strings, ratings 1-5).
-pub(super) fn chart_svg(label: &str, points: &[(String, i64)]) -> String {
-    let (width, height, left, right, top, bottom) = (600.0, 200.0, 40.0, 20.0, 15.0, 35.0);
-    let span = (points.len().max(2) - 1) as f64;
-    let x = |i: usize| left + (width - left - right) * i as f64 / span;
-    let y = |v: i64| top + (height - top - bottom) * (5 - v.clamp(1, 5)) as f64 / 4.0;
-    let mut svg = format!(
-        "<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{label}: {} ratings\" xmlns=\"http://www.w3.org/2000/svg\">",
-        points.len()
-    );
-    for level in 1..=5 {
-        svg.push_str(&format!(
-            "<line x1=\"{left}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#d7d2c8\"/><text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#4a5560\">{level}</text>",
-            width - right,
-            left - 16.0,
-            y(level) + 4.0,
-            y = y(level)
-        ));
+/// Deletes one check-in.
+pub(super) async fn delete_checkin(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageId(id): PageId,
+    PageBody(bytes): PageBody,
+) -> PageResult {
+    let user = viewer.user()?;
+    check_form(&viewer, &FormData::parse(&bytes))?;
+    if !state.store().delete(user, Collection::Checkin, id).await? {
+        return Err(PageError::NotFound);
     }
-    let path: Vec<String> = points
-        .iter()
-        .enumerate()
-        .map(|(i, (_, v))| format!("{:.1},{:.1}", x(i), y(*v)))
-        .collect();
-    svg.push_str(&format!(
-        "<polyline fill=\"none\" stroke=\"#1f5f8b\" stroke-width=\"3\" points=\"{}\"/>",
-        path.join(" ")
-    ));
-    for (i, (date, value)) in points.iter().enumerate() {
+    Ok(see_other("/history"))
+}
+
+/// One concern's ratings over time.
+pub(super) struct Series<'a> {
+    /// The concern, in words.
+    pub label: &'a str,
+    /// (date, rating 1-5), in date order.
+    pub points: Vec<(NaiveDate, i64)>,
+    /// Days with a reaction.
+    pub reactions: Vec<NaiveDate>,
+}
+
+/// "1 Dec".
+fn short_date(date: NaiveDate) -> String {
+    date.format("%-d %b").to_string()
+}
+
+impl Series<'_> {
+    /// A line chart as SVG: days spaced by date (a gap in the check-ins is a gap in the
+    /// line), reactions marked below, text large enough on a phone.
+    pub(super) fn svg(&self) -> String {
+        let (width, height, left, right, top, bottom) = (360.0, 190.0, 26.0, 12.0, 12.0, 46.0);
+        let (Some(first), Some(last)) = (
+            self.points
+                .first()
+                .map(|p| p.0)
+                .into_iter()
+                .chain(self.reactions.iter().copied())
+                .min(),
+            self.points
+                .last()
+                .map(|p| p.0)
+                .into_iter()
+                .chain(self.reactions.iter().copied())
+                .max(),
+        ) else {
+            return String::new();
+        };
+        let days = (last - first).num_days().max(1) as f64;
+        let x = |d: NaiveDate| left + (width - left - right) * (d - first).num_days() as f64 / days;
+        let y = |v: i64| top + (height - top - bottom) * (5 - v.clamp(1, 5)) as f64 / 4.0;
+        let mut svg = format!(
+            "<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-hidden=\"true\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\" class=\"chart-svg\">",
+        );
+        for level in 1..=5 {
+            svg.push_str(&format!(
+                "<line x1=\"{left}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#ddd5c8\"/><text x=\"{}\" y=\"{}\" font-size=\"13\" fill=\"#4f5d66\">{level}</text>",
+                width - right,
+                left - 18.0,
+                y(level) + 4.5,
+                y = y(level)
+            ));
+        }
+        // The line, broken where check-ins are more than two days apart.
+        let mut runs: Vec<Vec<String>> = Vec::new();
+        let mut previous: Option<NaiveDate> = None;
+        for (date, value) in &self.points {
+            if previous.is_none_or(|p| (*date - p).num_days() > 2) {
+                runs.push(Vec::new());
+            }
+            if let Some(run) = runs.last_mut() {
+                run.push(format!("{:.1},{:.1}", x(*date), y(*value)));
+            }
+            previous = Some(*date);
+        }
+        for run in runs.iter().filter(|r| r.len() > 1) {
+            svg.push_str(&format!(
+                "<polyline fill=\"none\" stroke=\"#1e5b57\" stroke-width=\"3\" stroke-linejoin=\"round\" points=\"{}\"/>",
+                run.join(" ")
+            ));
+        }
+        for (date, value) in &self.points {
+            svg.push_str(&format!(
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4.5\" fill=\"#1e5b57\"><title>{}: {value}</title></circle>",
+                x(*date),
+                y(*value),
+                short_date(*date)
+            ));
+        }
+        let base = height - bottom + 14.0;
+        for date in &self.reactions {
+            let cx = x(*date);
+            svg.push_str(&format!(
+                "<path d=\"M{:.1} {:.1} l5 9 h-10 z\" fill=\"#a3161b\"><title>{}: a reaction</title></path>",
+                cx,
+                base - 4.0,
+                short_date(*date)
+            ));
+        }
         svg.push_str(&format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"#1f5f8b\"><title>{date}: {value}</title></circle>",
-            x(i),
-            y(*value)
+            "<text x=\"{left}\" y=\"{}\" font-size=\"13\" fill=\"#4f5d66\">{}</text>",
+            height - 6.0,
+            short_date(first)
         ));
+        if last != first {
+            svg.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\" font-size=\"13\" fill=\"#4f5d66\" text-anchor=\"end\">{}</text>",
+                width - right,
+                height - 6.0,
+                short_date(last)
+            ));
+        }
+        svg.push_str("</svg>");
+        svg
     }
-    if let Some(first) = points.first() {
-        svg.push_str(&format!(
-            "<text x=\"{left}\" y=\"{}\" font-size=\"12\" fill=\"#4a5560\">{}</text>",
-            height - 10.0,
-            first.0
-        ));
+
+    /// What the chart shows, in words (its text alternative).
+    pub(super) fn summary(&self) -> String {
+        let (Some(first), Some(last)) = (self.points.first(), self.points.last()) else {
+            return format!("{}: no ratings yet.", self.label);
+        };
+        let low = self.points.iter().map(|p| p.1).min().unwrap_or(first.1);
+        let high = self.points.iter().map(|p| p.1).max().unwrap_or(first.1);
+        let mut text = format!(
+            "{}: {} rating{} from {} to {}, between {low} and {high}; the first {}, the latest {}.",
+            self.label,
+            self.points.len(),
+            if self.points.len() == 1 { "" } else { "s" },
+            short_date(first.0),
+            short_date(last.0),
+            first.1,
+            last.1,
+        );
+        match self.reactions.len() {
+            0 => {}
+            1 => text.push_str(" One day with a reaction."),
+            n => text.push_str(&format!(" {n} days with a reaction.")),
+        }
+        text
     }
-    if let Some(last) = points.last().filter(|_| points.len() > 1) {
-        svg.push_str(&format!(
-            "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#4a5560\" text-anchor=\"end\">{}</text>",
-            width - right,
-            height - 10.0,
-            last.0
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
 }
 
 pub(super) async fn history_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     let user = viewer.user()?;
     let documents = state.store().list(user, Collection::Checkin).await?;
-    let checkins: Vec<serde_json::Value> = documents
+    let checkins: Vec<(i64, NaiveDate, serde_json::Value)> = documents
         .iter()
-        .filter_map(|d| serde_json::from_str(&d.body).ok())
+        .filter_map(|d| {
+            let body: serde_json::Value = serde_json::from_str(&d.body).ok()?;
+            let date = IsoDate::parse(body["date"].as_str()?).ok()?;
+            Some((d.id, date.0, body))
+        })
         .collect();
+    let reactions: BTreeSet<NaiveDate> = checkins
+        .iter()
+        .filter(|(_, _, c)| c["reactions"].as_array().is_some_and(|r| !r.is_empty()))
+        .map(|(_, date, _)| *date)
+        .collect();
+    let labels = &state.knowledge().labels;
     let mut charts = Vec::new();
     for concern in Concern::ALL {
-        let points: Vec<(String, i64)> = checkins
+        let points: Vec<(NaiveDate, i64)> = checkins
             .iter()
-            .filter_map(|c| {
-                let value = c["ratings"][concern.id()].as_i64()?;
-                let date = IsoDate::parse(c["date"].as_str()?).ok()?;
-                Some((date.to_string(), value))
-            })
+            .filter_map(|(_, date, c)| Some((*date, c["ratings"][concern.id()].as_i64()?)))
             .collect();
-        if !points.is_empty() {
-            charts.push(context! { label => concern_label(*concern), svg => chart_svg(concern_label(*concern), &points) });
+        if points.is_empty() {
+            continue;
         }
+        let series = Series {
+            label: labels.concern(*concern),
+            points,
+            reactions: reactions.iter().copied().collect(),
+        };
+        charts.push(context! {
+            id => concern.id(),
+            label => series.label,
+            svg => series.svg(),
+            summary => series.summary(),
+        });
     }
-    let mut newest_first = checkins;
-    newest_first.reverse();
+    let newest_first: Vec<Value> = checkins
+        .iter()
+        .rev()
+        .map(|(id, date, c)| {
+            let ratings: Vec<String> = Concern::ALL
+                .iter()
+                .filter_map(|concern| {
+                    let value = c["ratings"][concern.id()].as_i64()?;
+                    Some(format!("{} {value}", labels.concern(*concern)))
+                })
+                .collect();
+            context! {
+                id,
+                date => date.to_string(),
+                label => long_date(*date),
+                steps => steps_in_words(&state, c),
+                ratings,
+                reactions => c["reactions"].clone(),
+                note => c["note"].as_str().unwrap_or_default(),
+            }
+        })
+        .collect();
     render(
         "history.html",
         &viewer,
         "history",
         StatusCode::OK,
-        context! { checkins => Value::from_serialize(&newest_first), charts },
+        context! { checkins => newest_first, charts },
     )
 }

@@ -359,6 +359,7 @@ pub fn routes() -> Router<AppState> {
         .route("/shelf/{id}", get(product_page))
         .route("/shelf/{id}/delete", post(remove_product))
         .route("/checkin", get(checkin_page).post(save_checkin))
+        .route("/checkin/{id}/delete", post(delete_checkin))
         .route("/history", get(history_page))
         .route("/faq", get(faq_page))
         .route("/explain/{id}", get(explain_page))

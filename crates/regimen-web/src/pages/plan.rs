@@ -10,6 +10,7 @@ use super::*;
 use crate::resources::SavedPlan;
 use chrono::Days;
 use regimen_core::engine::MAX_WEEKS;
+use regimen_core::knowledge::WarningLevel;
 use regimen_core::plan::Day;
 
 /// The sort key of the plan the pages show.
@@ -334,7 +335,7 @@ pub(super) fn plan_context(
         approach,
         tomorrow,
         timing => timing.context(),
-        reasons => plan.reasons.iter().map(|r| context! { text => r.text.as_ref(), rule => r.rule, source => r.source }).collect::<Vec<_>>(),
+        reasons => plan.reasons.iter().map(|r| context! { text => r.text.as_ref(), rule => r.rule, source => r.source, href => source_href(state, r.rule), external => state.knowledge().source_link(r.rule).is_some() }).collect::<Vec<_>>(),
         today => today_ctx,
         weeks,
         block => context! {
@@ -346,10 +347,42 @@ pub(super) fn plan_context(
         masks,
         serums,
         shelf => plan.shelf.as_ref().map(shelf_context),
-        warnings => plan.warnings.iter().map(|w| context! {
-            code => w.code, text => w.text.as_ref(), rule => w.rule, source => w.source,
+        warnings => warnings_context(state, plan),
+    }
+}
+
+/// Where a rule's source can be read: the source itself when it has an address, else
+/// regimen's explanation of the rule (its design, the seed article).
+pub(super) fn source_href(state: &AppState, rule: &str) -> String {
+    state
+        .knowledge()
+        .source_link(rule)
+        .unwrap_or_else(|| format!("/explain/{rule}"))
+}
+
+/// The plan's warnings by how prominent they are: safety first, then advice, then what
+/// the planner changed (folded away); each with its label, never its code.
+fn warnings_context(state: &AppState, plan: &Plan<'_>) -> Value {
+    let labels = &state.knowledge().labels;
+    let mut levels: BTreeMap<WarningLevel, Vec<Value>> = BTreeMap::new();
+    for w in &plan.warnings {
+        let (label, level) = labels.warning(w.code);
+        levels.entry(level).or_default().push(context! {
+            code => w.code.id(),
+            label,
+            text => w.text.as_ref(),
+            rule => w.rule,
+            source => w.source,
+            href => source_href(state, w.rule),
+            external => state.knowledge().source_link(w.rule).is_some(),
             dates => w.dates.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
-        }).collect::<Vec<_>>(),
+        });
+    }
+    let take = |level| levels.get(&level).cloned().unwrap_or_default();
+    context! {
+        safety => take(WarningLevel::Safety),
+        advice => take(WarningLevel::Advice),
+        changes => take(WarningLevel::Change),
     }
 }
 

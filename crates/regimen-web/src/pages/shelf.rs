@@ -88,17 +88,55 @@ pub(super) fn product_context(
     };
     let analysis = state.analyzer().analyze(&item.ingredients, &options);
     let kind = item.kind.unwrap_or(analysis.kind);
+    let knowledge = state.knowledge();
+    // Each flag once, with the ingredients behind it: "Fragrance: Parfum, Limonene".
+    let mut flags: Vec<(&str, Vec<String>, &str)> = Vec::new();
+    for flag in &analysis.flags {
+        match flags.iter_mut().find(|(code, _, _)| *code == flag.code) {
+            Some((_, names, _)) if !names.iter().any(|n| n == flag.inci.as_ref()) => {
+                names.push(flag.inci.to_string());
+            }
+            Some(_) => {}
+            None => flags.push((flag.code, vec![flag.inci.to_string()], &flag.text)),
+        }
+    }
+    let flags: Vec<Value> = flags
+        .into_iter()
+        .map(|(code, names, text)| {
+            context! { code, label => knowledge.labels.flag(code), names, text }
+        })
+        .collect();
+    let family_name = |id: &str| {
+        knowledge.family(id).map_or(id.replace('_', " "), |f| {
+            f.name.split(" (").next().unwrap_or(&f.name).to_string()
+        })
+    };
+    let actives: Vec<Value> = analysis
+        .actives
+        .iter()
+        .map(|a| {
+            context! {
+                inci => a.inci.as_ref(),
+                family => family_name(a.family),
+                class => a.class,
+                position => a.position,
+                percent => a.percent.map(|p| format!("{}", (p * 100.0).round() / 100.0)),
+                level => a.level,
+            }
+        })
+        .collect();
+    let step_name = |s: &Step| knowledge.step(*s).name.to_lowercase();
     context! {
         id,
         name => item.name.clone(),
         ingredients => item.ingredients.clone(),
-        kind => kind.id().replace('_', " "),
-        uses => analysis.uses.iter().map(|s| s.id().replace('_', " ")).collect::<Vec<_>>(),
+        kind => knowledge.labels.kind(kind),
+        uses => analysis.uses.iter().map(step_name).collect::<Vec<_>>(),
         leave_on => analysis.leave_on,
         spf => analysis.spf,
-        mask_type => analysis.mask_type,
-        actives => Value::from_serialize(&analysis.actives),
-        flags => Value::from_serialize(&analysis.flags),
+        mask_type => analysis.mask_type.map(|m| knowledge.mask_type(m).map_or(m.to_string(), |t| t.name.to_lowercase())),
+        actives,
+        flags,
         unknown => Value::from_serialize(&analysis.unknown),
         usage => usage(reports, &item.name),
     }
@@ -118,7 +156,10 @@ pub(super) async fn render_shelf(
         .iter()
         .map(|(id, item)| product_context(state, *id, item, profile.as_ref(), &reports))
         .collect();
-    let kinds: Vec<&str> = ProductKind::ALL.iter().map(|k| k.id()).collect();
+    let kinds: Vec<Value> = ProductKind::ALL
+        .iter()
+        .map(|k| context! { id => k.id(), label => state.knowledge().labels.kind(*k) })
+        .collect();
     render(
         "shelf.html",
         viewer,

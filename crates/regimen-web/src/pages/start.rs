@@ -2,22 +2,7 @@
 
 use super::*;
 
-pub(super) fn concern_label(concern: Concern) -> &'static str {
-    match concern {
-        Concern::Acne => "Acne and breakouts",
-        Concern::Aging => "Fine lines and aging",
-        Concern::Pigmentation => "Dark spots and pigmentation",
-        Concern::Dehydration => "Dehydrated, tight skin",
-        Concern::Dryness => "Dryness and flaking",
-        Concern::Dullness => "Dullness",
-        Concern::Redness => "Redness",
-        Concern::Oiliness => "Oiliness and shine",
-        Concern::Pores => "Visible pores",
-        Concern::Texture => "Uneven texture",
-    }
-}
-
-pub(super) fn start_options() -> Value {
+pub(super) fn start_options(state: &AppState) -> Value {
     let skin_help = |s: SkinType| match s {
         SkinType::Oily => "shiny all over by midday",
         SkinType::Dry => "tight or flaky, rarely shiny",
@@ -37,7 +22,7 @@ pub(super) fn start_options() -> Value {
     };
     context! {
         skin_types => SkinType::ALL.iter().map(|s| context! { id => s.id(), help => skin_help(*s) }).collect::<Vec<_>>(),
-        concerns => Concern::ALL.iter().map(|c| context! { id => c.id(), label => concern_label(*c) }).collect::<Vec<_>>(),
+        concerns => Concern::ALL.iter().map(|c| context! { id => c.id(), label => state.knowledge().labels.concern(*c) }).collect::<Vec<_>>(),
         goals => Goal::ALL.iter().map(|g| { let (label, help) = goal(*g); context! { id => g.id(), label, help } }).collect::<Vec<_>>(),
     }
 }
@@ -178,7 +163,7 @@ pub(super) async fn start(State(state): State<AppState>, viewer: Viewer) -> Page
         None => None,
     };
     let (avoid_notes, _) = avoid_notes(&state, profile.as_ref().map_or(&[], |p| &p.avoid));
-    let ctx = context! { form => start_form_from(profile.as_ref()), errors => BTreeMap::<String, String>::new(), avoid_notes, ..start_options() };
+    let ctx = context! { form => start_form_from(profile.as_ref()), errors => BTreeMap::<String, String>::new(), avoid_notes, ..start_options(&state) };
     render("start.html", &viewer, "start", StatusCode::OK, ctx)
 }
 
@@ -215,7 +200,7 @@ pub(super) async fn save_start(
                 errors,
                 error_list,
                 first_error,
-                ..start_options()
+                ..start_options(&state)
             };
             return render(
                 "start.html",
@@ -236,7 +221,7 @@ pub(super) async fn save_start(
             avoid_notes,
             avoid_checked => form.get("avoid"),
             first_error => "avoid",
-            ..start_options()
+            ..start_options(&state)
         };
         return render("start.html", &viewer, "start", StatusCode::OK, ctx);
     }

@@ -104,12 +104,17 @@ async fn every_page_renders_in_local_mode() {
         "/plan.ics",
         "/plan.json",
         "Subscribe",
-        "/explain/approach_both",
+        // A reason's source: the seed article has no address, so regimen's explanation
+        // (the template escapes "/" in attributes).
+        "href=\"&#x2f;explain&#x2f;approach_both\"",
     ] {
         assert!(plan.text.contains(content), "{content}");
     }
     assert_page(&app.get("/shelf", &[]).await, "Your shelf");
-    assert_page(&app.get("/checkin", &[]).await, "Check-in for");
+    assert_page(
+        &app.get("/checkin", &[]).await,
+        "Check-in <span class=\"sub\">",
+    );
     assert_page(&app.get("/history", &[]).await, "How it is going");
     assert_page(&app.get("/faq", &[]).await, "Questions people ask");
     assert_page(&app.get("/explain/retinol", &[]).await, "Retinol");
@@ -309,8 +314,18 @@ async fn shelf_flags_follow_the_person() {
     form(&app, "/shelf", "name=Scented+Cream&ingredients=Aqua%2C+Glycerin%2C+Parfum%2C+Linalool%2C+Retinol&kind=moisturizer", &[]).await;
     let shelf = app.get("/shelf", &[]).await.text;
     assert!(
-        shelf.contains("<strong>avoid</strong>: Linalool"),
-        "the avoid list shows: {shelf}"
+        shelf.contains("<strong>On your avoid list:</strong> Linalool"),
+        "the avoid list shows, by its label: {shelf}"
+    );
+    // Each flag once, with every ingredient behind it; labels, never codes.
+    assert!(
+        shelf.contains("<strong>Fragrance allergen:</strong> Linalool"),
+        "{shelf}"
+    );
+    assert!(!shelf.contains(">fragrance_allergen<") && !shelf.contains("(retinoid)"));
+    assert!(
+        shelf.contains("<span class=\"chip\">Retinoids"),
+        "family names: {shelf}"
     );
     assert!(
         !shelf.contains("pregnancy_retinoid"),
@@ -1058,4 +1073,105 @@ async fn locally_the_data_page_downloads_and_deletes_everything() {
         serde_json::json!([])
     );
     assert_eq!(app.get("/plan", &[]).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn history_charts_are_spaced_by_date_mark_reactions_and_say_what_they_show() {
+    let app = spawn_app(false).await;
+    form(
+        &app,
+        "/",
+        "skin_type=oily&goal=long_term&concerns=acne",
+        &[],
+    )
+    .await;
+    for (date, rating, reactions) in [
+        ("2027-01-01", 2, ""),
+        ("2027-01-02", 3, "stinging"),
+        ("2027-01-10", 4, ""),
+    ] {
+        let saved = form(
+            &app,
+            "/checkin",
+            &format!("date={date}&rating_acne={rating}&reactions={reactions}"),
+            &[],
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    }
+    let history = app.get("/history", &[]).await.text;
+    assert!(
+        history.contains("Acne and breakouts: 3 ratings from 1 Jan to 10 Jan, between 2 and 4; the first 2, the latest 4. One day with a reaction."),
+        "{history}"
+    );
+    // Spaced by date: 1 and 2 January sit close, 10 January far off; the line breaks
+    // across the gap, so one stretch of line (two points) is drawn.
+    assert_eq!(history.matches("<polyline").count(), 1, "{history}");
+    assert!(history.contains("2 Jan: a reaction"));
+    assert!(history.contains("class=\"reaction\">Reactions: stinging"));
+    assert!(
+        history.contains("Ratings: Acne and breakouts 4"),
+        "labels, not codes"
+    );
+    // A check-in is edited from its history (its page is filled in) and deleted.
+    let edit = app.get("/checkin?date=2027-01-02", &[]).await.text;
+    assert!(
+        edit.contains("Your check-in") && edit.contains("value=\"stinging\""),
+        "{edit}"
+    );
+    assert!(edit.contains("name=\"rating_acne\" value=\"3\" checked"));
+    let id = app.get("/api/v1/checkins", &[]).await.json()[0]["id"].clone();
+    let deleted = form(&app, &format!("/checkin/{id}/delete"), "", &[]).await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get("/api/v1/checkins", &[])
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(
+        form(&app, &format!("/checkin/{id}/delete"), "", &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn warnings_put_safety_first_by_label_and_link_their_sources() {
+    let app = spawn_app(false).await;
+    form(
+        &app,
+        "/",
+        "skin_type=oily&goal=long_term&concerns=acne&minutes_pm=2",
+        &[],
+    )
+    .await;
+    let plan = app.get("/plan", &[]).await.text;
+    let safety = plan.find("For your safety").expect("a safety section");
+    let dermatologist = plan
+        .find("When to see a dermatologist:")
+        .expect("by its label");
+    let more = plan
+        .find("<details class=\"more\">")
+        .expect("changes folded away");
+    assert!(
+        safety < dermatologist && dermatologist < more,
+        "safety first"
+    );
+    assert!(
+        plan[more..].contains("To fit your time:"),
+        "the time budget is a change"
+    );
+    // Codes stay out of what people read.
+    for code in ["see_dermatologist:", ">time_budget", ">patch_test"] {
+        assert!(!plan.contains(code), "{code}");
+    }
+    // A source with an address is linked itself.
+    assert!(
+        plan.contains("href=\"https:&#x2f;&#x2f;www.aad.org"),
+        "the AAD's own page: {plan}"
+    );
 }
