@@ -128,7 +128,7 @@ pub fn run(
         AnalyzeFormat::Json => sayln!("{}", serde_json::to_string_pretty(&json)?),
         AnalyzeFormat::Jsonl => sayln!("{}", serde_json::to_string(&json)?),
         AnalyzeFormat::Table => {
-            say!("{}", render::report(&report, color));
+            say!("{}", render::report(knowledge, &report, color));
             for clash in &clashes {
                 sayln!("Clashes with your {}: {}", clash.with, clash.text);
             }

@@ -135,6 +135,12 @@ struct PlanArgs {
     /// Time of the evening routine in the calendar (HH:MM).
     #[arg(long, default_value = "21:00", value_parser = parse_time)]
     pm_time: NaiveTime,
+    /// In the calendar, a reminder this long before each routine (10m, 1h, 90m).
+    #[arg(long, value_name = "DURATION", value_parser = parse_reminder)]
+    remind: Option<u32>,
+    /// List every source in full (the table shows short tags like [3]).
+    #[arg(long)]
+    sources: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -150,6 +156,26 @@ enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// A reminder's lead time in minutes: "10m", "1h", "90" (minutes), at most a day.
+fn parse_reminder(text: &str) -> Result<u32, String> {
+    let text = text.trim();
+    let (number, unit) = match text.strip_suffix('h') {
+        Some(hours) => (hours, 60),
+        None => (text.strip_suffix('m').unwrap_or(text), 1),
+    };
+    number
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .map(|n| n * unit)
+        .filter(|m| (1..=24 * 60).contains(m))
+        .ok_or_else(|| {
+            format!(
+                "\"{text}\" is not a reminder: give minutes or hours, like 10m or 1h (at most 24h)"
+            )
+        })
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -315,13 +341,24 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
             am: args.am_time,
             pm: args.pm_time,
             stamp: Utc::now().naive_utc(),
+            remind: args.remind,
         };
         std::fs::write(path, to_ics(knowledge, &plan, &calendar))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     match args.format {
         Format::Json => sayln!("{}", plan.to_json_pretty()),
-        Format::Table => say!("{}", render::plan(knowledge, &plan, color)),
+        Format::Table => {
+            let layout = render::Layout {
+                width: render::Layout::width_here(),
+                color,
+                sources: args.sources,
+            };
+            say!(
+                "{}",
+                render::plan(knowledge, &plan, &profile.events, layout)
+            )
+        }
     }
     if let Some(path) = &args.ics {
         eprintln!(

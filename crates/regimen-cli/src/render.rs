@@ -1,12 +1,14 @@
 //! Human-readable output: the plan as a table, FAQ answers and explanations, with
 //! colour only when asked for (a terminal, no NO_COLOR, or `--color always`).
 
+use chrono::Datelike;
 use owo_colors::{OwoColorize, Style};
 use regimen_core::analyzer::{Level, Report};
 use regimen_core::explain::Explanation;
 use regimen_core::knowledge::{Faq, Knowledge, WarningLevel};
-use regimen_core::plan::{Plan, Reason, StepEntry};
-use regimen_core::vocab::{Approach, ServingTime, Step};
+use regimen_core::plan::{Plan, StepEntry};
+use regimen_core::profile::IsoDate;
+use regimen_core::vocab::{Approach, ServingTime};
 use std::fmt::Write;
 
 struct Paint {
@@ -29,196 +31,284 @@ impl Paint {
     }
 }
 
-fn reason_line(out: &mut String, paint: &Paint, indent: &str, reason: &Reason<'_>) {
-    let cite = paint.dim(&format!("[{} · {}]", reason.rule, reason.source));
-    let _ = writeln!(out, "{indent}- {} {cite}", reason.text);
+/// How the plan is laid out: the width to wrap to, colour, and whether the sources are
+/// listed in full.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// Columns to wrap to.
+    pub width: usize,
+    /// Colour (a terminal, no NO_COLOR, or `--color always`).
+    pub color: bool,
+    /// List every source in full at the end (`--sources`).
+    pub sources: bool,
 }
 
-fn step_text(knowledge: &Knowledge, step: &StepEntry<'_>, paint: &Paint) -> String {
+impl Layout {
+    /// The terminal's width, `COLUMNS` when set, else 80 (a pipe, a file).
+    pub fn width_here() -> usize {
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|c| *c > 0);
+        let terminal = || {
+            let term = console::Term::stdout();
+            term.is_term()
+                .then(|| term.size_checked())
+                .flatten()
+                .map(|(_, cols)| usize::from(cols))
+        };
+        columns.or_else(terminal).unwrap_or(80).clamp(40, 200)
+    }
+}
+
+/// Short source tags ("[3]"), numbered in order of first use.
+#[derive(Default)]
+struct Sources<'a> {
+    cited: Vec<&'a str>,
+}
+
+impl<'a> Sources<'a> {
+    fn tag(&mut self, source: &'a str) -> String {
+        let index = match self.cited.iter().position(|s| *s == source) {
+            Some(i) => i,
+            None => {
+                self.cited.push(source);
+                self.cited.len() - 1
+            }
+        };
+        format!("[{}]", index + 1)
+    }
+}
+
+/// Text wrapped to the layout's width, every line after the first indented by `hang`.
+fn wrap(layout: &Layout, first: &str, hang: &str, text: &str) -> String {
+    let options = textwrap::Options::new(layout.width)
+        .initial_indent(first)
+        .subsequent_indent(hang)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut out = textwrap::fill(text, options);
+    out.push('\n');
+    out
+}
+
+/// A step in a routine line, as a person reads it ("clay mask 10'", "niacinamide").
+fn step_text(knowledge: &Knowledge, step: &StepEntry<'_>) -> String {
     let own = |text: String| match &step.product {
-        Some(product) => format!("{text} [{product}]"),
+        Some(product) => format!("{text} ({product})"),
         None => text,
     };
     if let Some(mask) = step.mask_type.and_then(|id| knowledge.mask_type(id)) {
-        let text = own(format!("{} {}'", mask.name.to_lowercase(), step.minutes));
-        return paint.with(&text, Style::new().magenta().bold());
+        return own(format!("{} {}'", mask.name.to_lowercase(), step.minutes));
     }
     if let Some(active) = step.active.and_then(|id| knowledge.active(id)) {
         let name = active.name.split(" (").next().unwrap_or(&active.name);
-        let style = if active.rules.strong {
-            Style::new().yellow()
-        } else {
-            Style::new().cyan()
-        };
-        return paint.with(&own(name.to_string()), style);
+        return own(name.to_string());
     }
-    let name = match step.step {
-        Step::RemoveMask => step.display_name(knowledge).to_lowercase(),
-        other => other.id().to_string(),
-    };
-    own(name)
+    own(step.display_name(knowledge).to_lowercase())
 }
 
-/// The whole plan as text.
-pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, color: bool) -> String {
-    let paint = Paint { color };
+fn routine_text(knowledge: &Knowledge, steps: &[StepEntry<'_>]) -> String {
+    let text: Vec<String> = steps.iter().map(|s| step_text(knowledge, s)).collect();
+    text.join(" > ")
+}
+
+/// "Tue 1 Dec".
+fn day_label(date: chrono::NaiveDate) -> String {
+    date.format("%a %-d %b").to_string()
+}
+
+/// The whole plan as text, wrapped to the layout's width: the answer and its reasons,
+/// the masks and serums, the routines with their dates folded, a calendar of the
+/// evenings, what to know (safety first), each source as a short tag.
+pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, events: &[IsoDate], layout: Layout) -> String {
+    let paint = Paint {
+        color: layout.color,
+    };
+    let mut sources = Sources::default();
+    // A reason that several masks or serums share is said once.
+    let mut said: Vec<&str> = Vec::new();
     let mut out = String::new();
     let answer = match plan.approach {
         Approach::Masks => "face masks",
         Approach::Serums => "serums",
         Approach::Both => "both: serums daily, masks when your skin needs extra care",
     };
-    let _ = writeln!(
-        out,
-        "{} {}",
-        paint.bold("Your answer:"),
-        paint.with(answer, Style::new().green().bold())
-    );
+    out.push_str(&wrap(
+        &layout,
+        "",
+        "  ",
+        &format!(
+            "{} {}",
+            paint.bold("Your answer:"),
+            paint.with(answer, Style::new().green().bold())
+        ),
+    ));
     for reason in &plan.reasons {
-        reason_line(&mut out, &paint, "  ", reason);
+        let tag = sources.tag(reason.source);
+        out.push_str(&wrap(
+            &layout,
+            "  - ",
+            "    ",
+            &format!("{} {}", reason.text, paint.dim(&tag)),
+        ));
     }
-    if !plan.masks.is_empty() {
-        let _ = writeln!(out, "\n{}", paint.bold("Masks"));
-        for mask in &plan.masks {
-            let name = knowledge
-                .mask_type(mask.mask_type)
-                .map_or(mask.mask_type, |m| m.name.as_str());
-            let mut when = match mask.per_week {
-                0 => String::new(),
-                n => format!("{n}x a week"),
-            };
-            if mask.for_events {
-                if !when.is_empty() {
-                    when.push_str(", ");
-                }
-                when.push_str("before your events");
+    if !plan.masks.is_empty() || !plan.serums.is_empty() {
+        let _ = writeln!(out, "\n{}", paint.bold("What you use"));
+    }
+    for mask in &plan.masks {
+        let name = knowledge
+            .mask_type(mask.mask_type)
+            .map_or(mask.mask_type, |m| m.name.as_str());
+        let mut when = match mask.per_week {
+            0 => String::new(),
+            n => format!("{n} a week"),
+        };
+        if mask.for_events {
+            if !when.is_empty() {
+                when.push_str(", ");
             }
-            let _ = writeln!(out, "  {} ({when}, {} min)", paint.bold(name), mask.minutes);
-            for reason in &mask.reasons {
-                reason_line(&mut out, &paint, "    ", reason);
-            }
+            when.push_str("before your events");
         }
-    }
-    if !plan.serums.is_empty() {
-        let _ = writeln!(out, "\n{}", paint.bold("Serums"));
-        for serum in &plan.serums {
-            let name = knowledge
-                .active(serum.active)
-                .map_or(serum.active, |a| a.name.as_str());
-            let mut when = match serum.time {
-                ServingTime::Am => "mornings".to_string(),
-                ServingTime::Pm => "evenings".to_string(),
-                ServingTime::AmPm => "mornings and evenings".to_string(),
-            };
-            // From its first night (weeks before it starts are not counted): "evenings
-            // from 2026-12-05, 2, 3 nights a week in its first weeks".
-            let first_week = serum.nights_per_week.iter().position(|n| *n > 0);
-            if let Some(first_week) = first_week {
-                let nights: Vec<String> = serum.nights_per_week[first_week..]
-                    .iter()
-                    .map(u8::to_string)
-                    .collect();
-                let _ = write!(
-                    when,
-                    " from {}, {} nights a week in its first {} weeks",
-                    serum.starts,
-                    nights.join(", "),
-                    nights.len()
-                );
-            } else if serum.starts > plan.days.first().map_or(serum.starts, |d| d.date) {
-                let _ = write!(when, " from {}", serum.starts);
-            }
-            let _ = writeln!(out, "  {} ({when})", paint.bold(name));
-            for reason in &serum.reasons {
-                reason_line(&mut out, &paint, "    ", reason);
+        let mut why: Vec<String> = Vec::new();
+        for r in &mask.reasons {
+            if !said.contains(&r.text.as_ref()) {
+                said.push(&r.text);
+                why.push(format!("{} {}", r.text, paint.dim(&sources.tag(r.source))));
             }
         }
+        out.push_str(&wrap(
+            &layout,
+            "  ",
+            "    ",
+            &format!(
+                "{} ({when}, {} min). {}",
+                paint.with(name, Style::new().magenta().bold()),
+                mask.minutes,
+                why.join(" ")
+            ),
+        ));
     }
-    let last = plan
-        .days
-        .last()
-        .map(|d| d.date.to_string())
-        .unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "\n{}",
-        paint.bold(&format!("Your plan, {} to {last}", plan.start))
-    );
-    let routine = |steps: &[StepEntry<'_>]| {
-        let text: Vec<String> = steps
-            .iter()
-            .map(|s| step_text(knowledge, s, &paint))
-            .collect();
-        format!(
-            "{:>3}  {}",
-            Plan::minutes(steps),
-            text.join(&paint.dim(" > "))
-        )
-    };
-    let same_mornings = plan.days.windows(2).all(|w| w[0].am == w[1].am);
-    if let (true, Some(first)) = (same_mornings, plan.days.first()) {
-        let _ = writeln!(out, "{}", paint.dim("                  min  steps"));
-        let _ = writeln!(out, "{:<18}{}", "every morning", routine(&first.am));
-        for day in &plan.days {
-            let date = day.date.0.format("%a %Y-%m-%d PM").to_string();
-            let _ = writeln!(out, "{date:<18}{}", routine(&day.pm));
-        }
-    } else {
-        let _ = writeln!(out, "{}", paint.dim("                  min  steps"));
-        for day in &plan.days {
-            let date = day.date.0.format("%a %Y-%m-%d").to_string();
-            let _ = writeln!(out, "{date:<15} AM{}", routine(&day.am));
-            let _ = writeln!(out, "{:<15} PM{}", "", routine(&day.pm));
-        }
-    }
-    if let Some(shelf) = &plan.shelf {
-        let _ = writeln!(out, "\n{}", paint.bold("Your shelf"));
-        for placed in &shelf.placed {
-            let _ = writeln!(
-                out,
-                "  {} {}: {}",
-                paint.with("used", Style::new().green()),
-                placed.name,
-                placed.role
+    for serum in &plan.serums {
+        let name = knowledge
+            .active(serum.active)
+            .map_or(serum.active, |a| a.name.as_str());
+        let mut when = match serum.time {
+            ServingTime::Am => "mornings".to_string(),
+            ServingTime::Pm => "evenings".to_string(),
+            ServingTime::AmPm => "mornings and evenings".to_string(),
+        };
+        // From its first night (weeks before it starts are not counted).
+        let first_week = serum.nights_per_week.iter().position(|n| *n > 0);
+        if let Some(first_week) = first_week {
+            let nights: Vec<String> = serum.nights_per_week[first_week..]
+                .iter()
+                .map(u8::to_string)
+                .collect();
+            let _ = write!(
+                when,
+                " from {}, {} nights a week in its first {} weeks",
+                day_label(serum.starts.0),
+                nights.join(", "),
+                nights.len()
             );
+        } else if serum.starts > plan.days.first().map_or(serum.starts, |d| d.date) {
+            let _ = write!(when, " from {}", day_label(serum.starts.0));
+        }
+        let mut why: Vec<String> = Vec::new();
+        for r in &serum.reasons {
+            if !said.contains(&r.text.as_ref()) {
+                said.push(&r.text);
+                why.push(format!("{} {}", r.text, paint.dim(&sources.tag(r.source))));
+            }
+        }
+        out.push_str(&wrap(
+            &layout,
+            "  ",
+            "    ",
+            &format!(
+                "{} ({when}). {}",
+                paint.with(name, Style::new().cyan().bold()),
+                why.join(" ")
+            ),
+        ));
+    }
+    routines(&mut out, knowledge, plan, events, &layout, &paint);
+    if let Some(shelf) = &plan.shelf {
+        let _ = writeln!(out, "\n{}", paint.bold("Your products"));
+        for placed in &shelf.placed {
+            out.push_str(&wrap(
+                &layout,
+                "  ",
+                "    ",
+                &format!(
+                    "{} {}: {}",
+                    paint.with("used", Style::new().green()),
+                    placed.name,
+                    placed.role
+                ),
+            ));
         }
         for left in &shelf.not_placed {
-            let _ = writeln!(
-                out,
-                "  {} {}: {}",
-                paint.with("not used", Style::new().yellow()),
-                left.name,
-                left.reason
-            );
+            out.push_str(&wrap(
+                &layout,
+                "  ",
+                "    ",
+                &format!(
+                    "{} {}: {}",
+                    paint.with("not used", Style::new().yellow()),
+                    left.name,
+                    left.reason
+                ),
+            ));
         }
         for missing in &shelf.missing {
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                paint.with("to get", Style::new().cyan()),
-                missing.text
-            );
+            out.push_str(&wrap(
+                &layout,
+                "  ",
+                "    ",
+                &format!(
+                    "{} {}",
+                    paint.with("to get", Style::new().cyan()),
+                    missing.text
+                ),
+            ));
         }
     }
-    if !plan.warnings.is_empty() {
-        let _ = writeln!(out, "\n{}", paint.bold("Good to know"));
-        for warning in &plan.warnings {
-            let (label, level) = knowledge.labels.warning(warning.code);
-            let style = match level {
-                WarningLevel::Safety => Style::new().red().bold(),
-                _ => Style::new().yellow(),
-            };
-            let mut line = format!("  {}: {}", paint.with(label, style), warning.text);
+    // What to know: safety first, then advice, then what the planner changed.
+    for (level, heading) in [
+        (WarningLevel::Safety, "For your safety"),
+        (WarningLevel::Advice, "Good to know"),
+        (WarningLevel::Change, "What the planner adjusted"),
+    ] {
+        let warnings: Vec<_> = plan
+            .warnings
+            .iter()
+            .filter(|w| knowledge.labels.warning(w.code).1 == level)
+            .collect();
+        if warnings.is_empty() {
+            continue;
+        }
+        let style = match level {
+            WarningLevel::Safety => Style::new().red().bold(),
+            _ => Style::new().bold(),
+        };
+        let _ = writeln!(out, "\n{}", paint.with(heading, style));
+        // Warnings under one label are said under it once.
+        let mut bullets: Vec<(&str, Vec<String>)> = Vec::new();
+        for warning in warnings {
+            let (label, _) = knowledge.labels.warning(warning.code);
+            let mut text = warning.text.to_string();
             if !warning.dates.is_empty() {
                 let dates: Vec<String> = warning
                     .dates
                     .iter()
                     .take(6)
-                    .map(|d| d.to_string())
+                    .map(|d| day_label(d.0))
                     .collect();
                 let more = warning.dates.len().saturating_sub(6);
                 let _ = write!(
-                    line,
+                    text,
                     " ({}{})",
                     dates.join(", "),
                     if more > 0 {
@@ -228,15 +318,202 @@ pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, color: bool) -> String {
                     }
                 );
             }
-            let _ = writeln!(
-                out,
-                "{line} {}",
-                paint.dim(&format!("[{} · {}]", warning.rule, warning.source))
-            );
+            let text = format!("{text} {}", paint.dim(&sources.tag(warning.source)));
+            match bullets.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, texts)) => texts.push(text),
+                None => bullets.push((label, vec![text])),
+            }
+        }
+        for (label, texts) in bullets {
+            out.push_str(&wrap(
+                &layout,
+                "  - ",
+                "    ",
+                &format!("{}: {}", paint.bold(label), texts.join(" ")),
+            ));
         }
     }
-    let _ = writeln!(out, "\n{}", paint.dim(plan.disclaimer));
+    if layout.sources {
+        let _ = writeln!(out, "\n{}", paint.bold("Sources"));
+        for (i, source) in sources.cited.iter().enumerate() {
+            let number = format!("[{}] ", i + 1);
+            let hang = " ".repeat(number.len());
+            out.push_str(&wrap(&layout, &number, &hang, source));
+        }
+    } else {
+        out.push_str(&wrap(
+            &layout,
+            "\n",
+            "",
+            &paint.dim(&format!(
+                "[1]-[{}]: the sources, listed with `regimen plan --sources`; `regimen explain <topic>` says more.",
+                sources.cited.len()
+            )),
+        ));
+    }
+    out.push_str(&wrap(&layout, "\n", "", &paint.dim(plan.disclaimer)));
     out
+}
+
+/// The routines with their dates folded: mornings by runs of days, evenings by letter,
+/// and a calendar of the evenings (weeks as rows from Monday, days as columns).
+fn routines(
+    out: &mut String,
+    knowledge: &Knowledge,
+    plan: &Plan<'_>,
+    events: &[IsoDate],
+    layout: &Layout,
+    paint: &Paint,
+) {
+    let (Some(first), Some(last)) = (plan.days.first(), plan.days.last()) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "\n{}",
+        paint.bold(&format!(
+            "Your routines, {} to {} ({} weeks)",
+            day_label(first.date.0),
+            day_label(last.date.0),
+            plan.days.len() / 7
+        ))
+    );
+    // Mornings: each run of identical mornings once, with its dates.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for (i, day) in plan.days.iter().enumerate() {
+        match runs.last_mut() {
+            Some((start, end)) if plan.days[*start].am == day.am => *end = i,
+            _ => runs.push((i, i)),
+        }
+    }
+    let distinct_mornings: Vec<&[StepEntry<'_>]> = {
+        let mut seen: Vec<&[StepEntry<'_>]> = Vec::new();
+        for day in &plan.days {
+            if !seen.contains(&day.am.as_slice()) {
+                seen.push(&day.am);
+            }
+        }
+        seen
+    };
+    let lettered_mornings = runs.len() > 3;
+    let mut lines: Vec<(String, &[StepEntry<'_>])> = Vec::new();
+    if !lettered_mornings {
+        for (start, end) in &runs {
+            let label = if runs.len() == 1 {
+                "every morning".to_string()
+            } else if *end + 1 == plan.days.len() && *start > 0 {
+                format!(
+                    "mornings from {}",
+                    plan.days[*start].date.0.format("%-d %b")
+                )
+            } else {
+                format!(
+                    "mornings {}-{}",
+                    plan.days[*start].date.0.format("%-d %b"),
+                    plan.days[*end].date.0.format("%-d %b")
+                )
+            };
+            lines.push((label, &plan.days[*start].am));
+        }
+    } else {
+        for (i, steps) in distinct_mornings.iter().enumerate() {
+            lines.push((format!("morning {}", (b'A' + i as u8) as char), steps));
+        }
+    }
+    // Evenings: each different evening once, by letter.
+    let mut evenings: Vec<&[StepEntry<'_>]> = Vec::new();
+    for day in &plan.days {
+        if !evenings.contains(&day.pm.as_slice()) {
+            evenings.push(&day.pm);
+        }
+    }
+    let letter = |i: usize| -> char {
+        if i < 26 {
+            (b'a' + i as u8) as char
+        } else {
+            '?'
+        }
+    };
+    for (i, steps) in evenings.iter().enumerate() {
+        lines.push((format!("evening {}", letter(i)), steps));
+    }
+    // One column for the labels, as wide as the widest.
+    let column = lines
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let _ = writeln!(out, "  {:<column$}{}", "", paint.dim("min  steps"));
+    for (label, steps) in &lines {
+        let head = format!("  {label:<column$}{:>3}  ", Plan::minutes(steps));
+        let hang = " ".repeat(head.chars().count());
+        out.push_str(&wrap(layout, &head, &hang, &routine_text(knowledge, steps)));
+    }
+    // The calendar: each day's evening letter (and morning letter, when mornings vary
+    // too much to fold), an asterisk on an event.
+    let cell_width = if lettered_mornings { 6 } else { 5 };
+    let _ = write!(out, "\n  {:<5}", "");
+    for name in ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] {
+        let _ = write!(out, "{name:>cell_width$}");
+    }
+    out.push('\n');
+    let lead = first.date.0.weekday().num_days_from_monday() as usize;
+    let mut cells: Vec<Option<&regimen_core::plan::Day<'_>>> = vec![None; lead];
+    cells.extend(plan.days.iter().map(Some));
+    let mut previous_month = None;
+    for week in cells.chunks(7) {
+        let month = week
+            .iter()
+            .flatten()
+            .map(|d| d.date.0.format("%b").to_string())
+            .next();
+        let shown = if month != previous_month {
+            month.clone()
+        } else {
+            None
+        };
+        previous_month = month;
+        let _ = write!(out, "  {:<5}", shown.unwrap_or_default());
+        for day in week {
+            let Some(day) = day else {
+                let _ = write!(out, "{:>cell_width$}", "");
+                continue;
+            };
+            let evening = evenings
+                .iter()
+                .position(|e| *e == day.pm.as_slice())
+                .map_or('?', letter);
+            let morning = if lettered_mornings {
+                distinct_mornings
+                    .iter()
+                    .position(|m| *m == day.am.as_slice())
+                    .map_or(String::new(), |i| ((b'A' + i as u8) as char).to_string())
+            } else {
+                String::new()
+            };
+            let event = if events.contains(&day.date) { "*" } else { "" };
+            let cell = format!("{}{morning}{evening}{event}", day.date.0.day());
+            let cell = if day.pm.iter().any(|s| s.mask_type.is_some()) {
+                paint.with(
+                    &format!("{cell:>w$}", w = cell_width),
+                    Style::new().magenta(),
+                )
+            } else {
+                format!("{cell:>w$}", w = cell_width)
+            };
+            out.push_str(&cell);
+        }
+        out.push('\n');
+    }
+    let mut legend = "Each day: its date and its evening's letter".to_string();
+    if lettered_mornings {
+        legend = "Each day: its date, its morning (capital) and its evening".to_string();
+    }
+    if plan.days.iter().any(|d| events.contains(&d.date)) {
+        legend.push_str("; * your event");
+    }
+    out.push_str(&wrap(layout, "  ", "  ", &paint.dim(&format!("{legend}."))));
 }
 
 /// The numbered list of FAQ questions.
@@ -286,16 +563,17 @@ pub fn explanation(explanation: &Explanation, color: bool) -> String {
     out
 }
 
-/// An ingredient analysis as text.
-pub fn report(report: &Report, color: bool) -> String {
+/// An ingredient analysis as text, in the words of labels.toml and the knowledge base.
+pub fn report(knowledge: &Knowledge, report: &Report, color: bool) -> String {
     let paint = Paint { color };
     let mut out = String::new();
     if let Some(name) = &report.name {
         let _ = writeln!(out, "{}", paint.bold(name));
     }
-    let kind = match &report.mask_type {
-        Some(mask_type) => format!("{} ({mask_type})", report.kind),
-        None => report.kind.to_string(),
+    let kind_label = knowledge.labels.kind(report.kind);
+    let kind = match report.mask_type.and_then(|m| knowledge.mask_type(m)) {
+        Some(mask) => format!("{kind_label} ({})", mask.name.to_lowercase()),
+        None => kind_label.to_string(),
     };
     let _ = writeln!(
         out,
@@ -303,7 +581,11 @@ pub fn report(report: &Report, color: bool) -> String {
         paint.bold("Kind:"),
         paint.with(&kind, Style::new().green().bold())
     );
-    let steps: Vec<&str> = report.uses.iter().map(|s| s.id()).collect();
+    let steps: Vec<String> = report
+        .uses
+        .iter()
+        .map(|s| knowledge.step(*s).name.to_lowercase())
+        .collect();
     let uses = if steps.is_empty() {
         "no routine step".to_string()
     } else {
@@ -341,23 +623,36 @@ pub fn report(report: &Report, color: bool) -> String {
             } else {
                 format!("#{}", active.position)
             };
+            let family = knowledge.family(active.family).map_or(active.family, |f| {
+                f.name.split(" (").next().unwrap_or(&f.name)
+            });
             let _ = writeln!(
                 out,
-                "  {place:<4} {} ({}{class}, {level})",
+                "  {place:<4} {} ({family}{class}, {level})",
                 paint.with(&active.inci, Style::new().cyan()),
-                active.family
             );
         }
     }
     if !report.flags.is_empty() {
         let _ = writeln!(out, "{}", paint.bold("Flags:"));
+        // Each flag once, with every ingredient behind it.
+        let mut flags: Vec<(&str, Vec<&str>, &str)> = Vec::new();
         for flag in &report.flags {
+            match flags.iter_mut().find(|(code, _, _)| *code == flag.code) {
+                Some((_, names, _)) => {
+                    if !names.contains(&flag.inci.as_ref()) {
+                        names.push(&flag.inci);
+                    }
+                }
+                None => flags.push((flag.code, vec![&flag.inci], &flag.text)),
+            }
+        }
+        for (code, names, text) in flags {
             let _ = writeln!(
                 out,
-                "  {} {}: {}",
-                paint.with(&format!("{:<20}", flag.code), Style::new().yellow()),
-                flag.inci,
-                flag.text
+                "  {}: {} ({text})",
+                paint.with(knowledge.labels.flag(code), Style::new().yellow()),
+                names.join(", ")
             );
         }
     }
@@ -381,7 +676,7 @@ pub fn report(report: &Report, color: bool) -> String {
     }
     for (i, more) in report.more_products.iter().enumerate() {
         let _ = writeln!(out, "\n{}", paint.bold(&format!("Product {}", i + 2)));
-        out.push_str(&self::report(more, color));
+        out.push_str(&self::report(knowledge, more, color));
     }
     out
 }

@@ -1,11 +1,13 @@
 //! iCalendar export: one event per routine, with its steps in the description, in
-//! floating local time so that a calendar app shows it at the person's own clock.
+//! floating local time so that a calendar app shows it at the person's own clock. A
+//! routine that repeats unchanged on consecutive days is one event with a daily rule
+//! (RRULE, COUNT); each event can carry a reminder (VALARM).
 
 use crate::knowledge::Knowledge;
 use crate::plan::{Plan, StepEntry};
 use crate::vocab::Routine;
 use chrono::{Duration, NaiveDateTime, NaiveTime};
-use icalendar::{Calendar, Component, Event, EventLike};
+use icalendar::{Alarm, Calendar, Component, Event, EventLike};
 
 /// When routines start, and the time stamp written into every event.
 #[derive(Debug, Clone, Copy)]
@@ -16,6 +18,8 @@ pub struct CalendarOptions {
     pub pm: NaiveTime,
     /// When the calendar was made (DTSTAMP), in UTC.
     pub stamp: NaiveDateTime,
+    /// A reminder this many minutes before each routine.
+    pub remind: Option<u32>,
 }
 
 /// Renders a plan as an iCalendar document.
@@ -23,26 +27,47 @@ pub fn to_ics(knowledge: &Knowledge, plan: &Plan<'_>, options: &CalendarOptions)
     let mut calendar = Calendar::new();
     calendar.name("regimen skincare plan");
     let stamp = options.stamp.format("%Y%m%dT%H%M%SZ").to_string();
-    for day in &plan.days {
-        for (routine, steps, time) in [
-            (Routine::Am, &day.am, options.am),
-            (Routine::Pm, &day.pm, options.pm),
-        ] {
-            if steps.is_empty() {
-                continue;
+    for (routine, time) in [(Routine::Am, options.am), (Routine::Pm, options.pm)] {
+        let steps_of = |i: usize| -> &[StepEntry<'_>] {
+            match routine {
+                Routine::Am => &plan.days[i].am,
+                Routine::Pm => &plan.days[i].pm,
             }
-            let start = day.date.0.and_time(time);
-            let minutes = Plan::minutes(steps).max(1);
-            let summary = summary(knowledge, routine, steps);
-            let event = Event::new()
-                .uid(&format!("regimen-{}-{}", day.date, routine.id()))
-                .add_property("DTSTAMP", &stamp)
-                .summary(&summary)
-                .description(&description(knowledge, steps))
-                .starts(start)
-                .ends(start + Duration::minutes(i64::from(minutes)))
-                .done();
-            calendar.push(event);
+        };
+        // Runs of days with the same routine: one event each, repeating daily.
+        let mut i = 0;
+        while i < plan.days.len() {
+            let steps = steps_of(i);
+            let mut end = i + 1;
+            while end < plan.days.len() && steps_of(end) == steps {
+                end += 1;
+            }
+            if !steps.is_empty() {
+                let day = &plan.days[i];
+                let start = day.date.0.and_time(time);
+                let minutes = Plan::minutes(steps).max(1);
+                let summary = summary(knowledge, routine, steps);
+                let mut event = Event::new();
+                event
+                    .uid(&format!("regimen-{}-{}", day.date, routine.id()))
+                    .add_property("DTSTAMP", &stamp)
+                    .summary(&summary)
+                    .description(&description(knowledge, steps))
+                    .starts(start)
+                    .ends(start + Duration::minutes(i64::from(minutes)));
+                if end - i > 1 {
+                    event.add_property("RRULE", format!("FREQ=DAILY;COUNT={}", end - i));
+                }
+                if let Some(lead) = options.remind {
+                    // Its own stable id, so the same plan gives the same calendar.
+                    let mut alarm = Alarm::display(&summary, -Duration::minutes(i64::from(lead)));
+                    alarm.uid(&format!("regimen-{}-{}-alarm", day.date, routine.id()));
+                    alarm.add_property("DTSTAMP", &stamp);
+                    event.alarm(alarm);
+                }
+                calendar.push(event.done());
+            }
+            i = end;
         }
     }
     calendar.done().to_string()

@@ -262,6 +262,7 @@ pub async fn feed(
         am: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap_or_default(),
         pm: chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(),
         stamp: Utc::now().naive_utc(),
+        remind: None,
     };
     let ics = make_saved_plan(&state, &saved.profile, saved.start, saved.weeks, |plan| {
         to_ics(state.knowledge(), plan, &options)

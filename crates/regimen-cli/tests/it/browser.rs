@@ -94,7 +94,11 @@ impl Shots {
         std::fs::create_dir_all(&dir).expect("screenshot directory");
         // This test's screenshots of an earlier run go first.
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            if entry.file_name().to_string_lossy().starts_with(&format!("{test}-")) {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{test}-"))
+            {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

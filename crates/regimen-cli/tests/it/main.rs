@@ -53,8 +53,8 @@ fn plan_prints_a_readable_table_without_colour_when_piped() {
     let text = stdout(&out);
     assert!(text.contains("Your answer:") && text.contains("both"));
     assert!(
-        text.contains("Tue 2026-12-01") && text.contains("Mon 2026-12-28"),
-        "four weeks by default"
+        text.contains("Your routines, Tue 1 Dec to Mon 28 Dec (4 weeks)"),
+        "four weeks by default: {text}"
     );
     assert!(
         text.contains("When to see a dermatologist"),
@@ -96,32 +96,172 @@ fn plan_json_has_the_documented_shape() {
 }
 
 #[test]
-fn ics_has_one_event_per_routine_with_steps() {
+fn ics_has_one_event_per_run_of_a_routine_with_steps_and_reminders() {
     let path = temp("plan.ics");
     let out = regimen(&[
         "plan",
         "--profile",
         "examples/combination-acne.toml",
         "--weeks",
-        "1",
+        "2",
         "--start",
         "2026-12-01",
         "--ics",
         path.to_str().expect("utf-8 path"),
+        "--remind",
+        "10m",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let ics = std::fs::read_to_string(&path).expect("ics written");
     assert!(ics.starts_with("BEGIN:VCALENDAR"));
-    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 14);
-    assert!(ics.contains("DTSTART:20261201T073000"));
-    assert!(ics.contains("DTSTART:20261201T210000"));
+    // Every morning and evening of the 14 days once: an event stands for its start
+    // day and, with a daily rule, the days its COUNT runs on.
+    let mut occurrences: Vec<(String, String)> = Vec::new();
+    for event in ics.split("BEGIN:VEVENT").skip(1) {
+        let field = |name: &str| {
+            event
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(str::trim)
+                .map(str::to_string)
+        };
+        let start = field("DTSTART:").expect("DTSTART");
+        let day = chrono::NaiveDate::parse_from_str(&start[..8], "%Y%m%d").expect("date");
+        let count =
+            field("RRULE:FREQ=DAILY;COUNT=").map_or(1, |c| c.parse::<u64>().expect("count"));
+        for n in 0..count {
+            occurrences.push((
+                (day + chrono::Days::new(n)).to_string(),
+                start[9..].to_string(),
+            ));
+        }
+        assert!(
+            event.contains("BEGIN:VALARM") && event.contains("TRIGGER:-PT600S"),
+            "{event}"
+        );
+    }
+    occurrences.sort();
+    let mut expected: Vec<(String, String)> = (0..14)
+        .flat_map(|d| {
+            let day = (chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date")
+                + chrono::Days::new(d))
+            .to_string();
+            [
+                (day.clone(), "073000".to_string()),
+                (day, "210000".to_string()),
+            ]
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(occurrences, expected);
+    // Mornings change once (vitamin C joins on day 8): two morning events.
+    assert_eq!(ics.matches("SUMMARY:Morning skincare").count(), 2, "{ics}");
     assert!(ics.contains("UID:regimen-2026-12-01-am"));
+    assert!(ics.contains("RRULE:FREQ=DAILY;COUNT=7"));
     assert!(
         ics.contains("DESCRIPTION:1. Cleanse - 1 min\\n2. Niacinamide serum - 1 min"),
         "{ics}"
     );
     assert!(ics.contains("SUMMARY:Evening skincare: clay mask"));
     assert!(ics.contains("DTSTAMP:"));
+    // A reminder that is none is refused by its value.
+    let bad = regimen(&[
+        "plan",
+        "--profile",
+        "examples/combination-acne.toml",
+        "--remind",
+        "soon",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        stderr(&bad).contains("\"soon\" is not a reminder"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn the_plan_fits_the_terminal_in_labels_with_a_compact_calendar() {
+    let plan = |columns: &str, extra: &[&str]| {
+        let mut args = vec![
+            "plan",
+            "--profile",
+            "examples/combination-acne.toml",
+            "--start",
+            "2026-12-01",
+        ];
+        args.extend_from_slice(extra);
+        let out = Command::new(env!("CARGO_BIN_EXE_regimen"))
+            .args(&args)
+            .current_dir(root())
+            .env("COLUMNS", columns)
+            .env_remove("REGIMEN_KNOWLEDGE")
+            .output()
+            .expect("regimen runs");
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    for width in [80usize, 60] {
+        let text = plan(&width.to_string(), &[]);
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(
+            widest <= width,
+            "a line of {widest} columns at {width}:\n{text}"
+        );
+    }
+    let text = plan("80", &[]);
+    // The four weeks: the routines folded and a calendar of weeks and days.
+    let routines: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Your routines"))
+        .take_while(|l| !l.is_empty() || !l.starts_with("For your"))
+        .take_while(|l| !l.starts_with("For your safety"))
+        .collect();
+    assert!(
+        routines.len() <= 30,
+        "{} lines:\n{}",
+        routines.len(),
+        routines.join("\n")
+    );
+    assert!(text.contains("Mon  Tue  Wed  Thu  Fri  Sat  Sun"), "{text}");
+    assert!(
+        text.contains("mornings from 8 Dec"),
+        "runs of identical mornings folded: {text}"
+    );
+    assert!(
+        text.lines().count() <= 100,
+        "{} lines",
+        text.lines().count()
+    );
+    // Labels and short source tags, never codes; the sources in full on request.
+    assert!(text.contains("When to see a dermatologist:") && text.contains("[1]"));
+    for code in [
+        "see_dermatologist",
+        "time_budget",
+        "patch_test",
+        "approach_both",
+    ] {
+        assert!(!text.contains(code), "{code} in {text}");
+    }
+    assert!(!text.contains("Sources\n"));
+    let with_sources = plan("80", &["--sources"]);
+    assert!(
+        with_sources.contains("\nSources\n[1] Face masks vs serums (the seed article)"),
+        "{with_sources}"
+    );
+    // An event is marked on its day of the calendar.
+    let profile = write_profile(
+        "event.toml",
+        "skin_type = \"dry\"\ngoal = \"fast\"\nevents = [\"2026-12-24\"]\nstart = \"2026-12-01\"\n",
+    );
+    let out = regimen(&["plan", "--profile", profile.to_str().expect("path")]);
+    let text = stdout(&out);
+    let row = text
+        .lines()
+        .find(|l| l.contains(" 21") && l.contains(" 27"))
+        .expect("the week of the event");
+    assert!(row.contains("24") && row.contains('*'), "{row}\n{text}");
+    assert!(text.contains("* your event"));
 }
 
 #[test]
@@ -370,7 +510,11 @@ fn analyze_reads_an_argument_a_file_or_standard_input() {
         "Clay Mask",
     ]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("mask (clay)"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Kind: Mask (clay mask)"),
+        "{}",
+        stdout(&out)
+    );
     let mut child = Command::new(env!("CARGO_BIN_EXE_regimen"))
         .args(["analyze", "--format", "jsonl"])
         .stdin(Stdio::piped())

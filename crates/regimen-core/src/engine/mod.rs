@@ -780,18 +780,12 @@ fn advise<'k>(
             warnings.add(WarningCode::SpfLow, citation, Cow::Owned(text), None);
         }
     }
+    // Every new active to patch-test, said once: the planner's serums, then the
+    // person's products that carry one.
+    let mut to_test: Vec<&str> = Vec::new();
     for (pick, by_product) in serums.iter().zip(&carried_by_product) {
         if !by_product && (profile.sensitive || pick.active.rules.strong) {
-            let text = format!(
-                "Patch-test {} before the first use: a small spot twice a day for 7-10 days.",
-                pick.active.name
-            );
-            warnings.add(
-                WarningCode::PatchTest,
-                rule(knowledge, "patch_test"),
-                Cow::Owned(text),
-                None,
-            );
+            to_test.push(&pick.active.name);
         }
     }
     for product in used.products() {
@@ -800,18 +794,25 @@ fn advise<'k>(
             .iter()
             .filter_map(|f| knowledge.family(f))
             .any(|f| f.strong);
-        if strong || (profile.sensitive && !product.families.is_empty()) {
-            let text = format!(
-                "Patch-test {} before the first use: a small spot twice a day for 7-10 days.",
-                product.name
-            );
-            warnings.add(
-                WarningCode::PatchTest,
-                rule(knowledge, "patch_test"),
-                Cow::Owned(text),
-                None,
-            );
+        if (strong || (profile.sensitive && !product.families.is_empty()))
+            && !to_test.contains(&product.name.as_str())
+        {
+            to_test.push(&product.name);
         }
+    }
+    if !to_test.is_empty() {
+        let text = format!(
+            "Patch-test {} before the first use: a small spot twice a day for 7-10 days.",
+            and_list(&to_test)
+        );
+        warnings.add(
+            WarningCode::PatchTest,
+            rule(knowledge, "patch_test"),
+            Cow::Owned(text),
+            None,
+        );
+    }
+    for product in used.products() {
         for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
             if family.ramped()
                 && product.leave_on
@@ -914,5 +915,14 @@ fn advise<'k>(
         if referral.when.matches(situation) {
             warnings.cite(WarningCode::SeeDermatologist, knowledge, &referral.id);
         }
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }

@@ -703,6 +703,7 @@ pub(super) async fn plan_download_ics(State(state): State<AppState>, viewer: Vie
         am: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap_or_default(),
         pm: chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(),
         stamp: chrono::Utc::now().naive_utc(),
+        remind: None,
     };
     let ics = with_plan(&state, &current.saved, |plan| {
         to_ics(state.knowledge(), plan, &options)
