@@ -724,6 +724,26 @@ fn only_row(rows: &[AnyRow]) -> Result<&AnyRow> {
 pub mod testing {
     use sqlx::{Connection, Executor};
 
+    /// Notes that the running test is skipped, and why: on standard error, and, when
+    /// REGIMEN_SKIPPED_DIR is set (scripts/test sets it), as a file there, so that the
+    /// closing summary of the whole run names every test that did not run.
+    pub fn note_skip(reason: &str) {
+        let test = std::thread::current()
+            .name()
+            .unwrap_or("a test")
+            .to_string();
+        eprintln!("skipping {test}: {reason}");
+        if let Some(dir) = std::env::var_os("REGIMEN_SKIPPED_DIR") {
+            let dir = std::path::PathBuf::from(dir);
+            let file: String = test
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(dir.join(file), format!("{test}: {reason}\n"));
+        }
+    }
+
     /// The server tests use: REGIMEN_TEST_POSTGRES, else the local one.
     pub fn admin_url() -> String {
         std::env::var("REGIMEN_TEST_POSTGRES")
@@ -749,7 +769,9 @@ pub mod testing {
                         std::env::var_os("REGIMEN_REQUIRE_POSTGRES").is_none(),
                         "PostgreSQL is required here but {admin} does not answer: {error}"
                     );
-                    eprintln!("skipping the PostgreSQL half: {admin} does not answer ({error})");
+                    note_skip(&format!(
+                        "PostgreSQL does not answer at {admin} ({error}); CI requires it (REGIMEN_REQUIRE_POSTGRES)"
+                    ));
                     return None;
                 }
             };

@@ -34,7 +34,9 @@ fn chromedriver() -> Option<Driver> {
             std::env::var_os("REGIMEN_REQUIRE_BROWSER").is_none(),
             "chromium-driver is required here (apt-get install chromium chromium-driver)"
         );
-        eprintln!("skipping the browser tests: chromium-driver is not installed");
+        regimen_store::testing::note_skip(
+            "chromium-driver is not installed (apt-get install chromium chromium-driver); CI requires it",
+        );
         return None;
     };
     let port = free_port();

@@ -483,7 +483,10 @@ fn shared_data(relative: &str) -> Option<PathBuf> {
         "{} is missing",
         path.display()
     );
-    eprintln!("skipping: {} is not here", path.display());
+    regimen_store::testing::note_skip(&format!(
+        "{} is not here (the shared data beside the repository); CI requires it",
+        path.display()
+    ));
     None
 }
 

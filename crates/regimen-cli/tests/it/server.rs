@@ -357,7 +357,7 @@ fn a_burst_of_sign_ins_keeps_memory_flat() {
         &[("REGIMEN_CLIENT_IP_HEADER", "x-real-ip")],
     );
     let Some(idle) = peak_rss_mib(server.child.id()) else {
-        eprintln!("skipping: no /proc here to read the server's memory from");
+        regimen_store::testing::note_skip("no /proc here to read the server's memory from");
         return;
     };
     let port = server.port;

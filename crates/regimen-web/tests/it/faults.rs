@@ -30,7 +30,9 @@ impl Mount {
             std::env::var_os("REGIMEN_REQUIRE_MOUNT").is_none(),
             "REGIMEN_REQUIRE_MOUNT is set but a tmpfs could not be mounted (run as root)"
         );
-        eprintln!("skipping: a tmpfs could not be mounted here (needs root)");
+        regimen_store::testing::note_skip(
+            "a tmpfs could not be mounted here (needs root); CI requires it (REGIMEN_REQUIRE_MOUNT)",
+        );
         None
     }
 }
