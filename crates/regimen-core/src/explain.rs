@@ -138,7 +138,15 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
         if !by_skin.is_empty() {
             limit.push_str(&format!(" ({})", by_skin.join(", ")));
         }
-        limit.push_str(&format!("; leave it on about {} minutes.", mask.minutes));
+        // An overnight mask stays on until the morning: its minutes are those it takes
+        // to put on.
+        match mask.removal {
+            crate::knowledge::Removal::None => limit.push_str(&format!(
+                "; it takes about {} to put on and stays on overnight.",
+                minutes(mask.minutes)
+            )),
+            _ => limit.push_str(&format!("; leave it on about {}.", minutes(mask.minutes))),
+        }
         points.push(Point {
             text: limit,
             rule: Some("mask_type_limit".into()),
@@ -251,7 +259,7 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
     }
     let citation = knowledge.cite(&key)?;
     Some(Explanation {
-        title: citation.id.to_string(),
+        title: title_of(citation.text),
         points: vec![Point {
             text: citation.text.to_string(),
             rule: Some(citation.id.to_string()),
@@ -306,4 +314,37 @@ pub fn join_or<S: AsRef<str>>(items: &[S]) -> String {
             format!("{} or {}", rest.join(", "), last.as_ref())
         }
     }
+}
+
+/// "1 minute", "10 minutes".
+fn minutes(n: u16) -> String {
+    if n == 1 {
+        "1 minute".into()
+    } else {
+        format!("{n} minutes")
+    }
+}
+
+/// A title in words for a rule or fact: what its text says before its first colon, or
+/// its first sentence, shortened at a word to about 60 characters.
+pub fn title_of(text: &str) -> String {
+    let head = match text.split_once(':') {
+        Some((before, _)) if before.chars().count() <= 70 => before,
+        _ => text.split(". ").next().unwrap_or(text),
+    };
+    let head = head.trim().trim_end_matches('.');
+    if head.chars().count() <= 64 {
+        return head.to_string();
+    }
+    let mut title = String::new();
+    for word in head.split_whitespace() {
+        if title.chars().count() + word.chars().count() > 60 {
+            break;
+        }
+        if !title.is_empty() {
+            title.push(' ');
+        }
+        title.push_str(word);
+    }
+    format!("{}...", title.trim_end_matches([',', ';']))
 }

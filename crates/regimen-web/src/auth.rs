@@ -134,7 +134,7 @@ pub fn check_credentials(username: &str, password: &str) -> Result<(), ApiError>
     if !valid_name {
         return Err(ApiError::invalid(
             "username",
-            "3 to 40 characters: lower-case letters, digits, '.', '_' or '-'",
+            "3 to 40 characters: letters, digits, '.', '_' or '-' (kept in lower case)",
         ));
     }
     if !(8..=200).contains(&password.chars().count()) {
@@ -157,12 +157,20 @@ pub fn check_credentials(username: &str, password: &str) -> Result<(), ApiError>
     Ok(())
 }
 
+/// A username as typed, as regimen keeps it: trimmed, in lower case ("Anna" is "anna",
+/// at sign-up and at sign-in alike).
+pub fn username(typed: &str) -> String {
+    typed.trim().to_lowercase()
+}
+
 /// Creates an account; its id.
 pub async fn create_account(
     state: &AppState,
     username: &str,
     password: &str,
 ) -> Result<i64, ApiError> {
+    let username = self::username(username);
+    let username = username.as_str();
     check_credentials(username, password)?;
     let hash = state.passwords().hash(password.to_string()).await?;
     Ok(state.store().create_user(username, Some(&hash)).await?)
@@ -205,6 +213,8 @@ pub async fn sign_in(
     password: &str,
     client: &ClientAddr,
 ) -> Result<NewSession, ApiError> {
+    let username = self::username(username);
+    let username = username.as_str();
     let _slot = state.signin_slot().await?;
     let now = chrono::Utc::now();
     let since = (now - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES)).to_rfc3339();

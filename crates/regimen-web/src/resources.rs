@@ -304,6 +304,18 @@ impl Resource for Checkins {
 
     async fn accept(_: &AppState, _: Caller, bytes: &[u8]) -> Result<Stored, ApiError> {
         let mut checkin: Checkin = parse(bytes)?;
+        // A check-in records a day that has come (a day of slack for a person whose
+        // clock is ahead of the server's).
+        let latest = Local::now().date_naive() + chrono::Days::new(1);
+        if checkin.date.0 > latest {
+            return Err(ApiError::invalid(
+                "date",
+                format!(
+                    "a check-in is for a day that has come: {} is still ahead",
+                    checkin.date
+                ),
+            ));
+        }
         // A routine's entry ticked is its step done that day.
         for (field, keys) in [("am_done", &checkin.am_done), ("pm_done", &checkin.pm_done)] {
             if keys.len() > 30 {

@@ -103,7 +103,7 @@ fn ics_has_one_event_per_run_of_a_routine_with_steps_and_reminders() {
         "--profile",
         "examples/combination-acne.toml",
         "--weeks",
-        "2",
+        "3",
         "--start",
         "2026-12-01",
         "--ics",
@@ -114,7 +114,7 @@ fn ics_has_one_event_per_run_of_a_routine_with_steps_and_reminders() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let ics = std::fs::read_to_string(&path).expect("ics written");
     assert!(ics.starts_with("BEGIN:VCALENDAR"));
-    // Every morning and evening of the 14 days once: an event stands for its start
+    // Every morning and evening of the 21 days once: an event stands for its start
     // day and, with a daily rule, the days its COUNT runs on.
     let mut occurrences: Vec<(String, String)> = Vec::new();
     for event in ics.split("BEGIN:VEVENT").skip(1) {
@@ -141,7 +141,7 @@ fn ics_has_one_event_per_run_of_a_routine_with_steps_and_reminders() {
         );
     }
     occurrences.sort();
-    let mut expected: Vec<(String, String)> = (0..14)
+    let mut expected: Vec<(String, String)> = (0..21)
         .flat_map(|d| {
             let day = (chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date")
                 + chrono::Days::new(d))
@@ -154,10 +154,11 @@ fn ics_has_one_event_per_run_of_a_routine_with_steps_and_reminders() {
         .collect();
     expected.sort();
     assert_eq!(occurrences, expected);
-    // Mornings change once (vitamin C joins on day 8): two morning events.
+    // Mornings change once (vitamin C joins after two patch-test weeks, on day 15): two
+    // morning events.
     assert_eq!(ics.matches("SUMMARY:Morning skincare").count(), 2, "{ics}");
     assert!(ics.contains("UID:regimen-2026-12-01-am"));
-    assert!(ics.contains("RRULE:FREQ=DAILY;COUNT=7"));
+    assert!(ics.contains("RRULE:FREQ=DAILY;COUNT=14"));
     assert!(
         ics.contains("DESCRIPTION:1. Cleanse - 1 min\\n2. Niacinamide serum - 1 min"),
         "{ics}"
@@ -225,7 +226,7 @@ fn the_plan_fits_the_terminal_in_labels_with_a_compact_calendar() {
     );
     assert!(text.contains("Mon  Tue  Wed  Thu  Fri  Sat  Sun"), "{text}");
     assert!(
-        text.contains("mornings from 8 Dec"),
+        text.contains("mornings from 15 Dec"),
         "runs of identical mornings folded: {text}"
     );
     assert!(
@@ -246,7 +247,7 @@ fn the_plan_fits_the_terminal_in_labels_with_a_compact_calendar() {
     assert!(!text.contains("Sources\n"));
     let with_sources = plan("80", &["--sources"]);
     assert!(
-        with_sources.contains("\nSources\n[1] Face masks vs serums (the seed article)"),
+        with_sources.contains("\nSources\n[1] Face masks vs serums: which delivers better results"),
         "{with_sources}"
     );
     // An event is marked on its day of the calendar.
@@ -728,7 +729,18 @@ fn plan_uses_the_shelf_of_the_example() {
     );
     assert!(json["shelf"]["placed"]
         .as_array()
-        .is_some_and(|p| p.len() >= 4));
+        .is_some_and(|p| p.len() >= 3));
+    // The retinol's patch-test week fills this one-week plan: it says so.
+    let retinol = json["shelf"]["not_placed"]
+        .as_array()
+        .and_then(|n| n.iter().find(|p| p["name"] == "Retinol 0.5% in Squalane"))
+        .expect("the retinol is not used yet");
+    assert!(
+        retinol["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("patch-test week (retinoids), which ends after this plan")),
+        "{retinol}"
+    );
     assert!(json["shelf"]["not_placed"][0]["reason"].is_string());
     assert!(json["shelf"]["missing"]
         .as_array()

@@ -116,7 +116,7 @@ fn an_acknowledged_checkin_survives_kill_9() {
     let server = Server::start(&db, &[]);
     let mut ids = Vec::new();
     for day in 1..=20 {
-        let body = format!("{{\"date\": \"2027-01-{day:02}\", \"steps_done\": [\"cleanse\"], \"ratings\": {{\"acne\": 3}}}}");
+        let body = format!("{{\"date\": \"2026-11-{day:02}\", \"steps_done\": [\"cleanse\"], \"ratings\": {{\"acne\": 3}}}}");
         let (status, reply) = http(server.port, "POST", "/api/v1/checkins", Some(&body), &[]);
         assert_eq!(status, 201, "{reply}");
         ids.push(json(&reply)["id"].as_i64().expect("id"));
@@ -263,7 +263,7 @@ fn sigterm_stops_the_server_cleanly() {
 fn sigterm_finishes_a_request_in_flight() {
     let dir = std::env::temp_dir().join(format!("regimen-inflight-{}", std::process::id()));
     let mut server = Server::start(&format!("sqlite://{}/regimen.db", dir.display()), &[]);
-    let body = r#"{"date": "2027-01-04", "ratings": {"acne": 4}}"#;
+    let body = r#"{"date": "2026-11-04", "ratings": {"acne": 4}}"#;
     // The request's head goes first; its body only after SIGTERM.
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
     stream
@@ -308,7 +308,7 @@ fn sigterm_finishes_a_request_in_flight() {
     // And what it acknowledged is there on the next start.
     let again = Server::start(&format!("sqlite://{}/regimen.db", dir.display()), &[]);
     let (_, list) = http(again.port, "GET", "/api/v1/checkins", None, &[]);
-    assert!(list.contains("2027-01-04"), "{list}");
+    assert!(list.contains("2026-11-04"), "{list}");
     drop(again);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -153,7 +153,7 @@ pub fn make_plan_from<'k>(
         if event.0 < options.start || event.0 > end {
             let text = format!(
                 "An event falls outside this plan ({} to {}): plan again closer to it to get an event mask.",
-                options.start, end
+                options.start.format("%-d %B %Y"), end.format("%-d %B %Y")
             );
             warnings.add(
                 WarningCode::EventOutsidePlan,
@@ -341,7 +341,19 @@ pub fn make_plan_from<'k>(
             } else {
                 knowledge.limits.serum_actives_max
             };
-            shelf_plan::report(knowledge, cap, approach, owned, &days, &serums, &masks)
+            // Families whose patch-test week ends after this plan: they start in the next.
+            let late: Vec<&str> = introductions
+                .iter()
+                .zip(&starts_of)
+                .filter(|(_, start)| **start >= day_count)
+                .flat_map(|(intro, _)| intro.families.iter().copied())
+                .collect();
+            let context = shelf_plan::Context {
+                cap,
+                approach,
+                late: &late,
+            };
+            shelf_plan::report(knowledge, &context, owned, &days, &serums, &masks)
         }),
         days,
         warnings: warnings.into_vec(),
@@ -445,7 +457,9 @@ fn pace(
     let gap = usize::from(knowledge.limits.new_active_gap_days);
     let quiet = usize::from(knowledge.limits.event_quiet_days);
     let mut starts = Vec::with_capacity(count);
-    let mut earliest = 0usize;
+    // The first, too, waits for its patch-test week (rule patch_test): nothing strong
+    // goes on the face before a week of testing it on a small spot.
+    let mut earliest = gap;
     for i in 0..count {
         let mut day = earliest;
         // Its first use must not fall in the quiet days before an event either.
@@ -502,7 +516,7 @@ fn say_pacing<'k>(
     start: chrono::NaiveDate,
     warnings: &mut Warnings<'k>,
 ) {
-    if introductions.len() < 2 && first_use.iter().flatten().all(|d| *d == 0) {
+    if introductions.is_empty() {
         return;
     }
     let said: Vec<String> = introductions
@@ -512,14 +526,14 @@ fn say_pacing<'k>(
             Some(day) => format!(
                 "{} from {}",
                 intro.what,
-                start + chrono::Days::new(*day as u64)
+                (start + chrono::Days::new(*day as u64)).format("%A %-d %B")
             ),
             None => format!("{} after this plan: plan again then", intro.what),
         })
         .collect();
     let quiet = knowledge.limits.event_quiet_days;
     let text = format!(
-        "New actives start one at a time, each after the patch-test week of the one before, and none in the {quiet} days before an event: {}.",
+        "New strong actives start one at a time, each after its own patch-test week, and none in the {quiet} days before an event: {}.",
         said.join("; ")
     );
     warnings.add(

@@ -111,10 +111,19 @@ struct Usage {
 }
 
 /// What became of each shelf product, and what the plan still needs.
+/// What the report needs to know of the plan besides its days.
+pub(super) struct Context<'a> {
+    /// The most serums that suit the person.
+    pub cap: usize,
+    /// Masks, serums or both.
+    pub approach: Approach,
+    /// Families whose patch-test week ends after this plan (they start in the next).
+    pub late: &'a [&'a str],
+}
+
 pub(super) fn report(
     knowledge: &Knowledge,
-    cap: usize,
-    approach: Approach,
+    context: &Context<'_>,
     owned: Owned<'_>,
     days: &[Day<'_>],
     serums: &[SerumPick<'_>],
@@ -181,7 +190,7 @@ pub(super) fn report(
         }
         let reason = match owned.refused.get(index).cloned().flatten() {
             Some(reason) => reason,
-            None => unused_reason(knowledge, days, cap, approach, owned, serums, masks, index),
+            None => unused_reason(knowledge, days, context, owned, serums, masks, index),
         };
         report.not_placed.push(NotPlaced {
             name: product.name.clone(),
@@ -217,8 +226,7 @@ fn when(used: &Usage, days: usize, weeks: usize) -> String {
 fn unused_reason(
     knowledge: &Knowledge,
     days: &[Day<'_>],
-    cap: usize,
-    approach: Approach,
+    context: &Context<'_>,
     owned: Owned<'_>,
     serums: &[SerumPick<'_>],
     masks: &MaskPicks<'_>,
@@ -250,6 +258,7 @@ fn unused_reason(
             names.join(" and ")
         );
     }
+    let (cap, approach) = (context.cap, context.approach);
     if product.can(Step::Mask) {
         if approach == Approach::Serums {
             return "your plan has no masks: your goal is long-term change, which serums do best"
@@ -283,6 +292,18 @@ fn unused_reason(
             Some(active) => format!("its {} is not needed for your concerns", active.name),
             None => "regimen finds no active it plans with in it".to_string(),
         };
+    }
+    // A strong active whose patch-test week ends after this plan.
+    if let Some(family) = product
+        .families
+        .iter()
+        .find(|f| context.late.contains(&f.as_str()))
+        .and_then(|f| knowledge.family(f))
+    {
+        return format!(
+            "it waits for its patch-test week ({}), which ends after this plan: patch-test it now, and plan the next weeks to use it",
+            super::family_label(family)
+        );
     }
     let ramped: Vec<&str> = product
         .families

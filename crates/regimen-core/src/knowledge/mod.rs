@@ -140,6 +140,23 @@ impl Source {
     }
 }
 
+/// A citation in a few words, for a link whose title holds the whole of it: what comes
+/// before its first comma, colon or full stop ("American Academy of Dermatology", "NICE
+/// guideline NG198", "regimen's design", "Reynolds RV et al").
+pub fn short_citation(citation: &str) -> &str {
+    let end = [", ", ": ", ". ", " ("]
+        .iter()
+        .filter_map(|sep| citation.find(sep))
+        .min()
+        .unwrap_or(citation.len());
+    let short = citation[..end].trim();
+    if short.is_empty() {
+        citation
+    } else {
+        short
+    }
+}
+
 /// What a source is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -47,7 +47,8 @@ fn a_retinoid_night_cream_as_the_only_moisturizer_follows_the_retinoid_rules() {
         let allowed = retinoid.nights_in_week(week, false).expect("a ramp");
         assert!(*count <= usize::from(allowed), "week {week}: {nights:?}");
     }
-    assert_eq!(nights[0], 2, "two nights a week to start: {nights:?}");
+    assert_eq!(nights[0], 0, "its patch-test week first: {nights:?}");
+    assert_eq!(nights[1], 2, "then two nights a week to start: {nights:?}");
     assert!(warned(&plan, "sunscreen", cream), "sun advice");
     assert!(warned(&plan, "patch_test", cream), "patch-test advice");
     let shelf = plan.shelf.as_ref().expect("report");
@@ -184,8 +185,9 @@ fn strengths_slow_the_ramp_or_leave_a_product_out() {
         .find(|s| s.active == "retinol")
         .expect("retinol");
     let slow = knowledge().family("retinoid").expect("family");
-    let expected: Vec<u8> = (0..6)
-        .map(|week| slow.nights_in_week(week, true).expect("ramp"))
+    // The patch-test week, then the slower ramp.
+    let expected: Vec<u8> = std::iter::once(0)
+        .chain((0..5).map(|week| slow.nights_in_week(week, true).expect("ramp")))
         .collect();
     assert_eq!(retinol.nights_per_week, expected, "the slower ramp");
     assert!(warned(&plan, "strength", "1%"));

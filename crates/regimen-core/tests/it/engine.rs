@@ -241,14 +241,16 @@ fn retinol_is_night_only_and_ramps_up() {
         .chunks(7)
         .map(|week| week.iter().filter(|d| has_active(&d.pm, "retinol")).count())
         .collect();
-    assert_eq!(per_week, [2, 2, 3, 3, 4, 4]);
+    // The first week is its patch-test week; then the ramp.
+    assert_eq!(per_week, [0, 2, 2, 3, 3, 4]);
     let serum = plan
         .serums
         .iter()
         .find(|s| s.active == "retinol")
         .expect("retinol");
     assert_eq!(serum.time, ServingTime::Pm);
-    assert_eq!(serum.nights_per_week, [2, 2, 3, 3, 4, 4]);
+    assert_eq!(serum.nights_per_week, [0, 2, 2, 3, 3, 4]);
+    assert_eq!(serum.starts.to_string(), "2026-12-08");
     assert!(plan
         .warnings
         .iter()
@@ -332,10 +334,12 @@ fn retinoids_never_share_a_night_with_exfoliation() {
 fn vitamin_c_goes_in_the_morning() {
     let plan = plan_toml(
         "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"dullness\"]",
-        1,
+        2,
     );
-    assert!(plan
-        .days
+    // After its patch-test week, every morning and never in the evening.
+    let (test_week, rest) = plan.days.split_at(7);
+    assert!(test_week.iter().all(|d| !has_active(&d.am, "vitamin_c")));
+    assert!(rest
         .iter()
         .all(|d| has_active(&d.am, "vitamin_c") && !has_active(&d.pm, "vitamin_c")));
 }
@@ -385,7 +389,7 @@ fn an_event_on_the_first_day_is_flagged() {
 fn the_time_budget_is_kept_and_drops_are_named() {
     let plan = plan_toml(
         "skin_type = \"combination\"\ngoal = \"both\"\nconcerns = [\"acne\", \"dullness\"]\nminutes_am = 4\nminutes_pm = 8",
-        2,
+        4,
     );
     for day in &plan.days {
         assert!(Plan::minutes(&day.am) <= 4, "{}", day.date);
@@ -476,11 +480,10 @@ fn every_plan_says_when_to_see_a_dermatologist_and_sets_expectations() {
 fn vitamin_c_with_niacinamide_is_a_note_not_a_conflict() {
     let plan = plan_toml(
         "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"oiliness\", \"dullness\"]",
-        1,
+        2,
     );
     assert!(plan.has_warning("interaction_note"));
-    assert!(plan
-        .days
+    assert!(plan.days[7..]
         .iter()
         .all(|d| has_active(&d.am, "vitamin_c") && has_active(&d.am, "niacinamide")));
 }
@@ -565,4 +568,42 @@ fn a_profile_without_avoid_or_shelf_needs_no_analyzer() {
         compared += 1;
     }
     assert!(compared >= 2, "compared {compared} examples");
+}
+
+#[test]
+fn the_first_strong_active_waits_for_its_patch_test_week() {
+    let plan = plan_toml(
+        "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]",
+        4,
+    );
+    let strong: Vec<&str> = super::knowledge()
+        .actives
+        .iter()
+        .filter(|a| a.rules.strong)
+        .map(|a| a.id.as_str())
+        .collect();
+    let first_strong = plan
+        .days
+        .iter()
+        .position(|d| {
+            d.am.iter()
+                .chain(&d.pm)
+                .any(|s| s.active.is_some_and(|a| strong.contains(&a)))
+        })
+        .expect("a strong active");
+    assert!(
+        first_strong >= 7,
+        "on the face only after a week of patch testing (day {first_strong})"
+    );
+    let pacing = plan
+        .warnings
+        .iter()
+        .find(|w| w.code == "pacing")
+        .expect("the pacing says when");
+    assert!(
+        pacing.text.contains("each after its own patch-test week")
+            && pacing.text.contains("from Tuesday 8 December"),
+        "{}",
+        pacing.text
+    );
 }

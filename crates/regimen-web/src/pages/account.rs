@@ -137,7 +137,11 @@ pub(super) async fn signin(
     let answers = form.get("answers");
     match auth::sign_in(&state, &username, &form.get("password"), &client).await {
         Ok(session) => {
-            if let Some(user) = state.store().user_by_name(&username).await? {
+            if let Some(user) = state
+                .store()
+                .user_by_name(&auth::username(&username))
+                .await?
+            {
                 keep_answers(&state, user.id, &answers).await?;
             }
             with_cookie(

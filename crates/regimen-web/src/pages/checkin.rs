@@ -94,7 +94,13 @@ pub(super) async fn checkin_page(
             form,
             concerns,
             steps,
-            editing => stored.is_some(),
+            // A check-in with only the day's ticks is not one the person wrote yet.
+            editing => stored.as_ref().is_some_and(|c| {
+                let rated = c["ratings"].as_object().is_some_and(|r| !r.is_empty());
+                let noted = !c["note"].as_str().unwrap_or_default().is_empty();
+                let reacted = c["reactions"].as_array().is_some_and(|r| !r.is_empty());
+                rated || noted || reacted
+            }),
             label => long_date(date.0),
             errors => BTreeMap::<String, String>::new(),
         },
@@ -154,7 +160,13 @@ pub(super) async fn save_checkin(
                 state
                     .create_document(user, Collection::Checkin, &stored.sort_key, &stored.body)
                     .await?;
-                return Ok(see_other("/history"));
+                // A reaction gets its advice at once, the urgent signs first.
+                let reacted = json["reactions"].as_array().is_some_and(|r| !r.is_empty());
+                return Ok(see_other(if reacted {
+                    "/history?reaction=1#reaction"
+                } else {
+                    "/history?saved=1"
+                }));
             }
             Err(ApiError::BadRequest { message, field } | ApiError::Invalid { message, field }) => {
                 let field = field.unwrap_or_else(|| "date".into());
@@ -191,7 +203,7 @@ pub(super) async fn delete_checkin(
     if !state.store().delete(user, Collection::Checkin, id).await? {
         return Err(PageError::NotFound);
     }
-    Ok(see_other("/history"))
+    Ok(see_other("/history?deleted=1"))
 }
 
 /// One concern's ratings over time.
@@ -324,8 +336,34 @@ impl Series<'_> {
     }
 }
 
-pub(super) async fn history_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+/// What to do about a reaction, from the knowledge base: the urgent signs, the first
+/// steps, when to see a doctor, each with its source.
+fn reaction_advice(state: &AppState) -> Vec<Value> {
+    ["reaction_urgent", "reaction", "derm_burning"]
+        .iter()
+        .filter_map(|rule| state.knowledge().cite(rule))
+        .map(|c| {
+            context! {
+                text => c.text,
+                source => c.source,
+                href => source_href(state, c.id),
+                urgent => c.id == "reaction_urgent",
+            }
+        })
+        .collect()
+}
+
+pub(super) async fn history_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> PageResult {
     let user = viewer.user()?;
+    let query = query.unwrap_or_default();
+    let said = |name: &str| form_urlencoded::parse(query.as_bytes()).any(|(k, _)| k == name);
+    let reaction = said("reaction").then(|| reaction_advice(&state));
+    let saved = said("saved") || said("reaction");
+    let deleted = said("deleted");
     let documents = state.store().list(user, Collection::Checkin).await?;
     let checkins: Vec<(i64, NaiveDate, serde_json::Value)> = documents
         .iter()
@@ -389,6 +427,6 @@ pub(super) async fn history_page(State(state): State<AppState>, viewer: Viewer) 
         &viewer,
         "history",
         StatusCode::OK,
-        context! { checkins => newest_first, charts },
+        context! { checkins => newest_first, charts, reaction, saved, deleted },
     )
 }

@@ -47,6 +47,10 @@ fn templates() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
+        // A source's link says it in a few words; its title holds the whole citation.
+        env.add_filter("short_citation", |citation: String| {
+            regimen_core::knowledge::short_citation(&citation).to_string()
+        });
         let sources = [
             ("layout.html", include_str!("../../templates/layout.html")),
             ("macros.html", include_str!("../../templates/macros.html")),

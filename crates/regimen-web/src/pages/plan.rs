@@ -566,7 +566,13 @@ pub(super) async fn day_page(
     Path(date): Path<String>,
 ) -> PageResult {
     let user = viewer.user()?;
-    let date = IsoDate::parse(&date).map_err(|_| PageError::NotFound)?;
+    let Ok(date) = IsoDate::parse(&date) else {
+        return Ok(error_page(
+            StatusCode::NOT_FOUND,
+            "That is not a date",
+            &format!("\"{date}\" is not a day of the calendar: a day's page is at /day/YYYY-MM-DD, like /day/{}.", today()),
+        ));
+    };
     let Some((current, _)) = plan_and_profile(&state, user).await? else {
         return Ok(see_other("/"));
     };
@@ -609,6 +615,8 @@ pub(super) async fn day_page(
             previous => step(-1),
             next => step(1),
             past_or_today => date.0 <= today,
+            after_plan => last.is_some_and(|l| date > l),
+            event => current.saved.profile.events.contains(&date),
             first => first.map(|d| long_date(d.0)),
             last => last.map(|d| long_date(d.0)),
         },

@@ -274,11 +274,11 @@ async fn saved_plans_use_the_shelf_and_feed_a_calendar_until_revoked() {
 #[tokio::test]
 async fn checkins_follow_the_documented_shape() {
     let app = spawn_app(false).await;
-    let body = json!({"date": "2027-01-04", "steps_done": ["cleanse", "serum"], "ratings": {"acne": 3}, "reactions": ["stinging"], "note": "fine"});
+    let body = json!({"date": "2026-11-04", "steps_done": ["cleanse", "serum"], "ratings": {"acne": 3}, "reactions": ["stinging"], "note": "fine"});
     let created = app.post("/api/v1/checkins", &body, &[]).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     let id = created.json()["id"].as_i64().expect("id");
-    let earlier = json!({"date": "2027-01-02", "ratings": {"acne": 4}});
+    let earlier = json!({"date": "2026-11-02", "ratings": {"acne": 4}});
     app.post("/api/v1/checkins", &earlier, &[]).await;
     let list = app.get("/api/v1/checkins", &[]).await.json();
     let dates: Vec<&str> = list
@@ -287,18 +287,18 @@ async fn checkins_follow_the_documented_shape() {
         .iter()
         .filter_map(|c| c["date"].as_str())
         .collect();
-    assert_eq!(dates, ["2027-01-02", "2027-01-04"]);
+    assert_eq!(dates, ["2026-11-02", "2026-11-04"]);
     let read = app.get(&format!("/api/v1/checkins/{id}"), &[]).await.json();
     assert_eq!(read["ratings"]["acne"], 3);
     assert_eq!(read["steps_done"], json!(["cleanse", "serum"]));
     let cases = [
         (
-            json!({"date": "2027-01-04", "ratings": {"acne": 7}}),
+            json!({"date": "2026-11-04", "ratings": {"acne": 7}}),
             StatusCode::UNPROCESSABLE_ENTITY,
             "ratings.acne",
         ),
         (
-            json!({"date": "2027-01-04", "steps_done": ["cleanse", "dance"]}),
+            json!({"date": "2026-11-04", "steps_done": ["cleanse", "dance"]}),
             StatusCode::BAD_REQUEST,
             "steps_done[1]",
         ),
@@ -308,12 +308,12 @@ async fn checkins_follow_the_documented_shape() {
             "date",
         ),
         (
-            json!({"date": "2027-01-04", "ratings": {"wrinkles": 2}}),
+            json!({"date": "2026-11-04", "ratings": {"wrinkles": 2}}),
             StatusCode::BAD_REQUEST,
             "ratings",
         ),
         (
-            json!({"date": "2027-01-04", "mood": "good"}),
+            json!({"date": "2026-11-04", "mood": "good"}),
             StatusCode::BAD_REQUEST,
             "",
         ),
@@ -334,7 +334,7 @@ async fn checkins_follow_the_documented_shape() {
     let changed = app
         .put(
             &format!("/api/v1/checkins/{id}"),
-            &json!({"date": "2027-01-05", "note": "better"}),
+            &json!({"date": "2026-11-05", "note": "better"}),
             &[],
         )
         .await;
@@ -352,7 +352,7 @@ async fn checkins_follow_the_documented_shape() {
 #[tokio::test]
 async fn imports_are_checked_like_the_api_and_never_duplicate() {
     let app = spawn_app(false).await;
-    app.post("/api/v1/checkins", &json!({"date": "2027-01-04"}), &[])
+    app.post("/api/v1/checkins", &json!({"date": "2026-11-04"}), &[])
         .await;
     app.post(
         "/api/v1/plans",
@@ -395,7 +395,7 @@ async fn imports_are_checked_like_the_api_and_never_duplicate() {
             user,
             regimen_store::Collection::Plan,
             "",
-            &json!({"profile": profile(), "start": "2027-01-04", "weeks": 0}).to_string(),
+            &json!({"profile": profile(), "start": "2026-11-04", "weeks": 0}).to_string(),
         )
         .await
         .expect("plant");
@@ -442,7 +442,7 @@ async fn export_and_import_lose_nothing() {
     .await;
     app.post(
         "/api/v1/checkins",
-        &json!({"date": "2027-01-04", "ratings": {"acne": 2}, "note": "día uno"}),
+        &json!({"date": "2026-11-04", "ratings": {"acne": 2}, "note": "día uno"}),
         &[],
     )
     .await;
@@ -526,7 +526,7 @@ async fn a_second_checkin_for_a_date_updates_the_first() {
     let first = app
         .post(
             "/api/v1/checkins",
-            &json!({"date": "2027-01-04", "ratings": {"acne": 2}, "note": "morning"}),
+            &json!({"date": "2026-11-04", "ratings": {"acne": 2}, "note": "morning"}),
             &[],
         )
         .await;
@@ -535,7 +535,7 @@ async fn a_second_checkin_for_a_date_updates_the_first() {
     let second = app
         .post(
             "/api/v1/checkins",
-            &json!({"date": "2027-01-04", "ratings": {"acne": 3}, "note": "evening"}),
+            &json!({"date": "2026-11-04", "ratings": {"acne": 3}, "note": "evening"}),
             &[],
         )
         .await;
@@ -545,7 +545,7 @@ async fn a_second_checkin_for_a_date_updates_the_first() {
     assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
     assert_eq!(listed[0]["note"], "evening");
     let other_day = app
-        .post("/api/v1/checkins", &json!({"date": "2027-01-05"}), &[])
+        .post("/api/v1/checkins", &json!({"date": "2026-11-05"}), &[])
         .await;
     assert_eq!(other_day.status, StatusCode::CREATED);
 }

@@ -259,7 +259,7 @@ async fn every_owned_resource_is_private() {
             json!({"name": "Cream", "ingredients": "Aqua, Glycerin"}),
         ),
         ("plans", json!({"profile": profile, "weeks": 1})),
-        ("checkins", json!({"date": "2027-01-04"})),
+        ("checkins", json!({"date": "2026-11-04"})),
     ];
     for (collection, body) in &resources {
         let created = app
@@ -360,14 +360,14 @@ async fn deleting_an_account_leaves_nothing_behind() {
     let auth = [("authorization", bearer.as_str())];
     app.post(
         "/api/v1/checkins",
-        &json!({"date": "2027-01-04", "note": "private"}),
+        &json!({"date": "2026-11-04", "note": "private"}),
         &auth,
     )
     .await;
     let other_bearer = format!("Bearer {other}");
     app.post(
         "/api/v1/checkins",
-        &json!({"date": "2027-01-04"}),
+        &json!({"date": "2026-11-04"}),
         &[("authorization", other_bearer.as_str())],
     )
     .await;

@@ -226,7 +226,7 @@ async fn form_errors_sit_by_their_field_and_keep_the_input() {
     let reply = form(
         &app,
         "/checkin",
-        "date=2027-01-04&rating_acne=9&note=hello",
+        "date=2026-11-04&rating_acne=9&note=hello",
         &[],
     )
     .await;
@@ -279,7 +279,7 @@ async fn what_people_type_is_shown_as_text() {
     let checkin = form(
         &app,
         "/checkin",
-        "date=2027-01-04&rating_acne=3&note=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E",
+        "date=2026-11-04&rating_acne=3&note=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E",
         &[],
     )
     .await;
@@ -291,7 +291,7 @@ async fn what_people_type_is_shown_as_text() {
     let again = form(
         &app,
         "/checkin",
-        "date=2027-01-04&rating_acne=4&note=later",
+        "date=2026-11-04&rating_acne=4&note=later",
         &[],
     )
     .await;
@@ -1086,9 +1086,9 @@ async fn history_charts_are_spaced_by_date_mark_reactions_and_say_what_they_show
     )
     .await;
     for (date, rating, reactions) in [
-        ("2027-01-01", 2, ""),
-        ("2027-01-02", 3, "stinging"),
-        ("2027-01-10", 4, ""),
+        ("2026-11-01", 2, ""),
+        ("2026-11-02", 3, "stinging"),
+        ("2026-11-10", 4, ""),
     ] {
         let saved = form(
             &app,
@@ -1101,20 +1101,20 @@ async fn history_charts_are_spaced_by_date_mark_reactions_and_say_what_they_show
     }
     let history = app.get("/history", &[]).await.text;
     assert!(
-        history.contains("Acne and breakouts: 3 ratings from 1 Jan to 10 Jan, between 2 and 4; the first 2, the latest 4. One day with a reaction."),
+        history.contains("Acne and breakouts: 3 ratings from 1 Nov to 10 Nov, between 2 and 4; the first 2, the latest 4. One day with a reaction."),
         "{history}"
     );
-    // Spaced by date: 1 and 2 January sit close, 10 January far off; the line breaks
+    // Spaced by date: 1 and 2 November sit close, 10 November far off; the line breaks
     // across the gap, so one stretch of line (two points) is drawn.
     assert_eq!(history.matches("<polyline").count(), 1, "{history}");
-    assert!(history.contains("2 Jan: a reaction"));
+    assert!(history.contains("2 Nov: a reaction"));
     assert!(history.contains("class=\"reaction\">Reactions: stinging"));
     assert!(
         history.contains("Ratings: Acne and breakouts 4"),
         "labels, not codes"
     );
     // A check-in is edited from its history (its page is filled in) and deleted.
-    let edit = app.get("/checkin?date=2027-01-02", &[]).await.text;
+    let edit = app.get("/checkin?date=2026-11-02", &[]).await.text;
     assert!(
         edit.contains("Your check-in") && edit.contains("value=\"stinging\""),
         "{edit}"

@@ -19,7 +19,7 @@ fn bodies() -> impl Strategy<Value = String> {
         "\"oily\"",
         "\"both\"",
         "\"date\"",
-        "\"2027-01-04\"",
+        "\"2026-11-04\"",
         "\"2027-02-30\"",
         "\"ratings\"",
         "{\"acne\": 9}",
