@@ -1175,3 +1175,131 @@ async fn warnings_put_safety_first_by_label_and_link_their_sources() {
         "the AAD's own page: {plan}"
     );
 }
+
+#[tokio::test]
+async fn a_reaction_gets_its_advice_and_a_day_ahead_cannot_be_checked_in() {
+    let app = spawn_app(false).await;
+    form(
+        &app,
+        "/",
+        "skin_type=dry&goal=long_term&concerns=aging",
+        &[],
+    )
+    .await;
+    let today = days_from_today(0);
+    let saved = form(
+        &app,
+        "/checkin",
+        &format!("date={today}&rating_aging=3&reactions=burning%2C+swelling+of+lips"),
+        &[],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let to = saved.headers["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(to.starts_with("/history?reaction"), "{to}");
+    let history = app.get(&to, &[]).await.text;
+    let urgent = history.find("call an ambulance").expect("the urgent signs");
+    let first_steps = history.find("wash it off gently").expect("the first steps");
+    assert!(urgent < first_steps, "the urgent signs first");
+    assert!(history.contains("See a doctor if burning"), "{history}");
+    // Without a reaction, a word that it is saved.
+    form(
+        &app,
+        "/checkin",
+        &format!("date={}&rating_aging=4", days_from_today(-1)),
+        &[],
+    )
+    .await;
+    assert!(app
+        .get("/history?saved=1", &[])
+        .await
+        .text
+        .contains("Your check-in is saved"));
+    // A day still ahead: no check-in, and its checklist is to read, not to tick.
+    let ahead = days_from_today(5);
+    let refused = form(
+        &app,
+        "/checkin",
+        &format!("date={ahead}&rating_aging=4"),
+        &[],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("is still ahead"), "{}", refused.text);
+    let api = app
+        .post("/api/v1/checkins", &serde_json::json!({"date": ahead}), &[])
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let day = app
+        .get(&format!("/day/{}", days_from_today(2)), &[])
+        .await
+        .text;
+    assert!(
+        !day.contains("type=\"checkbox\""),
+        "a day ahead is read, not ticked"
+    );
+    assert!(day.contains("Tick them off on the day itself"));
+    let bad = app.get("/day/2026-13-01", &[]).await;
+    assert_eq!(bad.status, StatusCode::NOT_FOUND);
+    assert!(bad.text.contains("That is not a date"));
+}
+
+#[tokio::test]
+async fn usernames_are_kept_in_lower_case() {
+    let app = spawn_app(true).await;
+    let up = form(
+        &app,
+        "/signup",
+        "username=Anna&password=correct+horse+battery",
+        &[],
+    )
+    .await;
+    assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.text);
+    let cookie = session_cookie(&up);
+    assert!(app
+        .get("/account", &[("cookie", &cookie)])
+        .await
+        .text
+        .contains("Signed in as <strong>anna</strong>"));
+    let again = form(
+        &app,
+        "/signin",
+        "username=ANNA&password=correct+horse+battery",
+        &[],
+    )
+    .await;
+    assert_eq!(
+        again.status,
+        StatusCode::SEE_OTHER,
+        "signing in as ANNA is anna"
+    );
+    let taken = form(
+        &app,
+        "/signup",
+        "username=anna&password=correct+horse+battery",
+        &[],
+    )
+    .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn explanations_are_titled_in_words() {
+    let app = spawn_app(false).await;
+    for (rule, title) in [
+        ("approach_event", "You are preparing for a special event"),
+        ("serum_limit", "A few well-chosen serums beat many"),
+    ] {
+        let page = app.get(&format!("/explain/{rule}"), &[]).await;
+        assert_page(&page, &format!("<h1>{title}</h1>"));
+    }
+    let overnight = app.get("/explain/overnight", &[]).await.text;
+    assert!(
+        !overnight.contains("leave it on about 1 minutes"),
+        "{overnight}"
+    );
+    assert!(overnight.contains("stays on overnight"));
+}
