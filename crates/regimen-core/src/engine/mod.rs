@@ -200,7 +200,8 @@ pub fn make_plan_from<'k>(
         if let Some(why) = masks_do_not_fit(knowledge, profile, &masks, approach == Approach::Both)
         {
             let citation = rule(knowledge, "masks_do_not_fit");
-            reasons.push(Reason::personal(citation, why.clone()));
+            // First: it is why the answer is not the one the reasons after it lead to.
+            reasons.insert(0, Reason::personal(citation, why.clone()));
             warnings.add(WarningCode::MasksDoNotFit, citation, Cow::Owned(why), None);
             approach = Approach::Serums;
             masks = MaskPicks::default();

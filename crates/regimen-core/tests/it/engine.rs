@@ -607,3 +607,17 @@ fn the_first_strong_active_waits_for_its_patch_test_week() {
         pacing.text
     );
 }
+
+#[test]
+fn when_masks_cannot_fit_the_answer_says_so_first() {
+    let plan = plan_toml(
+        "skin_type = \"oily\"\nsensitive = true\nconcerns = [\"acne\"]\ngoal = \"both\"\nevents = [\"2026-12-20\"]\nminutes_pm = 5",
+        4,
+    );
+    assert_eq!(plan.approach, regimen_core::vocab::Approach::Serums);
+    assert!(plan.masks.is_empty());
+    assert_eq!(
+        plan.reasons[0].rule, "masks_do_not_fit",
+        "why the answer is serums comes before the reasons that argued for masks"
+    );
+}

@@ -53,12 +53,13 @@ pub(super) async fn signin_page(
         return Ok(see_other("/"));
     }
     let answers = query_field(query.as_deref(), "answers");
+    let everywhere = query_field(query.as_deref(), "everywhere") == "1";
     render(
         "account.html",
         &viewer,
         "signin",
         StatusCode::OK,
-        account_ctx(false, "", BTreeMap::new(), &answers),
+        context! { everywhere, ..account_ctx(false, "", BTreeMap::new(), &answers) },
     )
 }
 
@@ -215,7 +216,13 @@ async fn account_counts(state: &AppState, user: i64) -> Result<Value, PageError>
     let mut counts = BTreeMap::new();
     for collection in Collection::ALL {
         let n = state.store().count(user, collection).await?;
-        counts.insert(crate::resources::plural(collection), n);
+        let kind = match collection {
+            Collection::Profile => "Answers to the questions",
+            Collection::Shelf => "Products on your shelf",
+            Collection::Plan => "Plans",
+            Collection::Checkin => "Check-ins",
+        };
+        counts.insert(kind, n);
     }
     Ok(Value::from_serialize(&counts))
 }
@@ -307,7 +314,7 @@ pub(super) async fn sign_out_everywhere(
         return Err(PageError::NotFound);
     }
     state.store().delete_sessions(user).await?;
-    with_cookie(see_other("/signin"), &auth::expired_cookie())
+    with_cookie(see_other("/signin?everywhere=1"), &auth::expired_cookie())
 }
 
 /// Deletes the account and everything it stored (with accounts: after the password);

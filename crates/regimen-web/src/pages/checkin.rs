@@ -398,6 +398,7 @@ pub(super) async fn history_page(
             label => series.label,
             svg => series.svg(),
             summary => series.summary(),
+            reactions => !series.reactions.is_empty(),
         });
     }
     let newest_first: Vec<Value> = checkins

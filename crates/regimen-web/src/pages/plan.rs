@@ -485,7 +485,18 @@ pub(super) async fn streak(state: &AppState, user: i64) -> Result<usize, PageErr
     Ok(count)
 }
 
-pub(super) async fn plan_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+/// Whether a page's query names a flag (`?saved=1`): the word a page says after an action.
+pub(super) fn flag(query: &Option<String>, name: &str) -> bool {
+    query
+        .as_deref()
+        .is_some_and(|q| form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == name))
+}
+
+pub(super) async fn plan_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> PageResult {
     let user = viewer.user()?;
     let Some((current, profile)) = plan_and_profile(&state, user).await? else {
         return Ok(see_other("/"));
@@ -511,7 +522,12 @@ pub(super) async fn plan_page(State(state): State<AppState>, viewer: Viewer) -> 
         &viewer,
         "plan",
         StatusCode::OK,
-        context! { changed, made, streak, feeds, ..ctx },
+        context! {
+            changed, made, streak, feeds,
+            saved => flag(&query, "saved"),
+            stopped => flag(&query, "stopped"),
+            ..ctx
+        },
     )
 }
 
@@ -564,6 +580,7 @@ pub(super) async fn day_page(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(date): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> PageResult {
     let user = viewer.user()?;
     let Ok(date) = IsoDate::parse(&date) else {
@@ -615,6 +632,7 @@ pub(super) async fn day_page(
             previous => step(-1),
             next => step(1),
             past_or_today => date.0 <= today,
+            saved => flag(&query, "saved"),
             after_plan => last.is_some_and(|l| date > l),
             event => current.saved.profile.events.contains(&date),
             first => first.map(|d| long_date(d.0)),
@@ -666,8 +684,8 @@ pub(super) async fn save_day(
         .create_document(user, Collection::Checkin, &stored.sort_key, &stored.body)
         .await?;
     let back = match form.get("back").as_str() {
-        "plan" => "/plan".to_string(),
-        _ => format!("/day/{key}"),
+        "plan" => "/plan?saved=1#today".to_string(),
+        _ => format!("/day/{key}?saved=1"),
     };
     Ok(see_other(&back))
 }
@@ -766,5 +784,5 @@ pub(super) async fn unsubscribe(
     if let Some(current) = current_plan(&state, user).await? {
         state.store().revoke_feed_tokens(user, current.id).await?;
     }
-    Ok(see_other("/plan#take"))
+    Ok(see_other("/plan?stopped=1#take"))
 }

@@ -125,6 +125,18 @@ pub(super) fn product_context(
             }
         })
         .collect();
+    // One chip a family (with its strength when the product states one).
+    let mut chips: Vec<String> = Vec::new();
+    for active in &analysis.actives {
+        let mut chip = family_name(active.family);
+        if let Some(p) = active.percent {
+            chip.push_str(&format!(" {}%", (p * 100.0).round() / 100.0));
+        }
+        let family = family_name(active.family);
+        if !chips.iter().any(|c| c.starts_with(&family)) {
+            chips.push(chip);
+        }
+    }
     let step_name = |s: &Step| knowledge.step(*s).name.to_lowercase();
     context! {
         id,
@@ -136,6 +148,7 @@ pub(super) fn product_context(
         spf => analysis.spf,
         mask_type => analysis.mask_type.map(|m| knowledge.mask_type(m).map_or(m.to_string(), |t| t.name.to_lowercase())),
         actives,
+        chips,
         flags,
         unknown => Value::from_serialize(&analysis.unknown),
         usage => usage(reports, &item.name),
@@ -165,13 +178,20 @@ pub(super) async fn render_shelf(
         viewer,
         "shelf",
         status,
-        context! { products, form, errors, kinds, changed },
+        context! { products, added => form.get_attr("added").ok(), removed => form.get_attr("removed").ok(), form, errors, kinds, changed },
     )
 }
 
-pub(super) async fn shelf_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+pub(super) async fn shelf_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> PageResult {
     let user = viewer.user()?;
-    let form = context! { name => "", ingredients => "", kind => "" };
+    let form = context! {
+        name => "", ingredients => "", kind => "",
+        added => flag(&query, "added"), removed => flag(&query, "removed"),
+    };
     render_shelf(&state, &viewer, user, form, BTreeMap::new(), StatusCode::OK).await
 }
 
@@ -194,7 +214,7 @@ pub(super) async fn add_product(
             state
                 .create_document(user, Collection::Shelf, &stored.sort_key, &stored.body)
                 .await?;
-            Ok(see_other("/shelf"))
+            Ok(see_other("/shelf?added=1"))
         }
         Err(ApiError::BadRequest { message, field } | ApiError::Invalid { message, field }) => {
             let mut errors = BTreeMap::new();
@@ -250,5 +270,5 @@ pub(super) async fn remove_product(
     if !state.store().delete(user, Collection::Shelf, id).await? {
         return Err(PageError::NotFound);
     }
-    Ok(see_other("/shelf"))
+    Ok(see_other("/shelf?removed=1"))
 }

@@ -744,8 +744,13 @@ async fn a_day_page_saves_its_ticks_and_the_plan_counts_the_streak() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
     assert_eq!(
         saved.headers["location"],
-        format!("/day/{yesterday}").as_str()
+        format!("/day/{yesterday}?saved=1").as_str()
     );
+    let said = app
+        .get(&format!("/day/{yesterday}?saved=1"), &[])
+        .await
+        .text;
+    assert!(said.contains("class=\"saved\""), "a word that it is saved");
     let day = app.get(&format!("/day/{yesterday}"), &[]).await.text;
     assert!(day.contains("value=\"serum:niacinamide\" checked"), "{day}");
     assert!(!day.contains("value=\"serum:benzoyl_peroxide\" checked"));
