@@ -102,8 +102,10 @@ fn step_text(knowledge: &Knowledge, step: &StepEntry<'_>) -> String {
         return own(format!("{} {}'", mask.name.to_lowercase(), step.minutes));
     }
     if let Some(active) = step.active.and_then(|id| knowledge.active(id)) {
-        let name = active.name.split(" (").next().unwrap_or(&active.name);
-        return own(name.to_string());
+        if step.product.is_none() {
+            let name = active.name.split(" (").next().unwrap_or(&active.name);
+            return own(name.to_string());
+        }
     }
     own(step.display_name(knowledge).to_lowercase())
 }

@@ -158,6 +158,18 @@ impl StepEntry<'_> {
             return mask.removal_name.clone();
         }
         if let Some(active) = self.active.and_then(|id| knowledge.active(id)) {
+            // The person's own product carries the family, not the planner's pick: the
+            // step is named by the family ("Retinoids", with "Retinol Night Cream").
+            if self.product.is_some() {
+                if let Some(family) = knowledge.family(&active.family) {
+                    return family
+                        .name
+                        .split(" (")
+                        .next()
+                        .unwrap_or(&family.name)
+                        .to_string();
+                }
+            }
             let short = active.name.split(" (").next().unwrap_or(&active.name);
             return format!("{short} serum");
         }

@@ -237,9 +237,15 @@ pub(super) fn choose_serums<'k>(
     let best = |concern: Concern, only_allowed: bool, taken: &[&str]| {
         let mut best: Option<&'k Active> = None;
         for active in &knowledge.actives {
+            // An alternative to a family already in the plan is not a second choice
+            // beside it (rule alternatives_apart).
             if (only_allowed && !allowed(active))
                 || score(active, concern) <= 0
                 || taken.contains(&active.family.as_str())
+                || active
+                    .instead_of
+                    .iter()
+                    .any(|f| taken.contains(&f.as_str()))
             {
                 continue;
             }
@@ -275,6 +281,12 @@ pub(super) fn choose_serums<'k>(
             continue;
         }
         let mut taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
+        // A pick that is an alternative to a family keeps that family out too.
+        taken.extend(
+            picks
+                .iter()
+                .flat_map(|p| p.active.instead_of.iter().map(String::as_str)),
+        );
         taken.extend(washed.iter().copied());
         let Some(active) = best(need.concern, true, &taken) else {
             continue;
@@ -284,7 +296,7 @@ pub(super) fn choose_serums<'k>(
             continue;
         }
         if picks.len() >= cap {
-            left_out.push(concern_words(need.concern));
+            left_out.push(need.describe(profile));
             continue;
         }
         let mut reasons = Vec::new();

@@ -650,6 +650,9 @@ pub struct Active {
     pub cites: Vec<String>,
     /// The rule giving strengths to look for.
     pub strength_rule: Option<String>,
+    /// Families it is an alternative to: it is not chosen beside one of them (rule
+    /// alternatives_apart).
+    pub instead_of: Vec<String>,
     /// The rules of its family.
     pub rules: Family,
 }
@@ -684,6 +687,8 @@ struct ActiveEntry {
     strength_rule: Option<String>,
     #[serde(default)]
     cites: Vec<String>,
+    #[serde(default)]
+    instead_of: Vec<String>,
 }
 
 /// One side of an interaction.
@@ -1211,6 +1216,7 @@ fn resolve_actives(families: &[Family], entries: Vec<ActiveEntry>) -> (Vec<Activ
                 .strength_rule
                 .or_else(|| family.strength.as_ref().map(|s| s.rule.clone())),
             id: entry.id,
+            instead_of: entry.instead_of,
             name: entry.name,
             family: entry.family,
             purpose: entry.purpose,

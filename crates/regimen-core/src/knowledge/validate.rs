@@ -19,6 +19,16 @@ impl Knowledge {
             }
         }
         problems.extend(self.label_problems());
+        for active in &self.actives {
+            for family in &active.instead_of {
+                if self.family(family).is_none() {
+                    problems.push(format!(
+                        "active {} is instead of unknown family {family}",
+                        active.id
+                    ));
+                }
+            }
+        }
         // Every source can be checked by anyone and says what it is.
         for source in &self.sources {
             let id = &source.id;

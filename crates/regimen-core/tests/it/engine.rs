@@ -621,3 +621,34 @@ fn when_masks_cannot_fit_the_answer_says_so_first() {
         "why the answer is serums comes before the reasons that argued for masks"
     );
 }
+
+#[test]
+fn an_alternative_is_not_chosen_beside_what_it_replaces() {
+    // Acne brings a retinoid (adapalene); bakuchiol, an alternative to retinol for
+    // lines, stays out (rule alternatives_apart), owned retinol or not.
+    let plan = plan_toml(
+        "skin_type = \"combination\"\ngoal = \"long_term\"\nconcerns = [\"acne\", \"aging\", \"pigmentation\"]\n[[shelf]]\nname = \"Retinol Night Cream\"\ningredients = \"Aqua, Caprylic/Capric Triglyceride, Glycerin, Retinol, Tocopherol\"\n",
+        4,
+    );
+    let actives: Vec<&str> = plan.serums.iter().map(|s| s.active).collect();
+    assert!(
+        actives.iter().any(|a| *a == "adapalene" || *a == "retinol"),
+        "{actives:?}"
+    );
+    assert!(!actives.contains(&"bakuchiol"), "{actives:?}");
+    // The step the person's cream does is named by its family, not by the pick.
+    let step = plan
+        .days
+        .iter()
+        .flat_map(|d| d.pm.iter())
+        .find(|s| s.product.as_deref() == Some("Retinol Night Cream"))
+        .expect("the cream is used");
+    assert_eq!(step.display_name(super::knowledge()), "Retinoids");
+    // Without a retinoid, bakuchiol can serve lines.
+    let plan = plan_toml(
+        "skin_type = \"dry\"\ngoal = \"long_term\"\npregnant = false\nconcerns = [\"aging\"]\navoid = [\"retinoids\"]",
+        4,
+    );
+    let actives: Vec<&str> = plan.serums.iter().map(|s| s.active).collect();
+    assert!(actives.contains(&"bakuchiol"), "{actives:?}");
+}

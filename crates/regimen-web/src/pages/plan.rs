@@ -220,13 +220,19 @@ fn calendar_context(
                 .mask_type(m)
                 .map_or(m.to_string(), |t| t.name.to_lowercase())
         });
+        // Ramped actives by name, or by family when the person's product carries one.
         let actives: Vec<String> = day
             .pm
             .iter()
-            .filter_map(|s| s.active)
-            .filter_map(|a| knowledge.active(a))
-            .filter(|a| !a.rules.nights.is_empty())
-            .map(|a| a.name.split(" (").next().unwrap_or(&a.name).to_lowercase())
+            .filter_map(|s| Some((s, knowledge.active(s.active?)?)))
+            .filter(|(_, a)| !a.rules.nights.is_empty())
+            .map(|(s, a)| {
+                let name = match (&s.product, knowledge.family(&a.family)) {
+                    (Some(_), Some(family)) => &family.name,
+                    _ => &a.name,
+                };
+                name.split(" (").next().unwrap_or(name).to_lowercase()
+            })
             .collect();
         let month = (i == 0 || date.day() == 1).then(|| date.format("%b").to_string());
         cells.push(context! {
