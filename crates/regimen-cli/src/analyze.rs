@@ -54,6 +54,10 @@ pub struct AnalyzeArgs {
     /// Output format (default: a table; with --csv, a summary table).
     #[arg(long, value_enum)]
     format: Option<AnalyzeFormat>,
+    /// With --csv: threads to analyse on (default: every core); the output is the same,
+    /// in the same order, whatever the number.
+    #[arg(long, value_name = "N", requires = "csv", value_parser = clap::value_parser!(u16).range(1..=256))]
+    threads: Option<u16>,
 }
 
 impl AnalyzeArgs {
@@ -73,15 +77,22 @@ pub fn run(
     let avoid = profile.map(|p| AvoidList::parse(knowledge, analyzer, &p.avoid));
     if let Some(path) = &args.csv {
         let column = args.column.as_deref().unwrap_or_default();
-        return bulk(
-            analyzer,
-            avoid.as_ref(),
-            path,
-            column,
-            args.name_column.as_deref(),
-            args.format,
-            profile,
+        let threads = args.threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, usize::from),
+            usize::from,
         );
+        let job = Bulk {
+            analyzer,
+            avoid: avoid.as_ref(),
+            profile,
+            jsonl: matches!(
+                args.format,
+                Some(AnalyzeFormat::Jsonl | AnalyzeFormat::Json)
+            ),
+            column: 0,
+            name_column: None,
+        };
+        return bulk(job, path, column, args.name_column.as_deref(), threads);
     }
     let text = match (&args.text, &args.file) {
         (Some(text), _) => text.clone(),
@@ -148,6 +159,23 @@ struct Summary {
 }
 
 impl Summary {
+    /// Adds the counts of another part of the catalog.
+    fn merge(&mut self, other: Summary) {
+        self.rows += other.rows;
+        for (kind, n) in other.kinds {
+            *self.kinds.entry(kind).or_default() += n;
+        }
+        for (map, more) in [
+            (&mut self.families, other.families),
+            (&mut self.flags, other.flags),
+            (&mut self.unknown, other.unknown),
+        ] {
+            for (key, n) in more {
+                *map.entry(key).or_default() += n;
+            }
+        }
+    }
+
     fn add(&mut self, report: &Report) {
         self.rows += 1;
         *self.kinds.entry(report.kind).or_default() += 1;
@@ -193,14 +221,87 @@ impl Summary {
     }
 }
 
+/// What every row of a bulk analysis is analysed with.
+struct Bulk<'a> {
+    analyzer: &'a Analyzer,
+    avoid: Option<&'a AvoidList>,
+    profile: Option<&'a Profile>,
+    /// JSON lines out (else a summary).
+    jsonl: bool,
+    /// The column of the lists, and of the names.
+    column: usize,
+    name_column: Option<usize>,
+}
+
+/// Rows read together and handed to one worker.
+const BATCH: usize = 256;
+
+/// A row as read (its bytes: the workers decode them), or why it could not be read.
+enum Row {
+    Record(csv::ByteRecord),
+    Unreadable(String),
+}
+
+/// What a worker makes of a batch: its JSON lines, or its counts.
+enum Done {
+    Lines(Vec<u8>),
+    Counts(Summary),
+}
+
+impl Bulk<'_> {
+    /// Analyses a batch of rows, in order.
+    fn batch(&self, rows: &[Row], scratch: &mut Scratch) -> Result<Done> {
+        let mut lines = Vec::new();
+        let mut summary = Summary::default();
+        for row in rows {
+            match row {
+                Row::Unreadable(error) => {
+                    // Nothing is lost: the row is reported, the rest goes on.
+                    if self.jsonl {
+                        serde_json::to_writer(&mut lines, &serde_json::json!({"error": error}))?;
+                        lines.push(b'\n');
+                    }
+                }
+                Row::Record(record) => {
+                    let text = String::from_utf8_lossy(record.get(self.column).unwrap_or_default());
+                    let name = self
+                        .name_column
+                        .and_then(|c| record.get(c))
+                        .map(String::from_utf8_lossy);
+                    let options = Options {
+                        name: name.as_deref(),
+                        profile: self.profile,
+                        avoid: self.avoid,
+                        kind: None,
+                        suggest: false,
+                    };
+                    let report = self.analyzer.analyze_with(&text, &options, scratch);
+                    if self.jsonl {
+                        serde_json::to_writer(&mut lines, &report)?;
+                        lines.push(b'\n');
+                    } else {
+                        summary.add(&report);
+                    }
+                }
+            }
+        }
+        Ok(if self.jsonl {
+            Done::Lines(lines)
+        } else {
+            Done::Counts(summary)
+        })
+    }
+}
+
+/// Every row of a CSV column: one thread reads batches of rows, `threads` workers
+/// analyse them, and the output is written in input order (the same bytes whatever the
+/// number of threads).
 fn bulk(
-    analyzer: &Analyzer,
-    avoid: Option<&AvoidList>,
+    mut job: Bulk<'_>,
     path: &Path,
     column: &str,
     name_column: Option<&str>,
-    format: Option<AnalyzeFormat>,
-    profile: Option<&Profile>,
+    threads: usize,
 ) -> Result<()> {
     let file = std::fs::File::open(path)
         .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
@@ -233,8 +334,9 @@ fn bulk(
                 ))
             })
     };
-    let column = find(column)?;
-    let name_column = name_column.map(find).transpose()?;
+    job.column = find(column)?;
+    job.name_column = name_column.map(find).transpose()?;
+    let job = &job;
     let progress = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(size);
         bar.set_style(
@@ -245,59 +347,82 @@ fn bulk(
     } else {
         None
     };
+    let threads = threads.max(1);
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut summary = Summary::default();
-    let mut scratch = Scratch::default();
-    let mut record = csv::ByteRecord::new();
-    let jsonl = matches!(format, Some(AnalyzeFormat::Jsonl | AnalyzeFormat::Json));
-    let mut row = 0usize;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => {
-                // Nothing is lost: the row is reported, the rest goes on.
-                row += 1;
-                if jsonl {
-                    serde_json::to_writer(
-                        &mut out,
-                        &serde_json::json!({"error": error.to_string()}),
-                    )?;
-                    out.write_all(b"\n")?;
+    // Bounded: a few batches in flight per worker keep memory flat on any catalog.
+    let (to_workers, jobs) = std::sync::mpsc::sync_channel::<(usize, Vec<Row>)>(threads * 2);
+    let (to_writer, done) = std::sync::mpsc::sync_channel::<(usize, Result<Done>)>(threads * 2);
+    std::thread::scope(|scope| -> Result<()> {
+        // The workers share the queue; when the last one stops (the writer gone), the
+        // queue goes with it and the reader stops too.
+        let jobs = std::sync::Arc::new(std::sync::Mutex::new(jobs));
+        for _ in 0..threads {
+            let (jobs, to_writer) = (std::sync::Arc::clone(&jobs), to_writer.clone());
+            scope.spawn(move || {
+                let mut scratch = Scratch::default();
+                loop {
+                    let next = jobs.lock().map(|rx| rx.recv());
+                    let Ok(Ok((seq, rows))) = next else {
+                        return;
+                    };
+                    if to_writer
+                        .send((seq, job.batch(&rows, &mut scratch)))
+                        .is_err()
+                    {
+                        return;
+                    }
                 }
-                continue;
+            });
+        }
+        drop(to_writer);
+        drop(jobs);
+        let progress = progress.clone();
+        scope.spawn(move || {
+            let mut record = csv::ByteRecord::new();
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut seq = 0;
+            loop {
+                match reader.read_byte_record(&mut record) {
+                    Ok(false) => break,
+                    Ok(true) => batch.push(Row::Record(record.clone())),
+                    Err(error) => batch.push(Row::Unreadable(error.to_string())),
+                }
+                if batch.len() == BATCH {
+                    if let Some(bar) = &progress {
+                        bar.set_position(reader.position().byte());
+                    }
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if to_workers.send((seq, full)).is_err() {
+                        return;
+                    }
+                    seq += 1;
+                }
+            }
+            if !batch.is_empty() {
+                let _ = to_workers.send((seq, batch));
+            }
+        });
+        // Written in input order: a batch that comes early waits for the ones before it.
+        let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
+        let mut next = 0;
+        for (seq, result) in done {
+            waiting.insert(seq, result?);
+            while let Some(ready) = waiting.remove(&next) {
+                match ready {
+                    Done::Lines(lines) => out.write_all(&lines)?,
+                    Done::Counts(counts) => summary.merge(counts),
+                }
+                next += 1;
             }
         }
-        row += 1;
-        let text = String::from_utf8_lossy(record.get(column).unwrap_or_default());
-        let name = name_column
-            .and_then(|c| record.get(c))
-            .map(String::from_utf8_lossy);
-        let options = Options {
-            name: name.as_deref(),
-            profile,
-            avoid,
-            kind: None,
-            suggest: false,
-        };
-        let report = analyzer.analyze_with(&text, &options, &mut scratch);
-        if jsonl {
-            serde_json::to_writer(&mut out, &report)?;
-            out.write_all(b"\n")?;
-        } else {
-            summary.add(&report);
-        }
-        if let Some(bar) = &progress {
-            if row % 512 == 0 {
-                bar.set_position(reader.position().byte());
-            }
-        }
-    }
+        Ok(())
+    })?;
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    if !jsonl {
+    if !job.jsonl {
         summary.print(&mut out)?;
     }
     out.flush()?;

@@ -746,3 +746,46 @@ fn plan_uses_the_shelf_of_the_example() {
         .as_array()
         .is_some_and(|m| !m.is_empty()));
 }
+
+#[test]
+fn bulk_analysis_gives_the_same_bytes_on_one_thread_and_many() {
+    let Some(data) = shared_data("lookfantastic/skincare_products_clean.csv") else {
+        return;
+    };
+    let run = |threads: &str, format: &[&str]| {
+        let mut args = vec![
+            "analyze",
+            "--csv",
+            data.to_str().expect("path"),
+            "--column",
+            "clean_ingreds",
+            "--name-column",
+            "product_name",
+            "--threads",
+            threads,
+        ];
+        args.extend_from_slice(format);
+        let out = regimen(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        out.stdout
+    };
+    let one = run("1", &["--format", "jsonl"]);
+    assert_eq!(one.iter().filter(|b| **b == b'\n').count(), 1138);
+    for threads in ["2", "3", "8"] {
+        assert!(
+            one == run(threads, &["--format", "jsonl"]),
+            "JSON lines on {threads} threads"
+        );
+    }
+    assert!(run("1", &[]) == run("4", &[]), "the summary too");
+    let refused = regimen(&[
+        "analyze",
+        "--csv",
+        data.to_str().expect("path"),
+        "--column",
+        "clean_ingreds",
+        "--threads",
+        "0",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+}
