@@ -2,7 +2,8 @@
 # Load test on loopback: POST /api/v1/plan beside GET /healthz, in the same run, with
 # wrk at 32 connections (installed from Debian's packages if missing). Prints requests
 # per second and p99 latency of each, and plan throughput as a share of healthz.
-# Targets: plan throughput >= 50% of healthz, p99 < 10 ms at 32 connections.
+# Targets: plan throughput >= 50% of healthz, p99 < 10 ms at 32 connections; reading a
+# saved 12-week plan with a 20-product shelf >= 30% of healthz (issue #13).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-10s}
@@ -39,6 +40,49 @@ read -r _ hrps hp99 <<<"$health"
 read -r _ prps pp99 <<<"$plan"
 printf '%-28s %12s %10s\n' "GET /healthz" "$hrps" "$hp99" "POST /api/v1/plan" "$prps" "$pp99"
 python3 -c "import sys; print(f'plan throughput: {100*float(sys.argv[2])/float(sys.argv[1]):.0f}% of healthz (target >= 50%)')" "$hrps" "$prps"
+
+# ---- A saved plan read (issue #13): a 12-week plan of a profile with 20 shelf products
+# (the example shelf's six lists, each under a few names), read in full and with the
+# ETag of the copy a client keeps (304).
+python3 - "$work" <<'PY'
+import json, sys, tomllib
+work = sys.argv[1]
+example = tomllib.load(open("examples/shelf.toml", "rb"))
+products = [dict(p, name=f"{p['name']} ({i // len(example['shelf']) + 1})")
+            for i, p in enumerate(example["shelf"] * 4)][:20]
+open(f"{work}/products.json", "w").write(json.dumps(products))
+profile = {k: v for k, v in example.items() if k != "shelf"}
+open(f"{work}/profile.json", "w").write(json.dumps(profile))
+PY
+api="http://127.0.0.1:$port/api/v1"
+python3 - "$work" "$api" <<'PY'
+import json, sys, urllib.request
+work, api = sys.argv[1], sys.argv[2]
+def post(path, body):
+    request = urllib.request.Request(api + path, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(request))
+for product in json.load(open(f"{work}/products.json")):
+    post("/shelf", product)
+profile = post("/profiles", json.load(open(f"{work}/profile.json")))
+plan = post("/plans", {"profile_id": profile["id"], "weeks": 12, "start": "2026-12-01"})
+assert len(plan["profile"]["shelf"]) == 20, plan["profile"]["shelf"]
+response = urllib.request.urlopen(f"{api}/plans/{plan['id']}")
+open(f"{work}/plan-id", "w").write(str(plan["id"]))
+open(f"{work}/plan-etag", "w").write(response.headers["ETag"])
+open(f"{work}/plan-bytes", "w").write(str(len(response.read())))
+PY
+plan_id=$(cat "$work/plan-id")
+printf 'wrk.headers["If-None-Match"] = %s\n' "$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$work/plan-etag")" > "$work/etag.lua"
+health=$(run healthz-2 "http://127.0.0.1:$port/healthz")
+saved=$(run saved "$api/plans/$plan_id")
+kept=$(run kept "$api/plans/$plan_id" -s "$work/etag.lua")
+read -r _ hrps hp99 <<<"$health"
+read -r _ srps sp99 <<<"$saved"
+read -r _ krps kp99 <<<"$kept"
+echo
+printf '%-28s %12s %10s\n' "endpoint ($connections conns)" "requests/s" "p99"
+printf '%-28s %12s %10s\n' "GET /healthz" "$hrps" "$hp99" "GET saved plan ($(($(cat "$work/plan-bytes") / 1024)) KiB)" "$srps" "$sp99" "GET saved plan, 304" "$krps" "$kp99"
+python3 -c "import sys; h=float(sys.argv[1]); print(f'saved-plan read: {100*float(sys.argv[2])/h:.0f}% of healthz in full, {100*float(sys.argv[3])/h:.0f}% as a 304 (target >= 30%)')" "$hrps" "$srps" "$krps"
 
 # ---- Under attack (issue #10): /healthz latency and the server's memory while it is
 # attacked, each attack beside the same healthz load. RSS is the server's resident

@@ -59,6 +59,23 @@ fn plans(c: &mut Criterion) {
     c.bench_function("read_profile/shelf (6 products and the avoid list)", |b| {
         b.iter(|| Reading::of(&knowledge, &analyzer, black_box(&shelf_profile)))
     });
+    // What a saved plan's read cost before the server kept it (issue #13): the shelf of
+    // 20 products read, a 12-week plan made and written as JSON, each time.
+    let mut big = shelf_profile.clone();
+    big.shelf = (0..20)
+        .map(|i| {
+            let mut item = shelf_profile.shelf[i % shelf_profile.shelf.len()].clone();
+            item.name = format!("{} ({})", item.name, i / shelf_profile.shelf.len() + 1);
+            item
+        })
+        .collect();
+    let twelve = PlanOptions::new(start, 12).expect("options");
+    c.bench_function("saved_plan_made/12 weeks, 20 products, to JSON", |b| {
+        b.iter(|| {
+            let reading = Reading::of(&knowledge, &analyzer, black_box(&big));
+            serde_json::to_vec(&make_plan_from(&knowledge, &big, &twelve, &reading))
+        })
+    });
     c.bench_function("knowledge_load", |b| b.iter(Knowledge::builtin));
 }
 

@@ -96,6 +96,8 @@ impl Collection {
 pub struct Document {
     /// Its id.
     pub id: i64,
+    /// Whose it is.
+    pub owner: i64,
     /// Orders the collection (a check-in's date; empty otherwise).
     pub sort_key: String,
     /// The JSON body, as the web layer wrote it.
@@ -104,6 +106,9 @@ pub struct Document {
     pub created_at: String,
     /// When it last changed (RFC 3339, UTC).
     pub updated_at: String,
+    /// What the server derived from it (JSON), and the version it was derived with;
+    /// none until derived, and again after the body changes.
+    pub derived: Option<(String, String)>,
 }
 
 /// A document to import, with its original timestamps.
@@ -166,14 +171,22 @@ fn now() -> String {
 }
 
 fn document(row: &AnyRow) -> Result<Document> {
+    let derived: Option<String> = row.try_get("derived")?;
+    let version: Option<String> = row.try_get("derived_version")?;
     Ok(Document {
         id: row.try_get("id")?,
+        owner: row.try_get("user_id")?,
         sort_key: row.try_get("sort_key")?,
         body: row.try_get("body")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
+        derived: derived.zip(version).map(|(d, v)| (v, d)),
     })
 }
+
+/// The columns of a document, as [`document`] reads them.
+const DOCUMENT_COLUMNS: &str =
+    "id, user_id, sort_key, body, created_at, updated_at, derived, derived_version";
 
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> StoreError {
@@ -529,8 +542,8 @@ impl Store {
         let at = now();
         // The statement runs to its end before the document counts as stored.
         let rows = sqlx::query(
-            "INSERT INTO documents (user_id, collection, sort_key, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
-             RETURNING id, sort_key, body, created_at, updated_at",
+            &format!("INSERT INTO documents (user_id, collection, sort_key, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             RETURNING {DOCUMENT_COLUMNS}"),
         )
         .bind(user_id)
         .bind(collection.as_str())
@@ -572,7 +585,7 @@ impl Store {
         sort_key: &str,
     ) -> Result<Option<Document>> {
         let row = sqlx::query(
-            "SELECT id, sort_key, body, created_at, updated_at FROM documents WHERE user_id = $1 AND collection = $2 AND sort_key = $3 ORDER BY id LIMIT 1",
+            &format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = $1 AND collection = $2 AND sort_key = $3 ORDER BY id LIMIT 1"),
         )
         .bind(user_id)
         .bind(collection.as_str())
@@ -602,7 +615,7 @@ impl Store {
         id: i64,
     ) -> Result<Option<Document>> {
         let row = sqlx::query(
-            "SELECT id, sort_key, body, created_at, updated_at FROM documents WHERE user_id = $1 AND collection = $2 AND id = $3",
+            &format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = $1 AND collection = $2 AND id = $3"),
         )
         .bind(user_id)
         .bind(collection.as_str())
@@ -615,7 +628,7 @@ impl Store {
     /// All of the owner's documents in a collection, by sort key then creation.
     pub async fn list(&self, user_id: i64, collection: Collection) -> Result<Vec<Document>> {
         let rows = sqlx::query(
-            "SELECT id, sort_key, body, created_at, updated_at FROM documents WHERE user_id = $1 AND collection = $2 ORDER BY sort_key, id",
+            &format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = $1 AND collection = $2 ORDER BY sort_key, id"),
         )
         .bind(user_id)
         .bind(collection.as_str())
@@ -635,8 +648,8 @@ impl Store {
     ) -> Result<Option<Document>> {
         // The statement runs to its end before the change counts as stored.
         let rows = sqlx::query(
-            "UPDATE documents SET sort_key = $1, body = $2, updated_at = $3 WHERE user_id = $4 AND collection = $5 AND id = $6 \
-             RETURNING id, sort_key, body, created_at, updated_at",
+            &format!("UPDATE documents SET sort_key = $1, body = $2, updated_at = $3, derived = NULL, derived_version = NULL \
+             WHERE user_id = $4 AND collection = $5 AND id = $6 RETURNING {DOCUMENT_COLUMNS}"),
         )
         .bind(sort_key)
         .bind(body)
@@ -647,6 +660,30 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.first().map(document).transpose()
+    }
+
+    /// Keeps what was derived from one of the owner's documents, if the document has not
+    /// changed since `updated_at` (a body changed meanwhile keeps no stale derivation);
+    /// whether it was kept.
+    pub async fn set_derived(
+        &self,
+        user_id: i64,
+        document_id: i64,
+        updated_at: &str,
+        version: &str,
+        derived: &str,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE documents SET derived = $1, derived_version = $2 WHERE user_id = $3 AND id = $4 AND updated_at = $5",
+        )
+        .bind(derived)
+        .bind(version)
+        .bind(user_id)
+        .bind(document_id)
+        .bind(updated_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// Deletes one of the owner's documents; whether it existed.

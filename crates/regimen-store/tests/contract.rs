@@ -107,6 +107,63 @@ async fn story(store: &Store) {
         .expect("list")
         .is_empty());
 
+    // What the server derives from a document stays beside it until the body changes;
+    // a body changed meanwhile, or another user, keeps nothing.
+    let item = store
+        .create(alice, Collection::Shelf, "cream", "{\"name\":\"Cream\"}")
+        .await
+        .expect("item");
+    assert_eq!(item.derived, None);
+    assert!(!store
+        .set_derived(bob, item.id, &item.updated_at, "v1", "{}")
+        .await
+        .expect("not bob's"));
+    assert!(store
+        .set_derived(
+            alice,
+            item.id,
+            &item.updated_at,
+            "v1",
+            "{\"kind\":\"moisturizer\"}"
+        )
+        .await
+        .expect("derived"));
+    let read = store
+        .get(alice, Collection::Shelf, item.id)
+        .await
+        .expect("get")
+        .expect("there");
+    assert_eq!(
+        read.derived,
+        Some(("v1".to_string(), "{\"kind\":\"moisturizer\"}".to_string()))
+    );
+    let changed = store
+        .update(
+            alice,
+            Collection::Shelf,
+            item.id,
+            "cream",
+            "{\"name\":\"Cream 2\"}",
+        )
+        .await
+        .expect("update")
+        .expect("there");
+    assert_eq!(
+        changed.derived, None,
+        "a new body drops what was derived from the old"
+    );
+    assert!(
+        !store
+            .set_derived(alice, item.id, &item.updated_at, "v1", "{}")
+            .await
+            .expect("stale"),
+        "derived from the old body: not kept"
+    );
+    assert!(store
+        .delete(alice, Collection::Shelf, item.id)
+        .await
+        .expect("delete"));
+
     // Sessions expire and end.
     store
         .create_session("h1", alice, "csrf1", "2999-01-01T00:00:00+00:00")

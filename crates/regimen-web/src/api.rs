@@ -4,7 +4,7 @@
 use crate::auth::{self, Caller};
 use crate::body::{parse, ApiQuery, Body};
 use crate::error::{ApiError, DocumentId};
-use crate::resources::{accept_any, make_saved_plan, plan_weeks, Resource};
+use crate::resources::{accept_any, make_saved_plan, plan_validators, plan_weeks, Resource};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -104,39 +104,56 @@ pub async fn create<R: Resource>(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(R::render(&state, &document)?)).into_response())
+    Ok((status, json_answer(R::answer(&state, &document)?)).into_response())
+}
+
+/// JSON text as an answer.
+fn json_answer(text: axum::body::Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 
 pub async fn list<R: Resource>(
     State(state): State<AppState>,
     caller: Caller,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let documents = state.store().list(caller.user_id, R::COLLECTION).await?;
     // One document that no longer passes its checks (stored by an older version) is
-    // shown with its error, and the rest of the list still answers.
-    let items = documents
-        .iter()
-        .map(|d| {
-            R::render(&state, d).unwrap_or_else(|error| {
+    // shown with its error, and the rest of the list still answers. Each item is the
+    // text its own read answers (kept ones are not made again).
+    let mut text = b"[".to_vec();
+    for (i, d) in documents.iter().enumerate() {
+        if i > 0 {
+            text.push(b',');
+        }
+        match R::answer(&state, d) {
+            Ok(item) => text.extend_from_slice(&item),
+            Err(error) => {
                 tracing::warn!(id = d.id, %error, "a stored document fails its checks");
-                json!({"id": d.id, "error": error.to_string()})
-            })
-        })
-        .collect();
-    Ok(Json(Value::Array(items)))
+                let item = json!({"id": d.id, "error": error.to_string()});
+                text.extend_from_slice(item.to_string().as_bytes());
+            }
+        }
+    }
+    text.push(b']');
+    Ok(json_answer(text.into()))
 }
 
 pub async fn read<R: Resource>(
     State(state): State<AppState>,
     caller: Caller,
     DocumentId(id): DocumentId,
-) -> Result<Json<Value>, ApiError> {
+    request: HeaderMap,
+) -> Result<Response, ApiError> {
     let document = state
         .store()
         .get(caller.user_id, R::COLLECTION, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(R::render(&state, &document)?))
+    let answer = || R::answer(&state, &document).map(json_answer);
+    match R::validators(&state, &document) {
+        Some(validators) => validators.answer(&request, answer),
+        None => answer(),
+    }
 }
 
 pub async fn update<R: Resource>(
@@ -144,7 +161,7 @@ pub async fn update<R: Resource>(
     caller: Caller,
     DocumentId(id): DocumentId,
     Body(bytes): Body,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     // Not found first: another user's id answers 404 whatever the body.
     state
         .store()
@@ -163,7 +180,7 @@ pub async fn update<R: Resource>(
         )
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(R::render(&state, &document)?))
+    Ok(json_answer(R::answer(&state, &document)?))
 }
 
 pub async fn delete<R: Resource>(
@@ -241,6 +258,7 @@ struct SavedPlanInputs {
 pub async fn feed(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<FeedQuery>,
+    request: HeaderMap,
 ) -> Result<Response, ApiError> {
     let token = query
         .token
@@ -256,22 +274,31 @@ pub async fn feed(
         .get(user_id, Collection::Plan, plan_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let saved: SavedPlanInputs = serde_json::from_str(&document.body)
-        .map_err(|e| ApiError::Internal(format!("stored plan {plan_id}: {e}")))?;
-    let options = CalendarOptions {
-        am: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap_or_default(),
-        pm: chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(),
-        stamp: Utc::now().naive_utc(),
-        remind: None,
-    };
-    let ics = make_saved_plan(&state, &saved.profile, saved.start, saved.weeks, |plan| {
-        to_ics(state.knowledge(), plan, &options)
-    })?;
-    Ok((
-        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-        ics,
-    )
-        .into_response())
+    // Calendar apps ask every few hours: the feed is made once for the plan's inputs
+    // and this version, and a copy that is still right is a 304.
+    let validators = plan_validators(&state, &document, "ics");
+    validators.answer(&request, || {
+        let ics = state.answers().get_or_make(validators.key(), || {
+            let saved: SavedPlanInputs = serde_json::from_str(&document.body)
+                .map_err(|e| ApiError::Internal(format!("stored plan {plan_id}: {e}")))?;
+            let options = CalendarOptions {
+                am: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap_or_default(),
+                pm: chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(),
+                stamp: Utc::now().naive_utc(),
+                remind: None,
+            };
+            let ics = make_saved_plan(&state, &saved.profile, saved.start, saved.weeks, |plan| {
+                to_ics(state.knowledge(), plan, &options)
+            })?;
+            let size = ics.len();
+            Ok::<_, ApiError>((axum::body::Bytes::from(ics), size))
+        })?;
+        Ok((
+            [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+            (*ics).clone(),
+        )
+            .into_response())
+    })
 }
 
 #[derive(Debug, Deserialize)]

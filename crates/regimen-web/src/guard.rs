@@ -14,7 +14,7 @@
 //! - **Headers on every answer**: no framing (`frame-ancestors 'none'`,
 //!   `X-Frame-Options`), no type sniffing, a strict CSP (the pages run no script), no
 //!   referrer to other sites (calendar addresses carry a secret), and `Cache-Control: no-store` on
-//!   everything but the style sheet.
+//!   everything but the style sheet and the reads that carry validators (`private, no-cache`).
 
 use crate::AppState;
 use axum::extract::{Request, State};
@@ -146,7 +146,9 @@ fn with_headers(mut response: Response, cacheable: bool) -> Response {
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    if !cacheable {
+    // A handler that says how its answer may be kept (a saved plan's read, with its
+    // validators) is taken at its word.
+    if !cacheable && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response

@@ -9,6 +9,7 @@
 mod api;
 pub mod auth;
 mod body;
+pub mod derived;
 pub mod error;
 pub mod guard;
 pub mod openapi;
@@ -73,7 +74,22 @@ struct Inner {
     /// When the database was last found writable or not (a write probe takes SQLite's
     /// write lock, so `/healthz` probes at most once a second).
     writable: std::sync::Mutex<Option<(std::time::Instant, bool)>>,
+    /// The version of what is derived from documents (see `derived.rs`).
+    version: String,
+    /// When this process started: nothing it answers was made before.
+    started: chrono::DateTime<chrono::Utc>,
+    /// Answers made from saved documents (a saved plan's JSON, its calendar feed), by
+    /// their validators' key: their inputs and the version.
+    answers: derived::Cache<axum::body::Bytes>,
+    /// Profiles' shelves and avoid lists, read, by the profile and the version.
+    readings: derived::Cache<regimen_core::Reading>,
 }
+
+/// About what the cache of answers keeps (a 12-week plan's JSON is some 70 KB).
+const ANSWER_CACHE_BYTES: usize = 64 << 20;
+
+/// About what the cache of shelves read keeps (a 20-product shelf is some 30 KB).
+const READING_CACHE_BYTES: usize = 16 << 20;
 
 impl AppState {
     /// Builds the state; in local mode, makes sure the local user exists. Without an
@@ -86,6 +102,7 @@ impl AppState {
     ) -> Result<AppState, ApiError> {
         let local_user = store.local_user().await?;
         let local_csrf = auth::new_token()?;
+        let version = derived::version(&knowledge, analyzer.as_deref());
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,
@@ -99,6 +116,10 @@ impl AppState {
                 signin_gate: tokio::sync::Semaphore::new(2 * work_slots()),
                 writable: std::sync::Mutex::new(None),
                 purged: std::sync::Mutex::new(None),
+                version,
+                started: chrono::Utc::now(),
+                answers: derived::Cache::new(ANSWER_CACHE_BYTES),
+                readings: derived::Cache::new(READING_CACHE_BYTES),
             }),
         })
     }
@@ -106,6 +127,27 @@ impl AppState {
     /// The store.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The version of what is derived from documents (the knowledge base's and the
+    /// dictionary's fingerprints).
+    pub fn version(&self) -> &str {
+        &self.inner.version
+    }
+
+    /// When this process started.
+    pub fn started(&self) -> chrono::DateTime<chrono::Utc> {
+        self.inner.started
+    }
+
+    /// Profiles' shelves and avoid lists, read, by the profile and the version.
+    pub fn readings(&self) -> &derived::Cache<regimen_core::Reading> {
+        &self.inner.readings
+    }
+
+    /// Answers made from saved documents, by their validators' key (see `derived.rs`).
+    pub fn answers(&self) -> &derived::Cache<axum::body::Bytes> {
+        &self.inner.answers
     }
 
     /// The knowledge base.

@@ -3,8 +3,10 @@
 
 use crate::auth::Caller;
 use crate::body::parse;
+use crate::derived::Validators;
 use crate::error::ApiError;
 use crate::AppState;
+use axum::body::Bytes;
 use chrono::Local;
 use regimen_core::analyzer::Options;
 use regimen_core::engine::Reading;
@@ -17,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::sync::Arc;
 
 /// A document ready to store.
 pub struct Stored {
@@ -40,6 +43,27 @@ pub trait Resource: Send + Sync + 'static {
 
     /// The JSON answered for a stored document.
     fn render(state: &AppState, document: &Document) -> Result<Value, ApiError>;
+
+    /// What a client may keep `render`'s answer by, for kinds whose answer is costly to
+    /// make (a read that matches is a 304).
+    fn validators(_state: &AppState, _document: &Document) -> Option<Validators> {
+        None
+    }
+
+    /// `render`'s answer as JSON text. Kinds with validators keep it, by their key, in
+    /// the state's bounded cache of answers: made once for its inputs and this version.
+    fn answer(state: &AppState, document: &Document) -> Result<Bytes, ApiError> {
+        let make = || {
+            let text = serde_json::to_vec(&Self::render(state, document)?)
+                .map_err(|e| ApiError::Internal(format!("serializing: {e}")))?;
+            let size = text.len();
+            Ok((Bytes::from(text), size))
+        };
+        match Self::validators(state, document) {
+            Some(validators) => Ok((*state.answers().get_or_make(validators.key(), make)?).clone()),
+            None => make().map(|(text, _)| text),
+        }
+    }
 }
 
 fn stored_json(document: &Document) -> Result<Value, ApiError> {
@@ -100,22 +124,57 @@ impl Resource for ShelfItems {
     fn render(state: &AppState, document: &Document) -> Result<Value, ApiError> {
         let item: ShelfItem = serde_json::from_str(&document.body)
             .map_err(|e| ApiError::Internal(format!("stored shelf item {}: {e}", document.id)))?;
-        let options = Options {
-            name: Some(&item.name),
-            profile: None,
-            avoid: None,
-            kind: item.kind,
-            suggest: true,
-        };
-        let report = state.cpu_bound(true, || {
-            state.analyzer().analyze(&item.ingredients, &options)
-        });
         let mut value =
             serde_json::to_value(&item).map_err(|e| ApiError::Internal(e.to_string()))?;
-        value["analysis"] =
-            serde_json::to_value(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
+        value["analysis"] = analysis_of(state, document, &item)?;
         Ok(with_meta(document, value))
     }
+}
+
+/// A shelf product's analysis: the one stored beside it when it was made with this
+/// version of the knowledge base and the dictionary, else made now and stored (in the
+/// background: the answer does not wait for the write).
+fn analysis_of(state: &AppState, document: &Document, item: &ShelfItem) -> Result<Value, ApiError> {
+    if let Some((version, derived)) = &document.derived {
+        if version == state.version() {
+            if let Ok(analysis) = serde_json::from_str(derived) {
+                return Ok(analysis);
+            }
+        }
+    }
+    let options = Options {
+        name: Some(&item.name),
+        profile: None,
+        avoid: None,
+        kind: item.kind,
+        suggest: true,
+    };
+    let report = state.cpu_bound(true, || {
+        state.analyzer().analyze(&item.ingredients, &options)
+    });
+    let analysis = serde_json::to_value(&report).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if let (Ok(handle), Ok(text)) = (
+        tokio::runtime::Handle::try_current(),
+        serde_json::to_string(&analysis),
+    ) {
+        let (state, owner, id, updated_at) = (
+            state.clone(),
+            document.owner,
+            document.id,
+            document.updated_at.clone(),
+        );
+        handle.spawn(async move {
+            let version = state.version().to_string();
+            if let Err(error) = state
+                .store()
+                .set_derived(owner, id, &updated_at, &version, &text)
+                .await
+            {
+                tracing::warn!(id, %error, "keeping a shelf product's analysis");
+            }
+        });
+    }
+    Ok(analysis)
 }
 
 /// What a saved plan is made from.
@@ -222,6 +281,10 @@ impl Resource for Plans {
         });
         Ok(with_meta(document, value))
     }
+
+    fn validators(state: &AppState, document: &Document) -> Option<Validators> {
+        Some(plan_validators(state, document, "json"))
+    }
 }
 
 /// The number of weeks asked for (4 when absent), within 1 to [`MAX_WEEKS`].
@@ -264,14 +327,44 @@ pub fn make_saved_plan<T>(
     // shelf, many weeks or many events can take milliseconds.
     let heavy = !profile.shelf.is_empty() || weeks > 8 || profile.events.len() > 8;
     Ok(state.cpu_bound(heavy, || {
-        let reading = if Reading::needs_analyzer(profile) {
-            Reading::of(state.knowledge(), state.analyzer(), profile)
+        let plan = if Reading::needs_analyzer(profile) {
+            make_plan_from(
+                state.knowledge(),
+                profile,
+                &options,
+                &reading_of(state, profile),
+            )
         } else {
-            Reading::default()
+            make_plan_from(state.knowledge(), profile, &options, &Reading::default())
         };
-        let plan = make_plan_from(state.knowledge(), profile, &options, &reading);
         with(&plan)
     }))
+}
+
+/// A profile's shelf and avoid list, read (each product analysed) once for the profile
+/// and this version, then kept: the plan page, a saved plan's read and its feed all
+/// read the same shelf.
+fn reading_of(state: &AppState, profile: &Profile) -> Arc<Reading> {
+    let make = || {
+        let reading = Reading::of(state.knowledge(), state.analyzer(), profile);
+        // What it keeps is of the order of the lists it read.
+        let size = 4 * profile
+            .shelf
+            .iter()
+            .map(|p| p.name.len() + p.ingredients.len())
+            .sum::<usize>()
+            + 64 * profile.avoid.len()
+            + 1024;
+        Ok::<_, std::convert::Infallible>((reading, size))
+    };
+    let Ok(text) = serde_json::to_vec(profile) else {
+        return Arc::new(Reading::of(state.knowledge(), state.analyzer(), profile));
+    };
+    let key = crate::derived::key(&[b"reading", state.version().as_bytes(), &text]);
+    match state.readings().get_or_make(key, make) {
+        Ok(reading) => reading,
+        Err(never) => match never {},
+    }
 }
 
 /// A check-in as sent and stored.
@@ -431,4 +524,19 @@ pub async fn accept_any(
         }
         Collection::Checkin => Checkins::accept(state, caller, bytes).await,
     }
+}
+
+/// The validators of what is made from a saved plan (`what`: "json", "ics"): its
+/// inputs, the version and when it was stored (which the JSON answers).
+pub fn plan_validators(state: &AppState, document: &Document, what: &str) -> Validators {
+    Validators::new(
+        &[
+            what.as_bytes(),
+            state.version().as_bytes(),
+            document.body.as_bytes(),
+            document.updated_at.as_bytes(),
+        ],
+        &document.updated_at,
+        state.started(),
+    )
 }

@@ -30,6 +30,13 @@ use suggest::SuggestIndex;
 /// The CosIng-derived dictionary shipped with regimen (see data/cosing/NOTICE).
 pub const DICTIONARY: &str = include_str!("../../../../data/cosing/inci.tsv");
 
+/// A fingerprint of the shipped dictionary (with the knowledge base's, it says which
+/// analyses are still current; see [`Analyzer::fingerprint`]).
+pub fn dictionary_fingerprint() -> u64 {
+    static FINGERPRINT: OnceLock<u64> = OnceLock::new();
+    *FINGERPRINT.get_or_init(|| spelling::fingerprint([DICTIONARY]))
+}
+
 /// Labels longer than this are analysed up to this many bytes, with a diagnostic.
 pub const MAX_INPUT: usize = 64 * 1024;
 
@@ -205,6 +212,8 @@ pub struct Analyzer {
     /// Phrases in a product name that name a family ("retinol", "glycolic acid", "aha").
     claims: Vec<(Vec<String>, String)>,
     suggest: OnceLock<SuggestIndex>,
+    /// The fingerprint of the knowledge base and the dictionary it was built from.
+    fingerprint: u64,
 }
 
 /// One resolved item of a product.
@@ -347,7 +356,22 @@ impl Analyzer {
                 .collect(),
             claims: name_claims(knowledge),
             suggest: OnceLock::new(),
+            fingerprint: {
+                // The shipped dictionary's is worked out once a process.
+                let dictionary = if std::ptr::eq(dictionary, DICTIONARY) {
+                    dictionary_fingerprint()
+                } else {
+                    spelling::fingerprint([dictionary])
+                };
+                knowledge.fingerprint() ^ dictionary.rotate_left(1)
+            },
         })
+    }
+
+    /// A fingerprint of the knowledge base and the dictionary this analyzer was built
+    /// from: an analysis made by one with another fingerprint may differ.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// The analyzer with the shipped dictionary.

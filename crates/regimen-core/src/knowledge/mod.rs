@@ -140,6 +140,22 @@ impl Source {
     }
 }
 
+/// 64-bit FNV-1a over every file's name and text, in the order of [`FILE_NAMES`].
+fn fingerprint(files: &[(&str, &str)]) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for name in FILE_NAMES {
+        let text = files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, t)| *t);
+        for byte in name.bytes().chain([0]).chain(text.bytes()).chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
 /// A citation in a few words, for a link whose title holds the whole of it: what comes
 /// before its first comma, colon or full stop ("American Academy of Dermatology", "NICE
 /// guideline NG198", "regimen's design", "Reynolds RV et al").
@@ -1051,6 +1067,8 @@ pub struct Knowledge {
     /// The words people see for every code.
     pub labels: Labels,
     citations: HashMap<String, (String, String)>,
+    /// A fingerprint of the files it was read from.
+    fingerprint: u64,
 }
 
 /// labels.toml: the words people see for the codes regimen uses.
@@ -1241,6 +1259,12 @@ impl Knowledge {
         Knowledge::from_files(BUILTIN)
     }
 
+    /// A fingerprint of the files this knowledge base was read from: what is derived
+    /// from it (a stored analysis, a cached plan) is made again when it changes.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
     /// The built-in files, by name, for writing an editable copy.
     pub fn builtin_files() -> &'static [(&'static str, &'static str)] {
         BUILTIN
@@ -1278,6 +1302,7 @@ impl Knowledge {
             kinds,
             labels,
             citations: HashMap::new(),
+            fingerprint: fingerprint(files),
         };
         problems.extend(knowledge.problems());
         if !problems.is_empty() {

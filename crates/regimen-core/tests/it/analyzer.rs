@@ -474,6 +474,14 @@ fn the_shipped_matcher_is_built_ahead_of_time_and_an_edited_dictionary_builds_it
         .unknown
         .iter()
         .any(|u| u.name == "Zzregimen Testol"));
+    // What either made is told apart by its fingerprint (the server keeps analyses by it).
+    assert_ne!(analyzer().fingerprint(), extended.fingerprint());
+    assert_eq!(
+        analyzer().fingerprint(),
+        Analyzer::builtin(knowledge())
+            .expect("builtin")
+            .fingerprint()
+    );
 }
 
 #[test]

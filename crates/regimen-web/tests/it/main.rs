@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+mod caching;
 mod faults;
 mod guard;
 mod openapi;
