@@ -138,6 +138,22 @@ async fn arrive(client: &Client, suffix: &str) {
     }
 }
 
+/// Clicks what sends a form (or follows a link) and waits for the next page at `suffix`:
+/// first for the page it was on to go (the next one may have the same address).
+async fn submit(client: &Client, css: &str, suffix: &str) {
+    let before = client.find(Locator::Css("html")).await.expect("a page");
+    click(client, css).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while before.tag_name().await.is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "{css}: still on the page after 15 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    arrive(client, suffix).await;
+}
+
 async fn h1(client: &Client) -> String {
     client
         .find(Locator::Css("h1"))
@@ -252,8 +268,7 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
 
     // Today's checklist: ticks are saved, the streak counts the day.
     click(&client, ".routine-am input[type=checkbox]").await;
-    click(&client, ".checklist-form > button[type=submit]").await;
-    arrive(&client, "/plan").await;
+    submit(&client, ".checklist-form > button[type=submit]", "/plan").await;
     assert!(
         checked(&client, ".routine-am input[type=checkbox]").await,
         "the tick is kept"
@@ -293,8 +308,7 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
         "Ingredients: Aqua, Niacinamide 10%, Glycerin, Parfum",
     )
     .await;
-    click(&client, "form.stack > button[type=submit]").await;
-    arrive(&client, "/shelf").await;
+    submit(&client, "form.stack > button[type=submit]", "/shelf").await;
     client
         .wait()
         .for_element(Locator::Css(".products"))
@@ -311,8 +325,7 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
     );
     assert!(shelf.contains("Not in your current plan yet"), "{shelf}");
     shots.take(&client, "shelf").await;
-    click(&client, ".notice form button").await;
-    arrive(&client, "/plan").await;
+    submit(&client, ".notice form button", "/plan").await;
     let status = text(&client, ".status").await;
     assert!(
         status.contains("Week 1 of 4"),
@@ -333,8 +346,7 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
     click(&client, "input[name=rating_acne][value='3']").await;
     fill(&client, "#reactions", "slight stinging").await;
     shots.take(&client, "checkin").await;
-    click(&client, "form.stack > button[type=submit]").await;
-    arrive(&client, "/history").await;
+    submit(&client, "form.stack > button[type=submit]", "/history").await;
     let history = text(&client, "main").await;
     assert!(
         history.contains("slight stinging") && history.contains("Acne and breakouts: 1 rating"),
@@ -348,8 +360,12 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
 
     // The calendar feed: shown, listed on the plan, stopped.
     client.goto(&format!("{base}/plan")).await.expect("plan");
-    click(&client, "form[action='/plan/subscribe'] button").await;
-    arrive(&client, "/plan/subscribe").await;
+    submit(
+        &client,
+        "form[action='/plan/subscribe'] button",
+        "/plan/subscribe",
+    )
+    .await;
     let feed = text(&client, "main").await;
     assert!(feed.contains("a phone cannot reach"), "{feed}");
     shots.take(&client, "feed").await;
@@ -357,8 +373,7 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
     assert!(text(&client, "main")
         .await
         .contains("1 calendar subscription follows this plan"));
-    click(&client, "form[action='/plan/unsubscribe'] button").await;
-    arrive(&client, "/plan").await;
+    submit(&client, "form[action='/plan/unsubscribe'] button", "/plan").await;
 
     // The FAQ and an explanation linked from the plan.
     client.goto(&format!("{base}/faq")).await.expect("faq");
@@ -436,8 +451,7 @@ async fn a_visitor_keeps_the_plan_by_signing_up_and_accounts_stay_private() {
     assert!(text(&client, "#password-error").await.contains("8 to 200"));
     shots.take(&client, "signup-error").await;
     fill(&client, "#password", "correct horse battery").await;
-    click(&client, "form.stack > button[type=submit]").await;
-    arrive(&client, "/plan").await;
+    submit(&client, "form.stack > button[type=submit]", "/plan").await;
     assert!(
         h1(&client).await.starts_with("Your plan: serums"),
         "the answers were kept"
@@ -448,8 +462,7 @@ async fn a_visitor_keeps_the_plan_by_signing_up_and_accounts_stay_private() {
     client.goto(&format!("{base}/shelf")).await.expect("shelf");
     fill(&client, "#name", "Alice's Cream").await;
     fill(&client, "#ingredients", "Aqua, Glycerin, Cetearyl Alcohol").await;
-    click(&client, "form.stack > button[type=submit]").await;
-    arrive(&client, "/shelf").await;
+    submit(&client, "form.stack > button[type=submit]", "/shelf").await;
     let link = client
         .wait()
         .at_most(Duration::from_secs(15))
@@ -466,24 +479,26 @@ async fn a_visitor_keeps_the_plan_by_signing_up_and_accounts_stay_private() {
     assert_eq!(h1(&client).await, "Your account");
     fill(&client, "#current", "correct horse battery").await;
     fill(&client, "#new", "a new long phrase").await;
-    click(&client, "form[action='/account/password'] button").await;
-    arrive(&client, "/account").await;
+    submit(
+        &client,
+        "form[action='/account/password'] button",
+        "/account",
+    )
+    .await;
     assert!(text(&client, "main")
         .await
         .contains("Your password is changed"));
     shots.take(&client, "account").await;
 
     // Sign out, sign up as bob, try alice's product page.
-    click(&client, ".who form button").await;
-    arrive(&client, "/signin").await;
+    submit(&client, ".who form button", "/signin").await;
     client
         .goto(&format!("{base}/signup"))
         .await
         .expect("signup");
     fill(&client, "#username", "bob").await;
     fill(&client, "#password", "another good password").await;
-    click(&client, "form.stack > button[type=submit]").await;
-    arrive(&client, "/").await;
+    submit(&client, "form.stack > button[type=submit]", "/").await;
     client
         .goto(&format!("{base}{product}"))
         .await
@@ -501,12 +516,10 @@ async fn a_visitor_keeps_the_plan_by_signing_up_and_accounts_stay_private() {
     assert!(!text(&client, "main").await.contains("Alice's Cream"));
 
     // Alice signs back in with her new password and finds her things.
-    click(&client, ".who form button").await;
-    arrive(&client, "/signin").await;
+    submit(&client, ".who form button", "/signin").await;
     fill(&client, "#username", "alice").await;
     fill(&client, "#password", "a new long phrase").await;
-    click(&client, "form.stack > button[type=submit]").await;
-    arrive(&client, "/plan").await;
+    submit(&client, "form.stack > button[type=submit]", "/plan").await;
     client
         .goto(&format!("{base}/shelf"))
         .await
