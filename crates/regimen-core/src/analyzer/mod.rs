@@ -212,8 +212,9 @@ pub struct Analyzer {
     /// Phrases in a product name that name a family ("retinol", "glycolic acid", "aha").
     claims: Vec<(Vec<String>, String)>,
     suggest: OnceLock<SuggestIndex>,
-    /// The fingerprint of the knowledge base and the dictionary it was built from.
-    fingerprint: u64,
+    /// The fingerprints of the knowledge base and of the dictionary it was built from
+    /// (`None`: the shipped one, whose fingerprint is worked out when first asked).
+    fingerprints: (u64, Option<u64>),
 }
 
 /// One resolved item of a product.
@@ -356,22 +357,22 @@ impl Analyzer {
                 .collect(),
             claims: name_claims(knowledge),
             suggest: OnceLock::new(),
-            fingerprint: {
-                // The shipped dictionary's is worked out once a process.
-                let dictionary = if std::ptr::eq(dictionary, DICTIONARY) {
-                    dictionary_fingerprint()
-                } else {
-                    spelling::fingerprint([dictionary])
-                };
-                knowledge.fingerprint() ^ dictionary.rotate_left(1)
-            },
+            fingerprints: (
+                knowledge.fingerprint(),
+                (!std::ptr::eq(dictionary, DICTIONARY))
+                    .then(|| spelling::fingerprint([dictionary])),
+            ),
         })
     }
 
     /// A fingerprint of the knowledge base and the dictionary this analyzer was built
     /// from: an analysis made by one with another fingerprint may differ.
     pub fn fingerprint(&self) -> u64 {
-        self.fingerprint
+        let (knowledge, dictionary) = self.fingerprints;
+        knowledge
+            ^ dictionary
+                .unwrap_or_else(dictionary_fingerprint)
+                .rotate_left(1)
     }
 
     /// The analyzer with the shipped dictionary.
