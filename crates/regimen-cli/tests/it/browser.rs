@@ -8,6 +8,7 @@
 use super::server::{free_port, Server};
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -18,7 +19,12 @@ struct Driver {
 }
 
 impl Drop for Driver {
+    /// Stops chromedriver and every browser it started (its own process group), also
+    /// when the test failed before closing its session.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.process.id())])
+            .status();
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
@@ -41,6 +47,7 @@ fn chromedriver() -> Option<Driver> {
     };
     let port = free_port();
     let process = Command::new(binary)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
