@@ -97,6 +97,15 @@ pub enum Level {
     Trace,
 }
 
+/// A percentage as the label wrote it: `0.3`, not the nearest double to the `f32`
+/// (`0.30000001192092896`).
+fn as_written<S: serde::Serializer>(percent: &Option<f32>, to: S) -> Result<S::Ok, S::Error> {
+    match percent.map(|p| p.to_string().parse::<f64>()) {
+        Some(Ok(p)) => to.serialize_some(&p),
+        _ => to.serialize_none(),
+    }
+}
+
 /// An active found in the list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FoundActive<'a> {
@@ -109,6 +118,7 @@ pub struct FoundActive<'a> {
     /// 1-based place in the list; 0 when only the product's name names it.
     pub position: usize,
     /// Stated percentage (in the list or the name).
+    #[serde(serialize_with = "as_written")]
     pub percent: Option<f32>,
     /// Stated, main or trace.
     pub level: Level,
@@ -156,6 +166,7 @@ pub struct Ingredient<'a> {
     /// 1-based place in the list; none for "may contain" entries.
     pub position: Option<usize>,
     /// Stated percentage.
+    #[serde(serialize_with = "as_written")]
     pub percent: Option<f32>,
     /// Listed under "may contain".
     #[serde(skip_serializing_if = "std::ops::Not::not")]

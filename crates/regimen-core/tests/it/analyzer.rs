@@ -518,3 +518,16 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn percentages_are_written_as_the_label_gave_them() {
+    let report = analyzer().analyze("Aqua, Retinol 0.3%, Niacinamide 4.4%", &Options::default());
+    // Also through a JSON value (as the server answers it), which holds numbers as f64.
+    let value = serde_json::to_value(&report).expect("value");
+    let json = value.to_string();
+    assert!(
+        json.contains("\"percent\":0.3,") && json.contains("\"percent\":4.4,"),
+        "{json}"
+    );
+    assert!(!json.contains("0.30000001"), "{json}");
+}
