@@ -1,8 +1,9 @@
 //! Builds the shipped ingredient matcher ahead of time: every spelling of the CosIng
 //! dictionary and of the curated names in knowledge/ingredients.toml, as one
-//! leftmost-longest double-array Aho-Corasick automaton, serialized into OUT_DIR. The
-//! lexicon loads it in milliseconds when the patterns it computes at run time have the
-//! fingerprint written here, and builds its own otherwise (an edited knowledge base).
+//! leftmost-longest double-array Aho-Corasick automaton, serialized into OUT_DIR, with
+//! the suggestion index of the same spellings. The lexicon loads them in milliseconds
+//! when the patterns it computes at run time have the fingerprint written here, and
+//! builds its own otherwise (an edited knowledge base).
 
 #[allow(dead_code)]
 #[path = "src/analyzer/fold.rs"]
@@ -10,6 +11,9 @@ mod fold;
 #[allow(dead_code)]
 #[path = "src/analyzer/spelling.rs"]
 mod spelling;
+#[allow(dead_code)]
+#[path = "src/analyzer/suggest.rs"]
+mod suggest;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -23,6 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         INGREDIENTS,
         "src/analyzer/fold.rs",
         "src/analyzer/spelling.rs",
+        "src/analyzer/suggest.rs",
         "build.rs",
     ] {
         println!("cargo::rerun-if-changed={input}");
@@ -69,6 +74,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
     std::fs::write(out.join("matcher.bin"), matcher.serialize())?;
+    let sorted: Vec<&str> = patterns.iter().map(String::as_str).collect();
+    std::fs::write(
+        out.join("suggest.bin"),
+        suggest::SuggestIndex::build(&sorted).to_bytes(),
+    )?;
     std::fs::write(
         out.join("matcher.rs"),
         format!(

@@ -4,6 +4,7 @@
 
 pub use super::spelling::normalize;
 use super::spelling::{self, canonical};
+use super::suggest::SuggestIndex;
 use crate::knowledge::{FlagRule, GroupRule, IngredientKnowledge};
 use aho_corasick::AhoCorasick;
 use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind};
@@ -106,6 +107,9 @@ mod shipped {
 /// The matcher build.rs made from the shipped dictionary and knowledge/ingredients.toml.
 static SHIPPED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/matcher.bin"));
 
+/// The suggestion index build.rs made of the same spellings.
+static SHIPPED_SUGGESTIONS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/suggest.bin"));
+
 impl Matcher {
     /// The matcher of these sorted, distinct patterns: the shipped one when it was built
     /// from exactly them, else one built now.
@@ -155,6 +159,16 @@ impl Matcher {
 }
 
 impl Lexicon {
+    /// The suggestion index of its spellings: the one build.rs made when the matcher is
+    /// the shipped one (the same spellings), else one built now.
+    pub(super) fn suggest_index(&self) -> SuggestIndex {
+        self.matcher
+            .prebuilt
+            .then(|| SuggestIndex::from_static(SHIPPED_SUGGESTIONS))
+            .flatten()
+            .unwrap_or_else(|| SuggestIndex::build(&self.patterns))
+    }
+
     /// Builds the lexicon from the dictionary text (data/cosing/inci.tsv) and the
     /// curated ingredient knowledge.
     pub fn build(dictionary: &str, curated: &IngredientKnowledge) -> Result<Lexicon, LexiconError> {
@@ -679,4 +693,28 @@ pub fn snake_case(name: &str) -> String {
         }
     }
     out.trim_end_matches('_').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SuggestIndex;
+    use crate::analyzer::Analyzer;
+    use crate::Knowledge;
+
+    /// The suggestion index build.rs made is the one the shipped spellings make now:
+    /// byte for byte, so every suggestion is the same.
+    #[test]
+    fn the_shipped_suggestion_index_is_the_one_built_now() {
+        let knowledge = Knowledge::builtin().expect("knowledge");
+        let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
+        let lexicon = analyzer.lexicon();
+        assert!(lexicon.matcher.prebuilt);
+        let shipped = lexicon.suggest_index();
+        assert!(matches!(shipped.to_bytes(), b if std::ptr::eq(b, super::SHIPPED_SUGGESTIONS)));
+        let built = SuggestIndex::build(&lexicon.patterns);
+        assert!(shipped.to_bytes() == built.to_bytes());
+        // Bytes from elsewhere are not taken for an index.
+        assert!(SuggestIndex::from_static(b"not an index").is_none());
+        assert!(SuggestIndex::from_static(&super::SHIPPED_SUGGESTIONS[..1000]).is_none());
+    }
 }

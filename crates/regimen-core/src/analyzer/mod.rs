@@ -1101,9 +1101,7 @@ impl Analyzer {
 
     /// The nearest known INCI name to a misspelt one.
     pub fn suggestion(&self, name: &str) -> Option<String> {
-        let index = self
-            .suggest
-            .get_or_init(|| SuggestIndex::build(&self.lexicon.patterns));
+        let index = self.suggest.get_or_init(|| self.lexicon.suggest_index());
         let query = normalize(name);
         let pattern = index.suggest(&self.lexicon.patterns, &query)?;
         let term = self.lexicon.term_of_pattern(pattern as usize);
