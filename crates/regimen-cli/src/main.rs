@@ -25,6 +25,7 @@ mod analyze;
 mod eval;
 mod quiz;
 mod render;
+mod results;
 mod serve;
 
 use anyhow::{Context, Result};
@@ -70,6 +71,8 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Measure the analyzer against a labelled catalog (product kinds and named actives).
     Eval(eval::EvalArgs),
+    /// What your check-ins say: masks against no mask, and your skin over the serum period.
+    Results(results::ResultsArgs),
     /// Answer the profile questions interactively and write the profile TOML.
     Quiz {
         /// Write the profile here instead of standard output.
@@ -141,6 +144,14 @@ struct PlanArgs {
     /// List every source in full (the table shows short tags like [3]).
     #[arg(long)]
     sources: bool,
+    /// Make the plan a personal experiment: its mask evenings drawn at random within each
+    /// week, so that `regimen results` can tell what masks do for you.
+    #[arg(long)]
+    experiment: bool,
+    /// The experiment's seed (0 to 2^53 - 1; default: a new one): the same seed draws the
+    /// same evenings.
+    #[arg(long, requires = "experiment", value_name = "N")]
+    seed: Option<u64>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -244,6 +255,7 @@ fn run(cli: Cli) -> Result<()> {
             analyze::run(&knowledge, analyzer, &args, profile.as_ref(), color)
         }
         Command::Eval(args) => eval::run(build_analyzer(&knowledge)?, &args),
+        Command::Results(args) => results::run(&knowledge, &args),
         Command::Serve(args) => serve::run(knowledge, &args),
         Command::Quiz { out } => quiz::run(&knowledge, out.as_deref()),
         Command::Faq { question } => faq(&knowledge, &question.join(" "), color),
@@ -328,7 +340,13 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
         .start
         .or(profile.start.map(|d| d.0))
         .unwrap_or_else(|| Local::now().date_naive());
-    let options = PlanOptions::new(start, args.weeks).map_err(bad)?;
+    let mut options = PlanOptions::new(start, args.weeks).map_err(bad)?;
+    if args.experiment {
+        let seed = args.seed.unwrap_or_else(new_seed);
+        options = options
+            .with_experiment(seed)
+            .map_err(|e| bad(format!("--seed: {e}")))?;
+    }
     // The dictionary is built only for a profile that needs it (an avoid list, a shelf).
     let reading = if Reading::needs_analyzer(&profile) {
         Reading::of(knowledge, build_analyzer(knowledge)?, &profile)
@@ -336,6 +354,11 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
         Reading::default()
     };
     let plan = make_plan_from(knowledge, &profile, &options, &reading);
+    if args.experiment && plan.experiment.is_none() {
+        eprintln!(
+            "note: this plan has no regular mask evenings to draw, so it is no experiment (masks come with the goal \"fast\" or \"both\", and need an evening long enough for one)"
+        );
+    }
     if let Some(path) = &args.ics {
         let calendar = CalendarOptions {
             am: args.am_time,
@@ -368,6 +391,14 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A new seed for an experiment: from the clock (it needs no secrecy, only to differ).
+fn new_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    regimen_core::experiment::SplitMix64::new(nanos).next_u64() & regimen_core::experiment::MAX_SEED
 }
 
 fn faq(knowledge: &Knowledge, question: &str, color: bool) -> Result<()> {

@@ -1,5 +1,6 @@
 //! regimen's pure core: the knowledge base, profiles, the recommender and scheduler,
-//! the FAQ and explanations, and the calendar export.
+//! the FAQ and explanations, the calendar export, check-ins and the personal
+//! experiment's statistics.
 //!
 //! Architecture invariant: this crate does no file or network IO, reads no clock
 //! and never panics on user input. Callers hand it text and dates.
@@ -8,7 +9,9 @@
 pub mod analyzer;
 pub mod avoid;
 pub mod calendar;
+pub mod checkin;
 pub mod engine;
+pub mod experiment;
 pub mod explain;
 pub mod knowledge;
 pub mod plan;

@@ -35,6 +35,9 @@ pub struct Plan<'k> {
     /// What the plan did with the person's own products.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shelf: Option<crate::shelf::ShelfReport>,
+    /// The personal experiment, when the plan is one: how its mask evenings were drawn.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<crate::experiment::Experiment>,
 }
 
 /// Why a decision was made, with its rule and source.

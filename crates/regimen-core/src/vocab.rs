@@ -99,7 +99,7 @@ vocabulary! {
         ProductRules => "product_rules", SaferWins => "safer_wins", Pacing => "pacing",
         Expectations => "expectations", TimeBudget => "time_budget", SerumLimit => "serum_limit",
         MasksDoNotFit => "masks_do_not_fit", EventMaskMissing => "event_mask_missing",
-        EventOutsidePlan => "event_outside_plan",
+        EventOutsidePlan => "event_outside_plan", Experiment => "experiment",
     }
 }
 

@@ -4,7 +4,9 @@
 use crate::auth::{self, Caller};
 use crate::body::{parse, ApiQuery, Body};
 use crate::error::{ApiError, DocumentId};
-use crate::resources::{accept_any, make_saved_plan, plan_validators, plan_weeks, Resource};
+use crate::resources::{
+    accept_any, experiment_seed, make_saved_plan, plan_validators, plan_weeks, Resource, SavedPlan,
+};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -13,7 +15,6 @@ use axum::Json;
 use chrono::{Local, Utc};
 use regimen_core::calendar::{to_ics, CalendarOptions};
 use regimen_core::profile::IsoDate;
-use regimen_core::Profile;
 use regimen_store::{Collection, Imported};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -61,6 +62,11 @@ pub async fn openapi_json() -> Json<Value> {
 pub struct PlanQuery {
     weeks: Option<i64>,
     start: Option<String>,
+    /// Make it a personal experiment.
+    #[serde(default)]
+    experiment: bool,
+    /// The experiment's seed (default: a new one).
+    seed: Option<u64>,
 }
 
 /// `POST /api/v1/plan`: a profile in, a plan out; stateless.
@@ -75,7 +81,17 @@ pub async fn plan(
         Some(text) => IsoDate::parse(text).map_err(|e| ApiError::invalid("start", e))?,
         None => profile.start.unwrap_or(IsoDate(Local::now().date_naive())),
     };
-    let body = make_saved_plan(&state, &profile, start, weeks, |plan| {
+    let experiment = match (query.experiment, query.seed) {
+        (true, seed) => Some(experiment_seed(seed, "seed")?),
+        (false, Some(_)) => {
+            return Err(ApiError::invalid(
+                "seed",
+                "a seed is for an experiment: add experiment=true",
+            ))
+        }
+        (false, None) => None,
+    };
+    let body = make_saved_plan(&state, &profile, start, weeks, experiment, |plan| {
         // A 4-week plan is about 15 KB of JSON: one allocation instead of a dozen.
         let mut buffer = Vec::with_capacity(32 * 1024);
         serde_json::to_writer(&mut buffer, plan).map(|()| buffer)
@@ -209,6 +225,24 @@ async fn owned_plan(state: &AppState, caller: Caller, id: i64) -> Result<(), Api
     Ok(())
 }
 
+/// `GET /api/v1/plans/{id}/results`: what the owner's check-ins say about the plan.
+pub async fn results(
+    State(state): State<AppState>,
+    caller: Caller,
+    DocumentId(id): DocumentId,
+) -> Result<Json<regimen_core::experiment::Results>, ApiError> {
+    let document = state
+        .store()
+        .get(caller.user_id, Collection::Plan, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let saved: SavedPlan = serde_json::from_str(&document.body)
+        .map_err(|e| ApiError::Internal(format!("stored plan {id}: {e}")))?;
+    Ok(Json(
+        crate::resources::plan_results(&state, caller.user_id, &saved).await?,
+    ))
+}
+
 /// `POST /api/v1/plans/{id}/feed`: a new secret calendar-feed address for a saved plan.
 pub async fn create_feed(
     State(state): State<AppState>,
@@ -247,13 +281,6 @@ pub struct FeedQuery {
     token: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct SavedPlanInputs {
-    profile: Profile,
-    start: IsoDate,
-    weeks: u8,
-}
-
 /// `GET /api/v1/plan.ics?token=...`: a saved plan as an iCalendar feed.
 pub async fn feed(
     State(state): State<AppState>,
@@ -279,7 +306,7 @@ pub async fn feed(
     let validators = plan_validators(&state, &document, "ics");
     validators.answer(&request, || {
         let ics = state.answers().get_or_make(validators.key(), || {
-            let saved: SavedPlanInputs = serde_json::from_str(&document.body)
+            let saved: SavedPlan = serde_json::from_str(&document.body)
                 .map_err(|e| ApiError::Internal(format!("stored plan {plan_id}: {e}")))?;
             let options = CalendarOptions {
                 am: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap_or_default(),
@@ -287,9 +314,7 @@ pub async fn feed(
                 stamp: Utc::now().naive_utc(),
                 remind: None,
             };
-            let ics = make_saved_plan(&state, &saved.profile, saved.start, saved.weeks, |plan| {
-                to_ics(state.knowledge(), plan, &options)
-            })?;
+            let ics = saved.make(&state, |plan| to_ics(state.knowledge(), plan, &options))?;
             let size = ics.len();
             Ok::<_, ApiError>((axum::body::Bytes::from(ics), size))
         })?;

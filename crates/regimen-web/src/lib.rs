@@ -370,6 +370,7 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/plans/{id}/feed",
             post(api::create_feed).delete(api::revoke_feed),
         )
+        .route("/api/v1/plans/{id}/results", get(api::results))
         .route(
             "/api/v1/checkins",
             get(api::list::<Checkins>).post(api::create::<Checkins>),

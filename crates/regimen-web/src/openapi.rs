@@ -191,7 +191,7 @@ pub const ROUTES: &[Route] = &[
         method: "POST",
         path: "/api/v1/plans",
         summary: "Save a plan",
-        body: Some("{\"profile_id\" | \"profile\", \"start\"?, \"weeks\"?, \"with_shelf\"?}"),
+        body: Some("{\"profile_id\" | \"profile\", \"start\"?, \"weeks\"?, \"with_shelf\"?, \"experiment\"? (true: a personal experiment, its mask evenings drawn at random), \"seed\"? (0 to 2^53 - 1; default: a new one)}"),
         responses: &[("201", "the saved plan"), ERRORS],
     },
     Route {
@@ -224,6 +224,19 @@ pub const ROUTES: &[Route] = &[
             (
                 "201",
                 "{\"token\", \"url\" (the path), \"address\" (the full address, from the server's public_url)}",
+            ),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/plans/{id}/results",
+        summary: "What your check-ins say about a saved plan: masks against no mask (an experiment plan's randomization test) and the trend over the serum period, per concern rated",
+        body: None,
+        responses: &[
+            (
+                "200",
+                "{\"experiment\", \"primary\", \"comparisons\": [{\"concern\", \"mask_mornings\", \"other_mornings\", \"difference\", \"interval\", \"p_value\", \"p_adjusted\", \"verdict\"}], \"trends\": [...], \"summary\", \"next\", \"caveats\", \"method\"}",
             ),
             ERRORS,
         ],

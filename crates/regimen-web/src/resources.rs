@@ -9,15 +9,14 @@ use crate::AppState;
 use axum::body::Bytes;
 use chrono::Local;
 use regimen_core::analyzer::Options;
+use regimen_core::checkin::Checkin;
 use regimen_core::engine::Reading;
 use regimen_core::engine::MAX_WEEKS;
 use regimen_core::profile::{IsoDate, ShelfItem};
-use regimen_core::vocab::{Concern, Step};
 use regimen_core::{make_plan_from, PlanOptions, Profile};
 use regimen_store::{Collection, Document};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -190,6 +189,11 @@ struct PlanRequest {
     /// Add the caller's stored shelf products (default: yes).
     #[serde(default = "yes")]
     with_shelf: bool,
+    /// Make it a personal experiment (its mask evenings drawn at random).
+    #[serde(default)]
+    experiment: bool,
+    /// The experiment's seed (default: a new one).
+    seed: Option<u64>,
 }
 
 fn yes() -> bool {
@@ -198,6 +202,7 @@ fn yes() -> bool {
 
 /// What is stored for a saved plan: everything needed to make it again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SavedPlan {
     /// The profile, with the shelf it had.
     pub profile: Profile,
@@ -205,6 +210,94 @@ pub struct SavedPlan {
     pub start: IsoDate,
     /// How many weeks.
     pub weeks: u8,
+    /// A personal experiment's seed: its mask evenings are drawn from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<u64>,
+}
+
+impl SavedPlan {
+    /// Makes the plan and hands it to `with`.
+    pub fn make<T>(
+        &self,
+        state: &AppState,
+        with: impl FnOnce(&regimen_core::Plan<'_>) -> T,
+    ) -> Result<T, ApiError> {
+        make_saved_plan(
+            state,
+            &self.profile,
+            self.start,
+            self.weeks,
+            self.experiment,
+            with,
+        )
+    }
+}
+
+/// Re-draws of the randomization test in the results the server answers.
+pub const REDRAWS: usize = 2000;
+
+/// What a saved plan's check-ins say (see regimen_core::experiment): the plan made
+/// again gives its experiment and its serum period; the owner's check-ins that no
+/// longer pass their checks (stored by an older version) are left out.
+pub async fn plan_results(
+    state: &AppState,
+    user: i64,
+    saved: &SavedPlan,
+) -> Result<regimen_core::experiment::Results, ApiError> {
+    let mut checkins = Vec::new();
+    for document in state.store().list(user, Collection::Checkin).await? {
+        if let Ok(checkin) = Checkin::from_json(&document.body) {
+            checkins.push(checkin);
+        }
+    }
+    let (experiment, serum_start) = saved.make(state, |plan| {
+        let serum_start = plan
+            .days
+            .iter()
+            .find(|d| {
+                d.steps()
+                    .any(|s| s.step == regimen_core::vocab::Step::Serum)
+            })
+            .map(|d| d.date.0);
+        (plan.experiment.clone(), serum_start)
+    })?;
+    let design = experiment
+        .as_ref()
+        .map(|e| e.design(saved.start.0, saved.weeks))
+        .transpose()
+        .map_err(|(field, message)| ApiError::Internal(format!("{field}: {message}")))?;
+    let inputs = regimen_core::experiment::Inputs {
+        start: saved.start.0,
+        weeks: saved.weeks,
+        experiment: experiment.as_ref().zip(design.as_ref()),
+        serum_start,
+        checkins: &checkins,
+        redraws: REDRAWS,
+    };
+    Ok(state.cpu_bound(true, || {
+        regimen_core::experiment::results(state.knowledge(), &inputs)
+    }))
+}
+
+/// A new experiment's seed, or the one asked for (`field` names it in an error).
+pub fn experiment_seed(asked: Option<u64>, field: &str) -> Result<u64, ApiError> {
+    let seed = match asked {
+        Some(seed) => seed,
+        None => {
+            getrandom::u64().map_err(|e| ApiError::Internal(format!("a random seed: {e}")))?
+                & regimen_core::experiment::MAX_SEED
+        }
+    };
+    if seed > regimen_core::experiment::MAX_SEED {
+        return Err(ApiError::invalid(
+            field,
+            format!(
+                "a seed is a whole number from 0 to {}",
+                regimen_core::experiment::MAX_SEED
+            ),
+        ));
+    }
+    Ok(seed)
 }
 
 /// Saved plans: stored as their inputs, answered with the plan made again.
@@ -241,6 +334,16 @@ impl Resource for Plans {
             }
         };
         let weeks = plan_weeks(request.weeks)?;
+        let experiment = match (request.experiment, request.seed) {
+            (true, seed) => Some(experiment_seed(seed, "seed")?),
+            (false, Some(_)) => {
+                return Err(ApiError::invalid(
+                    "seed",
+                    "a seed is for an experiment: add \"experiment\": true",
+                ))
+            }
+            (false, None) => None,
+        };
         let start = request
             .start
             .or(profile.start)
@@ -265,6 +368,7 @@ impl Resource for Plans {
                 profile,
                 start,
                 weeks,
+                experiment,
             })?,
         })
     }
@@ -272,13 +376,18 @@ impl Resource for Plans {
     fn render(state: &AppState, document: &Document) -> Result<Value, ApiError> {
         let saved: SavedPlan = serde_json::from_str(&document.body)
             .map_err(|e| ApiError::Internal(format!("stored plan {}: {e}", document.id)))?;
-        let plan_json = plan_json(state, &saved.profile, saved.start, saved.weeks)?;
-        let value = json!({
+        let plan_json = saved
+            .make(state, |plan| serde_json::to_value(plan))?
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        let mut value = json!({
             "start": saved.start,
             "weeks": saved.weeks,
             "profile": saved.profile,
             "plan": plan_json,
         });
+        if let Some(seed) = saved.experiment {
+            value["experiment"] = json!(seed);
+        }
         Ok(with_meta(document, value))
     }
 
@@ -301,28 +410,22 @@ pub fn plan_weeks(weeks: Option<i64>) -> Result<u8, ApiError> {
         })
 }
 
-/// The plan JSON for a profile, with its shelf analysed.
-pub fn plan_json(
-    state: &AppState,
-    profile: &Profile,
-    start: IsoDate,
-    weeks: u8,
-) -> Result<Value, ApiError> {
-    let plan = make_saved_plan(state, profile, start, weeks, |plan| {
-        serde_json::to_value(plan)
-    })?;
-    plan.map_err(|e| ApiError::Internal(e.to_string()))
-}
-
 /// Makes the plan of a profile and hands it to `with` (the plan borrows the knowledge).
 pub fn make_saved_plan<T>(
     state: &AppState,
     profile: &Profile,
     start: IsoDate,
     weeks: u8,
+    experiment: Option<u64>,
     with: impl FnOnce(&regimen_core::Plan<'_>) -> T,
 ) -> Result<T, ApiError> {
-    let options = PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
+    let mut options =
+        PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
+    if let Some(seed) = experiment {
+        options = options
+            .with_experiment(seed)
+            .map_err(|e| ApiError::invalid("seed", e))?;
+    }
     // A plan of a few weeks without a shelf takes tens of microseconds; one with a
     // shelf, many weeks or many events can take milliseconds.
     let heavy = !profile.shelf.is_empty() || weeks > 8 || profile.events.len() > 8;
@@ -367,28 +470,6 @@ fn reading_of(state: &AppState, profile: &Profile) -> Arc<Reading> {
     }
 }
 
-/// A check-in as sent and stored.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Checkin {
-    date: IsoDate,
-    #[serde(default)]
-    steps_done: Vec<Step>,
-    /// The morning routine's entries ticked (the day's checklist), by their key: a step,
-    /// or a step and what it holds ("serum:niacinamide"); their steps are in `steps_done`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    am_done: Vec<String>,
-    /// The evening routine's entries ticked.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pm_done: Vec<String>,
-    #[serde(default)]
-    ratings: BTreeMap<Concern, i64>,
-    #[serde(default)]
-    reactions: Vec<String>,
-    #[serde(default)]
-    note: String,
-}
-
 /// Check-ins, in date order.
 pub struct Checkins;
 
@@ -396,7 +477,12 @@ impl Resource for Checkins {
     const COLLECTION: Collection = Collection::Checkin;
 
     async fn accept(_: &AppState, _: Caller, bytes: &[u8]) -> Result<Stored, ApiError> {
-        let mut checkin: Checkin = parse(bytes)?;
+        // The checked type the core shares with `regimen results`; a value of the wrong
+        // type is a 400 by its path, one out of range a 422 by its field.
+        let checkin: Checkin = parse(bytes)?;
+        let checkin = checkin
+            .checked()
+            .map_err(|e| ApiError::invalid(&e.field, e.message))?;
         // A check-in records a day that has come (a day of slack for a person whose
         // clock is ahead of the server's).
         let latest = Local::now().date_naive() + chrono::Days::new(1);
@@ -407,57 +493,6 @@ impl Resource for Checkins {
                     "a check-in is for a day that has come: {} is still ahead",
                     checkin.date
                 ),
-            ));
-        }
-        // A routine's entry ticked is its step done that day.
-        for (field, keys) in [("am_done", &checkin.am_done), ("pm_done", &checkin.pm_done)] {
-            if keys.len() > 30 {
-                return Err(ApiError::invalid(field, "at most 30 entries a routine"));
-            }
-            for (i, key) in keys.iter().enumerate() {
-                let (step, what) = key.split_once(':').unwrap_or((key, ""));
-                let step = Step::from_id(step).filter(|_| {
-                    what.len() <= 60
-                        && what
-                            .bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-                });
-                let Some(step) = step else {
-                    return Err(ApiError::invalid(
-                        &format!("{field}[{i}]"),
-                        format!("\"{key}\" is not a step of a routine (a step id, then \":\" and what it holds)"),
-                    ));
-                };
-                if !checkin.steps_done.contains(&step) {
-                    checkin.steps_done.push(step);
-                }
-            }
-        }
-        for (concern, rating) in &checkin.ratings {
-            if !(1..=5).contains(rating) {
-                return Err(ApiError::invalid(
-                    &format!("ratings.{concern}"),
-                    format!("a rating is 1 to 5, got {rating}"),
-                ));
-            }
-        }
-        if checkin.reactions.len() > 20 {
-            return Err(ApiError::invalid("reactions", "at most 20 reactions"));
-        }
-        if let Some(i) = checkin
-            .reactions
-            .iter()
-            .position(|r| r.trim().is_empty() || r.chars().count() > 100)
-        {
-            return Err(ApiError::invalid(
-                &format!("reactions[{i}]"),
-                "a reaction is 1 to 100 characters",
-            ));
-        }
-        if checkin.note.chars().count() > 2000 {
-            return Err(ApiError::invalid(
-                "note",
-                "a note has at most 2000 characters",
             ));
         }
         Ok(Stored {
@@ -515,6 +550,9 @@ pub async fn accept_any(
             // gets: its profile, its weeks and its start.
             let saved: SavedPlan = parse(bytes)?;
             plan_weeks(Some(i64::from(saved.weeks)))?;
+            if let Some(seed) = saved.experiment {
+                experiment_seed(Some(seed), "experiment")?;
+            }
             PlanOptions::new(saved.start.0, saved.weeks)
                 .map_err(|e| ApiError::invalid("start", e))?;
             Ok(Stored {

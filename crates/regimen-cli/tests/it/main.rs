@@ -789,3 +789,116 @@ fn bulk_analysis_gives_the_same_bytes_on_one_thread_and_many() {
     ]);
     assert_eq!(refused.status.code(), Some(2));
 }
+
+/// An experiment from the plan to its results: the same seed draws the same evenings,
+/// the check-ins of a person whose acne is a point better after a mask say "better",
+/// and a bad check-in line is named by its number and field (exit 2).
+#[test]
+fn an_experiment_plan_and_its_results() {
+    let plan = |seed: &str| {
+        regimen(&[
+            "plan",
+            "--profile",
+            "examples/combination-acne.toml",
+            "--start",
+            "2026-12-01",
+            "--weeks",
+            "8",
+            "--experiment",
+            "--seed",
+            seed,
+            "--format",
+            "json",
+        ])
+    };
+    let out = plan("11");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        stdout(&plan("11")),
+        "the same seed, the same plan"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let masks: Vec<String> =
+        serde_json::from_value(json["experiment"]["mask_evenings"].clone()).expect("evenings");
+    let plan_path = temp("experiment-plan.json");
+    std::fs::write(&plan_path, stdout(&out)).expect("write");
+    // Acne a point better on mornings after a mask; a little noise from a fixed rule.
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+    let lines: Vec<String> = (0..57u64)
+        .map(|d| {
+            let date = start + chrono::Days::new(d);
+            let before = (date - chrono::Days::new(1)).format("%Y-%m-%d").to_string();
+            let noise = [0, 1, 0, -1, 0, 0, 1][(d * 5 % 7) as usize];
+            let acne = 3 + i64::from(masks.contains(&before)) + noise;
+            format!(
+                "{{\"id\": {d}, \"date\": \"{}\", \"ratings\": {{\"acne\": {acne}, \"dullness\": {}}}}}",
+                date.format("%Y-%m-%d"),
+                3 + noise
+            )
+        })
+        .collect();
+    let checkins = temp("experiment-checkins.jsonl");
+    std::fs::write(&checkins, lines.join("\n")).expect("write");
+    let (plan_arg, checkins_arg) = (
+        plan_path.to_str().expect("path"),
+        checkins.to_str().expect("path"),
+    );
+    let out = regimen(&[
+        "results",
+        "--plan",
+        plan_arg,
+        "--checkins",
+        checkins_arg,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let results: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(results["primary"], "acne");
+    assert_eq!(results["comparisons"][0]["concern"], "acne");
+    assert_eq!(results["comparisons"][0]["verdict"], "better", "{results}");
+    assert_eq!(results["comparisons"][0]["mask_mornings"], 16);
+    assert_eq!(
+        results["comparisons"][1]["verdict"], "no_clear_difference",
+        "{results}"
+    );
+    assert!(results["summary"]
+        .as_str()
+        .expect("summary")
+        .contains("masks help you"));
+    let table = regimen(&["results", "--plan", plan_arg, "--checkins", checkins_arg]);
+    assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
+    assert!(stdout(&table).contains("Acne and breakouts") && stdout(&table).contains("better"));
+
+    let mut bad = lines.clone();
+    bad[2] = "{\"date\": \"2026-12-03\", \"ratings\": {\"acne\": 9}}".into();
+    std::fs::write(&checkins, bad.join("\n")).expect("write");
+    let out = regimen(&["results", "--plan", plan_arg, "--checkins", checkins_arg]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 3: ratings.acne: a rating is 1 to 5, got 9"),
+        "{}",
+        stderr(&out)
+    );
+    // A plan changed after it was made is not analysed as if it were the draw.
+    let mut changed = json.clone();
+    changed["experiment"]["mask_evenings"][0] = serde_json::json!("2026-12-02");
+    std::fs::write(&plan_path, changed.to_string()).expect("write");
+    std::fs::write(&checkins, lines.join("\n")).expect("write");
+    let out = regimen(&["results", "--plan", plan_arg, "--checkins", checkins_arg]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("experiment.mask_evenings"),
+        "{}",
+        stderr(&out)
+    );
+    let out = regimen(&[
+        "plan",
+        "--profile",
+        "examples/combination-acne.toml",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "--seed needs --experiment");
+}

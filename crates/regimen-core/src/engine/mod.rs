@@ -10,11 +10,12 @@
 
 use crate::analyzer::Analyzer;
 use crate::avoid::AvoidList;
+use crate::experiment::Experiment;
 use crate::knowledge::{Citation, Knowledge, Severity, Situation};
 use crate::plan::{Day, MaskChoice, Plan, Reason, SerumChoice, StepEntry, Warnings, DISCLAIMER};
 use crate::profile::{IsoDate, Profile};
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Approach, Routine, WarningCode};
+use crate::vocab::{Approach, Routine, Step, WarningCode};
 use choose::{choose_approach, choose_masks, choose_serums, needs, MaskPicks, Owned, SerumPick};
 use chrono::{Days, NaiveDate};
 use schedule::Scheduler;
@@ -28,6 +29,7 @@ pub const MAX_WEEKS: u8 = 52;
 pub struct PlanOptions {
     start: NaiveDate,
     weeks: u8,
+    experiment: Option<u64>,
 }
 
 impl PlanOptions {
@@ -44,7 +46,29 @@ impl PlanOptions {
         {
             return Err(format!("start date {start} is too far in the future"));
         }
-        Ok(PlanOptions { start, weeks })
+        Ok(PlanOptions {
+            start,
+            weeks,
+            experiment: None,
+        })
+    }
+
+    /// The plan as a personal experiment: its regular mask evenings drawn at random
+    /// within each week from `seed` (0 to [`crate::experiment::MAX_SEED`]).
+    pub fn with_experiment(mut self, seed: u64) -> Result<PlanOptions, String> {
+        if seed > crate::experiment::MAX_SEED {
+            return Err(format!(
+                "a seed is a whole number from 0 to {}, got {seed}",
+                crate::experiment::MAX_SEED
+            ));
+        }
+        self.experiment = Some(seed);
+        Ok(self)
+    }
+
+    /// The experiment's seed, if the plan is one.
+    pub fn experiment(&self) -> Option<u64> {
+        self.experiment
     }
 
     /// First day.
@@ -225,7 +249,7 @@ pub fn make_plan_from<'k>(
     let introductions = introductions(knowledge, &serums, &assignment, owned);
     let mut first_use: Vec<Option<usize>> = vec![None; introductions.len()];
     let mut starts_of = pace(knowledge, introductions.len(), &first_use, &events);
-    let (days, nights_placed, schedule_warnings) = loop {
+    let (days, nights_placed, design, schedule_warnings) = loop {
         let starts: Vec<(&str, usize)> = introductions
             .iter()
             .zip(&starts_of)
@@ -244,9 +268,10 @@ pub fn make_plan_from<'k>(
             day_count,
             start: options.start,
             events: &events,
+            experiment: options.experiment,
         };
         let mut run_warnings = Warnings::default();
-        let (days, nights_placed) = schedule.run(&events, &mut run_warnings);
+        let (days, nights_placed, design) = schedule.run(&events, &mut run_warnings);
         first_use = first_uses(knowledge, &introductions, shelf, &days);
         let again: Vec<usize> = pace(knowledge, introductions.len(), &first_use, &events)
             .into_iter()
@@ -254,7 +279,7 @@ pub fn make_plan_from<'k>(
             .map(|(new, old)| new.max(*old).min(day_count))
             .collect();
         if again == starts_of {
-            break (days, nights_placed, run_warnings);
+            break (days, nights_placed, design, run_warnings);
         }
         starts_of = again;
     };
@@ -278,6 +303,14 @@ pub fn make_plan_from<'k>(
         .collect();
 
     verify_event_masks(knowledge, &days, &events, &masks, &mut warnings);
+    if let (Some(seed), Some(_)) = (options.experiment, &design) {
+        let citation = rule(knowledge, "experiment");
+        let text = format!(
+            "{} The seed is {seed}: the same seed draws the same evenings.",
+            citation.text
+        );
+        warnings.add(WarningCode::Experiment, citation, Cow::Owned(text), None);
+    }
     let used = used_products(shelf, &days);
     advise(
         knowledge,
@@ -355,6 +388,20 @@ pub fn make_plan_from<'k>(
                 late: &late,
             };
             shelf_plan::report(knowledge, &context, owned, &days, &serums, &masks)
+        }),
+        experiment: design.zip(options.experiment).map(|(design, seed)| {
+            // The serum period starts with the first serum in a routine.
+            let serum_start = days
+                .iter()
+                .find(|day| day.steps().any(|s| s.step == Step::Serum))
+                .map(|day| day.date.0);
+            Experiment::of(
+                &design,
+                seed,
+                options.start,
+                profile.concerns.first().copied(),
+                serum_start,
+            )
         }),
         days,
         warnings: warnings.into_vec(),

@@ -12,6 +12,7 @@
 use super::choose::{MaskPicks, SerumPick};
 use super::shelf_plan::Assignment;
 use super::{routine_word, rule};
+use crate::experiment::Design;
 use crate::knowledge::{Family, Interaction, Knowledge, Removal, Severity};
 use crate::plan::{Day, Plan, StepEntry, Warnings};
 use crate::profile::{IsoDate, Profile};
@@ -91,6 +92,9 @@ pub(super) struct Scheduler<'a, 'k> {
     pub(super) start: NaiveDate,
     /// Days of the plan (0-based) with an event.
     pub(super) events: &'a [usize],
+    /// An experiment's seed: the regular mask evenings are drawn at random within
+    /// each week (see `experiment::design`).
+    pub(super) experiment: Option<u64>,
 }
 
 /// A ramped thing to place on nights: its item and the ramped families it carries.
@@ -285,9 +289,9 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         &self,
         events: &[usize],
         warnings: &mut Warnings<'k>,
-    ) -> (Vec<Day<'k>>, Vec<Vec<u8>>) {
+    ) -> (Vec<Day<'k>>, Vec<Vec<u8>>, Option<Design>) {
         let mut nights: Vec<Vec<Item>> = vec![Vec::new(); self.day_count];
-        self.place_masks(events, &mut nights);
+        let design = self.place_masks(events, &mut nights);
         let nights_placed = self.place_ramped(&mut nights, warnings);
 
         let mut days = Vec::with_capacity(self.day_count);
@@ -328,7 +332,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 pm: self.steps(&pm, Routine::Pm, date, warnings),
             });
         }
-        (days, nights_placed)
+        (days, nights_placed, design)
     }
 
     /// One routine: the items placed for it, then the daily serums, then the base steps,
@@ -574,6 +578,13 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         if !within {
             return None;
         }
+        self.mask_item(day, pick, nights)
+    }
+
+    /// How mask pick `pick` can go on the evening of `day` as far as that night goes:
+    /// with the person's product when what it carries may go on that night (started,
+    /// within its ramp), else as the plain mask.
+    fn mask_item(&self, day: usize, pick: usize, nights: &[Vec<Item>]) -> Option<Item> {
         let week = day / 7;
         let with_product = self.used(Item::Mask(pick));
         let product_fits = self.night_open(nights, day, with_product)
@@ -587,7 +598,10 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             .then_some(Item::PlainMask(pick))
     }
 
-    fn place_masks(&self, events: &[usize], nights: &mut [Vec<Item>]) {
+    /// Places the masks: first those for events, then the regular ones, spread over
+    /// each week, or drawn at random within each week for an experiment (whose design
+    /// it returns).
+    fn place_masks(&self, events: &[usize], nights: &mut [Vec<Item>]) -> Option<Design> {
         let picks = &self.masks.picks;
         if let Some(event_pick) = picks.iter().position(|p| p.for_events) {
             let before = usize::from(self.knowledge.limits.event_mask_days_before);
@@ -625,7 +639,19 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             }
         }
         if order.is_empty() {
-            return;
+            return None;
+        }
+        if let Some(seed) = self.experiment {
+            let design = self.design(&order, nights);
+            for (day, pick) in design.draw(seed) {
+                // The design holds the nights' rules (its `barred`), so the drawn
+                // evening takes the person's product or the plain mask.
+                let item = self
+                    .mask_item(day, pick, nights)
+                    .unwrap_or(Item::PlainMask(pick));
+                nights[day].push(item);
+            }
+            return Some(design);
         }
         let per_week = order.len();
         for week in 0..self.day_count / 7 {
@@ -641,6 +667,47 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     nights[day].push(item);
                 }
             }
+        }
+        None
+    }
+
+    /// The experiment's design: the week's slots (`order`, by mask pick), the limits,
+    /// the masks already placed for events, and the evenings each pick may not go on
+    /// with the nights as they are (the rules of `night_open`, for the person's product
+    /// and the plain mask alike).
+    fn design(&self, order: &[usize], nights: &[Vec<Item>]) -> Design {
+        let picks = &self.masks.picks;
+        let fixed: Vec<(usize, usize)> = nights
+            .iter()
+            .enumerate()
+            .flat_map(|(day, items)| {
+                items
+                    .iter()
+                    .filter_map(move |i| mask_pick(*i).map(|p| (day, p)))
+            })
+            .collect();
+        let barred = (0..picks.len())
+            .map(|pick| {
+                (0..self.day_count)
+                    .filter(|&day| {
+                        !self.night_open(nights, day, self.used(Item::Mask(pick)))
+                            && !self.night_open(nights, day, self.used(Item::PlainMask(pick)))
+                    })
+                    .collect()
+            })
+            .collect();
+        Design {
+            days: self.day_count,
+            types: picks.iter().map(|p| p.mask.id.clone()).collect(),
+            type_limits: picks
+                .iter()
+                .map(|p| p.mask.limit_for(self.profile.skin_type))
+                .collect(),
+            per_week: self.masks.per_week,
+            window_max: self.knowledge.limits.masks_per_week_max,
+            slots: order.to_vec(),
+            barred,
+            fixed,
         }
     }
 

@@ -4,6 +4,7 @@ mod analyzer;
 mod avoid;
 mod contents;
 mod engine;
+mod experiment;
 mod explain;
 mod knowledge;
 mod labels;

@@ -193,7 +193,7 @@ pub(super) async fn keep_answers(
         .create_document(user, Collection::Profile, "", &body)
         .await?;
     let start = profile.start.unwrap_or(IsoDate(today()));
-    set_current_plan(state, user, profile, start, 4).await?;
+    set_current_plan(state, user, profile, start, 4, None).await?;
     Ok(true)
 }
 

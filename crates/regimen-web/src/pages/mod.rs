@@ -31,6 +31,7 @@ mod account;
 mod checkin;
 mod faq;
 mod plan;
+mod results;
 mod shelf;
 mod start;
 
@@ -38,6 +39,7 @@ use account::*;
 use checkin::*;
 use faq::*;
 use plan::*;
+use results::*;
 use shelf::*;
 use start::*;
 
@@ -56,6 +58,7 @@ fn templates() -> &'static Environment<'static> {
             ("macros.html", include_str!("../../templates/macros.html")),
             ("start.html", include_str!("../../templates/start.html")),
             ("plan.html", include_str!("../../templates/plan.html")),
+            ("results.html", include_str!("../../templates/results.html")),
             ("routine.html", include_str!("../../templates/routine.html")),
             ("day.html", include_str!("../../templates/day.html")),
             (
@@ -365,6 +368,8 @@ pub fn routes() -> Router<AppState> {
         .route("/checkin", get(checkin_page).post(save_checkin))
         .route("/checkin/{id}/delete", post(delete_checkin))
         .route("/history", get(history_page))
+        .route("/results", get(results_page))
+        .route("/results/start", post(start_experiment))
         .route("/faq", get(faq_page))
         .route("/explain/{id}", get(explain_page))
         .route("/signup", get(signup_page).post(signup))

@@ -18,7 +18,7 @@ pub(super) const CURRENT: &str = "current";
 
 /// Weeks in a block of the plan: what the page shows at a time, and what "the next
 /// weeks" adds.
-const BLOCK_WEEKS: u8 = 4;
+pub(super) const BLOCK_WEEKS: u8 = 4;
 
 /// The person's current plan.
 pub(super) struct CurrentPlan {
@@ -50,19 +50,21 @@ pub(super) async fn current_plan(
 }
 
 /// Makes (or makes again) the person's current plan from this profile, its shelf
-/// included, from `start` for `weeks`.
+/// included, from `start` for `weeks`; with a seed, as a personal experiment.
 pub(super) async fn set_current_plan(
     state: &AppState,
     user: i64,
     profile: Profile,
     start: IsoDate,
     weeks: u8,
+    experiment: Option<u64>,
 ) -> Result<CurrentPlan, PageError> {
     PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
     let saved = SavedPlan {
         profile,
         start,
         weeks,
+        experiment,
     };
     let body = serde_json::to_string(&saved).map_err(|e| ApiError::Internal(e.to_string()))?;
     let (document, _) = state
@@ -88,7 +90,7 @@ pub(super) async fn plan_and_profile(
         Some(current) => current,
         None => {
             let start = profile.start.unwrap_or(IsoDate(today()));
-            set_current_plan(state, user, profile.clone(), start, BLOCK_WEEKS).await?
+            set_current_plan(state, user, profile.clone(), start, BLOCK_WEEKS, None).await?
         }
     };
     Ok(Some((current, profile)))
@@ -402,13 +404,7 @@ pub(super) fn with_plan<T>(
     saved: &SavedPlan,
     with: impl FnOnce(&Plan<'_>) -> T,
 ) -> Result<T, PageError> {
-    Ok(make_saved_plan(
-        state,
-        &saved.profile,
-        saved.start,
-        saved.weeks,
-        with,
-    )?)
+    Ok(saved.make(state, with)?)
 }
 
 /// The routine entries ticked for a date, morning and evening, by key
@@ -530,6 +526,8 @@ pub(super) async fn plan_page(
         StatusCode::OK,
         context! {
             changed, made, streak, feeds,
+            experiment => current.saved.experiment.is_some(),
+            experiment_started => flag(&query, "experiment"),
             saved => flag(&query, "saved"),
             stopped => flag(&query, "stopped"),
             ..ctx
@@ -551,16 +549,27 @@ pub(super) async fn plan_next(
     };
     let saved = current.saved;
     if saved.profile == profile && saved.weeks + BLOCK_WEEKS <= MAX_WEEKS {
+        // The same seed draws the same evenings for the weeks already planned.
         set_current_plan(
             &state,
             user,
             saved.profile,
             saved.start,
             saved.weeks + BLOCK_WEEKS,
+            saved.experiment,
         )
         .await?;
     } else {
-        set_current_plan(&state, user, profile, IsoDate(today()), BLOCK_WEEKS).await?;
+        let experiment = saved.experiment;
+        set_current_plan(
+            &state,
+            user,
+            profile,
+            IsoDate(today()),
+            BLOCK_WEEKS,
+            experiment,
+        )
+        .await?;
     }
     Ok(see_other("/plan"))
 }
@@ -576,7 +585,18 @@ pub(super) async fn plan_again(
     let Some((_, profile)) = current_profile(&state, user).await? else {
         return Ok(see_other("/"));
     };
-    set_current_plan(&state, user, profile, IsoDate(today()), BLOCK_WEEKS).await?;
+    let experiment = current_plan(&state, user)
+        .await?
+        .and_then(|c| c.saved.experiment);
+    set_current_plan(
+        &state,
+        user,
+        profile,
+        IsoDate(today()),
+        BLOCK_WEEKS,
+        experiment,
+    )
+    .await?;
     Ok(see_other("/plan"))
 }
 

@@ -158,12 +158,17 @@ pub(super) fn avoid_notes(state: &AppState, entries: &[String]) -> (Vec<String>,
 }
 
 pub(super) async fn start(State(state): State<AppState>, viewer: Viewer) -> PageResult {
-    let profile = match viewer.user_id {
-        Some(user) => current_profile(&state, user).await?.map(|(_, p)| p),
-        None => None,
+    let (profile, experiment) = match viewer.user_id {
+        Some(user) => (
+            current_profile(&state, user).await?.map(|(_, p)| p),
+            current_plan(&state, user)
+                .await?
+                .is_some_and(|c| c.saved.experiment.is_some()),
+        ),
+        None => (None, false),
     };
     let (avoid_notes, _) = avoid_notes(&state, profile.as_ref().map_or(&[], |p| &p.avoid));
-    let ctx = context! { form => start_form_from(profile.as_ref()), errors => BTreeMap::<String, String>::new(), avoid_notes, ..start_options(&state) };
+    let ctx = context! { form => start_form_from(profile.as_ref()), experiment, errors => BTreeMap::<String, String>::new(), avoid_notes, ..start_options(&state) };
     render("start.html", &viewer, "start", StatusCode::OK, ctx)
 }
 
@@ -197,6 +202,7 @@ pub(super) async fn save_start(
             let first_error = error_list.first().and_then(|e| e.get_attr("field").ok());
             let ctx = context! {
                 form => typed_form(&answers),
+                experiment => form.get("experiment") == "on",
                 errors,
                 error_list,
                 first_error,
@@ -217,6 +223,7 @@ pub(super) async fn save_start(
         let (avoid_notes, _) = avoid_notes(&state, &profile.avoid);
         let ctx = context! {
             form => typed_form(&answers),
+            experiment => form.get("experiment") == "on",
             errors => BTreeMap::<String, String>::new(),
             avoid_notes,
             avoid_checked => form.get("avoid"),
@@ -249,10 +256,16 @@ pub(super) async fn save_start(
                 .await?;
         }
     }
-    // The plan is made now and stays put: from the chosen first day, or today.
+    // The plan is made now and stays put: from the chosen first day, or today; as an
+    // experiment when the person asks to test it on their skin.
+    let experiment = if form.get("experiment") == "on" {
+        Some(crate::resources::experiment_seed(None, "experiment")?)
+    } else {
+        None
+    };
     if let Some((_, with_shelf)) = current_profile(&state, user).await? {
         let start = profile.start.unwrap_or(IsoDate(today()));
-        set_current_plan(&state, user, with_shelf, start, 4).await?;
+        set_current_plan(&state, user, with_shelf, start, 4, experiment).await?;
     }
     Ok(see_other("/plan"))
 }
@@ -265,6 +278,7 @@ fn visitor_plan(state: &AppState, viewer: &Viewer, profile: Profile) -> PageResu
         profile,
         start,
         weeks: 4,
+        experiment: None,
     };
     let timing = Timing::of(&saved, today());
     let ctx = with_plan(state, &saved, |plan| {

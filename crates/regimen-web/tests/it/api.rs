@@ -549,3 +549,89 @@ async fn a_second_checkin_for_a_date_updates_the_first() {
         .await;
     assert_eq!(other_day.status, StatusCode::CREATED);
 }
+
+/// A personal experiment through the API: a plan saved with `"experiment": true` keeps
+/// its seed and answers the draw under `plan.experiment`; check-ins of a person whose
+/// acne is a point better after a mask give the verdict "better"; another person's
+/// plan is not found.
+#[tokio::test]
+async fn an_experiment_plan_and_its_results() {
+    let app = spawn_app(false).await;
+    let today = chrono::Local::now().date_naive();
+    let start = today - chrono::Days::new(56);
+    let profile = json!({"skin_type": "combination", "concerns": ["acne", "dullness"], "goal": "both", "minutes_pm": 20});
+    let profile_id = app.post("/api/v1/profiles", &profile, &[]).await.json()["id"]
+        .as_i64()
+        .expect("id");
+    let bad = app
+        .post(
+            "/api/v1/plans",
+            &json!({"profile_id": profile_id, "seed": 3}),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("seed"))
+    );
+    let saved = app
+        .post(
+            "/api/v1/plans",
+            &json!({"profile_id": profile_id, "weeks": 8, "start": start.to_string(), "experiment": true, "seed": 9}),
+            &[],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text);
+    let saved = saved.json();
+    assert_eq!(saved["experiment"], 9);
+    assert_eq!(saved["plan"]["experiment"]["seed"], 9);
+    let masks: Vec<String> =
+        serde_json::from_value(saved["plan"]["experiment"]["mask_evenings"].clone())
+            .expect("evenings");
+    let id = saved["id"].as_i64().expect("id");
+    let results = app.get(&format!("/api/v1/plans/{id}/results"), &[]).await;
+    assert_eq!(results.status, StatusCode::OK, "{}", results.text);
+    assert!(results.json()["summary"]
+        .as_str()
+        .expect("summary")
+        .contains("No ratings yet"));
+    for d in 0..57u64 {
+        let date = start + chrono::Days::new(d);
+        let before = (date - chrono::Days::new(1)).to_string();
+        let noise = [0, 1, 0, -1, 0, 0, 1][(d * 5 % 7) as usize];
+        let acne = 3 + i64::from(masks.contains(&before)) + noise;
+        let reply = app
+            .post(
+                "/api/v1/checkins",
+                &json!({"date": date.to_string(), "ratings": {"acne": acne, "dullness": 3 + noise}}),
+                &[],
+            )
+            .await;
+        assert!(reply.status.is_success(), "{}", reply.text);
+    }
+    let results = app
+        .get(&format!("/api/v1/plans/{id}/results"), &[])
+        .await
+        .json();
+    assert_eq!(results["experiment"], true);
+    assert_eq!(results["comparisons"][0]["concern"], "acne");
+    assert_eq!(results["comparisons"][0]["verdict"], "better", "{results}");
+    assert_eq!(results["comparisons"][1]["verdict"], "no_clear_difference");
+    assert_eq!(results["method"]["redraws"], 2000);
+    // A rating out of range is refused by its field, by the type the core checks.
+    let bad = app
+        .post(
+            "/api/v1/checkins",
+            &json!({"date": today.to_string(), "ratings": {"acne": 6}}),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (bad.status, bad.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("ratings.acne"))
+    );
+    assert_eq!(
+        app.get("/api/v1/plans/999999/results", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

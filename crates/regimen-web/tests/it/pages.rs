@@ -1308,3 +1308,82 @@ async fn explanations_are_titled_in_words() {
     );
     assert!(overnight.contains("stays on overnight"));
 }
+
+/// "Test it on my skin": the questionnaire makes the plan an experiment, the plan says
+/// so, the results page reads the check-ins (a rating from the check-in page counts),
+/// extending the plan keeps its draw, and a plan that is no experiment offers one.
+#[tokio::test]
+async fn an_experiment_from_the_questionnaire_to_its_results() {
+    let app = spawn_app(false).await;
+    let start = days_from_today(-20);
+    let made = form(
+        &app,
+        "/",
+        &format!("skin_type=combination&goal=both&concerns=acne&concerns=dullness&minutes_pm=20&start={start}&experiment=on"),
+        &[],
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
+    let saved = app.get("/api/v1/plans", &[]).await.json();
+    let seed = saved[0]["experiment"].as_u64().expect("a seed is stored");
+    let drawn = saved[0]["plan"]["experiment"]["mask_evenings"].clone();
+    assert!(app
+        .get("/", &[])
+        .await
+        .text
+        .contains("name=\"experiment\" value=\"on\" checked"));
+    let plan = app.get("/plan", &[]).await.text;
+    assert!(
+        plan.contains("an experiment: <a href=\"/results\">"),
+        "{plan}"
+    );
+    assert!(plan.contains("Your experiment"), "the plan explains it");
+    let results = app.get("/results", &[]).await;
+    assert_eq!(results.status, StatusCode::OK);
+    assert!(results.text.contains("<h1>Which works for you</h1>"));
+    assert!(results.text.contains("No ratings yet"), "{}", results.text);
+    assert!(!results.text.contains("Start an experiment"));
+    // A morning rated on the check-in page shows in the results.
+    let today = days_from_today(0);
+    let checkin = form(
+        &app,
+        "/checkin",
+        &format!("date={today}&rating_acne=4&rating_dullness=3"),
+        &[],
+    )
+    .await;
+    assert_eq!(checkin.status, StatusCode::SEE_OTHER, "{}", checkin.text);
+    let results = app.get("/results", &[]).await.text;
+    assert!(
+        results.contains("Acne and breakouts") && results.contains("not enough data"),
+        "{results}"
+    );
+    assert!(results.contains("href=\"/explain/experiment_randomization\""));
+    // The next weeks keep the seed, and the weeks already planned keep their evenings.
+    form(&app, "/plan/next", "", &[]).await;
+    let longer = app.get("/api/v1/plans", &[]).await.json();
+    assert_eq!(longer[0]["weeks"], 8);
+    assert_eq!(longer[0]["experiment"].as_u64(), Some(seed));
+    let first: Vec<String> = serde_json::from_value(drawn).expect("dates");
+    let again: Vec<String> =
+        serde_json::from_value(longer[0]["plan"]["experiment"]["mask_evenings"].clone())
+            .expect("dates");
+    assert_eq!(&again[..first.len()], &first[..]);
+
+    // Without the box: no experiment, and the results page offers to start one.
+    form(&app, "/", "skin_type=oily&goal=both&concerns=acne", &[]).await;
+    let plain = app.get("/api/v1/plans", &[]).await.json();
+    assert!(plain[0].get("experiment").is_none(), "{plain}");
+    let results = app.get("/results", &[]).await.text;
+    assert!(results.contains("action=\"/results/start\""), "{results}");
+    let started = form(&app, "/results/start", "", &[]).await;
+    assert_eq!(started.headers["location"], "/plan?experiment");
+    assert!(app
+        .get("/plan?experiment", &[])
+        .await
+        .text
+        .contains("Your experiment starts today"));
+    let now = app.get("/api/v1/plans", &[]).await.json();
+    assert!(now[0]["experiment"].is_u64());
+    assert_eq!(now[0]["start"], today.as_str());
+}

@@ -1,0 +1,165 @@
+//! `regimen results`: what a plan's check-ins say (see regimen_core::experiment).
+
+use crate::{bad, render};
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use regimen_core::checkin::read_lines;
+use regimen_core::experiment::{results, Inputs, PlanFacts, Results};
+use regimen_core::Knowledge;
+use std::path::PathBuf;
+
+/// Re-draws of the randomization test by default.
+pub const REDRAWS: u32 = 2000;
+
+#[derive(Args)]
+pub struct ResultsArgs {
+    /// The plan, as `regimen plan --format json` wrote it (or a saved plan from the API).
+    #[arg(long, value_name = "FILE")]
+    plan: PathBuf,
+    /// The check-ins, one JSON object a line, as the API stores them.
+    #[arg(long, value_name = "FILE")]
+    checkins: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Re-draws of the mask evenings for the randomization test (more: a finer p-value).
+    #[arg(long, default_value_t = REDRAWS, value_parser = clap::value_parser!(u32).range(99..=100_000))]
+    redraws: u32,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Plain words and a table.
+    Table,
+    /// The results JSON.
+    Json,
+}
+
+pub fn run(knowledge: &Knowledge, args: &ResultsArgs) -> Result<()> {
+    let read = |path: &PathBuf, what: &str| {
+        std::fs::read_to_string(path)
+            .map_err(|e| bad(format!("cannot read the {what} {}: {e}", path.display())))
+    };
+    let plan_text = read(&args.plan, "plan")?;
+    let facts = PlanFacts::from_json(&plan_text)
+        .map_err(|(field, message)| bad(format!("{}: {field}: {message}", args.plan.display())))?;
+    let design = facts
+        .experiment
+        .as_ref()
+        .map(|e| e.design(facts.start, facts.weeks))
+        .transpose()
+        .map_err(|(field, message)| bad(format!("{}: {field}: {message}", args.plan.display())))?;
+    let checkins_text = read(&args.checkins, "check-ins")?;
+    let checkins = read_lines(&checkins_text).map_err(|(line, error)| {
+        bad(format!(
+            "{}: line {line}: {}: {}",
+            args.checkins.display(),
+            error.field,
+            error.message
+        ))
+    })?;
+    let inputs = Inputs {
+        start: facts.start,
+        weeks: facts.weeks,
+        experiment: facts.experiment.as_ref().zip(design.as_ref()),
+        serum_start: facts.serum_start,
+        checkins: &checkins,
+        redraws: args.redraws as usize,
+    };
+    let results = results(knowledge, &inputs);
+    match args.format {
+        Format::Json => sayln!(
+            "{}",
+            serde_json::to_string_pretty(&results).map_err(|e| anyhow::anyhow!(e))?
+        ),
+        Format::Table => say!("{}", table(knowledge, &results)),
+    }
+    Ok(())
+}
+
+fn number(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".into(), |v| format!("{v:.1}"))
+}
+
+fn interval(value: Option<[f64; 2]>) -> String {
+    value.map_or_else(|| "-".into(), |[lo, hi]| format!("{lo:.1} to {hi:.1}"))
+}
+
+fn p(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".into(), |v| format!("{v:.3}"))
+}
+
+fn words(verdict: impl serde::Serialize) -> String {
+    serde_json::to_value(verdict)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+        .unwrap_or_default()
+}
+
+/// The results in plain words, then a table of each concern.
+fn table(knowledge: &Knowledge, results: &Results) -> String {
+    let width = render::Layout::width_here();
+    let fill = |text: &str| textwrap::fill(text, width);
+    let mut out = String::new();
+    out.push_str(&fill(&results.summary));
+    out.push_str("\n\n");
+    out.push_str(&fill(&format!("Next: {}", results.next)));
+    out.push('\n');
+    let name = |c: regimen_core::vocab::Concern| knowledge.labels.concern(c).to_string();
+    if !results.comparisons.is_empty() {
+        out.push_str("\nMasks: mornings after a mask against the others (1 bad to 5 great)\n");
+        out.push_str(&format!(
+            "  {:<28} {:>5} {:>5} {:>6} {:>14} {:>6} {:>6}  {}\n",
+            "concern", "after", "other", "diff", "95% interval", "p", "p adj", "verdict"
+        ));
+        for c in &results.comparisons {
+            out.push_str(&format!(
+                "  {:<28} {:>5} {:>5} {:>6} {:>14} {:>6} {:>6}  {}\n",
+                name(c.concern),
+                c.mask_mornings,
+                c.other_mornings,
+                number(c.difference),
+                interval(c.interval),
+                p(c.p_value),
+                p(c.p_adjusted),
+                words(c.verdict)
+            ));
+        }
+    }
+    if !results.trends.is_empty() {
+        out.push_str("\nSerums: the first week of the serum period against the latest two weeks\n");
+        out.push_str(&format!(
+            "  {:<28} {:>5} {:>5} {:>6} {:>14} {:>6} {:>6}  {}\n",
+            "concern", "first", "late", "change", "95% interval", "p", "p adj", "verdict"
+        ));
+        for t in &results.trends {
+            out.push_str(&format!(
+                "  {:<28} {:>5} {:>5} {:>6} {:>14} {:>6} {:>6}  {}\n",
+                name(t.concern),
+                t.first_week,
+                t.latest_two_weeks,
+                number(t.change),
+                interval(t.interval),
+                p(t.p_value),
+                p(t.p_adjusted),
+                words(t.verdict)
+            ));
+        }
+    }
+    out.push_str("\nWhat this cannot tell\n");
+    for caveat in &results.caveats {
+        let options = textwrap::Options::new(width)
+            .initial_indent("  - ")
+            .subsequent_indent("    ");
+        out.push_str(&textwrap::fill(caveat, options));
+        out.push('\n');
+    }
+    if results.experiment {
+        out.push_str(&fill(&format!(
+            "\np-values: a randomization test over {} re-draws of your mask evenings with the plan's own rule, adjusted for several concerns by Holm's method; intervals: Welch's t.",
+            results.method.redraws
+        )));
+        out.push('\n');
+    }
+    out
+}

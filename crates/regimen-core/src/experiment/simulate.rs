@@ -1,0 +1,183 @@
+//! How well the experiment finds what is there: simulated people, whose true mask
+//! effect and serum trend are known, follow their own randomized plans and rate their
+//! skin every morning with noise, on the 1-5 scale; their results' verdicts are
+//! counted. The tests hold the rates to their targets, and
+//! `cargo run --release -p regimen-core --example experiment_rates` prints them for
+//! the README.
+
+use super::{results, Inputs, MaskVerdict, PlanFacts, SplitMix64, TrendVerdict};
+use crate::checkin::Checkin;
+use crate::engine::{make_plan_from, PlanOptions, Reading};
+use crate::knowledge::Knowledge;
+use crate::profile::{IsoDate, Profile};
+use crate::vocab::Concern;
+use chrono::{Days, NaiveDate};
+use std::collections::BTreeMap;
+
+/// A kind of person.
+#[derive(Debug, Clone, Copy)]
+pub struct Scenario {
+    /// Points a mask evening adds to the next morning's rating of the primary concern.
+    pub mask_effect: f64,
+    /// Points a week of the serum period adds to every rating.
+    pub serum_trend_per_week: f64,
+    /// The noise of a rating (standard deviation, in points, before rounding).
+    pub noise: f64,
+    /// Weeks of the plan.
+    pub weeks: u8,
+    /// Days of it the person checks in (from the first).
+    pub days_checked_in: usize,
+}
+
+/// What the verdicts were, over the people.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rates {
+    /// People simulated.
+    pub people: usize,
+    /// The primary concern's mask comparison, by verdict.
+    pub masks: BTreeMap<&'static str, usize>,
+    /// The primary concern's serum trend, by verdict.
+    pub serums: BTreeMap<&'static str, usize>,
+}
+
+impl Rates {
+    /// The share of people whose primary comparison said `verdict`.
+    pub fn masks_share(&self, verdict: &str) -> f64 {
+        self.masks.get(verdict).copied().unwrap_or(0) as f64 / self.people.max(1) as f64
+    }
+
+    /// The share of people whose primary trend said `verdict`.
+    pub fn serums_share(&self, verdict: &str) -> f64 {
+        self.serums.get(verdict).copied().unwrap_or(0) as f64 / self.people.max(1) as f64
+    }
+}
+
+fn mask_word(v: MaskVerdict) -> &'static str {
+    match v {
+        MaskVerdict::Better => "better",
+        MaskVerdict::Worse => "worse",
+        MaskVerdict::NoClearDifference => "no_clear_difference",
+        MaskVerdict::NotEnoughData => "not_enough_data",
+    }
+}
+
+fn trend_word(v: TrendVerdict) -> &'static str {
+    match v {
+        TrendVerdict::Improved => "improved",
+        TrendVerdict::Worsened => "worsened",
+        TrendVerdict::NoClearChange => "no_clear_change",
+        TrendVerdict::NotEnoughData => "not_enough_data",
+    }
+}
+
+/// A normal deviate (Box-Muller).
+fn normal(rng: &mut SplitMix64) -> f64 {
+    let u = rng.unit().max(f64::MIN_POSITIVE);
+    let v = rng.unit();
+    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+}
+
+/// Simulates `people` people of `scenario` with `profile` (whose first concern is the
+/// primary one; it is rated, and so is a second concern masks do nothing for), each on
+/// a plan drawn with its own seed from `seed`.
+pub fn simulate(
+    knowledge: &Knowledge,
+    profile: &Profile,
+    scenario: Scenario,
+    people: usize,
+    redraws: usize,
+    seed: u64,
+) -> Rates {
+    let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+    let primary = profile
+        .concerns
+        .first()
+        .copied()
+        .unwrap_or(Concern::Dullness);
+    let other = Concern::ALL
+        .iter()
+        .copied()
+        .find(|c| *c != primary)
+        .unwrap_or(Concern::Texture);
+    let mut rng = SplitMix64::new(seed);
+    let mut rates = Rates {
+        people,
+        ..Rates::default()
+    };
+    for _ in 0..people {
+        let plan_seed = rng.next_u64() & super::MAX_SEED;
+        let Ok(options) =
+            PlanOptions::new(start, scenario.weeks).and_then(|o| o.with_experiment(plan_seed))
+        else {
+            continue;
+        };
+        let plan = make_plan_from(knowledge, profile, &options, &Reading::default());
+        let Ok(json) = serde_json::to_string(&plan) else {
+            continue;
+        };
+        let Ok(facts) = PlanFacts::from_json(&json) else {
+            continue;
+        };
+        let Some(experiment) = facts.experiment.as_ref() else {
+            continue;
+        };
+        let Ok(design) = experiment.design(facts.start, facts.weeks) else {
+            continue;
+        };
+        let masks: Vec<NaiveDate> = experiment.mask_evenings.iter().map(|d| d.0).collect();
+        let serum_day = facts
+            .serum_start
+            .map_or(0, |s| (s - start).num_days().max(0) as usize);
+        let baseline = 2.5 + rng.unit();
+        let checkins: Vec<Checkin> = (0..scenario
+            .days_checked_in
+            .min(usize::from(scenario.weeks) * 7 + 1))
+            .map(|day| {
+                let date = start + Days::new(day as u64);
+                let after_mask = day > 0 && masks.contains(&(date - Days::new(1)));
+                let weeks_of_serum = day.saturating_sub(serum_day) as f64 / 7.0;
+                let mut rate = |effect: f64| {
+                    let value = baseline
+                        + effect
+                        + scenario.serum_trend_per_week * weeks_of_serum
+                        + scenario.noise * normal(&mut rng);
+                    value.round().clamp(1.0, 5.0) as i64
+                };
+                let mask_effect = if after_mask {
+                    scenario.mask_effect
+                } else {
+                    0.0
+                };
+                let ratings = BTreeMap::from([(primary, rate(mask_effect)), (other, rate(0.0))]);
+                Checkin {
+                    date: IsoDate(date),
+                    steps_done: Vec::new(),
+                    am_done: Vec::new(),
+                    pm_done: Vec::new(),
+                    ratings,
+                    reactions: Vec::new(),
+                    note: String::new(),
+                    stored_id: None,
+                    stored_created_at: None,
+                    stored_updated_at: None,
+                }
+            })
+            .collect();
+        let inputs = Inputs {
+            start: facts.start,
+            weeks: facts.weeks,
+            experiment: Some((experiment, &design)),
+            serum_start: facts.serum_start,
+            checkins: &checkins,
+            redraws,
+        };
+        let found = results(knowledge, &inputs);
+        if let Some(c) = found.comparisons.iter().find(|c| c.concern == primary) {
+            *rates.masks.entry(mask_word(c.verdict)).or_default() += 1;
+        }
+        if let Some(t) = found.trends.iter().find(|t| t.concern == primary) {
+            *rates.serums.entry(trend_word(t.verdict)).or_default() += 1;
+        }
+    }
+    rates
+}

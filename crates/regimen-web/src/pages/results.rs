@@ -1,0 +1,130 @@
+//! The results page: which works for *you*. What the person's check-ins say about
+//! their current plan (see regimen_core::experiment), in words first, then per concern;
+//! a plan that is no experiment offers to start one.
+
+use super::*;
+use crate::resources::plan_results;
+use regimen_core::experiment::Results;
+
+fn verdict_words(verdict: impl serde::Serialize) -> String {
+    serde_json::to_value(verdict)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+        .unwrap_or_default()
+}
+
+fn one(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".into(), |v| format!("{v:+.1}"))
+}
+
+fn span(value: Option<[f64; 2]>) -> String {
+    value.map_or_else(|| "-".into(), |[lo, hi]| format!("{lo:+.1} to {hi:+.1}"))
+}
+
+fn p(value: Option<f64>) -> String {
+    value.map_or_else(|| "-".into(), |v| format!("{v:.3}"))
+}
+
+fn results_context(state: &AppState, results: &Results) -> Value {
+    let labels = &state.knowledge().labels;
+    let comparisons: Vec<Value> = results
+        .comparisons
+        .iter()
+        .map(|c| {
+            context! {
+                concern => labels.concern(c.concern),
+                primary => Some(c.concern) == results.primary,
+                after => c.mask_mornings,
+                other => c.other_mornings,
+                difference => one(c.difference),
+                interval => span(c.interval),
+                p => p(c.p_adjusted),
+                verdict => verdict_words(c.verdict),
+                tone => match c.verdict {
+                    regimen_core::experiment::MaskVerdict::Better => "good",
+                    regimen_core::experiment::MaskVerdict::Worse => "bad",
+                    _ => "plain",
+                },
+            }
+        })
+        .collect();
+    let trends: Vec<Value> = results
+        .trends
+        .iter()
+        .map(|t| {
+            context! {
+                concern => labels.concern(t.concern),
+                first => t.first_week,
+                late => t.latest_two_weeks,
+                change => one(t.change),
+                interval => span(t.interval),
+                p => p(t.p_adjusted),
+                verdict => verdict_words(t.verdict),
+                tone => match t.verdict {
+                    regimen_core::experiment::TrendVerdict::Improved => "good",
+                    regimen_core::experiment::TrendVerdict::Worsened => "bad",
+                    _ => "plain",
+                },
+            }
+        })
+        .collect();
+    let rules: Vec<Value> = results
+        .method
+        .rules
+        .iter()
+        .map(|id| {
+            let title =
+                explain(state.knowledge(), id).map_or_else(|| (*id).to_string(), |e| e.title);
+            context! { id => *id, title }
+        })
+        .collect();
+    context! {
+        experiment => results.experiment,
+        summary => &results.summary,
+        next => &results.next,
+        comparisons,
+        trends,
+        caveats => &results.caveats,
+        redraws => results.method.redraws,
+        rules,
+    }
+}
+
+pub(super) async fn results_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let user = viewer.user()?;
+    let Some((current, _)) = plan_and_profile(&state, user).await? else {
+        return Ok(see_other("/"));
+    };
+    let results = plan_results(&state, user, &current.saved).await?;
+    let ctx = context! {
+        results => results_context(&state, &results),
+        start => current.saved.start.to_string(),
+        weeks => current.saved.weeks,
+    };
+    render("results.html", &viewer, "results", StatusCode::OK, ctx)
+}
+
+/// Starts an experiment: a new plan from today with the answers and shelf as they are,
+/// its mask evenings drawn from a new seed.
+pub(super) async fn start_experiment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageBody(bytes): PageBody,
+) -> PageResult {
+    let user = viewer.user()?;
+    check_form(&viewer, &FormData::parse(&bytes))?;
+    let Some((_, profile)) = current_profile(&state, user).await? else {
+        return Ok(see_other("/"));
+    };
+    let seed = crate::resources::experiment_seed(None, "experiment")?;
+    set_current_plan(
+        &state,
+        user,
+        profile,
+        IsoDate(today()),
+        BLOCK_WEEKS,
+        Some(seed),
+    )
+    .await?;
+    Ok(see_other("/plan?experiment"))
+}
