@@ -101,7 +101,7 @@ fn table(knowledge: &Knowledge, results: &Results) -> String {
     let width = render::Layout::width_here();
     let fill = |text: &str| textwrap::fill(text, width);
     let mut out = String::new();
-    out.push_str(&fill(&results.summary));
+    out.push_str(&fill(&results.text));
     out.push_str("\n\n");
     out.push_str(&fill(&format!("Next: {}", results.next)));
     out.push('\n');
@@ -115,11 +115,11 @@ fn table(knowledge: &Knowledge, results: &Results) -> String {
         for c in &results.comparisons {
             out.push_str(&format!(
                 "  {:<28} {:>5} {:>5} {:>6} {:>14} {:>6} {:>6}  {}\n",
-                name(c.concern),
-                c.mask_mornings,
-                c.other_mornings,
+                name(c.metric),
+                c.n_treatment,
+                c.n_control,
                 number(c.difference),
-                interval(c.interval),
+                interval(c.interval()),
                 p(c.p_value),
                 p(c.p_adjusted),
                 words(c.verdict)
@@ -135,11 +135,11 @@ fn table(knowledge: &Knowledge, results: &Results) -> String {
         for t in &results.trends {
             out.push_str(&format!(
                 "  {:<28} {:>5} {:>5} {:>6} {:>14} {:>6} {:>6}  {}\n",
-                name(t.concern),
-                t.first_week,
-                t.latest_two_weeks,
-                number(t.change),
-                interval(t.interval),
+                name(t.metric),
+                t.n_first_week,
+                t.n_latest_two_weeks,
+                number(t.difference),
+                interval(t.interval()),
                 p(t.p_value),
                 p(t.p_adjusted),
                 words(t.verdict)

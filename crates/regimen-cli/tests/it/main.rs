@@ -855,17 +855,37 @@ fn an_experiment_plan_and_its_results() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let results: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
-    assert_eq!(results["primary"], "acne");
-    assert_eq!(results["comparisons"][0]["concern"], "acne");
-    assert_eq!(results["comparisons"][0]["verdict"], "better", "{results}");
-    assert_eq!(results["comparisons"][0]["mask_mornings"], 16);
+    // The names of docs/product.md.
+    assert_eq!(results["primary_metric"], "acne");
+    let acne = &results["comparisons"][0];
+    assert_eq!(
+        (acne["metric"].as_str(), acne["treatment"].as_str()),
+        (Some("acne"), Some("mask"))
+    );
+    assert_eq!(acne["verdict"], "better", "{results}");
+    assert_eq!(
+        (acne["n_treatment"].as_u64(), acne["n_control"].as_u64()),
+        (Some(16), Some(40))
+    );
+    assert!(acne["ci_low"].as_f64() < acne["difference"].as_f64());
+    assert!(acne["difference"].as_f64() < acne["ci_high"].as_f64());
+    assert!(acne["p_value"].as_f64().is_some_and(|p| p < 0.05));
     assert_eq!(
         results["comparisons"][1]["verdict"], "no_clear_difference",
         "{results}"
     );
-    assert!(results["summary"]
+    let trend = &results["trends"][0];
+    assert_eq!(trend["metric"], "acne");
+    assert!(
+        trend["difference"].is_number()
+            && trend["ci_low"].is_number()
+            && trend["ci_high"].is_number()
+    );
+    let verdicts = ["improved", "worsened", "no_clear_change", "not_enough_data"];
+    assert!(verdicts.contains(&trend["verdict"].as_str().expect("verdict")));
+    assert!(results["text"]
         .as_str()
-        .expect("summary")
+        .expect("text")
         .contains("masks help you"));
     let table = regimen(&["results", "--plan", plan_arg, "--checkins", checkins_arg]);
     assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));

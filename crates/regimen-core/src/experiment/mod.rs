@@ -61,7 +61,7 @@ pub struct Experiment {
     /// The seed the mask evenings were drawn with.
     pub seed: u64,
     /// The concern the experiment is about, named before it starts (the person's first).
-    pub primary: Option<Concern>,
+    pub primary_metric: Option<Concern>,
     /// The first day a serum is in the routine: the serum period's start.
     pub serum_start: Option<IsoDate>,
     /// Masks in a calendar week of the plan (from its first day), all types together.
@@ -93,7 +93,7 @@ impl Experiment {
             design: DESIGN.into(),
             rng: RNG.into(),
             seed,
-            primary,
+            primary_metric: primary,
             serum_start: serum_start.map(IsoDate),
             per_week: design.per_week,
             window_max: design.window_max,

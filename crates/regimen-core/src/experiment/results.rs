@@ -64,23 +64,27 @@ pub enum TrendVerdict {
     NotEnoughData,
 }
 
-/// Mask mornings against the other mornings, for one concern.
+/// Mask mornings against the other mornings, for one concern (docs/product.md names).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     /// The concern rated.
-    pub concern: Concern,
+    pub metric: Concern,
+    /// What is compared with no treatment: `"mask"`.
+    pub treatment: &'static str,
     /// Mornings after a drawn mask evening, rated.
-    pub mask_mornings: usize,
+    pub n_treatment: usize,
     /// Other mornings of the plan, rated.
-    pub other_mornings: usize,
+    pub n_control: usize,
     /// Mean rating of the mask mornings.
-    pub mask_mean: Option<f64>,
+    pub mean_treatment: Option<f64>,
     /// Mean rating of the other mornings.
-    pub other_mean: Option<f64>,
-    /// `mask_mean - other_mean` (positive: better after a mask).
+    pub mean_control: Option<f64>,
+    /// `mean_treatment - mean_control` (positive: better after a mask).
     pub difference: Option<f64>,
-    /// 95% interval of the difference.
-    pub interval: Option<[f64; 2]>,
+    /// The 95% interval of the difference: its low end.
+    pub ci_low: Option<f64>,
+    /// Its high end.
+    pub ci_high: Option<f64>,
     /// The randomization test's two-sided p-value.
     pub p_value: Option<f64>,
     /// Adjusted by Holm's method over the concerns compared.
@@ -89,29 +93,45 @@ pub struct Comparison {
     pub verdict: MaskVerdict,
 }
 
+impl Comparison {
+    /// The 95% interval, when there is one.
+    pub fn interval(&self) -> Option<[f64; 2]> {
+        Some([self.ci_low?, self.ci_high?])
+    }
+}
+
 /// The serum period's first week against its latest two weeks, for one concern.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Trend {
     /// The concern rated.
-    pub concern: Concern,
+    pub metric: Concern,
     /// Ratings in the first week.
-    pub first_week: usize,
+    pub n_first_week: usize,
     /// Ratings in the latest two weeks.
-    pub latest_two_weeks: usize,
+    pub n_latest_two_weeks: usize,
     /// Mean of the first week.
     pub first_mean: Option<f64>,
     /// Mean of the latest two weeks.
     pub latest_mean: Option<f64>,
     /// `latest_mean - first_mean` (positive: improved).
-    pub change: Option<f64>,
-    /// 95% interval of the change.
-    pub interval: Option<[f64; 2]>,
+    pub difference: Option<f64>,
+    /// The 95% interval of the change: its low end.
+    pub ci_low: Option<f64>,
+    /// Its high end.
+    pub ci_high: Option<f64>,
     /// Welch's two-sided p-value.
     pub p_value: Option<f64>,
     /// Adjusted by Holm's method over the concerns followed.
     pub p_adjusted: Option<f64>,
     /// What it says.
     pub verdict: TrendVerdict,
+}
+
+impl Trend {
+    /// The 95% interval, when there is one.
+    pub fn interval(&self) -> Option<[f64; 2]> {
+        Some([self.ci_low?, self.ci_high?])
+    }
 }
 
 /// How the numbers were made.
@@ -135,13 +155,13 @@ pub struct Results {
     /// Whether the plan is an experiment (else there are no comparisons).
     pub experiment: bool,
     /// The concern named before the start.
-    pub primary: Option<Concern>,
+    pub primary_metric: Option<Concern>,
     /// Masks, by concern.
     pub comparisons: Vec<Comparison>,
     /// Serums, by concern.
     pub trends: Vec<Trend>,
     /// In plain words.
-    pub summary: String,
+    pub text: String,
     /// What to change next.
     pub next: String,
     /// What the numbers cannot tell.
@@ -299,7 +319,7 @@ fn evenings(days: usize, drawn: &[(usize, usize)]) -> Vec<bool> {
 pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
     let days = usize::from(inputs.weeks) * 7;
     let ratings = ratings_by_day(inputs);
-    let primary = inputs.experiment.and_then(|(e, _)| e.primary);
+    let primary = inputs.experiment.and_then(|(e, _)| e.primary_metric);
     let mut concerns: Vec<Concern> = ratings.keys().copied().collect();
     concerns.sort_by_key(|c| (Some(*c) != primary, *c));
 
@@ -355,13 +375,15 @@ pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
                 _ => (None, None),
             };
             comparisons.push(Comparison {
-                concern: *concern,
-                mask_mornings: mask.len(),
-                other_mornings: other.len(),
-                mask_mean: b.as_ref().map(|s| s.mean),
-                other_mean: a.as_ref().map(|s| s.mean),
+                metric: *concern,
+                treatment: "mask",
+                n_treatment: mask.len(),
+                n_control: other.len(),
+                mean_treatment: b.as_ref().map(|s| s.mean),
+                mean_control: a.as_ref().map(|s| s.mean),
                 difference: a.as_ref().zip(b.as_ref()).map(|(a, b)| b.mean - a.mean),
-                interval,
+                ci_low: interval.map(|i| i[0]),
+                ci_high: interval.map(|i| i[1]),
                 p_value,
                 p_adjusted: None,
                 verdict: MaskVerdict::NotEnoughData,
@@ -414,13 +436,14 @@ pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
                 _ => (None, None),
             };
             trends.push(Trend {
-                concern: *concern,
-                first_week: first.len(),
-                latest_two_weeks: late.len(),
+                metric: *concern,
+                n_first_week: first.len(),
+                n_latest_two_weeks: late.len(),
                 first_mean: a.as_ref().map(|s| s.mean),
                 latest_mean: b.as_ref().map(|s| s.mean),
-                change: a.as_ref().zip(b.as_ref()).map(|(a, b)| b.mean - a.mean),
-                interval,
+                difference: a.as_ref().zip(b.as_ref()).map(|(a, b)| b.mean - a.mean),
+                ci_low: interval.map(|i| i[0]),
+                ci_high: interval.map(|i| i[1]),
                 p_value,
                 p_adjusted: None,
                 verdict: TrendVerdict::NotEnoughData,
@@ -429,7 +452,7 @@ pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
         let adjusted = holm(&trends.iter().map(|t| t.p_value).collect::<Vec<_>>());
         for (trend, p) in trends.iter_mut().zip(adjusted) {
             trend.p_adjusted = p;
-            trend.verdict = match (p, trend.change) {
+            trend.verdict = match (p, trend.difference) {
                 (None, _) | (_, None) => TrendVerdict::NotEnoughData,
                 (Some(p), Some(c)) if p < ALPHA && c > 0.0 => TrendVerdict::Improved,
                 (Some(p), Some(c)) if p < ALPHA && c < 0.0 => TrendVerdict::Worsened,
@@ -438,7 +461,7 @@ pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
         }
     }
 
-    let (summary, next) = say(
+    let (text, next) = say(
         knowledge,
         inputs.experiment.is_some(),
         &comparisons,
@@ -456,10 +479,10 @@ pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
     }
     Results {
         experiment: inputs.experiment.is_some(),
-        primary,
+        primary_metric: primary,
         comparisons,
         trends,
-        summary,
+        text,
         next,
         caveats,
         method: Method {
@@ -507,40 +530,40 @@ fn say(
         sentences.push(match c.verdict {
             MaskVerdict::Better => format!(
                 "On mornings after a mask your {} rating was {} better{}: masks help you.",
-                name(c.concern), points(d), span(c.interval)
+                name(c.metric), points(d), span(c.interval())
             ),
             MaskVerdict::Worse => format!(
                 "On mornings after a mask your {} rating was {} worse{}: masks do not suit you.",
-                name(c.concern), points(d), span(c.interval)
+                name(c.metric), points(d), span(c.interval())
             ),
             MaskVerdict::NoClearDifference => format!(
                 "On mornings after a mask your {} rating was {} {}{}, which chance alone could give: no clear difference.",
-                name(c.concern), points(d), if d >= 0.0 { "higher" } else { "lower" }, span(c.interval)
+                name(c.metric), points(d), if d >= 0.0 { "higher" } else { "lower" }, span(c.interval())
             ),
             MaskVerdict::NotEnoughData => format!(
                 "For {}, {} mornings after a mask and {} others are rated: a comparison needs {MIN_MORNINGS} of each.",
-                name(c.concern), c.mask_mornings, c.other_mornings
+                name(c.metric), c.n_treatment, c.n_control
             ),
         });
     }
     for t in trends {
-        let c = t.change.unwrap_or(0.0);
+        let c = t.difference.unwrap_or(0.0);
         sentences.push(match t.verdict {
             TrendVerdict::Improved => format!(
                 "Your {} rating improved by {} since the serum started{}.",
-                name(t.concern), points(c), span(t.interval)
+                name(t.metric), points(c), span(t.interval())
             ),
             TrendVerdict::Worsened => format!(
                 "Your {} rating fell by {} since the serum started{}.",
-                name(t.concern), points(c), span(t.interval)
+                name(t.metric), points(c), span(t.interval())
             ),
             TrendVerdict::NoClearChange => format!(
                 "Your {} rating changed by {} since the serum started{}, which chance alone could give: no clear change yet.",
-                name(t.concern), points(c), span(t.interval)
+                name(t.metric), points(c), span(t.interval())
             ),
             TrendVerdict::NotEnoughData => format!(
                 "For {} since the serum started, {} ratings in its first week and {} in its latest two weeks: a trend needs {MIN_FIRST_WEEK} and {MIN_LATEST}, three weeks apart or more.",
-                name(t.concern), t.first_week, t.latest_two_weeks
+                name(t.metric), t.n_first_week, t.n_latest_two_weeks
             ),
         });
     }

@@ -172,10 +172,10 @@ pub fn simulate(
             redraws,
         };
         let found = results(knowledge, &inputs);
-        if let Some(c) = found.comparisons.iter().find(|c| c.concern == primary) {
+        if let Some(c) = found.comparisons.iter().find(|c| c.metric == primary) {
             *rates.masks.entry(mask_word(c.verdict)).or_default() += 1;
         }
-        if let Some(t) = found.trends.iter().find(|t| t.concern == primary) {
+        if let Some(t) = found.trends.iter().find(|t| t.metric == primary) {
             *rates.serums.entry(trend_word(t.verdict)).or_default() += 1;
         }
     }

@@ -53,7 +53,7 @@ fn an_experiment_plan_records_its_draw_and_the_same_seed_gives_the_same_evenings
     assert_eq!(experiment["design"], "masks_randomized_within_week");
     assert_eq!(experiment["rng"], "splitmix64");
     assert_eq!(experiment["seed"], 42);
-    assert_eq!(experiment["primary"], "acne");
+    assert_eq!(experiment["primary_metric"], "acne");
     assert_eq!(experiment["serum_start"], "2026-12-01");
     let drawn: Vec<String> =
         serde_json::from_value(experiment["mask_evenings"].clone()).expect("dates");
@@ -222,11 +222,7 @@ fn results_without_check_ins_say_so_and_name_rules_that_exist() {
         },
     );
     assert!(found.comparisons.is_empty() && found.trends.is_empty());
-    assert!(
-        found.summary.contains("No ratings yet"),
-        "{}",
-        found.summary
-    );
+    assert!(found.text.contains("No ratings yet"), "{}", found.text);
     for rule in found.method.rules {
         assert!(
             regimen_core::explain::explain(knowledge(), rule).is_some(),

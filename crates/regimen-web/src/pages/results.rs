@@ -32,12 +32,12 @@ fn results_context(state: &AppState, results: &Results) -> Value {
         .iter()
         .map(|c| {
             context! {
-                concern => labels.concern(c.concern),
-                primary => Some(c.concern) == results.primary,
-                after => c.mask_mornings,
-                other => c.other_mornings,
+                concern => labels.concern(c.metric),
+                primary => Some(c.metric) == results.primary_metric,
+                after => c.n_treatment,
+                other => c.n_control,
                 difference => one(c.difference),
-                interval => span(c.interval),
+                interval => span(c.interval()),
                 p => p(c.p_adjusted),
                 verdict => verdict_words(c.verdict),
                 tone => match c.verdict {
@@ -53,11 +53,11 @@ fn results_context(state: &AppState, results: &Results) -> Value {
         .iter()
         .map(|t| {
             context! {
-                concern => labels.concern(t.concern),
-                first => t.first_week,
-                late => t.latest_two_weeks,
-                change => one(t.change),
-                interval => span(t.interval),
+                concern => labels.concern(t.metric),
+                first => t.n_first_week,
+                late => t.n_latest_two_weeks,
+                change => one(t.difference),
+                interval => span(t.interval()),
                 p => p(t.p_adjusted),
                 verdict => verdict_words(t.verdict),
                 tone => match t.verdict {
@@ -80,7 +80,7 @@ fn results_context(state: &AppState, results: &Results) -> Value {
         .collect();
     context! {
         experiment => results.experiment,
-        summary => &results.summary,
+        summary => &results.text,
         next => &results.next,
         comparisons,
         trends,

@@ -591,9 +591,9 @@ async fn an_experiment_plan_and_its_results() {
     let id = saved["id"].as_i64().expect("id");
     let results = app.get(&format!("/api/v1/plans/{id}/results"), &[]).await;
     assert_eq!(results.status, StatusCode::OK, "{}", results.text);
-    assert!(results.json()["summary"]
+    assert!(results.json()["text"]
         .as_str()
-        .expect("summary")
+        .expect("text")
         .contains("No ratings yet"));
     for d in 0..57u64 {
         let date = start + chrono::Days::new(d);
@@ -614,7 +614,7 @@ async fn an_experiment_plan_and_its_results() {
         .await
         .json();
     assert_eq!(results["experiment"], true);
-    assert_eq!(results["comparisons"][0]["concern"], "acne");
+    assert_eq!(results["comparisons"][0]["metric"], "acne");
     assert_eq!(results["comparisons"][0]["verdict"], "better", "{results}");
     assert_eq!(results["comparisons"][1]["verdict"], "no_clear_difference");
     assert_eq!(results["method"]["redraws"], 2000);
