@@ -21,6 +21,8 @@ fuzz_target!(|data: &[u8]| {
     let options = Options {
         name: (!name.is_empty()).then_some(name),
         profile: None,
+        avoid: None,
+        kind: None,
         suggest: data.len() % 2 == 0,
     };
     let report = analyzer().analyze(list, &options);

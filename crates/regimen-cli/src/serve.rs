@@ -19,9 +19,9 @@ use std::time::Duration;
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Settings are layered: defaults < config file < REGIMEN_* environment < flags.\n\
-Environment: REGIMEN_CONFIG, REGIMEN_ADDR, REGIMEN_DB, REGIMEN_MULTI_USER, REGIMEN_SECURE_COOKIES (true/false),\n\
+Environment: REGIMEN_CONFIG, REGIMEN_ADDR, REGIMEN_DB, REGIMEN_PHOTOS, REGIMEN_MULTI_USER, REGIMEN_SECURE_COOKIES (true/false),\n\
 REGIMEN_PUBLIC_URL, REGIMEN_HOSTS (comma-separated), REGIMEN_CLIENT_IP_HEADER.\n\
-Config file (TOML): addr = \"127.0.0.1:8080\", db = \"sqlite://...\", multi_user = false, secure_cookies = false,\n\
+Config file (TOML): addr = \"127.0.0.1:8080\", db = \"sqlite://...\", photos = \"FOLDER\" or \"s3://bucket/prefix\", multi_user = false, secure_cookies = false,\n\
 public_url = \"https://regimen.example.org\" (calendar addresses; default http://ADDR, https with secure_cookies),\n\
 hosts = [\"regimen.lan\"] (names a local server answers to besides 127.0.0.1, localhost and [::1]),\n\
 client_ip_header = \"x-forwarded-for\" (only behind a proxy you run: the client address for sign-in limits)."
@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// Database URL: sqlite://PATH or postgres://... [default: sqlite:// in your data directory].
     #[arg(long, value_name = "URL")]
     db: Option<String>,
+    /// Where progress photos are kept: a folder, or s3://bucket/prefix (a build with the
+    /// `s3` feature) [default: a `photos` folder beside the SQLite file, else ./regimen-photos].
+    #[arg(long, value_name = "FOLDER|URL")]
+    photos: Option<String>,
     /// A TOML file of settings.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -50,6 +54,7 @@ pub struct ServeArgs {
 struct ConfigFile {
     addr: Option<String>,
     db: Option<String>,
+    photos: Option<String>,
     multi_user: Option<bool>,
     secure_cookies: Option<bool>,
     public_url: Option<String>,
@@ -64,6 +69,8 @@ pub struct Resolved {
     pub addr: SocketAddr,
     /// The database.
     pub db: String,
+    /// Where progress photos are kept.
+    pub photos: String,
     /// Accounts on.
     pub multi_user: bool,
     /// Secure cookies.
@@ -86,6 +93,20 @@ fn default_db() -> String {
         "sqlite://{}",
         base.join("regimen").join("regimen.db").display()
     )
+}
+
+/// Photos beside a SQLite database (`photos/` in its folder); for PostgreSQL, a folder
+/// in the working directory (a hosted service gives a bucket or a shared folder).
+fn default_photos(db: &str) -> String {
+    let folder = db
+        .strip_prefix("sqlite://")
+        .map(|path| path.split('?').next().unwrap_or(path))
+        .and_then(|path| Path::new(path).parent().map(Path::to_path_buf))
+        .filter(|dir| !dir.as_os_str().is_empty());
+    match folder {
+        Some(dir) => dir.join("photos").display().to_string(),
+        None => "regimen-photos".into(),
+    }
 }
 
 fn env_bool(name: &str) -> Result<Option<bool>> {
@@ -126,6 +147,12 @@ pub fn resolve(args: &ServeArgs) -> Result<Resolved> {
         .or_else(|| std::env::var("REGIMEN_DB").ok())
         .or(file.db)
         .unwrap_or_else(default_db);
+    let photos = args
+        .photos
+        .clone()
+        .or_else(|| std::env::var("REGIMEN_PHOTOS").ok())
+        .or(file.photos)
+        .unwrap_or_else(|| default_photos(&db));
     let multi_user = args.multi_user
         || env_bool("REGIMEN_MULTI_USER")?
             .or(file.multi_user)
@@ -162,6 +189,7 @@ pub fn resolve(args: &ServeArgs) -> Result<Resolved> {
     Ok(Resolved {
         addr,
         db,
+        photos,
         multi_user,
         secure_cookies,
         public_url,
@@ -219,6 +247,8 @@ async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
             ))
         })?
         .map_err(|e| bad(format!("database {}: {e}", redact(&settings.db))))?;
+    let photos = regimen_photos::PhotoStore::open(&settings.photos)
+        .map_err(|e| bad(format!("--photos: {e}")))?;
     // The ingredient dictionary is built when a request first needs it (idle memory).
     let state = AppState::new(
         store.clone(),
@@ -230,6 +260,7 @@ async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
             hosts: settings.hosts.clone(),
             public_url: settings.public_url.clone(),
             client_ip_header: settings.client_ip_header.clone(),
+            photos,
         },
     )
     .await
@@ -369,7 +400,7 @@ async fn shutdown() {
 
 #[cfg(test)]
 mod tests {
-    use super::{redact, resolve, ServeArgs};
+    use super::{default_photos, redact, resolve, ServeArgs};
 
     #[test]
     fn flags_override_the_config_file_which_overrides_defaults() {
@@ -383,6 +414,7 @@ mod tests {
         let args = ServeArgs {
             addr: Some("127.0.0.1:9100".into()),
             db: None,
+            photos: None,
             config: Some(path.clone()),
             multi_user: false,
             secure_cookies: false,
@@ -394,6 +426,10 @@ mod tests {
             "the file wins over the default"
         );
         assert!(resolved.multi_user);
+        assert_eq!(
+            resolved.photos, "/tmp/photos",
+            "photos beside the database by default"
+        );
         std::fs::write(&path, "addr = \"127.0.0.1:9000\"\nport = 1\n").expect("write");
         let error = resolve(&args).expect_err("unknown setting").to_string();
         assert!(
@@ -401,6 +437,19 @@ mod tests {
             "{error}"
         );
         let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn photos_go_beside_a_sqlite_database_by_default() {
+        assert_eq!(
+            default_photos("sqlite:///data/regimen/regimen.db"),
+            "/data/regimen/photos"
+        );
+        assert_eq!(
+            default_photos("sqlite://regimen.db?mode=rwc"),
+            "regimen-photos"
+        );
+        assert_eq!(default_photos("postgres://db/regimen"), "regimen-photos");
     }
 
     #[test]

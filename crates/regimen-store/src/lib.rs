@@ -91,6 +91,40 @@ impl Collection {
     }
 }
 
+/// A progress photo's record (the image is in the photo store).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Photo {
+    /// Its id.
+    pub id: i64,
+    /// Its owner.
+    #[serde(skip)]
+    pub owner: i64,
+    /// The day it shows (`YYYY-MM-DD`).
+    pub date: String,
+    /// Its width, upright.
+    pub width: i64,
+    /// Its height.
+    pub height: i64,
+    /// Bytes of the image kept.
+    pub bytes: i64,
+    /// When it was added (RFC 3339).
+    pub created_at: String,
+}
+
+const PHOTO_COLUMNS: &str = "id, user_id, date, width, height, bytes, created_at";
+
+fn photo(row: &AnyRow) -> Result<Photo> {
+    Ok(Photo {
+        id: row.try_get("id")?,
+        owner: row.try_get("user_id")?,
+        date: row.try_get("date")?,
+        width: row.try_get("width")?,
+        height: row.try_get("height")?,
+        bytes: row.try_get("bytes")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
 /// A stored document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
@@ -353,7 +387,7 @@ impl Store {
         .bind(user_id)
         .execute(&mut *transaction)
         .await?;
-        for table in ["feed_tokens", "sessions", "documents"] {
+        for table in ["feed_tokens", "sessions", "photos", "documents"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                 .bind(user_id)
                 .execute(&mut *transaction)
@@ -554,6 +588,62 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         document(only_row(&rows)?)
+    }
+
+    /// Records a photo of the owner's (its image is kept in the photo store by its id).
+    pub async fn create_photo(
+        &self,
+        user_id: i64,
+        date: &str,
+        width: u32,
+        height: u32,
+        bytes: usize,
+    ) -> Result<Photo> {
+        let rows = sqlx::query(&format!(
+            "INSERT INTO photos (user_id, date, width, height, bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING {PHOTO_COLUMNS}"
+        ))
+        .bind(user_id)
+        .bind(date)
+        .bind(i64::from(width))
+        .bind(i64::from(height))
+        .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
+        .bind(now())
+        .fetch_all(&self.pool)
+        .await?;
+        photo(only_row(&rows)?)
+    }
+
+    /// The owner's photos, by date.
+    pub async fn photos(&self, user_id: i64) -> Result<Vec<Photo>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {PHOTO_COLUMNS} FROM photos WHERE user_id = $1 ORDER BY date, id"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(photo).collect()
+    }
+
+    /// One of the owner's photos.
+    pub async fn photo(&self, user_id: i64, id: i64) -> Result<Option<Photo>> {
+        let row = sqlx::query(&format!(
+            "SELECT {PHOTO_COLUMNS} FROM photos WHERE user_id = $1 AND id = $2"
+        ))
+        .bind(user_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(photo).transpose()
+    }
+
+    /// Forgets one of the owner's photos; whether it was there.
+    pub async fn delete_photo(&self, user_id: i64, id: i64) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM photos WHERE user_id = $1 AND id = $2")
+            .bind(user_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// Stores documents with the timestamps they had (importing an export), all in one

@@ -360,6 +360,7 @@ pub async fn delete_account(
     if !state.multi_user() {
         return Err(ApiError::NotFound);
     }
+    crate::photos::forget_all(&state, caller.user_id).await?;
     if !state.store().delete_user(caller.user_id).await? {
         return Err(ApiError::NotFound);
     }
@@ -446,6 +447,10 @@ pub struct Export {
     shelf: Vec<Exported>,
     plans: Vec<Exported>,
     checkins: Vec<Exported>,
+    /// The photos' records, with the addresses of their images (read when exported;
+    /// an import leaves them out: the images are not in the file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    photos: Vec<Value>,
 }
 
 fn slot(export: &mut Export, collection: Collection) -> &mut Vec<Exported> {
@@ -468,6 +473,13 @@ pub async fn export(
         shelf: Vec::new(),
         plans: Vec::new(),
         checkins: Vec::new(),
+        photos: state
+            .store()
+            .photos(caller.user_id)
+            .await?
+            .iter()
+            .map(crate::photos::photo_json)
+            .collect(),
     };
     for collection in Collection::ALL {
         for document in state.store().list(caller.user_id, collection).await? {

@@ -42,6 +42,10 @@ pub enum ApiError {
     /// A body that is not JSON: 415.
     #[error("send the body as JSON, with Content-Type: application/json")]
     MediaType,
+    /// A body of a type this route does not take (a photo that is no JPEG, PNG or
+    /// WebP): 415.
+    #[error("{0}")]
+    Unsupported(String),
     /// No or bad credentials: 401.
     #[error("sign in first: send `Authorization: Bearer <token>` or the session cookie")]
     Unauthorized,
@@ -104,7 +108,7 @@ impl ApiError {
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::SlowBody => StatusCode::REQUEST_TIMEOUT,
             ApiError::Quota(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::MediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::MediaType | ApiError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized | ApiError::BadLogin => StatusCode::UNAUTHORIZED,
             ApiError::Csrf => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,

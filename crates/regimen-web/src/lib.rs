@@ -15,6 +15,7 @@ pub mod guard;
 pub mod openapi;
 pub mod pages;
 pub mod passwords;
+pub mod photos;
 mod resources;
 
 use axum::routing::{get, post};
@@ -29,7 +30,7 @@ pub use body::MAX_BODY;
 pub use error::ApiError;
 
 /// How the server runs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
     /// Accounts and sessions (else one local user, no login).
     pub multi_user: bool,
@@ -43,6 +44,9 @@ pub struct Settings {
     /// The header a trusted reverse proxy puts the client's address in
     /// (`X-Forwarded-For`, `X-Real-IP`); without one, the connection's peer is the client.
     pub client_ip_header: Option<String>,
+    /// Where progress photos are kept (default: in memory, for tests; `serve` gives a
+    /// folder beside the database, or a bucket).
+    pub photos: regimen_photos::PhotoStore,
 }
 
 /// Everything a handler needs, cheap to clone.
@@ -148,6 +152,11 @@ impl AppState {
     /// Answers made from saved documents, by their validators' key (see `derived.rs`).
     pub fn answers(&self) -> &derived::Cache<axum::body::Bytes> {
         &self.inner.answers
+    }
+
+    /// Where progress photos are kept.
+    pub fn photos(&self) -> &regimen_photos::PhotoStore {
+        &self.inner.settings.photos
     }
 
     /// The knowledge base.
@@ -380,6 +389,16 @@ pub fn app(state: AppState) -> Router {
             get(api::read::<Checkins>)
                 .put(api::update::<Checkins>)
                 .delete(api::delete::<Checkins>),
+        )
+        .route(
+            "/api/v1/photos",
+            get(photos::list)
+                .post(photos::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(photos::MAX_PHOTO_BODY)),
+        )
+        .route(
+            "/api/v1/photos/{id}",
+            get(photos::image).delete(photos::delete),
         )
         .route("/api/v1/export", get(api::export))
         .route("/api/v1/import", post(api::import))

@@ -249,6 +249,42 @@ pub const ROUTES: &[Route] = &[
         responses: &[("204", "revoked"), ERRORS],
     },
     Route {
+        method: "POST",
+        path: "/api/v1/photos",
+        summary: "Add a progress photo (query: date=YYYY-MM-DD; the body an image/jpeg, image/png or image/webp of at most 16 MiB, at most 50 million pixels). It is decoded and encoded again: no EXIF, GPS or device data is kept, and it is turned upright",
+        body: Some("the image's bytes"),
+        responses: &[
+            (
+                "201",
+                "{\"id\", \"date\", \"width\", \"height\", \"bytes\", \"created_at\", \"url\", \"thumbnail_url\"}",
+            ),
+            ("413", "larger than 16 MiB, or 730 photos kept already"),
+            ("415", "not image/jpeg, image/png or image/webp"),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/photos",
+        summary: "Your progress photos, by date",
+        body: None,
+        responses: &[("200", "[{\"id\", \"date\", \"width\", \"height\", \"url\", \"thumbnail_url\", ...}]"), ERRORS],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/photos/{id}",
+        summary: "A photo's image (query: size=thumbnail for its thumbnail), as image/jpeg",
+        body: None,
+        responses: &[("200", "the JPEG"), ERRORS],
+    },
+    Route {
+        method: "DELETE",
+        path: "/api/v1/photos/{id}",
+        summary: "Delete a photo and its images",
+        body: None,
+        responses: &[("204", "deleted"), ERRORS],
+    },
+    Route {
         method: "GET",
         path: "/api/v1/checkins",
         summary: "Your check-ins, by date",

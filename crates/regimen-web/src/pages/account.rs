@@ -346,6 +346,7 @@ pub(super) async fn delete_account(
                 state.store().delete(user, collection, document.id).await?;
             }
         }
+        crate::photos::forget_all(&state, user).await?;
         return Ok(see_other("/"));
     }
     let stored = state.store().password_hash(user).await?;
@@ -369,6 +370,7 @@ pub(super) async fn delete_account(
         )
         .await;
     }
+    crate::photos::forget_all(&state, user).await?;
     state.store().delete_user(user).await?;
     tracing::info!(user, "an account was deleted from its page");
     with_cookie(see_other("/signup?deleted=1"), &auth::expired_cookie())

@@ -54,10 +54,23 @@ pub(super) async fn checkin_page(
     RawQuery(query): RawQuery,
 ) -> PageResult {
     let user = viewer.user()?;
-    let asked = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .find(|(k, _)| k == "date")
-        .and_then(|(_, v)| IsoDate::parse(&v).ok());
+    let query = query.unwrap_or_default();
+    let param = |name: &str| {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let asked = param("date").and_then(|v| IsoDate::parse(&v).ok());
     let date = asked.unwrap_or(IsoDate(today()));
+    let photos: Vec<Value> = state
+        .store()
+        .photos(user)
+        .await?
+        .iter()
+        .filter(|p| p.date == date.to_string())
+        .map(|p| Value::from_serialize(crate::photos::photo_json(p)))
+        .collect();
+    let photo_note = param("photo").and_then(|code| photo_words(&code));
     let stored = stored_checkin(&state, user, &date.to_string()).await?;
     let concerns = checkin_concerns(&state, user).await?;
     let (ratings, reactions, note, steps) = match &stored {
@@ -103,8 +116,112 @@ pub(super) async fn checkin_page(
             }),
             label => long_date(date.0),
             errors => BTreeMap::<String, String>::new(),
+            photos,
+            photo_note,
+            photo_types => regimen_photos::process::TYPES.join(","),
         },
     )
+}
+
+/// What happened to a photo, by the code the upload's redirect carries.
+fn photo_words(code: &str) -> Option<Value> {
+    let (ok, text) = match code {
+        "added" => (true, "Your photo is added. Only you can see it; nothing about where or with what it was taken is kept."),
+        "removed" => (true, "The photo is deleted."),
+        "missing" => (false, "Choose a photo first."),
+        "type" => (false, "That file is not a photo regimen takes: choose a JPEG, PNG or WebP image."),
+        "image" => (false, "That file could not be read as a photo: it may be damaged."),
+        "large" => (false, "That photo is too large: at most 16 MB and 50 million pixels."),
+        "full" => (false, "You keep as many photos as regimen stores for one person: delete some first."),
+        "date" => (false, "A photo is of a day that has come: choose today or a day before."),
+        _ => return None,
+    };
+    Some(context! { ok, text })
+}
+
+/// Adds a photo to a day's check-in (a plain multipart form: a file input, the date
+/// and the form's token), then back to that day's check-in with what happened.
+pub(super) async fn add_photo(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    mut multipart: axum::extract::Multipart,
+) -> PageResult {
+    let user = viewer.user()?;
+    let mut fields = FormData(Vec::new());
+    let mut photo: Option<(String, axum::body::Bytes)> = None;
+    let mut too_large = false;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => {
+                // A body beyond the limit ends the form; anything else is a bad form.
+                too_large = error.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                if too_large {
+                    break;
+                }
+                return Err(PageError::from(ApiError::BadRequest {
+                    message: error.body_text(),
+                    field: None,
+                }));
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "photo" {
+            let kind = field.content_type().unwrap_or_default().to_string();
+            match field.bytes().await {
+                Ok(bytes) => photo = Some((kind, bytes)),
+                Err(error) => {
+                    too_large = error.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                    break;
+                }
+            }
+        } else if let Ok(text) = field.text().await {
+            fields.0.push((name, text));
+        }
+    }
+    let date = IsoDate::parse(&fields.get("date")).unwrap_or(IsoDate(today()));
+    let back = |code: &str| Ok(see_other(&format!("/checkin?date={date}&photo={code}")));
+    if too_large {
+        return back("large");
+    }
+    check_form(&viewer, &fields)?;
+    let Some((kind, bytes)) = photo.filter(|(_, b)| !b.is_empty()) else {
+        return back("missing");
+    };
+    match crate::photos::keep(&state, user, &date.to_string(), &kind, &bytes).await {
+        Ok(_) => back("added"),
+        Err(ApiError::Unsupported(_)) => back("type"),
+        Err(ApiError::Quota(_)) => back("full"),
+        Err(ApiError::Invalid {
+            field: Some(field), ..
+        }) if field == "date" => back("date"),
+        Err(ApiError::Invalid { message, .. }) if message.contains("too large") => back("large"),
+        Err(ApiError::Invalid { .. }) => back("image"),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Deletes one of the person's photos from its check-in page.
+pub(super) async fn delete_photo(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    PageBody(bytes): PageBody,
+) -> PageResult {
+    let user = viewer.user()?;
+    check_form(&viewer, &FormData::parse(&bytes))?;
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let photo = state
+        .store()
+        .photo(user, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    crate::photos::forget_one(&state, user, id).await;
+    Ok(see_other(&format!(
+        "/checkin?date={}&photo=removed",
+        photo.date
+    )))
 }
 
 /// Saves a check-in: the ratings, reactions and note of a date (its ticked steps, from

@@ -367,6 +367,13 @@ pub fn routes() -> Router<AppState> {
         .route("/shelf/{id}/delete", post(remove_product))
         .route("/checkin", get(checkin_page).post(save_checkin))
         .route("/checkin/{id}/delete", post(delete_checkin))
+        .route(
+            "/checkin/photo",
+            post(add_photo).layer(axum::extract::DefaultBodyLimit::max(
+                crate::photos::MAX_PHOTO_BODY + 64 * 1024,
+            )),
+        )
+        .route("/photos/{id}/delete", post(delete_photo))
         .route("/history", get(history_page))
         .route("/results", get(results_page))
         .route("/results/start", post(start_experiment))

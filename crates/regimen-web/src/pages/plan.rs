@@ -248,7 +248,7 @@ fn calendar_context(
             event => events.contains(&day.date),
         });
     }
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(Value::UNDEFINED);
     }
     cells.chunks(7).map(<[Value]>::to_vec).collect()

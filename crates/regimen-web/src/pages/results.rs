@@ -90,7 +90,38 @@ fn results_context(state: &AppState, results: &Results) -> Value {
     }
 }
 
-pub(super) async fn results_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+/// Two of the person's photos side by side: the ones asked for (`?before=ID&after=ID`),
+/// else the first and the latest.
+async fn compare_context(state: &AppState, user: i64, query: &str) -> Result<Value, PageError> {
+    let photos = state.store().photos(user).await?;
+    let asked = |name: &str| {
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.parse::<i64>().ok())
+            .and_then(|id| photos.iter().find(|p| p.id == id))
+    };
+    let before = asked("before").or(photos.first());
+    let after = asked("after")
+        .or(photos.last())
+        .filter(|_| photos.len() > 1);
+    let day = |p: &regimen_store::Photo| {
+        IsoDate::parse(&p.date).map_or_else(|_| p.date.clone(), |d| long_date(d.0))
+    };
+    let shown = |p: Option<&regimen_store::Photo>| {
+        p.map(|p| context! { id => p.id, url => format!("/api/v1/photos/{}", p.id), day => day(p) })
+    };
+    let choices: Vec<Value> = photos
+        .iter()
+        .map(|p| context! { id => p.id, day => day(p) })
+        .collect();
+    Ok(context! { before => shown(before), after => shown(after), choices, count => photos.len() })
+}
+
+pub(super) async fn results_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> PageResult {
     let user = viewer.user()?;
     let Some((current, _)) = plan_and_profile(&state, user).await? else {
         return Ok(see_other("/"));
@@ -100,6 +131,7 @@ pub(super) async fn results_page(State(state): State<AppState>, viewer: Viewer) 
         results => results_context(&state, &results),
         start => current.saved.start.to_string(),
         weeks => current.saved.weeks,
+        compare => compare_context(&state, user, &query.unwrap_or_default()).await?,
     };
     render("results.html", &viewer, "results", StatusCode::OK, ctx)
 }

@@ -8,6 +8,7 @@ mod faults;
 mod guard;
 mod openapi;
 mod pages;
+mod photos;
 mod robustness;
 
 use axum::body::Body;

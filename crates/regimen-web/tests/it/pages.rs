@@ -1387,3 +1387,160 @@ async fn an_experiment_from_the_questionnaire_to_its_results() {
     assert!(now[0]["experiment"].is_u64());
     assert_eq!(now[0]["start"], today.as_str());
 }
+
+/// A multipart body as a browser sends a file input's form.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----regimen-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    if let Some((kind, bytes)) = file {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"face.jpg\"\r\nContent-Type: {kind}\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_multipart(
+    app: &TestApp,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> super::Reply {
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("content-type", content_type)
+        .header("origin", "http://127.0.0.1:8080")
+        .header("host", "127.0.0.1:8080")
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    use tower::ServiceExt;
+    let response = app.router.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
+        .await
+        .expect("body");
+    super::Reply {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// A photo from a plain file input on the day's check-in (no script), shown there and
+/// on the results page beside another day's; what is no photo is said in words.
+#[tokio::test]
+async fn photos_are_added_to_a_check_in_and_compared_side_by_side() {
+    use regimen_photos::testing::{encoded, jpeg_with_exif, picture, ImageFormat};
+    let app = spawn_app(false).await;
+    form(&app, "/", "skin_type=oily&goal=both&concerns=acne", &[]).await;
+    let csrf = page_csrf(&app.get("/checkin", &[]).await.text).expect("token");
+    let (yesterday, today) = (days_from_today(-1), days_from_today(0));
+    let checkin = app.get(&format!("/checkin?date={today}"), &[]).await.text;
+    assert!(
+        checkin.contains("enctype=\"multipart/form-data\"") && checkin.contains("type=\"file\"")
+    );
+    let uploads = [
+        (
+            yesterday.as_str(),
+            encoded(&picture(60, 40), ImageFormat::Png),
+            "image/png",
+        ),
+        (today.as_str(), jpeg_with_exif(64, 32), "image/jpeg"),
+    ];
+    for (date, bytes, kind) in &uploads {
+        let (content_type, body) =
+            multipart(&[("csrf", &csrf), ("date", date)], Some((kind, bytes)));
+        let reply = post_multipart(&app, "/checkin/photo", &content_type, body).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+        assert_eq!(
+            reply.headers["location"],
+            format!("/checkin?date={date}&photo=added").as_str()
+        );
+    }
+    let page = app
+        .get(&format!("/checkin?date={today}&photo=added"), &[])
+        .await
+        .text;
+    assert!(page.contains("Your photo is added"), "{page}");
+    assert!(page.contains("<img src=\"/api/v1/photos/") && page.contains("size=thumbnail"));
+    let results = app.get("/results", &[]).await.text;
+    assert!(results.contains("Your skin, side by side"));
+    assert_eq!(
+        results
+            .matches("<figure class=\"card\"><img src=\"/api/v1/photos/")
+            .count(),
+        2,
+        "{results}"
+    );
+    let photos = app.get("/api/v1/photos", &[]).await.json();
+    let (first, second) = (
+        photos[0]["id"].as_i64().expect("id"),
+        photos[1]["id"].as_i64().expect("id"),
+    );
+    let chosen = app
+        .get(&format!("/results?before={second}&after={first}"), &[])
+        .await
+        .text;
+    let at = |id: i64| {
+        chosen
+            .find(&format!("<img src=\"/api/v1/photos/{id}\""))
+            .expect("shown")
+    };
+    assert!(at(second) < at(first), "the order asked for");
+
+    // Not a photo, no file, a foreign form: said in words, or refused.
+    let (content_type, body) = multipart(
+        &[("csrf", &csrf), ("date", &today)],
+        Some(("text/plain", b"hello")),
+    );
+    let reply = post_multipart(&app, "/checkin/photo", &content_type, body).await;
+    assert_eq!(
+        reply.headers["location"],
+        format!("/checkin?date={today}&photo=type").as_str()
+    );
+    assert!(app
+        .get(&format!("/checkin?date={today}&photo=type"), &[])
+        .await
+        .text
+        .contains("not a photo regimen takes"));
+    let (content_type, body) = multipart(
+        &[("csrf", &csrf), ("date", &today)],
+        Some(("image/jpeg", b"not a jpeg")),
+    );
+    let reply = post_multipart(&app, "/checkin/photo", &content_type, body).await;
+    assert_eq!(
+        reply.headers["location"],
+        format!("/checkin?date={today}&photo=image").as_str()
+    );
+    let (content_type, body) = multipart(&[("csrf", &csrf), ("date", &today)], None);
+    let reply = post_multipart(&app, "/checkin/photo", &content_type, body).await;
+    assert_eq!(
+        reply.headers["location"],
+        format!("/checkin?date={today}&photo=missing").as_str()
+    );
+
+    // Deleting one from its check-in page.
+    let deleted = form(&app, &format!("/photos/{second}/delete"), "", &[]).await;
+    assert_eq!(
+        deleted.headers["location"],
+        format!("/checkin?date={today}&photo=removed").as_str()
+    );
+    assert_eq!(
+        app.get("/api/v1/photos", &[])
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+}
