@@ -400,6 +400,79 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
     }
     shots.take(&client, "explain").await;
 
+    // Which works for me: start an experiment, add a photo of yesterday and of today,
+    // and see the results with the two side by side.
+    client
+        .goto(&format!("{base}/results"))
+        .await
+        .expect("results");
+    assert_eq!(h1(&client).await, "Which works for you");
+    submit(&client, "form[action='/results/start'] button", "/plan").await;
+    assert!(text(&client, "main")
+        .await
+        .contains("Your experiment starts today"));
+    let (yesterday, today) = {
+        let today = chrono::Local::now().date_naive();
+        (
+            (today - chrono::Days::new(1)).to_string(),
+            today.to_string(),
+        )
+    };
+    for (date, width) in [(&yesterday, 900), (&today, 700)] {
+        let photo = dir.join(format!("photo-{date}.jpg"));
+        std::fs::write(&photo, regimen_photos::testing::jpeg_with_exif(width, 600)).expect("photo");
+        client
+            .goto(&format!("{base}/checkin?date={date}"))
+            .await
+            .expect("checkin");
+        client
+            .find(Locator::Css("#photo"))
+            .await
+            .expect("file input")
+            .send_keys(photo.to_str().expect("path"))
+            .await
+            .expect("choose the file");
+        submit(&client, "form[action='/checkin/photo'] button", "/checkin").await;
+        assert!(text(&client, "main").await.contains("Your photo is added"));
+    }
+    client
+        .execute("document.getElementById('photos').scrollIntoView()", vec![])
+        .await
+        .expect("scroll");
+    shots.take(&client, "checkin-photo").await;
+    client
+        .goto(&format!("{base}/results"))
+        .await
+        .expect("results");
+    let results = text(&client, "main").await;
+    assert!(
+        results.contains("What your check-ins say") && results.contains("side by side"),
+        "{results}"
+    );
+    let shown = client
+        .find_all(Locator::Css(".compare img"))
+        .await
+        .expect("photos");
+    assert_eq!(shown.len(), 2);
+    for image in shown {
+        let element = serde_json::to_value(&image).expect("element");
+        let width = client
+            .execute("return arguments[0].naturalWidth", vec![element])
+            .await
+            .expect("width");
+        // Turned upright by its EXIF orientation: 600 wide, as the phone held it.
+        assert_eq!(width, serde_json::json!(600), "the photo loads, upright");
+    }
+    shots.take(&client, "results").await;
+    client
+        .execute(
+            "document.getElementById('side-by-side').scrollIntoView()",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+    shots.take(&client, "results-photos").await;
+
     // Your data.
     client.goto(&format!("{base}/account")).await.expect("data");
     assert_eq!(h1(&client).await, "Your data");

@@ -512,6 +512,22 @@ fn points(value: f64) -> String {
     }
 }
 
+fn ratings(n: usize) -> String {
+    if n == 1 {
+        "1 rating".into()
+    } else {
+        format!("{n} ratings")
+    }
+}
+
+fn mornings(n: usize) -> String {
+    if n == 1 {
+        "1 morning".into()
+    } else {
+        format!("{n} mornings")
+    }
+}
+
 fn span(interval: Option<[f64; 2]>) -> String {
     interval.map_or_else(String::new, |[lo, hi]| format!(" ({lo:.1} to {hi:.1})"))
 }
@@ -541,8 +557,8 @@ fn say(
                 name(c.metric), points(d), if d >= 0.0 { "higher" } else { "lower" }, span(c.interval())
             ),
             MaskVerdict::NotEnoughData => format!(
-                "For {}, {} mornings after a mask and {} others are rated: a comparison needs {MIN_MORNINGS} of each.",
-                name(c.metric), c.n_treatment, c.n_control
+                "For {}, {} after a mask and {} others are rated: a comparison needs {MIN_MORNINGS} of each.",
+                name(c.metric), mornings(c.n_treatment), c.n_control
             ),
         });
     }
@@ -562,8 +578,8 @@ fn say(
                 name(t.metric), points(c), span(t.interval())
             ),
             TrendVerdict::NotEnoughData => format!(
-                "For {} since the serum started, {} ratings in its first week and {} in its latest two weeks: a trend needs {MIN_FIRST_WEEK} and {MIN_LATEST}, three weeks apart or more.",
-                name(t.metric), t.n_first_week, t.n_latest_two_weeks
+                "For {} since the serum started, {} in its first week and {} in its latest two weeks: a trend needs {MIN_FIRST_WEEK} and {MIN_LATEST}, three weeks apart or more.",
+                name(t.metric), ratings(t.n_first_week), ratings(t.n_latest_two_weeks)
             ),
         });
     }

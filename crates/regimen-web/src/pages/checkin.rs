@@ -181,7 +181,12 @@ pub(super) async fn add_photo(
         }
     }
     let date = IsoDate::parse(&fields.get("date")).unwrap_or(IsoDate(today()));
-    let back = |code: &str| Ok(see_other(&format!("/checkin?date={date}&photo={code}")));
+    // Back to the photos of that day, where what happened is said.
+    let back = |code: &str| {
+        Ok(see_other(&format!(
+            "/checkin?date={date}&photo={code}#photos"
+        )))
+    };
     if too_large {
         return back("large");
     }
@@ -219,7 +224,7 @@ pub(super) async fn delete_photo(
         .ok_or(PageError::NotFound)?;
     crate::photos::forget_one(&state, user, id).await;
     Ok(see_other(&format!(
-        "/checkin?date={}&photo=removed",
+        "/checkin?date={}&photo=removed#photos",
         photo.date
     )))
 }

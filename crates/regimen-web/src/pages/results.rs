@@ -129,7 +129,7 @@ pub(super) async fn results_page(
     let results = plan_results(&state, user, &current.saved).await?;
     let ctx = context! {
         results => results_context(&state, &results),
-        start => current.saved.start.to_string(),
+        start => long_date(current.saved.start.0),
         weeks => current.saved.weeks,
         compare => compare_context(&state, user, &query.unwrap_or_default()).await?,
     };

@@ -1464,7 +1464,7 @@ async fn photos_are_added_to_a_check_in_and_compared_side_by_side() {
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
         assert_eq!(
             reply.headers["location"],
-            format!("/checkin?date={date}&photo=added").as_str()
+            format!("/checkin?date={date}&photo=added#photos").as_str()
         );
     }
     let page = app
@@ -1506,7 +1506,7 @@ async fn photos_are_added_to_a_check_in_and_compared_side_by_side() {
     let reply = post_multipart(&app, "/checkin/photo", &content_type, body).await;
     assert_eq!(
         reply.headers["location"],
-        format!("/checkin?date={today}&photo=type").as_str()
+        format!("/checkin?date={today}&photo=type#photos").as_str()
     );
     assert!(app
         .get(&format!("/checkin?date={today}&photo=type"), &[])
@@ -1520,20 +1520,20 @@ async fn photos_are_added_to_a_check_in_and_compared_side_by_side() {
     let reply = post_multipart(&app, "/checkin/photo", &content_type, body).await;
     assert_eq!(
         reply.headers["location"],
-        format!("/checkin?date={today}&photo=image").as_str()
+        format!("/checkin?date={today}&photo=image#photos").as_str()
     );
     let (content_type, body) = multipart(&[("csrf", &csrf), ("date", &today)], None);
     let reply = post_multipart(&app, "/checkin/photo", &content_type, body).await;
     assert_eq!(
         reply.headers["location"],
-        format!("/checkin?date={today}&photo=missing").as_str()
+        format!("/checkin?date={today}&photo=missing#photos").as_str()
     );
 
     // Deleting one from its check-in page.
     let deleted = form(&app, &format!("/photos/{second}/delete"), "", &[]).await;
     assert_eq!(
         deleted.headers["location"],
-        format!("/checkin?date={today}&photo=removed").as_str()
+        format!("/checkin?date={today}&photo=removed#photos").as_str()
     );
     assert_eq!(
         app.get("/api/v1/photos", &[])
