@@ -22,6 +22,7 @@ macro_rules! sayln {
 }
 
 mod analyze;
+mod catalog;
 mod eval;
 mod quiz;
 mod render;
@@ -91,6 +92,8 @@ enum Command {
     },
     /// Serve the JSON API (embedded SQLite by default; PostgreSQL for many users).
     Serve(serve::ServeArgs),
+    /// The product catalog: import Open Beauty Facts, search it, show a product.
+    Catalog(catalog::CatalogArgs),
     /// Inspect the knowledge base.
     Knowledge {
         #[command(subcommand)]
@@ -257,6 +260,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Eval(args) => eval::run(build_analyzer(&knowledge)?, &args),
         Command::Results(args) => results::run(&knowledge, &args),
         Command::Serve(args) => serve::run(knowledge, &args),
+        Command::Catalog(args) => catalog::run(&knowledge, || build_analyzer(&knowledge), &args),
         Command::Quiz { out } => quiz::run(&knowledge, out.as_deref()),
         Command::Faq { question } => faq(&knowledge, &question.join(" "), color),
         Command::Explain { topic } => explain_topic(&knowledge, &topic.join(" "), color),

@@ -234,19 +234,31 @@ pub fn run(knowledge: Knowledge, args: &ServeArgs) -> Result<()> {
     runtime.block_on(serve(knowledge, settings))
 }
 
-async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
-    // A database that does not answer is said within 2 seconds, by its address (without
-    // its password), instead of after the pool's own retries.
-    let store = tokio::time::timeout(CONNECT_TIMEOUT, Store::connect(&settings.db))
+/// The store at `db`. A database that does not answer is said within 2 seconds, by its
+/// address (without its password), instead of after the pool's own retries.
+pub(crate) async fn connect(db: &str) -> Result<Store> {
+    tokio::time::timeout(CONNECT_TIMEOUT, Store::connect(db))
         .await
         .map_err(|_| {
             bad(format!(
                 "the database at {} does not answer within {} seconds: is it running, and is the address right?",
-                redact(&settings.db),
+                redact(db),
                 CONNECT_TIMEOUT.as_secs()
             ))
         })?
-        .map_err(|e| bad(format!("database {}: {e}", redact(&settings.db))))?;
+        .map_err(|e| bad(format!("database {}: {e}", redact(db))))
+}
+
+/// The database of `--db URL`, else `REGIMEN_DB`, else the SQLite file in the data
+/// directory (where `serve` keeps everything by default).
+pub(crate) fn database(flag: Option<&str>) -> String {
+    flag.map(str::to_string)
+        .or_else(|| std::env::var("REGIMEN_DB").ok())
+        .unwrap_or_else(default_db)
+}
+
+async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
+    let store = connect(&settings.db).await?;
     let photos = regimen_photos::PhotoStore::open(&settings.photos)
         .map_err(|e| bad(format!("--photos: {e}")))?;
     // The ingredient dictionary is built when a request first needs it (idle memory).

@@ -9,6 +9,7 @@
 pub mod analyzer;
 pub mod avoid;
 pub mod calendar;
+pub mod catalog;
 pub mod checkin;
 pub mod engine;
 pub mod experiment;

@@ -10,6 +10,10 @@
 //!
 //! Architecture invariant: every document query is scoped by `user_id`.
 
+mod catalog;
+
+pub use catalog::{CatalogEntry, CatalogImport, ImportCounts, Put, Term};
+
 use chrono::Utc;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};

@@ -3,7 +3,137 @@
 //! PostgreSQL server the PostgreSQL half is skipped with a note, unless
 //! REGIMEN_REQUIRE_POSTGRES is set (as in CI), where that is a failure.
 
-use regimen_store::{Backend, Collection, Store, StoreError};
+use regimen_store::{Backend, CatalogEntry, Collection, Put, Store, StoreError};
+
+fn product(code: &str, name: &str, brands: &str) -> CatalogEntry {
+    CatalogEntry {
+        code: code.into(),
+        name: name.into(),
+        brands: brands.into(),
+        categories: "face creams".into(),
+        ingredients: "Aqua, Glycerin".into(),
+        lang: "fr".into(),
+        kind: "moisturizer".into(),
+        analysis: "{}".into(),
+        analysis_version: "v1".into(),
+        modified: 1,
+    }
+}
+
+fn split(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 2)
+        .map(str::to_string)
+        .collect()
+}
+
+async fn codes(store: &Store, terms: &[(&str, bool)]) -> Vec<String> {
+    store
+        .catalog_search(terms, 10)
+        .await
+        .expect("search")
+        .into_iter()
+        .map(|p| p.code)
+        .collect()
+}
+
+/// The catalog: an import is all or nothing, a second one updates, words are found with
+/// their accents or without, beginnings of words too, the name weighs most.
+async fn catalog_story(store: &Store) {
+    assert_eq!(store.catalog_generation().await.expect("generation"), 0);
+    let mut import = store.catalog_import().await.expect("import");
+    assert_eq!(
+        import
+            .put(&product("3600523614455", "Crème hydratante", "Nivéa"))
+            .await
+            .expect("put"),
+        Put::Added
+    );
+    assert_eq!(
+        import
+            .put(&product("0000000000017", "Gel douche", "Crème & Co"))
+            .await
+            .expect("put"),
+        Put::Added
+    );
+    let counts = import.finish("first", split).await.expect("finish");
+    assert_eq!(counts.added, 2);
+    assert_eq!(store.catalog_count().await.expect("count"), 2);
+    let generation = store.catalog_generation().await.expect("generation");
+    assert!(generation > 0);
+    let words = store.catalog_words().await.expect("words");
+    assert!(words.contains(&("crème".to_string(), 2)), "{words:?}");
+
+    // Accents folded on both sides; the name weighs over the brand.
+    assert_eq!(
+        codes(store, &[("creme", false)]).await,
+        ["3600523614455", "0000000000017"]
+    );
+    assert_eq!(codes(store, &[("nivea", false)]).await, ["3600523614455"]);
+    assert_eq!(codes(store, &[("hydra", true)]).await, ["3600523614455"]);
+    assert!(codes(store, &[("hydra", false)]).await.is_empty());
+    assert!(codes(store, &[("creme", false), ("douche", false)]).await == ["0000000000017"]);
+    // Nothing a word holds reaches the query language.
+    assert!(codes(store, &[("\" OR \"x", false)]).await.is_empty());
+    assert!(codes(store, &[("", false)]).await.is_empty());
+
+    // An import dropped before it finishes leaves the catalog as it was.
+    let mut import = store.catalog_import().await.expect("import");
+    import
+        .put(&product("1111111111116", "Sérum", "X"))
+        .await
+        .expect("put");
+    import
+        .put(&product("3600523614455", "Renamed", "X"))
+        .await
+        .expect("put");
+    drop(import);
+    assert_eq!(store.catalog_count().await.expect("count"), 2);
+    assert_eq!(
+        store
+            .catalog_product(&["3600523614455".into()])
+            .await
+            .expect("get")
+            .map(|p| p.name),
+        Some("Crème hydratante".into())
+    );
+    assert_eq!(
+        store.catalog_generation().await.expect("generation"),
+        generation
+    );
+
+    // Again: the same is unchanged, a change updates (and its search follows), never doubled.
+    let mut import = store.catalog_import().await.expect("import");
+    assert_eq!(
+        import
+            .put(&product("3600523614455", "Crème hydratante", "Nivéa"))
+            .await
+            .expect("put"),
+        Put::Unchanged
+    );
+    assert_eq!(
+        import
+            .put(&product("0000000000017", "Savon doux", "Crème & Co"))
+            .await
+            .expect("put"),
+        Put::Updated
+    );
+    let counts = import.finish("second", split).await.expect("finish");
+    assert_eq!((counts.added, counts.updated, counts.unchanged), (0, 1, 1));
+    assert_eq!(store.catalog_count().await.expect("count"), 2);
+    assert!(codes(store, &[("douche", false)]).await.is_empty());
+    assert_eq!(codes(store, &[("savon", false)]).await, ["0000000000017"]);
+    assert!(store.catalog_generation().await.expect("generation") > generation);
+    assert_eq!(
+        store
+            .catalog_product(&["9".into(), "0000000000017".into()])
+            .await
+            .expect("get")
+            .map(|p| p.code),
+        Some("0000000000017".into())
+    );
+}
 
 async fn story(store: &Store) {
     store.ping().await.expect("ping");
@@ -326,6 +456,7 @@ async fn story(store: &Store) {
     assert_eq!(store.count(zed, Collection::Plan).await.expect("count"), 0);
     assert!(!store.delete_user(zed).await.expect("again"));
     assert!(store.user_by_name("alice").await.expect("lookup").is_some());
+    catalog_story(store).await;
 }
 
 #[tokio::test]

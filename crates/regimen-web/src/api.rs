@@ -243,6 +243,62 @@ pub async fn results(
     ))
 }
 
+/// The query of a catalog search.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogQuery {
+    /// Name words, a brand or a barcode.
+    q: String,
+    /// How many products at most (1 to 50; 20 unless said).
+    limit: Option<u32>,
+}
+
+/// The longest search the catalog reads.
+const MAX_QUERY: usize = 200;
+
+/// `GET /api/v1/catalog?q=`: products of the catalog by name words, brand or barcode,
+/// best first; typo-tolerant, accents ignored. Public data: no login needed.
+pub async fn catalog_search(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<CatalogQuery>,
+) -> Result<Json<Value>, ApiError> {
+    if query.q.len() > MAX_QUERY {
+        return Err(ApiError::Invalid {
+            field: Some("q".into()),
+            message: format!("a search is at most {MAX_QUERY} characters"),
+        });
+    }
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=crate::catalog::MAX_RESULTS).contains(&limit) {
+        return Err(ApiError::Invalid {
+            field: Some("limit".into()),
+            message: format!("between 1 and {}", crate::catalog::MAX_RESULTS),
+        });
+    }
+    let found =
+        crate::catalog::search(state.store(), state.catalog_words(), &query.q, limit).await?;
+    Ok(Json(crate::catalog::found_json(&found)))
+}
+
+/// `GET /api/v1/catalog/{code}`: one product of the catalog with its ingredient list,
+/// its analysis and its source.
+pub async fn catalog_product(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let forms = regimen_core::catalog::barcode_forms(&code).ok_or(ApiError::NotFound)?;
+    let product = state
+        .store()
+        .catalog_product(&forms)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let version = state.version().to_string();
+    let value = state.cpu_bound(true, || {
+        crate::catalog::product_json(&product, state.analyzer(), &version)
+    });
+    Ok(Json(value))
+}
+
 /// `POST /api/v1/plans/{id}/feed`: a new secret calendar-feed address for a saved plan.
 pub async fn create_feed(
     State(state): State<AppState>,

@@ -9,6 +9,7 @@
 mod api;
 pub mod auth;
 mod body;
+pub mod catalog;
 pub mod derived;
 pub mod error;
 pub mod guard;
@@ -87,6 +88,8 @@ struct Inner {
     answers: derived::Cache<axum::body::Bytes>,
     /// Profiles' shelves and avoid lists, read, by the profile and the version.
     readings: derived::Cache<regimen_core::Reading>,
+    /// The product catalog's words, for searches typed with a slip.
+    catalog_words: catalog::Words,
 }
 
 /// About what the cache of answers keeps (a 12-week plan's JSON is some 70 KB).
@@ -124,6 +127,7 @@ impl AppState {
                 started: chrono::Utc::now(),
                 answers: derived::Cache::new(ANSWER_CACHE_BYTES),
                 readings: derived::Cache::new(READING_CACHE_BYTES),
+                catalog_words: catalog::Words::default(),
             }),
         })
     }
@@ -152,6 +156,11 @@ impl AppState {
     /// Answers made from saved documents, by their validators' key (see `derived.rs`).
     pub fn answers(&self) -> &derived::Cache<axum::body::Bytes> {
         &self.inner.answers
+    }
+
+    /// The product catalog's words (see `catalog.rs`).
+    pub fn catalog_words(&self) -> &catalog::Words {
+        &self.inner.catalog_words
     }
 
     /// Where progress photos are kept.
@@ -400,6 +409,8 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/photos/{id}",
             get(photos::image).delete(photos::delete),
         )
+        .route("/api/v1/catalog", get(api::catalog_search))
+        .route("/api/v1/catalog/{code}", get(api::catalog_product))
         .route("/api/v1/export", get(api::export))
         .route("/api/v1/import", post(api::import))
         .merge(pages::routes())

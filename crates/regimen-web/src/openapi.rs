@@ -331,6 +331,32 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/api/v1/catalog",
+        summary: "Products of the imported Open Beauty Facts catalog by name words, brand or barcode (query: q, limit 1-50), best first; typo-tolerant, accents ignored; no login",
+        body: None,
+        responses: &[
+            (
+                "200",
+                "{\"products\": [{\"code\", \"name\", \"brands\", \"kind\", \"categories\", \"lang\", \"has_ingredients\"}], \"corrected\": [{\"from\", \"to\"}], \"unknown\", \"attribution\"}",
+            ),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/catalog/{code}",
+        summary: "One product of the catalog by its barcode, with its ingredient list, its analysis and its source (ODbL)",
+        body: None,
+        responses: &[
+            (
+                "200",
+                "the summary's fields, \"ingredients\", \"analysis\" (as `regimen analyze --format json`), \"source\"",
+            ),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "GET",
         path: "/api/v1/export",
         summary: "Everything stored for you, as one document",
         body: None,

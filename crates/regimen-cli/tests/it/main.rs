@@ -1,6 +1,7 @@
 //! End-to-end tests of the `regimen` binary: outputs, files and exit codes.
 
 mod browser;
+mod catalog;
 mod server;
 
 use std::path::{Path, PathBuf};

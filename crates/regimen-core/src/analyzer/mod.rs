@@ -14,6 +14,8 @@ pub mod lexicon;
 mod parse;
 mod spelling;
 mod suggest;
+pub use fold::to_ascii;
+pub use suggest::SuggestIndex;
 
 use crate::avoid::AvoidList;
 use crate::knowledge::{ActiveIngredient, FamilyRule, Knowledge, Situation};
@@ -25,7 +27,6 @@ use parse::{Hit, Piece};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::sync::OnceLock;
-use suggest::SuggestIndex;
 
 /// The CosIng-derived dictionary shipped with regimen (see data/cosing/NOTICE).
 pub const DICTIONARY: &str = include_str!("../../../../data/cosing/inci.tsv");

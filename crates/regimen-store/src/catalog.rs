@@ -1,0 +1,354 @@
+//! The product catalog: products by barcode with their analysis, searched by words
+//! (SQLite FTS5 with accents folded; PostgreSQL a weighted `tsvector` with unaccent
+//! under a GIN index), and the catalog's words for searches typed with a slip.
+//!
+//! An import is one transaction ([`CatalogImport`]): dropped before
+//! [`CatalogImport::finish`], it leaves the catalog as it was; a product already there
+//! is updated, never doubled.
+
+use crate::{now, Backend, Result, Store};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+/// A product as the catalog keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    /// Its barcode.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Its brands.
+    pub brands: String,
+    /// Its categories, in words.
+    pub categories: String,
+    /// Its ingredient list.
+    pub ingredients: String,
+    /// The list's language.
+    pub lang: String,
+    /// What kind of product the analysis found (`serum`, `cleanser`, ...).
+    pub kind: String,
+    /// The analysis, as JSON.
+    pub analysis: String,
+    /// What made the analysis (the analyzer's and knowledge's version).
+    pub analysis_version: String,
+    /// When it last changed at its source (Unix seconds).
+    pub modified: i64,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    /// Products new to the catalog.
+    pub added: u64,
+    /// Products there before, changed.
+    pub updated: u64,
+    /// Products there before, the same.
+    pub unchanged: u64,
+}
+
+/// What one product did to the catalog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// It is new.
+    Added,
+    /// It was there and changed.
+    Updated,
+    /// It was there, the same.
+    Unchanged,
+}
+
+/// PostgreSQL's search vector of a product ($2 name, $3 brands, $4 categories): accents
+/// removed, the name weighed over the brands over the categories.
+const TSVECTOR: &str = "setweight(to_tsvector('simple', unaccent($2)), 'A') || setweight(to_tsvector('simple', unaccent($3)), 'B') || setweight(to_tsvector('simple', unaccent($4)), 'C')";
+
+/// A word of a search: the word, and whether words it begins match too.
+pub type Term<'a> = (&'a str, bool);
+
+const COLUMNS: &str =
+    "c.code, c.name, c.brands, c.categories, c.ingredients, c.lang, c.kind, c.analysis, c.analysis_version, c.modified";
+
+fn entry(row: &AnyRow) -> Result<CatalogEntry> {
+    Ok(CatalogEntry {
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        brands: row.try_get("brands")?,
+        categories: row.try_get("categories")?,
+        ingredients: row.try_get("ingredients")?,
+        lang: row.try_get("lang")?,
+        kind: row.try_get("kind")?,
+        analysis: row.try_get("analysis")?,
+        analysis_version: row.try_get("analysis_version")?,
+        modified: row.try_get("modified")?,
+    })
+}
+
+/// A word as the database's query language writes it: only letters and digits (what
+/// the caller's words are; anything else is dropped, so nothing can change the query).
+fn plain(word: &str) -> String {
+    word.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+/// The FTS5 expression of the terms: each a quoted word, `*` for a beginning, all of them.
+fn fts5_expression(terms: &[Term<'_>]) -> String {
+    terms
+        .iter()
+        .map(|(word, prefix)| format!("\"{}\"{}", plain(word), if *prefix { "*" } else { "" }))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The tsquery of the terms: `word`, `word:*` for a beginning, joined by `&`.
+fn tsquery(terms: &[Term<'_>]) -> String {
+    terms
+        .iter()
+        .map(|(word, prefix)| format!("{}{}", plain(word), if *prefix { ":*" } else { "" }))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// An import in progress: one transaction.
+pub struct CatalogImport {
+    transaction: Transaction<'static, Any>,
+    backend: Backend,
+    counts: ImportCounts,
+}
+
+impl std::fmt::Debug for CatalogImport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CatalogImport")
+            .field("counts", &self.counts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CatalogImport {
+    /// Adds a product, or updates the one with its code.
+    pub async fn put(&mut self, product: &CatalogEntry) -> Result<Put> {
+        let existing = sqlx::query(&format!(
+            "SELECT c.id, {COLUMNS} FROM catalog c WHERE c.code = $1"
+        ))
+        .bind(&product.code)
+        .fetch_optional(&mut *self.transaction)
+        .await?;
+        let (id, put) = match existing {
+            Some(row) if entry(&row)? == *product => {
+                self.counts.unchanged += 1;
+                return Ok(Put::Unchanged);
+            }
+            Some(row) => {
+                let id: i64 = row.try_get("id")?;
+                self.write(Some(id), product).await?;
+                self.counts.updated += 1;
+                (id, Put::Updated)
+            }
+            None => {
+                let id = self.write(None, product).await?;
+                self.counts.added += 1;
+                (id, Put::Added)
+            }
+        };
+        if self.backend == Backend::Sqlite {
+            sqlx::query("DELETE FROM catalog_search WHERE rowid = $1")
+                .bind(id)
+                .execute(&mut *self.transaction)
+                .await?;
+            sqlx::query(
+                "INSERT INTO catalog_search (rowid, name, brands, categories) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(&product.name)
+            .bind(&product.brands)
+            .bind(&product.categories)
+            .execute(&mut *self.transaction)
+            .await?;
+        }
+        Ok(put)
+    }
+
+    async fn write(&mut self, id: Option<i64>, p: &CatalogEntry) -> Result<i64> {
+        let search = match self.backend {
+            Backend::Postgres => format!(", search = {TSVECTOR}"),
+            Backend::Sqlite => String::new(),
+        };
+        let sql = match id {
+            Some(_) => format!(
+                "UPDATE catalog SET name = $2, brands = $3, categories = $4, ingredients = $5, lang = $6, kind = $7, analysis = $8, analysis_version = $9, modified = $10{search} WHERE id = $1 RETURNING id"
+            ),
+            None => {
+                let (column, value) = match self.backend {
+                    Backend::Postgres => (", search", format!(", {TSVECTOR}")),
+                    Backend::Sqlite => ("", String::new()),
+                };
+                format!(
+                    "INSERT INTO catalog (code, name, brands, categories, ingredients, lang, kind, analysis, analysis_version, modified{column}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10{value}) RETURNING id"
+                )
+            }
+        };
+        let query = sqlx::query(&sql);
+        let query = match id {
+            Some(id) => query.bind(id),
+            None => query.bind(&p.code),
+        };
+        let row = query
+            .bind(&p.name)
+            .bind(&p.brands)
+            .bind(&p.categories)
+            .bind(&p.ingredients)
+            .bind(&p.lang)
+            .bind(&p.kind)
+            .bind(&p.analysis)
+            .bind(&p.analysis_version)
+            .bind(p.modified)
+            .fetch_one(&mut *self.transaction)
+            .await?;
+        Ok(row.try_get("id")?)
+    }
+
+    /// What the import has done so far.
+    pub fn counts(&self) -> ImportCounts {
+        self.counts
+    }
+
+    /// Makes the catalog's words again from every product (`words` splits a text into
+    /// the words a search matches), records the import, and commits it all.
+    pub async fn finish(
+        mut self,
+        source: &str,
+        words: impl Fn(&str) -> Vec<String>,
+    ) -> Result<ImportCounts> {
+        let rows = sqlx::query("SELECT name, brands, categories FROM catalog")
+            .fetch_all(&mut *self.transaction)
+            .await?;
+        let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+        for row in &rows {
+            for column in ["name", "brands", "categories"] {
+                let text: String = row.try_get(column)?;
+                for word in words(&text) {
+                    *counts.entry(word).or_default() += 1;
+                }
+            }
+        }
+        drop(rows);
+        sqlx::query("DELETE FROM catalog_words")
+            .execute(&mut *self.transaction)
+            .await?;
+        let counted: Vec<(String, i64)> = counts.into_iter().collect();
+        // Many rows a statement: 400 words, 800 placeholders.
+        for chunk in counted.chunks(400) {
+            let placeholders: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                .collect();
+            let sql = format!(
+                "INSERT INTO catalog_words (word, n) VALUES {}",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for (word, n) in chunk {
+                query = query.bind(word).bind(*n);
+            }
+            query.execute(&mut *self.transaction).await?;
+        }
+        let counts = self.counts;
+        sqlx::query(
+            "INSERT INTO catalog_imports (source, added, updated, unchanged, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(source)
+        .bind(i64::try_from(counts.added).unwrap_or(i64::MAX))
+        .bind(i64::try_from(counts.updated).unwrap_or(i64::MAX))
+        .bind(i64::try_from(counts.unchanged).unwrap_or(i64::MAX))
+        .bind(now())
+        .execute(&mut *self.transaction)
+        .await?;
+        self.transaction.commit().await?;
+        Ok(counts)
+    }
+}
+
+impl Store {
+    /// Starts an import: everything it puts is kept only when it finishes.
+    pub async fn catalog_import(&self) -> Result<CatalogImport> {
+        Ok(CatalogImport {
+            transaction: self.pool.begin().await?,
+            backend: self.backend,
+            counts: ImportCounts::default(),
+        })
+    }
+
+    /// The product with one of these codes (the forms a barcode may be stored under).
+    pub async fn catalog_product(&self, codes: &[String]) -> Result<Option<CatalogEntry>> {
+        for code in codes {
+            let row = sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM catalog c WHERE c.code = $1"
+            ))
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(row) = row {
+                return entry(&row).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    /// The products whose name, brands or categories have every term, best first.
+    pub async fn catalog_search(
+        &self,
+        terms: &[Term<'_>],
+        limit: u32,
+    ) -> Result<Vec<CatalogEntry>> {
+        if terms.iter().all(|(w, _)| plain(w).is_empty()) {
+            return Ok(Vec::new());
+        }
+        let rows = match self.backend {
+            Backend::Sqlite => {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM catalog_search s JOIN catalog c ON c.id = s.rowid \
+                     WHERE catalog_search MATCH $1 \
+                     ORDER BY bm25(catalog_search, 10.0, 4.0, 1.0), c.id LIMIT $2"
+                ))
+                .bind(fts5_expression(terms))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?
+            }
+            Backend::Postgres => {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM catalog c, to_tsquery('simple', $1) q \
+                     WHERE c.search @@ q ORDER BY ts_rank(c.search, q) DESC, c.id LIMIT $2"
+                ))
+                .bind(tsquery(terms))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter().map(entry).collect()
+    }
+
+    /// The catalog's words and how many times each is used.
+    pub async fn catalog_words(&self) -> Result<Vec<(String, i64)>> {
+        let rows = sqlx::query("SELECT word, n FROM catalog_words")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("word")?, row.try_get("n")?)))
+            .collect()
+    }
+
+    /// Which import the catalog is at (0 before any): a cache of its words is stale
+    /// when this changes.
+    pub async fn catalog_generation(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS g FROM catalog_imports")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("g")?)
+    }
+
+    /// How many products the catalog has.
+    pub async fn catalog_count(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM catalog")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+}
