@@ -27,6 +27,7 @@ mod eval;
 mod quiz;
 mod render;
 mod results;
+mod scan;
 mod serve;
 
 use anyhow::{Context, Result};
@@ -94,6 +95,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// The product catalog: import Open Beauty Facts, search it, show a product.
     Catalog(catalog::CatalogArgs),
+    /// Read a product from a photo: its barcode, looked up in the catalog.
+    Scan(scan::ScanArgs),
     /// Inspect the knowledge base.
     Knowledge {
         #[command(subcommand)]
@@ -260,6 +263,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Eval(args) => eval::run(build_analyzer(&knowledge)?, &args),
         Command::Results(args) => results::run(&knowledge, &args),
         Command::Serve(args) => serve::run(knowledge, &args),
+        Command::Scan(args) => scan::run(&args),
         Command::Catalog(args) => catalog::run(&knowledge, || build_analyzer(&knowledge), &args),
         Command::Quiz { out } => quiz::run(&knowledge, out.as_deref()),
         Command::Faq { question } => faq(&knowledge, &question.join(" "), color),

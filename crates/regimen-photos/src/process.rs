@@ -91,6 +91,29 @@ pub fn process(bytes: &[u8], content_type: &str) -> Result<Processed, PhotoError
             declared
         }));
     }
+    let mut image = decode_upright(bytes)?;
+    if image.width().max(image.height()) > MAX_SIDE {
+        image = image.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle);
+    }
+    // Scaled down only: a small photo is its own thumbnail.
+    let thumbnail = if image.width().max(image.height()) > THUMB_SIDE {
+        image.thumbnail(THUMB_SIDE, THUMB_SIDE)
+    } else {
+        image.clone()
+    };
+    Ok(Processed {
+        photo: encode(&image)?,
+        thumbnail: encode(&thumbnail)?,
+        width: image.width(),
+        height: image.height(),
+    })
+}
+
+/// Decodes a JPEG, PNG or WebP image (found by its bytes) within the limits, turned
+/// upright by its EXIF orientation: the header is read first, and an image of more
+/// than [`MAX_PIXELS`] is refused before any pixel is decoded. What every use of an
+/// upload (a photo kept, a barcode or a label read) decodes it with.
+pub fn decode_upright(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
     let not_an_image = |e: image::ImageError| PhotoError::NotAnImage(e.to_string());
     let reader = |limited: bool| -> Result<ImageReader<Cursor<&[u8]>>, PhotoError> {
         let mut reader = ImageReader::new(Cursor::new(bytes))
@@ -125,19 +148,5 @@ pub fn process(bytes: &[u8], content_type: &str) -> Result<Processed, PhotoError
         other => not_an_image(other),
     })?;
     image.apply_orientation(orientation);
-    if image.width().max(image.height()) > MAX_SIDE {
-        image = image.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle);
-    }
-    // Scaled down only: a small photo is its own thumbnail.
-    let thumbnail = if image.width().max(image.height()) > THUMB_SIDE {
-        image.thumbnail(THUMB_SIDE, THUMB_SIDE)
-    } else {
-        image.clone()
-    };
-    Ok(Processed {
-        photo: encode(&image)?,
-        thumbnail: encode(&thumbnail)?,
-        width: image.width(),
-        height: image.height(),
-    })
+    Ok(image)
 }

@@ -7,6 +7,7 @@
 //! is updated, never doubled.
 
 use crate::{now, Backend, Result, Store};
+use futures_util::TryStreamExt;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -216,19 +217,20 @@ impl CatalogImport {
         source: &str,
         words: impl Fn(&str) -> Vec<String>,
     ) -> Result<ImportCounts> {
-        let rows = sqlx::query("SELECT name, brands, categories FROM catalog")
-            .fetch_all(&mut *self.transaction)
-            .await?;
+        // Streamed: memory follows the words, not the products.
         let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-        for row in &rows {
-            for column in ["name", "brands", "categories"] {
-                let text: String = row.try_get(column)?;
-                for word in words(&text) {
-                    *counts.entry(word).or_default() += 1;
+        {
+            let mut rows = sqlx::query("SELECT name, brands, categories FROM catalog")
+                .fetch(&mut *self.transaction);
+            while let Some(row) = rows.try_next().await? {
+                for column in ["name", "brands", "categories"] {
+                    let text: String = row.try_get(column)?;
+                    for word in words(&text) {
+                        *counts.entry(word).or_default() += 1;
+                    }
                 }
             }
         }
-        drop(rows);
         sqlx::query("DELETE FROM catalog_words")
             .execute(&mut *self.transaction)
             .await?;
@@ -301,10 +303,11 @@ impl Store {
         }
         let rows = match self.backend {
             Backend::Sqlite => {
+                // The best rows by rank first, then only those joined to their products.
                 sqlx::query(&format!(
-                    "SELECT {COLUMNS} FROM catalog_search s JOIN catalog c ON c.id = s.rowid \
-                     WHERE catalog_search MATCH $1 \
-                     ORDER BY bm25(catalog_search, 10.0, 4.0, 1.0), c.id LIMIT $2"
+                    "SELECT {COLUMNS} FROM (SELECT rowid AS id, bm25(catalog_search, 10.0, 4.0, 1.0) AS rank \
+                     FROM catalog_search WHERE catalog_search MATCH $1 ORDER BY rank, rowid LIMIT $2) s \
+                     JOIN catalog c ON c.id = s.id ORDER BY s.rank, s.id"
                 ))
                 .bind(fts5_expression(terms))
                 .bind(i64::from(limit))
@@ -313,8 +316,9 @@ impl Store {
             }
             Backend::Postgres => {
                 sqlx::query(&format!(
-                    "SELECT {COLUMNS} FROM catalog c, to_tsquery('simple', $1) q \
-                     WHERE c.search @@ q ORDER BY ts_rank(c.search, q) DESC, c.id LIMIT $2"
+                    "SELECT {COLUMNS} FROM (SELECT c.id, ts_rank(c.search, q) AS rank FROM catalog c, to_tsquery('simple', $1) q \
+                     WHERE c.search @@ q ORDER BY rank DESC, c.id LIMIT $2) s \
+                     JOIN catalog c ON c.id = s.id ORDER BY s.rank DESC, s.id"
                 ))
                 .bind(tsquery(terms))
                 .bind(i64::from(limit))

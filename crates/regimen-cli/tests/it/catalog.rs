@@ -229,3 +229,84 @@ fn a_cut_or_damaged_dump_is_refused_whole_and_the_catalog_stays_as_it_was() {
     );
     let _ = std::fs::remove_file(&db);
 }
+
+#[test]
+fn a_barcode_photo_is_read_and_looked_up_in_the_catalog() {
+    let Some(photo) = shared_data("barcodes/ean13-3/01.png") else {
+        return;
+    };
+    let db = temp("scan.db");
+    let _ = std::fs::remove_file(&db);
+    let scan = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_regimen"))
+            .arg("scan")
+            .args(args)
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .env("REGIMEN_DB", format!("sqlite://{}", db.display()))
+            .output()
+            .expect("regimen runs")
+    };
+    let photo = photo.to_str().expect("path");
+    // Not in the catalog yet: the code, and no product.
+    let out = scan(&["barcode", photo, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let read: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(read["code"], "9780764544200");
+    assert_eq!(read["format"], "ean13");
+    assert_eq!(read["product"], serde_json::Value::Null);
+    // In the catalog: the product it names.
+    let dump = temp("one.jsonl");
+    std::fs::write(
+        &dump,
+        r#"{"code":"9780764544200","product_name":"Hydrating Face Mask","brands":"Example","ingredients_text":"Aqua, Glycerin, Kaolin"}"#,
+    )
+    .expect("write");
+    assert_eq!(
+        catalog(&db, &["import", dump.to_str().expect("path")])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = scan(&["barcode", photo]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("9780764544200 (EAN-13)"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("In the catalog: Hydrating Face Mask · Example"),
+        "{}",
+        stdout(&out)
+    );
+
+    // No barcode in the picture, not a picture, no file: exit 2, said plainly.
+    let plain = temp("plain.png");
+    std::fs::write(
+        &plain,
+        regimen_photos::testing::encoded(
+            &regimen_photos::testing::picture(400, 300),
+            regimen_photos::testing::ImageFormat::Png,
+        ),
+    )
+    .expect("write");
+    let out = scan(&["barcode", plain.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no barcode found"),
+        "{}",
+        stderr(&out)
+    );
+    let text = temp("not-a-photo.png");
+    std::fs::write(&text, "hello").expect("write");
+    let out = scan(&["barcode", text.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a JPEG, PNG or WebP image"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(scan(&["barcode", "no-such.jpg"]).status.code(), Some(2));
+    let _ = std::fs::remove_file(&db);
+}

@@ -17,7 +17,8 @@ CREATE TABLE catalog (
 );
 CREATE VIRTUAL TABLE catalog_search USING fts5(
     name, brands, categories,
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3 4'
 );
 CREATE TABLE catalog_words (
     word TEXT PRIMARY KEY,

@@ -363,6 +363,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plan/again", post(plan_again))
         .route("/day/{date}", get(day_page).post(save_day))
         .route("/shelf", get(shelf_page).post(add_product))
+        .route("/shelf/catalog", post(add_from_catalog))
         .route("/shelf/{id}", get(product_page))
         .route("/shelf/{id}/delete", post(remove_product))
         .route("/checkin", get(checkin_page).post(save_checkin))

@@ -188,11 +188,101 @@ pub(super) async fn shelf_page(
     RawQuery(query): RawQuery,
 ) -> PageResult {
     let user = viewer.user()?;
+    let asked = FormData::parse(query.as_deref().unwrap_or_default().as_bytes());
+    // A catalog product without an ingredient list comes back here with its name, for
+    // the list to be typed from the pack.
     let form = context! {
-        name => "", ingredients => "", kind => "",
+        name => asked.get("name"), ingredients => "", kind => "",
         added => flag(&query, "added"), removed => flag(&query, "removed"),
+        needs_list => flag(&query, "needs_list"),
+        catalog => catalog_context(&state, &asked.get("q")).await?,
     };
     render_shelf(&state, &viewer, user, form, BTreeMap::new(), StatusCode::OK).await
+}
+
+/// The catalog part of the shelf page: whether there is a catalog, and what a search
+/// found (each with an "add" button).
+async fn catalog_context(state: &AppState, q: &str) -> Result<Value, PageError> {
+    let imported = state.store().catalog_generation().await? > 0;
+    let q = q.trim();
+    if !imported || q.is_empty() {
+        return Ok(context! { imported, q });
+    }
+    let q: String = q.chars().take(200).collect();
+    let found = crate::catalog::search(state.store(), state.catalog_words(), &q, 10).await?;
+    let products: Vec<Value> = found
+        .products
+        .iter()
+        .map(|p| {
+            context! {
+                code => p.code,
+                name => if p.name.is_empty() { "(no name)".to_string() } else { p.name.clone() },
+                brands => p.brands.split(',').map(str::trim).take(2).collect::<Vec<_>>().join(", "),
+                kind => regimen_core::vocab::ProductKind::from_id(&p.kind)
+                    .map_or_else(String::new, |k| state.knowledge().labels.kind(k).to_string()),
+                has_list => !p.ingredients.trim().is_empty(),
+            }
+        })
+        .collect();
+    let corrected: Vec<String> = found
+        .corrected
+        .iter()
+        .map(|(from, to)| format!("\u{201c}{from}\u{201d} as \u{201c}{to}\u{201d}"))
+        .collect();
+    Ok(context! {
+        imported, q, searched => true, products, corrected, unknown => found.unknown,
+        attribution => crate::catalog::ATTRIBUTION, attribution_url => crate::catalog::ATTRIBUTION_URL,
+    })
+}
+
+/// The name a catalog product goes on the shelf by: its brand first when the name does
+/// not say it.
+fn shelf_name(product: &regimen_store::CatalogEntry) -> String {
+    let brand = product.brands.split(',').next().unwrap_or_default().trim();
+    let name = product.name.trim();
+    if name.is_empty() {
+        return brand.to_string();
+    }
+    if brand.is_empty() || name.to_lowercase().contains(&brand.to_lowercase()) {
+        name.to_string()
+    } else {
+        format!("{brand} {name}")
+    }
+}
+
+/// `POST /shelf/catalog`: a catalog product onto the shelf in one click; one without
+/// an ingredient list goes to the form with its name, for the list to be typed.
+pub(super) async fn add_from_catalog(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    PageBody(bytes): PageBody,
+) -> PageResult {
+    let user = viewer.user()?;
+    let form = FormData::parse(&bytes);
+    check_form(&viewer, &form)?;
+    let forms =
+        regimen_core::catalog::barcode_forms(&form.get("code")).ok_or(PageError::NotFound)?;
+    let product = state
+        .store()
+        .catalog_product(&forms)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let name = shelf_name(&product);
+    if product.ingredients.trim().is_empty() {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("needs_list", "1")
+            .append_pair("name", &name)
+            .finish();
+        return Ok(see_other(&format!("/shelf?{query}#add")));
+    }
+    let json = serde_json::json!({"name": name, "ingredients": product.ingredients});
+    let caller = crate::Caller { user_id: user };
+    let stored =
+        crate::resources::ShelfItems::accept(&state, caller, json.to_string().as_bytes()).await?;
+    state
+        .create_document(user, Collection::Shelf, &stored.sort_key, &stored.body)
+        .await?;
+    Ok(see_other("/shelf?added=1"))
 }
 
 pub(super) async fn add_product(
@@ -219,7 +309,10 @@ pub(super) async fn add_product(
         Err(ApiError::BadRequest { message, field } | ApiError::Invalid { message, field }) => {
             let mut errors = BTreeMap::new();
             errors.insert(form_field(field.as_deref()), message);
-            let typed = context! { name => form.get("name"), ingredients => form.get("ingredients"), kind => form.get("kind") };
+            let typed = context! {
+                name => form.get("name"), ingredients => form.get("ingredients"), kind => form.get("kind"),
+                catalog => catalog_context(&state, "").await?,
+            };
             render_shelf(
                 &state,
                 &viewer,

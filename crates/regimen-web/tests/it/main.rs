@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 mod caching;
+mod catalog;
 mod faults;
 mod guard;
 mod openapi;

@@ -1544,3 +1544,85 @@ async fn photos_are_added_to_a_check_in_and_compared_side_by_side() {
         Some(1)
     );
 }
+
+#[tokio::test]
+async fn a_catalog_product_goes_on_the_shelf_in_one_click() {
+    let app = spawn_app(false).await;
+    // No catalog yet: the page says how to import one.
+    let page = app.get("/shelf", &[]).await;
+    assert_page(&page, "Your shelf");
+    assert!(
+        page.text.contains("regimen catalog import"),
+        "{}",
+        page.text
+    );
+    super::catalog::seed(&app.store).await;
+
+    let page = app.get("/shelf?q=nivea+creme+hydra", &[]).await;
+    assert_page(&page, "Find it in the catalog");
+    assert!(
+        page.text.contains("Crème hydratante légère"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("value=\"3600523614455\""));
+    assert!(
+        page.text.contains("Open Database License"),
+        "attribution with the data"
+    );
+    assert!(!page.text.contains("Crème mains"));
+    // A slip is said back; a search for nothing says so.
+    let page = app.get("/shelf?q=serum+retinl", &[]).await;
+    assert!(page.text.contains("as “retinol”"), "{}", page.text);
+    let page = app.get("/shelf?q=%3Cscript%3Ezz", &[]).await;
+    assert!(
+        page.text
+            .contains("No product in the catalog matches “&lt;script&gt;zz”"),
+        "{}",
+        page.text
+    );
+
+    // One click: the product with its list is on the shelf, under its brand and name.
+    let added = form(&app, "/shelf/catalog", "code=3600523614455", &[]).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+    assert_eq!(added.headers["location"], "/shelf?added=1");
+    let shelf = app.get("/api/v1/shelf", &[]).await.json();
+    assert_eq!(shelf[0]["name"], "Nivéa Crème hydratante légère");
+    assert_eq!(
+        shelf[0]["ingredients"],
+        "Aqua, Glycerin, Niacinamide, Parfum"
+    );
+    // Without a list: to the form, its name filled in, to type the list from the pack.
+    let listless = form(&app, "/shelf/catalog", "code=96385074", &[]).await;
+    assert_eq!(listless.status, StatusCode::SEE_OTHER);
+    let to = listless.headers["location"].to_str().expect("location");
+    assert!(to.starts_with("/shelf?needs_list=1&name=Niv"), "{to}");
+    let page = app.get(to, &[]).await;
+    assert!(page.text.contains("type it from the pack"), "{}", page.text);
+    assert!(
+        page.text.contains("value=\"Nivéa Crème mains\""),
+        "{}",
+        page.text
+    );
+    assert_eq!(
+        app.get("/api/v1/shelf", &[])
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    // Not in the catalog, or not a code: 404; without the page's token: refused.
+    assert_eq!(
+        form(&app, "/shelf/catalog", "code=9999999999994", &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        form(&app, "/shelf/catalog", "code=soap", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let forged = form_with(&app, "/shelf/catalog", "code=3600523614455", &[], false).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}

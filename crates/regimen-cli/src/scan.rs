@@ -1,0 +1,114 @@
+//! `regimen scan barcode PHOTO`: the barcode of a pack from a phone photo, then the
+//! product it names in the catalog (when one is imported).
+
+use crate::bad;
+use crate::serve::{connect, database};
+use anyhow::Result;
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+/// `regimen scan`.
+#[derive(Args)]
+pub struct ScanArgs {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// Read the barcode (EAN-13, EAN-8, UPC-A, UPC-E) in a photo and look it up.
+    Barcode {
+        /// The photo (JPEG, PNG or WebP).
+        photo: PathBuf,
+        /// Database URL of the catalog [default: REGIMEN_DB, else the SQLite file
+        /// `regimen serve` uses].
+        #[arg(long, value_name = "URL")]
+        db: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+/// Runs `regimen scan`.
+pub fn run(args: &ScanArgs) -> Result<()> {
+    match &args.action {
+        Action::Barcode { photo, db, format } => barcode(photo, db.as_deref(), *format),
+    }
+}
+
+fn read_photo(path: &Path) -> Result<Vec<u8>> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?
+        .len();
+    // The upload limit of the server: a photo, not a film.
+    if size > 16 << 20 {
+        return Err(bad(format!(
+            "{} is {} MiB: a photo is at most 16 MiB",
+            path.display(),
+            size >> 20
+        )));
+    }
+    std::fs::read(path).map_err(|e| bad(format!("cannot read {}: {e}", path.display())))
+}
+
+fn barcode(path: &Path, db: Option<&str>, format: Format) -> Result<()> {
+    let bytes = read_photo(path)?;
+    let found =
+        regimen_scan::read_barcode(&bytes).map_err(|e| bad(format!("{}: {e}", path.display())))?;
+    let Some(found) = found else {
+        return Err(bad(format!(
+            "no barcode found in {}: photograph the bars straight on, in focus and filling most of the picture",
+            path.display()
+        )));
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let product = runtime.block_on(async {
+        let store = connect(&database(db)).await?;
+        let forms = regimen_core::catalog::barcode_forms(&found.gtin).unwrap_or_default();
+        let mut all = vec![found.code.clone()];
+        all.extend(forms);
+        let product = store.catalog_product(&all).await?;
+        store.close().await;
+        anyhow::Ok(product)
+    })?;
+    match format {
+        Format::Json => {
+            let mut value = serde_json::to_value(&found)?;
+            value["product"] = product
+                .as_ref()
+                .map_or(serde_json::Value::Null, regimen_web::catalog::summary_json);
+            sayln!("{}", serde_json::to_string_pretty(&value)?);
+        }
+        Format::Table => {
+            let kind = serde_json::to_value(found.format)?;
+            sayln!(
+                "{} ({})",
+                found.code,
+                kind.as_str()
+                    .unwrap_or_default()
+                    .replace('_', "-")
+                    .to_uppercase()
+            );
+            match product {
+                Some(p) => {
+                    sayln!("In the catalog: {} · {}", p.name, p.brands);
+                    sayln!("(regimen catalog show {} for its list and analysis)", p.code);
+                    sayln!("{}", regimen_web::catalog::ATTRIBUTION);
+                }
+                None => sayln!(
+                    "Not in the catalog here (regimen catalog import loads Open Beauty Facts); add it with its ingredient list."
+                ),
+            }
+        }
+    }
+    Ok(())
+}
