@@ -266,7 +266,36 @@ async fn answer_the_questions(client: &Client, base: &str, shots: &mut Shots) {
 /// a check-in and its history, the calendar feed, the FAQ, an explanation, the data.
 async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
     let dir = std::env::temp_dir().join(format!("regimen-browser-{window}-{}", std::process::id()));
-    let server = Server::start(&format!("sqlite://{}/regimen.db", dir.display()), &[]);
+    let db = format!("sqlite://{}/regimen.db", dir.display());
+    // A small catalog, imported as a person would (the barcode photo's product among them).
+    std::fs::create_dir_all(&dir).expect("dir");
+    let dump = dir.join("catalog.jsonl");
+    std::fs::write(
+        &dump,
+        concat!(
+            r#"{"code":"9780764544200","product_name":"Hydrating Clay Mask","brands":"Example","ingredients_text":"Aqua, Kaolin, Glycerin, Niacinamide"}"#,
+            "\n",
+            r#"{"code":"3600523614455","lang":"fr","product_name_fr":"Crème hydratante légère","brands":"Nivéa","ingredients_text_fr":"Aqua, Glycerin, Parfum"}"#,
+            "\n"
+        ),
+    )
+    .expect("dump");
+    let imported = std::process::Command::new(env!("CARGO_BIN_EXE_regimen"))
+        .args([
+            "catalog",
+            "--db",
+            &db,
+            "import",
+            dump.to_str().expect("path"),
+        ])
+        .output()
+        .expect("import");
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let server = Server::start(&db, &[]);
     let base = format!("http://127.0.0.1:{}", server.port);
     let client = browser(driver, &dir.join("chrome"), size).await;
     let mut shots = Shots::new(window);
@@ -315,7 +344,12 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
         "Ingredients: Aqua, Niacinamide 10%, Glycerin, Parfum",
     )
     .await;
-    submit(&client, "form.stack > button[type=submit]", "/shelf").await;
+    submit(
+        &client,
+        "form[action='/shelf'] > button[type=submit]",
+        "/shelf",
+    )
+    .await;
     client
         .wait()
         .for_element(Locator::Css(".products"))
@@ -332,6 +366,47 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
     );
     assert!(shelf.contains("Not in your current plan yet"), "{shelf}");
     shots.take(&client, "shelf").await;
+
+    // The catalog: a search typed without accents finds the cream, one click adds it.
+    fill(&client, "#q", "creme hydratante").await;
+    submit(&client, "form.search button", "/shelf").await;
+    let found = text(&client, ".found").await;
+    assert!(found.contains("Crème hydratante légère"), "{found}");
+    assert!(text(&client, "main")
+        .await
+        .contains("Open Database License"));
+    shots.take(&client, "shelf-catalog").await;
+    submit(&client, ".found-card form button", "/shelf").await;
+    let shelf = text(&client, ".products").await;
+    assert!(shelf.contains("Nivéa Crème hydratante légère"), "{shelf}");
+    // A photo of a barcode finds its product.
+    if let Some(photo) = super::shared_data("barcodes/ean13-3/01.png") {
+        // The browser takes only a canonical path.
+        let photo = photo.canonicalize().expect("the photo");
+        client.goto(&format!("{base}/shelf")).await.expect("shelf");
+        client
+            .find(Locator::Css("#barcode-photo"))
+            .await
+            .expect("file input")
+            .send_keys(photo.to_str().expect("path"))
+            .await
+            .expect("choose the photo");
+        submit(&client, "form[action='/shelf/scan'] button", "/shelf").await;
+        let page = text(&client, "main").await;
+        assert!(
+            page.contains("Barcode read from your photo") && page.contains("Hydrating Clay Mask"),
+            "{page}"
+        );
+        client
+            .execute(
+                "document.getElementById('catalog').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .expect("scroll");
+        shots.take(&client, "shelf-barcode").await;
+        client.goto(&format!("{base}/shelf")).await.expect("shelf");
+    }
     submit(&client, ".notice form button", "/plan").await;
     let status = text(&client, ".status").await;
     assert!(

@@ -144,42 +144,14 @@ fn photo_words(code: &str) -> Option<Value> {
 pub(super) async fn add_photo(
     State(state): State<AppState>,
     viewer: Viewer,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> PageResult {
     let user = viewer.user()?;
-    let mut fields = FormData(Vec::new());
-    let mut photo: Option<(String, axum::body::Bytes)> = None;
-    let mut too_large = false;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(error) => {
-                // A body beyond the limit ends the form; anything else is a bad form.
-                too_large = error.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                if too_large {
-                    break;
-                }
-                return Err(PageError::from(ApiError::BadRequest {
-                    message: error.body_text(),
-                    field: None,
-                }));
-            }
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photo" {
-            let kind = field.content_type().unwrap_or_default().to_string();
-            match field.bytes().await {
-                Ok(bytes) => photo = Some((kind, bytes)),
-                Err(error) => {
-                    too_large = error.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                    break;
-                }
-            }
-        } else if let Ok(text) = field.text().await {
-            fields.0.push((name, text));
-        }
-    }
+    let Upload {
+        fields,
+        file: photo,
+        too_large,
+    } = read_upload(multipart, "photo").await?;
     let date = IsoDate::parse(&fields.get("date")).unwrap_or(IsoDate(today()));
     // Back to the photos of that day, where what happened is said.
     let back = |code: &str| {

@@ -307,6 +307,57 @@ fn check_form(viewer: &Viewer, form: &FormData) -> Result<(), PageError> {
     Ok(())
 }
 
+/// A multipart form with one file: its other fields, the file (its declared type and
+/// bytes), and whether the body went beyond the route's limit.
+struct Upload {
+    fields: FormData,
+    file: Option<(String, axum::body::Bytes)>,
+    too_large: bool,
+}
+
+/// Reads a multipart form whose file is the field `file_field`.
+async fn read_upload(
+    mut multipart: axum::extract::Multipart,
+    file_field: &str,
+) -> Result<Upload, PageError> {
+    let mut upload = Upload {
+        fields: FormData(Vec::new()),
+        file: None,
+        too_large: false,
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => {
+                // A body beyond the limit ends the form; anything else is a bad form.
+                upload.too_large = error.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                if upload.too_large {
+                    break;
+                }
+                return Err(PageError::from(ApiError::BadRequest {
+                    message: error.body_text(),
+                    field: None,
+                }));
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        if name == file_field {
+            let kind = field.content_type().unwrap_or_default().to_string();
+            match field.bytes().await {
+                Ok(bytes) => upload.file = Some((kind, bytes)),
+                Err(error) => {
+                    upload.too_large = error.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                    break;
+                }
+            }
+        } else if let Ok(text) = field.text().await {
+            upload.fields.0.push((name, text));
+        }
+    }
+    Ok(upload)
+}
+
 fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
@@ -364,6 +415,12 @@ pub fn routes() -> Router<AppState> {
         .route("/day/{date}", get(day_page).post(save_day))
         .route("/shelf", get(shelf_page).post(add_product))
         .route("/shelf/catalog", post(add_from_catalog))
+        .route(
+            "/shelf/scan",
+            post(scan_barcode).layer(axum::extract::DefaultBodyLimit::max(
+                crate::photos::MAX_PHOTO_BODY + 64 * 1024,
+            )),
+        )
         .route("/shelf/{id}", get(product_page))
         .route("/shelf/{id}/delete", post(remove_product))
         .route("/checkin", get(checkin_page).post(save_checkin))

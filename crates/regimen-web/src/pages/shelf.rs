@@ -195,6 +195,7 @@ pub(super) async fn shelf_page(
         name => asked.get("name"), ingredients => "", kind => "",
         added => flag(&query, "added"), removed => flag(&query, "removed"),
         needs_list => flag(&query, "needs_list"),
+        scan => scan_notice(&asked.get("scan")),
         catalog => catalog_context(&state, &asked.get("q")).await?,
     };
     render_shelf(&state, &viewer, user, form, BTreeMap::new(), StatusCode::OK).await
@@ -233,6 +234,46 @@ async fn catalog_context(state: &AppState, q: &str) -> Result<Value, PageError> 
         imported, q, searched => true, products, corrected, unknown => found.unknown,
         attribution => crate::catalog::ATTRIBUTION, attribution_url => crate::catalog::ATTRIBUTION_URL,
     })
+}
+
+/// `POST /shelf/scan`: a photo of a pack's barcode (a plain file input), read and then
+/// searched in the catalog; back to the shelf's catalog part with what happened.
+pub(super) async fn scan_barcode(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    multipart: axum::extract::Multipart,
+) -> PageResult {
+    viewer.user()?;
+    let upload = read_upload(multipart, "photo").await?;
+    let back = |code: &str| Ok(see_other(&format!("/shelf?scan={code}#catalog")));
+    if upload.too_large {
+        return back("large");
+    }
+    check_form(&viewer, &upload.fields)?;
+    let Some((_, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
+        return back("missing");
+    };
+    match state.cpu_bound(true, || regimen_scan::read_barcode(&bytes)) {
+        Ok(Some(found)) => Ok(see_other(&format!(
+            "/shelf?scan=read&q={}#catalog",
+            found.code
+        ))),
+        Ok(None) => back("none"),
+        Err(_) => back("image"),
+    }
+}
+
+/// What a barcode photo did, in words.
+fn scan_notice(code: &str) -> Option<Value> {
+    let (ok, text) = match code {
+        "read" => (true, "Barcode read from your photo."),
+        "none" => (false, "No barcode could be read in that photo: photograph the bars straight on, in focus and filling most of the picture, or type the number under them."),
+        "missing" => (false, "Choose a photo of the barcode first."),
+        "image" => (false, "That file could not be read as a photo: choose a JPEG, PNG or WebP image."),
+        "large" => (false, "That photo is too large: at most 16 MB and 50 million pixels."),
+        _ => return None,
+    };
+    Some(context! { ok, text })
 }
 
 /// The name a catalog product goes on the shelf by: its brand first when the name does

@@ -1626,3 +1626,93 @@ async fn a_catalog_product_goes_on_the_shelf_in_one_click() {
     let forged = form_with(&app, "/shelf/catalog", "code=3600523614455", &[], false).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
+
+/// A photo of a pack's barcode on the shelf page (a plain file input): read, then found
+/// in the catalog, one click from the shelf; what is no barcode is said in words.
+#[tokio::test]
+async fn a_barcode_photo_on_the_shelf_page_finds_the_product() {
+    let Some(photo) = [
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/barcodes/ean13-3/01.png",
+    ]
+    .concat()
+    .parse::<std::path::PathBuf>()
+    .ok()
+    .filter(|p| p.exists()) else {
+        assert!(
+            std::env::var_os("REGIMEN_REQUIRE_SHARED_DATA").is_none(),
+            "the shared barcode photos are missing"
+        );
+        regimen_store::testing::note_skip("../shared/data/barcodes is not here; CI requires it");
+        return;
+    };
+    let app = spawn_app(false).await;
+    let mut import = app.store.catalog_import().await.expect("import");
+    import
+        .put(&regimen_store::CatalogEntry {
+            code: "9780764544200".into(),
+            name: "Hydrating Face Mask".into(),
+            brands: "Example".into(),
+            categories: String::new(),
+            ingredients: "Aqua, Glycerin, Kaolin".into(),
+            lang: "en".into(),
+            kind: "mask".into(),
+            analysis: "{}".into(),
+            analysis_version: "old".into(),
+            modified: 0,
+        })
+        .await
+        .expect("put");
+    import
+        .finish("test", regimen_core::catalog::words)
+        .await
+        .expect("finish");
+    let page = app.get("/shelf", &[]).await;
+    assert!(
+        page.text.contains("action=\"/shelf/scan\"")
+            && page.text.contains("enctype=\"multipart/form-data\"")
+    );
+    let csrf = page_csrf(&page.text).expect("token");
+
+    let bytes = std::fs::read(&photo).expect("photo");
+    let (content_type, body) = multipart(&[("csrf", &csrf)], Some(("image/png", &bytes)));
+    let reply = post_multipart(&app, "/shelf/scan", &content_type, body).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+    let to = reply.headers["location"].to_str().expect("location");
+    assert_eq!(to, "/shelf?scan=read&q=9780764544200#catalog");
+    let page = app.get(to.trim_end_matches("#catalog"), &[]).await;
+    assert!(
+        page.text.contains("Barcode read from your photo"),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains("Hydrating Face Mask") && page.text.contains("value=\"9780764544200\"")
+    );
+
+    // No barcode in it; not a photo; no file; without the page's token.
+    let plain = regimen_photos::testing::encoded(
+        &regimen_photos::testing::picture(300, 200),
+        regimen_photos::testing::ImageFormat::Png,
+    );
+    for (file, said) in [
+        (Some(plain.as_slice()), "/shelf?scan=none#catalog"),
+        (
+            Some(b"not an image".as_slice()),
+            "/shelf?scan=image#catalog",
+        ),
+        (None, "/shelf?scan=missing#catalog"),
+    ] {
+        let (content_type, body) = multipart(&[("csrf", &csrf)], file.map(|f| ("image/png", f)));
+        let reply = post_multipart(&app, "/shelf/scan", &content_type, body).await;
+        assert_eq!(reply.headers["location"], said);
+    }
+    assert!(app
+        .get("/shelf?scan=none", &[])
+        .await
+        .text
+        .contains("No barcode could be read in that photo"));
+    let (content_type, body) = multipart(&[], Some(("image/png", &bytes)));
+    let reply = post_multipart(&app, "/shelf/scan", &content_type, body).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}
