@@ -263,7 +263,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Eval(args) => eval::run(build_analyzer(&knowledge)?, &args),
         Command::Results(args) => results::run(&knowledge, &args),
         Command::Serve(args) => serve::run(knowledge, &args),
-        Command::Scan(args) => scan::run(&args),
+        Command::Scan(args) => scan::run(&knowledge, || build_analyzer(&knowledge), &args),
         Command::Catalog(args) => catalog::run(&knowledge, || build_analyzer(&knowledge), &args),
         Command::Quiz { out } => quiz::run(&knowledge, out.as_deref()),
         Command::Faq { question } => faq(&knowledge, &question.join(" "), color),

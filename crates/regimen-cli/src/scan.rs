@@ -28,6 +28,15 @@ enum Action {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Read the ingredient list on a label photo (Tesseract), corrected against the
+    /// INCI dictionary, and analyse it.
+    Label {
+        /// The photo (JPEG, PNG or WebP).
+        photo: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -37,10 +46,79 @@ enum Format {
 }
 
 /// Runs `regimen scan`.
-pub fn run(args: &ScanArgs) -> Result<()> {
+pub fn run(
+    knowledge: &regimen_core::Knowledge,
+    analyzer: impl FnOnce() -> Result<&'static regimen_core::analyzer::Analyzer>,
+    args: &ScanArgs,
+) -> Result<()> {
     match &args.action {
         Action::Barcode { photo, db, format } => barcode(photo, db.as_deref(), *format),
+        Action::Label { photo, format } => label(knowledge, analyzer, photo, *format),
     }
+}
+
+#[cfg(not(feature = "ocr"))]
+fn label(
+    _: &regimen_core::Knowledge,
+    _: impl FnOnce() -> Result<&'static regimen_core::analyzer::Analyzer>,
+    _: &Path,
+    _: Format,
+) -> Result<()> {
+    Err(bad(regimen_scan::OCR_HINT))
+}
+
+#[cfg(feature = "ocr")]
+fn label(
+    knowledge: &regimen_core::Knowledge,
+    analyzer: impl FnOnce() -> Result<&'static regimen_core::analyzer::Analyzer>,
+    path: &Path,
+    format: Format,
+) -> Result<()> {
+    let bytes = read_photo(path)?;
+    let analyzer = analyzer()?;
+    let read = regimen_scan::read_label(analyzer, &bytes)
+        .map_err(|e| bad(format!("{}: {e}", path.display())))?;
+    if read.text.trim().is_empty() {
+        return Err(bad(format!(
+            "no text found in {}: photograph the list straight on, in focus, in good light",
+            path.display()
+        )));
+    }
+    let options = regimen_core::analyzer::Options {
+        name: None,
+        profile: None,
+        avoid: None,
+        kind: None,
+        suggest: true,
+    };
+    let report = analyzer.analyze(&read.text, &options);
+    match format {
+        Format::Json => {
+            let mut value = serde_json::to_value(&report)?;
+            value["ocr"] = serde_json::to_value(&read)?;
+            sayln!("{}", serde_json::to_string_pretty(&value)?);
+        }
+        Format::Table => {
+            sayln!("Read from the label:\n{}\n", read.text);
+            if !read.corrected.is_empty() {
+                let fixes: Vec<String> = read
+                    .corrected
+                    .iter()
+                    .map(|(a, b)| format!("{a} -> {b}"))
+                    .collect();
+                sayln!("Corrected: {}", fixes.join(", "));
+            }
+            if !read.unknown.is_empty() {
+                sayln!(
+                    "Check these against the pack (not known names): {}",
+                    read.unknown.join(", ")
+                );
+            }
+            sayln!();
+            say!("{}", crate::render::report(knowledge, &report, false));
+        }
+    }
+    Ok(())
 }
 
 fn read_photo(path: &Path) -> Result<Vec<u8>> {

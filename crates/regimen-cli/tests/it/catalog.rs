@@ -310,3 +310,78 @@ fn a_barcode_photo_is_read_and_looked_up_in_the_catalog() {
     assert_eq!(scan(&["barcode", "no-such.jpg"]).status.code(), Some(2));
     let _ = std::fs::remove_file(&db);
 }
+
+#[test]
+fn a_label_photo_is_read_into_an_analysis() {
+    let photo = temp("label.jpg");
+    let made = Command::new("convert")
+        .args([
+            "-size",
+            "900x",
+            "-background",
+            "#f0e4c8",
+            "-fill",
+            "#302010",
+            "-font",
+            "DejaVu-Sans",
+            "-pointsize",
+            "28",
+            "caption:INGREDIENTS: Aqua, Glycerin, Retinol, Tocopherol, Parfum, Linalool",
+            "-rotate",
+            "3",
+            "-blur",
+            "0x0.8",
+            "-quality",
+            "70",
+        ])
+        .arg(&photo)
+        .output();
+    let tesseract = Command::new("tesseract").arg("--version").output();
+    if !made.is_ok_and(|o| o.status.success()) || !tesseract.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("REGIMEN_REQUIRE_OCR").is_none(),
+            "ImageMagick and Tesseract are needed here"
+        );
+        regimen_store::testing::note_skip(
+            "scan label: needs ImageMagick and Tesseract; CI requires them",
+        );
+        return;
+    }
+    let out = super::regimen(&[
+        "scan",
+        "label",
+        photo.to_str().expect("path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let names: Vec<&str> = report["ingredients"]
+        .as_array()
+        .expect("ingredients")
+        .iter()
+        .filter_map(|i| i["inci"].as_str())
+        .collect();
+    for name in ["GLYCERIN", "RETINOL", "TOCOPHEROL"] {
+        assert!(
+            names.iter().any(|n| n.eq_ignore_ascii_case(name)),
+            "{name} in {names:?}"
+        );
+    }
+    assert!(report["ocr"]["raw"].as_str().is_some_and(|t| !t.is_empty()));
+    // The table says what was read and what the list is.
+    let out = super::regimen(&["scan", "label", photo.to_str().expect("path")]);
+    assert!(
+        stdout(&out).contains("Read from the label:"),
+        "{}",
+        stdout(&out)
+    );
+    let text = temp("not-a-label.jpg");
+    std::fs::write(&text, "hello").expect("write");
+    assert_eq!(
+        super::regimen(&["scan", "label", text.to_str().expect("path")])
+            .status
+            .code(),
+        Some(2)
+    );
+}

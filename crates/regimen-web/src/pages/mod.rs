@@ -416,6 +416,12 @@ pub fn routes() -> Router<AppState> {
         .route("/shelf", get(shelf_page).post(add_product))
         .route("/shelf/catalog", post(add_from_catalog))
         .route(
+            "/shelf/label",
+            post(scan_label).layer(axum::extract::DefaultBodyLimit::max(
+                crate::photos::MAX_PHOTO_BODY + 64 * 1024,
+            )),
+        )
+        .route(
             "/shelf/scan",
             post(scan_barcode).layer(axum::extract::DefaultBodyLimit::max(
                 crate::photos::MAX_PHOTO_BODY + 64 * 1024,

@@ -196,6 +196,7 @@ pub(super) async fn shelf_page(
         added => flag(&query, "added"), removed => flag(&query, "removed"),
         needs_list => flag(&query, "needs_list"),
         scan => scan_notice(&asked.get("scan")),
+        label => label_notice(&asked.get("label")),
         catalog => catalog_context(&state, &asked.get("q")).await?,
     };
     render_shelf(&state, &viewer, user, form, BTreeMap::new(), StatusCode::OK).await
@@ -261,6 +262,76 @@ pub(super) async fn scan_barcode(
         Ok(None) => back("none"),
         Err(_) => back("image"),
     }
+}
+
+/// `POST /shelf/label`: a photo of a label's ingredient list, read (Tesseract) and
+/// corrected against the dictionary, shown in the form to be checked, edited and saved.
+pub(super) async fn scan_label(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    multipart: axum::extract::Multipart,
+) -> PageResult {
+    let user = viewer.user()?;
+    let upload = read_upload(multipart, "photo").await?;
+    let back = |code: &str| Ok(see_other(&format!("/shelf?label={code}#add")));
+    if upload.too_large {
+        return back("large");
+    }
+    check_form(&viewer, &upload.fields)?;
+    let Some((_, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
+        return back("missing");
+    };
+    let name = upload.fields.get("name");
+    read_label_into_form(&state, &viewer, user, &bytes, &name).await
+}
+
+#[cfg(feature = "ocr")]
+async fn read_label_into_form(
+    state: &AppState,
+    viewer: &Viewer,
+    user: i64,
+    bytes: &[u8],
+    name: &str,
+) -> PageResult {
+    let read = state.cpu_bound(true, || regimen_scan::read_label(state.analyzer(), bytes));
+    let read = match read {
+        Ok(read) if !read.text.trim().is_empty() => read,
+        Ok(_) => return Ok(see_other("/shelf?label=empty#add")),
+        Err(regimen_scan::LabelError::Image(_)) => return Ok(see_other("/shelf?label=image#add")),
+        Err(regimen_scan::LabelError::Ocr(error)) => {
+            tracing::warn!(%error, "reading a label");
+            return Ok(see_other("/shelf?label=ocr#add"));
+        }
+    };
+    let corrected: Vec<String> = read
+        .corrected
+        .iter()
+        .map(|(from, to)| format!("\u{201c}{from}\u{201d} as {to}"))
+        .collect();
+    let form = context! {
+        name, ingredients => read.text, kind => "",
+        catalog => catalog_context(state, "").await?,
+        label_read => true, label_corrected => corrected, label_unknown => read.unknown,
+    };
+    render_shelf(state, viewer, user, form, BTreeMap::new(), StatusCode::OK).await
+}
+
+#[cfg(not(feature = "ocr"))]
+async fn read_label_into_form(_: &AppState, _: &Viewer, _: i64, _: &[u8], _: &str) -> PageResult {
+    Ok(see_other("/shelf?label=ocr#add"))
+}
+
+/// What a label photo did, in words (when it did not fill the form).
+fn label_notice(code: &str) -> Option<Value> {
+    let text = match code {
+        "empty" => "No text could be read in that photo: photograph the list straight on, in focus, in good light, or type it.",
+        "missing" => "Choose a photo of the ingredient list first.",
+        "image" => "That file could not be read as a photo: choose a JPEG, PNG or WebP image.",
+        "large" => "That photo is too large: at most 16 MB and 50 million pixels.",
+        "ocr" => "Reading labels is not set up on this server (it needs Tesseract): type the list instead.",
+        _ => return None,
+    };
+    Some(context! { ok => false, text })
 }
 
 /// What a barcode photo did, in words.

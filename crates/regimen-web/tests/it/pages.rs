@@ -1716,3 +1716,81 @@ async fn a_barcode_photo_on_the_shelf_page_finds_the_product() {
     let reply = post_multipart(&app, "/shelf/scan", &content_type, body).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
+
+/// A photo of a label's list on the shelf page: read, corrected, and shown in the form
+/// to be checked and saved (needs ImageMagick to make the photo, and Tesseract).
+#[cfg(feature = "ocr")]
+#[tokio::test]
+async fn a_label_photo_fills_the_form_to_check_and_save() {
+    let dir = super::fresh_dir("regimen-label");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let photo = dir.join("label.jpg");
+    let made = std::process::Command::new("convert")
+        .args([
+            "-size",
+            "900x",
+            "-background",
+            "white",
+            "-fill",
+            "black",
+            "-font",
+            "DejaVu-Sans",
+            "-pointsize",
+            "28",
+            "caption:Ingredients: Aqua, Glycerin, Niacinamide, Sodium Hyaluronate, Phenoxyethanol",
+            "-rotate",
+            "2",
+            "-quality",
+            "80",
+        ])
+        .arg(&photo)
+        .output();
+    let tesseract = std::process::Command::new("tesseract")
+        .arg("--version")
+        .output();
+    if !made.is_ok_and(|o| o.status.success()) || !tesseract.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("REGIMEN_REQUIRE_OCR").is_none(),
+            "ImageMagick and Tesseract are needed here"
+        );
+        regimen_store::testing::note_skip(
+            "label photo page: needs ImageMagick and Tesseract; CI requires them",
+        );
+        return;
+    }
+    let app = spawn_app(false).await;
+    let page = app.get("/shelf", &[]).await;
+    assert!(page.text.contains("action=\"/shelf/label\""));
+    let csrf = page_csrf(&page.text).expect("token");
+    let bytes = std::fs::read(&photo).expect("photo");
+    let (content_type, body) = multipart(&[("csrf", &csrf)], Some(("image/jpeg", &bytes)));
+    let reply = post_multipart(&app, "/shelf/label", &content_type, body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert!(
+        reply.text.contains("check it against the pack"),
+        "{}",
+        reply.text
+    );
+    let textarea = reply
+        .text
+        .split("<textarea id=\"ingredients\"")
+        .nth(1)
+        .and_then(|t| t.split("</textarea>").next())
+        .expect("the list in the form");
+    for name in ["Glycerin", "Niacinamide", "Phenoxyethanol"] {
+        assert!(textarea.contains(name), "{name} in {textarea}");
+    }
+    // Not a photo, no photo: said by the form.
+    let (content_type, body) = multipart(&[("csrf", &csrf)], Some(("image/jpeg", b"nope")));
+    let reply = post_multipart(&app, "/shelf/label", &content_type, body).await;
+    assert_eq!(reply.headers["location"], "/shelf?label=image#add");
+    let (content_type, body) = multipart(&[("csrf", &csrf)], None);
+    let reply = post_multipart(&app, "/shelf/label", &content_type, body).await;
+    assert_eq!(reply.headers["location"], "/shelf?label=missing#add");
+    assert!(app
+        .get("/shelf?label=image", &[])
+        .await
+        .text
+        .contains("could not be read as a photo"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

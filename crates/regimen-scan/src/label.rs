@@ -1,0 +1,336 @@
+//! Ingredient lists from photos of labels: the photo prepared for OCR (grey, small text
+//! made larger, turned straight, black on white), read by Tesseract (Debian's
+//! `tesseract-ocr` and `tesseract-ocr-eng`, run as a command, offline), and the text
+//! corrected against the analyzer's INCI dictionary: a name the dictionary does not
+//! know but has one within a slip or two of ("Giycerin", "Sodlum Chloride") becomes
+//! that name; what stays unknown is said, for the person to edit.
+
+use image::{DynamicImage, GrayImage, Luma};
+use regimen_core::analyzer::{Analyzer, Options};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Why a label could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LabelError {
+    /// The photo is not an image that can be read, or too large.
+    #[error(transparent)]
+    Image(#[from] regimen_photos::PhotoError),
+    /// Tesseract is not installed, or failed.
+    #[error("{0}")]
+    Ocr(String),
+}
+
+/// What was read from a label.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LabelText {
+    /// The text as Tesseract read it.
+    pub raw: String,
+    /// The text with the names corrected.
+    pub text: String,
+    /// Each correction: as read, and the INCI name it became.
+    pub corrected: Vec<(String, String)>,
+    /// Names still unknown after correction, to be checked by the person.
+    pub unknown: Vec<String>,
+}
+
+/// Tesseract reads letters best some 20-30 pixels high; a phone photo of a small label
+/// has them at 10-15, so a photo smaller than this is enlarged to it.
+const TARGET_SIDE: u32 = 1600;
+
+/// The most a label is enlarged.
+const MAX_ENLARGE: f32 = 3.0;
+
+/// Otsu's threshold of a grey image: the level that best separates ink from paper.
+fn otsu(grey: &GrayImage) -> u8 {
+    let mut histogram = [0u64; 256];
+    for p in grey.pixels() {
+        histogram[p.0[0] as usize] += 1;
+    }
+    let total: u64 = histogram.iter().sum();
+    let sum: f64 = histogram
+        .iter()
+        .enumerate()
+        .map(|(i, n)| i as f64 * *n as f64)
+        .sum();
+    let (mut background, mut sum_background, mut best, mut threshold) = (0u64, 0f64, 0f64, 127u8);
+    for (level, n) in histogram.iter().enumerate() {
+        background += n;
+        if background == 0 {
+            continue;
+        }
+        let foreground = total - background;
+        if foreground == 0 {
+            break;
+        }
+        sum_background += level as f64 * *n as f64;
+        let mean_b = sum_background / background as f64;
+        let mean_f = (sum - sum_background) / foreground as f64;
+        let between = background as f64 * foreground as f64 * (mean_b - mean_f).powi(2);
+        if between > best {
+            best = between;
+            threshold = level as u8;
+        }
+    }
+    threshold
+}
+
+/// The paper's brightness around each pixel (a wide box blur of the grey image, made
+/// from an integral image), so ink is found against its own background: tinted paper,
+/// a shadow across the label.
+fn flatten(grey: &GrayImage) -> GrayImage {
+    let (w, h) = grey.dimensions();
+    let radius = (w.max(h) / 40).max(8) as i64;
+    let stride = w as usize + 1;
+    let mut integral = vec![0u64; stride * (h as usize + 1)];
+    for y in 0..h as usize {
+        let mut row = 0u64;
+        for x in 0..w as usize {
+            row += u64::from(grey.get_pixel(x as u32, y as u32).0[0]);
+            integral[(y + 1) * stride + x + 1] = integral[y * stride + x + 1] + row;
+        }
+    }
+    let mut out = GrayImage::new(w, h);
+    for y in 0..h as i64 {
+        for x in 0..w as i64 {
+            let (x0, y0) = ((x - radius).max(0) as usize, (y - radius).max(0) as usize);
+            let (x1, y1) = (
+                ((x + radius + 1).min(w as i64)) as usize,
+                ((y + radius + 1).min(h as i64)) as usize,
+            );
+            let area = ((x1 - x0) * (y1 - y0)).max(1) as u64;
+            let sum = integral[y1 * stride + x1] + integral[y0 * stride + x0]
+                - integral[y0 * stride + x1]
+                - integral[y1 * stride + x0];
+            let background = (sum / area).max(1);
+            let value = u64::from(grey.get_pixel(x as u32, y as u32).0[0]);
+            // The pixel as a share of its background: paper is white whatever its tint.
+            let level = (value * 255 / background).min(255) as u8;
+            out.put_pixel(x as u32, y as u32, Luma([level]));
+        }
+    }
+    out
+}
+
+/// The angle (degrees) that makes the text lines level: the one whose dark pixels,
+/// projected on the vertical, fall into the sharpest rows.
+fn skew(binary: &GrayImage) -> f32 {
+    let small = shrink(binary, 800);
+    let dark: Vec<(f32, f32)> = small
+        .enumerate_pixels()
+        .filter(|(_, _, p)| p.0[0] < 128)
+        .map(|(x, y, _)| (x as f32, y as f32))
+        .collect();
+    if dark.len() < 50 {
+        return 0.0;
+    }
+    let rows = (small.height() + small.width()) as usize * 2;
+    let score = |degrees: f32| -> f64 {
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        let mut histogram = vec![0u32; rows];
+        for (x, y) in &dark {
+            let at = y * cos - x * sin + small.width() as f32;
+            if let Some(bin) = histogram.get_mut(at.max(0.0) as usize) {
+                *bin += 1;
+            }
+        }
+        histogram.iter().map(|n| f64::from(*n).powi(2)).sum()
+    };
+    let mut best = (0.0f32, score(0.0));
+    let mut degrees = -10.0f32;
+    while degrees <= 10.0 {
+        let s = score(degrees);
+        if s > best.1 {
+            best = (degrees, s);
+        }
+        degrees += 0.5;
+    }
+    best.0
+}
+
+fn shrink(grey: &GrayImage, side: u32) -> GrayImage {
+    let longest = grey.width().max(grey.height());
+    if longest <= side {
+        return grey.clone();
+    }
+    let f = side as f32 / longest as f32;
+    image::imageops::resize(
+        grey,
+        ((grey.width() as f32 * f) as u32).max(1),
+        ((grey.height() as f32 * f) as u32).max(1),
+        image::imageops::FilterType::Triangle,
+    )
+}
+
+/// The image turned by `degrees` about its centre (white where nothing was).
+fn rotate(grey: &GrayImage, degrees: f32) -> GrayImage {
+    // Tesseract follows lines a degree off by itself; turning costs sharpness.
+    if degrees.abs() < 1.0 {
+        return grey.clone();
+    }
+    let (w, h) = grey.dimensions();
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+    let mut out = GrayImage::from_pixel(w, h, Luma([255]));
+    for (x, y, pixel) in out.enumerate_pixels_mut() {
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        // Where this pixel comes from: the inverse turn.
+        let sx = dx * cos - dy * sin + cx;
+        let sy = dx * sin + dy * cos + cy;
+        if sx >= 0.0 && sy >= 0.0 && (sx as u32) < w && (sy as u32) < h {
+            *pixel = *grey.get_pixel(sx as u32, sy as u32);
+        }
+    }
+    out
+}
+
+/// A label photo as Tesseract reads it best: grey, enlarged when small, its paper made
+/// white (tint and shadows), turned level, black on white.
+pub fn prepare(image: &DynamicImage) -> GrayImage {
+    let grey = image.to_luma8();
+    let longest = grey.width().max(grey.height()).max(1);
+    let grey = if longest < TARGET_SIDE {
+        let f = (TARGET_SIDE as f32 / longest as f32).min(MAX_ENLARGE);
+        image::imageops::resize(
+            &grey,
+            (grey.width() as f32 * f) as u32,
+            (grey.height() as f32 * f) as u32,
+            image::imageops::FilterType::CatmullRom,
+        )
+    } else {
+        shrink(&grey, TARGET_SIDE * 2)
+    };
+    let flat = flatten(&grey);
+    let threshold = otsu(&flat);
+    let mut binary = flat.clone();
+    for p in binary.pixels_mut() {
+        p.0[0] = if p.0[0] > threshold { 255 } else { 0 };
+    }
+    // The lines are found on black and white; Tesseract reads the flattened grey
+    // (its own binarization keeps the letters' edges that a hard threshold cuts).
+    let angle = skew(&binary);
+    rotate(&flat, angle)
+}
+
+/// Runs Tesseract on a prepared image (PNG on its standard input, text on its output).
+pub fn ocr(prepared: &GrayImage) -> Result<String, LabelError> {
+    let mut png = Vec::new();
+    DynamicImage::ImageLuma8(prepared.clone())
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| LabelError::Ocr(format!("preparing the image: {e}")))?;
+    let mut child = Command::new("tesseract")
+        .args(["stdin", "stdout", "-l", "eng", "--psm", "6"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            LabelError::Ocr(format!(
+                "Tesseract is not installed ({e}): apt-get install tesseract-ocr tesseract-ocr-eng"
+            ))
+        })?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(&png)
+            .map_err(|e| LabelError::Ocr(format!("Tesseract: {e}")))?;
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|e| LabelError::Ocr(format!("Tesseract: {e}")))?;
+    if !output.status.success() {
+        return Err(LabelError::Ocr(format!(
+            "Tesseract failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The OCR text with every unknown name the dictionary has a near name for replaced by
+/// it, and the lines joined where Tesseract broke the list.
+pub fn correct(analyzer: &Analyzer, raw: &str) -> LabelText {
+    // A label's list runs on across lines; a word cut by a hyphen at a line's end is one.
+    let joined = raw.replace("-\n", "").replace('\n', " ");
+    let mut text = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+    let options = Options {
+        name: None,
+        profile: None,
+        avoid: None,
+        kind: None,
+        suggest: true,
+    };
+    let report = analyzer.analyze(&text, &options);
+    let mut corrected = Vec::new();
+    let mut unknown = Vec::new();
+    for name in &report.unknown {
+        match &name.suggestion {
+            Some(suggestion) => {
+                if let Some(at) = find_ignoring_case(&text, &name.name) {
+                    text.replace_range(at..at + name.name.len(), suggestion);
+                    corrected.push((name.name.clone(), suggestion.clone()));
+                }
+            }
+            None => unknown.push(name.name.clone()),
+        }
+    }
+    LabelText {
+        raw: raw.to_string(),
+        text,
+        corrected,
+        unknown,
+    }
+}
+
+/// Where `needle` is in `haystack`, ignoring ASCII case (byte offset).
+fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let lower = haystack.to_ascii_lowercase();
+    let at = lower.find(&needle.to_ascii_lowercase())?;
+    (haystack.is_char_boundary(at) && haystack.is_char_boundary(at + needle.len())).then_some(at)
+}
+
+/// Reads the ingredient list in a label photo's bytes.
+pub fn read_label(analyzer: &Analyzer, bytes: &[u8]) -> Result<LabelText, LabelError> {
+    let image = regimen_photos::decode_upright(bytes)?;
+    let raw = ocr(&prepare(&image))?;
+    Ok(correct(analyzer, &raw))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tilted_block_of_lines_is_found_level() {
+        // Horizontal bars (lines of text), turned by 4 degrees.
+        let mut page = GrayImage::from_pixel(600, 400, Luma([255]));
+        for line in 0..8 {
+            for y in (40 + line * 40)..(52 + line * 40) {
+                for x in 60..540 {
+                    page.put_pixel(x, y, Luma([0]));
+                }
+            }
+        }
+        let tilted = rotate(&page, -4.0);
+        let angle = skew(&tilted);
+        assert!((angle - 4.0).abs() <= 0.5, "{angle}");
+        assert_eq!(skew(&page), 0.0);
+    }
+
+    #[test]
+    fn tinted_paper_becomes_white_and_ink_stays_black() {
+        // Strokes a few pixels wide, as letters are, on paper darker than white.
+        let mut page = GrayImage::from_pixel(300, 100, Luma([170]));
+        for x in 100..200 {
+            for y in 48..51 {
+                page.put_pixel(x, y, Luma([60]));
+            }
+        }
+        let flat = flatten(&page);
+        let t = otsu(&flat);
+        assert!(flat.get_pixel(10, 10).0[0] > t);
+        assert!(flat.get_pixel(150, 49).0[0] <= t);
+    }
+}
