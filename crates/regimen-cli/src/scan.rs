@@ -167,15 +167,7 @@ fn barcode(path: &Path, db: Option<&str>, format: Format) -> Result<()> {
             sayln!("{}", serde_json::to_string_pretty(&value)?);
         }
         Format::Table => {
-            let kind = serde_json::to_value(found.format)?;
-            sayln!(
-                "{} ({})",
-                found.code,
-                kind.as_str()
-                    .unwrap_or_default()
-                    .replace('_', "-")
-                    .to_uppercase()
-            );
+            sayln!("{} ({})", found.code, found.format.name());
             match product {
                 Some(p) => {
                     sayln!("In the catalog: {} · {}", p.name, p.brands);

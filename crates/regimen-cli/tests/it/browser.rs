@@ -617,7 +617,12 @@ async fn a_visitor_keeps_the_plan_by_signing_up_and_accounts_stay_private() {
     client.goto(&format!("{base}/shelf")).await.expect("shelf");
     fill(&client, "#name", "Alice's Cream").await;
     fill(&client, "#ingredients", "Aqua, Glycerin, Cetearyl Alcohol").await;
-    submit(&client, "form.stack > button[type=submit]", "/shelf").await;
+    submit(
+        &client,
+        "form[action='/shelf'] > button[type=submit]",
+        "/shelf",
+    )
+    .await;
     let link = client
         .wait()
         .at_most(Duration::from_secs(15))
