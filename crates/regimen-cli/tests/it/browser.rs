@@ -407,6 +407,70 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
         shots.take(&client, "shelf-barcode").await;
         client.goto(&format!("{base}/shelf")).await.expect("shelf");
     }
+    // A photo of a label's list fills the form, to be checked and saved.
+    let label = dir.join("label.jpg");
+    let made = std::process::Command::new("convert")
+        .args([
+            "-size",
+            "900x",
+            "-background",
+            "#f0e4c8",
+            "-fill",
+            "#302010",
+            "-font",
+            "DejaVu-Sans",
+            "-pointsize",
+            "28",
+            "caption:Ingredients: Aqua, Glycerin, Niacinamide, Panthenol, Phenoxyethanol",
+            "-rotate",
+            "2",
+            "-quality",
+            "75",
+        ])
+        .arg(&label)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if made {
+        client
+            .find(Locator::Css("#label-photo"))
+            .await
+            .expect("file input")
+            .send_keys(label.canonicalize().expect("label").to_str().expect("path"))
+            .await
+            .expect("choose the photo");
+        submit(
+            &client,
+            "form[action='/shelf/label'] button",
+            "/shelf/label",
+        )
+        .await;
+        let read = client
+            .find(Locator::Css("#ingredients"))
+            .await
+            .expect("the list")
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default();
+        assert!(
+            read.contains("Glycerin") && read.contains("Niacinamide"),
+            "{read}"
+        );
+        fill(&client, "#name", "Label Serum").await;
+        shots.take(&client, "shelf-label").await;
+        submit(
+            &client,
+            "form[action='/shelf'] > button[type=submit]",
+            "/shelf",
+        )
+        .await;
+        assert!(text(&client, ".products").await.contains("Label Serum"));
+    } else {
+        assert!(
+            std::env::var_os("REGIMEN_REQUIRE_OCR").is_none(),
+            "ImageMagick is needed to make the label photo"
+        );
+    }
     submit(&client, ".notice form button", "/plan").await;
     let status = text(&client, ".status").await;
     assert!(
