@@ -38,6 +38,9 @@ pub struct LabelText {
 /// has them at 10-15, so a photo smaller than this is enlarged to it.
 const TARGET_SIDE: u32 = 1600;
 
+/// How long Tesseract may take on one photo.
+const OCR_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The most a label is enlarged.
 const MAX_ENLARGE: f32 = 3.0;
 
@@ -229,21 +232,53 @@ pub fn ocr(prepared: &GrayImage) -> Result<String, LabelError> {
                 "Tesseract is not installed ({e}): apt-get install tesseract-ocr tesseract-ocr-eng"
             ))
         })?;
+    // Its output is read beside it (a full pipe would stop it), and it has a time limit:
+    // an image that keeps Tesseract busy does not hold a CPU slot for ever.
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let reading = std::thread::spawn(move || {
+        use std::io::Read;
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        if let Some(pipe) = stdout.as_mut() {
+            let _ = pipe.read_to_end(&mut out);
+        }
+        if let Some(pipe) = stderr.as_mut() {
+            let _ = pipe.read_to_end(&mut err);
+        }
+        (out, err)
+    });
     if let Some(mut stdin) = child.stdin.take() {
-        stdin
-            .write_all(&png)
-            .map_err(|e| LabelError::Ocr(format!("Tesseract: {e}")))?;
+        // A Tesseract that stops reading early says why below.
+        let _ = stdin.write_all(&png);
     }
-    let output = child
-        .wait_with_output()
-        .map_err(|e| LabelError::Ocr(format!("Tesseract: {e}")))?;
-    if !output.status.success() {
+    let deadline = std::time::Instant::now() + OCR_TIME_LIMIT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(LabelError::Ocr(format!(
+                    "Tesseract took more than {} seconds on this photo",
+                    OCR_TIME_LIMIT.as_secs()
+                )));
+            }
+            Err(e) => return Err(LabelError::Ocr(format!("Tesseract: {e}"))),
+        }
+    };
+    let (out, err) = reading
+        .join()
+        .map_err(|_| LabelError::Ocr("Tesseract: reading its output failed".into()))?;
+    if !status.success() {
         return Err(LabelError::Ocr(format!(
             "Tesseract failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
+            String::from_utf8_lossy(&err).trim()
         )));
     }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// The OCR text with every unknown name the dictionary has a near name for replaced by
