@@ -303,7 +303,7 @@ async fn search(store: &Store, query: &str, limit: u32, format: Format) -> Resul
             sayln!("{}", serde_json::to_string_pretty(&products)?);
         }
         Format::Table => {
-            if store.catalog_count().await? == 0 {
+            if store.catalog_generation().await? == 0 {
                 return Err(bad(
                     "the catalog is empty: import the Open Beauty Facts dump first (regimen catalog import FILE)",
                 ));

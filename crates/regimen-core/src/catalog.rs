@@ -396,16 +396,6 @@ impl Vocabulary {
         }
     }
 
-    /// How many words it has.
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    /// Whether it has none.
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-
     fn begins_some_word(&self, prefix: &str) -> bool {
         let at = self
             .sorted
@@ -463,17 +453,6 @@ impl Vocabulary {
             unknown,
         }
     }
-}
-
-/// Counts the words of many texts (names, brands, categories) for a [`Vocabulary`].
-pub fn count_words<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<(String, i64)> {
-    let mut counts: HashMap<String, i64> = HashMap::new();
-    for text in texts {
-        for word in words(text) {
-            *counts.entry(word).or_default() += 1;
-        }
-    }
-    counts.into_iter().collect()
 }
 
 #[cfg(test)]

@@ -409,27 +409,11 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
     }
     // A photo of a label's list fills the form, to be checked and saved.
     let label = dir.join("label.jpg");
-    let made = std::process::Command::new("convert")
-        .args([
-            "-size",
-            "900x",
-            "-background",
-            "#f0e4c8",
-            "-fill",
-            "#302010",
-            "-font",
-            "DejaVu-Sans",
-            "-pointsize",
-            "28",
-            "caption:Ingredients: Aqua, Glycerin, Niacinamide, Panthenol, Phenoxyethanol",
-            "-rotate",
-            "2",
-            "-quality",
-            "75",
-        ])
-        .arg(&label)
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let made = super::render_label(
+        &label,
+        "Ingredients: Aqua, Glycerin, Niacinamide, Panthenol, Phenoxyethanol",
+        &["-rotate", "2", "-quality", "75"],
+    );
     if made {
         client
             .find(Locator::Css("#label-photo"))

@@ -314,30 +314,13 @@ fn a_barcode_photo_is_read_and_looked_up_in_the_catalog() {
 #[test]
 fn a_label_photo_is_read_into_an_analysis() {
     let photo = temp("label.jpg");
-    let made = Command::new("convert")
-        .args([
-            "-size",
-            "900x",
-            "-background",
-            "#f0e4c8",
-            "-fill",
-            "#302010",
-            "-font",
-            "DejaVu-Sans",
-            "-pointsize",
-            "28",
-            "caption:INGREDIENTS: Aqua, Glycerin, Retinol, Tocopherol, Parfum, Linalool",
-            "-rotate",
-            "3",
-            "-blur",
-            "0x0.8",
-            "-quality",
-            "70",
-        ])
-        .arg(&photo)
-        .output();
+    let made = super::render_label(
+        &photo,
+        "INGREDIENTS: Aqua, Glycerin, Retinol, Tocopherol, Parfum, Linalool",
+        &["-rotate", "3", "-blur", "0x0.8", "-quality", "70"],
+    );
     let tesseract = Command::new("tesseract").arg("--version").output();
-    if !made.is_ok_and(|o| o.status.success()) || !tesseract.is_ok_and(|o| o.status.success()) {
+    if !made || !tesseract.is_ok_and(|o| o.status.success()) {
         assert!(
             std::env::var_os("REGIMEN_REQUIRE_OCR").is_none(),
             "ImageMagick and Tesseract are needed here"

@@ -474,6 +474,29 @@ fn serve_names_a_database_that_does_not_answer() {
     assert!(!message.contains("secret"), "{message}");
 }
 
+/// Renders `text` as a label photo at `path` with ImageMagick (dark ink on tinted paper,
+/// then spoilt by the `spoil` arguments); false when ImageMagick is not here.
+fn render_label(path: &Path, text: &str, spoil: &[&str]) -> bool {
+    Command::new("convert")
+        .args([
+            "-size",
+            "900x",
+            "-background",
+            "#f0e4c8",
+            "-fill",
+            "#302010",
+            "-font",
+            "DejaVu-Sans",
+            "-pointsize",
+            "28",
+        ])
+        .arg(format!("caption:{text}"))
+        .args(spoil)
+        .arg(path)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 fn shared_data(relative: &str) -> Option<PathBuf> {
     let path = root().join("../shared/data").join(relative);
     if path.exists() {
