@@ -30,6 +30,9 @@ pub struct ShelfProduct {
     pub families: Vec<String>,
     /// Families present in any amount, traces included (avoid lists, pregnancy).
     pub present: Vec<String>,
+    /// The INCI names (upper case) of the actives it carries at a treatment level: the
+    /// planner's active of a family is the one the product holds ("RETINOL").
+    pub actives: Vec<String>,
     /// The highest percentage stated for a family (in the list or the name).
     pub strengths: Vec<(String, f32)>,
     /// Flags raised for this person: (code, ingredient).
@@ -40,6 +43,11 @@ impl ShelfProduct {
     /// Whether it carries a family at a treatment level.
     pub fn treats(&self, family: &str) -> bool {
         self.families.iter().any(|f| f == family)
+    }
+
+    /// Whether it carries an active (by INCI name, any case) at a treatment level.
+    pub fn holds(&self, inci: &str) -> bool {
+        self.actives.iter().any(|a| a.eq_ignore_ascii_case(inci))
     }
 
     /// Whether a family is in it at all, traces included.
@@ -89,10 +97,14 @@ pub fn analyze_shelf(
             let mut families: Vec<String> = Vec::new();
             let mut present: Vec<String> = Vec::new();
             let mut strengths: Vec<(String, f32)> = Vec::new();
+            let mut actives: Vec<String> = Vec::new();
             for active in &report.actives {
                 let family = active.family.to_string();
-                if active.level != Level::Trace && !families.contains(&family) {
-                    families.push(family.clone());
+                if active.level != Level::Trace {
+                    actives.push(active.inci.to_ascii_uppercase());
+                    if !families.contains(&family) {
+                        families.push(family.clone());
+                    }
                 }
                 if let Some(percent) = active.percent {
                     match strengths.iter_mut().find(|(f, _)| *f == family) {
@@ -123,6 +135,7 @@ pub fn analyze_shelf(
                 spf: report.spf,
                 families,
                 present,
+                actives,
                 strengths,
                 flags: report
                     .flags

@@ -349,6 +349,34 @@ pub(super) fn choose_serums<'k>(
             served.push(suits);
         }
     }
+    // A product the person owns does its family's step as the active it holds: a
+    // retinol serum fills the retinoid step as retinol, with retinol's rules, not as the
+    // family's best choice (adapalene for acne), which is named as the stronger option.
+    let carriers = owned.carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()));
+    let mut stronger: Vec<Option<(&'k Active, Vec<String>)>> = Vec::new();
+    for ((pick, carrier), served) in picks.iter_mut().zip(carriers).zip(&served) {
+        let product = carrier.map(|(p, _)| &owned.products[p]);
+        let held = product
+            .filter(|product| !pick.active.ingredients.iter().any(|i| product.holds(i)))
+            .and_then(|product| {
+                knowledge.actives.iter().find(|a| {
+                    a.family == pick.active.family
+                        && allowed(a)
+                        && a.ingredients.iter().any(|i| product.holds(i))
+                })
+            });
+        let Some(held) = held else {
+            stronger.push(None);
+            continue;
+        };
+        let better = std::mem::replace(&mut pick.active, held);
+        let concerns: Vec<String> = served
+            .iter()
+            .filter(|n| score(better, n.concern) > score(held, n.concern))
+            .map(|n| n.describe(profile))
+            .collect();
+        stronger.push((!concerns.is_empty()).then_some((better, concerns)));
+    }
     for (pick, served) in picks.iter_mut().zip(&served) {
         let active = pick.active;
         let citation = knowledge
@@ -436,7 +464,7 @@ pub(super) fn choose_serums<'k>(
         }
     }
     let carriers = owned.carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()));
-    for (pick, carrier) in picks.iter_mut().zip(carriers) {
+    for (i, (pick, carrier)) in picks.iter_mut().zip(carriers).enumerate() {
         if let Some((product, _)) = carrier {
             let family = knowledge
                 .family(&pick.active.family)
@@ -447,6 +475,21 @@ pub(super) fn choose_serums<'k>(
             );
             pick.reasons
                 .push(Reason::personal(rule(knowledge, "shelf_first"), text));
+            if let Some(Some((better, concerns))) = stronger.get(i) {
+                let citation = better
+                    .cites
+                    .iter()
+                    .chain(&better.fact)
+                    .find_map(|id| knowledge.cite(id))
+                    .unwrap_or(rule(knowledge, "shelf_first"));
+                let text = format!(
+                    "For {}, {} has the stronger evidence: worth a look when {} runs out.",
+                    concerns.join(" and "),
+                    better.name,
+                    owned.name(product),
+                );
+                pick.reasons.push(Reason::personal(citation, text));
+            }
         }
         // What an active is cited for (acne first line) concerns the person only when
         // they have the concern it is chosen for first (acne, not redness).

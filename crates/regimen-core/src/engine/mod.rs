@@ -483,7 +483,12 @@ fn introductions<'k>(
         };
         introduce(&pick.active.rules, what);
     }
-    for (_, product) in owned.usable().filter(|(_, p)| !p.uses.is_empty()) {
+    // Only the products the plan may use: a serum left out for the limit of serums
+    // waits for no patch-test turn.
+    for (_, product) in owned
+        .usable()
+        .filter(|(i, p)| !p.uses.is_empty() && assignment.may_use(*i))
+    {
         for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
             introduce(family, &product.name);
         }

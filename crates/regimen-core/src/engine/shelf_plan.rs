@@ -33,6 +33,18 @@ impl Assignment {
             .map_or(&[], |(_, products)| products.as_slice())
     }
 
+    /// Whether the plan may use a product anywhere: it carries a serum pick, is a mask of
+    /// a chosen type, can do a base step, or goes on its own nights.
+    pub fn may_use(&self, product: usize) -> bool {
+        self.serums.iter().flatten().any(|(p, _)| *p == product)
+            || self.masks.contains(&Some(product))
+            || self
+                .base
+                .iter()
+                .any(|(_, products)| products.contains(&product))
+            || self.units.iter().any(|(p, _)| *p == product)
+    }
+
     /// The step a product placed on its own nights fills.
     pub fn unit_step(&self, product: usize) -> Step {
         self.units

@@ -184,3 +184,60 @@ fn make_plan_without_shelf_has_no_report() -> bool {
     let person = profile("skin_type = \"oily\"\ngoal = \"long_term\"\n");
     plan_with_shelf(&person, 1).shelf.is_none()
 }
+
+#[test]
+fn an_owned_product_does_its_step_as_the_active_it_holds() {
+    // Acne calls for adapalene; the person owns a retinol serum, which does the retinoid
+    // step: the plan names and follows retinol, and names adapalene as the stronger option.
+    let person = profile(&format!(
+        "skin_type = \"combination\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]\n{RETINOL}"
+    ));
+    let plan = plan_with_shelf(&person, 4);
+    let retinoid = plan
+        .serums
+        .iter()
+        .find(|s| s.active == "retinol" || s.active == "adapalene")
+        .expect("a retinoid in the plan");
+    assert_eq!(retinoid.active, "retinol", "{:?}", plan.serums);
+    assert!(steps_with(&plan, "Night Retinol") > 0);
+    let texts: Vec<&str> = retinoid.reasons.iter().map(|r| r.text.as_ref()).collect();
+    assert!(
+        texts.iter().any(|t| t.starts_with("Retinol for your acne")),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("Adapalene (a retinoid) has the stronger evidence")),
+        "{texts:?}"
+    );
+    // Every step of the retinoid family in the plan is that product's.
+    for step in plan.days.iter().flat_map(|d| d.am.iter().chain(&d.pm)) {
+        if step.active == Some("adapalene") {
+            panic!("adapalene scheduled beside the owned retinol: {step:?}");
+        }
+    }
+}
+
+#[test]
+fn a_product_the_plan_cannot_use_waits_for_no_patch_test_turn() {
+    // Three serums fill the limit; the acid toner stays out, so the pacing note does not
+    // promise it a start "after this plan".
+    let person = profile(&format!(
+        "skin_type = \"combination\"\ngoal = \"both\"\nconcerns = [\"acne\", \"pores\", \"dullness\"]\n{NIACINAMIDE}{RETINOL}\n[[shelf]]\nname = \"Glow Tonic\"\ningredients = \"Aqua, Glycolic Acid, Aloe Barbadensis Leaf Juice, Glycerin, Sodium Hydroxide\"\n"
+    ));
+    let plan = plan_with_shelf(&person, 4);
+    let shelf = plan.shelf.as_ref().expect("report");
+    assert!(
+        shelf.not_placed.iter().any(|n| n.name == "Glow Tonic"),
+        "{:?}",
+        shelf.not_placed
+    );
+    for warning in &plan.warnings {
+        assert!(
+            !warning.text.contains("Glow Tonic"),
+            "a product left out is still paced: {}",
+            warning.text
+        );
+    }
+}
