@@ -8,13 +8,14 @@ pub(super) fn account_ctx(
     username: &str,
     errors: BTreeMap<String, String>,
     answers: &str,
+    experiment: bool,
 ) -> Value {
     let (heading, action) = if signup {
         ("Sign up", "/signup")
     } else {
         ("Sign in", "/signin")
     };
-    context! { heading, action, signup, form => context! { username }, errors, answers }
+    context! { heading, action, signup, form => context! { username }, errors, answers, keep_experiment => experiment }
 }
 
 /// A query's field (`?answers=...` carries a visitor's answers between the two forms).
@@ -35,12 +36,13 @@ pub(super) async fn signup_page(
     }
     let deleted = query_field(query.as_deref(), "deleted") == "1";
     let answers = query_field(query.as_deref(), "answers");
+    let experiment = query_field(query.as_deref(), "experiment") == "on";
     render(
         "account.html",
         &viewer,
         "signup",
         StatusCode::OK,
-        context! { deleted, ..account_ctx(true, "", BTreeMap::new(), &answers) },
+        context! { deleted, ..account_ctx(true, "", BTreeMap::new(), &answers, experiment) },
     )
 }
 
@@ -53,13 +55,14 @@ pub(super) async fn signin_page(
         return Ok(see_other("/"));
     }
     let answers = query_field(query.as_deref(), "answers");
+    let experiment = query_field(query.as_deref(), "experiment") == "on";
     let everywhere = query_field(query.as_deref(), "everywhere") == "1";
     render(
         "account.html",
         &viewer,
         "signin",
         StatusCode::OK,
-        context! { everywhere, ..account_ctx(false, "", BTreeMap::new(), &answers) },
+        context! { everywhere, ..account_ctx(false, "", BTreeMap::new(), &answers, experiment) },
     )
 }
 
@@ -99,6 +102,7 @@ pub(super) async fn signup(
     check_form(&viewer, &form)?;
     let (username, password) = (form.get("username"), form.get("password"));
     let answers = form.get("answers");
+    let experiment = form.get("experiment") == "on";
     let result = match auth::create_account(&state, &username, &password).await {
         Ok(user) => auth::sign_in(&state, &username, &password, &client)
             .await
@@ -107,7 +111,7 @@ pub(super) async fn signup(
     };
     match result {
         Ok((user, session)) => {
-            let kept = keep_answers(&state, user, &answers).await?;
+            let kept = keep_answers(&state, user, &answers, experiment).await?;
             with_cookie(
                 see_other(if kept { "/plan" } else { "/" }),
                 &session.cookie(state.settings().secure_cookies),
@@ -118,7 +122,7 @@ pub(super) async fn signup(
             &viewer,
             "signup",
             StatusCode::UNPROCESSABLE_ENTITY,
-            account_ctx(true, &username, account_error(error)?, &answers),
+            account_ctx(true, &username, account_error(error)?, &answers, experiment),
         ),
     }
 }
@@ -136,6 +140,7 @@ pub(super) async fn signin(
     check_form(&viewer, &form)?;
     let username = form.get("username");
     let answers = form.get("answers");
+    let experiment = form.get("experiment") == "on";
     match auth::sign_in(&state, &username, &form.get("password"), &client).await {
         Ok(session) => {
             if let Some(user) = state
@@ -143,7 +148,7 @@ pub(super) async fn signin(
                 .user_by_name(&auth::username(&username))
                 .await?
             {
-                keep_answers(&state, user.id, &answers).await?;
+                keep_answers(&state, user.id, &answers, experiment).await?;
             }
             with_cookie(
                 see_other("/plan"),
@@ -155,7 +160,13 @@ pub(super) async fn signin(
             &viewer,
             "signin",
             StatusCode::UNAUTHORIZED,
-            account_ctx(false, &username, account_error(error)?, &answers),
+            account_ctx(
+                false,
+                &username,
+                account_error(error)?,
+                &answers,
+                experiment,
+            ),
         ),
     }
 }
@@ -176,11 +187,13 @@ pub(super) async fn signout(
 }
 
 /// The answers a visitor gave before signing up or in (a profile as JSON, carried in
-/// the form): saved with their new plan once they are signed in.
+/// the form): saved with their new plan once they are signed in, as an experiment when
+/// they asked to test it on their skin.
 pub(super) async fn keep_answers(
     state: &AppState,
     user: i64,
     answers: &str,
+    experiment: bool,
 ) -> Result<bool, PageError> {
     if answers.is_empty() {
         return Ok(false);
@@ -193,7 +206,12 @@ pub(super) async fn keep_answers(
         .create_document(user, Collection::Profile, "", &body)
         .await?;
     let start = profile.start.unwrap_or(IsoDate(today()));
-    set_current_plan(state, user, profile, start, 4, None).await?;
+    let experiment = if experiment {
+        Some(crate::resources::experiment_seed(None, "experiment")?)
+    } else {
+        None
+    };
+    set_current_plan(state, user, profile, start, 4, experiment).await?;
     Ok(true)
 }
 

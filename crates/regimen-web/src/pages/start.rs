@@ -234,7 +234,7 @@ pub(super) async fn save_start(
     }
     let Some(user) = viewer.user_id else {
         // A visitor (with accounts): the plan first, then an offer to keep it.
-        return visitor_plan(&state, &viewer, profile);
+        return visitor_plan(&state, &viewer, profile, form.get("experiment") == "on");
     };
     let body = serde_json::to_string(&profile).map_err(|e| ApiError::Internal(e.to_string()))?;
     match state
@@ -271,8 +271,14 @@ pub(super) async fn save_start(
 }
 
 /// The plan of a visitor who is not signed in (with accounts): shown at once, stored
-/// nowhere, with the answers carried into the sign-up and sign-in forms to keep it.
-fn visitor_plan(state: &AppState, viewer: &Viewer, profile: Profile) -> PageResult {
+/// nowhere, with the answers (and the wish to test it as an experiment) carried into
+/// the sign-up and sign-in forms to keep it.
+fn visitor_plan(
+    state: &AppState,
+    viewer: &Viewer,
+    profile: Profile,
+    experiment: bool,
+) -> PageResult {
     let start = profile.start.unwrap_or(IsoDate(today()));
     let saved = crate::resources::SavedPlan {
         profile,
@@ -297,6 +303,6 @@ fn visitor_plan(state: &AppState, viewer: &Viewer, profile: Profile) -> PageResu
         viewer,
         "plan",
         StatusCode::OK,
-        context! { visitor => true, answers, ..ctx },
+        context! { visitor => true, answers, keep_experiment => experiment, ..ctx },
     )
 }

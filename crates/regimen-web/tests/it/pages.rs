@@ -912,6 +912,67 @@ async fn a_visitor_sees_the_plan_first_and_keeps_it_by_signing_up() {
 }
 
 #[tokio::test]
+async fn a_visitor_who_asks_for_an_experiment_keeps_it_through_signing_up() {
+    let app = spawn_app(true).await;
+    let shown = form(
+        &app,
+        "/",
+        "skin_type=oily&goal=both&concerns=acne&experiment=on",
+        &[],
+    )
+    .await;
+    assert!(shown.text.contains("Keep this plan"), "{}", shown.text);
+    assert!(
+        shown.text.contains("it becomes an experiment"),
+        "the visitor is told: {}",
+        shown.text
+    );
+    let carried = shown
+        .text
+        .split("name=\"answers\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the answers go with the form")
+        .replace("&quot;", "\"")
+        .replace("&#x2f;", "/");
+    let signup_form = shown
+        .text
+        .split("action=\"/signup\"")
+        .nth(1)
+        .and_then(|r| r.split("</form>").next())
+        .expect("the sign-up form");
+    assert!(
+        signup_form.contains("name=\"experiment\" value=\"on\""),
+        "the wish goes with the form: {signup_form}"
+    );
+    let encoded: String = form_urlencoded::byte_serialize(carried.as_bytes()).collect();
+    let signed_up = form(
+        &app,
+        "/signup",
+        &format!("username=fay&password=correct+horse+battery&answers={encoded}&experiment=on"),
+        &[],
+    )
+    .await;
+    assert_eq!(signed_up.headers["location"], "/plan");
+    let cookie = session_cookie(&signed_up);
+    let plan = app.get("/plan", &[("cookie", &cookie)]).await;
+    assert!(
+        plan.text.contains("an experiment: <a href=\"/results\">"),
+        "{}",
+        plan.text
+    );
+    // The sign-in page reached from the sign-up page carries it too.
+    let page = app
+        .get(&format!("/signup?answers={encoded}&experiment=on"), &[])
+        .await;
+    assert!(
+        page.text.contains("experiment=on\">Sign in</a>"),
+        "{}",
+        page.text
+    );
+}
+
+#[tokio::test]
 async fn the_account_page_changes_the_password_signs_out_everywhere_and_deletes() {
     let app = spawn_app(true).await;
     let first = form(
