@@ -354,6 +354,7 @@ pub(super) fn choose_serums<'k>(
     // family's best choice (adapalene for acne), which is named as the stronger option.
     let carriers = owned.carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()));
     let mut stronger: Vec<Option<(&'k Active, Vec<String>)>> = Vec::new();
+    let mut purposes: Vec<Option<&'k str>> = Vec::new();
     for ((pick, carrier), served) in picks.iter_mut().zip(carriers).zip(&served) {
         let product = carrier.map(|(p, _)| &owned.products[p]);
         let held = product
@@ -367,9 +368,13 @@ pub(super) fn choose_serums<'k>(
             });
         let Some(held) = held else {
             stronger.push(None);
+            purposes.push(None);
             continue;
         };
         let better = std::mem::replace(&mut pick.active, held);
+        // What the family does for the needs it was chosen for (a retinoid for acne
+        // unclogs pores), not what the held active is best known for.
+        purposes.push(Some(better.purpose.as_str()));
         let concerns: Vec<String> = served
             .iter()
             .filter(|n| score(better, n.concern) > score(held, n.concern))
@@ -377,8 +382,13 @@ pub(super) fn choose_serums<'k>(
             .collect();
         stronger.push((!concerns.is_empty()).then_some((better, concerns)));
     }
-    for (pick, served) in picks.iter_mut().zip(&served) {
+    for (i, (pick, served)) in picks.iter_mut().zip(&served).enumerate() {
         let active = pick.active;
+        let purpose = purposes
+            .get(i)
+            .copied()
+            .flatten()
+            .unwrap_or(&active.purpose);
         let citation = knowledge
             .cite(active.fact.as_deref().unwrap_or(&active.id))
             .unwrap_or(rule(knowledge, "serum_limit"));
@@ -387,7 +397,7 @@ pub(super) fn choose_serums<'k>(
             "{} for {}: {}.",
             active.name,
             described.join(" and "),
-            active.purpose
+            purpose
         );
         pick.reasons.insert(0, Reason::personal(citation, text));
         if served.iter().any(|n| n.from_skin_type) {

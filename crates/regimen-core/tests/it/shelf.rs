@@ -202,7 +202,10 @@ fn an_owned_product_does_its_step_as_the_active_it_holds() {
     assert!(steps_with(&plan, "Night Retinol") > 0);
     let texts: Vec<&str> = retinoid.reasons.iter().map(|r| r.text.as_ref()).collect();
     assert!(
-        texts.iter().any(|t| t.starts_with("Retinol for your acne")),
+        texts
+            .iter()
+            .any(|t| *t
+                == "Retinol for your acne: unclogs pores and keeps new breakouts from forming."),
         "{texts:?}"
     );
     assert!(
