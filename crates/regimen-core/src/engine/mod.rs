@@ -40,11 +40,16 @@ impl PlanOptions {
                 "weeks must be between 1 and {MAX_WEEKS}, got {weeks}"
             ));
         }
+        // Every day of the plan is written as YYYY-MM-DD: the last one is 9999-12-31 at
+        // the latest (the dates a profile, the API and a calendar read back).
+        let last_day = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
         if start
-            .checked_add_days(Days::new(u64::from(weeks) * 7))
-            .is_none()
+            .checked_add_days(Days::new(u64::from(weeks) * 7 - 1))
+            .is_none_or(|end| end > last_day)
         {
-            return Err(format!("start date {start} is too far in the future"));
+            return Err(format!(
+                "start date {start} is too far in the future: a plan of {weeks} weeks must end by 9999-12-31"
+            ));
         }
         Ok(PlanOptions {
             start,

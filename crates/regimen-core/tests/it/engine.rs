@@ -652,3 +652,22 @@ fn an_alternative_is_not_chosen_beside_what_it_replaces() {
     let actives: Vec<&str> = plan.serums.iter().map(|s| s.active).collect();
     assert!(actives.contains(&"bakuchiol"), "{actives:?}");
 }
+
+#[test]
+fn a_plan_ends_by_the_last_date_the_dates_can_write() {
+    use regimen_core::PlanOptions;
+    // Every date of a plan is written YYYY-MM-DD: one that would end after 9999-12-31
+    // is refused, naming the start, instead of writing "+10000-01-27".
+    assert!(PlanOptions::new(date("9999-11-01"), 4).is_ok());
+    assert!(
+        PlanOptions::new(date("9999-12-04"), 4).is_ok(),
+        "ends on 9999-12-31"
+    );
+    for (start, weeks) in [("9999-12-05", 4), ("9999-12-31", 1), ("9999-06-01", 52)] {
+        let error = PlanOptions::new(date(start), weeks).expect_err(start);
+        assert!(
+            error.contains(start) && error.contains("9999-12-31"),
+            "{error}"
+        );
+    }
+}
