@@ -120,6 +120,8 @@ struct Usage {
     steps: Vec<String>,
     mornings: usize,
     evenings: usize,
+    /// The first day it goes on.
+    first: Option<usize>,
 }
 
 /// What became of each shelf product, and what the plan still needs.
@@ -142,7 +144,7 @@ pub(super) fn report(
     masks: &MaskPicks<'_>,
 ) -> ShelfReport {
     let mut usage: Vec<Usage> = owned.products.iter().map(|_| Usage::default()).collect();
-    for day in days {
+    for (day_index, day) in days.iter().enumerate() {
         for (steps, morning) in [(&day.am, true), (&day.pm, false)] {
             let mut seen: Vec<usize> = Vec::new();
             for step in steps {
@@ -174,6 +176,7 @@ pub(super) fn report(
                 if !used.steps.contains(&label) {
                     used.steps.push(label);
                 }
+                used.first.get_or_insert(day_index);
                 if !seen.contains(&index) {
                     seen.push(index);
                     if morning {
@@ -185,18 +188,13 @@ pub(super) fn report(
             }
         }
     }
-    let weeks = (days.len() / 7).max(1);
     let mut report = ShelfReport::default();
     for (index, product) in owned.products.iter().enumerate() {
         let used = &usage[index];
         if !used.steps.is_empty() {
             report.placed.push(Placed {
                 name: product.name.clone(),
-                role: format!(
-                    "{}: {}",
-                    used.steps.join(", "),
-                    when(used, days.len(), weeks)
-                ),
+                role: format!("{}: {}", used.steps.join(", "), when(used, days)),
             });
             continue;
         }
@@ -213,23 +211,32 @@ pub(super) fn report(
     report
 }
 
-/// When a product goes on, in words.
-fn when(used: &Usage, days: usize, weeks: usize) -> String {
+/// When a product goes on, in words: counted from its first day (a product that waits
+/// for its patch-test turn goes on "every evening from Fri 18 Dec", not "about 3 times a
+/// week" averaged over the weeks before it started).
+fn when(used: &Usage, days: &[Day<'_>]) -> String {
+    let first = used.first.unwrap_or(0);
+    let span = days.len() - first.min(days.len());
     let per_week = |n: usize| {
-        let average = (n as f64 / weeks as f64).round() as usize;
+        let average = (n as f64 * 7.0 / span.max(1) as f64).round() as usize;
         match average {
             0 | 1 => "about once a week".to_string(),
             n => format!("about {n} times a week"),
         }
     };
-    match (used.mornings, used.evenings) {
-        (m, e) if m == days && e == days => "every morning and evening".to_string(),
-        (m, 0) if m == days => "every morning".to_string(),
-        (0, e) if e == days => "every evening".to_string(),
+    let rate = match (used.mornings, used.evenings) {
+        (m, e) if m == span && e == span => "every morning and evening".to_string(),
+        (m, 0) if m == span => "every morning".to_string(),
+        (0, e) if e == span => "every evening".to_string(),
         (0, e) => format!("evenings, {}", per_week(e)),
         (m, 0) => format!("mornings, {}", per_week(m)),
-        (m, e) if m == days => format!("every morning; evenings, {}", per_week(e)),
+        (m, e) if m == span => format!("every morning; evenings, {}", per_week(e)),
+        (m, e) if e == span => format!("mornings, {}; every evening", per_week(m)),
         (m, e) => format!("mornings, {}; evenings, {}", per_week(m), per_week(e)),
+    };
+    match days.get(first).filter(|_| first > 0) {
+        Some(day) => format!("{rate}, from {}", day.date.0.format("%a %-d %b")),
+        None => rate,
     }
 }
 

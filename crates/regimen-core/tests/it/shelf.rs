@@ -244,3 +244,50 @@ fn a_product_the_plan_cannot_use_waits_for_no_patch_test_turn() {
         );
     }
 }
+
+#[test]
+fn a_product_that_starts_late_is_said_to_go_on_from_its_first_day() {
+    // A benzoyl peroxide wash waits for its patch-test week, then washes every morning:
+    // the report says so from that day, not as a weekly average over the whole plan.
+    let person = profile(
+        "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]\nstart = \"2026-12-01\"\n[[shelf]]\nname = \"Acne Wash\"\ningredients = \"Aqua, Benzoyl Peroxide 5%, Glycerin, Sodium Laureth Sulfate\"\n",
+    );
+    let plan = plan_with_shelf(&person, 4);
+    let first = plan
+        .days
+        .iter()
+        .find(|d| {
+            d.am.iter()
+                .chain(&d.pm)
+                .any(|s| s.product.as_deref() == Some("Acne Wash"))
+        })
+        .expect("the wash goes on");
+    assert!(
+        first.date.0 > plan.days[0].date.0,
+        "it waits for its patch-test week"
+    );
+    let from = first.date.0.format("%a %-d %b").to_string();
+    let shelf = plan.shelf.as_ref().expect("report");
+    let placed = shelf
+        .placed
+        .iter()
+        .find(|p| p.name == "Acne Wash")
+        .expect("placed");
+    // Every morning from its first day (the evenings of the retinoid it keeps apart
+    // from take the plain cleanser).
+    let mornings_after = plan
+        .days
+        .iter()
+        .filter(|d| d.date.0 >= first.date.0)
+        .all(|d| {
+            d.am.iter()
+                .any(|s| s.product.as_deref() == Some("Acne Wash"))
+        });
+    assert!(mornings_after, "the wash is in every morning once started");
+    assert!(
+        placed.role.starts_with("cleanse: every morning;")
+            && placed.role.ends_with(&format!(", from {from}")),
+        "{}",
+        placed.role
+    );
+}
