@@ -202,10 +202,9 @@ fn an_owned_product_does_its_step_as_the_active_it_holds() {
     assert!(steps_with(&plan, "Night Retinol") > 0);
     let texts: Vec<&str> = retinoid.reasons.iter().map(|r| r.text.as_ref()).collect();
     assert!(
-        texts
-            .iter()
-            .any(|t| *t
-                == "Retinol for your acne: unclogs pores and keeps new breakouts from forming."),
+        texts.contains(
+            &"Retinol for your acne: unclogs pores and keeps new breakouts from forming."
+        ),
         "{texts:?}"
     );
     assert!(
