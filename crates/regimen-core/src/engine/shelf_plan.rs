@@ -442,19 +442,31 @@ fn missing(
             });
         }
     }
+    // A mask type is to get when the person has none, or when its evenings go on
+    // without theirs on some days (it waits for its patch-test turn, or its actives
+    // may not go on beside that night's), as for serums.
     for pick in &masks.picks {
-        if owned.mask_for(&pick.mask.id).is_none() {
-            missing.push(Missing {
-                kind: ProductKind::Mask,
-                active: None,
-                mask_type: Some(pick.mask.id.clone()),
-                text: format!(
-                    "{}: {}",
-                    with_article(&pick.mask.name.to_lowercase()),
-                    pick.mask.purpose
-                ),
-            });
-        }
+        let bare = days.iter().flat_map(Day::steps).any(|s| {
+            s.step == Step::Mask
+                && s.mask_type == Some(pick.mask.id.as_str())
+                && s.product.is_none()
+        });
+        let mask = with_article(&pick.mask.name.to_lowercase());
+        let text = match owned.mask_for(&pick.mask.id) {
+            None => format!("{mask}: {}", pick.mask.purpose),
+            Some(_) if !bare => continue,
+            Some(product) => format!(
+                "{mask} for the evenings {} cannot go on (before its patch-test turn, or beside that night's actives): {}",
+                owned.name(product),
+                pick.mask.purpose
+            ),
+        };
+        missing.push(Missing {
+            kind: ProductKind::Mask,
+            active: None,
+            mask_type: Some(pick.mask.id.clone()),
+            text,
+        });
     }
     missing
 }

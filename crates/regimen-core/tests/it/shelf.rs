@@ -290,3 +290,38 @@ fn a_product_that_starts_late_is_said_to_go_on_from_its_first_day() {
         placed.role
     );
 }
+
+#[test]
+fn a_mask_that_waits_for_its_turn_is_said_to_get_for_the_evenings_before() {
+    // The person's clay mask carries salicylic acid: it waits for its patch-test turn, and
+    // the clay-mask evenings before it go on with a plain clay mask, which the plan then
+    // says to get (as it does for a serum whose step goes without the person's product).
+    let person = profile(
+        "skin_type = \"oily\"\ngoal = \"both\"\nconcerns = [\"acne\", \"pores\"]\nstart = \"2026-12-01\"\n[[shelf]]\nname = \"Purifying Clay Mask\"\ningredients = \"Kaolin, Aqua, Bentonite, Glycerin, Salicylic Acid\"\n",
+    );
+    let plan = plan_with_shelf(&person, 4);
+    let bare = plan
+        .days
+        .iter()
+        .flat_map(|d| &d.pm)
+        .any(|s| s.mask_type == Some("clay") && s.product.is_none());
+    let shelf = plan.shelf.as_ref().expect("report");
+    let to_get = shelf
+        .missing
+        .iter()
+        .find(|m| m.mask_type.as_deref() == Some("clay"));
+    if bare {
+        let to_get = to_get.expect("a plain clay mask to get");
+        assert!(
+            to_get.text.contains("Purifying Clay Mask"),
+            "{}",
+            to_get.text
+        );
+    } else {
+        assert!(to_get.is_none(), "{to_get:?}");
+    }
+    assert!(
+        bare,
+        "the test needs clay-mask evenings before the mask's turn"
+    );
+}
