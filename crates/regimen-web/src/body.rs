@@ -87,7 +87,6 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
         let inner = error.inner();
         let message = match inner.classify() {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
@@ -95,6 +94,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             }
             _ => strip_position(&inner.to_string()),
         };
+        let path = named_path(&error.path().to_string(), &message);
         ApiError::BadRequest {
             message,
             field: (path != "." && !path.is_empty()).then_some(path),
@@ -105,6 +105,25 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         field: None,
     })?;
     Ok(value)
+}
+
+/// The path serde_path_to_error gives, with a map key it could not name ("?": the key of
+/// a map by concern) named after the unknown value the message quotes
+/// (`ratings.wrinkles`), else left out (`ratings`, for a bad value under a key).
+fn named_path(path: &str, message: &str) -> String {
+    let Some(map) = path.strip_suffix('?') else {
+        return path.to_string();
+    };
+    let map = map.trim_end_matches('.');
+    let key = message
+        .strip_prefix("unknown variant `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(key, _)| key);
+    match (map.is_empty(), key) {
+        (_, None) => map.to_string(),
+        (true, Some(key)) => key.to_string(),
+        (false, Some(key)) => format!("{map}.{key}"),
+    }
 }
 
 fn strip_position(message: &str) -> String {
