@@ -29,7 +29,7 @@ pub struct Explanation {
 const STOP_WORDS: &[&str] = &[
     "a", "an", "the", "i", "my", "me", "is", "are", "do", "does", "can", "to", "of", "for", "in",
     "on", "and", "or", "it", "be", "as", "with", "from", "how", "what", "should", "use", "using",
-    "while", "when", "during", "if", "am", "im", "will", "would", "could",
+    "while", "when", "during", "if", "im", "will", "would", "could",
 ];
 
 fn words(text: &str) -> Vec<String> {

@@ -354,9 +354,12 @@ pub(super) fn choose_serums<'k>(
     // family's best choice (adapalene for acne), which is named as the stronger option.
     let carriers = owned.carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()));
     let mut stronger: Vec<Option<(&'k Active, Vec<String>)>> = Vec::new();
-    let mut purposes: Vec<Option<&'k str>> = Vec::new();
+    // Per pick swapped: the active first chosen, whose purpose and source the reason keeps.
+    let mut chosen: Vec<Option<&'k Active>> = Vec::new();
     for ((pick, carrier), served) in picks.iter_mut().zip(carriers).zip(&served) {
         let product = carrier.map(|(p, _)| &owned.products[p]);
+        // Only an active with some evidence for every need the pick serves stands in
+        // (an adapalene gel does not become the retinoid for aging).
         let held = product
             .filter(|product| !pick.active.ingredients.iter().any(|i| product.holds(i)))
             .and_then(|product| {
@@ -364,17 +367,18 @@ pub(super) fn choose_serums<'k>(
                     a.family == pick.active.family
                         && allowed(a)
                         && a.ingredients.iter().any(|i| product.holds(i))
+                        && served.iter().all(|n| score(a, n.concern) > 0)
                 })
             });
         let Some(held) = held else {
             stronger.push(None);
-            purposes.push(None);
+            chosen.push(None);
             continue;
         };
         let better = std::mem::replace(&mut pick.active, held);
         // What the family does for the needs it was chosen for (a retinoid for acne
-        // unclogs pores), not what the held active is best known for.
-        purposes.push(Some(better.purpose.as_str()));
+        // unclogs pores), with its source, not what the held active is best known for.
+        chosen.push(Some(better));
         let concerns: Vec<String> = served
             .iter()
             .filter(|n| score(better, n.concern) > score(held, n.concern))
@@ -384,13 +388,10 @@ pub(super) fn choose_serums<'k>(
     }
     for (i, (pick, served)) in picks.iter_mut().zip(&served).enumerate() {
         let active = pick.active;
-        let purpose = purposes
-            .get(i)
-            .copied()
-            .flatten()
-            .unwrap_or(&active.purpose);
+        let described_by = chosen.get(i).copied().flatten().unwrap_or(active);
+        let purpose = &described_by.purpose;
         let citation = knowledge
-            .cite(active.fact.as_deref().unwrap_or(&active.id))
+            .cite(described_by.fact.as_deref().unwrap_or(&described_by.id))
             .unwrap_or(rule(knowledge, "serum_limit"));
         let described: Vec<String> = served.iter().map(|n| n.describe(profile)).collect();
         let text = format!(

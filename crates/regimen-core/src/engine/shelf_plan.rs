@@ -120,8 +120,9 @@ struct Usage {
     steps: Vec<String>,
     mornings: usize,
     evenings: usize,
-    /// The first day it goes on.
-    first: Option<usize>,
+    /// The first day it goes on in the morning, and in the evening.
+    first_am: Option<usize>,
+    first_pm: Option<usize>,
 }
 
 /// What became of each shelf product, and what the plan still needs.
@@ -176,7 +177,11 @@ pub(super) fn report(
                 if !used.steps.contains(&label) {
                     used.steps.push(label);
                 }
-                used.first.get_or_insert(day_index);
+                if morning {
+                    used.first_am.get_or_insert(day_index);
+                } else {
+                    used.first_pm.get_or_insert(day_index);
+                }
                 if !seen.contains(&index) {
                     seen.push(index);
                     if morning {
@@ -211,32 +216,49 @@ pub(super) fn report(
     report
 }
 
-/// When a product goes on, in words: counted from its first day (a product that waits
-/// for its patch-test turn goes on "every evening from Fri 18 Dec", not "about 3 times a
-/// week" averaged over the weeks before it started).
+/// When a product goes on, in words: each routine counted from its own first day (a
+/// product that waits for its patch-test turn goes on "every evening from Fri 18 Dec", not
+/// "about 3 times a week" averaged over the weeks before it started).
 fn when(used: &Usage, days: &[Day<'_>]) -> String {
-    let first = used.first.unwrap_or(0);
-    let span = days.len() - first.min(days.len());
-    let per_week = |n: usize| {
-        let average = (n as f64 * 7.0 / span.max(1) as f64).round() as usize;
+    let span = |first: Option<usize>| days.len() - first.unwrap_or(0).min(days.len());
+    let (am_span, pm_span) = (span(used.first_am), span(used.first_pm));
+    let per_week = |n: usize, span: usize| {
+        let average = (n as f64 * 7.0 / span.max(7) as f64).round() as usize;
         match average {
             0 | 1 => "about once a week".to_string(),
             n => format!("about {n} times a week"),
         }
     };
-    let rate = match (used.mornings, used.evenings) {
-        (m, e) if m == span && e == span => "every morning and evening".to_string(),
-        (m, 0) if m == span => "every morning".to_string(),
-        (0, e) if e == span => "every evening".to_string(),
-        (0, e) => format!("evenings, {}", per_week(e)),
-        (m, 0) => format!("mornings, {}", per_week(m)),
-        (m, e) if m == span => format!("every morning; evenings, {}", per_week(e)),
-        (m, e) if e == span => format!("mornings, {}; every evening", per_week(m)),
-        (m, e) => format!("mornings, {}; evenings, {}", per_week(m), per_week(e)),
+    let morning = |m: usize| match m {
+        0 => None,
+        m if m == am_span => Some("every morning".to_string()),
+        m => Some(format!("mornings, {}", per_week(m, am_span))),
     };
-    match days.get(first).filter(|_| first > 0) {
-        Some(day) => format!("{rate}, from {}", day.date.0.format("%a %-d %b")),
-        None => rate,
+    let evening = |e: usize| match e {
+        0 => None,
+        e if e == pm_span => Some("every evening".to_string()),
+        e => Some(format!("evenings, {}", per_week(e, pm_span))),
+    };
+    let from = |first: Option<usize>| {
+        first
+            .filter(|day| *day > 0)
+            .and_then(|day| days.get(day))
+            .map(|day| format!(" from {}", day.date.0.format("%a %-d %b")))
+            .unwrap_or_default()
+    };
+    let am = morning(used.mornings).map(|text| format!("{text}{}", from(used.first_am)));
+    let pm = evening(used.evenings).map(|text| format!("{text}{}", from(used.first_pm)));
+    match (am, pm) {
+        (Some(_), Some(_))
+            if used.first_am == used.first_pm
+                && used.mornings == am_span
+                && used.evenings == pm_span =>
+        {
+            format!("every morning and evening{}", from(used.first_am))
+        }
+        (Some(am), Some(pm)) => format!("{am}; {pm}"),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => String::new(),
     }
 }
 

@@ -284,8 +284,9 @@ fn a_product_that_starts_late_is_said_to_go_on_from_its_first_day() {
         });
     assert!(mornings_after, "the wash is in every morning once started");
     assert!(
-        placed.role.starts_with("cleanse: every morning;")
-            && placed.role.ends_with(&format!(", from {from}")),
+        placed.role.starts_with(&format!(
+            "cleanse: every morning from {from}; evenings, about"
+        )),
         "{}",
         placed.role
     );
@@ -324,4 +325,18 @@ fn a_mask_that_waits_for_its_turn_is_said_to_get_for_the_evenings_before() {
         bare,
         "the test needs clay-mask evenings before the mask's turn"
     );
+}
+
+#[test]
+fn an_owned_active_without_evidence_for_the_need_does_not_stand_in() {
+    // Aging calls for retinol; an adapalene gel carries the retinoid family but adapalene
+    // has no evidence for aging here: the pick stays retinol, never "Adapalene for your
+    // signs of aging".
+    let person = profile(
+        "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\"]\n[[shelf]]\nname = \"Adapalene Gel 0.1%\"\nkind = \"serum\"\ningredients = \"Aqua, Adapalene, Carbomer, Propylene Glycol\"\n",
+    );
+    let plan = plan_with_shelf(&person, 4);
+    let actives: Vec<&str> = plan.serums.iter().map(|s| s.active).collect();
+    assert!(actives.contains(&"retinol"), "{actives:?}");
+    assert!(!actives.contains(&"adapalene"), "{actives:?}");
 }
