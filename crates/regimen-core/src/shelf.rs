@@ -30,8 +30,8 @@ pub struct ShelfProduct {
     pub families: Vec<String>,
     /// Families present in any amount, traces included (avoid lists, pregnancy).
     pub present: Vec<String>,
-    /// The INCI names (upper case) of the actives it carries at a treatment level: the
-    /// planner's active of a family is the one the product holds ("RETINOL").
+    /// The INCI names of the actives it carries at a treatment level ("Retinol"): the
+    /// planner's active of a family is the one the product holds.
     pub actives: Vec<String>,
     /// The highest percentage stated for a family (in the list or the name).
     pub strengths: Vec<(String, f32)>,
@@ -101,7 +101,7 @@ pub fn analyze_shelf(
             for active in &report.actives {
                 let family = active.family.to_string();
                 if active.level != Level::Trace {
-                    actives.push(active.inci.to_ascii_uppercase());
+                    actives.push(active.inci.to_string());
                     if !families.contains(&family) {
                         families.push(family.clone());
                     }

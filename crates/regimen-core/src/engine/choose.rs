@@ -353,9 +353,9 @@ pub(super) fn choose_serums<'k>(
     // retinol serum fills the retinoid step as retinol, with retinol's rules, not as the
     // family's best choice (adapalene for acne), which is named as the stronger option.
     let carriers = owned.carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()));
-    let mut stronger: Vec<Option<(&'k Active, Vec<String>)>> = Vec::new();
-    // Per pick swapped: the active first chosen, whose purpose and source the reason keeps.
-    let mut chosen: Vec<Option<&'k Active>> = Vec::new();
+    // Per pick swapped: the active first chosen (its purpose and source describe the
+    // step) and the needs it has the stronger evidence for.
+    let mut swapped: Vec<Option<(&'k Active, Vec<String>)>> = Vec::new();
     for ((pick, carrier), served) in picks.iter_mut().zip(carriers).zip(&served) {
         let product = carrier.map(|(p, _)| &owned.products[p]);
         // Only an active with some evidence for every need the pick serves stands in
@@ -371,24 +371,25 @@ pub(super) fn choose_serums<'k>(
                 })
             });
         let Some(held) = held else {
-            stronger.push(None);
-            chosen.push(None);
+            swapped.push(None);
             continue;
         };
         let better = std::mem::replace(&mut pick.active, held);
-        // What the family does for the needs it was chosen for (a retinoid for acne
-        // unclogs pores), with its source, not what the held active is best known for.
-        chosen.push(Some(better));
         let concerns: Vec<String> = served
             .iter()
             .filter(|n| score(better, n.concern) > score(held, n.concern))
             .map(|n| n.describe(profile))
             .collect();
-        stronger.push((!concerns.is_empty()).then_some((better, concerns)));
+        swapped.push(Some((better, concerns)));
     }
     for (i, (pick, served)) in picks.iter_mut().zip(&served).enumerate() {
         let active = pick.active;
-        let described_by = chosen.get(i).copied().flatten().unwrap_or(active);
+        // What the family does for the needs it was chosen for (a retinoid for acne
+        // unclogs pores), with its source, not what the held active is best known for.
+        let described_by = swapped
+            .get(i)
+            .and_then(|s| s.as_ref())
+            .map_or(active, |(chosen, _)| *chosen);
         let purpose = &described_by.purpose;
         let citation = knowledge
             .cite(described_by.fact.as_deref().unwrap_or(&described_by.id))
@@ -486,7 +487,8 @@ pub(super) fn choose_serums<'k>(
             );
             pick.reasons
                 .push(Reason::personal(rule(knowledge, "shelf_first"), text));
-            if let Some(Some((better, concerns))) = stronger.get(i) {
+            let stronger = swapped.get(i).and_then(Option::as_ref);
+            if let Some((better, concerns)) = stronger.filter(|(_, c)| !c.is_empty()) {
                 let citation = better
                     .cites
                     .iter()

@@ -836,6 +836,16 @@ async fn the_calendar_subscription_follows_the_plan_and_can_be_stopped() {
         .contains("calendar subscription follows"));
 }
 
+/// The answers a visitor's plan page carries into its sign-up and sign-in forms.
+fn carried_answers(page: &str) -> String {
+    page.split("name=\"answers\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("the answers go with the form")
+        .replace("&quot;", "\"")
+        .replace("&#x2f;", "/")
+}
+
 #[tokio::test]
 async fn a_visitor_sees_the_plan_first_and_keeps_it_by_signing_up() {
     let app = spawn_app(true).await;
@@ -847,14 +857,7 @@ async fn a_visitor_sees_the_plan_first_and_keeps_it_by_signing_up() {
         !shown.text.contains("action=\"/day/"),
         "nothing to tick before signing up"
     );
-    let carried = shown
-        .text
-        .split("name=\"answers\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("the answers go with the form")
-        .replace("&quot;", "\"")
-        .replace("&#x2f;", "/");
+    let carried = carried_answers(&shown.text);
     assert!(carried.contains("\"avoid\":[\"fragrance\"]"), "{carried}");
     let encoded: String = form_urlencoded::byte_serialize(carried.as_bytes()).collect();
     let signed_up = form(
@@ -927,14 +930,7 @@ async fn a_visitor_who_asks_for_an_experiment_keeps_it_through_signing_up() {
         "the visitor is told: {}",
         shown.text
     );
-    let carried = shown
-        .text
-        .split("name=\"answers\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("the answers go with the form")
-        .replace("&quot;", "\"")
-        .replace("&#x2f;", "/");
+    let carried = carried_answers(&shown.text);
     let signup_form = shown
         .text
         .split("action=\"/signup\"")
