@@ -2,6 +2,7 @@
 
 mod browser;
 mod catalog;
+mod labels;
 mod server;
 
 use std::path::{Path, PathBuf};

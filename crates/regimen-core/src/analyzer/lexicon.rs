@@ -2,8 +2,10 @@
 //! actives and label synonyms), each resolved once, at build time, to a term with its
 //! family and flags, and one Aho-Corasick automaton over all their spellings.
 
+use super::cuts::Cuts;
 pub use super::spelling::normalize;
 use super::spelling::{self, canonical};
+use super::spellings::Spellings;
 use super::suggest::SuggestIndex;
 use crate::knowledge::{FlagRule, GroupRule, IngredientKnowledge};
 use aho_corasick::AhoCorasick;
@@ -61,7 +63,7 @@ pub struct Lexicon {
     pub patterns: Vec<Box<str>>,
     matcher: Matcher,
     by_name: HashMap<Box<str>, u32>,
-    squashed: HashMap<Box<str>, u32>,
+    squashed: Spellings,
 }
 
 /// Why the lexicon could not be built.
@@ -89,6 +91,10 @@ pub enum LexiconError {
 pub struct Matcher {
     automaton: DoubleArrayAhoCorasick<u32>,
     prebuilt: bool,
+    /// Each spelling's pattern id: a piece that is one whole name is one look-up.
+    whole: Spellings,
+    /// Where a text can be cut into pieces searched apart.
+    cuts: Cuts,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -121,23 +127,30 @@ impl Matcher {
         {
             let (automaton, _) =
                 DoubleArrayAhoCorasick::deserialize(SHIPPED).map_err(automaton_error)?;
-            return Ok(Matcher {
-                automaton,
-                prebuilt: true,
-            });
+            return Ok(Matcher::with(automaton, true, sorted));
         }
         let automaton = DoubleArrayAhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build_with_values(sorted.iter().map(|p| p.as_bytes()).zip(0u32..))
             .map_err(automaton_error)?;
-        Ok(Matcher {
+        Ok(Matcher::with(automaton, false, sorted))
+    }
+
+    fn with(
+        automaton: DoubleArrayAhoCorasick<u32>,
+        prebuilt: bool,
+        sorted: &[Box<str>],
+    ) -> Matcher {
+        Matcher {
             automaton,
-            prebuilt: false,
-        })
+            prebuilt,
+            whole: sorted.iter().map(|p| p.as_bytes()).zip(0u32..).collect(),
+            cuts: Cuts::of(sorted),
+        }
     }
 
     /// Every match in `lower` (lower-case ASCII): `(start, end, pattern id)`,
-    /// leftmost-longest, not overlapping.
+    /// leftmost-longest, not overlapping. One pass of the automaton over the text.
     pub fn find_iter<'a>(
         &'a self,
         lower: &'a str,
@@ -147,6 +160,44 @@ impl Matcher {
             .map(|m| (m.start(), m.end(), m.value()))
     }
 
+    /// The same matches as [`Matcher::find_iter`], in the same order, found piece by
+    /// piece: the text is cut where no spelling can cover the separator, and a piece
+    /// that is one whole spelling (once spaces and quotes are trimmed) is looked up, not
+    /// searched.
+    pub fn find_each(&self, lower: &str, mut each: impl FnMut(usize, usize, u32)) {
+        let bytes = lower.as_bytes();
+        let mut start = 0;
+        loop {
+            let cut = self.cuts.next(bytes, start);
+            self.find_in(lower, start, cut, &mut each);
+            if cut == bytes.len() {
+                return;
+            }
+            start = cut + 1;
+        }
+    }
+
+    /// The matches in `lower[start..end]`, a piece between cuts.
+    fn find_in(
+        &self,
+        lower: &str,
+        start: usize,
+        end: usize,
+        each: &mut impl FnMut(usize, usize, u32),
+    ) {
+        let (first, last) = self.cuts.trimmed(lower.as_bytes(), start, end);
+        if first == last {
+            return;
+        }
+        if let Some(pattern) = self.whole.get(&lower.as_bytes()[first..last]) {
+            each(first, last, pattern);
+            return;
+        }
+        for found in self.automaton.leftmost_find_iter(&lower[start..end]) {
+            each(start + found.start(), start + found.end(), found.value());
+        }
+    }
+
     /// Whether this is the matcher built ahead of time (not one built at run time).
     pub fn is_prebuilt(&self) -> bool {
         self.prebuilt
@@ -154,7 +205,7 @@ impl Matcher {
 
     /// Bytes of memory it holds.
     pub fn heap_bytes(&self) -> usize {
-        self.automaton.heap_bytes()
+        self.automaton.heap_bytes() + self.whole.heap_bytes() + self.cuts.heap_bytes()
     }
 }
 
@@ -189,9 +240,11 @@ impl Lexicon {
                 automaton: DoubleArrayAhoCorasick::new(["x"])
                     .map_err(|e| LexiconError::Automaton(e.to_string()))?,
                 prebuilt: false,
+                whole: Spellings::default(),
+                cuts: Cuts::default(),
             },
             by_name: HashMap::with_capacity(30_000),
-            squashed: HashMap::with_capacity(32_000),
+            squashed: Spellings::default(),
         };
         for (index, line) in dictionary.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
@@ -301,8 +354,7 @@ impl Lexicon {
         for (pattern, term) in &ordered {
             lexicon
                 .squashed
-                .entry(squash(pattern).into_boxed_str())
-                .or_insert(*term);
+                .insert_first(squash(pattern).as_bytes(), *term);
         }
         ordered.sort_unstable();
         for (pattern, term) in ordered {
@@ -378,7 +430,7 @@ impl Lexicon {
         let mut len = 0;
         for byte in text.bytes().filter(u8::is_ascii_alphanumeric) {
             if len == buffer.len() {
-                return self.squashed.get(squash(text).as_str()).copied();
+                return self.squashed.get(squash(text).as_bytes());
             }
             buffer[len] = byte.to_ascii_lowercase();
             len += 1;
@@ -386,8 +438,7 @@ impl Lexicon {
         if len < 4 {
             return None;
         }
-        let key = std::str::from_utf8(&buffer[..len]).ok()?;
-        self.squashed.get(key).copied()
+        self.squashed.get(&buffer[..len])
     }
 
     /// The family id of a term.

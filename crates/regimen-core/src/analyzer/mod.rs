@@ -8,11 +8,13 @@
 //! needs (display name, family, flags) is computed once when the lexicon is built, so
 //! a report borrows its strings from the analyzer.
 
+mod cuts;
 mod fold;
 mod kind;
 pub mod lexicon;
 mod parse;
 mod spelling;
+mod spellings;
 mod suggest;
 pub use fold::to_ascii;
 pub use suggest::SuggestIndex;

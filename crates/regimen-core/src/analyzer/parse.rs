@@ -53,7 +53,7 @@ fn is_word(byte: u8) -> bool {
 pub fn hits(lexicon: &Lexicon, lower: &str, out: &mut Vec<Hit>) {
     let bytes = lower.as_bytes();
     out.clear();
-    for (start, end, pattern) in lexicon.matcher().find_iter(lower) {
+    lexicon.matcher().find_each(lower, |start, end, pattern| {
         let starts_word = start == 0 || !is_word(bytes[start - 1]) || !is_word(bytes[start]);
         let ends_word = end == bytes.len() || !is_word(bytes[end]) || !is_word(bytes[end - 1]);
         if starts_word && ends_word {
@@ -63,7 +63,7 @@ pub fn hits(lexicon: &Lexicon, lower: &str, out: &mut Vec<Hit>) {
                 term: lexicon.term_of_pattern(pattern as usize),
             });
         }
-    }
+    });
 }
 
 /// What each byte adds to a piece's marks: one table look-up per byte of text.

@@ -519,6 +519,68 @@ proptest! {
     }
 }
 
+/// Pieces of text for the matcher: every spelling with a separator inside ("1,2-hexanediol",
+/// "alcohol denat. sd alcohol 1", "cinnamomum camphora wood oil, decamphorised"), their
+/// beginnings and ends (spellings cut short at a separator), common names, and the
+/// separators, quotes and spaces around names in lists.
+fn matcher_parts() -> &'static [String] {
+    static PARTS: OnceLock<Vec<String>> = OnceLock::new();
+    PARTS.get_or_init(|| {
+        let mut parts: Vec<String> = [
+            "aqua",
+            "glycerin",
+            "parfum",
+            "1",
+            "2-hexanediol",
+            "alcohol denat",
+            "sd alcohol 1",
+            ", ",
+            ",",
+            ". ",
+            ".",
+            ";",
+            "\n",
+            " ",
+            "'",
+            "\"",
+            "*",
+            "[",
+            "]",
+            "(",
+            ")",
+            "/",
+            "x",
+            "é",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        for pattern in &analyzer().lexicon().patterns {
+            if let Some(at) = pattern.find([',', '.', ';', '[', ']']) {
+                parts.push(pattern.to_string());
+                parts.push(pattern[..at].to_string());
+                parts.push(pattern[at..].to_string());
+            }
+        }
+        parts
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn pieces_find_what_one_pass_finds(picks in prop::collection::vec(any::<prop::sample::Index>(), 0..24)) {
+        let parts = matcher_parts();
+        let text: String = picks.iter().map(|i| i.get(parts).as_str()).collect();
+        let matcher = analyzer().lexicon().matcher();
+        let one_pass: Vec<_> = matcher.find_iter(&text).collect();
+        let mut by_pieces = Vec::new();
+        matcher.find_each(&text, |start, end, pattern| by_pieces.push((start, end, pattern)));
+        prop_assert_eq!(by_pieces, one_pass, "{:?}", text);
+    }
+}
+
 #[test]
 fn percentages_are_written_as_the_label_gave_them() {
     let report = analyzer().analyze("Aqua, Retinol 0.3%, Niacinamide 4.4%", &Options::default());
