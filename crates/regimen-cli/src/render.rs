@@ -202,7 +202,10 @@ pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, events: &[IsoDate], layout: 
         };
         // From its first night (weeks before it starts are not counted).
         let first_week = serum.nights_per_week.iter().position(|n| *n > 0);
-        if let Some(first_week) = first_week {
+        let last = plan.days.last().map_or(serum.starts, |d| d.date);
+        if serum.starts > last {
+            when.push_str(" after this plan: its patch-test turn comes then");
+        } else if let Some(first_week) = first_week {
             let nights: Vec<String> = serum.nights_per_week[first_week..]
                 .iter()
                 .map(u8::to_string)

@@ -97,7 +97,8 @@ pub struct SerumChoice<'k> {
     /// Nights a week by plan week, for actives that ramp up.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nights_per_week: Vec<u8>,
-    /// The first day it goes on (a new strong active starts after the one before it).
+    /// The first day it goes on (a new strong active starts after the one before it);
+    /// the day after the plan when its patch-test turn comes after the plan.
     pub starts: IsoDate,
     /// Why.
     pub reasons: Vec<Reason<'k>>,

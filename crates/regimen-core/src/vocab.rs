@@ -113,6 +113,24 @@ impl ServingTime {
     pub fn in_pm(self) -> bool {
         matches!(self, ServingTime::Pm | ServingTime::AmPm)
     }
+
+    /// Whether this time includes a routine.
+    pub fn includes(self, routine: Routine) -> bool {
+        match routine {
+            Routine::Am => self.in_am(),
+            Routine::Pm => self.in_pm(),
+        }
+    }
+
+    /// This time without a routine (none when nothing is left).
+    pub fn without(self, routine: Routine) -> Option<ServingTime> {
+        match (self, routine) {
+            (ServingTime::AmPm, Routine::Am) => Some(ServingTime::Pm),
+            (ServingTime::AmPm, Routine::Pm) => Some(ServingTime::Am),
+            (time, routine) if !time.includes(routine) => Some(time),
+            _ => None,
+        }
+    }
 }
 
 /// Morning or evening routine.
@@ -126,6 +144,9 @@ pub enum Routine {
 }
 
 impl Routine {
+    /// Both routines, morning first.
+    pub const ALL: [Routine; 2] = [Routine::Am, Routine::Pm];
+
     /// The stable id.
     pub fn id(self) -> &'static str {
         match self {

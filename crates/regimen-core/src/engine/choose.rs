@@ -6,7 +6,7 @@ use crate::knowledge::{Active, Knowledge, MaskType, Situation, Treatment};
 use crate::plan::{Reason, Warnings};
 use crate::profile::Profile;
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Approach, Concern, ProductKind, ServingTime, Step, WarningCode};
+use crate::vocab::{Approach, Concern, ProductKind, Routine, ServingTime, Step, WarningCode};
 use std::borrow::Cow;
 
 /// A concern to address and whether it comes from the skin type rather than the list.
@@ -100,6 +100,9 @@ pub(super) fn choose_approach<'k>(
 #[derive(Debug, Clone)]
 pub(super) struct SerumPick<'k> {
     pub(super) active: &'k Active,
+    /// The routines it goes in: its active's time, less a routine with no time left for
+    /// it (rule time_budget).
+    pub(super) time: ServingTime,
     pub(super) reasons: Vec<Reason<'k>>,
 }
 
@@ -195,6 +198,140 @@ impl<'s> Owned<'s> {
     }
 }
 
+/// What a person's time budgets leave for serums (rule time_budget): per routine, how
+/// many fit beside the steps every routine keeps; without a budget, any number.
+struct Room<'a> {
+    knowledge: &'a Knowledge,
+    budgets: [Option<u16>; 2],
+}
+
+impl<'a> Room<'a> {
+    fn of(knowledge: &'a Knowledge, profile: &Profile) -> Room<'a> {
+        Room {
+            knowledge,
+            budgets: [
+                profile.minutes_am.map(|m| m.get()),
+                profile.minutes_pm.map(|m| m.get()),
+            ],
+        }
+    }
+
+    fn index(routine: Routine) -> usize {
+        match routine {
+            Routine::Am => 0,
+            Routine::Pm => 1,
+        }
+    }
+
+    /// The minutes of the steps a routine always keeps.
+    fn essential(&self, routine: Routine) -> u16 {
+        super::schedule::essential_steps(routine)
+            .iter()
+            .map(|s| self.knowledge.step(*s).minutes)
+            .sum()
+    }
+
+    /// How many serums fit the routine.
+    fn serums(&self, routine: Routine) -> usize {
+        let serum = self.knowledge.step(Step::Serum).minutes.max(1);
+        self.budgets[Room::index(routine)].map_or(usize::MAX, |budget| {
+            usize::from(budget.saturating_sub(self.essential(routine)) / serum)
+        })
+    }
+
+    /// Sets each pick's routines, in order: its active's, less those with no time left
+    /// for it. A gentle serum goes on every day, so it holds its place in a routine; a
+    /// strong one comes on some days only (its ramp, its patch-test turn) and holds none,
+    /// since the scheduler keeps serums in order each day and says what it left out.
+    /// Says which picks still have a routine.
+    fn narrow(&self, picks: &mut [SerumPick<'_>]) -> Vec<bool> {
+        let mut held = [0usize; 2];
+        picks
+            .iter_mut()
+            .map(|pick| {
+                let mut time = Some(pick.active.time);
+                for routine in Routine::ALL {
+                    if !pick.active.time.includes(routine) {
+                        continue;
+                    }
+                    let taken = &mut held[Room::index(routine)];
+                    if *taken >= self.serums(routine) {
+                        time = time.and_then(|t| t.without(routine));
+                    } else if every_day(pick.active) {
+                        *taken += 1;
+                    }
+                }
+                pick.time = time.unwrap_or(pick.active.time);
+                time.is_some()
+            })
+            .collect()
+    }
+
+    /// Whether a routine has time for one more serum beside these picks' every-day ones.
+    fn has_room(&self, routine: Routine, picks: &[SerumPick<'_>]) -> bool {
+        let held = picks
+            .iter()
+            .filter(|p| p.time.includes(routine) && every_day(p.active))
+            .count();
+        self.serums(routine) > held
+    }
+
+    /// Why a routine has no room for one more serum: "your 3-minute mornings have time
+    /// for cleanse, sunscreen and moisturize only (3 minutes); with 4 minutes, a serum
+    /// fits".
+    fn no_room(&self, routine: Routine) -> String {
+        let steps: Vec<String> = super::schedule::essential_steps(routine)
+            .iter()
+            .map(|s| self.knowledge.step(*s).name.to_lowercase())
+            .collect();
+        let mut steps: Vec<&str> = steps.iter().map(String::as_str).collect();
+        let serums = self.serums(routine);
+        let serum = self.knowledge.step(Step::Serum).minutes;
+        let count = match serums {
+            0 => String::new(),
+            1 => "one serum".to_string(),
+            n => format!("{n} serums"),
+        };
+        if serums > 0 {
+            steps.push(&count);
+        }
+        let used = self.essential(routine) + serum * serums as u16;
+        format!(
+            "your {}-minute {}s have time for {} only ({used} minutes); with {} minutes, {} fits",
+            self.budgets[Room::index(routine)].unwrap_or(0),
+            super::routine_word(routine),
+            super::and_list(&steps),
+            used + serum,
+            if serums == 0 { "a serum" } else { "one more" },
+        )
+    }
+
+    /// Why a serum of this time has no room in any routine of it.
+    fn no_time(&self, time: ServingTime) -> String {
+        let full: Vec<String> = Routine::ALL
+            .into_iter()
+            .filter(|r| time.includes(*r))
+            .map(|r| self.no_room(r))
+            .collect();
+        full.join("; ")
+    }
+}
+
+/// Whether a serum goes on every day of its routines from its first (no ramp, no
+/// patch-test turn).
+fn every_day(active: &Active) -> bool {
+    !active.rules.ramped() && !active.rules.strong
+}
+
+/// "mornings", "evenings", "mornings and evenings".
+fn routines_word(time: ServingTime) -> &'static str {
+    match time {
+        ServingTime::Am => "mornings",
+        ServingTime::Pm => "evenings",
+        ServingTime::AmPm => "mornings and evenings",
+    }
+}
+
 pub(super) fn choose_serums<'k>(
     knowledge: &'k Knowledge,
     profile: &Profile,
@@ -210,6 +347,14 @@ pub(super) fn choose_serums<'k>(
     let allowed = |active: &Active| {
         let too_harsh = profile.sensitive && active.rules.avoid_if_sensitive;
         !unsafe_in_pregnancy(active) && !too_harsh && reading.active_avoided(&active.id).is_none()
+    };
+    // A serum needs a routine of its time with room for a serum beside the essential
+    // steps: vitamin C, a morning serum, is no choice for a morning of 3 minutes.
+    let room = Room::of(knowledge, profile);
+    let fits = |active: &Active| {
+        Routine::ALL
+            .iter()
+            .any(|&r| active.time.includes(r) && room.serums(r) > 0)
     };
     let score =
         |active: &Active, concern: Concern| active.concerns.get(&concern).copied().unwrap_or(0);
@@ -234,12 +379,13 @@ pub(super) fn choose_serums<'k>(
         i32::from(score(active, concern)) + i32::from(skin) + i32::from(sensitive) + bonus
     };
     // The best active for a concern, of a family the plan does not have yet.
-    let best = |concern: Concern, only_allowed: bool, taken: &[&str]| {
+    let best = |concern: Concern, only_allowed: bool, timed: bool, taken: &[&str]| {
         let mut best: Option<&'k Active> = None;
         for active in &knowledge.actives {
             // An alternative to a family already in the plan is not a second choice
             // beside it (rule alternatives_apart).
             if (only_allowed && !allowed(active))
+                || (timed && !fits(active))
                 || score(active, concern) <= 0
                 || taken.contains(&active.family.as_str())
                 || active
@@ -288,7 +434,7 @@ pub(super) fn choose_serums<'k>(
                 .flat_map(|p| p.active.instead_of.iter().map(String::as_str)),
         );
         taken.extend(washed.iter().copied());
-        let Some(active) = best(need.concern, true, &taken) else {
+        let Some(active) = best(need.concern, true, true, &taken) else {
             continue;
         };
         if let Some(index) = picks.iter().position(|p| p.active.id == active.id) {
@@ -300,8 +446,23 @@ pub(super) fn choose_serums<'k>(
             continue;
         }
         let mut reasons = Vec::new();
+        // The first choice, had the routines time for it.
+        if let Some(untimed) = best(need.concern, true, false, &taken).filter(|b| {
+            b.id != active.id && !fits(b) && fit(b, need.concern) > fit(active, need.concern)
+        }) {
+            reasons.push(Reason::personal(
+                rule(knowledge, "time_budget"),
+                format!(
+                    "{} instead of {}, which goes on in the {}: {}.",
+                    active.name,
+                    untimed.name,
+                    routines_word(untimed.time),
+                    room.no_time(untimed.time),
+                ),
+            ));
+        }
         if let Some(unsafe_best) =
-            best(need.concern, false, &taken).filter(|b| unsafe_in_pregnancy(b))
+            best(need.concern, false, false, &taken).filter(|b| unsafe_in_pregnancy(b))
         {
             let citation = knowledge
                 .cite(
@@ -318,7 +479,11 @@ pub(super) fn choose_serums<'k>(
             );
             reasons.push(Reason::personal(citation, text));
         }
-        picks.push(SerumPick { active, reasons });
+        picks.push(SerumPick {
+            active,
+            time: active.time,
+            reasons,
+        });
         served.push(vec![need]);
     }
     // Serums the person owns that suit one of their needs join while there is room.
@@ -327,7 +492,7 @@ pub(super) fn choose_serums<'k>(
             let Some(active) = knowledge
                 .actives
                 .iter()
-                .find(|a| &a.family == family && allowed(a))
+                .find(|a| &a.family == family && allowed(a) && fits(a))
             else {
                 continue;
             };
@@ -344,6 +509,7 @@ pub(super) fn choose_serums<'k>(
             }
             picks.push(SerumPick {
                 active,
+                time: active.time,
                 reasons: Vec::new(),
             });
             served.push(suits);
@@ -366,6 +532,7 @@ pub(super) fn choose_serums<'k>(
                 knowledge.actives.iter().find(|a| {
                     a.family == pick.active.family
                         && allowed(a)
+                        && fits(a)
                         && a.ingredients.iter().any(|i| product.holds(i))
                         && served.iter().all(|n| score(a, n.concern) > 0)
                 })
@@ -375,6 +542,7 @@ pub(super) fn choose_serums<'k>(
             continue;
         };
         let better = std::mem::replace(&mut pick.active, held);
+        pick.time = held.time;
         let concerns: Vec<String> = served
             .iter()
             .filter(|n| score(better, n.concern) > score(held, n.concern))
@@ -409,9 +577,13 @@ pub(super) fn choose_serums<'k>(
     }
     if picks.is_empty() {
         for id in &knowledge.limits.default_actives {
-            if let Some(active) = knowledge.active(id).filter(|a| allowed(a)) {
+            if let Some(active) = knowledge.active(id).filter(|a| allowed(a) && fits(a)) {
                 let reasons = vec![Reason::cited(rule(knowledge, "default_active"))];
-                picks.push(SerumPick { active, reasons });
+                picks.push(SerumPick {
+                    active,
+                    time: active.time,
+                    reasons,
+                });
             }
         }
     }
@@ -424,13 +596,21 @@ pub(super) fn choose_serums<'k>(
         .copied()
         .filter(|c| limits.antioxidant_concerns.contains(c))
         .collect();
-    if !calls.is_empty() && picks.len() < cap && !picks.iter().any(|p| p.active.time.in_am()) {
+    room.narrow(&mut picks);
+    if !calls.is_empty()
+        && picks.len() < cap
+        && !picks.iter().any(|p| p.time.in_am())
+        && room.has_room(Routine::Am, &picks)
+    {
         let taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
         let morning = knowledge
             .actives
             .iter()
             .filter(|a| {
-                a.time == ServingTime::Am && allowed(a) && !taken.contains(&a.family.as_str())
+                a.time == ServingTime::Am
+                    && allowed(a)
+                    && fits(a)
+                    && !taken.contains(&a.family.as_str())
             })
             .filter(|a| calls.iter().any(|c| score(a, *c) > 0))
             .max_by_key(|a| calls.iter().map(|c| fit(a, *c)).max().unwrap_or(0));
@@ -441,6 +621,7 @@ pub(super) fn choose_serums<'k>(
             );
             picks.push(SerumPick {
                 active,
+                time: active.time,
                 reasons: vec![Reason::personal(
                     rule(knowledge, "morning_antioxidant"),
                     text,
@@ -452,18 +633,23 @@ pub(super) fn choose_serums<'k>(
     // every evening from the first day (a ramped active skips nights, a new strong active
     // waits its turn), a gentle one fills the days the others leave free. It only
     // hydrates, so it comes on top of the limit of treatment actives.
-    let daily = |time: fn(ServingTime) -> bool| {
-        picks
-            .iter()
-            .any(|p| time(p.active.time) && !p.active.rules.ramped() && !p.active.rules.strong)
+    // (Only where a serum has time: a morning of essential steps wants no filler.)
+    room.narrow(&mut picks);
+    let daily = |routine: Routine| {
+        !room.has_room(routine, &picks)
+            || picks
+                .iter()
+                .any(|p| p.time.includes(routine) && every_day(p.active))
     };
-    if !(daily(ServingTime::in_am) && daily(ServingTime::in_pm)) {
+    if !(daily(Routine::Am) && daily(Routine::Pm)) {
         let taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
         let filler = limits
             .filler_actives
             .iter()
             .filter_map(|id| knowledge.active(id))
-            .find(|a| allowed(a) && !a.rules.strong && !taken.contains(&a.family.as_str()));
+            .find(|a| {
+                allowed(a) && fits(a) && !a.rules.strong && !taken.contains(&a.family.as_str())
+            });
         if let Some(active) = filler {
             let text = format!(
                 "{} on the days and nights the other serums leave free: {}.",
@@ -471,9 +657,88 @@ pub(super) fn choose_serums<'k>(
             );
             picks.push(SerumPick {
                 active,
+                time: active.time,
                 reasons: vec![Reason::personal(rule(knowledge, "serum_every_day"), text)],
             });
         }
+    }
+    // Each serum in the routines that have time for it; one with none is left out.
+    let fitting = room.narrow(&mut picks);
+    let mut untimed: Vec<String> = Vec::new();
+    let mut kept = fitting.iter();
+    picks.retain(|pick| {
+        let fits = kept.next().copied().unwrap_or(true);
+        if !fits {
+            untimed.push(pick.active.name.clone());
+        }
+        fits
+    });
+    let mut kept = fitting.iter();
+    swapped.retain(|_| kept.next().copied().unwrap_or(true));
+    // The serums a routine had no time for, in one note per routine.
+    for routine in Routine::ALL {
+        let narrowed: Vec<&str> = picks
+            .iter()
+            .filter(|p| p.active.time.includes(routine) && !p.time.includes(routine))
+            .map(|p| p.active.name.as_str())
+            .collect();
+        if narrowed.is_empty() {
+            continue;
+        }
+        let text = format!(
+            "{} {} in the {}s only: {}.",
+            super::and_list(&narrowed),
+            if narrowed.len() == 1 {
+                "goes on"
+            } else {
+                "go on"
+            },
+            super::routine_word(match routine {
+                Routine::Am => Routine::Pm,
+                Routine::Pm => Routine::Am,
+            }),
+            room.no_room(routine),
+        );
+        warnings.add(
+            WarningCode::TimeBudget,
+            rule(knowledge, "time_budget"),
+            Cow::Owned(text),
+            None,
+        );
+    }
+    // A routine left with no serum only for want of time says so.
+    for routine in Routine::ALL {
+        let narrowed = picks
+            .iter()
+            .any(|p| p.active.time.includes(routine) && !p.time.includes(routine));
+        if room.serums(routine) == 0 && !narrowed && untimed.is_empty() {
+            let text = format!(
+                "No serum in the {}s: {}.",
+                super::routine_word(routine),
+                room.no_room(routine)
+            );
+            warnings.add(
+                WarningCode::TimeBudget,
+                rule(knowledge, "time_budget"),
+                Cow::Owned(text),
+                None,
+            );
+        }
+    }
+    if !untimed.is_empty() {
+        let names: Vec<&str> = untimed.iter().map(String::as_str).collect();
+        let text = format!(
+            "Left out for time: {}, since the serums before {} fill every routine {} could go in.",
+            super::and_list(&names),
+            if names.len() == 1 { "it" } else { "them" },
+            if names.len() == 1 { "it" } else { "they" },
+        );
+        warnings.add(
+            WarningCode::TimeBudget,
+            rule(knowledge, "time_budget"),
+            Cow::Owned(text),
+            None,
+        );
     }
     let carriers = owned.carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()));
     for (i, (pick, carrier)) in picks.iter_mut().zip(carriers).enumerate() {

@@ -11,11 +11,11 @@
 use crate::analyzer::Analyzer;
 use crate::avoid::AvoidList;
 use crate::experiment::Experiment;
-use crate::knowledge::{Citation, Knowledge, Severity, Situation};
+use crate::knowledge::{Active, Citation, Knowledge, Severity, Situation};
 use crate::plan::{Day, MaskChoice, Plan, Reason, SerumChoice, StepEntry, Warnings, DISCLAIMER};
 use crate::profile::{IsoDate, Profile};
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Approach, Routine, Step, WarningCode};
+use crate::vocab::{Approach, Routine, ServingTime, Step, WarningCode};
 use choose::{choose_approach, choose_masks, choose_serums, needs, MaskPicks, Owned, SerumPick};
 use chrono::{Days, NaiveDate};
 use schedule::Scheduler;
@@ -352,8 +352,7 @@ pub fn make_plan_from<'k>(
                 let first = starts
                     .iter()
                     .find(|(family, _)| *family == pick.active.family)
-                    .map_or(0, |(_, day)| *day)
-                    .min(day_count - 1);
+                    .map_or(0, |(_, day)| *day);
                 // "You own ..." holds only if that product did go on for this serum.
                 let placed = days
                     .iter()
@@ -365,9 +364,27 @@ pub fn make_plan_from<'k>(
                     .filter(|r| placed || r.rule != "shelf_first")
                     .cloned()
                     .collect();
+                // The routines it goes in, as the days have it (a strong active may
+                // keep to the evenings beside a morning one); its time when it waits
+                // for the next plan.
+                let goes_on = |routine: Routine| {
+                    days.iter().any(|day| {
+                        let steps = match routine {
+                            Routine::Am => &day.am,
+                            Routine::Pm => &day.pm,
+                        };
+                        steps.iter().any(|s| brings(s, shelf, pick.active))
+                    })
+                };
+                let time = match (goes_on(Routine::Am), goes_on(Routine::Pm)) {
+                    (true, true) => ServingTime::AmPm,
+                    (true, false) => ServingTime::Am,
+                    (false, true) => ServingTime::Pm,
+                    (false, false) => pick.time,
+                };
                 SerumChoice {
                     active: &pick.active.id,
-                    time: pick.active.time,
+                    time,
                     nights_per_week: nights,
                     starts: IsoDate(date_of(first)),
                     reasons,
@@ -988,6 +1005,18 @@ fn advise<'k>(
             warnings.cite(WarningCode::SeeDermatologist, knowledge, &referral.id);
         }
     }
+}
+
+/// Whether a step puts a serum's active on the skin: as the serum itself, or in a
+/// product of the person's that carries its family (a retinol night cream as the
+/// moisturizer).
+fn brings(step: &StepEntry<'_>, shelf: &[ShelfProduct], active: &Active) -> bool {
+    step.active == Some(active.id.as_str())
+        || step.product.as_deref().is_some_and(|name| {
+            shelf
+                .iter()
+                .any(|p| p.name == name && p.families.contains(&active.family))
+        })
 }
 
 /// "a", "a and b", "a, b and c".

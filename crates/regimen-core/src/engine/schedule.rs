@@ -17,7 +17,7 @@ use crate::knowledge::{Family, Interaction, Knowledge, Removal, Severity};
 use crate::plan::{Day, Plan, StepEntry, Warnings};
 use crate::profile::{IsoDate, Profile};
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Routine, ServingTime, Step, WarningCode};
+use crate::vocab::{Routine, Step, WarningCode};
 use chrono::{Days, NaiveDate};
 use std::borrow::Cow;
 
@@ -299,13 +299,13 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         for (day, night) in nights.into_iter().enumerate() {
             let date = self.date(day);
             let am: Vec<Item> = (0..self.serums.len())
-                .filter(|&i| self.serums[i].active.time.in_am())
+                .filter(|&i| self.serums[i].time.in_am())
                 .map(Item::Serum)
                 .collect();
             let mut pm_daily: Vec<Item> = Vec::new();
             for i in 0..self.serums.len() {
                 let active = self.serums[i].active;
-                if active.time.in_pm() && !active.rules.ramped() {
+                if self.serums[i].time.in_pm() && !active.rules.ramped() {
                     pm_daily.push(Item::Serum(i));
                 }
             }
@@ -378,12 +378,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         }
         // Sunscreen before moisturizer: an SPF moisturizer placed as the sunscreen also
         // moisturizes, and one product fills one step of a routine.
-        let mut steps = vec![Step::Cleanse];
-        if routine == Routine::Am {
-            steps.push(Step::Sunscreen);
-        }
-        steps.push(Step::Moisturize);
-        for step in steps {
+        for &step in essential_steps(routine) {
             if kept.iter().any(|k| k.step == step) {
                 continue;
             }
@@ -804,6 +799,22 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         }
     }
 
+    /// A step as the person reads it: the product, else the serum's active or the mask
+    /// type ("Niacinamide", "clay mask").
+    fn named(&self, step: &StepEntry<'_>) -> String {
+        let knowledge = self.knowledge;
+        if let Some(product) = &step.product {
+            return product.clone();
+        }
+        if let Some(active) = step.active.and_then(|a| knowledge.active(a)) {
+            return active.name.clone();
+        }
+        match step.mask_type.and_then(|m| knowledge.mask_type(m)) {
+            Some(mask) => mask.name.to_lowercase(),
+            None => knowledge.step(step.step).name.to_lowercase(),
+        }
+    }
+
     /// Turns a routine's uses into ordered steps, fitting the time budget.
     fn steps(
         &self,
@@ -880,7 +891,9 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         for group in groups {
             let minutes = Plan::minutes(&group);
             match budget {
-                Some(budget) if total + minutes > budget.get() => dropped.push(group[0].label()),
+                Some(budget) if total + minutes > budget.get() => {
+                    dropped.push(self.named(&group[0]))
+                }
                 _ => {
                     total += minutes;
                     steps.extend(group);
@@ -894,7 +907,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     "Your {}-minute {} routine leaves out: {}.",
                     budget.get(),
                     routine_word(routine),
-                    dropped.join(", ")
+                    super::and_list(&dropped.iter().map(String::as_str).collect::<Vec<_>>())
                 );
                 warnings.add(
                     WarningCode::TimeBudget,
@@ -1024,7 +1037,7 @@ impl<'k> Bits<'k> {
                 .families
                 .iter()
                 .filter_map(|f| knowledge.family(f))
-                .all(|f| in_routine(f.time_for(product.leave_on), routine))
+                .all(|f| f.time_for(product.leave_on).includes(routine))
         };
         Bits {
             products: shelf.iter().map(|p| families(&p.families)).collect(),
@@ -1066,10 +1079,12 @@ impl<'k> Bits<'k> {
     }
 }
 
-/// Whether a serving time includes a routine.
-fn in_routine(time: ServingTime, routine: Routine) -> bool {
+/// The steps every routine keeps, whatever its time (rule time_budget), in the order
+/// they are filled: sunscreen before moisturizer, so that an SPF moisturizer placed as
+/// the sunscreen also moisturizes.
+pub(super) fn essential_steps(routine: Routine) -> &'static [Step] {
     match routine {
-        Routine::Am => time.in_am(),
-        Routine::Pm => time.in_pm(),
+        Routine::Am => &[Step::Cleanse, Step::Sunscreen, Step::Moisturize],
+        Routine::Pm => &[Step::Cleanse, Step::Moisturize],
     }
 }

@@ -315,6 +315,18 @@ fn unused_reason(
             None => "its mask type is not in your plan".to_string(),
         };
     }
+    // A strong active whose patch-test week ends after this plan.
+    if let Some(family) = product
+        .families
+        .iter()
+        .find(|f| context.late.contains(&f.as_str()))
+        .and_then(|f| knowledge.family(f))
+    {
+        return format!(
+            "it waits for its patch-test week ({}), which ends after this plan: patch-test it now, and plan the next weeks to use it",
+            super::family_label(family)
+        );
+    }
     if product.can(Step::Serum) && !product.can(Step::Moisturize) {
         let active = product
             .families
@@ -333,18 +345,6 @@ fn unused_reason(
             Some(active) => format!("its {} is not needed for your concerns", active.name),
             None => "regimen finds no active it plans with in it".to_string(),
         };
-    }
-    // A strong active whose patch-test week ends after this plan.
-    if let Some(family) = product
-        .families
-        .iter()
-        .find(|f| context.late.contains(&f.as_str()))
-        .and_then(|f| knowledge.family(f))
-    {
-        return format!(
-            "it waits for its patch-test week ({}), which ends after this plan: patch-test it now, and plan the next weeks to use it",
-            super::family_label(family)
-        );
     }
     let ramped: Vec<&str> = product
         .families

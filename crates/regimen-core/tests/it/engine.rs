@@ -400,14 +400,66 @@ fn the_time_budget_is_kept_and_drops_are_named() {
         .iter()
         .find(|w| w.code == "time_budget")
         .expect("a time budget warning");
+    // Named as the person reads them (Niacinamide, clay mask), not "serum (niacinamide)".
     assert!(
-        warning.text.contains("serum (") || warning.text.contains("mask"),
+        warning.text.contains("leaves out: Niacinamide") || warning.text.contains("mask"),
         "{}",
         warning.text
     );
+    assert!(!warning.text.contains("serum ("), "{}", warning.text);
     assert!(!warning.dates.is_empty());
     // Steps show their minutes.
     assert!(plan.days[0].am.iter().all(|s| s.minutes > 0));
+}
+
+#[test]
+fn a_morning_with_no_time_for_a_serum_gets_none_and_says_what_goes_on_instead() {
+    // 3 minutes: cleanse, sunscreen and moisturizer, and no minute for a serum.
+    let plan = plan_toml(
+        "skin_type = \"combination\"\ngoal = \"both\"\nconcerns = [\"acne\", \"pigmentation\"]\nminutes_am = 3\nminutes_pm = 20",
+        4,
+    );
+    for day in &plan.days {
+        assert!(day.am.iter().all(|s| s.step != Step::Serum), "{}", day.date);
+    }
+    // What the plan says of each serum is what the days hold: no morning for any.
+    for serum in &plan.serums {
+        assert!(
+            !serum.time.in_am(),
+            "{} said to go on in the morning",
+            serum.active
+        );
+    }
+    // Vitamin C goes on in the morning only: for the pigmentation, an evening active.
+    assert!(plan.serums.iter().all(|s| s.active != "vitamin_c"));
+    let azelaic = plan
+        .serums
+        .iter()
+        .find(|s| s.active == "azelaic_acid")
+        .expect("azelaic acid for the pigmentation");
+    assert!(
+        azelaic.reasons.iter().any(
+            |r| r.text.contains("instead of Vitamin C") && r.text.contains("3-minute mornings")
+        ),
+        "{:?}",
+        azelaic.reasons
+    );
+    let said: Vec<&str> = plan
+        .warnings
+        .iter()
+        .filter(|w| w.code == "time_budget")
+        .map(|w| w.text.as_ref())
+        .collect();
+    assert!(
+        said.iter()
+            .any(|t| t.contains("Niacinamide") && t.contains("in the evenings only")),
+        "{said:?}"
+    );
+    // Nothing is advised for a serum the plan does not use.
+    assert!(!plan
+        .warnings
+        .iter()
+        .any(|w| w.code == "patch_test" && w.text.contains("Vitamin C")));
 }
 
 #[test]

@@ -688,7 +688,22 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
         regimen_core::vocab::Approach::Serums => {}
     }
     if plan.approach != regimen_core::vocab::Approach::Masks {
-        for day in &plan.days {
+        // Routines whose time budget leaves no minute for a serum beside the steps
+        // every routine keeps, which the plan then says.
+        let minutes = |steps: &[Step]| steps.iter().map(|s| k.step(*s).minutes).sum::<u16>();
+        let serum = k.step(Step::Serum).minutes;
+        let no_room = |budget: Option<Minutes>, essential: &[Step]| {
+            budget.is_some_and(|b| b.get() < minutes(essential) + serum)
+        };
+        let timeless = no_room(
+            profile.minutes_am,
+            &[Step::Cleanse, Step::Sunscreen, Step::Moisturize],
+        ) && no_room(profile.minutes_pm, &[Step::Cleanse, Step::Moisturize]);
+        if timeless {
+            prop_assert!(plan.serums.is_empty(), "serums beyond every routine's time");
+            prop_assert!(plan.has_warning("time_budget"));
+        }
+        for day in plan.days.iter().filter(|_| !timeless) {
             let serum = day
                 .am
                 .iter()
@@ -819,6 +834,54 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
         }
         if active.rules.photosensitising {
             prop_assert!(said("sunscreen"), "sunscreen advice for {}", active.id);
+        }
+    }
+    // What the plan says of each serum holds in its days: a serum said to go on in the
+    // mornings (or evenings) goes on some morning (or evening), unless it goes on no
+    // day at all because it starts after this plan, which the plan then says.
+    for serum in &plan.serums {
+        let family = k.active(serum.active).expect("active").family.as_str();
+        let goes_on = |am: bool| {
+            plan.days.iter().any(|d| {
+                let steps = if am { &d.am } else { &d.pm };
+                // The serum itself, or a product of the person's that carries it.
+                steps.iter().any(|s| {
+                    s.active == Some(serum.active) || step_families(s, shelf).contains(&family)
+                })
+            })
+        };
+        if !goes_on(true) && !goes_on(false) {
+            // The serum, or the product of the person's that carries it.
+            let active = k.active(serum.active).expect("active");
+            let carriers = shelf
+                .iter()
+                .filter(|p| p.families.contains(&active.family))
+                .map(|p| p.name.as_str());
+            let names: Vec<&str> = std::iter::once(active.name.as_str())
+                .chain(carriers)
+                .collect();
+            prop_assert!(
+                plan.warnings.iter().any(|w| w.code == "pacing"
+                    && names
+                        .iter()
+                        .any(|n| w.text.contains(&format!("{n} after this plan")))),
+                "{} goes on no day, and the plan does not say it starts after this plan",
+                serum.active
+            );
+            continue;
+        }
+        for (am, word) in [(true, "mornings"), (false, "evenings")] {
+            let said = if am {
+                serum.time.in_am()
+            } else {
+                serum.time.in_pm()
+            };
+            prop_assert!(
+                !said || goes_on(am),
+                "{} is said to go on {}, and goes on none of them",
+                serum.active,
+                word
+            );
         }
     }
     let used: Vec<&ShelfProduct> = shelf

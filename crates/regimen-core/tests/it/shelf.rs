@@ -340,3 +340,25 @@ fn an_owned_active_without_evidence_for_the_need_does_not_stand_in() {
     assert!(actives.contains(&"retinol"), "{actives:?}");
     assert!(!actives.contains(&"adapalene"), "{actives:?}");
 }
+
+#[test]
+fn a_serum_that_waits_past_the_plan_says_so_not_that_another_product_brings_it() {
+    // A one-week plan with two new strong actives: the person's vitamin C serum waits
+    // for its patch-test turn beyond the plan. No other product brings vitamin C.
+    let person = profile(
+        "skin_type = \"dry\"\nsensitive = true\ngoal = \"fast\"\nconcerns = [\"redness\", \"pigmentation\", \"dullness\"]\nstart = \"2026-01-01\"\n[[shelf]]\nname = \"C Drops\"\nkind = \"serum\"\ningredients = \"Aqua, Glycerin, Ascorbic Acid, Cetearyl Alcohol, Phenoxyethanol\"\n",
+    );
+    let plan = plan_with_shelf(&person, 1);
+    assert_eq!(steps_with(&plan, "C Drops"), 0);
+    let shelf = plan.shelf.as_ref().expect("report");
+    let waiting = shelf
+        .not_placed
+        .iter()
+        .find(|n| n.name == "C Drops")
+        .expect("C Drops is not used");
+    assert!(
+        waiting.reason.contains("patch-test week") && !waiting.reason.contains("another product"),
+        "{}",
+        waiting.reason
+    );
+}

@@ -321,7 +321,10 @@ pub(super) fn plan_context(
                 regimen_core::vocab::ServingTime::Pm => "evenings",
                 regimen_core::vocab::ServingTime::AmPm => "mornings and evenings",
             };
-            let when = if s.nights_per_week.is_empty() {
+            let last = plan.days.last().map_or(s.starts, |d| d.date);
+            let when = if s.starts > last {
+                format!("{when} after this plan: its patch-test turn comes then")
+            } else if s.nights_per_week.is_empty() {
                 when.to_string()
             } else {
                 let nights: Vec<String> = s.nights_per_week.iter().map(u8::to_string).collect();
