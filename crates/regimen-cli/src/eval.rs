@@ -9,7 +9,7 @@
 
 use crate::bad;
 use anyhow::Result;
-use regimen_core::analyzer::{Analyzer, Options, Scratch};
+use regimen_core::analyzer::{Analyzer, Options, Scratch, BODY_PRODUCT};
 use regimen_core::vocab::{ProductKind, Step};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -204,8 +204,10 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
         let lower_list = list.to_lowercase();
         names += report.ingredients.len() + report.unknown.len();
         unknown_names += report.unknown.len();
-        // Eye creams aside: an SPF there protects the eye area only.
-        if stated_spf(name) && report.kind != ProductKind::EyeCare {
+        // Eye creams and body products aside: an SPF there protects the eye area, or the
+        // body, and the product fills no step of a face routine.
+        let for_body = report.diagnostics.iter().any(|d| d.code == BODY_PRODUCT);
+        if stated_spf(name) && report.kind != ProductKind::EyeCare && !for_body {
             spf_total += 1;
             let right = report.uses.contains(&Step::Sunscreen) && report.spf.is_some();
             spf_right += usize::from(right);
@@ -300,7 +302,7 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
         claim_total - claim_verifiable
     );
     sayln!(
-        "uses, sunscreen: {spf_right}/{spf_total} = {:.1}% of products whose name states an SPF (eye creams aside) fill the sunscreen step (target >= 95%)",
+        "uses, sunscreen: {spf_right}/{spf_total} = {:.1}% of products whose name states an SPF (eye creams and body products aside) fill the sunscreen step (target >= 95%)",
         percent(spf_right, spf_total)
     );
     sayln!(

@@ -644,6 +644,19 @@ avoid = [" Fragrance "]
     }
 
     #[test]
+    fn ids_are_read_in_any_case_and_with_spaces_or_hyphens() {
+        let profile = Profile::from_toml(
+            "skin_type = \"Combination\"\ngoal = \"Long-Term\"\nconcerns = [\"Acne\", \" DULLNESS \"]\n",
+        )
+        .expect("a profile");
+        assert_eq!(profile.skin_type, SkinType::Combination);
+        assert_eq!(profile.goal, Goal::LongTerm);
+        assert_eq!(profile.concerns, [Concern::Acne, Concern::Dullness]);
+        let e = error("goal = \"Both\"\nskin_type = \"Oilly\"\n");
+        assert!(e.message.contains("\"Oilly\""), "{e}");
+    }
+
+    #[test]
     fn bad_concern_in_a_list_names_its_index() {
         let e = error("skin_type = \"dry\"\ngoal = \"both\"\nconcerns = [\"acne\", \"acme\"]\n");
         assert_eq!(e.field.as_deref(), Some("concerns[1]"));

@@ -37,6 +37,8 @@ pub struct ShelfProduct {
     pub strengths: Vec<(String, f32)>,
     /// Flags raised for this person: (code, ingredient).
     pub flags: Vec<(String, String)>,
+    /// Made for the body, hands or feet (rule body_products).
+    pub for_body: bool,
 }
 
 impl ShelfProduct {
@@ -142,6 +144,10 @@ pub fn analyze_shelf(
                     .iter()
                     .map(|f| (f.code.to_string(), f.inci.to_string()))
                     .collect(),
+                for_body: report
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == crate::analyzer::BODY_PRODUCT),
             }
         })
         .collect()

@@ -4,12 +4,35 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// A value as people may write an id: trimmed, in lower case, with underscores for
+/// spaces and hyphens.
+fn loose_id(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $id:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $(#[doc = $id] $variant),+ }
+
+        /// Read from its stable id, in any case and with spaces or hyphens for the
+        /// underscores ("Acne", "long term", "Long-Term").
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                Self::from_id(&text)
+                    .or_else(|| Self::from_id(&loose_id(&text)))
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&text, &[$($id),+]))
+            }
+        }
 
         impl $name {
             /// Every value, in declaration order.

@@ -94,7 +94,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             }
             _ => strip_position(&inner.to_string()),
         };
-        let path = named_path(&error.path().to_string(), &message);
+        // Map keys are read as strings (the vocabulary too), so the path names them:
+        // `ratings.wrinkles`, `ratings.acne`.
+        let path = error.path().to_string();
         ApiError::BadRequest {
             message,
             field: (path != "." && !path.is_empty()).then_some(path),
@@ -105,25 +107,6 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         field: None,
     })?;
     Ok(value)
-}
-
-/// The path serde_path_to_error gives, with a map key it could not name ("?": the key of
-/// a map by concern) named after the unknown value the message quotes
-/// (`ratings.wrinkles`), else left out (`ratings`, for a bad value under a key).
-fn named_path(path: &str, message: &str) -> String {
-    let Some(map) = path.strip_suffix('?') else {
-        return path.to_string();
-    };
-    let map = map.trim_end_matches('.');
-    let key = message
-        .strip_prefix("unknown variant `")
-        .and_then(|rest| rest.split_once('`'))
-        .map(|(key, _)| key);
-    match (map.is_empty(), key) {
-        (_, None) => map.to_string(),
-        (true, Some(key)) => key.to_string(),
-        (false, Some(key)) => format!("{map}.{key}"),
-    }
 }
 
 fn strip_position(message: &str) -> String {

@@ -212,6 +212,8 @@ pub(super) struct KindRules {
     application: Application,
     leave_on_words: Rule,
     rinse_off_words: Rule,
+    body_words: Rule,
+    face_words: Rule,
     spf_markers: AhoCorasick,
 }
 
@@ -232,6 +234,8 @@ impl KindRules {
             uses: knowledge.uses.clone(),
             leave_on_words: phrases("leave_on", &knowledge.application.leave_on_words),
             rinse_off_words: phrases("rinse_off", &knowledge.application.rinse_off_words),
+            body_words: phrases("body", &knowledge.application.body_words),
+            face_words: phrases("face", &knowledge.application.face_words),
             application: knowledge.application.clone(),
             spf_markers: AhoCorasick::builder()
                 .ascii_case_insensitive(true)
@@ -289,6 +293,8 @@ const SERUM_ACTIVES: [&str; 8] = [
 /// What a product is and how it is used.
 pub(super) struct Classified<'a> {
     pub kind: ProductKind,
+    /// Made for the body, hands or feet, not the face.
+    pub for_body: bool,
     pub mask_type: Option<&'a str>,
     pub uses: Vec<Step>,
     pub leave_on: bool,
@@ -376,8 +382,16 @@ pub(super) fn classify<'a>(
     if spf.is_some() {
         leave_on = true;
     }
+    // Made for the body, hands or feet (rule body_products): it stays out of face
+    // routines (a body scrub is no face mask), but a wash still cleanses.
+    let for_body = rules.body_words.match_end(&name_words).is_some()
+        && rules.face_words.match_end(&name_words).is_none();
+    if for_body && !uses.iter().all(|s| *s == Step::Cleanse) {
+        uses.clear();
+    }
     Classified {
         kind,
+        for_body,
         mask_type,
         uses,
         leave_on,

@@ -43,6 +43,9 @@ pub fn dictionary_fingerprint() -> u64 {
 /// Labels longer than this are analysed up to this many bytes, with a diagnostic.
 pub const MAX_INPUT: usize = 64 * 1024;
 
+/// The diagnostic code of a product made for the body, hands or feet (rule body_products).
+pub const BODY_PRODUCT: &str = "body_product";
+
 /// What the analysis found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report<'a> {
@@ -1027,6 +1030,17 @@ impl Analyzer {
             }
         }
         let classified = kind::classify(self, options, text, hits, &product.resolved);
+        if classified.for_body {
+            diagnostics.push(Diagnostic {
+                code: BODY_PRODUCT,
+                text: if classified.uses.is_empty() {
+                    "made for the body, hands or feet, not the face: it fills no step of a face routine"
+                        .into()
+                } else {
+                    "made for the body, hands or feet; a wash, it can still cleanse the face".into()
+                },
+            });
+        }
         Report {
             name: options.name.map(str::to_string),
             kind: classified.kind,

@@ -275,6 +275,10 @@ fn unused_reason(
 ) -> String {
     let product = &owned.products[index];
     if product.uses.is_empty() {
+        if product.for_body {
+            return "it is made for the body, hands or feet: on the face, use a product made for it"
+                .to_string();
+        }
         return match product.kind {
             ProductKind::Tool => "it is a tool, not a skincare step".to_string(),
             kind => format!(

@@ -1018,6 +1018,12 @@ pub struct Application {
     pub no_sunscreen: Vec<crate::vocab::ProductKind>,
     /// Kinds that become sunscreens with an SPF.
     pub spf_kinds: Vec<crate::vocab::ProductKind>,
+    /// Name phrases of products made for the body, hands or feet ("body lotion").
+    #[serde(default)]
+    pub body_words: Vec<String>,
+    /// Name words that say a product is for the face too ("Face & Body Oil").
+    #[serde(default)]
+    pub face_words: Vec<String>,
 }
 
 /// Something that can be cited: an id with a text and a source.

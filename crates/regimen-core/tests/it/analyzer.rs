@@ -4,7 +4,7 @@ use super::{analyzer, knowledge};
 use proptest::prelude::*;
 use regimen_core::analyzer::{Analyzer, Level, Options, Report, DICTIONARY};
 use regimen_core::avoid::AvoidList;
-use regimen_core::vocab::ProductKind;
+use regimen_core::vocab::{ProductKind, Step};
 use regimen_core::Profile;
 use std::sync::OnceLock;
 
@@ -381,6 +381,44 @@ fn the_name_decides_the_kind_first() {
         (ProductKind::Mask, Some("clay"))
     );
     assert_eq!(named("Hydrating Sheet Mask", list).mask_type, Some("sheet"));
+}
+
+#[test]
+fn a_leave_on_product_for_the_body_fills_no_face_step() {
+    let list = "Aqua, Glycerin, Helianthus Annuus Seed Oil, Alcohol, Citrus Aurantifolia Peel Oil";
+    let for_body = |report: &Report<'_>| {
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == regimen_core::analyzer::BODY_PRODUCT)
+    };
+    for name in [
+        "Dr. Bronner's Körperlotion Lavendel",
+        "AMELIORATE Transforming Body Lotion 200ml",
+        "Intense Youth Complex Hand Cream 100ml",
+        "Shimmering Body Oil 50ml",
+        "Virtu-Oil Body Mist SPF30 144ml",
+    ] {
+        let report = named(name, list);
+        assert!(report.uses.is_empty(), "{name}: {:?}", report.uses);
+        assert!(for_body(&report), "{name}: {:?}", report.diagnostics);
+    }
+    // For the face too, a brand with "Body" in it, a wash: as before.
+    for (name, step) in [
+        ("Sun Tanning Oil Face and Body SPF 30", Step::Sunscreen),
+        ("Face & Body Lotion", Step::Moisturize),
+        ("The Body Shop Vitamin E Moisture Cream", Step::Moisturize),
+        ("Sanctuary Spa Classic Body Wash 250ml", Step::Cleanse),
+    ] {
+        let report = named(name, list);
+        assert!(report.uses.contains(&step), "{name}: {:?}", report.uses);
+    }
+    assert!(!for_body(&named("Face & Body Lotion", list)));
+    // A body wash is for the body, and still cleanses: it is rinsed off.
+    assert!(for_body(&named(
+        "Sanctuary Spa Classic Body Wash 250ml",
+        list
+    )));
 }
 
 #[test]

@@ -362,3 +362,22 @@ fn a_serum_that_waits_past_the_plan_says_so_not_that_another_product_brings_it()
         waiting.reason
     );
 }
+
+#[test]
+fn a_body_lotion_is_not_the_face_moisturizer() {
+    let person = profile(
+        "skin_type = \"dry\"\ngoal = \"long_term\"\n[[shelf]]\nname = \"Dr. Bronner's Körperlotion Lavendel\"\ningredients = \"Aqua, Helianthus Annuus Seed Oil, Alcohol, Glycerin, Lavandula Angustifolia Oil\"\n",
+    );
+    let plan = plan_with_shelf(&person, 2);
+    assert_eq!(steps_with(&plan, "Dr. Bronner's Körperlotion Lavendel"), 0);
+    let shelf = plan.shelf.as_ref().expect("report");
+    assert!(
+        shelf
+            .not_placed
+            .iter()
+            .any(|n| n.reason.contains("made for the body")),
+        "{:?}",
+        shelf.not_placed
+    );
+    assert!(shelf.missing.iter().any(|m| m.text.contains("moisturizer")));
+}

@@ -315,7 +315,7 @@ async fn checkins_follow_the_documented_shape() {
         (
             json!({"date": "2026-11-04", "ratings": {"acne": 3.5}}),
             StatusCode::BAD_REQUEST,
-            "ratings",
+            "ratings.acne",
         ),
         (
             json!({"date": "2026-11-04", "mood": "good"}),
