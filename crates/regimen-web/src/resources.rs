@@ -470,6 +470,9 @@ fn reading_of(state: &AppState, profile: &Profile) -> Arc<Reading> {
     }
 }
 
+/// The years of daily check-ins an account keeps.
+const CHECKIN_YEARS: u64 = 10;
+
 /// Check-ins, in date order.
 pub struct Checkins;
 
@@ -484,8 +487,19 @@ impl Resource for Checkins {
             .checked()
             .map_err(|e| ApiError::invalid(&e.field, e.message))?;
         // A check-in records a day that has come (a day of slack for a person whose
-        // clock is ahead of the server's).
-        let latest = Local::now().date_naive() + chrono::Days::new(1);
+        // clock is ahead of the server's), within the ten years an account keeps.
+        let today = Local::now().date_naive();
+        let latest = today + chrono::Days::new(1);
+        let earliest = today - chrono::Days::new(CHECKIN_YEARS * 366);
+        if checkin.date.0 < earliest {
+            return Err(ApiError::invalid(
+                "date",
+                format!(
+                    "a check-in is for a day of the last {CHECKIN_YEARS} years: {} is earlier than {earliest}",
+                    checkin.date
+                ),
+            ));
+        }
         if checkin.date.0 > latest {
             return Err(ApiError::invalid(
                 "date",
@@ -514,7 +528,7 @@ pub fn max_documents(collection: Collection) -> i64 {
         Collection::Shelf => 300,
         Collection::Plan => 100,
         // Ten years of daily check-ins.
-        Collection::Checkin => 3_660,
+        Collection::Checkin => CHECKIN_YEARS as i64 * 366,
     }
 }
 

@@ -297,6 +297,12 @@ async fn checkins_follow_the_documented_shape() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "ratings.acne",
         ),
+        // A typo of a year: earlier than the ten years an account keeps.
+        (
+            json!({"date": "1900-01-01", "ratings": {"acne": 3}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "date",
+        ),
         (
             json!({"date": "2026-11-04", "steps_done": ["cleanse", "dance"]}),
             StatusCode::BAD_REQUEST,
