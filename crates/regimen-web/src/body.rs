@@ -71,14 +71,23 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        state: &S,
+        _: &S,
     ) -> Result<ApiQuery<T>, ApiError> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Query(value)| ApiQuery(value))
-            .map_err(|rejection| ApiError::BadRequest {
-                message: rejection.body_text(),
-                field: None,
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(ApiQuery)
+            .map_err(|error| {
+                let path = error.path().to_string();
+                let field = (path != "." && !path.is_empty()).then_some(path);
+                ApiError::BadRequest {
+                    message: match &field {
+                        Some(field) => format!("query parameter {field}: {}", error.inner()),
+                        None => format!("bad query: {}", error.inner()),
+                    },
+                    field,
+                }
             })
     }
 }

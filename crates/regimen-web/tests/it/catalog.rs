@@ -120,6 +120,10 @@ async fn the_catalog_is_searched_every_way_and_a_product_comes_with_its_analysis
     let reply = app.get("/api/v1/catalog?q=x&limit=0", &[]).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reply.json()["field"], "limit");
+    // A limit too large for a number is named too, not the framework's plain message.
+    let reply = app.get("/api/v1/catalog?q=x&limit=99999999999", &[]).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.json()["field"], "limit", "{}", reply.text);
     assert_eq!(
         app.get("/api/v1/catalog", &[]).await.status,
         StatusCode::BAD_REQUEST
