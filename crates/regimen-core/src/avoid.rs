@@ -196,16 +196,21 @@ impl AvoidList {
             .map(|e| e.text.as_str())
     }
 
-    /// The entry that avoids an ingredient the dictionary does not know, by its words.
-    pub fn name_entry(&self, name: &str) -> Option<&str> {
+    /// The entry that avoids an ingredient the dictionary does not know: by its words,
+    /// or by the flags and groups its name belongs to (`Lexicon::name_bits`: "essential
+    /// oils" avoids "Eucalyptus Globulus Oil").
+    pub fn name_entry(&self, lexicon: &Lexicon, name: &str) -> Option<&str> {
         let words = plain(name);
+        let (flags, groups) = lexicon.name_bits(name);
         self.entries
             .iter()
             .find(|e| {
-                e.matcher
-                    .plain_words
-                    .iter()
-                    .any(|w| contains_words(&words, w))
+                e.matcher.flags & flags != 0
+                    || e.matcher.groups & groups != 0
+                    || e.matcher
+                        .plain_words
+                        .iter()
+                        .any(|w| contains_words(&words, w))
             })
             .map(|e| e.text.as_str())
     }

@@ -64,6 +64,7 @@ pub struct Lexicon {
     matcher: Matcher,
     by_name: HashMap<Box<str>, u32>,
     squashed: Spellings,
+    name_rules: NameRules,
 }
 
 /// Why the lexicon could not be built.
@@ -245,6 +246,7 @@ impl Lexicon {
             },
             by_name: HashMap::with_capacity(30_000),
             squashed: Spellings::default(),
+            name_rules: NameRules::empty(),
         };
         for (index, line) in dictionary.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
@@ -362,6 +364,7 @@ impl Lexicon {
             lexicon.pattern_term.push(term);
         }
         lexicon.matcher = Matcher::of(&lexicon.patterns)?;
+        lexicon.name_rules = name_rules;
         Ok(lexicon)
     }
 
@@ -441,6 +444,14 @@ impl Lexicon {
         self.squashed.get(&buffer[..len])
     }
 
+    /// Bits of the flags and groups a name the dictionary lacks belongs to by how it is
+    /// written ("Eucalyptus Globulus Oil": an essential oil, by its genus), as
+    /// (flags, groups).
+    pub fn name_bits(&self, name: &str) -> (u64, u64) {
+        let held = self.name_rules.held(u32::MAX, &canonical(name));
+        (held.flags, held.groups)
+    }
+
     /// The family id of a term.
     pub fn family_of(&self, term: &Term) -> Option<&str> {
         term.family.map(|f| self.families[usize::from(f)].as_str())
@@ -466,13 +477,14 @@ fn squash(text: &str) -> String {
 /// once: exact names (looked up once each), parts of names (one automaton), starts of
 /// names as whole words (by first byte), endings (by last byte), the " OIL" names of
 /// genera; and, once its family is known, by family and class.
-struct NameRules<'a> {
+#[derive(Debug, Clone)]
+struct NameRules {
     named: HashMap<u32, Held>,
     parts: AhoCorasick,
     part_owners: Vec<Held>,
-    prefixes: Vec<Vec<(&'a str, Held)>>,
-    suffixes: Vec<Vec<(&'a str, Held)>>,
-    genera: Vec<Vec<(&'a str, Held)>>,
+    prefixes: Vec<Vec<(Box<str>, Held)>>,
+    suffixes: Vec<Vec<(Box<str>, Held)>>,
+    genera: Vec<Vec<(Box<str>, Held)>>,
     by_family: Vec<Held>,
     by_class: Vec<Held>,
 }
@@ -497,11 +509,24 @@ impl Held {
     }
 }
 
-impl<'a> NameRules<'a> {
-    fn new(
+impl NameRules {
+    fn empty() -> NameRules {
+        NameRules {
+            named: HashMap::new(),
+            parts: AhoCorasick::new::<_, &str>([]).expect("no patterns always build"),
+            part_owners: Vec::new(),
+            prefixes: vec![Vec::new(); 256],
+            suffixes: vec![Vec::new(); 256],
+            genera: vec![Vec::new(); 256],
+            by_family: Vec::new(),
+            by_class: Vec::new(),
+        }
+    }
+
+    fn new<'a>(
         curated: &'a IngredientKnowledge,
         lexicon: &Lexicon,
-    ) -> Result<NameRules<'a>, LexiconError> {
+    ) -> Result<NameRules, LexiconError> {
         if curated.family_rule.len() > 64 {
             return Err(LexiconError::TooManyFlags(curated.family_rule.len()));
         }
@@ -558,12 +583,12 @@ impl<'a> NameRules<'a> {
                     },
                 )
             }));
-        let bucket = |buckets: &mut Vec<Vec<(&'a str, Held)>>,
+        let bucket = |buckets: &mut Vec<Vec<(Box<str>, Held)>>,
                       text: &'a str,
                       byte: Option<&u8>,
                       held: Held| {
             if let Some(&byte) = byte {
-                buckets[usize::from(byte)].push((text, held));
+                buckets[usize::from(byte)].push((text.into(), held));
             }
         };
         for (m, held) in members {
@@ -607,8 +632,11 @@ impl<'a> NameRules<'a> {
             let entry = rules.named.entry(term).or_default();
             *entry = entry.with(marker);
         }
-        rules.parts =
-            AhoCorasick::new(&parts).map_err(|e| LexiconError::Automaton(e.to_string()))?;
+        // A DFA: it runs over every name the dictionary lacks, in every list.
+        rules.parts = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&parts)
+            .map_err(|e| LexiconError::Automaton(e.to_string()))?;
         Ok(rules)
     }
 
@@ -628,7 +656,7 @@ impl<'a> NameRules<'a> {
             }
         }
         for (suffix, owner) in &self.suffixes[usize::from(last)] {
-            if name.ends_with(suffix) {
+            if name.ends_with(&**suffix) {
                 held = held.with(*owner);
             }
         }

@@ -943,7 +943,19 @@ impl Analyzer {
         }
         // A name the dictionary lacks can still show its family ("palmitoyl tripeptide-38").
         for entry in &product.unknown {
-            if let Some(avoided) = avoid.and_then(|a| a.name_entry(&entry.name)) {
+            // Flags by how the name is written: an unknown "Eucalyptus Globulus Oil" is
+            // still an essential oil.
+            let raised = lexicon.name_bits(&entry.name).0 & shown;
+            for (bit, rule) in lexicon.flags.iter().enumerate() {
+                if raised & (1 << bit) != 0 {
+                    flags.push(Flag {
+                        code: &rule.code,
+                        inci: Cow::Owned(entry.name.clone()),
+                        text: Cow::Borrowed(&rule.text),
+                    });
+                }
+            }
+            if let Some(avoided) = avoid.and_then(|a| a.name_entry(lexicon, &entry.name)) {
                 push_avoid(&mut flags, Cow::Owned(entry.name.clone()), avoided);
             }
             let Some(position) = entry.position else {

@@ -9,6 +9,10 @@ pub fn canonical(name: &str) -> String {
     if is_single_spaced(name) && !name.bytes().any(|b| b.is_ascii_lowercase()) {
         return name.to_string();
     }
+    // A label's name in mixed case ("Eucalyptus Globulus Oil"): one pass.
+    if is_single_spaced(name) && name.is_ascii() {
+        return name.to_ascii_uppercase();
+    }
     name.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

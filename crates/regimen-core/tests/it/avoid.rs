@@ -159,3 +159,32 @@ fn a_misspelt_entry_also_leaves_out_the_name_it_looks_like() {
     // A name regimen knows exactly is not second-guessed.
     assert!(read(&["retinal"]).entries()[0].read_as.is_empty());
 }
+
+#[test]
+fn a_name_the_dictionary_lacks_is_flagged_and_avoided_by_how_it_is_written() {
+    // CosIng has EUCALYPTUS GLOBULUS LEAF OIL; labels often drop the part.
+    let text = "Aqua, Glycerin, Eucalyptus Globulus Oil, Phenoxyethanol";
+    let report = analyzer().analyze(text, &Options::default());
+    assert!(
+        report
+            .unknown
+            .iter()
+            .any(|u| u.name == "Eucalyptus Globulus Oil"),
+        "{:?}",
+        report.unknown
+    );
+    assert!(
+        report
+            .flags
+            .iter()
+            .any(|f| f.code == "essential_oil" && f.inci == "Eucalyptus Globulus Oil"),
+        "{:?}",
+        report.flags
+    );
+    assert_eq!(
+        avoided_by("essential oils", text),
+        ["Eucalyptus Globulus Oil"]
+    );
+    // A seed oil is no essential oil, known or not.
+    assert!(avoided_by("essential oils", "Aqua, Eucalyptus Globulus Seed Oil").is_empty());
+}
