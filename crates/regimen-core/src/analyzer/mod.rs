@@ -1049,7 +1049,7 @@ impl Analyzer {
                     "made for the body, hands or feet, not the face: it fills no step of a face routine"
                         .into()
                 } else {
-                    "made for the body, hands or feet; a wash, it can still cleanse the face".into()
+                    "made for the body, hands or feet; as a wash, it can still cleanse the face".into()
                 },
             });
         }

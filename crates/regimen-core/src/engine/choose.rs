@@ -277,8 +277,7 @@ impl<'a> Room<'a> {
     }
 
     /// Why a routine has no room for one more serum: "your 3-minute mornings have time
-    /// for cleanse, sunscreen and moisturize only (3 minutes); with 4 minutes, a serum
-    /// fits".
+    /// for cleanse, sunscreen and moisturize (3 minutes); with 4 minutes, a serum fits".
     fn no_room(&self, routine: Routine) -> String {
         let steps: Vec<String> = super::schedule::essential_steps(routine)
             .iter()
@@ -296,11 +295,22 @@ impl<'a> Room<'a> {
             steps.push(&count);
         }
         let used = self.essential(routine) + serum * serums as u16;
+        let budget = self.budgets[Room::index(routine)].unwrap_or(0);
+        let room = if budget < used {
+            format!(
+                "{} already take {used} minutes of your {budget}-minute {}s",
+                super::and_list(&steps),
+                super::routine_word(routine)
+            )
+        } else {
+            format!(
+                "your {budget}-minute {}s have time for {} ({used} minutes)",
+                super::routine_word(routine),
+                super::and_list(&steps)
+            )
+        };
         format!(
-            "your {}-minute {}s have time for {} only ({used} minutes); with {} minutes, {} fits",
-            self.budgets[Room::index(routine)].unwrap_or(0),
-            super::routine_word(routine),
-            super::and_list(&steps),
+            "{room}; with {} minutes, {} fits",
             used + serum,
             if serums == 0 { "a serum" } else { "one more" },
         )

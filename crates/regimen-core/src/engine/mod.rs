@@ -348,7 +348,8 @@ pub fn make_plan_from<'k>(
         serums: serums
             .iter()
             .zip(nights_placed)
-            .map(|(pick, nights)| {
+            .zip(&assignment.serums)
+            .map(|((pick, nights), carrier)| {
                 let first = starts
                     .iter()
                     .find(|(family, _)| *family == pick.active.family)
@@ -373,7 +374,9 @@ pub fn make_plan_from<'k>(
                             Routine::Am => &day.am,
                             Routine::Pm => &day.pm,
                         };
-                        steps.iter().any(|s| brings(s, shelf, pick.active))
+                        steps
+                            .iter()
+                            .any(|s| brings(s, shelf, pick.active, *carrier))
                     })
                 };
                 let time = match (goes_on(Routine::Am), goes_on(Routine::Pm)) {
@@ -1007,15 +1010,18 @@ fn advise<'k>(
     }
 }
 
-/// Whether a step puts a serum's active on the skin: as the serum itself, or in a
-/// product of the person's that carries its family (a retinol night cream as the
-/// moisturizer).
-fn brings(step: &StepEntry<'_>, shelf: &[ShelfProduct], active: &Active) -> bool {
+/// Whether a step puts a serum's active on the skin: as the serum itself, or in the
+/// product of the person's that carries it for the plan (a retinol night cream as the
+/// moisturizer); another product of the same family does not make the serum's routine.
+fn brings(
+    step: &StepEntry<'_>,
+    shelf: &[ShelfProduct],
+    active: &Active,
+    carrier: Option<(usize, Step)>,
+) -> bool {
     step.active == Some(active.id.as_str())
-        || step.product.as_deref().is_some_and(|name| {
-            shelf
-                .iter()
-                .any(|p| p.name == name && p.families.contains(&active.family))
+        || carrier.is_some_and(|(product, _)| {
+            step.product.as_deref() == Some(shelf[product].name.as_str())
         })
 }
 

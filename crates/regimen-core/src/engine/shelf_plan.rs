@@ -276,7 +276,7 @@ fn unused_reason(
     let product = &owned.products[index];
     if product.uses.is_empty() {
         if product.for_body {
-            return "it is made for the body, hands or feet: on the face, use a product made for it"
+            return "it is made for the body, hands or feet: on the face, use a face product instead"
                 .to_string();
         }
         return match product.kind {
