@@ -197,11 +197,10 @@ impl AvoidList {
     }
 
     /// The entry that avoids an ingredient the dictionary does not know: by its words,
-    /// or by the flags and groups its name belongs to (`Lexicon::name_bits`: "essential
-    /// oils" avoids "Eucalyptus Globulus Oil").
-    pub fn name_entry(&self, lexicon: &Lexicon, name: &str) -> Option<&str> {
+    /// or by the flags and groups its name belongs to (`(flags, groups)` of
+    /// `Lexicon::name_bits`: "essential oils" avoids "Eucalyptus Globulus Oil").
+    pub fn name_entry(&self, name: &str, (flags, groups): (u64, u64)) -> Option<&str> {
         let words = plain(name);
-        let (flags, groups) = lexicon.name_bits(name);
         self.entries
             .iter()
             .find(|e| {

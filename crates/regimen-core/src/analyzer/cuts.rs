@@ -12,16 +12,7 @@
 use foldhash::{HashMap, HashMapExt};
 
 /// The bytes a piece may be cut at (a full stop only before a space or the end).
-const CUT: [bool; 256] = {
-    let mut cut = [false; 256];
-    let bytes = b",;|[]{}.\n\r\t";
-    let mut i = 0;
-    while i < bytes.len() {
-        cut[bytes[i] as usize] = true;
-        i += 1;
-    }
-    cut
-};
+const CUT: [bool; 256] = super::parse::byte_set(b",;|[]{}.\n\r\t");
 
 /// Bytes trimmed off a piece before it is looked up whole, if no spelling starts or ends
 /// with them.

@@ -945,7 +945,8 @@ impl Analyzer {
         for entry in &product.unknown {
             // Flags by how the name is written: an unknown "Eucalyptus Globulus Oil" is
             // still an essential oil.
-            let raised = lexicon.name_bits(&entry.name).0 & shown;
+            let bits = lexicon.name_bits(&entry.name);
+            let raised = bits.0 & shown;
             for (bit, rule) in lexicon.flags.iter().enumerate() {
                 if raised & (1 << bit) != 0 {
                     flags.push(Flag {
@@ -955,7 +956,7 @@ impl Analyzer {
                     });
                 }
             }
-            if let Some(avoided) = avoid.and_then(|a| a.name_entry(lexicon, &entry.name)) {
+            if let Some(avoided) = avoid.and_then(|a| a.name_entry(&entry.name, bits)) {
                 push_avoid(&mut flags, Cow::Owned(entry.name.clone()), avoided);
             }
             let Some(position) = entry.position else {

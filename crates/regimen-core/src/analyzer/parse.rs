@@ -85,16 +85,18 @@ const MARKS: [u8; 256] = {
 };
 
 /// The bytes that may end a piece (separators) or change the depth (parentheses).
-const SEPARATOR: [bool; 256] = {
-    let mut separator = [false; 256];
-    let bytes = b"()\n\r,;|[]\t{}.";
+const SEPARATOR: [bool; 256] = byte_set(b"()\n\r,;|[]\t{}.");
+
+/// A table of the bytes given, for one look-up per byte of text.
+pub(super) const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
     let mut i = 0;
     while i < bytes.len() {
-        separator[bytes[i] as usize] = true;
+        set[bytes[i] as usize] = true;
         i += 1;
     }
-    separator
-};
+    set
+}
 
 /// Cuts `text` into pieces at separators outside hits and parentheses.
 pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
