@@ -5,7 +5,7 @@
 //! planner, the analyzer, the shelf and the pages use. An entry that means nothing is
 //! kept, with the nearest names regimen knows, so that it can be said next to the field.
 
-use crate::analyzer::lexicon::{normalize, Lexicon};
+use crate::analyzer::lexicon::{normalize, Lexicon, NameBits};
 use crate::analyzer::Analyzer;
 use crate::knowledge::{Active, Knowledge, MaskType};
 use serde::Serialize;
@@ -197,9 +197,10 @@ impl AvoidList {
     }
 
     /// The entry that avoids an ingredient the dictionary does not know: by its words,
-    /// or by the flags and groups its name belongs to (`(flags, groups)` of
-    /// `Lexicon::name_bits`: "essential oils" avoids "Eucalyptus Globulus Oil").
-    pub fn name_entry(&self, name: &str, (flags, groups): (u64, u64)) -> Option<&str> {
+    /// or by the flags and groups its name belongs to (`Lexicon::name_bits`: "essential
+    /// oils" avoids "Eucalyptus Globulus Oil").
+    pub fn name_entry(&self, name: &str, bits: &NameBits) -> Option<&str> {
+        let (flags, groups) = (bits.flags, bits.groups);
         let words = plain(name);
         self.entries
             .iter()

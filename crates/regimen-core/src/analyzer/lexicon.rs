@@ -4,7 +4,7 @@
 
 use super::cuts::Cuts;
 pub use super::spelling::normalize;
-use super::spelling::{self, canonical};
+use super::spelling::{self, canonical, is_single_spaced};
 use super::spellings::Spellings;
 use super::suggest::SuggestIndex;
 use crate::knowledge::{FlagRule, GroupRule, IngredientKnowledge};
@@ -447,9 +447,23 @@ impl Lexicon {
     /// Bits of the flags and groups a name the dictionary lacks belongs to by how it is
     /// written ("Eucalyptus Globulus Oil": an essential oil, by its genus), as
     /// (flags, groups).
-    pub fn name_bits(&self, name: &str) -> (u64, u64) {
-        let held = self.name_rules.held(u32::MAX, &canonical(name));
-        (held.flags, held.groups)
+    pub fn name_bits(&self, name: &str) -> NameBits {
+        // Most names are single-spaced ASCII: put in upper case on the stack.
+        let mut buffer = [0u8; 128];
+        let held = match buffer.get_mut(..name.len()) {
+            Some(upper) if is_single_spaced(name) => {
+                upper.copy_from_slice(name.as_bytes());
+                upper.make_ascii_uppercase();
+                let upper = std::str::from_utf8(upper).unwrap_or(name);
+                self.name_rules.held(u32::MAX, upper)
+            }
+            _ => self.name_rules.held(u32::MAX, &canonical(name)),
+        };
+        NameBits {
+            flags: held.flags,
+            groups: held.groups,
+            family_rule: (held.rules != 0).then(|| held.rules.trailing_zeros() as usize),
+        }
     }
 
     /// The family id of a term.
@@ -471,6 +485,17 @@ fn squash(text: &str) -> String {
             .map(|b| char::from(b.to_ascii_lowercase())),
     );
     out
+}
+
+/// What a name the dictionary lacks belongs to by how it is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NameBits {
+    /// Bits of the flags ([`Lexicon::flags`]).
+    pub flags: u64,
+    /// Bits of the groups.
+    pub groups: u64,
+    /// The first family rule (in file order) with a word in the name.
+    pub family_rule: Option<usize>,
 }
 
 /// What a name belongs to by how it is written, for every family rule, flag and group at

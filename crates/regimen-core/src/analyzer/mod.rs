@@ -216,11 +216,8 @@ pub struct Analyzer {
     qualifiers: Vec<String>,
     /// Bit `n` set when some qualifier is `n` bytes long (most words are no qualifier).
     qualifier_lengths: u64,
+    /// The family rules, in file order (for names the dictionary lacks).
     family_rules: Vec<FamilyRule>,
-    /// Every `contains` of the family rules, as one automaton: pattern i belongs to
-    /// rule `family_rule_of[i]` (for names the dictionary lacks).
-    family_words: AhoCorasick,
-    family_rule_of: Vec<usize>,
     kind_rules: kind::KindRules,
     /// Mask types and whether what they leave stays on the skin.
     mask_removal: Vec<(String, bool)>,
@@ -343,23 +340,6 @@ impl Analyzer {
                 .filter(|q| q.len() < 64)
                 .fold(0, |bits, q| bits | 1 << q.len()),
             family_rules: knowledge.ingredients.family_rule.clone(),
-            family_words: AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(
-                    knowledge
-                        .ingredients
-                        .family_rule
-                        .iter()
-                        .flat_map(|r| r.contains.iter()),
-                )
-                .map_err(|e| LexiconError::Automaton(e.to_string()))?,
-            family_rule_of: knowledge
-                .ingredients
-                .family_rule
-                .iter()
-                .enumerate()
-                .flat_map(|(i, r)| r.contains.iter().map(move |_| i))
-                .collect(),
             kind_rules: kind::KindRules::new(&knowledge.kinds),
             mask_removal: knowledge
                 .mask_types
@@ -946,7 +926,7 @@ impl Analyzer {
             // Flags by how the name is written: an unknown "Eucalyptus Globulus Oil" is
             // still an essential oil.
             let bits = lexicon.name_bits(&entry.name);
-            let raised = bits.0 & shown;
+            let raised = bits.flags & shown;
             for (bit, rule) in lexicon.flags.iter().enumerate() {
                 if raised & (1 << bit) != 0 {
                     flags.push(Flag {
@@ -956,23 +936,15 @@ impl Analyzer {
                     });
                 }
             }
-            if let Some(avoided) = avoid.and_then(|a| a.name_entry(&entry.name, bits)) {
+            if let Some(avoided) = avoid.and_then(|a| a.name_entry(&entry.name, &bits)) {
                 push_avoid(&mut flags, Cow::Owned(entry.name.clone()), avoided);
             }
             let Some(position) = entry.position else {
                 continue;
             };
-            // The first rule (in file order) with a word in the name.
-            // Most unknown names hold no family word: one quick search before all of them.
-            if !self.family_words.is_match(entry.name.as_str()) {
-                continue;
-            }
-            let rule = self
-                .family_words
-                .find_overlapping_iter(entry.name.as_str())
-                .map(|m| self.family_rule_of[m.pattern().as_usize()])
-                .min()
-                .map(|i| &self.family_rules[i]);
+            // The first family rule (in file order) with a word in the name, read with
+            // its flags.
+            let rule = bits.family_rule.and_then(|i| self.family_rules.get(i));
             if let Some(rule) = rule {
                 actives.push(FoundActive {
                     id: Cow::Owned(snake_case(&entry.name)),

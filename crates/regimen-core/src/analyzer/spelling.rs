@@ -37,7 +37,7 @@ pub fn normalize(name: &str) -> String {
 
 /// Whether `name` is ASCII with single spaces between its words and none around them
 /// (what `split_whitespace` and a join would leave as it is).
-fn is_single_spaced(name: &str) -> bool {
+pub fn is_single_spaced(name: &str) -> bool {
     let bytes = name.as_bytes();
     bytes.first().is_none_or(|b| *b != b' ')
         && bytes.last().is_none_or(|b| *b != b' ')
