@@ -12,7 +12,35 @@
 use foldhash::{HashMap, HashMapExt};
 
 /// The bytes a piece may be cut at (a full stop only before a space or the end).
-const CUT: [bool; 256] = super::parse::byte_set(b",;|[]{}.\n\r\t");
+const CUT_BYTES: &[u8] = b",;|[]{}.\n\r\t";
+const CUT: [bool; 256] = super::parse::byte_set(CUT_BYTES);
+
+/// The place of each cut byte in [`CUT_BYTES`].
+const CUT_INDEX: [u8; 256] = {
+    let mut index = [0u8; 256];
+    let mut i = 0;
+    while i < CUT_BYTES.len() {
+        index[CUT_BYTES[i] as usize] = i as u8;
+        i += 1;
+    }
+    index
+};
+
+fn triple(before: u8, byte: u8, after: u8) -> usize {
+    usize::from(CUT_INDEX[usize::from(byte)]) << 16 | usize::from(before) << 8 | usize::from(after)
+}
+
+fn pair(before: u8, byte: u8) -> usize {
+    usize::from(before) << 8 | usize::from(byte)
+}
+
+fn set(bits: &mut [u64], at: usize) {
+    bits[at / 64] |= 1 << (at % 64);
+}
+
+fn has(bits: &[u64], at: usize) -> bool {
+    bits[at / 64] & (1 << (at % 64)) != 0
+}
 
 /// Bytes trimmed off a piece before it is looked up whole, if no spelling starts or ends
 /// with them.
@@ -26,11 +54,14 @@ const EDGE: u32 = 256;
 pub struct Cuts {
     /// Bytes no spelling starts or ends with, of [`TRIMMED`].
     trim: [bool; 256],
-    /// A filter over the spellings' cut bytes with their neighbours: bit
-    /// `hash(before, byte, after) % BITS`, where a missing neighbour is [`EDGE`]. A clear
-    /// bit means no spelling holds the byte between these neighbours.
-    inside: Box<[u64]>,
-    /// The spellings behind each key.
+    /// Exact sets of the neighbours a cut byte has inside the spellings, so that one or
+    /// two look-ups rule out most separators of a list: bit `triple(before, byte, after)`
+    /// when a spelling holds `byte` between the two (80 KiB), bit `pair(before, byte)`
+    /// when a spelling ends with them (8 KiB), and the cut bytes a spelling starts with.
+    triples: Box<[u64]>,
+    ends: Box<[u64]>,
+    starts: [bool; 256],
+    /// The spellings behind each key (a cut byte with its neighbours).
     holders: HashMap<u32, Vec<Holder>>,
 }
 
@@ -41,15 +72,8 @@ struct Holder {
     offset: usize,
 }
 
-/// Bits of the filter: 8 KiB, a few hundred keys set.
-const BITS: u32 = 1 << 16;
-
 fn key(before: u32, byte: u8, after: u32) -> u32 {
     (before << 17) | (after << 8) | u32::from(byte)
-}
-
-fn bit(key: u32) -> usize {
-    (key.wrapping_mul(0x9E37_79B1) >> 16) as usize % BITS as usize
 }
 
 impl Default for Cuts {
@@ -65,7 +89,9 @@ impl Cuts {
         for &byte in TRIMMED {
             trim[usize::from(byte)] = true;
         }
-        let mut inside = vec![0u64; BITS as usize / 64].into_boxed_slice();
+        let mut triples = vec![0u64; CUT_BYTES.len() << 10].into_boxed_slice();
+        let mut ends = vec![0u64; 1 << 10].into_boxed_slice();
+        let mut starts = [false; 256];
         let mut holders: HashMap<u32, Vec<Holder>> = HashMap::new();
         for pattern in patterns {
             let bytes = pattern.as_bytes();
@@ -81,12 +107,21 @@ impl Cuts {
                     at.and_then(|at| bytes.get(at))
                         .map_or(EDGE, |&b| u32::from(b))
                 };
+                match (
+                    offset.checked_sub(1).map(|at| bytes[at]),
+                    bytes.get(offset + 1),
+                ) {
+                    (None, _) => starts[usize::from(byte)] = true,
+                    (Some(before), None) => set(&mut ends, pair(before, byte)),
+                    (Some(before), Some(&after)) => {
+                        set(&mut triples, triple(before, byte, after));
+                    }
+                }
                 let key = key(
                     neighbour(offset.checked_sub(1)),
                     byte,
                     neighbour(Some(offset + 1)),
                 );
-                inside[bit(key) / 64] |= 1 << (bit(key) % 64);
                 holders.entry(key).or_default().push(Holder {
                     spelling: bytes.into(),
                     offset,
@@ -95,7 +130,9 @@ impl Cuts {
         }
         Cuts {
             trim,
-            inside,
+            triples,
+            ends,
+            starts,
             holders,
         }
     }
@@ -122,18 +159,29 @@ impl Cuts {
         if byte == b'.' && after.is_some_and(|b| !(b as u8).is_ascii_whitespace()) {
             return false;
         }
-        let before = at.checked_sub(1).map(|b| u32::from(bytes[b]));
-        // The spelling may hold the byte with both neighbours, or begin or end with it.
+        let before = at.checked_sub(1).map(|b| bytes[b]);
+        // Which spellings could hold the byte here: between these neighbours, at their
+        // end after this one, or at their start; most separators of a list are held by
+        // none, told by these exact sets without hashing.
+        let inside = before
+            .zip(after)
+            .is_some_and(|(b, a)| has(&self.triples, triple(b, byte, a as u8)));
+        let ends = before.is_some_and(|b| has(&self.ends, pair(b, byte)));
+        let starts = self.starts[usize::from(byte)];
+        if !(inside || ends || starts) {
+            return true;
+        }
+        let before = before.map(u32::from);
         let keys = [
-            before.zip(after).map(|(b, a)| key(b, byte, a)),
-            before.map(|b| key(b, byte, EDGE)),
-            after.map(|a| key(EDGE, byte, a)),
-            Some(key(EDGE, byte, EDGE)),
+            before
+                .zip(after)
+                .filter(|_| inside)
+                .map(|(b, a)| key(b, byte, a)),
+            before.filter(|_| ends).map(|b| key(b, byte, EDGE)),
+            after.filter(|_| starts).map(|a| key(EDGE, byte, a)),
+            starts.then(|| key(EDGE, byte, EDGE)),
         ];
         for key in keys.into_iter().flatten() {
-            if self.inside[bit(key) / 64] & (1 << (bit(key) % 64)) == 0 {
-                continue;
-            }
             let holders = self.holders.get(&key).map_or(&[][..], Vec::as_slice);
             for Holder { spelling, offset } in holders {
                 let Some(start) = at.checked_sub(*offset) else {
@@ -161,7 +209,7 @@ impl Cuts {
 
     /// Bytes of memory it holds.
     pub fn heap_bytes(&self) -> usize {
-        self.inside.len() * 8
+        (self.triples.len() + self.ends.len()) * 8
             + self
                 .holders
                 .values()
