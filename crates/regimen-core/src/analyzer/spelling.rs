@@ -38,13 +38,21 @@ pub fn normalize(name: &str) -> String {
 /// Whether `name` is ASCII with single spaces between its words and none around them
 /// (what `split_whitespace` and a join would leave as it is).
 pub fn is_single_spaced(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    bytes.first().is_none_or(|b| *b != b' ')
-        && bytes.last().is_none_or(|b| *b != b' ')
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii() && (*b == b' ' || !b.is_ascii_whitespace()))
-        && !bytes.windows(2).any(|pair| pair == b"  ")
+    // One pass: a space must follow a byte that is none, and none may end the name.
+    let mut after_space = true;
+    for &byte in name.as_bytes() {
+        if byte == b' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if !byte.is_ascii() || byte.is_ascii_whitespace() {
+            return false;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || name.is_empty()
 }
 
 /// The patterns a canonical name is found by: its normalized form, and the same without
@@ -66,4 +74,34 @@ pub fn fingerprint<'a>(sorted: impl IntoIterator<Item = &'a str>) -> u64 {
         }
     }
     hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_single_spaced;
+
+    /// What `is_single_spaced` must say: ASCII, and unchanged by splitting at whitespace
+    /// and joining with single spaces.
+    fn by_definition(name: &str) -> bool {
+        name.is_ascii() && name.split_whitespace().collect::<Vec<_>>().join(" ") == name
+    }
+
+    #[test]
+    fn single_spaced_names_are_told_in_one_pass_as_by_the_definition() {
+        // Every string of up to six characters over letters, spaces, a tab and an accent.
+        let alphabet = ['a', 'B', ' ', '\t', 'é'];
+        let mut names = vec![String::new()];
+        for _ in 0..6 {
+            let longer: Vec<String> = names
+                .iter()
+                .filter(|n| n.chars().count() == names.last().map_or(0, |l| l.chars().count()))
+                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            names.extend(longer);
+        }
+        assert!(names.len() > 19_000);
+        for name in &names {
+            assert_eq!(is_single_spaced(name), by_definition(name), "{name:?}");
+        }
+    }
 }
