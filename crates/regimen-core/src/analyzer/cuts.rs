@@ -144,7 +144,10 @@ impl Cuts {
         loop {
             // Eight bytes at a time with one branch: most of a list is no cut byte.
             while let Some(chunk) = bytes.get(from..from + 8) {
-                if chunk.iter().fold(false, |any, &b| any | CUT[usize::from(b)]) {
+                if chunk
+                    .iter()
+                    .fold(false, |any, &b| any | CUT[usize::from(b)])
+                {
                     break;
                 }
                 from += 8;

@@ -200,13 +200,13 @@ impl<'s> Owned<'s> {
 
 /// What a person's time budgets leave for serums (rule time_budget): per routine, how
 /// many fit beside the steps every routine keeps; without a budget, any number.
-struct Room<'a> {
+pub(super) struct Room<'a> {
     knowledge: &'a Knowledge,
     budgets: [Option<u16>; 2],
 }
 
 impl<'a> Room<'a> {
-    fn of(knowledge: &'a Knowledge, profile: &Profile) -> Room<'a> {
+    pub(super) fn of(knowledge: &'a Knowledge, profile: &Profile) -> Room<'a> {
         Room {
             knowledge,
             budgets: [
@@ -316,8 +316,15 @@ impl<'a> Room<'a> {
         )
     }
 
+    /// Whether some routine of the active's has time for a serum.
+    pub(super) fn fits(&self, active: &Active) -> bool {
+        Routine::ALL
+            .iter()
+            .any(|&r| active.time.includes(r) && self.serums(r) > 0)
+    }
+
     /// Why a serum of this time has no room in any routine of it.
-    fn no_time(&self, time: ServingTime) -> String {
+    pub(super) fn no_time(&self, time: ServingTime) -> String {
         let full: Vec<String> = Routine::ALL
             .into_iter()
             .filter(|r| time.includes(*r))
@@ -334,7 +341,7 @@ fn every_day(active: &Active) -> bool {
 }
 
 /// "mornings", "evenings", "mornings and evenings".
-fn routines_word(time: ServingTime) -> &'static str {
+pub(super) fn routines_word(time: ServingTime) -> &'static str {
     match time {
         ServingTime::Am => "mornings",
         ServingTime::Pm => "evenings",
@@ -361,11 +368,7 @@ pub(super) fn choose_serums<'k>(
     // A serum needs a routine of its time with room for a serum beside the essential
     // steps: vitamin C, a morning serum, is no choice for a morning of 3 minutes.
     let room = Room::of(knowledge, profile);
-    let fits = |active: &Active| {
-        Routine::ALL
-            .iter()
-            .any(|&r| active.time.includes(r) && room.serums(r) > 0)
-    };
+    let fits = |active: &Active| room.fits(active);
     let score =
         |active: &Active, concern: Concern| active.concerns.get(&concern).copied().unwrap_or(0);
     // The fit for a concern, adjusted by skin type and sensitivity; owning a product that

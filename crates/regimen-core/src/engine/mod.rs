@@ -292,10 +292,17 @@ pub fn make_plan_from<'k>(
     say_pacing(
         knowledge,
         &introductions,
-        &first_use,
-        options.start,
+        (&first_use, &starts_of),
+        (options.start, day_count),
         &mut warnings,
     );
+    // Families whose patch-test week ends after this plan: they start in the next.
+    let late: Vec<&str> = introductions
+        .iter()
+        .zip(&starts_of)
+        .filter(|(_, start)| **start >= day_count)
+        .flat_map(|(intro, _)| intro.families.iter().copied())
+        .collect();
     let starts: Vec<(&str, usize)> = introductions
         .iter()
         .zip(&first_use)
@@ -349,7 +356,7 @@ pub fn make_plan_from<'k>(
             .iter()
             .zip(nights_placed)
             .zip(&assignment.serums)
-            .map(|((pick, nights), carrier)| {
+            .filter_map(|((pick, nights), carrier)| {
                 let first = starts
                     .iter()
                     .find(|(family, _)| *family == pick.active.family)
@@ -383,15 +390,20 @@ pub fn make_plan_from<'k>(
                     (true, true) => ServingTime::AmPm,
                     (true, false) => ServingTime::Am,
                     (false, true) => ServingTime::Pm,
+                    // A serum no day took, though its turn came in the plan, is not
+                    // the plan's (the notes say what left it out).
+                    (false, false) if !late.contains(&pick.active.family.as_str()) => {
+                        return None;
+                    }
                     (false, false) => pick.time,
                 };
-                SerumChoice {
+                Some(SerumChoice {
                     active: &pick.active.id,
                     time,
                     nights_per_week: nights,
                     starts: IsoDate(date_of(first)),
                     reasons,
-                }
+                })
             })
             .collect(),
         shelf: (!shelf.is_empty()).then(|| {
@@ -400,17 +412,12 @@ pub fn make_plan_from<'k>(
             } else {
                 knowledge.limits.serum_actives_max
             };
-            // Families whose patch-test week ends after this plan: they start in the next.
-            let late: Vec<&str> = introductions
-                .iter()
-                .zip(&starts_of)
-                .filter(|(_, start)| **start >= day_count)
-                .flat_map(|(intro, _)| intro.families.iter().copied())
-                .collect();
+            let room = choose::Room::of(knowledge, profile);
             let context = shelf_plan::Context {
                 cap,
                 approach,
                 late: &late,
+                room: &room,
             };
             shelf_plan::report(knowledge, &context, owned, &days, &serums, &masks)
         }),
@@ -587,28 +594,31 @@ fn first_uses(
 }
 
 /// Says when each new active starts, and why.
+/// Says when each new strong active starts: its first day, or after this plan when its
+/// turn comes then. One whose turn comes in the plan but that no day took (the notes say
+/// why) is not said to start at all.
 fn say_pacing<'k>(
     knowledge: &'k Knowledge,
     introductions: &[Introduction<'_>],
-    first_use: &[Option<usize>],
-    start: chrono::NaiveDate,
+    (first_use, starts): (&[Option<usize>], &[usize]),
+    (start, day_count): (chrono::NaiveDate, usize),
     warnings: &mut Warnings<'k>,
 ) {
-    if introductions.is_empty() {
-        return;
-    }
+    let date = |day: usize| (start + chrono::Days::new(day as u64)).format("%A %-d %B");
     let said: Vec<String> = introductions
         .iter()
-        .zip(first_use)
-        .map(|(intro, first)| match first {
-            Some(day) => format!(
-                "{} from {}",
-                intro.what,
-                (start + chrono::Days::new(*day as u64)).format("%A %-d %B")
-            ),
-            None => format!("{} after this plan: plan again then", intro.what),
+        .zip(first_use.iter().zip(starts))
+        .filter_map(|(intro, (first, turn))| match first {
+            Some(day) => Some(format!("{} from {}", intro.what, date(*day))),
+            None if *turn >= day_count => {
+                Some(format!("{} after this plan: plan again then", intro.what))
+            }
+            None => None,
         })
         .collect();
+    if said.is_empty() {
+        return;
+    }
     let quiet = knowledge.limits.event_quiet_days;
     let text = format!(
         "New strong actives start one at a time, each after its own patch-test week, and none in the {quiet} days before an event: {}.",

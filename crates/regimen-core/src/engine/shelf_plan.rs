@@ -2,7 +2,7 @@
 //! admits them routine by routine), and what the plan says about them afterwards (what
 //! each did and when, why the others stayed out, what is still missing).
 
-use super::choose::{MaskPicks, Owned, SerumPick};
+use super::choose::{routines_word, MaskPicks, Owned, Room, SerumPick};
 use crate::knowledge::Knowledge;
 use crate::plan::Day;
 use crate::shelf::{Missing, NotPlaced, Placed, ShelfProduct, ShelfReport};
@@ -134,6 +134,8 @@ pub(super) struct Context<'a> {
     pub approach: Approach,
     /// Families whose patch-test week ends after this plan (they start in the next).
     pub late: &'a [&'a str],
+    /// The time the person's routines leave for serums.
+    pub room: &'a Room<'a>,
 }
 
 pub(super) fn report(
@@ -343,6 +345,12 @@ fn unused_reason(
                     .map_or(active.name.clone(), super::family_label);
                 format!("another product already brings {family}")
             }
+            Some(active) if !context.room.fits(active) => format!(
+                "its {} goes on in the {}: {}",
+                active.name,
+                routines_word(active.time),
+                context.room.no_time(active.time)
+            ),
             Some(_) if serums.len() >= cap => {
                 format!("your plan already has {cap} serums, as many as suit your skin at a time")
             }

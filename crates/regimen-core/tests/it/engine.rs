@@ -723,3 +723,31 @@ fn a_plan_ends_by_the_last_date_the_dates_can_write() {
         );
     }
 }
+
+#[test]
+fn a_serum_no_evening_has_time_for_is_left_out_not_said_to_start_after_the_plan() {
+    // 3-minute evenings hold one serum. Azelaic acid, once its patch-test turn has come,
+    // goes on every evening and takes it; retinol, an evening active, then never fits.
+    let plan = plan_toml(
+        "skin_type = \"dry\"\ngoal = \"long_term\"\nconcerns = [\"acne\", \"aging\"]\nminutes_am = 4\nminutes_pm = 3",
+        4,
+    );
+    for serum in &plan.serums {
+        assert!(
+            plan.days.iter().any(|d| d
+                .am
+                .iter()
+                .chain(&d.pm)
+                .any(|s| s.active == Some(serum.active))),
+            "{} is in the plan's serums but goes on no day",
+            serum.active
+        );
+    }
+    let said = |code: &str, text: &str| {
+        plan.warnings
+            .iter()
+            .any(|w| w.code == code && w.text.contains(text))
+    };
+    assert!(!said("pacing", "Retinol after this plan"));
+    assert!(said("time_budget", "Retinol"), "{:?}", plan.warnings);
+}

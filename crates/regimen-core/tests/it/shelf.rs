@@ -381,3 +381,25 @@ fn a_body_lotion_is_not_the_face_moisturizer() {
     );
     assert!(shelf.missing.iter().any(|m| m.text.contains("moisturizer")));
 }
+
+#[test]
+fn a_serum_left_out_for_time_says_so_not_that_it_is_not_needed() {
+    // Vitamin C goes on in the mornings, and 3-minute mornings hold no serum: the person's
+    // vitamin C serum stays out for that, though it would suit the dullness.
+    let person = profile(
+        "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"dullness\"]\nminutes_am = 3\nminutes_pm = 20\n[[shelf]]\nname = \"C Drops\"\nkind = \"serum\"\ningredients = \"Aqua, Ascorbic Acid, Glycerin, Phenoxyethanol\"\n",
+    );
+    let plan = plan_with_shelf(&person, 2);
+    assert_eq!(steps_with(&plan, "C Drops"), 0);
+    let shelf = plan.shelf.as_ref().expect("report");
+    let left = shelf
+        .not_placed
+        .iter()
+        .find(|n| n.name == "C Drops")
+        .expect("C Drops is not used");
+    assert!(
+        left.reason.contains("3-minute mornings") && !left.reason.contains("not needed"),
+        "{}",
+        left.reason
+    );
+}
