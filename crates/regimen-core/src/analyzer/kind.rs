@@ -245,6 +245,27 @@ impl KindRules {
         }
     }
 
+    /// Whether a name says the product is made for the body, hands or feet: a body word
+    /// near a product word, the two joined in one word, or a body phrase.
+    fn for_body(&self, name: &[String]) -> bool {
+        let application = &self.application;
+        let is = |list: &[String], word: &str| list.iter().any(|w| w == word);
+        let joined = name.iter().any(|word| {
+            application.body_parts.iter().any(|part| {
+                word.strip_prefix(part.as_str())
+                    .is_some_and(|rest| is(&application.body_products, rest))
+            })
+        });
+        let near = name.iter().enumerate().any(|(at, word)| {
+            let reach = application.body_reach;
+            is(&application.body_parts, word)
+                && name[at.saturating_sub(reach)..(at + reach + 1).min(name.len())]
+                    .iter()
+                    .any(|other| is(&application.body_products, other))
+        });
+        joined || near || self.body_words.match_end(name).is_some()
+    }
+
     /// The kind a name says: the first priority kind that matches, else the form word
     /// that comes last in the name.
     fn kind(&self, name: &[String]) -> Option<ProductKind> {
@@ -384,8 +405,7 @@ pub(super) fn classify<'a>(
     }
     // Made for the body, hands or feet (rule body_products): it stays out of face
     // routines (a body scrub is no face mask), but a wash still cleanses.
-    let for_body = rules.body_words.match_end(&name_words).is_some()
-        && rules.face_words.match_end(&name_words).is_none();
+    let for_body = rules.for_body(&name_words) && rules.face_words.match_end(&name_words).is_none();
     if for_body && !uses.iter().all(|s| *s == Step::Cleanse) {
         uses.clear();
     }

@@ -1018,9 +1018,18 @@ pub struct Application {
     pub no_sunscreen: Vec<crate::vocab::ProductKind>,
     /// Kinds that become sunscreens with an SPF.
     pub spf_kinds: Vec<crate::vocab::ProductKind>,
-    /// Name phrases of products made for the body, hands or feet ("body lotion").
+    /// Name phrases of products made for the body, hands or feet ("shower gel").
     #[serde(default)]
     pub body_words: Vec<String>,
+    /// Words for the body, hands or feet ("body", "hand", "corps").
+    #[serde(default)]
+    pub body_parts: Vec<String>,
+    /// Product words that, near a word of `body_parts`, make a body product ("lotion").
+    #[serde(default)]
+    pub body_products: Vec<String>,
+    /// How many words apart the two may stand.
+    #[serde(default)]
+    pub body_reach: usize,
     /// Name words that say a product is for the face too ("Face & Body Oil").
     #[serde(default)]
     pub face_words: Vec<String>,

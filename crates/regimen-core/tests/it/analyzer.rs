@@ -398,6 +398,12 @@ fn a_leave_on_product_for_the_body_fills_no_face_step() {
         "Intense Youth Complex Hand Cream 100ml",
         "Shimmering Body Oil 50ml",
         "Virtu-Oil Body Mist SPF30 144ml",
+        "Body Firming Lotion",
+        "Intensive Hand Repair Cream",
+        "Crème de Corps",
+        "Bodybutter Kokos",
+        "Cracked Heel Balm",
+        "Frank Body Original Coffee Body Scrub",
     ] {
         let report = named(name, list);
         assert!(report.uses.is_empty(), "{name}: {:?}", report.uses);
@@ -408,6 +414,8 @@ fn a_leave_on_product_for_the_body_fills_no_face_step() {
         ("Sun Tanning Oil Face and Body SPF 30", Step::Sunscreen),
         ("Face & Body Lotion", Step::Moisturize),
         ("The Body Shop Vitamin E Moisture Cream", Step::Moisturize),
+        ("The Body Shop Tea Tree Oil", Step::Serum),
+        ("Frank Body Lip Balm", Step::Moisturize),
         ("Sanctuary Spa Classic Body Wash 250ml", Step::Cleanse),
     ] {
         let report = named(name, list);
