@@ -323,12 +323,32 @@ pub fn make_plan_from<'k>(
         );
         warnings.add(WarningCode::Experiment, citation, Cow::Owned(text), None);
     }
+    // The serums the plan holds: those some day took, and those whose patch-test turn
+    // comes after it. One no day took, though its turn came (no routine had time for it,
+    // which the notes say), is not the plan's: it gets no advice and is not listed.
+    let in_plan: Vec<bool> = serums
+        .iter()
+        .zip(&assignment.serums)
+        .map(|(pick, carrier)| {
+            late.contains(&pick.active.family.as_str())
+                || days
+                    .iter()
+                    .flat_map(Day::steps)
+                    .any(|s| brings(s, shelf, pick.active, *carrier))
+        })
+        .collect();
+    let advised: Vec<SerumPick<'_>> = serums
+        .iter()
+        .zip(&in_plan)
+        .filter(|(_, held)| **held)
+        .map(|(pick, _)| pick.clone())
+        .collect();
     let used = used_products(shelf, &days);
     advise(
         knowledge,
         profile,
         &situation,
-        &serums,
+        &advised,
         &days,
         Used {
             shelf,
@@ -356,7 +376,9 @@ pub fn make_plan_from<'k>(
             .iter()
             .zip(nights_placed)
             .zip(&assignment.serums)
-            .filter_map(|((pick, nights), carrier)| {
+            .zip(&in_plan)
+            .filter(|(_, held)| **held)
+            .map(|(((pick, nights), carrier), _)| {
                 let first = starts
                     .iter()
                     .find(|(family, _)| *family == pick.active.family)
@@ -390,20 +412,15 @@ pub fn make_plan_from<'k>(
                     (true, true) => ServingTime::AmPm,
                     (true, false) => ServingTime::Am,
                     (false, true) => ServingTime::Pm,
-                    // A serum no day took, though its turn came in the plan, is not
-                    // the plan's (the notes say what left it out).
-                    (false, false) if !late.contains(&pick.active.family.as_str()) => {
-                        return None;
-                    }
                     (false, false) => pick.time,
                 };
-                Some(SerumChoice {
+                SerumChoice {
                     active: &pick.active.id,
                     time,
                     nights_per_week: nights,
                     starts: IsoDate(date_of(first)),
                     reasons,
-                })
+                }
             })
             .collect(),
         shelf: (!shelf.is_empty()).then(|| {

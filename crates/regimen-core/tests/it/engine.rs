@@ -750,4 +750,12 @@ fn a_serum_no_evening_has_time_for_is_left_out_not_said_to_start_after_the_plan(
     };
     assert!(!said("pacing", "Retinol after this plan"));
     assert!(said("time_budget", "Retinol"), "{:?}", plan.warnings);
+    // Nor is it advised on: no sun, patch-test or expectation note for a retinoid.
+    let advised: Vec<&str> = plan
+        .warnings
+        .iter()
+        .filter(|w| w.code != "time_budget" && w.text.contains("Retino"))
+        .map(|w| w.text.as_ref())
+        .collect();
+    assert!(advised.is_empty(), "{advised:?}");
 }
