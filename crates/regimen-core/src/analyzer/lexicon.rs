@@ -444,9 +444,8 @@ impl Lexicon {
         self.squashed.get(&buffer[..len])
     }
 
-    /// Bits of the flags and groups a name the dictionary lacks belongs to by how it is
-    /// written ("Eucalyptus Globulus Oil": an essential oil, by its genus), as
-    /// (flags, groups).
+    /// The flags, groups and family rule a name the dictionary lacks belongs to by how it
+    /// is written ("Eucalyptus Globulus Oil": an essential oil, by its genus).
     pub fn name_bits(&self, name: &str) -> NameBits {
         // Most names are single-spaced ASCII: put in upper case on the stack.
         let mut buffer = [0u8; 128];

@@ -91,13 +91,13 @@ mod tests {
         // Every string of up to six characters over letters, spaces, a tab and an accent.
         let alphabet = ['a', 'B', ' ', '\t', 'é'];
         let mut names = vec![String::new()];
+        let mut longest = names.clone();
         for _ in 0..6 {
-            let longer: Vec<String> = names
+            longest = longest
                 .iter()
-                .filter(|n| n.chars().count() == names.last().map_or(0, |l| l.chars().count()))
                 .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
                 .collect();
-            names.extend(longer);
+            names.extend_from_slice(&longest);
         }
         assert!(names.len() > 19_000);
         for name in &names {
