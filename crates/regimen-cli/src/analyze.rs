@@ -6,9 +6,9 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use regimen_core::analyzer::{Analyzer, Options, Report, Scratch};
 use regimen_core::avoid::AvoidList;
-use regimen_core::shelf::plan_clashes;
+use regimen_core::engine::plan_clashes;
 use regimen_core::vocab::ProductKind;
-use regimen_core::{make_plan, Knowledge, PlanOptions, Profile};
+use regimen_core::{PlanOptions, Planner, Profile};
 use std::collections::BTreeMap;
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -68,12 +68,15 @@ impl AnalyzeArgs {
 }
 
 pub fn run(
-    knowledge: &Knowledge,
-    analyzer: &Analyzer,
+    planner: Planner<'_>,
     args: &AnalyzeArgs,
     profile: Option<&Profile>,
     color: bool,
 ) -> Result<()> {
+    let knowledge = planner.knowledge();
+    let analyzer = planner
+        .analyzer()
+        .context("building the ingredient dictionary")?;
     let avoid = profile.map(|p| AvoidList::parse(knowledge, analyzer, &p.avoid));
     if let Some(path) = &args.csv {
         let column = args.column.as_deref().unwrap_or_default();
@@ -125,7 +128,9 @@ pub fn run(
                 .start
                 .map_or_else(|| chrono::Local::now().date_naive(), |d| d.0);
             let plan_options = PlanOptions::new(start, 4).map_err(bad)?;
-            let plan = make_plan(knowledge, analyzer, profile, &plan_options);
+            let plan = planner
+                .plan(profile, &plan_options)
+                .context("building the ingredient dictionary")?;
             let families: Vec<&str> = report.actives.iter().map(|a| a.family).collect();
             plan_clashes(knowledge, &plan, &families, report.mask_type)
         }

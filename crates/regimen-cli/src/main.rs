@@ -35,15 +35,15 @@ use chrono::{Local, NaiveDate, NaiveTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use regimen_core::analyzer::Analyzer;
 use regimen_core::calendar::{to_ics, CalendarOptions};
-use regimen_core::engine::MAX_WEEKS;
-use regimen_core::engine::{make_plan_from, Reading};
 use regimen_core::explain::{explain, find_faq, rank_faqs, suggest, topics};
 use regimen_core::knowledge::FILE_NAMES;
+use regimen_core::plan::MAX_WEEKS;
 use regimen_core::profile::IsoDate;
-use regimen_core::{Knowledge, PlanOptions, Profile};
+use regimen_core::{Knowledge, PlanOptions, Planner, Profile};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, OnceLock};
 
 /// Face masks, serums or both? A plan for your skin, with the reasons behind it.
 #[derive(Parser)]
@@ -257,8 +257,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Plan(args) => plan(&knowledge, &args, color),
         Command::Analyze(args) => {
             let profile = args.profile().map(read_profile).transpose()?;
-            let analyzer = build_analyzer(&knowledge)?;
-            analyze::run(&knowledge, analyzer, &args, profile.as_ref(), color)
+            analyze::run(planner(&knowledge), &args, profile.as_ref(), color)
         }
         Command::Eval(args) => eval::run(build_analyzer(&knowledge)?, &args),
         Command::Results(args) => results::run(&knowledge, &args),
@@ -302,11 +301,21 @@ fn load_knowledge(dir: Option<&Path>) -> Result<Knowledge> {
     Knowledge::from_files(&borrowed).map_err(|e| bad(format!("{} : {e}", dir.display())))
 }
 
-/// The analyzer, built once and kept for the life of the process: freeing its 28,700
-/// terms at exit would only cost time.
+/// The analyzer, built once when a command first needs it and kept for the life of the
+/// process: freeing its 28,700 terms at exit would only cost time.
+static ANALYZER: OnceLock<Arc<Analyzer>> = OnceLock::new();
+
 fn build_analyzer(knowledge: &Knowledge) -> Result<&'static Analyzer> {
+    if let Some(analyzer) = ANALYZER.get() {
+        return Ok(analyzer);
+    }
     let analyzer = Analyzer::builtin(knowledge).context("building the ingredient dictionary")?;
-    Ok(Box::leak(Box::new(analyzer)))
+    Ok(ANALYZER.get_or_init(|| Arc::new(analyzer)))
+}
+
+/// The planner's front door, with the process's analyzer.
+fn planner(knowledge: &Knowledge) -> Planner<'_> {
+    Planner::new(knowledge, &ANALYZER)
 }
 
 fn export_knowledge(dir: &Path, force: bool) -> Result<()> {
@@ -356,12 +365,9 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
             .map_err(|e| bad(format!("--seed: {e}")))?;
     }
     // The dictionary is built only for a profile that needs it (an avoid list, a shelf).
-    let reading = if Reading::needs_analyzer(&profile) {
-        Reading::of(knowledge, build_analyzer(knowledge)?, &profile)
-    } else {
-        Reading::default()
-    };
-    let plan = make_plan_from(knowledge, &profile, &options, &reading);
+    let plan = planner(knowledge)
+        .plan(&profile, &options)
+        .context("building the ingredient dictionary")?;
     if args.experiment && plan.experiment.is_none() {
         eprintln!(
             "note: this plan has no regular mask evenings to draw, so it is no experiment (masks come with the goal \"fast\" or \"both\", and need an evening long enough for one)"

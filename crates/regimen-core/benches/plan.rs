@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 use regimen_core::analyzer::Analyzer;
-use regimen_core::{make_plan_from, Knowledge, PlanOptions, Profile, Reading};
+use regimen_core::{Knowledge, PlanOptions, Planner, Profile};
 use std::hint::black_box;
+use std::sync::{Arc, OnceLock};
 
 const PROFILES: &[(&str, &str)] = &[
     (
@@ -25,39 +26,33 @@ const PROFILES: &[(&str, &str)] = &[
 
 fn plans(c: &mut Criterion) {
     let knowledge = Knowledge::builtin().expect("built-in knowledge");
-    let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
+    let cell = OnceLock::from(Arc::new(Analyzer::builtin(&knowledge).expect("analyzer")));
+    let planner = Planner::new(&knowledge, &cell);
     let start = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
     let options = PlanOptions::new(start, 4).expect("options");
     let mut group = c.benchmark_group("plan_4_weeks");
     for (name, text) in PROFILES {
         let profile = Profile::from_toml(text).expect("example profile");
-        let reading = Reading::of(&knowledge, &analyzer, &profile);
+        let reading = planner.read(&profile).expect("read");
         group.bench_function(*name, |b| {
-            b.iter(|| make_plan_from(&knowledge, black_box(&profile), &options, &reading))
+            b.iter(|| planner.plan_read(black_box(&reading), &options))
         });
     }
     group.finish();
     c.bench_function("plan_4_weeks_to_json/combination-acne", |b| {
         let profile = Profile::from_toml(PROFILES[0].1).expect("profile");
-        let reading = Reading::of(&knowledge, &analyzer, &profile);
-        b.iter(|| {
-            serde_json::to_string(&make_plan_from(
-                &knowledge,
-                black_box(&profile),
-                &options,
-                &reading,
-            ))
-        })
+        let reading = planner.read(&profile).expect("read");
+        b.iter(|| serde_json::to_string(&planner.plan_read(black_box(&reading), &options)))
     });
     let shelf_profile =
         Profile::from_toml(include_str!("../../../examples/shelf.toml")).expect("shelf example");
-    let reading = Reading::of(&knowledge, &analyzer, &shelf_profile);
+    let reading = planner.read(&shelf_profile).expect("read");
     c.bench_function(
         "plan_4_weeks_with_shelf/shelf (6 products, analysed once)",
-        |b| b.iter(|| make_plan_from(&knowledge, black_box(&shelf_profile), &options, &reading)),
+        |b| b.iter(|| planner.plan_read(black_box(&reading), &options)),
     );
     c.bench_function("read_profile/shelf (6 products and the avoid list)", |b| {
-        b.iter(|| Reading::of(&knowledge, &analyzer, black_box(&shelf_profile)))
+        b.iter(|| planner.read(black_box(&shelf_profile)))
     });
     // What a saved plan's read cost before the server kept it (issue #13): the shelf of
     // 20 products read, a 12-week plan made and written as JSON, each time.
@@ -72,8 +67,8 @@ fn plans(c: &mut Criterion) {
     let twelve = PlanOptions::new(start, 12).expect("options");
     c.bench_function("saved_plan_made/12 weeks, 20 products, to JSON", |b| {
         b.iter(|| {
-            let reading = Reading::of(&knowledge, &analyzer, black_box(&big));
-            serde_json::to_vec(&make_plan_from(&knowledge, &big, &twelve, &reading))
+            let reading = planner.read(black_box(&big)).expect("read");
+            serde_json::to_vec(&planner.plan_read(&reading, &twelve))
         })
     });
     c.bench_function("knowledge_load", |b| b.iter(Knowledge::builtin));

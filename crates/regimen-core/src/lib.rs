@@ -15,12 +15,15 @@ pub mod engine;
 pub mod experiment;
 pub mod explain;
 pub mod knowledge;
+pub mod options;
 pub mod plan;
 pub mod profile;
+pub mod reading;
 pub mod shelf;
 pub mod vocab;
 
-pub use engine::{make_plan, make_plan_from, PlanOptions, Reading};
+pub use engine::Planner;
 pub use knowledge::{Knowledge, KnowledgeError};
-pub use plan::Plan;
+pub use plan::{Plan, PlanOptions};
 pub use profile::{Profile, ProfileError};
+pub use reading::Reading;

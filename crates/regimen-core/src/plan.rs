@@ -3,9 +3,11 @@
 
 use crate::knowledge::{Citation, Knowledge};
 use crate::profile::IsoDate;
-use crate::vocab::{Approach, ServingTime, Step, WarningCode};
+use crate::vocab::{Approach, ProductKind, ServingTime, Step, WarningCode};
 use serde::Serialize;
 use std::borrow::Cow;
+
+pub use crate::options::{PlanOptions, MAX_WEEKS};
 
 /// Shown once with every plan.
 pub const DISCLAIMER: &str = "This is general skincare advice, not a medical diagnosis. \
@@ -34,7 +36,7 @@ pub struct Plan<'k> {
     pub disclaimer: &'static str,
     /// What the plan did with the person's own products.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shelf: Option<crate::shelf::ShelfReport>,
+    pub shelf: Option<ShelfReport>,
     /// The personal experiment, when the plan is one: how its mask evenings were drawn.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub experiment: Option<crate::experiment::Experiment>,
@@ -300,4 +302,48 @@ impl<'k> Warnings<'k> {
     pub(crate) fn into_vec(self) -> Vec<Warning<'k>> {
         self.list
     }
+}
+
+/// What the plan did with the shelf.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ShelfReport {
+    /// Products in the plan, with the step they do.
+    pub placed: Vec<Placed>,
+    /// Products left out, with the reason.
+    pub not_placed: Vec<NotPlaced>,
+    /// Steps of the plan no shelf product does.
+    pub missing: Vec<Missing>,
+}
+
+/// A product in the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Placed {
+    /// Product name.
+    pub name: String,
+    /// The step it does and when ("moisturize (evenings, on retinoid nights)").
+    pub role: String,
+}
+
+/// A product left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotPlaced {
+    /// Product name.
+    pub name: String,
+    /// Why, in plain words.
+    pub reason: String,
+}
+
+/// A kind of product the plan needs and the shelf lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Missing {
+    /// The kind of product.
+    pub kind: ProductKind,
+    /// For a serum, the active it should carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<String>,
+    /// For a mask, its type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mask_type: Option<String>,
+    /// What for.
+    pub text: String,
 }

@@ -189,6 +189,11 @@ impl AppState {
         })
     }
 
+    /// The planner's front door, with the server's analyzer.
+    pub fn planner(&self) -> regimen_core::Planner<'_> {
+        regimen_core::Planner::new(&self.inner.knowledge, &self.inner.analyzer)
+    }
+
     /// Whether accounts are on.
     pub fn multi_user(&self) -> bool {
         self.inner.settings.multi_user

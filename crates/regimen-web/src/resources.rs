@@ -10,10 +10,10 @@ use axum::body::Bytes;
 use chrono::Local;
 use regimen_core::analyzer::Options;
 use regimen_core::checkin::Checkin;
-use regimen_core::engine::Reading;
-use regimen_core::engine::MAX_WEEKS;
+use regimen_core::plan::MAX_WEEKS;
 use regimen_core::profile::{IsoDate, ShelfItem};
-use regimen_core::{make_plan_from, PlanOptions, Profile};
+use regimen_core::Reading;
+use regimen_core::{PlanOptions, Profile};
 use regimen_store::{Collection, Document};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -430,15 +430,13 @@ pub fn make_saved_plan<T>(
     // shelf, many weeks or many events can take milliseconds.
     let heavy = !profile.shelf.is_empty() || weeks > 8 || profile.events.len() > 8;
     Ok(state.cpu_bound(heavy, || {
+        let planner = state.planner();
         let plan = if Reading::needs_analyzer(profile) {
-            make_plan_from(
-                state.knowledge(),
-                profile,
-                &options,
-                &reading_of(state, profile),
-            )
+            planner.plan_read(&reading_of(state, profile), &options)
         } else {
-            make_plan_from(state.knowledge(), profile, &options, &Reading::default())
+            planner
+                .plan(profile, &options)
+                .expect("a profile without a shelf or an avoid list needs no analyzer")
         };
         with(&plan)
     }))
@@ -449,7 +447,7 @@ pub fn make_saved_plan<T>(
 /// read the same shelf.
 fn reading_of(state: &AppState, profile: &Profile) -> Arc<Reading> {
     let make = || {
-        let reading = Reading::of(state.knowledge(), state.analyzer(), profile);
+        let reading = read(state, profile);
         // What it keeps is of the order of the lists it read.
         let size = 4 * profile
             .shelf
@@ -461,13 +459,22 @@ fn reading_of(state: &AppState, profile: &Profile) -> Arc<Reading> {
         Ok::<_, std::convert::Infallible>((reading, size))
     };
     let Ok(text) = serde_json::to_vec(profile) else {
-        return Arc::new(Reading::of(state.knowledge(), state.analyzer(), profile));
+        return Arc::new(read(state, profile));
     };
     let key = crate::derived::key(&[b"reading", state.version().as_bytes(), &text]);
     match state.readings().get_or_make(key, make) {
         Ok(reading) => reading,
         Err(never) => match never {},
     }
+}
+
+/// A profile read with the server's analyzer (built on first use).
+fn read(state: &AppState, profile: &Profile) -> Reading {
+    state.analyzer();
+    state
+        .planner()
+        .read(profile)
+        .expect("the server's analyzer is built")
 }
 
 /// The years of daily check-ins an account keeps.

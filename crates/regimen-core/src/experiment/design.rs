@@ -27,6 +27,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The largest seed: every JSON reader keeps a whole number up to 2^53 - 1 exact.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
 /// SplitMix64 (Steele, Lea and Flood 2014): a tiny, well-studied generator whose
 /// output is fully defined by its seed, so a draw can be re-made anywhere.
 #[derive(Debug, Clone)]

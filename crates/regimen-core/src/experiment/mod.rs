@@ -10,7 +10,7 @@ pub mod design;
 pub mod results;
 pub mod simulate;
 
-pub use design::{Design, SplitMix64};
+pub use design::{Design, SplitMix64, MAX_SEED};
 pub use results::{results, Comparison, Inputs, MaskVerdict, Results, Trend, TrendVerdict};
 
 use crate::profile::IsoDate;
@@ -23,8 +23,6 @@ use std::collections::BTreeMap;
 pub const DESIGN: &str = "masks_randomized_within_week";
 /// The random number generator, in the plan's JSON.
 pub const RNG: &str = "splitmix64";
-/// The largest seed: every JSON reader keeps a whole number up to 2^53 - 1 exact.
-pub const MAX_SEED: u64 = (1 << 53) - 1;
 
 /// A mask type in the design: its id, its limit in any 7-day window, and the evenings
 /// it may not go on (an event's eve for an exfoliating mask, a strong active's rules).
@@ -283,10 +281,10 @@ impl PlanFacts {
             };
             (field, e.inner().to_string())
         })?;
-        if !(1..=crate::engine::MAX_WEEKS).contains(&plan.weeks) {
+        if !(1..=crate::options::MAX_WEEKS).contains(&plan.weeks) {
             return Err((
                 format!("{prefix}weeks"),
-                format!("a plan has 1 to {} weeks", crate::engine::MAX_WEEKS),
+                format!("a plan has 1 to {} weeks", crate::options::MAX_WEEKS),
             ));
         }
         let serum_start = plan

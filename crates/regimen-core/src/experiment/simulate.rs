@@ -7,8 +7,9 @@
 
 use super::{results, Inputs, MaskVerdict, PlanFacts, SplitMix64, TrendVerdict};
 use crate::checkin::Checkin;
-use crate::engine::{make_plan_from, PlanOptions, Reading};
+use crate::engine::Planner;
 use crate::knowledge::Knowledge;
+use crate::options::PlanOptions;
 use crate::profile::{IsoDate, Profile};
 use crate::vocab::Concern;
 use chrono::{Days, NaiveDate};
@@ -99,6 +100,9 @@ pub fn simulate(
         .copied()
         .find(|c| *c != primary)
         .unwrap_or(Concern::Texture);
+    // The analyzer is built only if the profile has a shelf or an avoid list.
+    let analyzer = std::sync::OnceLock::new();
+    let planner = Planner::new(knowledge, &analyzer);
     let mut rng = SplitMix64::new(seed);
     let mut rates = Rates {
         people,
@@ -111,7 +115,9 @@ pub fn simulate(
         else {
             continue;
         };
-        let plan = make_plan_from(knowledge, profile, &options, &Reading::default());
+        let Ok(plan) = planner.plan(profile, &options) else {
+            continue;
+        };
         let Ok(json) = serde_json::to_string(&plan) else {
             continue;
         };

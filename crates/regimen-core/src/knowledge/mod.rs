@@ -596,6 +596,15 @@ impl Family {
         ramp.last().map(|step| step.per_week)
     }
 
+    /// The family as a person reads it: its abbreviation when it has one ("AHA"), else
+    /// its name in lower case ("retinoids").
+    pub fn label(&self) -> String {
+        match self.name.split_once(" (") {
+            Some((_, short)) => short.trim_end_matches(')').to_string(),
+            None => self.name.to_lowercase(),
+        }
+    }
+
     /// Whether it has a nights-per-week ramp.
     pub fn ramped(&self) -> bool {
         !self.nights.is_empty()

@@ -594,12 +594,12 @@ fn plans_say_how_long_their_actives_take_and_what_is_urgent() {
     }
 }
 
-/// A profile with no avoid list and no shelf reads to nothing: planning it without the
-/// analyzer (as the server does, so that an idle server holds no dictionary) gives the
-/// same plan as reading it with one.
+/// A profile with no avoid list and no shelf reads to nothing: the planner builds no
+/// analyzer for it (so that an idle server holds no dictionary), and its plan is the same
+/// as with one.
 #[test]
 fn a_profile_without_avoid_or_shelf_needs_no_analyzer() {
-    use regimen_core::{make_plan, make_plan_from, PlanOptions, Profile, Reading};
+    use regimen_core::{PlanOptions, Planner, Profile};
     let mut compared = 0;
     for example in ["combination-acne", "dry-event", "aging", "sensitive"] {
         let path = format!(
@@ -614,8 +614,12 @@ fn a_profile_without_avoid_or_shelf_needs_no_analyzer() {
             continue;
         }
         let options = PlanOptions::new(date("2026-12-01"), 4).expect("options");
-        let read = make_plan(super::knowledge(), super::analyzer(), &profile, &options);
-        let unread = make_plan_from(super::knowledge(), &profile, &options, &Reading::default());
+        let read = super::planner().plan(&profile, &options).expect("plan");
+        let empty = std::sync::OnceLock::new();
+        let unread = Planner::new(super::knowledge(), &empty)
+            .plan(&profile, &options)
+            .expect("plan");
+        assert!(empty.get().is_none(), "{example}: no analyzer was built");
         assert_eq!(read.to_json_pretty(), unread.to_json_pretty(), "{example}");
         compared += 1;
     }

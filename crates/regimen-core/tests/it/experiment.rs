@@ -6,7 +6,7 @@ use super::{date, knowledge};
 use proptest::prelude::*;
 use regimen_core::experiment::simulate::{simulate, Scenario};
 use regimen_core::experiment::{PlanFacts, MAX_SEED};
-use regimen_core::{make_plan_from, PlanOptions, Profile, Reading};
+use regimen_core::{PlanOptions, Profile};
 
 fn profile(text: &str) -> Profile {
     Profile::from_toml(text).expect("profile")
@@ -22,13 +22,7 @@ fn experiment_plan(p: &Profile, seed: u64, weeks: u8) -> serde_json::Value {
     let options = PlanOptions::new(date("2026-12-01"), weeks)
         .and_then(|o| o.with_experiment(seed))
         .expect("options");
-    serde_json::to_value(make_plan_from(
-        knowledge(),
-        p,
-        &options,
-        &Reading::default(),
-    ))
-    .expect("json")
+    serde_json::to_value(super::planner().plan(p, &options).expect("plan")).expect("json")
 }
 
 fn mask_evenings(plan: &serde_json::Value) -> Vec<String> {
@@ -74,12 +68,14 @@ fn an_experiment_plan_records_its_draw_and_the_same_seed_gives_the_same_evenings
         .expect("the experiment is explained");
     assert!(note["text"].as_str().expect("text").contains("seed is 42"));
     // A plan that is no experiment has no "experiment".
-    let plain = serde_json::to_value(make_plan_from(
-        knowledge(),
-        &p,
-        &PlanOptions::new(date("2026-12-01"), 8).expect("options"),
-        &Reading::default(),
-    ))
+    let plain = serde_json::to_value(
+        super::planner()
+            .plan(
+                &p,
+                &PlanOptions::new(date("2026-12-01"), 8).expect("options"),
+            )
+            .expect("plan"),
+    )
     .expect("json");
     assert!(plain.get("experiment").is_none());
     // Anyone can draw the evenings again from what the plan records.

@@ -14,8 +14,8 @@ mod snapshots;
 
 use chrono::NaiveDate;
 use regimen_core::analyzer::Analyzer;
-use regimen_core::{make_plan, Knowledge, Plan, PlanOptions, Profile};
-use std::sync::OnceLock;
+use regimen_core::{Knowledge, Plan, PlanOptions, Planner, Profile};
+use std::sync::{Arc, OnceLock};
 
 /// The built-in knowledge base, loaded once.
 pub fn knowledge() -> &'static Knowledge {
@@ -23,10 +23,15 @@ pub fn knowledge() -> &'static Knowledge {
     KNOWLEDGE.get_or_init(|| Knowledge::builtin().expect("built-in knowledge is valid"))
 }
 
+/// The planner over the built-in knowledge base, with its analyzer built once.
+pub fn planner() -> Planner<'static> {
+    static ANALYZER: OnceLock<Arc<Analyzer>> = OnceLock::new();
+    Planner::new(knowledge(), &ANALYZER)
+}
+
 /// The analyzer over the shipped dictionary, built once.
 pub fn analyzer() -> &'static Analyzer {
-    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
-    ANALYZER.get_or_init(|| Analyzer::builtin(knowledge()).expect("the shipped dictionary builds"))
+    planner().analyzer().expect("the shipped dictionary builds")
 }
 
 pub fn date(text: &str) -> NaiveDate {
@@ -51,10 +56,7 @@ pub fn treatment_serums<'a>(plan: &'a Plan<'_>) -> Vec<&'a str> {
 
 pub fn plan_for(profile: &Profile, weeks: u8) -> Plan<'static> {
     let start = profile.start.map(|d| d.0).unwrap_or(date("2026-12-01"));
-    make_plan(
-        knowledge(),
-        analyzer(),
-        profile,
-        &PlanOptions::new(start, weeks).expect("options"),
-    )
+    planner()
+        .plan(profile, &PlanOptions::new(start, weeks).expect("options"))
+        .expect("the shipped dictionary builds")
 }

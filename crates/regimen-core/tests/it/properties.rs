@@ -4,7 +4,7 @@
 //! read the rules from the knowledge base, not from the scheduler's code, and judge
 //! the avoid list with their own table of what each entry must keep out.
 
-use super::{analyzer, knowledge};
+use super::{analyzer, knowledge, planner};
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
@@ -14,7 +14,7 @@ use regimen_core::plan::{Plan, StepEntry};
 use regimen_core::profile::{IsoDate, Minutes, ShelfItem};
 use regimen_core::shelf::ShelfProduct;
 use regimen_core::vocab::{Concern, Goal, ProductKind, SkinType, Step};
-use regimen_core::{make_plan_from, PlanOptions, Profile, Reading};
+use regimen_core::{PlanOptions, Profile};
 
 /// Product names: a claim, a form word (which decides the kind and the steps), and
 /// sometimes an SPF and a strength.
@@ -975,11 +975,11 @@ proptest! {
     #[test]
     fn every_plan_keeps_every_rule(profile in profiles(), weeks in 1u8..9) {
         let start = profile.start.map(|d| d.0).expect("start");
-        let reading = Reading::of(knowledge(), analyzer(), &profile);
-        let plan = make_plan_from(knowledge(), &profile, &PlanOptions::new(start, weeks).expect("options"), &reading);
+        let reading = planner().read(&profile).expect("read");
+        let plan = planner().plan_read(&reading, &PlanOptions::new(start, weeks).expect("options"));
         prop_assert_eq!(plan.days.len(), usize::from(weeks) * 7);
         prop_assert_eq!(plan.shelf.is_some(), !profile.shelf.is_empty());
-        check(&profile, &plan, &reading.shelf)?;
+        check(&profile, &plan, reading.shelf())?;
     }
 
     #[test]

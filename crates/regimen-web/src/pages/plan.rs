@@ -9,9 +9,9 @@
 use super::*;
 use crate::resources::SavedPlan;
 use chrono::Days;
-use regimen_core::engine::MAX_WEEKS;
 use regimen_core::knowledge::WarningLevel;
 use regimen_core::plan::Day;
+use regimen_core::plan::MAX_WEEKS;
 
 /// The sort key of the plan the pages show.
 pub(super) const CURRENT: &str = "current";

@@ -1,117 +1,12 @@
-//! The person's products in the plan: which ones can do which step (the scheduler
-//! admits them routine by routine), and what the plan says about them afterwards (what
-//! each did and when, why the others stayed out, what is still missing).
+//! What the plan did with the person's products: what each one does and when, why each
+//! of the others stayed out, and what the plan still needs that the shelf lacks.
 
-use super::choose::{routines_word, MaskPicks, Owned, Room, SerumPick};
+use super::choices::{Choices, MaskPicks, Owned, SerumPick};
+use super::context::{routines_word, Planning, Room};
+use super::pace::Paced;
 use crate::knowledge::Knowledge;
-use crate::plan::Day;
-use crate::shelf::{Missing, NotPlaced, Placed, ShelfProduct, ShelfReport};
+use crate::plan::{Day, Missing, NotPlaced, Placed, ShelfReport};
 use crate::vocab::{Approach, ProductKind, Step};
-
-/// Which shelf products can do which part of the plan.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Assignment {
-    /// Per serum pick: the product carrying its active and the step it fills (the serum
-    /// step, or the moisturize step for a cream that carries it).
-    pub serums: Vec<Option<(usize, Step)>>,
-    /// Per mask pick: the product of that type.
-    pub masks: Vec<Option<usize>>,
-    /// Per base step (cleanse, moisturize, sunscreen): the products that can do it,
-    /// best first.
-    pub base: Vec<(Step, Vec<usize>)>,
-    /// Products placed on their own nights (they carry a ramped family and no serum
-    /// pick uses them), with the step they fill.
-    pub units: Vec<(usize, Step)>,
-}
-
-impl Assignment {
-    /// The products that can do a base step, best first.
-    pub fn candidates(&self, step: Step) -> &[usize] {
-        self.base
-            .iter()
-            .find(|(s, _)| *s == step)
-            .map_or(&[], |(_, products)| products.as_slice())
-    }
-
-    /// Whether the plan may use a product anywhere: it carries a serum pick, is a mask of
-    /// a chosen type, can do a base step, or goes on its own nights.
-    pub fn may_use(&self, product: usize) -> bool {
-        self.serums.iter().flatten().any(|(p, _)| *p == product)
-            || self.masks.contains(&Some(product))
-            || self
-                .base
-                .iter()
-                .any(|(_, products)| products.contains(&product))
-            || self.units.iter().any(|(p, _)| *p == product)
-    }
-
-    /// The step a product placed on its own nights fills.
-    pub fn unit_step(&self, product: usize) -> Step {
-        self.units
-            .iter()
-            .find(|(p, _)| *p == product)
-            .map_or(Step::Moisturize, |(_, step)| *step)
-    }
-}
-
-/// Assigns usable shelf products to the plan.
-pub(super) fn assign(
-    knowledge: &Knowledge,
-    owned: Owned<'_>,
-    serums: &[SerumPick<'_>],
-    masks: &MaskPicks<'_>,
-) -> Assignment {
-    let serum_carriers = owned.carriers(knowledge, serums.iter().map(|p| p.active.family.as_str()));
-    let mut base = Vec::new();
-    for step in [Step::Cleanse, Step::Moisturize, Step::Sunscreen] {
-        let mut products: Vec<(usize, &ShelfProduct)> =
-            owned.usable().filter(|(_, p)| p.can(step)).collect();
-        if step == Step::Sunscreen {
-            // SPF 30 or more first, a sunscreen before an SPF moisturizer, then the highest.
-            products.sort_by_key(|(_, p)| {
-                let spf = p.spf.unwrap_or(0);
-                (
-                    spf < 30,
-                    p.kind != ProductKind::Sunscreen,
-                    std::cmp::Reverse(spf),
-                )
-            });
-        } else {
-            // A product that brings an active before a plain one: where its active may
-            // not go, the scheduler moves on to the next.
-            products.sort_by_key(|(_, p)| p.families.is_empty());
-        }
-        base.push((step, products.into_iter().map(|(i, _)| i).collect()));
-    }
-    let ramped = |product: &ShelfProduct| {
-        product.leave_on
-            && product
-                .families
-                .iter()
-                .filter_map(|f| knowledge.family(f))
-                .any(|f| f.ramped())
-    };
-    let units = owned
-        .usable()
-        .filter(|(i, p)| ramped(p) && !serum_carriers.iter().flatten().any(|(c, _)| c == i))
-        .filter_map(|(i, p)| {
-            [Step::Moisturize, Step::Cleanse]
-                .into_iter()
-                .find(|step| p.can(*step))
-                .map(|step| (i, step))
-        })
-        .collect();
-    Assignment {
-        serums: serum_carriers,
-        masks: masks
-            .picks
-            .iter()
-            .map(|pick| owned.mask_for(&pick.mask.id))
-            .collect(),
-        base,
-        units,
-    }
-}
 
 /// How a product was used over the plan.
 #[derive(Debug, Default)]
@@ -125,20 +20,41 @@ struct Usage {
     first_pm: Option<usize>,
 }
 
-/// What became of each shelf product, and what the plan still needs.
 /// What the report needs to know of the plan besides its days.
-pub(super) struct Context<'a> {
+struct Context<'a> {
     /// The most serums that suit the person.
-    pub cap: usize,
+    cap: usize,
     /// Masks, serums or both.
-    pub approach: Approach,
+    approach: Approach,
     /// Families whose patch-test week ends after this plan (they start in the next).
-    pub late: &'a [&'a str],
+    late: &'a [&'a str],
     /// The time the person's routines leave for serums.
-    pub room: &'a Room<'a>,
+    room: &'a Room<'a>,
 }
 
-pub(super) fn report(
+/// What became of each shelf product, and what the plan still needs.
+pub(super) fn shelf_report(
+    planning: &Planning<'_, '_>,
+    choices: &Choices<'_>,
+    paced: &Paced<'_>,
+) -> ShelfReport {
+    let context = Context {
+        cap: planning.cap,
+        approach: choices.approach,
+        late: &paced.late,
+        room: &planning.room,
+    };
+    report(
+        planning.knowledge,
+        &context,
+        planning.owned(),
+        &paced.days,
+        &choices.serums,
+        &choices.masks,
+    )
+}
+
+fn report(
     knowledge: &Knowledge,
     context: &Context<'_>,
     owned: Owned<'_>,
@@ -166,7 +82,7 @@ pub(super) fn report(
                     .and_then(|id| knowledge.active(id))
                     .and_then(|a| knowledge.family(&a.family));
                 let label = match (family, step.mask_type) {
-                    (Some(family), _) => format!("{} ({})", step.step, super::family_label(family)),
+                    (Some(family), _) => format!("{} ({})", step.step, family.label()),
                     (None, Some(mask)) => format!(
                         "{} ({})",
                         step.step,
@@ -330,7 +246,7 @@ fn unused_reason(
     {
         return format!(
             "it waits for its patch-test week ({}), which ends after this plan: patch-test it now, and plan the next weeks to use it",
-            super::family_label(family)
+            family.label()
         );
     }
     if product.can(Step::Serum) && !product.can(Step::Moisturize) {
@@ -342,7 +258,7 @@ fn unused_reason(
             Some(active) if serums.iter().any(|s| s.active.id == active.id) => {
                 let family = knowledge
                     .family(&active.family)
-                    .map_or(active.name.clone(), super::family_label);
+                    .map_or(active.name.clone(), crate::knowledge::Family::label);
                 format!("another product already brings {family}")
             }
             Some(active) if !context.room.fits(active) => format!(
@@ -394,7 +310,7 @@ fn unused_reason(
                 .families
                 .iter()
                 .filter_map(|f| knowledge.family(f))
-                .map(super::family_label)
+                .map(crate::knowledge::Family::label)
                 .collect();
             format!(
                 "what it carries ({}) does not go with the rest of your routines",

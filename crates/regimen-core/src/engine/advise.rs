@@ -1,0 +1,520 @@
+//! Advice and assembly: the safety notes and expectations that hold for the whole plan
+//! (for the planner's serums and for the person's products it uses, by what they
+//! contain), and the plan itself, built from the choices and the paced days.
+
+use super::choices::{Choices, MaskPicks, SerumPick};
+use super::context::{and_list, rule, Planning};
+use super::pace::Paced;
+use crate::experiment::Experiment;
+use crate::knowledge::{Active, Knowledge, Severity};
+use crate::plan::{Day, MaskChoice, Plan, Reason, SerumChoice, StepEntry, Warnings, DISCLAIMER};
+use crate::profile::IsoDate;
+use crate::shelf::ShelfProduct;
+use crate::vocab::{Routine, ServingTime, Step, WarningCode};
+use std::borrow::Cow;
+
+/// Builds the plan from its choices and paced days, with the advice that holds for it.
+pub(super) fn assemble<'k>(
+    planning: &Planning<'_, 'k>,
+    choices: Choices<'k>,
+    paced: Paced<'k>,
+    mut warnings: Warnings<'k>,
+) -> Plan<'k> {
+    let (knowledge, profile, options) = (planning.knowledge, planning.profile, planning.options);
+    let shelf = planning.shelf();
+    verify_event_masks(
+        knowledge,
+        &paced.days,
+        &planning.events,
+        &choices.masks,
+        &mut warnings,
+    );
+    if let (Some(seed), Some(_)) = (options.experiment(), &paced.design) {
+        let citation = rule(knowledge, "experiment");
+        let text = format!(
+            "{} The seed is {seed}: the same seed draws the same evenings.",
+            citation.text
+        );
+        warnings.add(WarningCode::Experiment, citation, Cow::Owned(text), None);
+    }
+    let in_plan = in_plan(planning, &choices, &paced);
+    let advised: Vec<SerumPick<'_>> = choices
+        .serums
+        .iter()
+        .zip(&in_plan)
+        .filter(|(_, held)| **held)
+        .map(|(pick, _)| pick.clone())
+        .collect();
+    let used = used_products(shelf, &paced.days);
+    advise(
+        planning,
+        &advised,
+        &paced.days,
+        Used {
+            shelf,
+            indexes: &used,
+        },
+        &mut warnings,
+    );
+    let serums = serum_choices(planning, &choices, &paced, &in_plan);
+    let report =
+        (!shelf.is_empty()).then(|| super::report::shelf_report(planning, &choices, &paced));
+    let experiment = paced
+        .design
+        .as_ref()
+        .zip(options.experiment())
+        .map(|(design, seed)| {
+            // The serum period starts with the first serum in a routine.
+            let serum_start = paced
+                .days
+                .iter()
+                .find(|day| day.steps().any(|s| s.step == Step::Serum))
+                .map(|day| day.date.0);
+            Experiment::of(
+                design,
+                seed,
+                options.start(),
+                profile.concerns.first().copied(),
+                serum_start,
+            )
+        });
+    Plan {
+        approach: choices.approach,
+        reasons: choices.reasons,
+        masks: choices
+            .masks
+            .picks
+            .iter()
+            .map(|pick| MaskChoice {
+                mask_type: &pick.mask.id,
+                per_week: pick.per_week,
+                minutes: pick.mask.minutes,
+                for_events: pick.for_events,
+                reasons: pick.reasons.clone(),
+            })
+            .collect(),
+        serums,
+        shelf: report,
+        experiment,
+        days: paced.days,
+        warnings: warnings.into_vec(),
+        start: IsoDate(options.start()),
+        weeks: options.weeks(),
+        disclaimer: DISCLAIMER,
+    }
+}
+
+/// The serums the plan holds: those some day took, and those whose patch-test turn
+/// comes after it. One no day took, though its turn came (no routine had time for it,
+/// which the notes say), is not the plan's: it gets no advice and is not listed.
+fn in_plan(planning: &Planning<'_, '_>, choices: &Choices<'_>, paced: &Paced<'_>) -> Vec<bool> {
+    let shelf = planning.shelf();
+    choices
+        .serums
+        .iter()
+        .zip(&choices.assignment.serums)
+        .map(|(pick, carrier)| {
+            paced.late.contains(&pick.active.family.as_str())
+                || paced
+                    .days
+                    .iter()
+                    .flat_map(Day::steps)
+                    .any(|s| brings(s, shelf, pick.active, *carrier))
+        })
+        .collect()
+}
+
+/// The plan's serums, as its days have them: the routines each goes in, its first day,
+/// its nights a week and its reasons.
+fn serum_choices<'k>(
+    planning: &Planning<'_, 'k>,
+    choices: &Choices<'k>,
+    paced: &Paced<'k>,
+    in_plan: &[bool],
+) -> Vec<SerumChoice<'k>> {
+    let (shelf, days) = (planning.shelf(), &paced.days);
+    choices
+        .serums
+        .iter()
+        .zip(paced.nights_placed.iter().cloned())
+        .zip(&choices.assignment.serums)
+        .zip(in_plan)
+        .filter(|(_, held)| **held)
+        .map(|(((pick, nights), carrier), _)| {
+            let first = paced
+                .starts
+                .iter()
+                .find(|(family, _)| *family == pick.active.family)
+                .map_or(0, |(_, day)| *day);
+            // "You own ..." holds only if that product did go on for this serum.
+            let placed = days
+                .iter()
+                .flat_map(Day::steps)
+                .any(|s| s.active == Some(pick.active.id.as_str()) && s.product.is_some());
+            let reasons: Vec<Reason<'k>> = pick
+                .reasons
+                .iter()
+                .filter(|r| placed || r.rule != "shelf_first")
+                .cloned()
+                .collect();
+            // The routines it goes in, as the days have it (a strong active may keep to
+            // the evenings beside a morning one); its time when it waits for the next plan.
+            let goes_on = |routine: Routine| {
+                days.iter().any(|day| {
+                    let steps = match routine {
+                        Routine::Am => &day.am,
+                        Routine::Pm => &day.pm,
+                    };
+                    steps
+                        .iter()
+                        .any(|s| brings(s, shelf, pick.active, *carrier))
+                })
+            };
+            let time = match (goes_on(Routine::Am), goes_on(Routine::Pm)) {
+                (true, true) => ServingTime::AmPm,
+                (true, false) => ServingTime::Am,
+                (false, true) => ServingTime::Pm,
+                (false, false) => pick.time,
+            };
+            SerumChoice {
+                active: &pick.active.id,
+                time,
+                nights_per_week: nights,
+                starts: IsoDate(planning.date_of(first)),
+                reasons,
+            }
+        })
+        .collect()
+}
+
+/// The shelf products that appear in some routine of the plan.
+fn used_products(shelf: &[ShelfProduct], days: &[Day<'_>]) -> Vec<usize> {
+    let mut used: Vec<usize> = Vec::new();
+    for step in days.iter().flat_map(Day::steps) {
+        if let Some(index) = step
+            .product
+            .as_deref()
+            .and_then(|name| shelf.iter().position(|p| p.name == name))
+        {
+            if !used.contains(&index) {
+                used.push(index);
+            }
+        }
+    }
+    used.sort_unstable();
+    used
+}
+
+/// The person's products that the plan uses.
+#[derive(Clone, Copy)]
+struct Used<'a> {
+    shelf: &'a [ShelfProduct],
+    indexes: &'a [usize],
+}
+
+impl<'a> Used<'a> {
+    fn products(&self) -> impl Iterator<Item = &'a ShelfProduct> + '_ {
+        self.indexes.iter().map(|&i| &self.shelf[i])
+    }
+}
+
+fn verify_event_masks<'k>(
+    knowledge: &'k Knowledge,
+    days: &[Day<'k>],
+    events: &[usize],
+    masks: &MaskPicks<'k>,
+    warnings: &mut Warnings<'k>,
+) {
+    let tags = &knowledge.limits.event_mask_tags;
+    let is_event_mask = |step: &StepEntry<'_>| {
+        step.mask_type
+            .and_then(|id| knowledge.mask_type(id))
+            .is_some_and(|m| tags.iter().any(|t| m.has_tag(t)))
+    };
+    let before = usize::from(knowledge.limits.event_mask_days_before);
+    for &event in events {
+        let found = (1..=before)
+            .filter_map(|back| event.checked_sub(back))
+            .any(|day| days[day].pm.iter().any(is_event_mask));
+        if !found {
+            let why = if masks.picks.iter().any(|p| p.for_events) {
+                "there was no room for it within your mask limits or time budget"
+            } else {
+                "no suitable mask type is in this plan"
+            };
+            let text = format!(
+                "No glow mask before your event: {why}. A hydrating mask the evening before helps."
+            );
+            warnings.add(
+                WarningCode::EventMaskMissing,
+                rule(knowledge, "event_mask"),
+                Cow::Owned(text),
+                Some(days[event].date),
+            );
+        }
+    }
+}
+
+/// Safety notes and expectations that hold for the whole plan: for the planner's
+/// serums and for the person's products it uses, by what they contain.
+fn advise<'k>(
+    planning: &Planning<'_, 'k>,
+    serums: &[SerumPick<'k>],
+    days: &[Day<'_>],
+    used: Used<'_>,
+    warnings: &mut Warnings<'k>,
+) {
+    let (knowledge, profile, reading) = (planning.knowledge, planning.profile, planning.reading);
+    let situation = &planning.situation;
+    let family_name = |id: &str| {
+        knowledge
+            .family(id)
+            .map_or(id.replace('_', " "), crate::knowledge::Family::label)
+    };
+    // A serum the person's own product carries is advised about under the product's name.
+    let carried_by_product: Vec<bool> = serums
+        .iter()
+        .map(|pick| {
+            days.iter()
+                .flat_map(Day::steps)
+                .any(|s| s.active == Some(pick.active.id.as_str()) && s.product.is_some())
+        })
+        .collect();
+    if profile.pregnant {
+        let unsafe_families: Vec<String> = knowledge
+            .families
+            .iter()
+            .filter(|f| !f.pregnancy_safe)
+            .map(|f| f.name.to_lowercase())
+            .collect();
+        let removed: Vec<&str> = knowledge
+            .actives
+            .iter()
+            .filter(|a| !a.rules.pregnancy_safe)
+            .map(|a| a.name.as_str())
+            .collect();
+        let mut alternatives: Vec<&str> = Vec::new();
+        for family in knowledge.families.iter().filter(|f| !f.pregnancy_safe) {
+            for alt in &family.pregnancy_alternatives {
+                if let Some(alt) = knowledge.active(alt) {
+                    if !alternatives.contains(&alt.name.as_str()) {
+                        alternatives.push(&alt.name);
+                    }
+                }
+            }
+        }
+        let text = format!(
+            "While pregnant or breastfeeding, no {}: this plan leaves out {}, and any product of yours that contains them, even in traces (retinal, retinyl esters, tretinoin and adapalene are retinoids too). Safer alternatives: {}.",
+            crate::explain::join_or(&unsafe_families),
+            removed.join(", "),
+            alternatives.join(", ")
+        );
+        warnings.add(
+            WarningCode::Pregnancy,
+            rule(knowledge, "pregnancy_no_retinoids"),
+            Cow::Owned(text),
+            None,
+        );
+    }
+    // What goes on the skin at a treatment level: the planner's serums and the families
+    // of the products used.
+    let mut carried: Vec<(String, &str)> = serums
+        .iter()
+        .zip(&carried_by_product)
+        .filter(|(_, by_product)| !**by_product)
+        .map(|(p, _)| (p.active.name.clone(), p.active.family.as_str()))
+        .collect();
+    for product in used.products() {
+        for family in &product.families {
+            carried.push((
+                format!("{} ({})", product.name, family_name(family)),
+                family.as_str(),
+            ));
+        }
+    }
+    // What makes the skin sun-sensitive, grouped by the rule (and source) that says so.
+    let mut sun: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (name, family) in &carried {
+        let Some(family) = knowledge.family(family).filter(|f| f.photosensitising) else {
+            continue;
+        };
+        let rule_id = family
+            .sun_rule
+            .as_deref()
+            .unwrap_or("sunscreen_photosensitising");
+        match sun.iter_mut().find(|(r, _)| *r == rule_id) {
+            Some((_, names)) => names.push(name),
+            None => sun.push((rule_id, vec![name])),
+        }
+    }
+    if sun.is_empty() {
+        warnings.cite(WarningCode::Sunscreen, knowledge, "sunscreen_daily");
+    }
+    for (rule_id, names) in sun {
+        if let Some(citation) = knowledge.cite(rule_id) {
+            let text = format!("{}: {}", names.join(", "), citation.text);
+            warnings.add(WarningCode::Sunscreen, citation, Cow::Owned(text), None);
+        }
+    }
+    for product in used.products() {
+        if let Some(spf) = product.spf.filter(|spf| *spf < 30) {
+            let citation = rule(knowledge, "spf_minimum");
+            let text = format!(
+                "{} has SPF {spf}: use it, and get a broad-spectrum sunscreen of SPF 30 or more for every morning. {}",
+                product.name, citation.text
+            );
+            warnings.add(WarningCode::SpfLow, citation, Cow::Owned(text), None);
+        }
+    }
+    // Every new active to patch-test, said once: the planner's serums, then the
+    // person's products that carry one.
+    let mut to_test: Vec<&str> = Vec::new();
+    for (pick, by_product) in serums.iter().zip(&carried_by_product) {
+        if !by_product && (profile.sensitive || pick.active.rules.strong) {
+            to_test.push(&pick.active.name);
+        }
+    }
+    for product in used.products() {
+        let strong = product
+            .families
+            .iter()
+            .filter_map(|f| knowledge.family(f))
+            .any(|f| f.strong);
+        if (strong || (profile.sensitive && !product.families.is_empty()))
+            && !to_test.contains(&product.name.as_str())
+        {
+            to_test.push(&product.name);
+        }
+    }
+    if !to_test.is_empty() {
+        let text = format!(
+            "Patch-test {} before the first use: a small spot twice a day for 7-10 days.",
+            and_list(&to_test)
+        );
+        warnings.add(
+            WarningCode::PatchTest,
+            rule(knowledge, "patch_test"),
+            Cow::Owned(text),
+            None,
+        );
+    }
+    for product in used.products() {
+        for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
+            if family.ramped()
+                && product.leave_on
+                && !serums.iter().any(|s| s.active.family == family.id)
+            {
+                let text = format!(
+                    "{} carries {}, so it follows its rules: it goes on only on the nights set for {}, ramping up.",
+                    product.name,
+                    family.label(),
+                    family.label()
+                );
+                warnings.add(
+                    WarningCode::ProductRules,
+                    rule(knowledge, "product_by_contents"),
+                    Cow::Owned(text),
+                    None,
+                );
+            }
+            if let Some(caution) = &family.caution_rule {
+                warnings.cite(WarningCode::Caution, knowledge, caution);
+            }
+        }
+        let flagged = product.sensitive_flag(knowledge);
+        if let (true, Some((code, inci))) = (profile.sensitive, flagged) {
+            let text = format!(
+                "{} contains {inci} ({}), which can sting sensitive skin; it stays in the plan because nothing replaces sun protection. A sunscreen without it would suit you better.",
+                product.name,
+                code.replace('_', " ")
+            );
+            warnings.add(
+                WarningCode::SensitiveSunscreen,
+                rule(knowledge, "sensitive_sunscreen_kept"),
+                Cow::Owned(text),
+                None,
+            );
+        }
+    }
+    if profile.sensitive {
+        warnings.cite(WarningCode::Sensitive, knowledge, "sensitive_fewer_actives");
+    }
+    let families: Vec<&str> = carried.iter().map(|(_, f)| *f).collect();
+    for interaction in &knowledge.interactions {
+        let both = interaction.a.picks(&families, &[]) && interaction.b.picks(&families, &[]);
+        if both {
+            let code = match interaction.severity {
+                Severity::Info => WarningCode::InteractionNote,
+                Severity::Separate => WarningCode::KeptApart,
+            };
+            warnings.cite(code, knowledge, &interaction.id);
+        }
+    }
+    let masks_left_out: Vec<String> = knowledge
+        .mask_types
+        .iter()
+        .filter_map(|m| {
+            reading
+                .mask_avoided(&m.id)
+                .map(|entry| format!("{} ({entry})", m.name.to_lowercase()))
+        })
+        .collect();
+    if !masks_left_out.is_empty() {
+        let text = format!(
+            "Left out because of your avoid list: {}.",
+            masks_left_out.join(", ")
+        );
+        warnings.add(
+            WarningCode::Avoided,
+            rule(knowledge, "safer_wins"),
+            Cow::Owned(text),
+            None,
+        );
+    }
+    for entry in reading.avoid().entries() {
+        if let Some(note) = entry.note() {
+            let code = if entry.is_unknown() {
+                WarningCode::AvoidUnknown
+            } else {
+                WarningCode::AvoidWords
+            };
+            warnings.add(code, rule(knowledge, "safer_wins"), Cow::Owned(note), None);
+        }
+    }
+    if !serums.is_empty() || used.products().any(|p| !p.families.is_empty()) {
+        warnings.cite(WarningCode::Expectations, knowledge, "expectations_serums");
+    }
+    // How long each family takes, where it is slower than the general 2-6 weeks.
+    let families_used = carried.iter().map(|(_, f)| *f);
+    let mut results_cited: Vec<&str> = Vec::new();
+    for family in families_used.filter_map(|f| knowledge.family(f)) {
+        if let Some(results) = family.results_rule.as_deref() {
+            if !results_cited.contains(&results) {
+                results_cited.push(results);
+                warnings.cite(WarningCode::Expectations, knowledge, results);
+            }
+        }
+    }
+    warnings.cite(WarningCode::Reaction, knowledge, "reaction");
+    warnings.cite(WarningCode::Reaction, knowledge, "reaction_urgent");
+    for referral in &knowledge.referrals {
+        if referral.when.matches(situation) {
+            warnings.cite(WarningCode::SeeDermatologist, knowledge, &referral.id);
+        }
+    }
+}
+
+/// Whether a step puts a serum's active on the skin: as the serum itself, or in the
+/// product of the person's that carries it for the plan (a retinol night cream as the
+/// moisturizer); another product of the same family does not make the serum's routine.
+fn brings(
+    step: &StepEntry<'_>,
+    shelf: &[ShelfProduct],
+    active: &Active,
+    carrier: Option<(usize, Step)>,
+) -> bool {
+    step.active == Some(active.id.as_str())
+        || carrier.is_some_and(|(product, _)| {
+            step.product.as_deref() == Some(shelf[product].name.as_str())
+        })
+}

@@ -1,0 +1,187 @@
+//! The hand-off between choosing and scheduling: what was chosen (the approach with its
+//! reasons, the serum actives, the mask types) and which of the person's products do
+//! which part of it. Choosing builds a `Choices`; pacing and scheduling only read it.
+
+use crate::knowledge::{Active, Knowledge, MaskType};
+use crate::plan::Reason;
+use crate::shelf::ShelfProduct;
+use crate::vocab::{Approach, ProductKind, ServingTime, Step};
+
+/// What the choosing stage decided.
+#[derive(Debug, Clone)]
+pub(super) struct Choices<'k> {
+    /// Masks, serums or both.
+    pub(super) approach: Approach,
+    /// Why, each with its rule.
+    pub(super) reasons: Vec<Reason<'k>>,
+    /// The serum actives, most important first.
+    pub(super) serums: Vec<SerumPick<'k>>,
+    /// The mask types and the weekly mask budget.
+    pub(super) masks: MaskPicks<'k>,
+    /// Which of the person's products do which part of the plan.
+    pub(super) assignment: Assignment,
+}
+
+/// A chosen serum active.
+#[derive(Debug, Clone)]
+pub(super) struct SerumPick<'k> {
+    pub(super) active: &'k Active,
+    /// The routines it goes in: its active's time, less a routine with no time left for
+    /// it (rule time_budget).
+    pub(super) time: ServingTime,
+    pub(super) reasons: Vec<Reason<'k>>,
+}
+
+/// What the person owns and may use, for choosing and assigning.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Owned<'s> {
+    pub(super) products: &'s [ShelfProduct],
+    pub(super) refused: &'s [Option<String>],
+}
+
+impl<'s> Owned<'s> {
+    pub(super) fn usable(&self) -> impl Iterator<Item = (usize, &'s ShelfProduct)> + '_ {
+        self.products
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.refused.get(*i).is_none_or(Option::is_none))
+    }
+
+    /// The product that carries an active's family, with the step it fills: a product
+    /// for the serum step first (a serum before a toner or an oil), else a leave-on
+    /// cream that carries it in the moisturize step.
+    pub(super) fn carrier(&self, knowledge: &Knowledge, family: &str) -> Option<(usize, Step)> {
+        self.carriers(knowledge, [family]).pop().flatten()
+    }
+
+    /// The products that carry each of these families, one product per family at most
+    /// and one family per product: a vitamin C serum that also holds some hyaluronic
+    /// acid fills the vitamin C step, not both.
+    pub(super) fn carriers<'f>(
+        &self,
+        knowledge: &Knowledge,
+        families: impl IntoIterator<Item = &'f str>,
+    ) -> Vec<Option<(usize, Step)>> {
+        let families: Vec<&str> = families.into_iter().collect();
+        let strong = |family: &str| {
+            knowledge
+                .family(family)
+                .is_some_and(|f| f.strong || f.ramped())
+        };
+        // Strong families choose first: a vitamin C serum with some hyaluronic acid
+        // carries the vitamin C.
+        let mut order: Vec<usize> = (0..families.len()).collect();
+        order.sort_by_key(|&i| !strong(families[i]));
+        let mut taken: Vec<usize> = Vec::new();
+        let mut found: Vec<Option<(usize, Step)>> = vec![None; families.len()];
+        for i in order {
+            let family = families[i];
+            let free = |p: &usize| !taken.contains(p);
+            // A gentle serum's step is not filled by a product that brings a strong
+            // family besides (a 10% lactic acid with some hyaluronic acid).
+            let fits = |product: &ShelfProduct| {
+                strong(family) || !product.families.iter().any(|f| f != family && strong(f))
+            };
+            let serum = self
+                .usable()
+                .filter(|(p, product)| {
+                    free(p) && product.can(Step::Serum) && product.treats(family) && fits(product)
+                })
+                .min_by_key(|(_, product)| product.kind != ProductKind::Serum)
+                .map(|(p, _)| (p, Step::Serum));
+            // A cream carries a treatment on its nights; a hydrating serum is no
+            // reason to skip the moisturizer.
+            let carrier = serum.or_else(|| {
+                if !strong(family) {
+                    return None;
+                }
+                self.usable()
+                    .find(|(p, product)| {
+                        free(p)
+                            && product.leave_on
+                            && product.can(Step::Moisturize)
+                            && product.treats(family)
+                    })
+                    .map(|(p, _)| (p, Step::Moisturize))
+            });
+            if let Some((p, _)) = carrier {
+                taken.push(p);
+            }
+            found[i] = carrier;
+        }
+        found
+    }
+
+    /// The product to use for a mask type.
+    pub(super) fn mask_for(&self, mask_type: &str) -> Option<usize> {
+        self.usable()
+            .find(|(_, p)| p.can(Step::Mask) && p.mask_type.as_deref() == Some(mask_type))
+            .map(|(i, _)| i)
+    }
+
+    pub(super) fn name(&self, index: usize) -> &'s str {
+        &self.products[index].name
+    }
+}
+
+/// A chosen mask type.
+#[derive(Debug, Clone)]
+pub(super) struct MaskPick<'k> {
+    pub(super) mask: &'k MaskType,
+    pub(super) per_week: u8,
+    pub(super) for_events: bool,
+    pub(super) reasons: Vec<Reason<'k>>,
+}
+
+/// The chosen mask types and the person's weekly mask budget.
+#[derive(Debug, Clone, Default)]
+pub(super) struct MaskPicks<'k> {
+    pub(super) picks: Vec<MaskPick<'k>>,
+    pub(super) per_week: u8,
+}
+
+/// Which shelf products can do which part of the plan.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Assignment {
+    /// Per serum pick: the product carrying its active and the step it fills (the serum
+    /// step, or the moisturize step for a cream that carries it).
+    pub(super) serums: Vec<Option<(usize, Step)>>,
+    /// Per mask pick: the product of that type.
+    pub(super) masks: Vec<Option<usize>>,
+    /// Per base step (cleanse, moisturize, sunscreen): the products that can do it,
+    /// best first.
+    pub(super) base: Vec<(Step, Vec<usize>)>,
+    /// Products placed on their own nights (they carry a ramped family and no serum
+    /// pick uses them), with the step they fill.
+    pub(super) units: Vec<(usize, Step)>,
+}
+
+impl Assignment {
+    /// The products that can do a base step, best first.
+    pub(super) fn candidates(&self, step: Step) -> &[usize] {
+        self.base
+            .iter()
+            .find(|(s, _)| *s == step)
+            .map_or(&[], |(_, products)| products.as_slice())
+    }
+
+    /// Whether the plan may use a product anywhere: it carries a serum pick, is a mask of
+    /// a chosen type, can do a base step, or goes on its own nights.
+    pub(super) fn may_use(&self, product: usize) -> bool {
+        self.serums.iter().flatten().any(|(p, _)| *p == product)
+            || self.masks.contains(&Some(product))
+            || self
+                .base
+                .iter()
+                .any(|(_, products)| products.contains(&product))
+            || self.units.iter().any(|(p, _)| *p == product)
+    }
+
+    /// The step a product placed on its own nights fills.
+    pub(super) fn unit_step(&self, product: usize) -> Step {
+        self.units
+            .iter()
+            .find(|(p, _)| *p == product)
+            .map_or(Step::Moisturize, |(_, step)| *step)
+    }
+}

@@ -1,0 +1,197 @@
+//! Choosing the mask types: those that suit the person's skin, needs, avoid list and
+//! evening, best first (a type they own wins a tie), the weekly budget shared among
+//! them, and a glow mask for an event.
+
+use super::super::choices::{MaskPick, MaskPicks};
+use super::super::context::{rule, Planning};
+use crate::knowledge::{Knowledge, MaskType};
+use crate::plan::{Reason, Warnings};
+use crate::vocab::{Step, WarningCode};
+use std::borrow::Cow;
+
+/// The minutes of an evening with this mask: cleanse, mask, its removal, the main
+/// serum (with serums; the time budget keeps it before a mask) and the moisturizer.
+pub(super) fn mask_evening(knowledge: &Knowledge, mask: &MaskType, with_serums: bool) -> u16 {
+    let minutes = |step: Step| knowledge.step(step).minutes;
+    let removal = if mask.removal == crate::knowledge::Removal::None {
+        0
+    } else {
+        minutes(Step::RemoveMask)
+    };
+    let serum = if with_serums { minutes(Step::Serum) } else { 0 };
+    minutes(Step::Cleanse) + mask.minutes + removal + serum + minutes(Step::Moisturize)
+}
+
+/// Chooses the mask types and shares the person's weekly mask budget among them.
+pub(super) fn choose_masks<'k>(
+    planning: &Planning<'_, 'k>,
+    with_serums: bool,
+    warnings: &mut Warnings<'k>,
+) -> MaskPicks<'k> {
+    let (knowledge, profile, reading) = (planning.knowledge, planning.profile, planning.reading);
+    let (needs, situation) = (planning.needs.as_slice(), &planning.situation);
+    let owned = planning.owned();
+    let limits = &knowledge.limits;
+    let mut matching = knowledge
+        .mask_budgets
+        .iter()
+        .filter(|b| b.when.matches(situation));
+    let Some(budget) = matching.next() else {
+        return MaskPicks::default();
+    };
+    // With serums, masks go on 1-2 times a week (rule masks_with_serums).
+    let per_week = if with_serums {
+        budget.per_week.min(limits.masks_per_week_with_serums)
+    } else {
+        budget.per_week
+    };
+    if let Some(wish) = matching
+        .filter(|b| b.per_week > budget.per_week)
+        .max_by_key(|b| b.per_week)
+    {
+        let masks = if budget.per_week == 1 {
+            "mask"
+        } else {
+            "masks"
+        };
+        let text = format!(
+            "{} {masks} a week rather than {}: {}",
+            budget.per_week, wish.per_week, budget.text
+        );
+        let citation = knowledge
+            .cite(&budget.id)
+            .unwrap_or(rule(knowledge, "safer_wins"));
+        warnings.add(WarningCode::SaferWins, citation, Cow::Owned(text), None);
+    }
+    let score = |mask: &MaskType| -> i32 {
+        let concerns: i32 = needs
+            .iter()
+            .map(|n| i32::from(mask.concerns.get(&n.concern).copied().unwrap_or(0)))
+            .sum();
+        concerns
+            + i32::from(
+                mask.skin_types
+                    .get(&profile.skin_type)
+                    .copied()
+                    .unwrap_or(0),
+            )
+    };
+    let mut candidates: Vec<(&'k MaskType, i32)> = knowledge
+        .mask_types
+        .iter()
+        .filter(|m| !(profile.sensitive && m.avoid_if_sensitive))
+        .filter(|m| !profile.sensitive || limits.sensitive_mask_tags.iter().any(|t| m.has_tag(t)))
+        .filter(|m| reading.mask_avoided(&m.id).is_none())
+        .filter(|m| {
+            mask_evening(knowledge, m, with_serums)
+                <= profile.minutes_pm.map_or(u16::MAX, |b| b.get())
+        })
+        .map(|m| (m, score(m)))
+        .filter(|(_, s)| *s >= 0)
+        .map(|(m, s)| {
+            let bonus = if owned.mask_for(&m.id).is_some() {
+                limits.owned_bonus
+            } else {
+                0
+            };
+            (m, s + bonus)
+        })
+        .collect();
+    // Best fit first; on a tie, a type the person owns.
+    candidates.sort_by_key(|(m, s)| (std::cmp::Reverse(*s), owned.mask_for(&m.id).is_none()));
+
+    let kinds = if per_week >= 2 { 2 } else { 1 };
+    let positive = candidates.iter().filter(|(_, s)| *s > 0).count();
+    let take = if positive == 0 {
+        1
+    } else {
+        positive.min(kinds)
+    };
+    let mut picks: Vec<MaskPick<'k>> = candidates
+        .iter()
+        .take(take)
+        .map(|(mask, _)| {
+            let matched: Vec<String> = needs
+                .iter()
+                .filter(|n| mask.concerns.get(&n.concern).is_some_and(|s| *s > 0))
+                .map(|n| n.describe(profile))
+                .collect();
+            let why = if matched.is_empty() {
+                format!(
+                    "{}: {}, a good fit for {} skin.",
+                    mask.name, mask.purpose, profile.skin_type
+                )
+            } else {
+                format!(
+                    "{}: {}, for {}.",
+                    mask.name,
+                    mask.purpose,
+                    matched.join(" and ")
+                )
+            };
+            let citation = knowledge
+                .cite(mask.fact.as_deref().unwrap_or(&mask.id))
+                .unwrap_or(rule(knowledge, "mask_type_limit"));
+            let mut reasons = vec![Reason::personal(citation, why)];
+            if let Some(product) = owned.mask_for(&mask.id) {
+                let text = format!(
+                    "You own {}, a {}.",
+                    owned.name(product),
+                    mask.name.to_lowercase()
+                );
+                reasons.push(Reason::personal(rule(knowledge, "shelf_first"), text));
+            }
+            if let Some(citation) = knowledge.cite(&budget.id) {
+                reasons.push(Reason::cited(citation));
+            }
+            if profile.sensitive {
+                reasons.push(Reason::cited(rule(knowledge, "sensitive_soothing_masks")));
+            }
+            MaskPick {
+                mask,
+                per_week: 0,
+                for_events: false,
+                reasons,
+            }
+        })
+        .collect();
+
+    // Share the weekly budget round-robin, within each type's own limit.
+    let mut left = per_week;
+    while left > 0 {
+        let mut progressed = false;
+        for pick in &mut picks {
+            if left > 0 && pick.per_week < pick.mask.limit_for(profile.skin_type) {
+                pick.per_week += 1;
+                left -= 1;
+                progressed = true;
+            }
+        }
+        if !progressed {
+            break;
+        }
+    }
+
+    if situation.has_event {
+        let is_event_mask = |m: &MaskType| limits.event_mask_tags.iter().any(|t| m.has_tag(t));
+        if let Some(pick) = picks.iter_mut().find(|p| is_event_mask(p.mask)) {
+            pick.for_events = true;
+            pick.reasons
+                .push(Reason::cited(rule(knowledge, "event_mask")));
+        } else if let Some((mask, _)) = candidates.iter().find(|(m, _)| is_event_mask(m)) {
+            picks.push(MaskPick {
+                mask,
+                per_week: 0,
+                for_events: true,
+                reasons: vec![Reason::cited(rule(knowledge, "event_mask"))],
+            });
+        }
+    }
+    if per_week < budget.per_week {
+        for pick in &mut picks {
+            pick.reasons
+                .push(Reason::cited(rule(knowledge, "masks_with_serums")));
+        }
+    }
+    MaskPicks { picks, per_week }
+}

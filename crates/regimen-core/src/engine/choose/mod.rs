@@ -1,0 +1,186 @@
+//! Choosing: the approach (the seed's decision rules), the mask types and the serum
+//! actives, each with the reasons that cite their rules, and which of the person's
+//! products do which part. The result is a [`Choices`], the hand-off to pacing and
+//! scheduling.
+
+mod masks;
+mod serums;
+
+use super::choices::{Assignment, Choices, MaskPicks, Owned, SerumPick};
+use super::context::{rule, Planning};
+use crate::knowledge::{Knowledge, Situation, Treatment};
+use crate::plan::{Reason, Warnings};
+use crate::profile::Profile;
+use crate::shelf::ShelfProduct;
+use crate::vocab::{Approach, ProductKind, Step, WarningCode};
+use std::borrow::Cow;
+
+/// Chooses the approach, the masks and the serums, and assigns the person's products.
+pub(super) fn choose<'k>(planning: &Planning<'_, 'k>, warnings: &mut Warnings<'k>) -> Choices<'k> {
+    let knowledge = planning.knowledge;
+    let (mut approach, mut reasons) = choose_approach(knowledge, &planning.situation);
+    let mut masks = match approach {
+        Approach::Masks | Approach::Both => {
+            masks::choose_masks(planning, approach == Approach::Both, warnings)
+        }
+        Approach::Serums => MaskPicks::default(),
+    };
+    // The answer matches the plan: when no mask can fit (the evening's time, the avoid
+    // list), the answer is serums, and it says why and what would make masks fit.
+    if approach != Approach::Serums {
+        if let Some(why) = masks_do_not_fit(
+            knowledge,
+            planning.profile,
+            &masks,
+            approach == Approach::Both,
+        ) {
+            let citation = rule(knowledge, "masks_do_not_fit");
+            // First: it is why the answer is not the one the reasons after it lead to.
+            reasons.insert(0, Reason::personal(citation, why.clone()));
+            warnings.add(WarningCode::MasksDoNotFit, citation, Cow::Owned(why), None);
+            approach = Approach::Serums;
+            masks = MaskPicks::default();
+        }
+    }
+    let serums = match approach {
+        Approach::Serums | Approach::Both => serums::choose_serums(planning, warnings),
+        Approach::Masks => Vec::new(),
+    };
+    let assignment = assign(knowledge, planning.owned(), &serums, &masks);
+    if approach == Approach::Masks {
+        reasons.push(Reason::cited(rule(knowledge, "masks_supplement")));
+    }
+    Choices {
+        approach,
+        reasons,
+        serums,
+        masks,
+        assignment,
+    }
+}
+
+fn choose_approach<'k>(
+    knowledge: &'k Knowledge,
+    situation: &Situation<'_>,
+) -> (Approach, Vec<Reason<'k>>) {
+    let mut masks = false;
+    let mut serums = false;
+    let mut reasons = Vec::new();
+    let mut both_cited = false;
+    for approach_rule in &knowledge.approach_rules {
+        if approach_rule.when.matches(situation) {
+            both_cited |= approach_rule.adds.contains(&Treatment::Masks)
+                && approach_rule.adds.contains(&Treatment::Serums);
+            masks |= approach_rule.adds.contains(&Treatment::Masks);
+            serums |= approach_rule.adds.contains(&Treatment::Serums);
+            if let Some(citation) = knowledge.cite(&approach_rule.id) {
+                reasons.push(Reason::cited(citation));
+            }
+        }
+    }
+    let approach = match (masks, serums) {
+        (true, false) => Approach::Masks,
+        (false, true) => Approach::Serums,
+        _ => Approach::Both,
+    };
+    if approach == Approach::Both && !both_cited {
+        reasons.push(Reason::cited(rule(knowledge, "choose_both")));
+    }
+    (approach, reasons)
+}
+
+/// Why no mask can go in this person's plan, if none can (no mask type that suits them
+/// fits their evening, or suits their skin and avoid list at all), saying what would
+/// make masks fit.
+fn masks_do_not_fit(
+    knowledge: &Knowledge,
+    profile: &Profile,
+    masks: &MaskPicks<'_>,
+    with_serums: bool,
+) -> Option<String> {
+    if !masks.picks.is_empty() {
+        return None;
+    }
+    let shortest = knowledge
+        .mask_types
+        .iter()
+        .filter(|m| !(profile.sensitive && m.avoid_if_sensitive))
+        .map(|m| masks::mask_evening(knowledge, m, with_serums))
+        .min()
+        .unwrap_or(0);
+    let steps = if with_serums {
+        "cleanse, mask, removal, serum, moisturizer"
+    } else {
+        "cleanse, mask, removal, moisturizer"
+    };
+    Some(match profile.minutes_pm {
+        Some(budget) if budget.get() < shortest => format!(
+            "A mask evening needs at least {shortest} minutes ({steps}) and your evening has {}: the answer is serums. Give one evening a week {shortest} minutes or more and masks fit.",
+            budget.get()
+        ),
+        Some(budget) => format!(
+            "No mask type that suits your skin and your avoid list fits a {}-minute evening, so the answer is serums; more time one evening a week, or a shorter avoid list, would let masks in.",
+            budget.get()
+        ),
+        None => "No mask type suits your skin and your avoid list, so the answer is serums; changing the avoid list would let masks back in.".to_string(),
+    })
+}
+
+/// Assigns usable shelf products to the plan.
+fn assign(
+    knowledge: &Knowledge,
+    owned: Owned<'_>,
+    serums: &[SerumPick<'_>],
+    masks: &MaskPicks<'_>,
+) -> Assignment {
+    let serum_carriers = owned.carriers(knowledge, serums.iter().map(|p| p.active.family.as_str()));
+    let mut base = Vec::new();
+    for step in [Step::Cleanse, Step::Moisturize, Step::Sunscreen] {
+        let mut products: Vec<(usize, &ShelfProduct)> =
+            owned.usable().filter(|(_, p)| p.can(step)).collect();
+        if step == Step::Sunscreen {
+            // SPF 30 or more first, a sunscreen before an SPF moisturizer, then the highest.
+            products.sort_by_key(|(_, p)| {
+                let spf = p.spf.unwrap_or(0);
+                (
+                    spf < 30,
+                    p.kind != ProductKind::Sunscreen,
+                    std::cmp::Reverse(spf),
+                )
+            });
+        } else {
+            // A product that brings an active before a plain one: where its active may
+            // not go, the scheduler moves on to the next.
+            products.sort_by_key(|(_, p)| p.families.is_empty());
+        }
+        base.push((step, products.into_iter().map(|(i, _)| i).collect()));
+    }
+    let ramped = |product: &ShelfProduct| {
+        product.leave_on
+            && product
+                .families
+                .iter()
+                .filter_map(|f| knowledge.family(f))
+                .any(|f| f.ramped())
+    };
+    let units = owned
+        .usable()
+        .filter(|(i, p)| ramped(p) && !serum_carriers.iter().flatten().any(|(c, _)| c == i))
+        .filter_map(|(i, p)| {
+            [Step::Moisturize, Step::Cleanse]
+                .into_iter()
+                .find(|step| p.can(*step))
+                .map(|step| (i, step))
+        })
+        .collect();
+    Assignment {
+        serums: serum_carriers,
+        masks: masks
+            .picks
+            .iter()
+            .map(|pick| owned.mask_for(&pick.mask.id))
+            .collect(),
+        base,
+        units,
+    }
+}

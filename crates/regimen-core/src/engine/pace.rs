@@ -1,0 +1,301 @@
+//! Pacing: new strong actives start one at a time, each after its own patch-test week
+//! and never in the quiet days before an event (rules pacing, pacing_event). The
+//! schedule is made, the day each new active is first used is read back, the starts
+//! are moved and the schedule is made again until they hold; starts only move later,
+//! so this ends.
+
+use super::choices::{Assignment, Choices, Owned, SerumPick};
+use super::context::{rule, Planning};
+use super::schedule::{Bits, Scheduler};
+use crate::experiment::Design;
+use crate::knowledge::Knowledge;
+use crate::plan::{Day, Warnings};
+use crate::shelf::ShelfProduct;
+use crate::vocab::WarningCode;
+use std::borrow::Cow;
+
+/// The plan's days, scheduled and paced.
+pub(super) struct Paced<'k> {
+    pub(super) days: Vec<Day<'k>>,
+    /// Per serum pick, the nights placed per week (empty for actives without a ramp).
+    pub(super) nights_placed: Vec<Vec<u8>>,
+    /// An experiment's design, when the plan is one and has mask evenings to draw.
+    pub(super) design: Option<Design>,
+    /// Families whose patch-test week ends after this plan: they start in the next.
+    pub(super) late: Vec<&'k str>,
+    /// The day each new strong family is first used (the plan's length when never).
+    pub(super) starts: Vec<(&'k str, usize)>,
+}
+
+/// Schedules the plan, moving the starts of new strong actives until each has its
+/// patch-test week after the one before and none starts just before an event.
+pub(super) fn schedule<'k>(
+    planning: &Planning<'_, 'k>,
+    choices: &Choices<'k>,
+    warnings: &mut Warnings<'k>,
+) -> Paced<'k> {
+    let (knowledge, shelf) = (planning.knowledge, planning.shelf());
+    let (events, day_count) = (&planning.events, planning.day_count);
+    let owned = planning.owned();
+    let slow = slow_families(knowledge, owned, warnings);
+    let introductions = introductions(knowledge, &choices.serums, &choices.assignment, owned);
+    let mut first_use: Vec<Option<usize>> = vec![None; introductions.len()];
+    let mut starts_of = pace(knowledge, introductions.len(), &first_use, events);
+    let (days, nights_placed, design, schedule_warnings) = loop {
+        let starts: Vec<(&str, usize)> = introductions
+            .iter()
+            .zip(&starts_of)
+            .flat_map(|(intro, day)| intro.families.iter().map(move |f| (*f, *day)))
+            .collect();
+        let bits = Bits::new(knowledge, &choices.serums, &choices.masks, shelf, &starts);
+        let scheduler = Scheduler {
+            knowledge,
+            profile: planning.profile,
+            serums: &choices.serums,
+            masks: &choices.masks,
+            shelf,
+            assignment: &choices.assignment,
+            slow: &slow,
+            bits: &bits,
+            day_count,
+            start: planning.options.start(),
+            events,
+            experiment: planning.options.experiment(),
+        };
+        let mut run_warnings = Warnings::default();
+        let (days, nights_placed, design) = scheduler.run(events, &mut run_warnings);
+        first_use = first_uses(knowledge, &introductions, shelf, &days);
+        let again: Vec<usize> = pace(knowledge, introductions.len(), &first_use, events)
+            .into_iter()
+            .zip(&starts_of)
+            .map(|(new, old)| new.max(*old).min(day_count))
+            .collect();
+        if again == starts_of {
+            break (days, nights_placed, design, run_warnings);
+        }
+        starts_of = again;
+    };
+    warnings.extend(schedule_warnings);
+    say_pacing(
+        knowledge,
+        &introductions,
+        (&first_use, &starts_of),
+        (planning.options.start(), day_count),
+        warnings,
+    );
+    let late: Vec<&str> = introductions
+        .iter()
+        .zip(&starts_of)
+        .filter(|(_, start)| **start >= day_count)
+        .flat_map(|(intro, _)| intro.families.iter().copied())
+        .collect();
+    let starts: Vec<(&str, usize)> = introductions
+        .iter()
+        .zip(&first_use)
+        .flat_map(|(intro, day)| {
+            intro
+                .families
+                .iter()
+                .map(move |f| (*f, day.unwrap_or(day_count)))
+        })
+        .collect();
+    Paced {
+        days,
+        nights_placed,
+        design,
+        late,
+        starts,
+    }
+}
+
+/// One new strong active the plan brings, with what brings it (the planner's serum or
+/// the person's product). A product that carries two goes on once both have started.
+struct Introduction<'k> {
+    families: Vec<&'k str>,
+    what: String,
+}
+
+/// The new strong actives of a plan, in the order of the person's priorities: the
+/// planner's serums (or the products that carry them), then the person's products.
+fn introductions<'k>(
+    knowledge: &'k Knowledge,
+    serums: &[SerumPick<'k>],
+    assignment: &Assignment,
+    owned: Owned<'_>,
+) -> Vec<Introduction<'k>> {
+    let mut order: Vec<Introduction<'k>> = Vec::new();
+    let mut introduce = |family: &'k crate::knowledge::Family, what: &str| {
+        if family.strong
+            && !order
+                .iter()
+                .any(|i| i.families.contains(&family.id.as_str()))
+        {
+            order.push(Introduction {
+                families: vec![family.id.as_str()],
+                what: what.to_string(),
+            });
+        }
+    };
+    for (pick, carrier) in serums.iter().zip(&assignment.serums) {
+        let what = match carrier {
+            Some((product, _)) => owned.products[*product].name.as_str(),
+            None => pick.active.name.as_str(),
+        };
+        introduce(&pick.active.rules, what);
+    }
+    // Only the products the plan may use: a serum left out for the limit of serums
+    // waits for no patch-test turn.
+    for (_, product) in owned
+        .usable()
+        .filter(|(i, p)| !p.uses.is_empty() && assignment.may_use(*i))
+    {
+        for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
+            introduce(family, &product.name);
+        }
+    }
+    order
+}
+
+/// When each introduction may start (rule pacing), given the day the one before it was
+/// first used: a patch-test window after it, and never in the quiet days before an
+/// event (rule pacing_event). `first_use[i]` is the day introduction `i` was first used
+/// in the last schedule (none yet: its planned start). Returns a start day per
+/// introduction.
+fn pace(
+    knowledge: &Knowledge,
+    count: usize,
+    first_use: &[Option<usize>],
+    events: &[usize],
+) -> Vec<usize> {
+    let gap = usize::from(knowledge.limits.new_active_gap_days);
+    let quiet = usize::from(knowledge.limits.event_quiet_days);
+    let mut starts = Vec::with_capacity(count);
+    // The first, too, waits for its patch-test week (rule patch_test): nothing strong
+    // goes on the face before a week of testing it on a small spot.
+    let mut earliest = gap;
+    for i in 0..count {
+        let mut day = earliest;
+        // Its first use must not fall in the quiet days before an event either.
+        let used = first_use.get(i).copied().flatten().unwrap_or(day).max(day);
+        let mut check = used;
+        while let Some(event) = events.iter().find(|e| **e >= check && **e - check <= quiet) {
+            day = day.max(event + 1);
+            check = day;
+        }
+        starts.push(day);
+        let first = first_use.get(i).copied().flatten().unwrap_or(day).max(day);
+        earliest = first + gap;
+    }
+    starts
+}
+
+/// The day each introduction is first used in a plan's days.
+fn first_uses(
+    knowledge: &Knowledge,
+    introductions: &[Introduction<'_>],
+    shelf: &[ShelfProduct],
+    days: &[Day<'_>],
+) -> Vec<Option<usize>> {
+    introductions
+        .iter()
+        .map(|intro| {
+            days.iter().position(|day| {
+                day.steps().any(|step| {
+                    let own = step
+                        .active
+                        .and_then(|a| knowledge.active(a))
+                        .is_some_and(|a| intro.families.contains(&a.family.as_str()));
+                    let product = step
+                        .product
+                        .as_deref()
+                        .and_then(|name| shelf.iter().find(|p| p.name == name))
+                        .is_some_and(|p| {
+                            p.families
+                                .iter()
+                                .any(|f| intro.families.contains(&f.as_str()))
+                        });
+                    own || product
+                })
+            })
+        })
+        .collect()
+}
+
+/// Says when each new active starts, and why.
+/// Says when each new strong active starts: its first day, or after this plan when its
+/// turn comes then. One whose turn comes in the plan but that no day took (the notes say
+/// why) is not said to start at all.
+fn say_pacing<'k>(
+    knowledge: &'k Knowledge,
+    introductions: &[Introduction<'_>],
+    (first_use, starts): (&[Option<usize>], &[usize]),
+    (start, day_count): (chrono::NaiveDate, usize),
+    warnings: &mut Warnings<'k>,
+) {
+    let date = |day: usize| (start + chrono::Days::new(day as u64)).format("%A %-d %B");
+    let said: Vec<String> = introductions
+        .iter()
+        .zip(first_use.iter().zip(starts))
+        .filter_map(|(intro, (first, turn))| match first {
+            Some(day) => Some(format!("{} from {}", intro.what, date(*day))),
+            None if *turn >= day_count => {
+                Some(format!("{} after this plan: plan again then", intro.what))
+            }
+            None => None,
+        })
+        .collect();
+    if said.is_empty() {
+        return;
+    }
+    let quiet = knowledge.limits.event_quiet_days;
+    let text = format!(
+        "New strong actives start one at a time, each after its own patch-test week, and none in the {quiet} days before an event: {}.",
+        said.join("; ")
+    );
+    warnings.add(
+        WarningCode::Pacing,
+        rule(knowledge, "pacing"),
+        Cow::Owned(text),
+        None,
+    );
+}
+
+/// Families that start on their slower ramp because a product the person may use
+/// carries them above a beginner's strength (rule strength_slow).
+fn slow_families<'k>(
+    knowledge: &'k Knowledge,
+    owned: Owned<'_>,
+    warnings: &mut Warnings<'k>,
+) -> Vec<&'k str> {
+    let mut slow: Vec<&'k str> = Vec::new();
+    for (_, product) in owned.usable().filter(|(_, p)| p.leave_on) {
+        for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
+            let Some(limit) = family.strength.as_ref().and_then(|s| s.slow_above) else {
+                continue;
+            };
+            let Some(percent) = product.strength(&family.id).filter(|p| *p > limit) else {
+                continue;
+            };
+            if !slow.contains(&family.id.as_str()) {
+                slow.push(&family.id);
+            }
+            let strength = family
+                .strength
+                .as_ref()
+                .and_then(|s| knowledge.cite(&s.rule));
+            let text = format!(
+                "{} has {percent}% {}, more than a beginner's {limit}%, so it starts on the slower ramp. {}",
+                product.name,
+                family.name.to_lowercase(),
+                strength.map_or("", |c| c.text)
+            );
+            warnings.add(
+                WarningCode::Strength,
+                rule(knowledge, "strength_slow"),
+                Cow::Owned(text.trim_end().to_string()),
+                None,
+            );
+        }
+    }
+    slow
+}
