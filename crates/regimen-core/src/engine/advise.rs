@@ -264,13 +264,7 @@ fn advise<'k>(
     used: Used<'_>,
     warnings: &mut Warnings<'k>,
 ) {
-    let (knowledge, profile, reading) = (planning.knowledge, planning.profile, planning.reading);
-    let situation = &planning.situation;
-    let family_name = |id: &str| {
-        knowledge
-            .family(id)
-            .map_or(id.replace('_', " "), crate::knowledge::Family::label)
-    };
+    let knowledge = planning.knowledge;
     // A serum the person's own product carries is advised about under the product's name.
     let carried_by_product: Vec<bool> = serums
         .iter()
@@ -280,41 +274,8 @@ fn advise<'k>(
                 .any(|s| s.active == Some(pick.active.id.as_str()) && s.product.is_some())
         })
         .collect();
-    if profile.pregnant {
-        let unsafe_families: Vec<String> = knowledge
-            .families
-            .iter()
-            .filter(|f| !f.pregnancy_safe)
-            .map(|f| f.name.to_lowercase())
-            .collect();
-        let removed: Vec<&str> = knowledge
-            .actives
-            .iter()
-            .filter(|a| !a.rules.pregnancy_safe)
-            .map(|a| a.name.as_str())
-            .collect();
-        let mut alternatives: Vec<&str> = Vec::new();
-        for family in knowledge.families.iter().filter(|f| !f.pregnancy_safe) {
-            for alt in &family.pregnancy_alternatives {
-                if let Some(alt) = knowledge.active(alt) {
-                    if !alternatives.contains(&alt.name.as_str()) {
-                        alternatives.push(&alt.name);
-                    }
-                }
-            }
-        }
-        let text = format!(
-            "While pregnant or breastfeeding, no {}: this plan leaves out {}, and any product of yours that contains them, even in traces (retinal, retinyl esters, tretinoin and adapalene are retinoids too). Safer alternatives: {}.",
-            crate::explain::join_or(&unsafe_families),
-            removed.join(", "),
-            alternatives.join(", ")
-        );
-        warnings.add(
-            WarningCode::Pregnancy,
-            rule(knowledge, "pregnancy_no_retinoids"),
-            Cow::Owned(text),
-            None,
-        );
+    if planning.profile.pregnant {
+        say_pregnancy(knowledge, warnings);
     }
     // What goes on the skin at a treatment level: the planner's serums and the families
     // of the products used.
@@ -326,15 +287,100 @@ fn advise<'k>(
         .collect();
     for product in used.products() {
         for family in &product.families {
-            carried.push((
-                format!("{} ({})", product.name, family_name(family)),
-                family.as_str(),
-            ));
+            let name = knowledge
+                .family(family)
+                .map_or(family.replace('_', " "), crate::knowledge::Family::label);
+            carried.push((format!("{} ({name})", product.name), family.as_str()));
         }
     }
-    // What makes the skin sun-sensitive, grouped by the rule (and source) that says so.
+    say_sun(knowledge, &carried, used, warnings);
+    say_patch_test(planning, serums, &carried_by_product, used, warnings);
+    say_products(planning, serums, used, warnings);
+    if planning.profile.sensitive {
+        warnings.cite(WarningCode::Sensitive, knowledge, "sensitive_fewer_actives");
+    }
+    let families: Vec<&str> = carried.iter().map(|(_, f)| *f).collect();
+    for interaction in &knowledge.interactions {
+        let both = interaction.a.picks(&families, &[]) && interaction.b.picks(&families, &[]);
+        if both {
+            let code = match interaction.severity {
+                Severity::Info => WarningCode::InteractionNote,
+                Severity::Separate => WarningCode::KeptApart,
+            };
+            warnings.cite(code, knowledge, &interaction.id);
+        }
+    }
+    say_avoided(planning, warnings);
+    if !serums.is_empty() || used.products().any(|p| !p.families.is_empty()) {
+        warnings.cite(WarningCode::Expectations, knowledge, "expectations_serums");
+    }
+    // How long each family takes, where it is slower than the general 2-6 weeks.
+    let mut results_cited: Vec<&str> = Vec::new();
+    for family in families.iter().filter_map(|f| knowledge.family(f)) {
+        if let Some(results) = family.results_rule.as_deref() {
+            if !results_cited.contains(&results) {
+                results_cited.push(results);
+                warnings.cite(WarningCode::Expectations, knowledge, results);
+            }
+        }
+    }
+    warnings.cite(WarningCode::Reaction, knowledge, "reaction");
+    warnings.cite(WarningCode::Reaction, knowledge, "reaction_urgent");
+    for referral in &knowledge.referrals {
+        if referral.when.matches(&planning.situation) {
+            warnings.cite(WarningCode::SeeDermatologist, knowledge, &referral.id);
+        }
+    }
+}
+
+/// What pregnancy leaves out, and the safer alternatives.
+fn say_pregnancy<'k>(knowledge: &'k Knowledge, warnings: &mut Warnings<'k>) {
+    let unsafe_families: Vec<String> = knowledge
+        .families
+        .iter()
+        .filter(|f| !f.pregnancy_safe)
+        .map(|f| f.name.to_lowercase())
+        .collect();
+    let removed: Vec<&str> = knowledge
+        .actives
+        .iter()
+        .filter(|a| !a.rules.pregnancy_safe)
+        .map(|a| a.name.as_str())
+        .collect();
+    let mut alternatives: Vec<&str> = Vec::new();
+    for family in knowledge.families.iter().filter(|f| !f.pregnancy_safe) {
+        for alt in &family.pregnancy_alternatives {
+            if let Some(alt) = knowledge.active(alt) {
+                if !alternatives.contains(&alt.name.as_str()) {
+                    alternatives.push(&alt.name);
+                }
+            }
+        }
+    }
+    let text = format!(
+        "While pregnant or breastfeeding, no {}: this plan leaves out {}, and any product of yours that contains them, even in traces (retinal, retinyl esters, tretinoin and adapalene are retinoids too). Safer alternatives: {}.",
+        crate::explain::join_or(&unsafe_families),
+        removed.join(", "),
+        alternatives.join(", ")
+    );
+    warnings.add(
+        WarningCode::Pregnancy,
+        rule(knowledge, "pregnancy_no_retinoids"),
+        Cow::Owned(text),
+        None,
+    );
+}
+
+/// What makes the skin sun-sensitive, grouped by the rule (and source) that says so; and
+/// a product of the person's whose SPF is too low.
+fn say_sun<'k>(
+    knowledge: &'k Knowledge,
+    carried: &[(String, &str)],
+    used: Used<'_>,
+    warnings: &mut Warnings<'k>,
+) {
     let mut sun: Vec<(&str, Vec<&str>)> = Vec::new();
-    for (name, family) in &carried {
+    for (name, family) in carried {
         let Some(family) = knowledge.family(family).filter(|f| f.photosensitising) else {
             continue;
         };
@@ -366,10 +412,20 @@ fn advise<'k>(
             warnings.add(WarningCode::SpfLow, citation, Cow::Owned(text), None);
         }
     }
-    // Every new active to patch-test, said once: the planner's serums, then the
-    // person's products that carry one.
+}
+
+/// Every new active to patch-test, said once: the planner's serums, then the person's
+/// products that carry one.
+fn say_patch_test<'k>(
+    planning: &Planning<'_, 'k>,
+    serums: &[SerumPick<'k>],
+    carried_by_product: &[bool],
+    used: Used<'_>,
+    warnings: &mut Warnings<'k>,
+) {
+    let (knowledge, profile) = (planning.knowledge, planning.profile);
     let mut to_test: Vec<&str> = Vec::new();
-    for (pick, by_product) in serums.iter().zip(&carried_by_product) {
+    for (pick, by_product) in serums.iter().zip(carried_by_product) {
         if !by_product && (profile.sensitive || pick.active.rules.strong) {
             to_test.push(&pick.active.name);
         }
@@ -398,6 +454,18 @@ fn advise<'k>(
             None,
         );
     }
+}
+
+/// What the person's products used carry that has rules of its own: a ramped family
+/// on its own nights, a caution, an ingredient sensitive skin is better without in the
+/// sunscreen kept.
+fn say_products<'k>(
+    planning: &Planning<'_, 'k>,
+    serums: &[SerumPick<'k>],
+    used: Used<'_>,
+    warnings: &mut Warnings<'k>,
+) {
+    let knowledge = planning.knowledge;
     for product in used.products() {
         for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
             if family.ramped()
@@ -422,7 +490,7 @@ fn advise<'k>(
             }
         }
         let flagged = product.sensitive_flag(knowledge);
-        if let (true, Some((code, inci))) = (profile.sensitive, flagged) {
+        if let (true, Some((code, inci))) = (planning.profile.sensitive, flagged) {
             let text = format!(
                 "{} contains {inci} ({}), which can sting sensitive skin; it stays in the plan because nothing replaces sun protection. A sunscreen without it would suit you better.",
                 product.name,
@@ -436,20 +504,11 @@ fn advise<'k>(
             );
         }
     }
-    if profile.sensitive {
-        warnings.cite(WarningCode::Sensitive, knowledge, "sensitive_fewer_actives");
-    }
-    let families: Vec<&str> = carried.iter().map(|(_, f)| *f).collect();
-    for interaction in &knowledge.interactions {
-        let both = interaction.a.picks(&families, &[]) && interaction.b.picks(&families, &[]);
-        if both {
-            let code = match interaction.severity {
-                Severity::Info => WarningCode::InteractionNote,
-                Severity::Separate => WarningCode::KeptApart,
-            };
-            warnings.cite(code, knowledge, &interaction.id);
-        }
-    }
+}
+
+/// What the avoid list left out, and its entries that need a word.
+fn say_avoided<'k>(planning: &Planning<'_, 'k>, warnings: &mut Warnings<'k>) {
+    let (knowledge, reading) = (planning.knowledge, planning.reading);
     let masks_left_out: Vec<String> = knowledge
         .mask_types
         .iter()
@@ -479,27 +538,6 @@ fn advise<'k>(
                 WarningCode::AvoidWords
             };
             warnings.add(code, rule(knowledge, "safer_wins"), Cow::Owned(note), None);
-        }
-    }
-    if !serums.is_empty() || used.products().any(|p| !p.families.is_empty()) {
-        warnings.cite(WarningCode::Expectations, knowledge, "expectations_serums");
-    }
-    // How long each family takes, where it is slower than the general 2-6 weeks.
-    let families_used = carried.iter().map(|(_, f)| *f);
-    let mut results_cited: Vec<&str> = Vec::new();
-    for family in families_used.filter_map(|f| knowledge.family(f)) {
-        if let Some(results) = family.results_rule.as_deref() {
-            if !results_cited.contains(&results) {
-                results_cited.push(results);
-                warnings.cite(WarningCode::Expectations, knowledge, results);
-            }
-        }
-    }
-    warnings.cite(WarningCode::Reaction, knowledge, "reaction");
-    warnings.cite(WarningCode::Reaction, knowledge, "reaction_urgent");
-    for referral in &knowledge.referrals {
-        if referral.when.matches(situation) {
-            warnings.cite(WarningCode::SeeDermatologist, knowledge, &referral.id);
         }
     }
 }

@@ -1,42 +1,97 @@
-//! Choosing the serum actives: the best active for each need (of a family the plan does
-//! not have yet, allowed for the person and with time in their routines), the person's
-//! own serums while there is room, a morning antioxidant where the concerns call for it,
-//! and a gentle serum for the days the others leave free; then the reasons of each.
+//! Choosing the serum actives, in stages: the best active for each need (of a family the
+//! plan does not have yet, allowed for the person and with time in their routines), the
+//! person's own serums while there is room, the active a product of theirs holds in
+//! place of its family's best, a default when nothing was needed, a morning antioxidant
+//! where the concerns call for it, a gentle serum for the days the others leave free;
+//! then the routines each has time for, and the reasons of each.
 
-use super::super::choices::SerumPick;
+use super::super::choices::{Owned, SerumPick};
 use super::super::context::{
     and_list, every_day, routine_word, routines_word, rule, Need, Planning,
 };
-use crate::knowledge::Active;
+use crate::knowledge::{Active, Family};
 use crate::plan::{Reason, Warnings};
 use crate::vocab::{Concern, Routine, ServingTime, Step, WarningCode};
 use std::borrow::Cow;
 
+/// Chooses the planner's serums for the person.
 pub(super) fn choose_serums<'k>(
     planning: &Planning<'_, 'k>,
     warnings: &mut Warnings<'k>,
 ) -> Vec<SerumPick<'k>> {
-    let (knowledge, profile, reading) = (planning.knowledge, planning.profile, planning.reading);
-    let needs = planning.needs.as_slice();
-    let owned = planning.owned();
-    // A serum is a leave-on product: in pregnancy, a family allowed only in washes is out.
-    let unsafe_in_pregnancy = |active: &Active| {
-        profile.pregnant && (!active.rules.pregnancy_safe || active.rules.pregnancy_rinse_off_only)
+    let picker = Picker {
+        planning,
+        owned: planning.owned(),
     };
-    let allowed = |active: &Active| {
-        let too_harsh = profile.sensitive && active.rules.avoid_if_sensitive;
-        !unsafe_in_pregnancy(active) && !too_harsh && reading.active_avoided(&active.id).is_none()
-    };
-    // A serum needs a routine of its time with room for a serum beside the essential
-    // steps: vitamin C, a morning serum, is no choice for a morning of 3 minutes.
-    let room = &planning.room;
-    let fits = |active: &Active| room.fits(active);
-    let score =
-        |active: &Active, concern: Concern| active.concerns.get(&concern).copied().unwrap_or(0);
-    // The fit for a concern, adjusted by skin type and sensitivity; owning a product that
-    // carries an active makes it fit a little better (rule shelf_first).
-    let fit = |active: &Active, concern: Concern| {
-        let bonus = if owned.carrier(knowledge, &active.family).is_some() {
+    let mut chosen = picker.for_needs();
+    picker.add_owned(&mut chosen);
+    let swapped = picker.stand_in(&mut chosen);
+    picker.describe(&mut chosen, &swapped);
+    let Chosen {
+        mut picks,
+        left_out,
+        ..
+    } = chosen;
+    if picks.is_empty() {
+        picker.add_defaults(&mut picks);
+    }
+    picker.add_morning_antioxidant(&mut picks);
+    picker.add_filler(&mut picks);
+    let swapped = picker.fit_time(&mut picks, swapped, warnings);
+    picker.cite(&mut picks, &swapped);
+    say_left_out(planning, &left_out, warnings);
+    picks
+}
+
+/// The picks so far, with the needs each serves and the needs left out for the limit.
+struct Chosen<'k> {
+    picks: Vec<SerumPick<'k>>,
+    served: Vec<Vec<Need>>,
+    left_out: Vec<String>,
+}
+
+/// Per pick swapped for the active a product of the person's holds: the active first
+/// chosen (its purpose and source describe the step) and the needs it has the stronger
+/// evidence for.
+type Swapped<'k> = Vec<Option<(&'k Active, Vec<String>)>>;
+
+/// What choosing a serum asks of an active, for this person.
+struct Picker<'p, 'a, 'k> {
+    planning: &'p Planning<'a, 'k>,
+    owned: Owned<'p>,
+}
+
+/// How well an active is known to do something for a concern.
+fn score(active: &Active, concern: Concern) -> i8 {
+    active.concerns.get(&concern).copied().unwrap_or(0)
+}
+
+impl<'k> Picker<'_, '_, 'k> {
+    /// A serum is a leave-on product: in pregnancy, a family allowed only in washes is out.
+    fn unsafe_in_pregnancy(&self, active: &Active) -> bool {
+        self.planning.profile.pregnant
+            && (!active.rules.pregnancy_safe || active.rules.pregnancy_rinse_off_only)
+    }
+
+    /// Whether the person may have this active at all.
+    fn allowed(&self, active: &Active) -> bool {
+        let too_harsh = self.planning.profile.sensitive && active.rules.avoid_if_sensitive;
+        !self.unsafe_in_pregnancy(active)
+            && !too_harsh
+            && self.planning.reading.active_avoided(&active.id).is_none()
+    }
+
+    /// A serum needs a routine of its time with room for a serum beside the essential
+    /// steps: vitamin C, a morning serum, is no choice for a morning of 3 minutes.
+    fn fits(&self, active: &Active) -> bool {
+        self.planning.room.fits(active)
+    }
+
+    /// The fit for a concern, adjusted by skin type and sensitivity; owning a product
+    /// that carries an active makes it fit a little better (rule shelf_first).
+    fn fit(&self, active: &Active, concern: Concern) -> i32 {
+        let (knowledge, profile) = (self.planning.knowledge, self.planning.profile);
+        let bonus = if self.owned.carrier(knowledge, &active.family).is_some() {
             knowledge.limits.owned_bonus
         } else {
             0
@@ -52,15 +107,22 @@ pub(super) fn choose_serums<'k>(
             0
         };
         i32::from(score(active, concern)) + i32::from(skin) + i32::from(sensitive) + bonus
-    };
-    // The best active for a concern, of a family the plan does not have yet.
-    let best = |concern: Concern, only_allowed: bool, timed: bool, taken: &[&str]| {
+    }
+
+    /// The best active for a concern, of a family the plan does not have yet. An
+    /// alternative to a family already in the plan is not a second choice beside it
+    /// (rule alternatives_apart).
+    fn best(
+        &self,
+        concern: Concern,
+        only_allowed: bool,
+        timed: bool,
+        taken: &[&str],
+    ) -> Option<&'k Active> {
         let mut best: Option<&'k Active> = None;
-        for active in &knowledge.actives {
-            // An alternative to a family already in the plan is not a second choice
-            // beside it (rule alternatives_apart).
-            if (only_allowed && !allowed(active))
-                || (timed && !fits(active))
+        for active in &self.planning.knowledge.actives {
+            if (only_allowed && !self.allowed(active))
+                || (timed && !self.fits(active))
                 || score(active, concern) <= 0
                 || taken.contains(&active.family.as_str())
                 || active
@@ -70,56 +132,83 @@ pub(super) fn choose_serums<'k>(
             {
                 continue;
             }
-            if best.is_none_or(|b| fit(active, concern) > fit(b, concern)) {
+            if best.is_none_or(|b| self.fit(active, concern) > self.fit(b, concern)) {
                 best = Some(active);
             }
         }
         best
-    };
-    let cap = planning.cap;
+    }
 
-    let mut picks: Vec<SerumPick<'k>> = Vec::new();
-    let mut served: Vec<Vec<Need>> = Vec::new();
-    let mut left_out = Vec::new();
-    // Families a wash the person owns already brings every day (a benzoyl peroxide
-    // wash): no serum of the same family on top of it.
-    let washed: Vec<&str> = owned
-        .usable()
-        .filter(|(_, p)| p.can(Step::Cleanse) && !p.can(Step::Serum))
-        .flat_map(|(_, p)| p.families.iter().map(String::as_str))
-        .filter(|f| knowledge.family(f).is_some_and(|f| f.strong))
-        .collect();
-    for &need in needs {
-        if let Some(index) = picks
-            .iter()
-            .position(|p| score(p.active, need.concern) >= 2)
-        {
-            served[index].push(need);
-            continue;
-        }
-        let mut taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
-        // A pick that is an alternative to a family keeps that family out too.
-        taken.extend(
-            picks
-                .iter()
-                .flat_map(|p| p.active.instead_of.iter().map(String::as_str)),
-        );
-        taken.extend(washed.iter().copied());
-        let Some(active) = best(need.concern, true, true, &taken) else {
-            continue;
+    /// Families a wash the person owns already brings every day (a benzoyl peroxide
+    /// wash): no serum of the same family on top of it.
+    fn washed(&self) -> Vec<&str> {
+        let knowledge = self.planning.knowledge;
+        self.owned
+            .usable()
+            .filter(|(_, p)| p.can(Step::Cleanse) && !p.can(Step::Serum))
+            .flat_map(|(_, p)| p.families.iter().map(String::as_str))
+            .filter(|f| knowledge.family(f).is_some_and(|f| f.strong))
+            .collect()
+    }
+
+    /// The best active for each need in turn, up to the limit of treatment serums; a
+    /// need an earlier pick does well is served by it.
+    fn for_needs(&self) -> Chosen<'k> {
+        let washed = self.washed();
+        let mut chosen = Chosen {
+            picks: Vec::new(),
+            served: Vec::new(),
+            left_out: Vec::new(),
         };
-        if let Some(index) = picks.iter().position(|p| p.active.id == active.id) {
-            served[index].push(need);
-            continue;
+        for &need in &self.planning.needs {
+            let picks = &chosen.picks;
+            if let Some(index) = picks
+                .iter()
+                .position(|p| score(p.active, need.concern) >= 2)
+            {
+                chosen.served[index].push(need);
+                continue;
+            }
+            let mut taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
+            // A pick that is an alternative to a family keeps that family out too.
+            taken.extend(
+                picks
+                    .iter()
+                    .flat_map(|p| p.active.instead_of.iter().map(String::as_str)),
+            );
+            taken.extend(washed.iter().copied());
+            let Some(active) = self.best(need.concern, true, true, &taken) else {
+                continue;
+            };
+            if let Some(index) = picks.iter().position(|p| p.active.id == active.id) {
+                chosen.served[index].push(need);
+                continue;
+            }
+            if picks.len() >= self.planning.cap {
+                chosen.left_out.push(need.describe(self.planning.profile));
+                continue;
+            }
+            let reasons = self.instead(active, need, &taken);
+            chosen.picks.push(SerumPick {
+                active,
+                time: active.time,
+                reasons,
+            });
+            chosen.served.push(vec![need]);
         }
-        if picks.len() >= cap {
-            left_out.push(need.describe(profile));
-            continue;
-        }
+        chosen
+    }
+
+    /// Why a pick is not the first choice for its need: the first had no time in the
+    /// person's routines, or is not for pregnancy.
+    fn instead(&self, active: &'k Active, need: Need, taken: &[&str]) -> Vec<Reason<'k>> {
+        let knowledge = self.planning.knowledge;
         let mut reasons = Vec::new();
         // The first choice, had the routines time for it.
-        if let Some(untimed) = best(need.concern, true, false, &taken).filter(|b| {
-            b.id != active.id && !fits(b) && fit(b, need.concern) > fit(active, need.concern)
+        if let Some(untimed) = self.best(need.concern, true, false, taken).filter(|b| {
+            b.id != active.id
+                && !self.fits(b)
+                && self.fit(b, need.concern) > self.fit(active, need.concern)
         }) {
             reasons.push(Reason::personal(
                 rule(knowledge, "time_budget"),
@@ -128,12 +217,13 @@ pub(super) fn choose_serums<'k>(
                     active.name,
                     untimed.name,
                     routines_word(untimed.time),
-                    room.no_time(untimed.time),
+                    self.planning.room.no_time(untimed.time),
                 ),
             ));
         }
-        if let Some(unsafe_best) =
-            best(need.concern, false, false, &taken).filter(|b| unsafe_in_pregnancy(b))
+        if let Some(unsafe_best) = self
+            .best(need.concern, false, false, taken)
+            .filter(|b| self.unsafe_in_pregnancy(b))
         {
             let citation = knowledge
                 .cite(
@@ -150,105 +240,129 @@ pub(super) fn choose_serums<'k>(
             );
             reasons.push(Reason::personal(citation, text));
         }
-        picks.push(SerumPick {
-            active,
-            time: active.time,
-            reasons,
-        });
-        served.push(vec![need]);
+        reasons
     }
-    // Serums the person owns that suit one of their needs join while there is room.
-    for (_, product) in owned.usable().filter(|(_, p)| p.can(Step::Serum)) {
-        for family in &product.families {
-            let Some(active) = knowledge
-                .actives
-                .iter()
-                .find(|a| &a.family == family && allowed(a) && fits(a))
-            else {
+
+    /// Serums the person owns that suit one of their needs join while there is room.
+    fn add_owned(&self, chosen: &mut Chosen<'k>) {
+        let knowledge = self.planning.knowledge;
+        for (_, product) in self.owned.usable().filter(|(_, p)| p.can(Step::Serum)) {
+            for family in &product.families {
+                let Some(active) = knowledge
+                    .actives
+                    .iter()
+                    .find(|a| &a.family == family && self.allowed(a) && self.fits(a))
+                else {
+                    continue;
+                };
+                let suits: Vec<Need> = self
+                    .planning
+                    .needs
+                    .iter()
+                    .copied()
+                    .filter(|n| score(active, n.concern) > 0)
+                    .collect();
+                if suits.is_empty()
+                    || chosen
+                        .picks
+                        .iter()
+                        .any(|p| p.active.family == active.family)
+                    || chosen.picks.len() >= self.planning.cap
+                {
+                    continue;
+                }
+                chosen.picks.push(SerumPick {
+                    active,
+                    time: active.time,
+                    reasons: Vec::new(),
+                });
+                chosen.served.push(suits);
+            }
+        }
+    }
+
+    /// A product the person owns does its family's step as the active it holds: a
+    /// retinol serum fills the retinoid step as retinol, with retinol's rules, not as
+    /// the family's best choice (adapalene for acne), which is named as the stronger
+    /// option. Only an active with some evidence for every need the pick serves stands
+    /// in (an adapalene gel does not become the retinoid for aging).
+    fn stand_in(&self, chosen: &mut Chosen<'k>) -> Swapped<'k> {
+        let knowledge = self.planning.knowledge;
+        let carriers = self.owned.carriers(
+            knowledge,
+            chosen.picks.iter().map(|p| p.active.family.as_str()),
+        );
+        let mut swapped: Swapped<'k> = Vec::new();
+        for ((pick, carrier), served) in chosen.picks.iter_mut().zip(carriers).zip(&chosen.served) {
+            let product = carrier.map(|(p, _)| &self.owned.products[p]);
+            let held = product
+                .filter(|product| !pick.active.ingredients.iter().any(|i| product.holds(i)))
+                .and_then(|product| {
+                    knowledge.actives.iter().find(|a| {
+                        a.family == pick.active.family
+                            && self.allowed(a)
+                            && self.fits(a)
+                            && a.ingredients.iter().any(|i| product.holds(i))
+                            && served.iter().all(|n| score(a, n.concern) > 0)
+                    })
+                });
+            let Some(held) = held else {
+                swapped.push(None);
                 continue;
             };
-            let suits: Vec<Need> = needs
+            let better = std::mem::replace(&mut pick.active, held);
+            pick.time = held.time;
+            let concerns: Vec<String> = served
                 .iter()
-                .copied()
-                .filter(|n| score(active, n.concern) > 0)
+                .filter(|n| score(better, n.concern) > score(held, n.concern))
+                .map(|n| n.describe(self.planning.profile))
                 .collect();
-            if suits.is_empty()
-                || picks.iter().any(|p| p.active.family == active.family)
-                || picks.len() >= cap
-            {
-                continue;
+            swapped.push(Some((better, concerns)));
+        }
+        swapped
+    }
+
+    /// Each pick's first reason: what the family does for the needs it was chosen for (a
+    /// retinoid for acne unclogs pores), with its source, not what the held active is
+    /// best known for.
+    fn describe(&self, chosen: &mut Chosen<'k>, swapped: &Swapped<'k>) {
+        let knowledge = self.planning.knowledge;
+        for (i, (pick, served)) in chosen.picks.iter_mut().zip(&chosen.served).enumerate() {
+            let active = pick.active;
+            let described_by = swapped
+                .get(i)
+                .and_then(|s| s.as_ref())
+                .map_or(active, |(chosen, _)| *chosen);
+            let purpose = &described_by.purpose;
+            let citation = knowledge
+                .cite(described_by.fact.as_deref().unwrap_or(&described_by.id))
+                .unwrap_or(rule(knowledge, "serum_limit"));
+            let described: Vec<String> = served
+                .iter()
+                .map(|n| n.describe(self.planning.profile))
+                .collect();
+            let text = format!(
+                "{} for {}: {}.",
+                active.name,
+                described.join(" and "),
+                purpose
+            );
+            pick.reasons.insert(0, Reason::personal(citation, text));
+            if served.iter().any(|n| n.from_skin_type) {
+                pick.reasons
+                    .push(Reason::cited(rule(knowledge, "skin_type_needs")));
             }
-            picks.push(SerumPick {
-                active,
-                time: active.time,
-                reasons: Vec::new(),
-            });
-            served.push(suits);
         }
     }
-    // A product the person owns does its family's step as the active it holds: a
-    // retinol serum fills the retinoid step as retinol, with retinol's rules, not as the
-    // family's best choice (adapalene for acne), which is named as the stronger option.
-    let carriers = owned.carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()));
-    // Per pick swapped: the active first chosen (its purpose and source describe the
-    // step) and the needs it has the stronger evidence for.
-    let mut swapped: Vec<Option<(&'k Active, Vec<String>)>> = Vec::new();
-    for ((pick, carrier), served) in picks.iter_mut().zip(carriers).zip(&served) {
-        let product = carrier.map(|(p, _)| &owned.products[p]);
-        // Only an active with some evidence for every need the pick serves stands in
-        // (an adapalene gel does not become the retinoid for aging).
-        let held = product
-            .filter(|product| !pick.active.ingredients.iter().any(|i| product.holds(i)))
-            .and_then(|product| {
-                knowledge.actives.iter().find(|a| {
-                    a.family == pick.active.family
-                        && allowed(a)
-                        && fits(a)
-                        && a.ingredients.iter().any(|i| product.holds(i))
-                        && served.iter().all(|n| score(a, n.concern) > 0)
-                })
-            });
-        let Some(held) = held else {
-            swapped.push(None);
-            continue;
-        };
-        let better = std::mem::replace(&mut pick.active, held);
-        pick.time = held.time;
-        let concerns: Vec<String> = served
-            .iter()
-            .filter(|n| score(better, n.concern) > score(held, n.concern))
-            .map(|n| n.describe(profile))
-            .collect();
-        swapped.push(Some((better, concerns)));
-    }
-    for (i, (pick, served)) in picks.iter_mut().zip(&served).enumerate() {
-        let active = pick.active;
-        // What the family does for the needs it was chosen for (a retinoid for acne
-        // unclogs pores), with its source, not what the held active is best known for.
-        let described_by = swapped
-            .get(i)
-            .and_then(|s| s.as_ref())
-            .map_or(active, |(chosen, _)| *chosen);
-        let purpose = &described_by.purpose;
-        let citation = knowledge
-            .cite(described_by.fact.as_deref().unwrap_or(&described_by.id))
-            .unwrap_or(rule(knowledge, "serum_limit"));
-        let described: Vec<String> = served.iter().map(|n| n.describe(profile)).collect();
-        let text = format!(
-            "{} for {}: {}.",
-            active.name,
-            described.join(" and "),
-            purpose
-        );
-        pick.reasons.insert(0, Reason::personal(citation, text));
-        if served.iter().any(|n| n.from_skin_type) {
-            pick.reasons
-                .push(Reason::cited(rule(knowledge, "skin_type_needs")));
-        }
-    }
-    if picks.is_empty() {
+
+    /// With no need to serve, the default serums (rule default_active).
+    fn add_defaults(&self, picks: &mut Vec<SerumPick<'k>>) {
+        let knowledge = self.planning.knowledge;
         for id in &knowledge.limits.default_actives {
-            if let Some(active) = knowledge.active(id).filter(|a| allowed(a) && fits(a)) {
+            if let Some(active) = knowledge
+                .active(id)
+                .filter(|a| self.allowed(a) && self.fits(a))
+            {
                 let reasons = vec![Reason::cited(rule(knowledge, "default_active"))];
                 picks.push(SerumPick {
                     active,
@@ -258,33 +372,39 @@ pub(super) fn choose_serums<'k>(
             }
         }
     }
-    // An antioxidant in the morning where the concerns call for it (rule
-    // morning_antioxidant), within the limit.
-    let limits = &knowledge.limits;
-    let calls: Vec<Concern> = profile
-        .concerns
-        .iter()
-        .copied()
-        .filter(|c| limits.antioxidant_concerns.contains(c))
-        .collect();
-    room.narrow(&mut picks);
-    if !calls.is_empty()
-        && picks.len() < cap
-        && !picks.iter().any(|p| p.time.in_am())
-        && room.has_room(Routine::Am, &picks)
-    {
+
+    /// An antioxidant in the morning where the concerns call for it (rule
+    /// morning_antioxidant), within the limit.
+    fn add_morning_antioxidant(&self, picks: &mut Vec<SerumPick<'k>>) {
+        let (knowledge, room) = (self.planning.knowledge, &self.planning.room);
+        let calls: Vec<Concern> = self
+            .planning
+            .profile
+            .concerns
+            .iter()
+            .copied()
+            .filter(|c| knowledge.limits.antioxidant_concerns.contains(c))
+            .collect();
+        room.narrow(picks);
+        if calls.is_empty()
+            || picks.len() >= self.planning.cap
+            || picks.iter().any(|p| p.time.in_am())
+            || !room.has_room(Routine::Am, picks)
+        {
+            return;
+        }
         let taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
         let morning = knowledge
             .actives
             .iter()
             .filter(|a| {
                 a.time == ServingTime::Am
-                    && allowed(a)
-                    && fits(a)
+                    && self.allowed(a)
+                    && self.fits(a)
                     && !taken.contains(&a.family.as_str())
             })
             .filter(|a| calls.iter().any(|c| score(a, *c) > 0))
-            .max_by_key(|a| calls.iter().map(|c| fit(a, *c)).max().unwrap_or(0));
+            .max_by_key(|a| calls.iter().map(|c| self.fit(a, *c)).max().unwrap_or(0));
         if let Some(active) = morning {
             let text = format!(
                 "{} in the morning, under sunscreen: {}.",
@@ -300,26 +420,35 @@ pub(super) fn choose_serums<'k>(
             });
         }
     }
-    // A serum every day (rule serum_every_day): when no serum covers every morning and
-    // every evening from the first day (a ramped active skips nights, a new strong active
-    // waits its turn), a gentle one fills the days the others leave free. It only
-    // hydrates, so it comes on top of the limit of treatment actives.
-    // (Only where a serum has time: a morning of essential steps wants no filler.)
-    room.narrow(&mut picks);
-    let daily = |routine: Routine| {
-        !room.has_room(routine, &picks)
-            || picks
-                .iter()
-                .any(|p| p.time.includes(routine) && every_day(p.active))
-    };
-    if !(daily(Routine::Am) && daily(Routine::Pm)) {
+
+    /// A serum every day (rule serum_every_day): when no serum covers every morning and
+    /// every evening from the first day (a ramped active skips nights, a new strong
+    /// active waits its turn), a gentle one fills the days the others leave free. It only
+    /// hydrates, so it comes on top of the limit of treatment actives. (Only where a
+    /// serum has time: a morning of essential steps wants no filler.)
+    fn add_filler(&self, picks: &mut Vec<SerumPick<'k>>) {
+        let (knowledge, room) = (self.planning.knowledge, &self.planning.room);
+        room.narrow(picks);
+        let daily = |routine: Routine| {
+            !room.has_room(routine, picks)
+                || picks
+                    .iter()
+                    .any(|p| p.time.includes(routine) && every_day(p.active))
+        };
+        if daily(Routine::Am) && daily(Routine::Pm) {
+            return;
+        }
         let taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
-        let filler = limits
+        let filler = knowledge
+            .limits
             .filler_actives
             .iter()
             .filter_map(|id| knowledge.active(id))
             .find(|a| {
-                allowed(a) && fits(a) && !a.rules.strong && !taken.contains(&a.family.as_str())
+                self.allowed(a)
+                    && self.fits(a)
+                    && !a.rules.strong
+                    && !taken.contains(&a.family.as_str())
             });
         if let Some(active) = filler {
             let text = format!(
@@ -333,144 +462,173 @@ pub(super) fn choose_serums<'k>(
             });
         }
     }
-    // Each serum in the routines that have time for it; one with none is left out.
-    let fitting = room.narrow(&mut picks);
-    let mut untimed: Vec<String> = Vec::new();
-    let mut kept = fitting.iter();
-    picks.retain(|pick| {
-        let fits = kept.next().copied().unwrap_or(true);
-        if !fits {
-            untimed.push(pick.active.name.clone());
-        }
-        fits
-    });
-    let mut kept = fitting.iter();
-    swapped.retain(|_| kept.next().copied().unwrap_or(true));
-    // The serums a routine had no time for, in one note per routine.
-    for routine in Routine::ALL {
-        let narrowed: Vec<&str> = picks
-            .iter()
-            .filter(|p| p.active.time.includes(routine) && !p.time.includes(routine))
-            .map(|p| p.active.name.as_str())
-            .collect();
-        if narrowed.is_empty() {
-            continue;
-        }
-        let text = format!(
-            "{} {} in the {}s only: {}.",
-            and_list(&narrowed),
-            if narrowed.len() == 1 {
-                "goes on"
-            } else {
-                "go on"
-            },
-            routine_word(match routine {
-                Routine::Am => Routine::Pm,
-                Routine::Pm => Routine::Am,
-            }),
-            room.no_room(routine),
-        );
-        warnings.add(
-            WarningCode::TimeBudget,
-            rule(knowledge, "time_budget"),
-            Cow::Owned(text),
-            None,
-        );
+
+    /// Each serum in the routines that have time for it; one with none is left out. The
+    /// notes say what time left out.
+    fn fit_time(
+        &self,
+        picks: &mut Vec<SerumPick<'k>>,
+        mut swapped: Swapped<'k>,
+        warnings: &mut Warnings<'k>,
+    ) -> Swapped<'k> {
+        let fitting = self.planning.room.narrow(picks);
+        let mut untimed: Vec<String> = Vec::new();
+        let mut kept = fitting.iter();
+        picks.retain(|pick| {
+            let fits = kept.next().copied().unwrap_or(true);
+            if !fits {
+                untimed.push(pick.active.name.clone());
+            }
+            fits
+        });
+        let mut kept = fitting.iter();
+        swapped.retain(|_| kept.next().copied().unwrap_or(true));
+        self.say_time(picks, &untimed, warnings);
+        swapped
     }
-    // A routine left with no serum only for want of time says so.
-    for routine in Routine::ALL {
-        let narrowed = picks
-            .iter()
-            .any(|p| p.active.time.includes(routine) && !p.time.includes(routine));
-        if room.serums(routine) == 0 && !narrowed && untimed.is_empty() {
-            let text = format!(
-                "No serum in the {}s: {}.",
-                routine_word(routine),
-                room.no_room(routine)
-            );
+
+    /// The serums a routine had no time for, in one note per routine; a routine left
+    /// with no serum only for want of time; the serums left out for time.
+    fn say_time(&self, picks: &[SerumPick<'k>], untimed: &[String], warnings: &mut Warnings<'k>) {
+        let (knowledge, room) = (self.planning.knowledge, &self.planning.room);
+        let mut note = |text: String| {
             warnings.add(
                 WarningCode::TimeBudget,
                 rule(knowledge, "time_budget"),
                 Cow::Owned(text),
                 None,
             );
+        };
+        for routine in Routine::ALL {
+            let narrowed: Vec<&str> = picks
+                .iter()
+                .filter(|p| p.active.time.includes(routine) && !p.time.includes(routine))
+                .map(|p| p.active.name.as_str())
+                .collect();
+            if narrowed.is_empty() {
+                continue;
+            }
+            note(format!(
+                "{} {} in the {}s only: {}.",
+                and_list(&narrowed),
+                if narrowed.len() == 1 {
+                    "goes on"
+                } else {
+                    "go on"
+                },
+                routine_word(match routine {
+                    Routine::Am => Routine::Pm,
+                    Routine::Pm => Routine::Am,
+                }),
+                room.no_room(routine),
+            ));
         }
-    }
-    if !untimed.is_empty() {
-        let names: Vec<&str> = untimed.iter().map(String::as_str).collect();
-        let text = format!(
-            "Left out for time: {}, since the serums before {} fill every routine {} could go in.",
-            and_list(&names),
-            if names.len() == 1 { "it" } else { "them" },
-            if names.len() == 1 { "it" } else { "they" },
-        );
-        warnings.add(
-            WarningCode::TimeBudget,
-            rule(knowledge, "time_budget"),
-            Cow::Owned(text),
-            None,
-        );
-    }
-    let carriers = owned.carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()));
-    for (i, (pick, carrier)) in picks.iter_mut().zip(carriers).enumerate() {
-        if let Some((product, _)) = carrier {
-            let family = knowledge.family(&pick.active.family).map_or(
-                pick.active.family.replace('_', " "),
-                crate::knowledge::Family::label,
-            );
-            let text = format!(
-                "You own {}, which carries {family}: it does this step.",
-                owned.name(product),
-            );
-            pick.reasons
-                .push(Reason::personal(rule(knowledge, "shelf_first"), text));
-            let stronger = swapped.get(i).and_then(Option::as_ref);
-            if let Some((better, concerns)) = stronger.filter(|(_, c)| !c.is_empty()) {
-                let citation = better
-                    .cites
-                    .iter()
-                    .chain(&better.fact)
-                    .find_map(|id| knowledge.cite(id))
-                    .unwrap_or(rule(knowledge, "shelf_first"));
-                let text = format!(
-                    "For {}, {} has the stronger evidence: worth a look when {} runs out.",
-                    concerns.join(" and "),
-                    better.name,
-                    owned.name(product),
-                );
-                pick.reasons.push(Reason::personal(citation, text));
+        for routine in Routine::ALL {
+            let narrowed = picks
+                .iter()
+                .any(|p| p.active.time.includes(routine) && !p.time.includes(routine));
+            if room.serums(routine) == 0 && !narrowed && untimed.is_empty() {
+                note(format!(
+                    "No serum in the {}s: {}.",
+                    routine_word(routine),
+                    room.no_room(routine)
+                ));
             }
         }
-        // What an active is cited for (acne first line) concerns the person only when
-        // they have the concern it is chosen for first (acne, not redness).
-        let top = pick.active.concerns.values().copied().max().unwrap_or(0);
-        let primary = needs.iter().any(|n| {
-            pick.active
-                .concerns
-                .get(&n.concern)
-                .is_some_and(|score| *score == top)
-        });
-        for id in pick.active.cites.iter().filter(|_| primary) {
-            if let Some(citation) = knowledge.cite(id) {
+        if !untimed.is_empty() {
+            let names: Vec<&str> = untimed.iter().map(String::as_str).collect();
+            note(format!(
+                "Left out for time: {}, since the serums before {} fill every routine {} could go in.",
+                and_list(&names),
+                if names.len() == 1 { "it" } else { "them" },
+                if names.len() == 1 { "it" } else { "they" },
+            ));
+        }
+    }
+
+    /// The reasons every pick ends with: the person's product that does its step (and
+    /// the stronger option, when it was swapped), what its active is cited for, its time
+    /// and its nights.
+    fn cite(&self, picks: &mut [SerumPick<'k>], swapped: &Swapped<'k>) {
+        let knowledge = self.planning.knowledge;
+        let carriers = self
+            .owned
+            .carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()));
+        for (i, (pick, carrier)) in picks.iter_mut().zip(carriers).enumerate() {
+            if let Some((product, _)) = carrier {
+                self.cite_owned(pick, product, swapped.get(i).and_then(Option::as_ref));
+            }
+            // What an active is cited for (acne first line) concerns the person only when
+            // they have the concern it is chosen for first (acne, not redness).
+            let top = pick.active.concerns.values().copied().max().unwrap_or(0);
+            let primary = self.planning.needs.iter().any(|n| {
+                pick.active
+                    .concerns
+                    .get(&n.concern)
+                    .is_some_and(|score| *score == top)
+            });
+            for id in pick.active.cites.iter().filter(|_| primary) {
+                if let Some(citation) = knowledge.cite(id) {
+                    pick.reasons.push(Reason::cited(citation));
+                }
+            }
+            if let Some(citation) = knowledge.cite(&pick.active.time_rule) {
+                pick.reasons.push(Reason::cited(citation));
+            }
+            if let Some(citation) = pick
+                .active
+                .rules
+                .nights_rule
+                .as_deref()
+                .and_then(|id| knowledge.cite(id))
+            {
                 pick.reasons.push(Reason::cited(citation));
             }
         }
-        if let Some(citation) = knowledge.cite(&pick.active.time_rule) {
-            pick.reasons.push(Reason::cited(citation));
-        }
-        if let Some(citation) = pick
-            .active
-            .rules
-            .nights_rule
-            .as_deref()
-            .and_then(|id| knowledge.cite(id))
-        {
-            pick.reasons.push(Reason::cited(citation));
+    }
+
+    /// "You own X, which carries ...: it does this step", and the stronger option.
+    fn cite_owned(
+        &self,
+        pick: &mut SerumPick<'k>,
+        product: usize,
+        stronger: Option<&(&'k Active, Vec<String>)>,
+    ) {
+        let knowledge = self.planning.knowledge;
+        let family = knowledge
+            .family(&pick.active.family)
+            .map_or(pick.active.family.replace('_', " "), Family::label);
+        let text = format!(
+            "You own {}, which carries {family}: it does this step.",
+            self.owned.name(product),
+        );
+        pick.reasons
+            .push(Reason::personal(rule(knowledge, "shelf_first"), text));
+        if let Some((better, concerns)) = stronger.filter(|(_, c)| !c.is_empty()) {
+            let citation = better
+                .cites
+                .iter()
+                .chain(&better.fact)
+                .find_map(|id| knowledge.cite(id))
+                .unwrap_or(rule(knowledge, "shelf_first"));
+            let text = format!(
+                "For {}, {} has the stronger evidence: worth a look when {} runs out.",
+                concerns.join(" and "),
+                better.name,
+                self.owned.name(product),
+            );
+            pick.reasons.push(Reason::personal(citation, text));
         }
     }
+}
+
+/// What the limit of serums left out, and what the avoid list left out.
+fn say_left_out<'k>(planning: &Planning<'_, 'k>, left_out: &[String], warnings: &mut Warnings<'k>) {
+    let knowledge = planning.knowledge;
     if !left_out.is_empty() {
         let text = format!(
-            "We kept {cap} treatment serums so as not to overload your skin; for {}, plan again once these are settled in (about a month after the last one starts).",
+            "We kept {} treatment serums so as not to overload your skin; for {}, plan again once these are settled in (about a month after the last one starts).",
+            planning.cap,
             left_out.join(", ")
         );
         warnings.add(
@@ -483,7 +641,7 @@ pub(super) fn choose_serums<'k>(
     let excluded: Vec<&str> = knowledge
         .actives
         .iter()
-        .filter(|a| reading.active_avoided(&a.id).is_some())
+        .filter(|a| planning.reading.active_avoided(&a.id).is_some())
         .map(|a| a.name.as_str())
         .collect();
     if !excluded.is_empty() {
@@ -498,5 +656,4 @@ pub(super) fn choose_serums<'k>(
             None,
         );
     }
-    picks
 }

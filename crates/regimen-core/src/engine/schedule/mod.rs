@@ -826,6 +826,16 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         date: IsoDate,
         warnings: &mut Warnings<'k>,
     ) -> Vec<StepEntry<'k>> {
+        let (required, groups) = self.groups(uses);
+        let mut steps = self.fit_budget(required, groups, routine, date, warnings);
+        steps.sort_by_key(|s| self.rank(s));
+        steps
+    }
+
+    /// A routine's steps: those it always keeps, and the optional groups in the order
+    /// they are kept when time is short (rule time_budget): the main serum, then the mask
+    /// with its removal, then the other serums.
+    fn groups(&self, uses: &[Use]) -> (Vec<StepEntry<'k>>, Vec<Vec<StepEntry<'k>>>) {
         let knowledge = self.knowledge;
         let product_name = |product: Option<usize>| product.map(|p| self.shelf[p].name.clone());
         let entry = |used: &Use| {
@@ -874,8 +884,6 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             }
         }
         serum_groups.sort_by_key(|(i, _)| *i);
-        // Optional groups in the order they are kept when time is short (rule time_budget):
-        // the main serum, then the mask with its removal, then the other serums.
         let mut groups: Vec<Vec<StepEntry<'k>>> = Vec::new();
         let mut serum_groups = serum_groups.into_iter().map(|(_, g)| g);
         groups.extend(serum_groups.next());
@@ -883,7 +891,20 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             groups.push(mask_group);
         }
         groups.extend(serum_groups);
+        (required, groups)
+    }
 
+    /// The steps a routine keeps within its time budget: every required one, then each
+    /// optional group while it fits; says what was left out.
+    fn fit_budget(
+        &self,
+        required: Vec<StepEntry<'k>>,
+        groups: Vec<Vec<StepEntry<'k>>>,
+        routine: Routine,
+        date: IsoDate,
+        warnings: &mut Warnings<'k>,
+    ) -> Vec<StepEntry<'k>> {
+        let knowledge = self.knowledge;
         let budget = match routine {
             Routine::Am => self.profile.minutes_am,
             Routine::Pm => self.profile.minutes_pm,
@@ -928,7 +949,6 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 warnings.add(WarningCode::TimeBudget, citation, Cow::Owned(text), None);
             }
         }
-        steps.sort_by_key(|s| self.rank(s));
         steps
     }
 }
