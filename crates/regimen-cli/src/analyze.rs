@@ -6,7 +6,8 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use regimen_core::analyzer::{Analyzer, Options, Report, Scratch};
 use regimen_core::avoid::AvoidList;
-use regimen_core::engine::plan_clashes;
+use regimen_core::engine::{judge, plan_clashes};
+use regimen_core::shelf::ShelfProduct;
 use regimen_core::vocab::ProductKind;
 use regimen_core::{PlanOptions, Planner, Profile};
 use std::collections::BTreeMap;
@@ -121,8 +122,10 @@ pub fn run(
         suggest: true,
     };
     let report = analyzer.analyze(&text, &options);
-    // With a profile, say what in the product clashes with the person's plan.
-    let clashes = match profile {
+    // With a profile, the safety gate's answer for the person, and what in the product
+    // clashes with their plan.
+    let product = ShelfProduct::of_report(knowledge, args.name.as_deref().unwrap_or(""), &report);
+    let judged = match profile {
         Some(profile) => {
             let start = profile
                 .start
@@ -131,12 +134,18 @@ pub fn run(
             let plan = planner
                 .plan(profile, &plan_options)
                 .context("building the ingredient dictionary")?;
-            let families: Vec<&str> = report.actives.iter().map(|a| a.family).collect();
-            plan_clashes(knowledge, &plan, &families, report.mask_type)
+            Some((
+                judge(knowledge, profile, &product),
+                plan_clashes(knowledge, &plan, &product),
+            ))
         }
-        None => Vec::new(),
+        None => None,
     };
+    let clashes = judged.as_ref().map(|(_, c)| c.clone()).unwrap_or_default();
     let mut json = serde_json::to_value(&report)?;
+    if let Some((verdict, _)) = &judged {
+        json["gate"] = serde_json::to_value(verdict)?;
+    }
     if profile.is_some() {
         json["clashes"] = serde_json::to_value(&clashes)?;
     }

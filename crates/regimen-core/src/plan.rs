@@ -331,6 +331,39 @@ pub struct NotPlaced {
     pub name: String,
     /// Why, in plain words.
     pub reason: String,
+    /// The rule behind the reason.
+    pub rule: String,
+    /// What the reason says of the plan, for a reader to check: what does its part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instead: Option<Instead>,
+}
+
+/// What does a product's part in the plan instead of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Instead {
+    /// Another product (or the plan's own serum, by its active's name) brings this
+    /// family in some routine of the plan.
+    Family {
+        /// The family id.
+        family: String,
+        /// The product's name, or the serum's active name.
+        by: String,
+    },
+    /// Another product does this step in some routine of the plan.
+    Step {
+        /// The step.
+        step: Step,
+        /// The product's name.
+        by: String,
+    },
+    /// Another product of this mask type goes on some evening of the plan.
+    Mask {
+        /// The mask type id.
+        mask_type: String,
+        /// The product's name.
+        by: String,
+    },
 }
 
 /// A kind of product the plan needs and the shelf lacks.

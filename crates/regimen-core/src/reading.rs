@@ -54,7 +54,7 @@ impl Reading {
             });
         };
         let avoid = AvoidList::parse(knowledge, analyzer, &profile.avoid);
-        let shelf = crate::shelf::analyze_shelf(analyzer, profile, &avoid);
+        let shelf = crate::shelf::analyze_shelf(knowledge, analyzer, profile, &avoid);
         let avoided_actives = knowledge
             .actives
             .iter()

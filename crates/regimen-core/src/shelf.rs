@@ -4,7 +4,7 @@
 //! Whether a product may go on the person's skin, and where, is the safety gate's
 //! question (`engine::safety`); this module knows nothing of the planner.
 
-use crate::analyzer::{Analyzer, Level, Options};
+use crate::analyzer::{Analyzer, Level, Options, Report};
 use crate::avoid::AvoidList;
 use crate::knowledge::Knowledge;
 use crate::profile::Profile;
@@ -32,10 +32,20 @@ pub struct ShelfProduct {
     /// The INCI names of the actives it carries at a treatment level ("Retinol"): the
     /// planner's active of a family is the one the product holds.
     pub actives: Vec<String>,
+    /// The actives at a treatment level as (family, INCI name): the interactions that are
+    /// true of some members of a family only read them.
+    pub contents: Vec<(String, String)>,
+    /// Families at a treatment level above the 1% line (stated, or listed before it):
+    /// what the rules of one formula count (rule formula_not_layering).
+    pub main: Vec<String>,
     /// The highest percentage stated for a family (in the list or the name).
     pub strengths: Vec<(String, f32)>,
     /// Flags raised for this person: (code, ingredient).
     pub flags: Vec<(String, String)>,
+    /// The flags of the first ingredient listed (an essential oil first: nearly all oil).
+    pub first_flags: Vec<String>,
+    /// The prescription medicines it carries (INCI names).
+    pub prescription: Vec<String>,
     /// Made for the body, hands or feet (rule body_products).
     pub for_body: bool,
 }
@@ -75,10 +85,17 @@ impl ShelfProduct {
     pub fn can(&self, step: Step) -> bool {
         self.uses.contains(&step)
     }
+
+    /// Whether it is a wash: rinsed off within a minute in the cleanse step, no new
+    /// strong active to patch-test or pace (rule rinse_off_milder).
+    pub fn washes(&self) -> bool {
+        !self.leave_on && self.uses == [Step::Cleanse]
+    }
 }
 
 /// Analyses every product on the person's shelf, with their avoid list read once.
 pub fn analyze_shelf(
+    knowledge: &Knowledge,
     analyzer: &Analyzer,
     profile: &Profile,
     avoid: &AvoidList,
@@ -95,59 +112,136 @@ pub fn analyze_shelf(
                 suggest: false,
             };
             let report = analyzer.analyze(&item.ingredients, &options);
-            let mut families: Vec<String> = Vec::new();
-            let mut present: Vec<String> = Vec::new();
-            let mut strengths: Vec<(String, f32)> = Vec::new();
-            let mut actives: Vec<String> = Vec::new();
-            for active in &report.actives {
-                let family = active.family.to_string();
-                if active.level != Level::Trace {
-                    actives.push(active.inci.to_string());
-                    if !families.contains(&family) {
-                        families.push(family.clone());
-                    }
-                }
-                if let Some(percent) = active.percent {
-                    match strengths.iter_mut().find(|(f, _)| *f == family) {
-                        Some((_, p)) => *p = p.max(percent),
-                        None => strengths.push((family.clone(), percent)),
-                    }
-                }
-                if !present.contains(&family) {
-                    present.push(family);
-                }
-            }
-            // A stated SPF means sunscreen filters, whatever the list shows.
-            if report.spf.is_some() {
-                for list in [&mut families, &mut present] {
-                    if !list.iter().any(|f| f == "sunscreen_filter") {
-                        list.push("sunscreen_filter".to_string());
-                    }
-                }
-            }
-            families.sort();
-            present.sort();
-            ShelfProduct {
-                name: item.name.clone(),
-                kind: report.kind,
-                mask_type: report.mask_type.map(str::to_string),
-                uses: report.uses.clone(),
-                leave_on: report.leave_on,
-                spf: report.spf,
-                families,
-                present,
-                actives,
-                strengths,
-                flags: report
-                    .flags
-                    .iter()
-                    .map(|f| (f.code.to_string(), f.inci.to_string()))
-                    .collect(),
-                for_body: report
-                    .diagnostics
-                    .iter()
-                    .any(|d| d.code == crate::analyzer::BODY_PRODUCT),
-            }
+            ShelfProduct::of_report(knowledge, &item.name, &report)
         })
         .collect()
+}
+
+impl ShelfProduct {
+    /// A product as an analysis of its list reads it (a shelf item, or a product of the
+    /// catalog), for the safety gate and the planner.
+    pub fn of_report(knowledge: &Knowledge, name: &str, report: &Report<'_>) -> ShelfProduct {
+        let mut families: Vec<String> = Vec::new();
+        let mut present: Vec<String> = Vec::new();
+        let mut strengths: Vec<(String, f32)> = Vec::new();
+        let mut actives: Vec<String> = Vec::new();
+        let mut contents: Vec<(String, String)> = Vec::new();
+        let mut main: Vec<String> = Vec::new();
+        let mut prescription: Vec<String> = Vec::new();
+        for active in &report.actives {
+            let family = active.family.to_string();
+            if active.level != Level::Trace {
+                actives.push(active.inci.to_string());
+                contents.push((family.clone(), active.inci.to_string()));
+                if !families.contains(&family) {
+                    families.push(family.clone());
+                }
+                if !active.below_line && !main.contains(&family) {
+                    main.push(family.clone());
+                }
+                if is_prescription(knowledge, &active.id, &active.inci, active.percent) {
+                    prescription.push(active.inci.to_string());
+                }
+            }
+            if let Some(percent) = active.percent {
+                match strengths.iter_mut().find(|(f, _)| *f == family) {
+                    Some((_, p)) => *p = p.max(percent),
+                    None => strengths.push((family.clone(), percent)),
+                }
+            }
+            if !present.contains(&family) {
+                present.push(family);
+            }
+        }
+        // A stated SPF means sunscreen filters, whatever the list shows.
+        if report.spf.is_some() {
+            for list in [&mut families, &mut present, &mut main] {
+                if !list.iter().any(|f| f == "sunscreen_filter") {
+                    list.push("sunscreen_filter".to_string());
+                }
+            }
+        }
+        families.sort();
+        present.sort();
+        main.sort();
+        // One formula's own rules are judged on its levels (rule formula_not_layering): a
+        // low-dose active below the 1% line (a touch of salicylic acid at the end of a
+        // vitamin C serum's list) gives way where its time of day would clash with the
+        // formula's main actives, and counts as the trace it is.
+        let shared = |families: &[String]| {
+            families
+                .iter()
+                .filter_map(|f| knowledge.family(f))
+                .try_fold(crate::vocab::ServingTime::AmPm, |t, f| {
+                    t.intersect(f.time_for(report.leave_on))
+                })
+                .is_some()
+        };
+        if !shared(&families) && shared(&main) {
+            families.retain(|f| main.contains(f));
+            contents.retain(|(f, _)| main.contains(f));
+            let kept: Vec<&str> = contents.iter().map(|(_, inci)| inci.as_str()).collect();
+            actives.retain(|inci| kept.contains(&inci.as_str()));
+        }
+        // The flags of the first ingredient listed, known or not.
+        let first = report
+            .ingredients
+            .iter()
+            .find(|i| i.position == Some(1))
+            .map(|i| i.inci.to_string())
+            .or_else(|| {
+                report
+                    .unknown
+                    .iter()
+                    .find(|u| u.position == Some(1))
+                    .map(|u| u.name.clone())
+            });
+        let first_flags = report
+            .flags
+            .iter()
+            .filter(|f| first.as_deref().is_some_and(|first| *f.inci == *first))
+            .map(|f| f.code.to_string())
+            .collect();
+        ShelfProduct {
+            name: name.to_string(),
+            kind: report.kind,
+            mask_type: report.mask_type.map(str::to_string),
+            uses: report.uses.clone(),
+            leave_on: report.leave_on,
+            spf: report.spf,
+            families,
+            present,
+            actives,
+            contents,
+            main,
+            strengths,
+            flags: report
+                .flags
+                .iter()
+                .map(|f| (f.code.to_string(), f.inci.to_string()))
+                .collect(),
+            first_flags,
+            prescription,
+            for_body: report
+                .diagnostics
+                .iter()
+                .any(|d| d.code == crate::analyzer::BODY_PRODUCT),
+        }
+    }
+}
+
+/// Whether an active, as found in a list, is a prescription medicine: by its entry in
+/// ingredients.toml, or above its prescription strength.
+fn is_prescription(knowledge: &Knowledge, id: &str, inci: &str, percent: Option<f32>) -> bool {
+    knowledge
+        .ingredients
+        .active
+        .iter()
+        .find(|a| a.id == id || a.inci.eq_ignore_ascii_case(inci))
+        .is_some_and(|a| {
+            a.prescription
+                || a.prescription_above
+                    .zip(percent)
+                    .is_some_and(|(limit, percent)| percent > limit)
+        })
 }

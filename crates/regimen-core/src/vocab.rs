@@ -123,6 +123,7 @@ vocabulary! {
         Expectations => "expectations", TimeBudget => "time_budget", SerumLimit => "serum_limit",
         MasksDoNotFit => "masks_do_not_fit", EventMaskMissing => "event_mask_missing",
         EventOutsidePlan => "event_outside_plan", Experiment => "experiment",
+        Prescription => "prescription", ProductSafety => "product_safety",
     }
 }
 
@@ -142,6 +143,16 @@ impl ServingTime {
         match routine {
             Routine::Am => self.in_am(),
             Routine::Pm => self.in_pm(),
+        }
+    }
+
+    /// The routines both times include (none when they share none).
+    pub fn intersect(self, other: ServingTime) -> Option<ServingTime> {
+        match (self.in_am() && other.in_am(), self.in_pm() && other.in_pm()) {
+            (true, true) => Some(ServingTime::AmPm),
+            (true, false) => Some(ServingTime::Am),
+            (false, true) => Some(ServingTime::Pm),
+            (false, false) => None,
         }
     }
 

@@ -131,6 +131,10 @@ pub struct FoundActive<'a> {
     /// A further sorting within the family (UV filters: mineral or chemical).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<&'a str>,
+    /// Listed after the 1% line (a low-dose family is no trace there, but one formula's
+    /// own rules do not count it: rule formula_not_layering).
+    #[serde(skip)]
+    pub below_line: bool,
 }
 
 /// A flag with the ingredient that raised it.
@@ -865,12 +869,16 @@ impl Analyzer {
             .iter()
             .find(|r| r.position.is_some() && lexicon.terms[r.term as usize].marker)
             .and_then(|r| r.position);
+        // How it is used decides whether a weak acid can be an active at all: in a
+        // rinse-off product it only sets the pH (rule ph_adjuster_not_exfoliant).
+        let classified = kind::classify(self, options, text, hits, &product.resolved);
+        let rinse_off = !classified.leave_on;
+        let below = |position: usize| line.is_some_and(|l| position > l);
         let level = |family: &str, position: usize, percent: Option<f32>, weak: bool| {
-            let below_line =
-                line.is_some_and(|l| position > l) && !self.low_dose.iter().any(|f| f == family);
+            let below_line = below(position) && !self.low_dose.iter().any(|f| f == family);
             if percent.is_some() {
                 Level::Stated
-            } else if below_line || (weak && position > self.weak_position) {
+            } else if below_line || (weak && (rinse_off || position > self.weak_position)) {
                 Level::Trace
             } else {
                 Level::Main
@@ -901,6 +909,7 @@ impl Analyzer {
                         percent: item.percent,
                         level: level(family, position, item.percent, weak),
                         class: lexicon.class_of(term),
+                        below_line: item.percent.is_none() && below(position),
                     });
                 }
             }
@@ -954,6 +963,7 @@ impl Analyzer {
                     percent: None,
                     level: level(&rule.family, position, None, false),
                     class: None,
+                    below_line: below(position),
                 });
             }
         }
@@ -963,6 +973,7 @@ impl Analyzer {
         let mut diagnostics = std::mem::take(&mut product.diagnostics);
         for (family, percent) in options.name.map(|n| self.claimed(n)).unwrap_or_default() {
             if let Some(found) = actives.iter_mut().find(|a| a.family == family) {
+                found.below_line = false;
                 if let (Some(percent), None) = (percent, found.percent) {
                     found.percent = Some(percent);
                     found.level = Level::Stated;
@@ -993,6 +1004,7 @@ impl Analyzer {
                         Level::Main
                     },
                     class: None,
+                    below_line: false,
                 },
             );
             for (bit, rule) in lexicon.flags.iter().enumerate() {
@@ -1014,7 +1026,6 @@ impl Analyzer {
                 entry.suggestion = self.suggestion(&entry.name);
             }
         }
-        let classified = kind::classify(self, options, text, hits, &product.resolved);
         if classified.for_body {
             diagnostics.push(Diagnostic {
                 code: BODY_PRODUCT,

@@ -5,6 +5,7 @@
 use super::choices::{Choices, MaskPicks, SerumPick};
 use super::context::{and_list, rule, Planning};
 use super::pace::Paced;
+use super::safety::{sides, OnSkin};
 use crate::experiment::Experiment;
 use crate::knowledge::{Active, Knowledge, Severity};
 use crate::plan::{Day, MaskChoice, Plan, Reason, SerumChoice, StepEntry, Warnings, DISCLAIMER};
@@ -216,6 +217,11 @@ impl<'a> Used<'a> {
     fn products(&self) -> impl Iterator<Item = &'a ShelfProduct> + '_ {
         self.indexes.iter().map(|&i| &self.shelf[i])
     }
+
+    /// The products used, with their place on the shelf.
+    fn indexed(&self) -> impl Iterator<Item = (usize, &'a ShelfProduct)> + '_ {
+        self.indexes.iter().map(|&i| (i, &self.shelf[i]))
+    }
 }
 
 fn verify_event_masks<'k>(
@@ -293,15 +299,34 @@ fn advise<'k>(
             carried.push((format!("{} ({name})", product.name), family.as_str()));
         }
     }
+    say_prescriptions(planning, used, warnings);
     say_sun(knowledge, &carried, used, warnings);
-    say_patch_test(planning, serums, &carried_by_product, used, warnings);
+    say_patch_test(
+        planning,
+        serums,
+        (&carried_by_product, days),
+        used,
+        warnings,
+    );
     say_products(planning, serums, used, warnings);
     if planning.profile.sensitive {
         warnings.cite(WarningCode::Sensitive, knowledge, "sensitive_fewer_actives");
     }
     let families: Vec<&str> = carried.iter().map(|(_, f)| *f).collect();
+    // Every active that goes on, by family and INCI name, for the interactions' notes.
+    let mut on_skin: Vec<(&str, &str)> = Vec::new();
+    for (pick, _) in serums
+        .iter()
+        .zip(&carried_by_product)
+        .filter(|(_, by_product)| !**by_product)
+    {
+        on_skin.extend(OnSkin::active(pick.active).actives);
+    }
+    for product in used.products() {
+        on_skin.extend(OnSkin::product(product).actives);
+    }
     for interaction in &knowledge.interactions {
-        let both = interaction.a.picks(&families, &[]) && interaction.b.picks(&families, &[]);
+        let both = interaction.a.selects(&on_skin, &[]) && interaction.b.selects(&on_skin, &[]);
         if both {
             let code = match interaction.severity {
                 Severity::Info => WarningCode::InteractionNote,
@@ -414,12 +439,13 @@ fn say_sun<'k>(
     }
 }
 
-/// Every new active to patch-test, said once: the planner's serums, then the person's
-/// products that carry one.
+/// Every new active to patch-test, said once: the planner's serums, its strong masks
+/// (rule strong_masks), then the person's products that carry one. A wash rinsed off
+/// within a minute is no peel, and a prescription was chosen by its prescriber.
 fn say_patch_test<'k>(
     planning: &Planning<'_, 'k>,
     serums: &[SerumPick<'k>],
-    carried_by_product: &[bool],
+    (carried_by_product, days): (&[bool], &[Day<'_>]),
     used: Used<'_>,
     warnings: &mut Warnings<'k>,
 ) {
@@ -430,13 +456,27 @@ fn say_patch_test<'k>(
             to_test.push(&pick.active.name);
         }
     }
-    for product in used.products() {
+    let strong_tags = &knowledge.limits.strong_mask_tags;
+    for step in days.iter().flat_map(|d| &d.pm) {
+        let Some(mask) = step.mask_type.and_then(|m| knowledge.mask_type(m)) else {
+            continue;
+        };
+        let name = step.product.as_deref().unwrap_or(&mask.name);
+        if strong_tags.iter().any(|t| mask.has_tag(t)) && !to_test.contains(&name) {
+            to_test.push(name);
+        }
+    }
+    for (index, product) in used.indexed() {
+        let prescribed = planning.verdicts[index].prescribed.is_some();
         let strong = product
             .families
             .iter()
             .filter_map(|f| knowledge.family(f))
             .any(|f| f.strong);
-        if (strong || (profile.sensitive && !product.families.is_empty()))
+        let washed = product.washes() || product.can(Step::Sunscreen);
+        if !prescribed
+            && !washed
+            && (strong || (profile.sensitive && !product.families.is_empty()))
             && !to_test.contains(&product.name.as_str())
         {
             to_test.push(&product.name);
@@ -456,6 +496,97 @@ fn say_patch_test<'k>(
     }
 }
 
+/// The person's prescriptions: kept as prescribed, with their labels' directions; what
+/// pregnancy changes; two that should not share a routine; a steroid's cautions.
+fn say_prescriptions<'k>(planning: &Planning<'_, 'k>, used: Used<'_>, warnings: &mut Warnings<'k>) {
+    let knowledge = planning.knowledge;
+    let owned = planning.owned();
+    let prescribed: Vec<(usize, &ShelfProduct, Option<ServingTime>)> = owned.prescribed().collect();
+    if prescribed.is_empty() {
+        return;
+    }
+    let each: Vec<String> = prescribed
+        .iter()
+        .map(|(_, product, time)| {
+            let when = match time {
+                Some(ServingTime::Am) => "every morning",
+                Some(ServingTime::Pm) => "every evening",
+                Some(ServingTime::AmPm) => "every morning and evening",
+                None => "only as your doctor directs, on no fixed day",
+            };
+            format!("{} {when}", product.name)
+        })
+        .collect();
+    let citation = rule(knowledge, "rx_doctor_directions");
+    let text = format!(
+        "Your prescriptions go on exactly as your prescriber and their labels say: {}. {}",
+        each.join("; "),
+        citation.text
+    );
+    warnings.add(WarningCode::Prescription, citation, Cow::Owned(text), None);
+    // The label's directions of each medicine, with their sources (and the cautions of
+    // one on no fixed day: those of the products used are said with them).
+    let mut cited: Vec<&str> = Vec::new();
+    for (index, product, _) in &prescribed {
+        let unused = !used.indexes.contains(index);
+        for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
+            let rules = family
+                .prescribed
+                .iter()
+                .map(|p| p.rule.as_str())
+                .chain(family.caution_rule.as_deref().filter(|_| unused));
+            for id in rules {
+                if !cited.contains(&id) {
+                    cited.push(id);
+                    warnings.cite(WarningCode::Prescription, knowledge, id);
+                }
+            }
+        }
+    }
+    if planning.profile.pregnant {
+        warnings.cite(WarningCode::Prescription, knowledge, "rx_tell_prescriber");
+    }
+    say_prescriptions_apart(planning, &prescribed, used, warnings);
+}
+
+/// Two prescriptions that go on in one routine although a rule keeps them apart: they
+/// stay as prescribed, and the person asks the prescriber.
+fn say_prescriptions_apart<'k>(
+    planning: &Planning<'_, 'k>,
+    prescribed: &[(usize, &ShelfProduct, Option<ServingTime>)],
+    used: Used<'_>,
+    warnings: &mut Warnings<'k>,
+) {
+    let knowledge = planning.knowledge;
+    for (i, (a, first, time_a)) in prescribed.iter().enumerate() {
+        for (b, second, time_b) in &prescribed[i + 1..] {
+            let shared = time_a.zip(*time_b).and_then(|(x, y)| x.intersect(y));
+            if shared.is_none() || !used.indexes.contains(a) || !used.indexes.contains(b) {
+                continue;
+            }
+            let (x, y) = (OnSkin::product(first), OnSkin::product(second));
+            let apart = knowledge.interactions.iter().find(|i| {
+                i.severity == Severity::Separate && {
+                    let ((xa, xb), (ya, yb)) = (sides(i, &x), sides(i, &y));
+                    (xa && yb) || (xb && ya)
+                }
+            });
+            if let Some(interaction) = apart {
+                let text = format!(
+                    "{} and {} go on in the same routine as prescribed, but {} Ask your prescriber how to use them together.",
+                    first.name,
+                    second.name,
+                    interaction.text
+                );
+                let citation = knowledge
+                    .cite(&interaction.id)
+                    .unwrap_or(rule(knowledge, "rx_doctor_directions"));
+                warnings.add(WarningCode::Prescription, citation, Cow::Owned(text), None);
+            }
+        }
+    }
+}
+
 /// What the person's products used carry that has rules of its own: a ramped family
 /// on its own nights, a caution, an ingredient sensitive skin is better without in the
 /// sunscreen kept.
@@ -466,10 +597,13 @@ fn say_products<'k>(
     warnings: &mut Warnings<'k>,
 ) {
     let knowledge = planning.knowledge;
-    for product in used.products() {
+    say_gate_notes(planning, used, warnings);
+    for (index, product) in used.indexed() {
+        let prescribed = planning.verdicts[index].prescribed.is_some();
         for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
             if family.ramped()
                 && product.leave_on
+                && !prescribed
                 && !serums.iter().any(|s| s.active.family == family.id)
             {
                 let text = format!(
@@ -503,6 +637,32 @@ fn say_products<'k>(
                 None,
             );
         }
+    }
+}
+
+/// What the gate's rules for classes of products did to the products used (a citrus
+/// oil kept to the evenings, an acne gel made the treatment step), once per rule.
+fn say_gate_notes<'k>(planning: &Planning<'_, 'k>, used: Used<'_>, warnings: &mut Warnings<'k>) {
+    let knowledge = planning.knowledge;
+    let mut notes: Vec<(&'k str, &'k str, Vec<&str>)> = Vec::new();
+    for (index, product) in used.indexed() {
+        let verdict = &planning.verdicts[index];
+        for (rule_id, says) in &verdict.notes {
+            if verdict.prescribed.is_some_and(|p| p.rule == *rule_id) {
+                continue;
+            }
+            match notes.iter_mut().find(|(r, _, _)| r == rule_id) {
+                Some((_, _, names)) => names.push(&product.name),
+                None => notes.push((rule_id, says, vec![&product.name])),
+            }
+        }
+    }
+    for (rule_id, says, names) in notes {
+        let Some(citation) = knowledge.cite(rule_id) else {
+            continue;
+        };
+        let text = format!("{}: {says}. {}", and_list(&names), citation.text);
+        warnings.add(WarningCode::ProductSafety, citation, Cow::Owned(text), None);
     }
 }
 

@@ -2,6 +2,7 @@
 //! reasons, the serum actives, the mask types) and which of the person's products do
 //! which part of it. Choosing builds a `Choices`; pacing and scheduling only read it.
 
+use super::safety::Verdict;
 use crate::knowledge::{Active, Knowledge, MaskType};
 use crate::plan::Reason;
 use crate::shelf::ShelfProduct;
@@ -26,25 +27,54 @@ pub(super) struct Choices<'k> {
 #[derive(Debug, Clone)]
 pub(super) struct SerumPick<'k> {
     pub(super) active: &'k Active,
-    /// The routines it goes in: its active's time, less a routine with no time left for
+    /// The routines it goes in: those it may go in, less a routine with no time left for
     /// it (rule time_budget).
     pub(super) time: ServingTime,
+    /// The routines it may go in: its active's time, within those the safety gate allows
+    /// the person's product that carries it.
+    pub(super) allowed: ServingTime,
     pub(super) reasons: Vec<Reason<'k>>,
 }
 
-/// What the person owns and may use, for choosing and assigning.
+impl<'k> SerumPick<'k> {
+    /// A pick of an active, with its reasons.
+    pub(super) fn new(active: &'k Active, reasons: Vec<Reason<'k>>) -> SerumPick<'k> {
+        SerumPick {
+            active,
+            time: active.time,
+            allowed: active.time,
+            reasons,
+        }
+    }
+}
+
+/// What the person owns, as the safety gate allows it (each product's steps are those
+/// the gate lets it fill), for choosing and assigning.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Owned<'s> {
     pub(super) products: &'s [ShelfProduct],
-    pub(super) refused: &'s [Option<String>],
+    pub(super) verdicts: &'s [Verdict<'s>],
 }
 
 impl<'s> Owned<'s> {
+    /// The products the plan may choose for a step: allowed by the gate, and not
+    /// prescriptions (those keep their own place and schedule).
     pub(super) fn usable(&self) -> impl Iterator<Item = (usize, &'s ShelfProduct)> + '_ {
-        self.products
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.refused.get(*i).is_none_or(Option::is_none))
+        self.products.iter().enumerate().filter(|(i, _)| {
+            self.verdicts
+                .get(*i)
+                .is_some_and(|v| v.allowed() && v.prescribed.is_none())
+        })
+    }
+
+    /// The prescriptions the person may use, with their routines (none: as directed).
+    pub(super) fn prescribed(
+        &self,
+    ) -> impl Iterator<Item = (usize, &'s ShelfProduct, Option<ServingTime>)> + '_ {
+        self.products.iter().enumerate().filter_map(|(i, product)| {
+            let verdict = self.verdicts.get(i).filter(|v| v.allowed())?;
+            verdict.prescribed.map(|p| (i, product, p.time))
+        })
     }
 
     /// The product that carries an active's family, with the step it fills: a product
@@ -78,9 +108,15 @@ impl<'s> Owned<'s> {
             let family = families[i];
             let free = |p: &usize| !taken.contains(p);
             // A gentle serum's step is not filled by a product that brings a strong
-            // family besides (a 10% lactic acid with some hyaluronic acid).
+            // family besides (a 10% lactic acid with some hyaluronic acid), and an
+            // every-day one not by a product that goes on only on some nights (it carries
+            // a retinoid or an acid).
+            let ramped = |f: &str| knowledge.family(f).is_some_and(|f| f.ramped());
             let fits = |product: &ShelfProduct| {
-                strong(family) || !product.families.iter().any(|f| f != family && strong(f))
+                (strong(family) || !product.families.iter().any(|f| f != family && strong(f)))
+                    && (ramped(family)
+                        || !product.leave_on
+                        || !product.families.iter().any(|f| ramped(f)))
             };
             let serum = self
                 .usable()
@@ -112,10 +148,14 @@ impl<'s> Owned<'s> {
         found
     }
 
-    /// The product to use for a mask type.
+    /// The product to use for a mask type: one that may go on in the evening.
     pub(super) fn mask_for(&self, mask_type: &str) -> Option<usize> {
         self.usable()
-            .find(|(_, p)| p.can(Step::Mask) && p.mask_type.as_deref() == Some(mask_type))
+            .find(|(i, p)| {
+                p.can(Step::Mask)
+                    && p.mask_type.as_deref() == Some(mask_type)
+                    && self.verdicts[*i].times.is_some_and(ServingTime::in_pm)
+            })
             .map(|(i, _)| i)
     }
 
@@ -154,6 +194,9 @@ pub(super) struct Assignment {
     /// Products placed on their own nights (they carry a ramped family and no serum
     /// pick uses them), with the step they fill.
     pub(super) units: Vec<(usize, Step)>,
+    /// Prescriptions placed every day in their routines, first, with the step they fill
+    /// (the treatment step; a medicated wash cleanses).
+    pub(super) prescribed: Vec<(usize, ServingTime, Step)>,
 }
 
 impl Assignment {
@@ -175,6 +218,7 @@ impl Assignment {
                 .iter()
                 .any(|(_, products)| products.contains(&product))
             || self.units.iter().any(|(p, _)| *p == product)
+            || self.prescribed.iter().any(|(p, _, _)| *p == product)
     }
 
     /// The step a product placed on its own nights fills.

@@ -6,6 +6,7 @@
 //! and the words for routines and lists.
 
 use super::choices::{Owned, SerumPick};
+use super::safety::{judge, Verdict};
 use crate::knowledge::{Active, Citation, Knowledge, Situation};
 use crate::options::PlanOptions;
 use crate::plan::Warnings;
@@ -33,8 +34,11 @@ pub(super) struct Planning<'a, 'k> {
     pub(super) day_count: usize,
     /// Days of the plan (0-based) with an event.
     pub(super) events: Vec<usize>,
-    /// Per shelf product: why it may not be used by this person at all, if so.
-    refused: Vec<Option<String>>,
+    /// The person's products as the gate allows them: each one's steps are those the
+    /// gate lets it fill.
+    products: Vec<ShelfProduct>,
+    /// The gate's verdict on each of the person's products.
+    pub(super) verdicts: Vec<Verdict<'k>>,
 }
 
 impl<'a, 'k> Planning<'a, 'k> {
@@ -66,11 +70,18 @@ impl<'a, 'k> Planning<'a, 'k> {
                 events.push((event.0 - start).num_days() as usize);
             }
         }
-        let refused = reading
+        let verdicts: Vec<Verdict<'k>> = reading
             .shelf()
             .iter()
-            .map(|product| {
-                super::safety::refusal(knowledge, profile, product).map(|(reason, _)| reason)
+            .map(|product| judge(knowledge, profile, product))
+            .collect();
+        let products = reading
+            .shelf()
+            .iter()
+            .zip(&verdicts)
+            .map(|(product, verdict)| ShelfProduct {
+                uses: verdict.steps.clone(),
+                ..product.clone()
             })
             .collect();
         let cap = if profile.sensitive {
@@ -85,24 +96,30 @@ impl<'a, 'k> Planning<'a, 'k> {
             options,
             situation: Situation::of(profile, !events.is_empty()),
             needs: needs(knowledge, profile),
-            room: Room::of(knowledge, profile),
+            room: Room::of(knowledge, profile, prescribed_minutes(knowledge, &verdicts)),
             cap,
             day_count,
             events,
-            refused,
+            products,
+            verdicts,
         }
     }
 
-    /// The person's products, analysed.
-    pub(super) fn shelf(&self) -> &'a [ShelfProduct] {
+    /// The person's products as the gate allows them (their steps are the gate's).
+    pub(super) fn shelf(&self) -> &[ShelfProduct] {
+        &self.products
+    }
+
+    /// The person's products as their lists read (the steps they are made for).
+    pub(super) fn as_read(&self) -> &'a [ShelfProduct] {
         self.reading.shelf()
     }
 
     /// What the person owns and may use.
     pub(super) fn owned(&self) -> Owned<'_> {
         Owned {
-            products: self.shelf(),
-            refused: &self.refused,
+            products: &self.products,
+            verdicts: &self.verdicts,
         }
     }
 
@@ -110,6 +127,26 @@ impl<'a, 'k> Planning<'a, 'k> {
     pub(super) fn date_of(&self, day: usize) -> NaiveDate {
         self.options.start() + Days::new(day as u64)
     }
+}
+
+/// The minutes the person's prescriptions take in the morning and in the evening: a
+/// treatment step each (a medicated wash takes the cleanse step's own).
+fn prescribed_minutes(knowledge: &Knowledge, verdicts: &[Verdict<'_>]) -> [u16; 2] {
+    let mut minutes = [0u16; 2];
+    for verdict in verdicts.iter().filter(|v| v.allowed()) {
+        let (Some(time), Some(&Step::Serum)) = (
+            verdict.prescribed.and_then(|p| p.time),
+            verdict.steps.first(),
+        ) else {
+            continue;
+        };
+        for (slot, routine) in minutes.iter_mut().zip(Routine::ALL) {
+            if time.includes(routine) {
+                *slot += knowledge.step(Step::Serum).minutes;
+            }
+        }
+    }
+    minutes
 }
 
 /// A concern to address and whether it comes from the skin type rather than the list.
@@ -174,17 +211,29 @@ pub(super) fn needs(knowledge: &Knowledge, profile: &Profile) -> Vec<Need> {
 pub(super) struct Room<'a> {
     knowledge: &'a Knowledge,
     budgets: [Option<u16>; 2],
+    /// The minutes the person's prescriptions take in each routine (they always stay).
+    prescribed: [u16; 2],
 }
 
 impl<'a> Room<'a> {
-    pub(super) fn of(knowledge: &'a Knowledge, profile: &Profile) -> Room<'a> {
+    pub(super) fn of(
+        knowledge: &'a Knowledge,
+        profile: &Profile,
+        prescribed: [u16; 2],
+    ) -> Room<'a> {
         Room {
             knowledge,
             budgets: [
                 profile.minutes_am.map(|m| m.get()),
                 profile.minutes_pm.map(|m| m.get()),
             ],
+            prescribed,
         }
+    }
+
+    /// The minutes a routine's prescriptions take.
+    pub(super) fn prescribed(&self, routine: Routine) -> u16 {
+        self.prescribed[Room::index(routine)]
     }
 
     fn index(routine: Routine) -> usize {
@@ -194,12 +243,13 @@ impl<'a> Room<'a> {
         }
     }
 
-    /// The minutes of the steps a routine always keeps.
+    /// The minutes of the steps a routine always keeps, the person's prescriptions too.
     fn essential(&self, routine: Routine) -> u16 {
         essential_steps(routine)
             .iter()
             .map(|s| self.knowledge.step(*s).minutes)
-            .sum()
+            .sum::<u16>()
+            + self.prescribed(routine)
     }
 
     /// How many serums fit the routine.
@@ -220,9 +270,9 @@ impl<'a> Room<'a> {
         picks
             .iter_mut()
             .map(|pick| {
-                let mut time = Some(pick.active.time);
+                let mut time = Some(pick.allowed);
                 for routine in Routine::ALL {
-                    if !pick.active.time.includes(routine) {
+                    if !pick.allowed.includes(routine) {
                         continue;
                     }
                     let taken = &mut held[Room::index(routine)];
@@ -232,7 +282,7 @@ impl<'a> Room<'a> {
                         *taken += 1;
                     }
                 }
-                pick.time = time.unwrap_or(pick.active.time);
+                pick.time = time.unwrap_or(pick.allowed);
                 time.is_some()
             })
             .collect()

@@ -26,7 +26,7 @@ mod report;
 mod safety;
 mod schedule;
 
-pub use safety::{plan_clashes, Clash};
+pub use safety::{judge, plan_clashes, Clash, Prescription, Refusal, Verdict};
 
 use crate::analyzer::lexicon::LexiconError;
 use crate::analyzer::Analyzer;

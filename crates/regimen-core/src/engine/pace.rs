@@ -4,14 +4,14 @@
 //! are moved and the schedule is made again until they hold; starts only move later,
 //! so this ends.
 
-use super::choices::{Assignment, Choices, Owned, SerumPick};
+use super::choices::{Choices, Owned};
 use super::context::{rule, Planning};
-use super::schedule::{Bits, Scheduler};
+use super::schedule::{Bits, Scheduler, Starts};
 use crate::experiment::Design;
 use crate::knowledge::Knowledge;
 use crate::plan::{Day, Warnings};
 use crate::shelf::ShelfProduct;
-use crate::vocab::WarningCode;
+use crate::vocab::{Step, WarningCode};
 use std::borrow::Cow;
 
 /// The plan's days, scheduled and paced.
@@ -23,6 +23,8 @@ pub(super) struct Paced<'k> {
     pub(super) design: Option<Design>,
     /// Families whose patch-test week ends after this plan: they start in the next.
     pub(super) late: Vec<&'k str>,
+    /// Mask picks whose patch-test week ends after this plan.
+    pub(super) late_masks: Vec<usize>,
     /// The day each new strong family is first used (the plan's length when never).
     pub(super) starts: Vec<(&'k str, usize)>,
 }
@@ -37,17 +39,30 @@ pub(super) fn schedule<'k>(
     let (knowledge, shelf) = (planning.knowledge, planning.shelf());
     let (events, day_count) = (&planning.events, planning.day_count);
     let owned = planning.owned();
+    let times: Vec<_> = planning.verdicts.iter().map(|v| v.times).collect();
     let slow = slow_families(knowledge, owned, warnings);
-    let introductions = introductions(knowledge, &choices.serums, &choices.assignment, owned);
+    let introductions = introductions(knowledge, choices, owned);
     let mut first_use: Vec<Option<usize>> = vec![None; introductions.len()];
     let mut starts_of = pace(knowledge, introductions.len(), &first_use, events);
     let (days, nights_placed, design, schedule_warnings) = loop {
-        let starts: Vec<(&str, usize)> = introductions
-            .iter()
-            .zip(&starts_of)
-            .flat_map(|(intro, day)| intro.families.iter().map(move |f| (*f, *day)))
-            .collect();
-        let bits = Bits::new(knowledge, &choices.serums, &choices.masks, shelf, &starts);
+        let starts = Starts {
+            families: introductions
+                .iter()
+                .zip(&starts_of)
+                .flat_map(|(intro, day)| intro.families.iter().map(move |f| (*f, *day)))
+                .collect(),
+            masks: introductions
+                .iter()
+                .zip(&starts_of)
+                .flat_map(|(intro, day)| intro.masks.iter().map(move |m| (*m, *day)))
+                .collect(),
+        };
+        let bits = Bits::new(
+            knowledge,
+            (&choices.serums, &choices.masks),
+            (shelf, &times),
+            &starts,
+        );
         let scheduler = Scheduler {
             knowledge,
             profile: planning.profile,
@@ -64,7 +79,7 @@ pub(super) fn schedule<'k>(
         };
         let mut run_warnings = Warnings::default();
         let (days, nights_placed, design) = scheduler.run(events, &mut run_warnings);
-        first_use = first_uses(knowledge, &introductions, shelf, &days);
+        first_use = first_uses(knowledge, &introductions, choices, shelf, &days);
         let again: Vec<usize> = pace(knowledge, introductions.len(), &first_use, events)
             .into_iter()
             .zip(&starts_of)
@@ -89,6 +104,12 @@ pub(super) fn schedule<'k>(
         .filter(|(_, start)| **start >= day_count)
         .flat_map(|(intro, _)| intro.families.iter().copied())
         .collect();
+    let late_masks: Vec<usize> = introductions
+        .iter()
+        .zip(&starts_of)
+        .filter(|(_, start)| **start >= day_count)
+        .flat_map(|(intro, _)| intro.masks.iter().copied())
+        .collect();
     let starts: Vec<(&str, usize)> = introductions
         .iter()
         .zip(&first_use)
@@ -104,53 +125,96 @@ pub(super) fn schedule<'k>(
         nights_placed,
         design,
         late,
+        late_masks,
         starts,
     }
 }
 
 /// One new strong active the plan brings, with what brings it (the planner's serum or
-/// the person's product). A product that carries two goes on once both have started.
+/// mask, or the person's product). A product that carries two goes on once both have
+/// started.
 struct Introduction<'k> {
     families: Vec<&'k str>,
+    /// Strong mask picks it is (an exfoliating mask, a scrub: rule strong_masks).
+    masks: Vec<usize>,
     what: String,
 }
 
 /// The new strong actives of a plan, in the order of the person's priorities: the
-/// planner's serums (or the products that carry them), then the person's products.
+/// planner's serums (or the products that carry them), its strong masks, then the
+/// person's products left on the skin (a wash is rinsed off within a minute: no
+/// patch-test turn; a prescription keeps its own schedule).
 fn introductions<'k>(
     knowledge: &'k Knowledge,
-    serums: &[SerumPick<'k>],
-    assignment: &Assignment,
+    choices: &Choices<'k>,
     owned: Owned<'_>,
 ) -> Vec<Introduction<'k>> {
+    let assignment = &choices.assignment;
     let mut order: Vec<Introduction<'k>> = Vec::new();
-    let mut introduce = |family: &'k crate::knowledge::Family, what: &str| {
-        if family.strong
-            && !order
-                .iter()
-                .any(|i| i.families.contains(&family.id.as_str()))
-        {
-            order.push(Introduction {
-                families: vec![family.id.as_str()],
-                what: what.to_string(),
-            });
-        }
+    let introduced = |order: &[Introduction<'k>], family: &str| {
+        order.iter().any(|i| i.families.contains(&family))
     };
-    for (pick, carrier) in serums.iter().zip(&assignment.serums) {
-        let what = match carrier {
-            Some((product, _)) => owned.products[*product].name.as_str(),
-            None => pick.active.name.as_str(),
-        };
-        introduce(&pick.active.rules, what);
+    for (pick, carrier) in choices.serums.iter().zip(&assignment.serums) {
+        let product = carrier.map(|(product, _)| &owned.products[product]);
+        // Protection first: a sunscreen of the person's goes on from the first morning.
+        let protects = product.is_some_and(|p| p.can(Step::Sunscreen));
+        if !pick.active.rules.strong || protects || introduced(&order, &pick.active.family) {
+            continue;
+        }
+        let what = product.map_or(pick.active.name.as_str(), |p| p.name.as_str());
+        // The other strong families of the person's product start with it: one new thing.
+        let mut families = vec![pick.active.family.as_str()];
+        families.extend(
+            product
+                .into_iter()
+                .flat_map(|p| p.families.iter())
+                .filter_map(|f| knowledge.family(f))
+                .filter(|f| f.strong && f.id != pick.active.family && !introduced(&order, &f.id))
+                .map(|f| f.id.as_str()),
+        );
+        order.push(Introduction {
+            families,
+            masks: Vec::new(),
+            what: what.to_string(),
+        });
+    }
+    let strong_tags = &knowledge.limits.strong_mask_tags;
+    for (index, pick) in choices.masks.picks.iter().enumerate() {
+        let strong = strong_tags.iter().any(|t| pick.mask.has_tag(t));
+        let product = assignment.masks.get(index).copied().flatten();
+        // The strong families of the person's mask start with it.
+        let families: Vec<&'k str> = product
+            .map(|p| &owned.products[p])
+            .into_iter()
+            .flat_map(|p| p.families.iter())
+            .filter_map(|f| knowledge.family(f))
+            .filter(|f| f.strong && !introduced(&order, &f.id))
+            .map(|f| f.id.as_str())
+            .collect();
+        // A mask is new and strong by its type (an exfoliating mask), or by the acids of
+        // the person's own.
+        if !strong && families.is_empty() {
+            continue;
+        }
+        order.push(Introduction {
+            families,
+            masks: vec![index],
+            what: product.map_or(pick.mask.name.clone(), |p| owned.name(p).to_string()),
+        });
     }
     // Only the products the plan may use: a serum left out for the limit of serums
     // waits for no patch-test turn.
-    for (_, product) in owned
-        .usable()
-        .filter(|(i, p)| !p.uses.is_empty() && assignment.may_use(*i))
-    {
+    for (_, product) in owned.usable().filter(|(i, p)| {
+        !p.uses.is_empty() && !p.washes() && !p.can(Step::Sunscreen) && assignment.may_use(*i)
+    }) {
         for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
-            introduce(family, &product.name);
+            if family.strong && !introduced(&order, &family.id) {
+                order.push(Introduction {
+                    families: vec![family.id.as_str()],
+                    masks: Vec::new(),
+                    what: product.name.clone(),
+                });
+            }
         }
     }
     order
@@ -189,13 +253,22 @@ fn pace(
     starts
 }
 
-/// The day each introduction is first used in a plan's days.
+/// The day each introduction is first used in a plan's days (a prescription, which
+/// keeps its own schedule, starts nothing).
 fn first_uses(
     knowledge: &Knowledge,
     introductions: &[Introduction<'_>],
+    choices: &Choices<'_>,
     shelf: &[ShelfProduct],
     days: &[Day<'_>],
 ) -> Vec<Option<usize>> {
+    let prescribed = |name: &str| {
+        choices
+            .assignment
+            .prescribed
+            .iter()
+            .any(|(p, _, _)| shelf[*p].name == name)
+    };
     introductions
         .iter()
         .map(|intro| {
@@ -208,13 +281,20 @@ fn first_uses(
                     let product = step
                         .product
                         .as_deref()
+                        .filter(|name| !prescribed(name))
                         .and_then(|name| shelf.iter().find(|p| p.name == name))
                         .is_some_and(|p| {
                             p.families
                                 .iter()
                                 .any(|f| intro.families.contains(&f.as_str()))
                         });
-                    own || product
+                    let mask = step.mask_type.is_some_and(|id| {
+                        intro
+                            .masks
+                            .iter()
+                            .any(|m| choices.masks.picks[*m].mask.id == id)
+                    });
+                    own || product || mask
                 })
             })
         })

@@ -2,10 +2,11 @@
 //! of the others stayed out, and what the plan still needs that the shelf lacks.
 
 use super::choices::{Choices, MaskPicks, Owned, SerumPick};
-use super::context::{routines_word, Planning, Room};
+use super::context::{routines_word, Planning};
 use super::pace::Paced;
-use crate::knowledge::Knowledge;
-use crate::plan::{Day, Missing, NotPlaced, Placed, ShelfReport};
+use crate::knowledge::Family;
+use crate::plan::{Day, Instead, Missing, NotPlaced, Placed, ShelfReport};
+use crate::shelf::ShelfProduct;
 use crate::vocab::{Approach, ProductKind, Step};
 
 /// How a product was used over the plan.
@@ -20,48 +21,13 @@ struct Usage {
     first_pm: Option<usize>,
 }
 
-/// What the report needs to know of the plan besides its days.
-struct Context<'a> {
-    /// The most serums that suit the person.
-    cap: usize,
-    /// Masks, serums or both.
-    approach: Approach,
-    /// Families whose patch-test week ends after this plan (they start in the next).
-    late: &'a [&'a str],
-    /// The time the person's routines leave for serums.
-    room: &'a Room<'a>,
-}
-
 /// What became of each shelf product, and what the plan still needs.
 pub(super) fn shelf_report(
     planning: &Planning<'_, '_>,
     choices: &Choices<'_>,
     paced: &Paced<'_>,
 ) -> ShelfReport {
-    let context = Context {
-        cap: planning.cap,
-        approach: choices.approach,
-        late: &paced.late,
-        room: &planning.room,
-    };
-    report(
-        planning.knowledge,
-        &context,
-        planning.owned(),
-        &paced.days,
-        &choices.serums,
-        &choices.masks,
-    )
-}
-
-fn report(
-    knowledge: &Knowledge,
-    context: &Context<'_>,
-    owned: Owned<'_>,
-    days: &[Day<'_>],
-    serums: &[SerumPick<'_>],
-    masks: &MaskPicks<'_>,
-) -> ShelfReport {
+    let (knowledge, owned, days) = (planning.knowledge, planning.owned(), &paced.days);
     let mut usage: Vec<Usage> = owned.products.iter().map(|_| Usage::default()).collect();
     for (day_index, day) in days.iter().enumerate() {
         for (steps, morning) in [(&day.am, true), (&day.pm, false)] {
@@ -121,16 +87,15 @@ fn report(
             });
             continue;
         }
-        let reason = match owned.refused.get(index).cloned().flatten() {
-            Some(reason) => reason,
-            None => unused_reason(knowledge, days, context, owned, serums, masks, index),
-        };
+        let why = unused(planning, choices, paced, index);
         report.not_placed.push(NotPlaced {
             name: product.name.clone(),
-            reason,
+            reason: why.reason,
+            rule: why.rule.to_string(),
+            instead: why.instead,
         });
     }
-    report.missing = missing(owned, days, serums, masks);
+    report.missing = missing(owned, days, &choices.serums, &choices.masks);
     report
 }
 
@@ -180,100 +145,268 @@ fn when(used: &Usage, days: &[Day<'_>]) -> String {
     }
 }
 
-/// Why a usable product never went into a routine.
-#[allow(clippy::too_many_arguments)]
-fn unused_reason(
-    knowledge: &Knowledge,
-    days: &[Day<'_>],
-    context: &Context<'_>,
-    owned: Owned<'_>,
-    serums: &[SerumPick<'_>],
-    masks: &MaskPicks<'_>,
-    index: usize,
-) -> String {
-    let product = &owned.products[index];
-    if product.uses.is_empty() {
-        if product.for_body {
-            return "it is made for the body, hands or feet: on the face, use a face product instead"
-                .to_string();
+/// Why a product never went into a routine, the rule behind it, and what does its part
+/// instead: each claim is read from the plan's days, so it holds.
+struct Unused {
+    reason: String,
+    rule: String,
+    instead: Option<Instead>,
+}
+
+impl Unused {
+    fn new(rule: &str, reason: String) -> Unused {
+        Unused {
+            reason,
+            rule: rule.to_string(),
+            instead: None,
         }
-        return match product.kind {
-            ProductKind::Tool => "it is a tool, not a skincare step".to_string(),
-            kind => format!(
-                "regimen does not plan {} products yet",
-                kind.id().replace('_', " ")
-            ),
-        };
     }
-    // Families that allow no routine at all, or clash inside the product.
-    let times: Vec<(&str, crate::vocab::ServingTime)> = product
+}
+
+/// Why a product never went into a routine.
+fn unused(
+    planning: &Planning<'_, '_>,
+    choices: &Choices<'_>,
+    paced: &Paced<'_>,
+    index: usize,
+) -> Unused {
+    let product = &planning.as_read()[index];
+    let verdict = &planning.verdicts[index];
+    if let Some(refusal) = &verdict.refusal {
+        return Unused::new(refusal.rule, refusal.reason.clone());
+    }
+    let as_directed = verdict.prescribed.filter(|p| p.time.is_none());
+    if let Some(prescription) = as_directed.filter(|_| !product.uses.is_empty()) {
+        let says = verdict
+            .notes
+            .iter()
+            .find(|(rule, _)| *rule == prescription.rule)
+            .map_or("use it only as your prescriber directs", |(_, says)| *says);
+        return Unused::new(prescription.rule, says.to_string());
+    }
+    if product.uses.is_empty() {
+        let reason = if product.for_body {
+            "it is made for the body, hands or feet: on the face, use a face product instead"
+                .to_string()
+        } else if product.kind == ProductKind::Tool {
+            "it is a tool, not a skincare step".to_string()
+        } else {
+            format!(
+                "regimen does not plan {} products yet",
+                product.kind.id().replace('_', " ")
+            )
+        };
+        return Unused::new("product_by_contents", reason);
+    }
+    let gated = &planning.shelf()[index];
+    if gated.can(Step::Mask) {
+        return unused_mask(planning, choices, paced, gated);
+    }
+    // A strong active whose patch-test week ends after this plan.
+    let knowledge = planning.knowledge;
+    if let Some(family) = gated
+        .families
+        .iter()
+        .find(|f| paced.late.contains(&f.as_str()))
+        .and_then(|f| knowledge.family(f))
+    {
+        return Unused::new(
+            "pacing",
+            format!(
+                "it waits for its patch-test week ({}), which ends after this plan: patch-test it now, and plan the next weeks to use it",
+                family.label()
+            ),
+        );
+    }
+    // Another product, or the plan's own serum, brings what it carries.
+    if let Some(why) = brought(planning, &paced.days, gated) {
+        return why;
+    }
+    if gated.can(Step::Serum) && !gated.can(Step::Moisturize) {
+        return unused_serum(planning, choices, gated);
+    }
+    unused_step(planning, &paced.days, gated)
+}
+
+/// A family the product carries (strong ones first) that some routine of the plan brings
+/// by another product or by the plan's own serum, named.
+fn brought(
+    planning: &Planning<'_, '_>,
+    days: &[Day<'_>],
+    product: &ShelfProduct,
+) -> Option<Unused> {
+    let knowledge = planning.knowledge;
+    let mut families: Vec<&Family> = product
         .families
         .iter()
         .filter_map(|f| knowledge.family(f))
-        .map(|f| (f.name.as_str(), f.time_for(product.leave_on)))
+        .filter(|f| f.id != "sunscreen_filter")
         .collect();
-    let morning = times.iter().all(|(_, t)| t.in_am());
-    let evening = times.iter().all(|(_, t)| t.in_pm());
-    if !morning && !evening {
-        let names: Vec<String> = times.iter().map(|(n, _)| n.to_lowercase()).collect();
-        return format!(
-            "what it contains cannot share one routine: {} go on at different times of day",
-            names.join(" and ")
+    families.sort_by_key(|f| !f.strong);
+    for family in families {
+        let by = days.iter().flat_map(Day::steps).find_map(|step| {
+            let other = step
+                .product
+                .as_deref()
+                .filter(|name| *name != product.name)
+                .and_then(|name| planning.shelf().iter().find(|p| p.name == name))
+                .filter(|p| p.treats(&family.id))
+                .map(|p| p.name.clone());
+            let serum = step
+                .active
+                .and_then(|a| knowledge.active(a))
+                .filter(|a| a.family == family.id && step.product.is_none())
+                .map(|a| a.name.clone());
+            other.or(serum)
+        });
+        if let Some(by) = by {
+            return Some(Unused {
+                reason: format!("{by} already brings {} in your plan", family.label()),
+                rule: "one_strong_per_routine".to_string(),
+                instead: Some(Instead::Family {
+                    family: family.id.clone(),
+                    by,
+                }),
+            });
+        }
+    }
+    None
+}
+
+/// Why a mask of the person's stayed out.
+fn unused_mask(
+    planning: &Planning<'_, '_>,
+    choices: &Choices<'_>,
+    paced: &Paced<'_>,
+    product: &ShelfProduct,
+) -> Unused {
+    if choices.approach == Approach::Serums {
+        return Unused::new(
+            "masks_do_not_fit",
+            "your plan has no masks: your goal is long-term change, which serums do best"
+                .to_string(),
         );
     }
-    let (cap, approach) = (context.cap, context.approach);
-    if product.can(Step::Mask) {
-        if approach == Approach::Serums {
-            return "your plan has no masks: your goal is long-term change, which serums do best"
-                .to_string();
-        }
-        return match &product.mask_type {
-            Some(mask_type) if masks.picks.iter().any(|p| &p.mask.id == mask_type) => {
-                format!("another {mask_type} mask is already in your plan")
-            }
-            Some(mask_type) => format!(
-                "{mask_type} masks do not suit your skin and concerns as well as the ones in your plan"
-            ),
-            None => "its mask type is not in your plan".to_string(),
-        };
+    let Some(mask_type) = product.mask_type.as_deref() else {
+        return Unused::new(
+            "mask_type_limit",
+            "its mask type is not in your plan".to_string(),
+        );
+    };
+    let name = planning
+        .knowledge
+        .mask_type(mask_type)
+        .map_or(mask_type.to_string(), |m| m.name.to_lowercase());
+    let Some(pick) = choices
+        .masks
+        .picks
+        .iter()
+        .position(|p| p.mask.id == mask_type)
+    else {
+        return Unused::new(
+            "mask_type_limit",
+            format!("{name}s do not suit your skin and concerns as well as the ones in your plan"),
+        );
+    };
+    if paced.late_masks.contains(&pick) {
+        return Unused::new(
+            "strong_masks",
+            "it waits for its patch-test week, which ends after this plan: patch-test it now, and plan the next weeks to use it".to_string(),
+        );
     }
-    // A strong active whose patch-test week ends after this plan.
-    if let Some(family) = product
+    let by = paced.days.iter().flat_map(|d| &d.pm).find_map(|s| {
+        s.product
+            .as_deref()
+            .filter(|p| s.mask_type == Some(mask_type) && *p != product.name)
+    });
+    match by {
+        Some(by) => Unused {
+            reason: format!("{by} is the {name} of your plan"),
+            rule: "mask_type_limit".to_string(),
+            instead: Some(Instead::Mask {
+                mask_type: mask_type.to_string(),
+                by: by.to_string(),
+            }),
+        },
+        None => Unused::new(
+            "masks_apart",
+            format!(
+                "no evening of this plan has room for a {name}: your weekly masks, the nights before and after another mask, and the rules of what goes on that night leave none"
+            ),
+        ),
+    }
+}
+
+/// Why a product for the serum step stayed out, when nothing else brings what it does.
+fn unused_serum(
+    planning: &Planning<'_, '_>,
+    choices: &Choices<'_>,
+    product: &ShelfProduct,
+) -> Unused {
+    let knowledge = planning.knowledge;
+    let active = product
         .families
         .iter()
-        .find(|f| context.late.contains(&f.as_str()))
-        .and_then(|f| knowledge.family(f))
-    {
-        return format!(
-            "it waits for its patch-test week ({}), which ends after this plan: patch-test it now, and plan the next weeks to use it",
-            family.label()
-        );
-    }
-    if product.can(Step::Serum) && !product.can(Step::Moisturize) {
-        let active = product
+        .find_map(|family| knowledge.actives.iter().find(|a| &a.family == family));
+    let Some(active) = active else {
+        let carried: Vec<String> = product
             .families
             .iter()
-            .find_map(|family| knowledge.actives.iter().find(|a| &a.family == family));
-        return match active {
-            Some(active) if serums.iter().any(|s| s.active.id == active.id) => {
-                let family = knowledge
-                    .family(&active.family)
-                    .map_or(active.name.clone(), crate::knowledge::Family::label);
-                format!("another product already brings {family}")
-            }
-            Some(active) if !context.room.fits(active) => format!(
+            .filter_map(|f| knowledge.family(f))
+            .map(Family::label)
+            .collect();
+        let reason = if carried.is_empty() {
+            "regimen finds no active it plans with in it".to_string()
+        } else {
+            format!(
+                "what it carries ({}) is not needed for your concerns",
+                carried.join(", ")
+            )
+        };
+        return Unused::new("serum_limit", reason);
+    };
+    if !planning.room.fits(active) {
+        return Unused::new(
+            "time_budget",
+            format!(
                 "its {} goes on in the {}: {}",
                 active.name,
                 routines_word(active.time),
-                context.room.no_time(active.time)
+                planning.room.no_time(active.time)
             ),
-            Some(_) if serums.len() >= cap => {
-                format!("your plan already has {cap} serums, as many as suit your skin at a time")
-            }
-            Some(active) => format!("its {} is not needed for your concerns", active.name),
-            None => "regimen finds no active it plans with in it".to_string(),
-        };
+        );
     }
+    if choices.serums.len() >= planning.cap {
+        return Unused::new(
+            "serum_limit",
+            format!(
+                "your plan already has {} serums, as many as suit your skin at a time",
+                planning.cap
+            ),
+        );
+    }
+    if choices
+        .serums
+        .iter()
+        .any(|s| s.active.family == active.family)
+    {
+        return Unused::new(
+            "safer_wins",
+            format!(
+                "its {} has no routine it may go in beside the rest of your plan",
+                active.name
+            ),
+        );
+    }
+    Unused::new(
+        "serum_limit",
+        format!("its {} is not needed for your concerns", active.name),
+    )
+}
+
+/// Why a product for a base step (or one on its own nights) stayed out.
+fn unused_step(planning: &Planning<'_, '_>, days: &[Day<'_>], product: &ShelfProduct) -> Unused {
+    let knowledge = planning.knowledge;
     let ramped: Vec<&str> = product
         .families
         .iter()
@@ -282,39 +415,54 @@ fn unused_reason(
         .map(|f| f.name.as_str())
         .collect();
     if !ramped.is_empty() {
-        return format!(
-            "its {} nights are all taken by the plan's own {}, and it does not go with what the other nights hold",
-            ramped.join(" and ").to_lowercase(),
-            ramped.join(" and ").to_lowercase()
+        return Unused::new(
+            "product_by_contents",
+            format!(
+                "its {} nights found no evening where it goes with what the evening holds",
+                ramped.join(" and ").to_lowercase()
+            ),
         );
     }
     let step = product.uses[0];
-    // Which of the two it is: another of the person's products does the step, or what
-    // this one carries never found a routine it could join.
+    // Another of the person's products does the step, or what this one carries never
+    // found a routine it could join.
     let other = days
         .iter()
         .flat_map(Day::steps)
         .filter(|s| s.step == step)
         .find_map(|s| s.product.as_deref().filter(|name| *name != product.name));
     match other {
-        Some(name) => format!(
-            "{name} already does the {} step",
-            step.id().replace('_', " ")
-        ),
-        None if product.families.is_empty() => format!(
-            "the {} step is already done in every routine of your plan",
-            step.id().replace('_', " ")
+        Some(name) => Unused {
+            reason: format!(
+                "{name} already does the {} step",
+                step.id().replace('_', " ")
+            ),
+            rule: "shelf_first".to_string(),
+            instead: Some(Instead::Step {
+                step,
+                by: name.to_string(),
+            }),
+        },
+        None if product.families.is_empty() => Unused::new(
+            "step_order",
+            format!(
+                "the {} step of your plan goes on without a product where it could go",
+                step.id().replace('_', " ")
+            ),
         ),
         None => {
             let names: Vec<String> = product
                 .families
                 .iter()
                 .filter_map(|f| knowledge.family(f))
-                .map(crate::knowledge::Family::label)
+                .map(Family::label)
                 .collect();
-            format!(
-                "what it carries ({}) does not go with the rest of your routines",
-                names.join(", ")
+            Unused::new(
+                "safer_wins",
+                format!(
+                    "what it carries ({}) does not go with the rest of your routines",
+                    names.join(", ")
+                ),
             )
         }
     }

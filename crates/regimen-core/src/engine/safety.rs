@@ -1,81 +1,358 @@
-//! The safety gate: whether something may go on this person's skin at all (a product
-//! they own, whatever step it would fill), and what in a product clashes with a plan.
+//! The safety gate: one set of functions that judges everything that can go on a
+//! person's skin, before it is placed. A product they own (in whatever step it would
+//! fill), a product from the catalog, the planner's serum actives and its mask types all
+//! go through it, and every answer carries the rule (and so the source) behind it.
+//!
+//! Its rules are data: the families' own fields (pregnancy, strength, sensitivity,
+//! times), the interactions that hold inside one formula, the avoid list, and the rules
+//! for classes of products in `knowledge/gate.toml` (essential oils, phototoxic oils,
+//! prescriptions, steroids, acne medicines). The routine-level rules (what may share a
+//! routine) are in `schedule`, which asks [`sides`] what each thing puts on the skin.
 
-use crate::knowledge::{Knowledge, Severity};
+use crate::knowledge::{
+    Active, Family, GateEffect, GateRule, Interaction, Knowledge, MaskType, Severity,
+};
+use crate::plan::Plan;
 use crate::profile::Profile;
+use crate::reading::Reading;
 use crate::shelf::ShelfProduct;
+use crate::vocab::{ServingTime, Step};
 use serde::Serialize;
 
-/// Why a product cannot be used by this person at all, with the rule, if it cannot.
-pub(super) fn refusal<'k>(
+/// Why something may not go on this person's skin, with the rule that says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refusal<'k> {
+    /// The rule (or interaction) cited; its source is the knowledge base's.
+    pub rule: &'k str,
+    /// Why, in plain words ("it contains ...").
+    pub reason: String,
+}
+
+/// A prescription medicine's schedule: its routines, or none when it goes on as the
+/// prescriber directs (a steroid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Prescription<'k> {
+    /// The routines its label gives; `None`: no fixed day.
+    pub time: Option<ServingTime>,
+    /// The rule that says so.
+    pub rule: &'k str,
+}
+
+/// What the gate allows a product, for one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict<'k> {
+    /// Why it may not go on at all, when it may not.
+    pub refusal: Option<Refusal<'k>>,
+    /// The routines it may go in (none when refused).
+    pub times: Option<ServingTime>,
+    /// The steps it may fill, best first (none when refused or on no fixed day).
+    pub steps: Vec<Step>,
+    /// It is a prescription: it goes on as prescribed, and the plan gives way to it.
+    pub prescribed: Option<Prescription<'k>>,
+    /// The gate's rules that shaped where it goes: (rule, what it says).
+    pub notes: Vec<(&'k str, &'k str)>,
+}
+
+impl Verdict<'_> {
+    /// Whether it may go on the skin at all.
+    pub fn allowed(&self) -> bool {
+        self.refusal.is_none()
+    }
+
+    /// Whether it may fill this step in this routine.
+    pub fn admits(&self, step: Step, routine: crate::vocab::Routine) -> bool {
+        self.steps.contains(&step) && self.times.is_some_and(|t| t.includes(routine))
+    }
+}
+
+/// Judges a product for a person: whether it may go on their skin, in which routines,
+/// in which steps, and whether it goes on as prescribed.
+pub fn judge<'k>(
     knowledge: &'k Knowledge,
     profile: &Profile,
     product: &ShelfProduct,
-) -> Option<(String, &'k str)> {
-    let family_name = |id: &str| {
-        knowledge
-            .family(id)
-            .map_or(id.replace('_', " "), |f| f.name.clone())
+) -> Verdict<'k> {
+    let mut verdict = Verdict {
+        refusal: None,
+        times: None,
+        steps: Vec::new(),
+        prescribed: None,
+        notes: Vec::new(),
     };
-    if profile.pregnant {
-        let unsafe_family = product
-            .present
-            .iter()
-            .filter_map(|f| knowledge.family(f))
-            .find(|f| !f.pregnancy_safe);
-        if let Some(family) = unsafe_family {
-            let rule = family
-                .pregnancy_rule
-                .as_deref()
-                .unwrap_or("pregnancy_no_retinoids");
-            return Some((
-                format!(
-                    "it contains {} (even in traces), which is not for pregnancy or breastfeeding",
-                    family.name.to_lowercase()
-                ),
-                rule,
-            ));
+    if let Some(refusal) = refusal(knowledge, profile, product) {
+        verdict.refusal = Some(refusal);
+        return verdict;
+    }
+    let mut evening_only = false;
+    let mut steps = product.uses.clone();
+    for rule in class_rules(knowledge, profile, product) {
+        match rule.effect {
+            // Refusals were judged above, in order with the others.
+            GateEffect::Refuse => continue,
+            GateEffect::Evening => evening_only = true,
+            GateEffect::Treatment if product.leave_on => {
+                if steps.contains(&Step::Serum) || !steps.is_empty() {
+                    steps = vec![Step::Serum];
+                }
+            }
+            GateEffect::Treatment => continue,
+            GateEffect::Prescribed => {
+                verdict.prescribed.get_or_insert(Prescription {
+                    time: prescribed_time(knowledge, product),
+                    rule: &rule.id,
+                });
+            }
+            GateEffect::AsDirected => {
+                verdict.prescribed = Some(Prescription {
+                    time: None,
+                    rule: &rule.id,
+                });
+            }
+        }
+        verdict.notes.push((&rule.id, &rule.says));
+    }
+    let times = match &verdict.prescribed {
+        Some(Prescription {
+            time: Some(time), ..
+        }) => Some(*time),
+        _ => product_time(knowledge, product),
+    };
+    let times = if evening_only {
+        times.and_then(|t| t.intersect(ServingTime::Pm))
+    } else {
+        times
+    };
+    let Some(times) = times else {
+        verdict.refusal = Some(Refusal {
+            rule: "product_by_contents",
+            reason: format!(
+                "what it contains cannot share one routine: {} go on at different times of day",
+                family_names(knowledge, product).join(" and ")
+            ),
+        });
+        return verdict;
+    };
+    verdict.times = Some(times);
+    // Safety narrows even a prescription's routines (a citrus oil in it burns in the sun).
+    if let Some(prescription) = verdict.prescribed.as_mut() {
+        if prescription.time.is_some() {
+            prescription.time = Some(times);
         }
     }
-    if profile.pregnant && product.leave_on {
-        let wash_only = product
-            .families
-            .iter()
-            .filter_map(|f| knowledge.family(f))
-            .find(|f| f.pregnancy_rinse_off_only);
-        if let Some(family) = wash_only {
-            return Some((
-                format!(
-                    "it leaves {} on the skin: in pregnancy, only in a wash you rinse off",
-                    family.name.to_lowercase()
-                ),
-                family
-                    .pregnancy_rule
-                    .as_deref()
-                    .unwrap_or("pregnancy_no_retinoids"),
-            ));
+    verdict.steps = match verdict.prescribed {
+        Some(Prescription { time: None, .. }) => Vec::new(),
+        Some(_) if product.leave_on && !steps.is_empty() => vec![Step::Serum],
+        _ => steps,
+    };
+    // A prescription goes on every day as a treatment, or as a wash; one that fills no
+    // such step of a face routine (a medicated mask, a cream for the eyes or the body)
+    // goes on as its prescriber directs, on no day of the plan.
+    if let Some(prescription) = verdict.prescribed.as_mut() {
+        if !matches!(verdict.steps.first(), Some(Step::Serum | Step::Cleanse)) {
+            prescription.time = None;
+            verdict.steps.clear();
         }
     }
-    let doctor_only = product
+    verdict
+}
+
+/// Whether the person may have one of the planner's serum actives: pregnancy (a serum
+/// stays on the skin), sensitivity and the avoid list.
+pub(super) fn judge_active<'k>(
+    knowledge: &'k Knowledge,
+    profile: &Profile,
+    reading: &Reading,
+    active: &'k Active,
+) -> Result<(), Refusal<'k>> {
+    let family = knowledge.family(&active.family).unwrap_or(&active.rules);
+    if profile.pregnant && (!family.pregnancy_safe || family.pregnancy_rinse_off_only) {
+        return Err(pregnancy_refusal(family, "it"));
+    }
+    if profile.sensitive && family.avoid_if_sensitive {
+        return Err(Refusal {
+            rule: "sensitive_fewer_actives",
+            reason: format!("{} can be too harsh for sensitive skin", family.label()),
+        });
+    }
+    if let Some(entry) = reading.active_avoided(&active.id) {
+        return Err(Refusal {
+            rule: "safer_wins",
+            reason: format!("it is on your avoid list ({entry})"),
+        });
+    }
+    Ok(())
+}
+
+/// Whether the person may have a mask type: sensitivity and the avoid list.
+pub(super) fn judge_mask<'k>(
+    profile: &Profile,
+    reading: &Reading,
+    mask: &MaskType,
+) -> Result<(), Refusal<'k>> {
+    if profile.sensitive && mask.avoid_if_sensitive {
+        return Err(Refusal {
+            rule: "sensitive_soothing_masks",
+            reason: format!(
+                "{} masks can be too harsh for sensitive skin",
+                mask.name.to_lowercase()
+            ),
+        });
+    }
+    if let Some(entry) = reading.mask_avoided(&mask.id) {
+        return Err(Refusal {
+            rule: "safer_wins",
+            reason: format!("it is on your avoid list ({entry})"),
+        });
+    }
+    Ok(())
+}
+
+/// The rules of gate.toml that hold for this product and person, in file order.
+fn class_rules<'k>(
+    knowledge: &'k Knowledge,
+    profile: &Profile,
+    product: &ShelfProduct,
+) -> impl Iterator<Item = &'k GateRule> + 'k {
+    let situation = crate::knowledge::Situation::of(profile, false);
+    let holds: Vec<bool> = knowledge
+        .gate
+        .iter()
+        .map(|rule| {
+            rule.when.as_ref().is_none_or(|w| w.matches(&situation)) && looks_at(rule, product)
+        })
+        .collect();
+    knowledge
+        .gate
+        .iter()
+        .zip(holds)
+        .filter(|(_, holds)| *holds)
+        .map(|(rule, _)| rule)
+}
+
+/// Whether a product is of the class a gate rule is about.
+fn looks_at(rule: &GateRule, product: &ShelfProduct) -> bool {
+    let flagged = |code: &str| product.flags.iter().any(|(c, _)| c == code);
+    rule.first_flag
+        .as_deref()
+        .is_none_or(|f| product.first_flags.iter().any(|c| c == f))
+        && rule.flag.as_deref().is_none_or(flagged)
+        && (rule.families.is_empty() || rule.families.iter().any(|f| product.treats(f)))
+        && rule
+            .prescription
+            .is_none_or(|wanted| wanted == carries_prescription(product))
+        && rule.leave_on.is_none_or(|l| l == product.leave_on)
+}
+
+/// Whether a product carries a prescription medicine.
+fn carries_prescription(product: &ShelfProduct) -> bool {
+    !product.prescription.is_empty()
+}
+
+/// Why a product may not go on this person's skin at all, if it may not. The checks run
+/// in order and the first that holds is the reason.
+fn refusal<'k>(
+    knowledge: &'k Knowledge,
+    profile: &Profile,
+    product: &ShelfProduct,
+) -> Option<Refusal<'k>> {
+    let prescribed = !product.prescription.is_empty();
+    pregnancy(knowledge, profile, product)
+        .or_else(|| {
+            product
+                .flags
+                .iter()
+                .find(|(code, _)| code == "avoid")
+                .map(|(_, inci)| Refusal {
+                    rule: "safer_wins",
+                    reason: format!("it contains {inci}, which is on your avoid list"),
+                })
+        })
+        .or_else(|| {
+            class_rules(knowledge, profile, product)
+                .find(|rule| rule.effect == GateEffect::Refuse)
+                .map(|rule| Refusal {
+                    rule: &rule.id,
+                    reason: rule.says.clone(),
+                })
+        })
+        // The prescriber chose its strength and knows the skin it is for.
+        .or_else(|| {
+            (!prescribed)
+                .then(|| too_strong(knowledge, product))
+                .flatten()
+        })
+        .or_else(|| within_formula(knowledge, product))
+        .or_else(|| {
+            (!prescribed)
+                .then(|| sensitive(knowledge, profile, product))
+                .flatten()
+        })
+}
+
+/// Pregnancy and breastfeeding: a family that is not for them at any level, or one
+/// allowed only in a wash, left on the skin.
+fn pregnancy<'k>(
+    knowledge: &'k Knowledge,
+    profile: &Profile,
+    product: &ShelfProduct,
+) -> Option<Refusal<'k>> {
+    if !profile.pregnant {
+        return None;
+    }
+    let tell = if product.prescription.is_empty() {
+        ""
+    } else {
+        "; tell your prescriber you are pregnant or breastfeeding"
+    };
+    if let Some(family) = product
+        .present
+        .iter()
+        .filter_map(|f| knowledge.family(f))
+        .find(|f| !f.pregnancy_safe)
+    {
+        let mut refusal = pregnancy_refusal(family, "it");
+        refusal.reason = format!(
+            "it contains {} (even in traces), which is not for pregnancy or breastfeeding{tell}",
+            family.name.to_lowercase()
+        );
+        return Some(refusal);
+    }
+    if !product.leave_on {
+        return None;
+    }
+    let wash_only = product
         .families
         .iter()
         .filter_map(|f| knowledge.family(f))
-        .find(|f| f.doctor_only);
-    if let Some(family) = doctor_only {
-        return Some((
-            format!(
-                "it contains {}, a drug to use only as a doctor directs, so the plan leaves it out",
-                family.name.to_lowercase()
-            ),
-            family.caution_rule.as_deref().unwrap_or("safer_wins"),
-        ));
+        .find(|f| f.pregnancy_rinse_off_only)?;
+    Some(Refusal {
+        rule: knowledge
+            .family(&wash_only.id)
+            .and_then(|f| f.pregnancy_rule.as_deref())
+            .unwrap_or("pregnancy_no_retinoids"),
+        reason: format!(
+            "it leaves {} on the skin: in pregnancy, only in a wash you rinse off{tell}",
+            wash_only.name.to_lowercase()
+        ),
+    })
+}
+
+/// The refusal of a family for pregnancy, with its own rule.
+fn pregnancy_refusal<'k>(family: &'k Family, what: &str) -> Refusal<'k> {
+    Refusal {
+        rule: family
+            .pregnancy_rule
+            .as_deref()
+            .unwrap_or("pregnancy_no_retinoids"),
+        reason: format!(
+            "{what} contains {}, which is not for pregnancy or breastfeeding",
+            family.name.to_lowercase()
+        ),
     }
-    if let Some((_, inci)) = product.flags.iter().find(|(code, _)| code == "avoid") {
-        return Some((
-            format!("it contains {inci}, which is on your avoid list"),
-            "safer_wins",
-        ));
-    }
+}
+
+/// A strength above what home use allows, left on the skin or rinsed off.
+fn too_strong<'k>(knowledge: &'k Knowledge, product: &ShelfProduct) -> Option<Refusal<'k>> {
     for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
         let (Some(strength), Some(percent)) = (&family.strength, product.strength(&family.id))
         else {
@@ -87,88 +364,171 @@ pub(super) fn refusal<'k>(
             (strength.rinse_off_max, "rinsed off")
         };
         if let Some(limit) = limit.filter(|limit| percent > *limit) {
-            let cited = knowledge
-                .cite(&strength.rule)
-                .map_or(String::new(), |c| format!(" {}", c.text));
-            return Some((
-                format!(
-                    "its {percent}% {} is stronger than the {limit}% that home use allows for a product {how}.{cited}",
-                    family_name(&family.id).to_lowercase()
+            let cited = knowledge.cite(&strength.rule);
+            return Some(Refusal {
+                rule: cited.map_or("strength_refused", |c| c.id),
+                reason: format!(
+                    "its {percent}% {} is stronger than the {limit}% that home use allows for a product {how}.{}",
+                    family.name.to_lowercase(),
+                    cited.map_or(String::new(), |c| format!(" {}", c.text))
                 ),
-                knowledge
-                    .cite(&strength.rule)
-                    .map_or("strength_refused", |c| c.id),
-            ));
-        }
-    }
-    // What it carries that the rules keep apart (a mask's own acids are how it
-    // exfoliates: its type's tags do not count against its families).
-    let families: Vec<&str> = product.families.iter().map(String::as_str).collect();
-    for interaction in knowledge
-        .interactions
-        .iter()
-        .filter(|i| i.severity == Severity::Separate)
-    {
-        if interaction.a.picks(&families, &[]) && interaction.b.picks(&families, &[]) {
-            return Some((
-                format!(
-                    "it combines what the rules keep apart: {}",
-                    interaction.text
-                ),
-                knowledge
-                    .cite(&interaction.id)
-                    .map_or("safer_wins", |c| c.id),
-            ));
-        }
-    }
-    // What it carries must share at least one routine (a vitamin C for mornings and a
-    // retinoid for evenings in one bottle have none).
-    let times: Vec<&crate::knowledge::Family> = product
-        .families
-        .iter()
-        .filter_map(|f| knowledge.family(f))
-        .collect();
-    let morning = times.iter().all(|f| f.time_for(product.leave_on).in_am());
-    let evening = times.iter().all(|f| f.time_for(product.leave_on).in_pm());
-    if !morning && !evening {
-        let names: Vec<String> = times.iter().map(|f| f.name.to_lowercase()).collect();
-        return Some((
-            format!(
-                "what it contains cannot share one routine: {} go on at different times of day",
-                names.join(" and ")
-            ),
-            "product_by_contents",
-        ));
-    }
-    if profile.sensitive {
-        if let Some(family) = product
-            .families
-            .iter()
-            .filter_map(|f| knowledge.family(f))
-            .find(|f| f.avoid_if_sensitive)
-        {
-            return Some((
-                format!(
-                    "what it carries ({}) can be too harsh for sensitive skin",
-                    family.label()
-                ),
-                "sensitive_fewer_actives",
-            ));
-        }
-        // Nothing replaces sun protection: a sunscreen is kept, with a word about it.
-        let protects = product.uses.contains(&crate::vocab::Step::Sunscreen);
-        let flagged = product.sensitive_flag(knowledge);
-        if let (Some((code, inci)), false) = (flagged, protects) {
-            return Some((
-                format!(
-                    "it contains {inci} ({}), best avoided on sensitive skin",
-                    code.replace('_', " ")
-                ),
-                "sensitive_fewer_actives",
-            ));
+            });
         }
     }
     None
+}
+
+/// What one formula carries that a rule keeps apart even inside one product (irritation
+/// that adds up), both at a treatment level above the 1% line. A rule about products
+/// layered (oxidation, pH) does not hold inside one formula (rule formula_not_layering).
+fn within_formula<'k>(knowledge: &'k Knowledge, product: &ShelfProduct) -> Option<Refusal<'k>> {
+    let main: Vec<(&str, &str)> = product
+        .contents
+        .iter()
+        .filter(|(family, _)| product.main.contains(family))
+        .map(|(family, inci)| (family.as_str(), inci.as_str()))
+        .collect();
+    knowledge
+        .interactions
+        .iter()
+        .filter(|i| i.severity == Severity::Separate && i.within_product)
+        .find(|i| i.a.selects(&main, &[]) && i.b.selects(&main, &[]))
+        .map(|interaction| Refusal {
+            rule: &interaction.id,
+            reason: format!(
+                "it combines what the rules keep apart even in one formula: {}",
+                interaction.text
+            ),
+        })
+}
+
+/// Sensitive skin: a family too harsh for it, or an ingredient it is better without
+/// (nothing replaces sun protection: a sunscreen is kept, with a word about it).
+fn sensitive<'k>(
+    knowledge: &'k Knowledge,
+    profile: &Profile,
+    product: &ShelfProduct,
+) -> Option<Refusal<'k>> {
+    if !profile.sensitive {
+        return None;
+    }
+    if let Some(family) = product
+        .families
+        .iter()
+        .filter_map(|f| knowledge.family(f))
+        .find(|f| f.avoid_if_sensitive)
+    {
+        return Some(Refusal {
+            rule: "sensitive_fewer_actives",
+            reason: format!(
+                "what it carries ({}) can be too harsh for sensitive skin",
+                family.label()
+            ),
+        });
+    }
+    let protects = product.uses.contains(&Step::Sunscreen);
+    match (product.sensitive_flag(knowledge), protects) {
+        (Some((code, inci)), false) => Some(Refusal {
+            rule: "sensitive_fewer_actives",
+            reason: format!(
+                "it contains {inci} ({}), best avoided on sensitive skin",
+                code.replace('_', " ")
+            ),
+        }),
+        _ => None,
+    }
+}
+
+/// The routines every family of a product allows, by how it is applied.
+fn product_time(knowledge: &Knowledge, product: &ShelfProduct) -> Option<ServingTime> {
+    product
+        .families
+        .iter()
+        .filter_map(|f| knowledge.family(f))
+        .try_fold(ServingTime::AmPm, |time, family| {
+            time.intersect(family.time_for(product.leave_on))
+        })
+}
+
+/// The routines a prescription product goes in: those its families' labels give (a
+/// combination with benzoyl peroxide once a day, in the evening), within their times.
+fn prescribed_time(knowledge: &Knowledge, product: &ShelfProduct) -> Option<ServingTime> {
+    product
+        .families
+        .iter()
+        .filter_map(|f| knowledge.family(f))
+        .try_fold(ServingTime::AmPm, |time, family| {
+            let label = family
+                .prescribed
+                .as_ref()
+                .and_then(|p| p.time)
+                .unwrap_or(family.time_for(product.leave_on));
+            time.intersect(label)
+        })
+}
+
+fn family_names(knowledge: &Knowledge, product: &ShelfProduct) -> Vec<String> {
+    product
+        .families
+        .iter()
+        .filter_map(|f| knowledge.family(f))
+        .map(|f| f.name.to_lowercase())
+        .collect()
+}
+
+/// What a thing puts on the skin, as the interactions read it: its actives as (family,
+/// INCI name), and its mask tags.
+pub(super) struct OnSkin<'a> {
+    pub(super) actives: Vec<(&'a str, &'a str)>,
+    pub(super) tags: Vec<&'a str>,
+}
+
+impl<'a> OnSkin<'a> {
+    /// A product of the person's, by what it carries at a treatment level.
+    pub(super) fn product(product: &'a ShelfProduct) -> OnSkin<'a> {
+        OnSkin {
+            actives: product
+                .contents
+                .iter()
+                .map(|(family, inci)| (family.as_str(), inci.as_str()))
+                .collect(),
+            tags: Vec::new(),
+        }
+    }
+
+    /// One of the planner's serum actives: its family, through the INCI names it stands
+    /// for (or its family's id, when it names none).
+    pub(super) fn active(active: &'a Active) -> OnSkin<'a> {
+        let actives = if active.ingredients.is_empty() {
+            vec![(active.family.as_str(), active.family.as_str())]
+        } else {
+            active
+                .ingredients
+                .iter()
+                .map(|inci| (active.family.as_str(), inci.as_str()))
+                .collect()
+        };
+        OnSkin {
+            actives,
+            tags: Vec::new(),
+        }
+    }
+
+    /// A mask type, by its tags.
+    pub(super) fn mask(mask: &'a MaskType) -> OnSkin<'a> {
+        OnSkin {
+            actives: Vec::new(),
+            tags: mask.tags.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// Which sides of an interaction a thing is on: (side a, side b).
+pub(super) fn sides(interaction: &Interaction, what: &OnSkin<'_>) -> (bool, bool) {
+    (
+        interaction.a.selects(&what.actives, &what.tags),
+        interaction.b.selects(&what.actives, &what.tags),
+    )
 }
 
 /// Something in a product that does not go with an active or mask of the person's plan.
@@ -182,55 +542,45 @@ pub struct Clash {
     pub text: String,
 }
 
-/// What in a product (its active families, and mask type if it is a mask) clashes with
-/// the actives and masks of a plan.
-pub fn plan_clashes(
-    knowledge: &Knowledge,
-    plan: &crate::plan::Plan<'_>,
-    families: &[&str],
-    mask_type: Option<&str>,
-) -> Vec<Clash> {
-    let tags: Vec<&str> = mask_type
+/// What in a product (its actives, and its mask type if it is a mask) clashes with the
+/// actives and masks of a plan: the same interactions, read the same way, as the
+/// scheduler's.
+pub fn plan_clashes(knowledge: &Knowledge, plan: &Plan<'_>, product: &ShelfProduct) -> Vec<Clash> {
+    let mut own = OnSkin::product(product);
+    if let Some(mask) = product
+        .mask_type
+        .as_deref()
         .and_then(|m| knowledge.mask_type(m))
-        .map(|m| m.tags.iter().map(String::as_str).collect())
-        .unwrap_or_default();
-    let mut items: Vec<(String, Vec<&str>, Vec<&str>)> = Vec::new();
+    {
+        own.tags = mask.tags.iter().map(String::as_str).collect();
+    }
+    let mut items: Vec<(&str, OnSkin<'_>)> = Vec::new();
     for serum in &plan.serums {
         if let Some(active) = knowledge.active(serum.active) {
-            items.push((
-                active.name.clone(),
-                vec![active.family.as_str()],
-                Vec::new(),
-            ));
+            items.push((&active.name, OnSkin::active(active)));
         }
     }
     for mask in &plan.masks {
         if let Some(mask_type) = knowledge.mask_type(mask.mask_type) {
-            items.push((
-                mask_type.name.clone(),
-                Vec::new(),
-                mask_type.tags.iter().map(String::as_str).collect(),
-            ));
+            items.push((&mask_type.name, OnSkin::mask(mask_type)));
         }
     }
     let mut clashes = Vec::new();
-    for (name, item_families, item_tags) in &items {
+    for (name, item) in &items {
         for interaction in knowledge
             .interactions
             .iter()
             .filter(|i| i.severity == Severity::Separate)
         {
-            let forward = interaction.a.picks(families, &tags)
-                && interaction.b.picks(item_families, item_tags);
-            let backward = interaction.b.picks(families, &tags)
-                && interaction.a.picks(item_families, item_tags);
-            if (forward || backward)
+            let (own_a, own_b) = sides(interaction, &own);
+            let (item_a, item_b) = sides(interaction, item);
+            if ((own_a && item_b) || (own_b && item_a))
                 && !clashes
                     .iter()
-                    .any(|c: &Clash| &c.with == name && c.rule == interaction.id)
+                    .any(|c: &Clash| c.with == *name && c.rule == interaction.id)
             {
                 clashes.push(Clash {
-                    with: name.clone(),
+                    with: name.to_string(),
                     rule: interaction.id.clone(),
                     text: interaction.text.clone(),
                 });

@@ -33,6 +33,7 @@ knowledge_files!(
     "ingredients.toml",
     "kinds.toml",
     "labels.toml",
+    "gate.toml",
 );
 
 /// Rule ids the engine cites by name; validation fails if one is missing.
@@ -396,9 +397,7 @@ pub struct Limits {
     pub new_active_gap_days: u8,
     /// Nothing new starts this many days before an event.
     pub event_quiet_days: u8,
-    /// The first weeks with recovery nights between strong-active nights.
-    pub recovery_weeks: u8,
-    /// In those weeks, at most this many strong-active nights in a row.
+    /// At most this many strong-active nights in a row (rule recovery_nights).
     pub strong_nights_in_a_row_max: u8,
     /// Families that never go on the evening before an event.
     pub event_eve_families: Vec<String>,
@@ -410,6 +409,12 @@ pub struct Limits {
     pub filler_actives: Vec<String>,
     /// Masks a week, at most, when the plan also has serums.
     pub masks_per_week_with_serums: u8,
+    /// Masks with one of these tags are strong actives (rule strong_masks): paced,
+    /// patch-tested, counted for recovery nights.
+    pub strong_mask_tags: Vec<String>,
+    /// A product the person owns serves a need when its active's fit for the concern is
+    /// at least this (rule owned_first).
+    pub owned_serves_min: i8,
 }
 
 /// A routine step's data.
@@ -468,6 +473,9 @@ pub struct MaskType {
     pub skin_types: BTreeMap<SkinType, i8>,
     /// Kept out of plans for sensitive skin.
     pub avoid_if_sensitive: bool,
+    /// Planned only with a product the person owns (a scrub).
+    #[serde(default)]
+    pub own_only: bool,
     /// A practical tip.
     pub tip: String,
 }
@@ -564,10 +572,21 @@ pub struct Family {
     /// For a photosensitising family: the rule that says so, with its own source
     /// (default `sunscreen_photosensitising`).
     pub sun_rule: Option<String>,
-    /// A drug for use under a doctor's care: a product that carries it (above a trace)
-    /// is left out of the plan, with `caution_rule` as the reason.
+    /// How a prescription product with it goes on (rule rx_doctor_directions).
+    pub prescribed: Option<Prescribed>,
+}
+
+/// How a prescription medicine goes on, by its label.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prescribed {
+    /// The routines its label gives (once daily: the evening).
+    pub time: Option<ServingTime>,
+    /// On no fixed day: as the prescriber directs (a steroid).
     #[serde(default)]
-    pub doctor_only: bool,
+    pub as_directed: bool,
+    /// The rule that says so.
+    pub rule: String,
 }
 
 fn am_pm() -> ServingTime {
@@ -726,12 +745,29 @@ pub struct Selector {
     /// Masks with one of these tags.
     #[serde(default)]
     pub mask_tags: Vec<String>,
+    /// Actives by INCI name, whatever their family.
+    #[serde(default)]
+    pub ingredients: Vec<String>,
+    /// INCI names the rule is not true of: a member of `families` that carries the
+    /// family only through these is not picked (adapalene with benzoyl peroxide).
+    #[serde(default)]
+    pub except: Vec<String>,
 }
 
 impl Selector {
-    /// Whether this side picks something with one of these families or mask tags.
-    pub fn picks(&self, families: &[&str], tags: &[&str]) -> bool {
-        self.families.iter().any(|f| families.contains(&f.as_str()))
+    /// Whether this side picks what something puts on the skin: its actives as
+    /// (family, INCI name) pairs (a family known by no INCI name has its id there), and
+    /// its mask tags. A family member listed in `except` does not count.
+    pub fn selects(&self, actives: &[(&str, &str)], tags: &[&str]) -> bool {
+        let excepted = |inci: &str| self.except.iter().any(|e| e.eq_ignore_ascii_case(inci));
+        self.families.iter().any(|f| {
+            actives
+                .iter()
+                .any(|(family, inci)| family == f && !excepted(inci))
+        }) || self
+            .ingredients
+            .iter()
+            .any(|i| actives.iter().any(|(_, inci)| inci.eq_ignore_ascii_case(i)))
             || self.mask_tags.iter().any(|t| tags.contains(&t.as_str()))
     }
 }
@@ -758,6 +794,10 @@ pub struct Interaction {
     pub b: Selector,
     /// Blocking or informational.
     pub severity: Severity,
+    /// It holds inside one formula too (irritation adding up), when both sides are
+    /// there at a treatment level above the 1% line (rule formula_not_layering).
+    #[serde(default)]
+    pub within_product: bool,
     /// What happens and what to do.
     pub text: String,
     /// Source id.
@@ -783,6 +823,11 @@ pub struct ActiveIngredient {
     pub weak: bool,
     /// A further sorting within the family (UV filters: mineral or chemical).
     pub class: Option<String>,
+    /// A prescription medicine (rule rx_doctor_directions).
+    #[serde(default)]
+    pub prescription: bool,
+    /// A prescription medicine above this stated percentage (adapalene above 0.1%).
+    pub prescription_above: Option<f32>,
 }
 
 /// Every dictionary name matching the rule belongs to the family.
@@ -1044,6 +1089,49 @@ pub struct Application {
     pub face_words: Vec<String>,
 }
 
+/// What a rule of the safety gate does to a product it holds for (gate.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateEffect {
+    /// It is never a step for this person.
+    Refuse,
+    /// It goes on in the evening only.
+    Evening,
+    /// It fills only the treatment (serum) step.
+    Treatment,
+    /// It goes on as prescribed, every day, first.
+    Prescribed,
+    /// It goes on no fixed day: as the prescriber directs.
+    AsDirected,
+}
+
+/// A rule of the safety gate for a class of products (gate.toml).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateRule {
+    /// The rule it cites (rules.toml).
+    pub id: String,
+    /// The class of product it is about, as people read it.
+    pub class: String,
+    /// Who it holds for (everyone when absent).
+    pub when: Option<When>,
+    /// The first ingredient of the list raises this flag.
+    pub first_flag: Option<String>,
+    /// Some ingredient raises this flag.
+    pub flag: Option<String>,
+    /// It carries one of these families at a treatment level.
+    #[serde(default)]
+    pub families: Vec<String>,
+    /// It carries a prescription medicine (or none, with `false`).
+    pub prescription: Option<bool>,
+    /// It stays on the skin (or is rinsed off, with `false`).
+    pub leave_on: Option<bool>,
+    /// What follows.
+    pub effect: GateEffect,
+    /// The reason in plain words ("it is ...").
+    pub says: String,
+}
+
 /// Something that can be cited: an id with a text and a source.
 #[derive(Debug, Clone, Copy)]
 pub struct Citation<'k> {
@@ -1090,6 +1178,8 @@ pub struct Knowledge {
     pub kinds: KindKnowledge,
     /// The words people see for every code.
     pub labels: Labels,
+    /// The safety gate's rules for classes of products.
+    pub gate: Vec<GateRule>,
     citations: HashMap<String, (String, String)>,
     /// A fingerprint of the files it was read from.
     fingerprint: u64,
@@ -1203,6 +1293,11 @@ struct ActivesFile {
 struct InteractionsFile {
     interaction: Vec<Interaction>,
 }
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GateFile {
+    gate: Vec<GateRule>,
+}
 
 fn parse_file<T: serde::de::DeserializeOwned>(
     files: &[(&str, &str)],
@@ -1307,6 +1402,7 @@ impl Knowledge {
         let ingredients: IngredientKnowledge = parse_file(files, "ingredients.toml")?;
         let kinds: KindKnowledge = parse_file(files, "kinds.toml")?;
         let labels: Labels = parse_file(files, "labels.toml")?;
+        let gate: GateFile = parse_file(files, "gate.toml")?;
         let (active_list, mut problems) = resolve_actives(&actives.family, actives.active);
         let mut knowledge = Knowledge {
             sources: sources.source,
@@ -1325,6 +1421,7 @@ impl Knowledge {
             ingredients,
             kinds,
             labels,
+            gate: gate.gate,
             citations: HashMap::new(),
             fingerprint: fingerprint(files),
         };

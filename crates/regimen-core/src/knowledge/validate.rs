@@ -162,10 +162,18 @@ impl Knowledge {
                     problems.push(format!("family {id} names unknown rule {rule}"));
                 }
             }
-            if family.doctor_only && family.caution_rule.is_none() {
-                problems.push(format!(
-                    "family {id} is doctor_only but names no caution_rule"
-                ));
+            if let Some(prescribed) = &family.prescribed {
+                if !cited(&prescribed.rule) {
+                    problems.push(format!(
+                        "family {id} names unknown rule {}",
+                        prescribed.rule
+                    ));
+                }
+                if prescribed.as_directed == prescribed.time.is_some() {
+                    problems.push(format!(
+                        "family {id}: prescribed needs either a time or as_directed"
+                    ));
+                }
             }
             if family.time != ServingTime::AmPm && family.time_rule.is_none() {
                 problems.push(format!("family {id} has a time but no time_rule"));
@@ -295,8 +303,29 @@ impl Knowledge {
                         ));
                     }
                 }
+                for inci in selector.ingredients.iter().chain(&selector.except) {
+                    if !self
+                        .ingredients
+                        .active
+                        .iter()
+                        .any(|i| i.inci.eq_ignore_ascii_case(inci))
+                    {
+                        problems.push(format!(
+                            "interaction {} names {inci}, which ingredients.toml does not list",
+                            interaction.id
+                        ));
+                    }
+                }
             }
         }
+        for tag in &self.limits.strong_mask_tags {
+            if !tags.contains(&**tag) {
+                problems.push(format!(
+                    "limits name mask tag {tag}, which no mask type has"
+                ));
+            }
+        }
+        problems.extend(self.gate_problems(&cited));
         let families = |kind: &str, family: &str, problems: &mut Vec<String>| {
             if self.family(family).is_none() {
                 problems.push(format!("{kind} names unknown family {family}"));
@@ -453,6 +482,40 @@ impl Knowledge {
         check("concern", &concerns, labels.concern.keys().collect());
         let kinds: Vec<&str> = ProductKind::ALL.iter().map(|k| k.id()).collect();
         check("kind", &kinds, labels.kind.keys().collect());
+        problems
+    }
+}
+
+impl Knowledge {
+    /// What in gate.toml names something the knowledge base lacks.
+    fn gate_problems(&self, cited: &dyn Fn(&str) -> bool) -> Vec<String> {
+        let mut problems = Vec::new();
+        let flag_known = |code: &str| self.ingredients.flag.iter().any(|f| f.code == code);
+        for rule in &self.gate {
+            let id = &rule.id;
+            if !cited(id) {
+                problems.push(format!("gate rule {id} names no rule of rules.toml"));
+            }
+            for flag in rule.first_flag.iter().chain(&rule.flag) {
+                if !flag_known(flag) {
+                    problems.push(format!("gate rule {id} names unknown flag {flag}"));
+                }
+            }
+            for family in &rule.families {
+                if self.family(family).is_none() {
+                    problems.push(format!("gate rule {id} names unknown family {family}"));
+                }
+            }
+            let judges = rule.first_flag.is_some()
+                || rule.flag.is_some()
+                || !rule.families.is_empty()
+                || rule.prescription.is_some();
+            if !judges {
+                problems.push(format!(
+                    "gate rule {id} looks at nothing in a product (give a flag, families or prescription)"
+                ));
+            }
+        }
         problems
     }
 }

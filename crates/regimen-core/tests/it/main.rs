@@ -6,6 +6,7 @@ mod contents;
 mod engine;
 mod experiment;
 mod explain;
+mod gate;
 mod knowledge;
 mod labels;
 mod properties;

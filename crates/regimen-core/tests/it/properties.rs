@@ -9,11 +9,12 @@ use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 use regimen_core::analyzer::{Options, Report};
-use regimen_core::knowledge::{Removal, Selector, Severity};
-use regimen_core::plan::{Plan, StepEntry};
+use regimen_core::engine::judge;
+use regimen_core::knowledge::{GateEffect, Removal, Selector, Severity};
+use regimen_core::plan::{Instead, Plan, StepEntry};
 use regimen_core::profile::{IsoDate, Minutes, ShelfItem};
 use regimen_core::shelf::ShelfProduct;
-use regimen_core::vocab::{Concern, Goal, ProductKind, SkinType, Step};
+use regimen_core::vocab::{Concern, Goal, ProductKind, Routine, SkinType, Step};
 use regimen_core::{PlanOptions, Profile};
 
 /// Product names: a claim, a form word (which decides the kind and the steps), and
@@ -50,6 +51,9 @@ const FORMS: &[&str] = &[
     "Cotton Pads",
     "Exfoliating Scrub",
     "Gel",
+    "Spot Treatment",
+    "Ointment",
+    "Foaming Cleanser",
 ];
 const NAME_SUFFIXES: &[&str] = &[
     "", "", " SPF 15", " SPF 30", " SPF 50", " 0.3%", " 1%", " 10%", " 30%",
@@ -80,7 +84,35 @@ const ACTIVES: &[&str] = &[
     "Alcohol Denat.",
     "Bakuchiol",
     "Methylparaben",
+    "Citric Acid",
+    "Citrus Aurantium Bergamia Peel Oil",
+    "Melaleuca Alternifolia Leaf Oil",
+    "Metronidazole",
+    "Clindamycin Phosphate",
+    "Tretinoin",
+    "Tazarotene",
+    "Dapsone",
+    "Hydrocortisone",
+    "Betamethasone Valerate",
+    "Ivermectin",
 ];
+/// Bottles of pure or nearly pure essential oil, as shops sell them.
+const NEAT_OILS: &[(&str, &str)] = &[
+    ("Tea Tree Oil", "Melaleuca Alternifolia Leaf Oil"),
+    (
+        "Pure Lavender Oil",
+        "Lavandula Angustifolia Oil, Tocopherol",
+    ),
+    (
+        "Bergamot Essential Oil",
+        "Citrus Aurantium Bergamia Peel Oil",
+    ),
+    (
+        "Eucalyptus Oil",
+        "Eucalyptus Globulus Leaf Oil, Limonene, Linalool",
+    ),
+];
+
 const PERCENTS: &[Option<&str>] = &[
     None,
     None,
@@ -105,7 +137,12 @@ prop_compose! {
             0..4,
         ),
         kind in prop::option::weighted(0.3, prop::sample::select(ProductKind::ALL)),
+        neat in prop::option::weighted(0.05, prop::sample::select(NEAT_OILS)),
     ) -> ShelfItem {
+        // A bottle of (nearly) pure essential oil.
+        if let Some((name, list)) = neat {
+            return ShelfItem { name: name.to_string(), ingredients: list.to_string(), kind };
+        }
         let mut main = vec!["Aqua".to_string(), "Glycerin".to_string()];
         let mut trace = vec!["Phenoxyethanol".to_string()];
         for (name, percent, above) in actives {
@@ -267,6 +304,41 @@ fn step_families<'a>(step: &'a StepEntry<'a>, shelf: &'a [ShelfProduct]) -> Vec<
     families
 }
 
+/// Actives as (family, INCI name).
+type Contents<'a> = Vec<(&'a str, &'a str)>;
+
+/// What one step puts on the skin as the interactions read it: (family, INCI name) of
+/// its serum active and of its product's treatment-level actives.
+fn step_contents<'a>(
+    step: &'a StepEntry<'a>,
+    shelf: &'a [ShelfProduct],
+) -> Vec<(&'a str, &'a str)> {
+    let k = knowledge();
+    let mut contents: Vec<(&str, &str)> = Vec::new();
+    if let Some(active) = step.active.and_then(|a| k.active(a)) {
+        if active.ingredients.is_empty() {
+            contents.push((active.family.as_str(), active.family.as_str()));
+        }
+        for inci in &active.ingredients {
+            contents.push((active.family.as_str(), inci.as_str()));
+        }
+    }
+    if let Some(product) = product_of(step, shelf) {
+        contents.extend(
+            product
+                .contents
+                .iter()
+                .map(|(f, i)| (f.as_str(), i.as_str())),
+        );
+    }
+    contents
+}
+
+/// Whether a step is one of the person's prescriptions (they keep their own schedule).
+fn prescribed(profile: &Profile, step: &StepEntry<'_>, shelf: &[ShelfProduct]) -> bool {
+    product_of(step, shelf).is_some_and(|p| judge(knowledge(), profile, p).prescribed.is_some())
+}
+
 fn product_of<'a>(step: &StepEntry<'_>, shelf: &'a [ShelfProduct]) -> Option<&'a ShelfProduct> {
     step.product.as_deref().map(|name| {
         shelf
@@ -286,15 +358,8 @@ fn leave_on(step: &StepEntry<'_>, shelf: &[ShelfProduct]) -> bool {
     }
 }
 
-fn hits(selector: &Selector, families: &[&str], tags: &[&str]) -> bool {
-    selector
-        .families
-        .iter()
-        .any(|f| families.contains(&f.as_str()))
-        || selector
-            .mask_tags
-            .iter()
-            .any(|t| tags.contains(&t.as_str()))
+fn hits(selector: &Selector, contents: &[(&str, &str)], tags: &[&str]) -> bool {
+    selector.selects(contents, tags)
 }
 
 fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(), TestCaseError> {
@@ -468,8 +533,15 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                     .collect();
                 by.sort_unstable();
                 by.dedup();
+                // Two prescriptions of one family stay as prescribed (the plan says so).
+                let prescriptions = steps
+                    .iter()
+                    .filter(|s| {
+                        step_families(s, shelf).contains(family) && prescribed(profile, s, shelf)
+                    })
+                    .count();
                 prop_assert!(
-                    by.len() <= 1,
+                    by.len() <= 1 || prescriptions >= by.len() - 1,
                     "{} twice in a routine on {}: {:?}",
                     family,
                     day.date,
@@ -478,8 +550,16 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             }
             strong.sort_unstable();
             strong.dedup();
+            // Prescriptions take their place first; anything else only within the limit.
+            let others_strong = steps.iter().any(|s| {
+                !prescribed(profile, s, shelf)
+                    && leave_on(s, shelf)
+                    && step_families(s, shelf)
+                        .iter()
+                        .any(|f| k.family(f).is_some_and(|f| f.strong))
+            });
             prop_assert!(
-                strong.len() <= strong_limit,
+                strong.len() <= strong_limit || !others_strong,
                 "{} strong actives on {}: {:?}",
                 strong.len(),
                 day.date,
@@ -488,7 +568,7 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             // Interactions: nothing that must be separated shares a routine, whether two
             // steps carry the two sides or one product carries both (a mask's own acids
             // are how it exfoliates: its tags and its families are one thing).
-            let sides: Vec<(Vec<&str>, Vec<&str>)> = steps
+            let sides: Vec<(Contents<'_>, Vec<&str>)> = steps
                 .iter()
                 .map(|s| {
                     let tags = s
@@ -496,7 +576,7 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                         .and_then(|m| k.mask_type(m))
                         .map(|m| m.tags.iter().map(String::as_str).collect())
                         .unwrap_or_default();
-                    (step_families(s, shelf), tags)
+                    (step_contents(s, shelf), tags)
                 })
                 .collect();
             for interaction in k
@@ -506,9 +586,26 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             {
                 for (i, (families_i, tags_i)) in sides.iter().enumerate() {
                     for (j, (families_j, tags_j)) in sides.iter().enumerate() {
+                        // Inside one formula only the rules that say so hold, on what it
+                        // carries above the 1% line (rule formula_not_layering).
+                        let main: Vec<(&str, &str)> = product_of(&steps[i], shelf)
+                            .map(|p| {
+                                p.contents
+                                    .iter()
+                                    .filter(|(f, _)| p.main.contains(f))
+                                    .map(|(f, i)| (f.as_str(), i.as_str()))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
                         let together = if i == j {
-                            hits(&interaction.a, families_i, &[])
-                                && hits(&interaction.b, families_i, &[])
+                            interaction.within_product
+                                && hits(&interaction.a, &main, &[])
+                                && hits(&interaction.b, &main, &[])
+                        } else if prescribed(profile, &steps[i], shelf)
+                            && prescribed(profile, &steps[j], shelf)
+                        {
+                            // Two prescriptions stay as prescribed; the plan says to ask.
+                            false
                         } else {
                             hits(&interaction.a, families_i, tags_i)
                                 && hits(&interaction.b, families_j, tags_j)
@@ -533,7 +630,9 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                 let total = Plan::minutes(steps);
                 if total > budget.get() {
                     prop_assert!(
-                        steps.iter().all(|s| k.step(s.step).required),
+                        steps
+                            .iter()
+                            .all(|s| k.step(s.step).required || prescribed(profile, s, shelf)),
                         "over budget with optional steps"
                     );
                     prop_assert!(plan
@@ -552,7 +651,9 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                 .iter()
                 .filter(|d| {
                     d.pm.iter().any(|s| {
-                        leave_on(s, shelf) && step_families(s, shelf).contains(&family.id.as_str())
+                        leave_on(s, shelf)
+                            && !prescribed(profile, s, shelf)
+                            && step_families(s, shelf).contains(&family.id.as_str())
                     })
                 })
                 .count();
@@ -583,10 +684,32 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             vec![&day.am, &day.pm]
         };
         for steps in routines {
-            for step in steps {
-                for family in step_families(step, shelf) {
+            for step in steps.iter().filter(|s| !prescribed(profile, s, shelf)) {
+                // A strong mask is a new thing of its own, unless the person's mask brings
+                // a strong family (then the family is the new thing).
+                let own_strong = product_of(step, shelf).is_some_and(|p| {
+                    p.families
+                        .iter()
+                        .any(|f| k.family(f).is_some_and(|f| f.strong))
+                });
+                let strong_mask = step.mask_type.and_then(|m| k.mask_type(m)).filter(|m| {
+                    !own_strong && limits.strong_mask_tags.iter().any(|t| m.has_tag(t))
+                });
+                if let Some(mask) = strong_mask {
+                    if !families.contains(&mask.id) {
+                        families.push(mask.id.clone());
+                    }
+                }
+                // A wash rinsed off within a minute is no new strong active to pace.
+                // (Nor a sunscreen: protection goes on from the first morning.)
+                let washed =
+                    product_of(step, shelf).is_some_and(|p| p.washes() || p.can(Step::Sunscreen));
+                for family in step_families(step, shelf).into_iter().filter(|_| !washed) {
                     let leave = !evening_only || leave_on(step, shelf);
+                    // For recovery nights, the nights of skin cycling: families with nights.
+                    let cycling = !evening_only || k.family(family).is_some_and(|f| f.ramped());
                     if leave
+                        && cycling
                         && k.family(family).is_some_and(|f| f.strong)
                         && !families.iter().any(|f| f == family)
                     {
@@ -609,12 +732,16 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
         for (other, other_start) in &first[..i] {
             if start == other_start {
                 // Two that start together come in one product (one new thing).
+                // (A mask of the person's with its own acids is one new thing too.)
+                let brings = |s: &StepEntry<'_>, what: &str| {
+                    s.mask_type == Some(what)
+                        || product_of(s, shelf).is_some_and(|p| p.treats(what))
+                };
                 let together = plan.days[*start]
                     .am
                     .iter()
                     .chain(&plan.days[*start].pm)
-                    .filter_map(|s| product_of(s, shelf))
-                    .any(|p| p.treats(family) && p.treats(other));
+                    .any(|s| brings(s, family) && brings(s, other));
                 prop_assert!(together, "{} and {} start on the same day", family, other);
                 continue;
             }
@@ -638,7 +765,7 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
     for event in &events {
         if let Some(eve) = event.checked_sub(1) {
             let day = &plan.days[eve];
-            for step in &day.pm {
+            for step in day.pm.iter().filter(|s| !prescribed(profile, s, shelf)) {
                 for family in step_families(step, shelf) {
                     prop_assert!(
                         !limits.event_eve_families.iter().any(|f| f == family),
@@ -658,15 +785,26 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             }
         }
     }
-    let recovery = (usize::from(limits.recovery_weeks) * 7).min(plan.days.len());
+    // Recovery nights, the whole plan: a strong night (a prescription's too) after as
+    // many in a row as the rules allow holds nothing strong but the prescription.
+    let rx_strong = |day: &regimen_core::plan::Day<'_>| {
+        day.pm.iter().any(|s| {
+            prescribed(profile, s, shelf)
+                && leave_on(s, shelf)
+                && step_families(s, shelf)
+                    .iter()
+                    .any(|f| k.family(f).is_some_and(|f| f.strong && f.ramped()))
+        })
+    };
     let mut in_a_row = 0;
-    for day in &plan.days[..recovery] {
-        if strong_families(day, true).is_empty() {
+    for day in &plan.days {
+        let others = !strong_families(day, true).is_empty();
+        if !others && !rx_strong(day) {
             in_a_row = 0;
         } else {
             in_a_row += 1;
             prop_assert!(
-                in_a_row <= usize::from(limits.strong_nights_in_a_row_max),
+                !others || in_a_row <= usize::from(limits.strong_nights_in_a_row_max),
                 "{} strong nights in a row up to {}",
                 in_a_row,
                 day.date
@@ -679,8 +817,14 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
         .any(|d| d.pm.iter().any(|s| s.step == Step::Mask));
     match plan.approach {
         regimen_core::vocab::Approach::Masks | regimen_core::vocab::Approach::Both => {
+            // (A strong mask whose patch-test week ends after a short plan starts in the
+            // next one, which the plan says.)
+            let late = plan
+                .warnings
+                .iter()
+                .any(|w| w.code == "pacing" && w.text.contains("after this plan"));
             prop_assert!(
-                has_mask,
+                has_mask || late,
                 "the answer is {} but no mask is in the plan",
                 plan.approach
             )
@@ -829,7 +973,15 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                 .iter()
                 .any(|w| w.code == code && names.iter().any(|n| w.text.contains(n)))
         };
-        if profile.sensitive || active.rules.strong {
+        // (A sunscreen of the person's that carries it goes on from the first morning.)
+        let protects = plan
+            .days
+            .iter()
+            .flat_map(|d| d.am.iter().chain(&d.pm))
+            .filter(|s| s.active == Some(serum.active))
+            .filter_map(|s| product_of(s, shelf))
+            .any(|p| p.can(Step::Sunscreen));
+        if (profile.sensitive || active.rules.strong) && !protects {
             prop_assert!(said("patch_test"), "patch test advice for {}", active.id);
         }
         if active.rules.photosensitising {
@@ -899,7 +1051,9 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             .iter()
             .filter_map(|f| k.family(f))
             .collect();
-        if families.iter().any(|f| f.strong) {
+        let rx = judge(k, profile, product).prescribed.is_some();
+        let washed = product.washes() || product.can(Step::Sunscreen);
+        if families.iter().any(|f| f.strong) && !rx && !washed {
             prop_assert!(
                 plan.warnings
                     .iter()
@@ -969,6 +1123,286 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
     Ok(())
 }
 
+/// The safety gate holds over the whole plan: every product placed is allowed for this
+/// person, in the step and routine it went in; each rule of gate.toml, read here from the
+/// knowledge base, holds for the products it is about; no prescription is displaced; no
+/// owned product that could do a serum's step is passed over for that serum to buy; and
+/// what the plan says of each product it left out holds in its days.
+fn check_gate(
+    profile: &Profile,
+    plan: &Plan<'_>,
+    shelf: &[ShelfProduct],
+) -> Result<(), TestCaseError> {
+    let k = knowledge();
+    for day in &plan.days {
+        for (routine, steps) in [(Routine::Am, &day.am), (Routine::Pm, &day.pm)] {
+            for step in steps {
+                let Some(product) = product_of(step, shelf) else {
+                    continue;
+                };
+                let verdict = judge(k, profile, product);
+                prop_assert!(
+                    verdict.allowed(),
+                    "{} placed on {} though the gate refuses it: {:?}",
+                    product.name,
+                    day.date,
+                    verdict.refusal
+                );
+                prop_assert!(
+                    verdict.admits(step.step, routine),
+                    "{} in the {} step of the {:?} routine on {}, which the gate does not allow: {:?}",
+                    product.name,
+                    step.step,
+                    routine,
+                    day.date,
+                    verdict
+                );
+                for rule in k
+                    .gate
+                    .iter()
+                    .filter(|r| gate_rule_holds(r, profile, product))
+                {
+                    let ok = match rule.effect {
+                        GateEffect::Refuse | GateEffect::AsDirected => false,
+                        GateEffect::Evening => routine == Routine::Pm,
+                        GateEffect::Treatment => !product.leave_on || step.step == Step::Serum,
+                        GateEffect::Prescribed => step.step == Step::Serum || !product.leave_on,
+                    };
+                    prop_assert!(
+                        ok,
+                        "{} breaks gate rule {} ({:?}) on {}",
+                        product.name,
+                        rule.id,
+                        rule.effect,
+                        day.date
+                    );
+                }
+            }
+        }
+    }
+    // Prescriptions keep their place: every day, in every routine of their label.
+    for product in shelf {
+        let verdict = judge(k, profile, product);
+        let Some(time) = verdict.prescribed.and_then(|p| p.time) else {
+            continue;
+        };
+        if !verdict.allowed() {
+            continue;
+        }
+        for day in &plan.days {
+            for (routine, steps) in [(Routine::Am, &day.am), (Routine::Pm, &day.pm)] {
+                // One medicated wash per routine: a second goes where the first does not.
+                let washed = !product.leave_on
+                    && steps.iter().any(|s| {
+                        s.step == Step::Cleanse
+                            && product_of(s, shelf).is_some_and(|p| {
+                                p.name != product.name && judge(k, profile, p).prescribed.is_some()
+                            })
+                    });
+                if time.includes(routine) && !washed {
+                    prop_assert!(
+                        steps
+                            .iter()
+                            .any(|s| s.product.as_deref() == Some(product.name.as_str())),
+                        "the prescription {} is missing from the {:?} routine of {}",
+                        product.name,
+                        routine,
+                        day.date
+                    );
+                }
+            }
+        }
+    }
+    let used = |name: &str| {
+        plan.days
+            .iter()
+            .flat_map(|d| d.am.iter().chain(&d.pm))
+            .any(|s| s.product.as_deref() == Some(name))
+    };
+    if let Some(report) = &plan.shelf {
+        // No serum to get that a product of the person's, unused, could bring (one whose
+        // other actives bring no rules of their own that keep it out).
+        for missing in report.missing.iter().filter_map(|m| m.active.as_deref()) {
+            let family = &k.active(missing).expect("active").family;
+            let ruled = |f: &String| {
+                f != family
+                    && k.family(f)
+                        .is_some_and(|f| f.strong || f.ramped() || f.photosensitising)
+            };
+            for product in shelf
+                .iter()
+                .filter(|p| !used(&p.name) && !p.families.iter().any(ruled))
+            {
+                let verdict = judge(k, profile, product);
+                let carries = verdict.steps.contains(&Step::Serum)
+                    || (product.leave_on
+                        && verdict.steps.contains(&Step::Moisturize)
+                        && k.family(family).is_some_and(|f| f.strong || f.ramped()));
+                prop_assert!(
+                    !(verdict.allowed()
+                        && verdict.prescribed.is_none()
+                        && carries
+                        && product.treats(family)),
+                    "the plan asks to get a serum with {} and leaves out {}, which carries it",
+                    missing,
+                    product.name
+                );
+            }
+        }
+        // What the plan says of each product it left out holds in its days.
+        for left in &report.not_placed {
+            prop_assert!(k.cite(&left.rule).is_some(), "unknown rule {}", left.rule);
+            let steps = || plan.days.iter().flat_map(|d| d.am.iter().chain(&d.pm));
+            let holds = match &left.instead {
+                None => true,
+                Some(Instead::Family { family, by }) => steps().any(|s| {
+                    let by_product = s.product.as_deref() == Some(by.as_str())
+                        && product_of(s, shelf).is_some_and(|p| p.treats(family));
+                    let by_serum = s.product.is_none()
+                        && s.active
+                            .and_then(|a| k.active(a))
+                            .is_some_and(|a| a.name == *by && a.family == *family);
+                    by_product || by_serum
+                }),
+                Some(Instead::Step { step, by }) => {
+                    steps().any(|s| s.step == *step && s.product.as_deref() == Some(by.as_str()))
+                }
+                Some(Instead::Mask { mask_type, by }) => steps().any(|s| {
+                    s.mask_type == Some(mask_type.as_str())
+                        && s.product.as_deref() == Some(by.as_str())
+                }),
+            };
+            prop_assert!(
+                holds,
+                "{} was left out because \"{}\", which the plan's days contradict",
+                left.name,
+                left.reason
+            );
+            prop_assert!(!used(&left.name), "{} is both used and left out", left.name);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a rule of gate.toml is about this product and person, read from its fields.
+fn gate_rule_holds(
+    rule: &regimen_core::knowledge::GateRule,
+    profile: &Profile,
+    product: &ShelfProduct,
+) -> bool {
+    let situation = regimen_core::knowledge::Situation::of(profile, false);
+    rule.when.as_ref().is_none_or(|w| w.matches(&situation))
+        && rule
+            .first_flag
+            .as_deref()
+            .is_none_or(|f| product.first_flags.iter().any(|c| c == f))
+        && rule
+            .flag
+            .as_deref()
+            .is_none_or(|f| product.flags.iter().any(|(c, _)| c == f))
+        && (rule.families.is_empty() || rule.families.iter().any(|f| product.treats(f)))
+        && rule
+            .prescription
+            .is_none_or(|wanted| wanted != product.prescription.is_empty())
+        && rule.leave_on.is_none_or(|l| l == product.leave_on)
+}
+
+/// The retailer data's products (../shared/data/lookfantastic, read only beside the
+/// repository: its licence is unknown), as (name, ingredient list).
+fn retailer_products() -> Option<&'static [(String, String)]> {
+    static PRODUCTS: std::sync::OnceLock<Option<Vec<(String, String)>>> =
+        std::sync::OnceLock::new();
+    PRODUCTS
+        .get_or_init(|| {
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../../shared/data/lookfantastic/skincare_products_clean.csv"
+            );
+            let mut reader = csv::Reader::from_path(path).ok()?;
+            let products = reader
+                .records()
+                .filter_map(Result::ok)
+                .map(|r| {
+                    let list = r[3]
+                        .trim_start_matches('[')
+                        .trim_end_matches(']')
+                        .replace('\'', "");
+                    (r[0].to_string(), list)
+                })
+                .collect();
+            Some(products)
+        })
+        .as_deref()
+}
+
+/// Says that a test could not run (as regimen-store's testing helper does), or fails it
+/// in CI, where the shared data must be there.
+fn shared_data_missing(what: &str) {
+    assert!(
+        std::env::var_os("REGIMEN_REQUIRE_SHARED_DATA").is_none(),
+        "{what} is missing"
+    );
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    eprintln!("skipping {test}: {what} is not here (the shared data beside the repository); CI requires it");
+    if let Some(dir) = std::env::var_os("REGIMEN_SKIPPED_DIR") {
+        let file: String = test
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(
+            std::path::Path::new(&dir).join(file),
+            format!("{test}: {what} is not here; CI requires it\n"),
+        );
+    }
+}
+
+#[test]
+fn every_plan_with_a_real_shelf_keeps_every_rule() {
+    // Shelves drawn from 1,138 real products of a retailer (with a few of the classes the
+    // gate is for among them), for random people: the same checks as above.
+    let Some(products) = retailer_products() else {
+        shared_data_missing("../shared/data/lookfantastic");
+        return;
+    };
+    let classes = NEAT_OILS
+        .iter()
+        .map(|(n, l)| (n.to_string(), l.to_string()));
+    let pool: Vec<(String, String)> = products.iter().cloned().chain(classes).collect();
+    let config = ProptestConfig {
+        cases: 600,
+        ..ProptestConfig::default()
+    };
+    let shelves = prop::collection::vec(prop::sample::select(pool), 1..9);
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let outcome = runner.run(
+        &(profiles(), shelves, 1u8..9),
+        |(mut profile, shelf, weeks)| {
+            profile.shelf = shelf
+                .into_iter()
+                .enumerate()
+                .map(|(i, (name, list))| ShelfItem {
+                    name: format!("{name} #{i}"),
+                    ingredients: list,
+                    kind: None,
+                })
+                .collect();
+            let start = profile.start.map(|d| d.0).expect("start");
+            let reading = planner().read(&profile).expect("read");
+            let plan =
+                planner().plan_read(&reading, &PlanOptions::new(start, weeks).expect("options"));
+            check(&profile, &plan, reading.shelf())?;
+            check_gate(&profile, &plan, reading.shelf())
+        },
+    );
+    if let Err(failure) = outcome {
+        panic!("{failure}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
@@ -980,6 +1414,7 @@ proptest! {
         prop_assert_eq!(plan.days.len(), usize::from(weeks) * 7);
         prop_assert_eq!(plan.shelf.is_some(), !profile.shelf.is_empty());
         check(&profile, &plan, reading.shelf())?;
+        check_gate(&profile, &plan, reading.shelf())?;
     }
 
     #[test]

@@ -246,10 +246,10 @@ fn a_product_the_plan_cannot_use_waits_for_no_patch_test_turn() {
 
 #[test]
 fn a_product_that_starts_late_is_said_to_go_on_from_its_first_day() {
-    // A benzoyl peroxide wash waits for its patch-test week, then washes every morning:
+    // A benzoyl peroxide gel waits for its patch-test week, then goes on every evening:
     // the report says so from that day, not as a weekly average over the whole plan.
     let person = profile(
-        "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]\nstart = \"2026-12-01\"\n[[shelf]]\nname = \"Acne Wash\"\ningredients = \"Aqua, Benzoyl Peroxide 5%, Glycerin, Sodium Laureth Sulfate\"\n",
+        "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]\nstart = \"2026-12-01\"\n[[shelf]]\nname = \"Acne Gel\"\ningredients = \"Aqua, Benzoyl Peroxide 5%, Glycerin, Carbomer\"\n",
     );
     let plan = plan_with_shelf(&person, 4);
     let first = plan
@@ -258,9 +258,9 @@ fn a_product_that_starts_late_is_said_to_go_on_from_its_first_day() {
         .find(|d| {
             d.am.iter()
                 .chain(&d.pm)
-                .any(|s| s.product.as_deref() == Some("Acne Wash"))
+                .any(|s| s.product.as_deref() == Some("Acne Gel"))
         })
-        .expect("the wash goes on");
+        .expect("the gel goes on");
     assert!(
         first.date.0 > plan.days[0].date.0,
         "it waits for its patch-test week"
@@ -270,22 +270,20 @@ fn a_product_that_starts_late_is_said_to_go_on_from_its_first_day() {
     let placed = shelf
         .placed
         .iter()
-        .find(|p| p.name == "Acne Wash")
+        .find(|p| p.name == "Acne Gel")
         .expect("placed");
-    // Every morning from its first day (the evenings of the retinoid it keeps apart
-    // from take the plain cleanser).
-    let mornings_after = plan
+    let evenings_after = plan
         .days
         .iter()
         .filter(|d| d.date.0 >= first.date.0)
         .all(|d| {
-            d.am.iter()
-                .any(|s| s.product.as_deref() == Some("Acne Wash"))
+            d.pm.iter()
+                .any(|s| s.product.as_deref() == Some("Acne Gel"))
         });
-    assert!(mornings_after, "the wash is in every morning once started");
+    assert!(evenings_after, "the gel is in every evening once started");
     assert!(
         placed.role.starts_with(&format!(
-            "cleanse: every morning from {from}; evenings, about"
+            "serum (benzoyl peroxide): every evening from {from}"
         )),
         "{}",
         placed.role
@@ -293,37 +291,64 @@ fn a_product_that_starts_late_is_said_to_go_on_from_its_first_day() {
 }
 
 #[test]
-fn a_mask_that_waits_for_its_turn_is_said_to_get_for_the_evenings_before() {
-    // The person's clay mask carries salicylic acid: it waits for its patch-test turn, and
-    // the clay-mask evenings before it go on with a plain clay mask, which the plan then
-    // says to get (as it does for a serum whose step goes without the person's product).
+fn a_wash_is_no_peel_it_washes_from_the_first_day() {
+    // A benzoyl peroxide wash is rinsed off within a minute: no patch-test week, no
+    // patch-test advice as for a peel.
+    let person = profile(
+        "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]\nstart = \"2026-12-01\"\n[[shelf]]\nname = \"Acne Wash\"\ningredients = \"Aqua, Benzoyl Peroxide 5%, Glycerin, Sodium Laureth Sulfate\"\n",
+    );
+    let plan = plan_with_shelf(&person, 4);
+    assert!(
+        plan.days[0]
+            .am
+            .iter()
+            .any(|s| s.product.as_deref() == Some("Acne Wash")),
+        "the wash goes on from the first morning"
+    );
+    assert!(
+        !plan
+            .warnings
+            .iter()
+            .any(|w| w.code == "patch_test" && w.text.contains("Acne Wash")),
+        "a wash is not patch-tested as a peel"
+    );
+}
+
+#[test]
+fn an_owned_mask_that_waits_for_its_turn_is_not_swapped_for_one_to_buy() {
+    // The person's clay mask carries salicylic acid: it waits for its patch-test turn,
+    // and no plain clay mask stands in for it before (rule owned_first): the plan asks to
+    // get no clay mask, and every clay-mask evening is theirs.
     let person = profile(
         "skin_type = \"oily\"\ngoal = \"both\"\nconcerns = [\"acne\", \"pores\"]\nstart = \"2026-12-01\"\n[[shelf]]\nname = \"Purifying Clay Mask\"\ningredients = \"Kaolin, Aqua, Bentonite, Glycerin, Salicylic Acid\"\n",
     );
     let plan = plan_with_shelf(&person, 4);
-    let bare = plan
+    let clay: Vec<&regimen_core::plan::StepEntry<'_>> = plan
         .days
         .iter()
         .flat_map(|d| &d.pm)
-        .any(|s| s.mask_type == Some("clay") && s.product.is_none());
-    let shelf = plan.shelf.as_ref().expect("report");
-    let to_get = shelf
-        .missing
-        .iter()
-        .find(|m| m.mask_type.as_deref() == Some("clay"));
-    if bare {
-        let to_get = to_get.expect("a plain clay mask to get");
-        assert!(
-            to_get.text.contains("Purifying Clay Mask"),
-            "{}",
-            to_get.text
-        );
-    } else {
-        assert!(to_get.is_none(), "{to_get:?}");
-    }
+        .filter(|s| s.mask_type == Some("clay"))
+        .collect();
+    assert!(!clay.is_empty(), "clay-mask evenings");
     assert!(
-        bare,
-        "the test needs clay-mask evenings before the mask's turn"
+        clay.iter()
+            .all(|s| s.product.as_deref() == Some("Purifying Clay Mask")),
+        "{clay:?}"
+    );
+    let first = plan
+        .days
+        .iter()
+        .position(|d| d.pm.iter().any(|s| s.mask_type == Some("clay")))
+        .expect("a clay evening");
+    assert!(first >= 7, "it waits for its patch-test week: day {first}");
+    let shelf = plan.shelf.as_ref().expect("report");
+    assert!(
+        !shelf
+            .missing
+            .iter()
+            .any(|m| m.mask_type.as_deref() == Some("clay")),
+        "{:?}",
+        shelf.missing
     );
 }
 

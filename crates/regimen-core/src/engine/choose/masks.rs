@@ -4,14 +4,17 @@
 
 use super::super::choices::{MaskPick, MaskPicks};
 use super::super::context::{rule, Planning};
-use crate::knowledge::{Knowledge, MaskBudget, MaskType, Removal};
+use super::super::safety::judge_mask;
+use crate::knowledge::{MaskBudget, MaskType, Removal};
 use crate::plan::{Reason, Warnings};
-use crate::vocab::{Step, WarningCode};
+use crate::vocab::{Routine, Step, WarningCode};
 use std::borrow::Cow;
 
-/// The minutes of an evening with this mask: cleanse, mask, its removal, the main
-/// serum (with serums; the time budget keeps it before a mask) and the moisturizer.
-pub(super) fn mask_evening(knowledge: &Knowledge, mask: &MaskType, with_serums: bool) -> u16 {
+/// The minutes of an evening with this mask: cleanse, the person's prescriptions, the
+/// mask and its removal, the main serum (with serums; the time budget keeps it before a
+/// mask) and the moisturizer.
+pub(super) fn mask_evening(planning: &Planning<'_, '_>, mask: &MaskType, with_serums: bool) -> u16 {
+    let knowledge = planning.knowledge;
     let minutes = |step: Step| knowledge.step(step).minutes;
     let removal = if mask.removal == Removal::None {
         0
@@ -19,7 +22,12 @@ pub(super) fn mask_evening(knowledge: &Knowledge, mask: &MaskType, with_serums: 
         minutes(Step::RemoveMask)
     };
     let serum = if with_serums { minutes(Step::Serum) } else { 0 };
-    minutes(Step::Cleanse) + mask.minutes + removal + serum + minutes(Step::Moisturize)
+    minutes(Step::Cleanse)
+        + planning.room.prescribed(Routine::Pm)
+        + mask.minutes
+        + removal
+        + serum
+        + minutes(Step::Moisturize)
 }
 
 /// Chooses the mask types and shares the person's weekly mask budget among them.
@@ -39,11 +47,19 @@ pub(super) fn choose_masks<'k>(
     } else {
         positive.min(kinds)
     };
-    let mut picks: Vec<MaskPick<'k>> = candidates
-        .iter()
-        .take(take)
-        .map(|(mask, _)| pick(planning, mask, budget))
-        .collect();
+    // One strong mask at most (an exfoliating mask or a scrub): two would exfoliate twice.
+    let strong_tags = &planning.knowledge.limits.strong_mask_tags;
+    let strong = |m: &MaskType| strong_tags.iter().any(|t| m.has_tag(t));
+    let mut picks: Vec<MaskPick<'k>> = Vec::new();
+    for (mask, _) in &candidates {
+        if picks.len() >= take {
+            break;
+        }
+        if strong(mask) && picks.iter().any(|p| strong(p.mask)) {
+            continue;
+        }
+        picks.push(pick(planning, mask, budget));
+    }
     share(planning, &mut picks, per_week);
     if planning.situation.has_event {
         add_event_mask(planning, &mut picks, &candidates);
@@ -123,11 +139,11 @@ fn candidates<'k>(planning: &Planning<'_, 'k>, with_serums: bool) -> Vec<(&'k Ma
     let mut candidates: Vec<(&'k MaskType, i32)> = knowledge
         .mask_types
         .iter()
-        .filter(|m| !(profile.sensitive && m.avoid_if_sensitive))
+        .filter(|m| judge_mask(profile, planning.reading, m).is_ok())
         .filter(|m| !profile.sensitive || limits.sensitive_mask_tags.iter().any(|t| m.has_tag(t)))
-        .filter(|m| planning.reading.mask_avoided(&m.id).is_none())
+        .filter(|m| !m.own_only || owned.mask_for(&m.id).is_some())
         .filter(|m| {
-            mask_evening(knowledge, m, with_serums)
+            mask_evening(planning, m, with_serums)
                 <= profile.minutes_pm.map_or(u16::MAX, |b| b.get())
         })
         .map(|m| (m, score(m)))

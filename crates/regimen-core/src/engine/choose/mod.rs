@@ -10,9 +10,8 @@ use super::choices::{Assignment, Choices, MaskPicks, Owned, SerumPick};
 use super::context::{rule, Planning};
 use crate::knowledge::{Knowledge, Situation, Treatment};
 use crate::plan::{Reason, Warnings};
-use crate::profile::Profile;
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Approach, ProductKind, Step, WarningCode};
+use crate::vocab::{Approach, ProductKind, Routine, ServingTime, Step, WarningCode};
 use std::borrow::Cow;
 
 /// Chooses the approach, the masks and the serums, and assigns the person's products.
@@ -28,12 +27,7 @@ pub(super) fn choose<'k>(planning: &Planning<'_, 'k>, warnings: &mut Warnings<'k
     // The answer matches the plan: when no mask can fit (the evening's time, the avoid
     // list), the answer is serums, and it says why and what would make masks fit.
     if approach != Approach::Serums {
-        if let Some(why) = masks_do_not_fit(
-            knowledge,
-            planning.profile,
-            &masks,
-            approach == Approach::Both,
-        ) {
+        if let Some(why) = masks_do_not_fit(planning, &masks, approach == Approach::Both) {
             let citation = rule(knowledge, "masks_do_not_fit");
             // First: it is why the answer is not the one the reasons after it lead to.
             reasons.insert(0, Reason::personal(citation, why.clone()));
@@ -93,19 +87,20 @@ fn choose_approach<'k>(
 /// fits their evening, or suits their skin and avoid list at all), saying what would
 /// make masks fit.
 fn masks_do_not_fit(
-    knowledge: &Knowledge,
-    profile: &Profile,
+    planning: &Planning<'_, '_>,
     masks: &MaskPicks<'_>,
     with_serums: bool,
 ) -> Option<String> {
+    let (knowledge, profile) = (planning.knowledge, planning.profile);
     if !masks.picks.is_empty() {
         return None;
     }
     let shortest = knowledge
         .mask_types
         .iter()
+        .filter(|m| !m.own_only)
         .filter(|m| !(profile.sensitive && m.avoid_if_sensitive))
-        .map(|m| masks::mask_evening(knowledge, m, with_serums))
+        .map(|m| masks::mask_evening(planning, m, with_serums))
         .min()
         .unwrap_or(0);
     let steps = if with_serums {
@@ -182,5 +177,35 @@ fn assign(
             .collect(),
         base,
         units,
+        prescribed: prescribed(owned),
     }
+}
+
+/// The person's prescriptions, each with its routines and step: one medicated wash per
+/// routine (a second would wash twice; it goes where the first does not).
+fn prescribed(owned: Owned<'_>) -> Vec<(usize, ServingTime, Step)> {
+    let mut placed: Vec<(usize, ServingTime, Step)> = Vec::new();
+    for (index, product, time) in owned.prescribed() {
+        let (Some(mut time), Some(&step)) = (time, product.uses.first()) else {
+            continue;
+        };
+        if step == Step::Cleanse {
+            for (_, other, _) in placed.iter().filter(|(_, _, s)| *s == Step::Cleanse) {
+                for routine in Routine::ALL.into_iter().filter(|r| other.includes(*r)) {
+                    match time.without(routine) {
+                        Some(left) => time = left,
+                        None => continue,
+                    }
+                }
+            }
+            if placed
+                .iter()
+                .any(|(_, other, s)| *s == Step::Cleanse && other.intersect(time).is_some())
+            {
+                continue;
+            }
+        }
+        placed.push((index, time, step));
+    }
+    placed
 }

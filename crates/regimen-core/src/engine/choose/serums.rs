@@ -9,6 +9,7 @@ use super::super::choices::{Owned, SerumPick};
 use super::super::context::{
     and_list, every_day, routine_word, routines_word, rule, Need, Planning,
 };
+use super::super::safety::judge_active;
 use crate::knowledge::{Active, Family};
 use crate::plan::{Reason, Warnings};
 use crate::vocab::{Concern, Routine, ServingTime, Step, WarningCode};
@@ -30,8 +31,16 @@ pub(super) fn choose_serums<'k>(
     let Chosen {
         mut picks,
         left_out,
+        stronger,
         ..
     } = chosen;
+    // The stronger option to name beside each pick a product of the person's does: the
+    // family's best it stands in for, or the best of another family to get.
+    let swapped: Swapped<'k> = swapped
+        .into_iter()
+        .zip(stronger)
+        .map(|(stand_in, other)| stand_in.or(other))
+        .collect();
     if picks.is_empty() {
         picker.add_defaults(&mut picks);
     }
@@ -48,6 +57,8 @@ struct Chosen<'k> {
     picks: Vec<SerumPick<'k>>,
     served: Vec<Vec<Need>>,
     left_out: Vec<String>,
+    /// Per pick: a stronger option to get, and the needs it would do better.
+    stronger: Swapped<'k>,
 }
 
 /// Per pick swapped for the active a product of the person's holds: the active first
@@ -73,12 +84,16 @@ impl<'k> Picker<'_, '_, 'k> {
             && (!active.rules.pregnancy_safe || active.rules.pregnancy_rinse_off_only)
     }
 
-    /// Whether the person may have this active at all.
-    fn allowed(&self, active: &Active) -> bool {
-        let too_harsh = self.planning.profile.sensitive && active.rules.avoid_if_sensitive;
-        !self.unsafe_in_pregnancy(active)
-            && !too_harsh
-            && self.planning.reading.active_avoided(&active.id).is_none()
+    /// Whether the person may have this active at all (the safety gate).
+    fn allowed(&self, active: &'k Active) -> bool {
+        let planning = self.planning;
+        judge_active(
+            planning.knowledge,
+            planning.profile,
+            planning.reading,
+            active,
+        )
+        .is_ok()
     }
 
     /// A serum needs a routine of its time with room for a serum beside the essential
@@ -139,46 +154,129 @@ impl<'k> Picker<'_, '_, 'k> {
         best
     }
 
-    /// Families a wash the person owns already brings every day (a benzoyl peroxide
-    /// wash): no serum of the same family on top of it.
-    fn washed(&self) -> Vec<&str> {
+    /// Families the person's products already bring every day: a wash (a benzoyl
+    /// peroxide wash) its strong ones, a prescription all of its own. No serum of the same
+    /// family on top of them.
+    fn brought_daily(&self) -> Vec<&str> {
         let knowledge = self.planning.knowledge;
-        self.owned
+        let washed = self
+            .owned
             .usable()
             .filter(|(_, p)| p.can(Step::Cleanse) && !p.can(Step::Serum))
             .flat_map(|(_, p)| p.families.iter().map(String::as_str))
-            .filter(|f| knowledge.family(f).is_some_and(|f| f.strong))
-            .collect()
+            .filter(|f| knowledge.family(f).is_some_and(|f| f.strong));
+        let prescribed = self
+            .owned
+            .prescribed()
+            .flat_map(|(_, p, _)| p.families.iter().map(String::as_str));
+        washed.chain(prescribed).collect()
     }
 
-    /// The best active for each need in turn, up to the limit of treatment serums; a
-    /// need an earlier pick does well is served by it.
+    /// The best active a product the person owns brings for a need, with good evidence
+    /// for it (rule owned_first): the active it holds, of a family the plan does not
+    /// have yet, that it can carry (in the serum step, or a cream's for a strong family),
+    /// with the product. A product that goes on only on some nights (it carries a retinoid
+    /// or an acid) serves by that family, on those nights.
+    fn owned_for(&self, need: Need, taken: &[&str]) -> Option<(&'k Active, usize)> {
+        let knowledge = self.planning.knowledge;
+        let min = knowledge.limits.owned_serves_min;
+        let mut best: Option<(&'k Active, usize)> = None;
+        for (index, product) in self.owned.usable() {
+            let nights = product.leave_on
+                && product
+                    .families
+                    .iter()
+                    .any(|f| knowledge.family(f).is_some_and(|f| f.ramped()));
+            for family in &product.families {
+                let Some(rules) = knowledge.family(family) else {
+                    continue;
+                };
+                let carries = product.can(Step::Serum)
+                    || (product.leave_on
+                        && product.can(Step::Moisturize)
+                        && (rules.strong || rules.ramped()));
+                if !carries || taken.contains(&family.as_str()) || (nights && !rules.ramped()) {
+                    continue;
+                }
+                let of_family = || knowledge.actives.iter().filter(|a| &a.family == family);
+                let held = of_family()
+                    .find(|a| a.ingredients.iter().any(|i| product.holds(i)))
+                    .or_else(|| of_family().next());
+                let Some(active) = held.filter(|a| {
+                    self.allowed(a)
+                        && self.fits(a)
+                        && score(a, need.concern) >= min
+                        && !a.instead_of.iter().any(|f| taken.contains(&f.as_str()))
+                }) else {
+                    continue;
+                };
+                if best
+                    .is_none_or(|(b, _)| self.fit(active, need.concern) > self.fit(b, need.concern))
+                {
+                    best = Some((active, index));
+                }
+            }
+        }
+        best
+    }
+
+    /// The families the picks so far keep out: their own, those they are an
+    /// alternative to, and those the person's products bring every day.
+    fn taken<'s>(&self, picks: &'s [SerumPick<'k>], daily: &[&'s str]) -> Vec<&'s str> {
+        let mut taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
+        taken.extend(
+            picks
+                .iter()
+                .flat_map(|p| p.active.instead_of.iter().map(String::as_str)),
+        );
+        taken.extend(daily.iter().copied());
+        taken
+    }
+
+    /// The active for each need in turn, up to the limit of treatment serums: what the
+    /// person owns first (rule owned_first), else the best to get; a need an earlier pick
+    /// does well is served by it.
     fn for_needs(&self) -> Chosen<'k> {
-        let washed = self.washed();
+        let daily = self.brought_daily();
+        // The families the person's own products take for their needs are kept for them.
+        let (owned, reserved) = self.owned_first(&daily);
         let mut chosen = Chosen {
             picks: Vec::new(),
             served: Vec::new(),
             left_out: Vec::new(),
+            stronger: Vec::new(),
         };
-        for &need in &self.planning.needs {
+        for (n, &need) in self.planning.needs.iter().enumerate() {
+            // A need the person's prescription treats gets nothing more (the prescriber
+            // chose its treatment).
+            if self.prescribed_for(need) {
+                continue;
+            }
             let picks = &chosen.picks;
-            if let Some(index) = picks
-                .iter()
-                .position(|p| score(p.active, need.concern) >= 2)
-            {
+            let taken = self.taken(picks, &daily);
+            // What the person owns for the need goes in, even beside a pick that does it
+            // too; else a pick that does the need well serves it.
+            let own = owned[n].filter(|a| !taken.contains(&a.family.as_str()));
+            if let (None, Some(index)) = (
+                own,
+                picks
+                    .iter()
+                    .position(|p| score(p.active, need.concern) >= 2),
+            ) {
                 chosen.served[index].push(need);
                 continue;
             }
-            let mut taken: Vec<&str> = picks.iter().map(|p| p.active.family.as_str()).collect();
-            // A pick that is an alternative to a family keeps that family out too.
-            taken.extend(
-                picks
-                    .iter()
-                    .flat_map(|p| p.active.instead_of.iter().map(String::as_str)),
-            );
-            taken.extend(washed.iter().copied());
-            let Some(active) = self.best(need.concern, true, true, &taken) else {
-                continue;
+            let to_get = {
+                let mut kept = taken.clone();
+                kept.extend(reserved.iter().copied());
+                self.best(need.concern, true, true, &kept)
+            };
+            let active = match own {
+                Some(own) => own,
+                None => match to_get {
+                    Some(active) => active,
+                    None => continue,
+                },
             };
             if let Some(index) = picks.iter().position(|p| p.active.id == active.id) {
                 chosen.served[index].push(need);
@@ -188,15 +286,62 @@ impl<'k> Picker<'_, '_, 'k> {
                 chosen.left_out.push(need.describe(self.planning.profile));
                 continue;
             }
+            // An owned active with a stronger option to get says what that would add.
+            let better = self
+                .best(need.concern, true, true, &taken)
+                .filter(|b| {
+                    owned[n].is_some_and(|own| own.id == active.id)
+                        && score(b, need.concern) > score(active, need.concern)
+                })
+                .map(|b| (b, vec![need.describe(self.planning.profile)]));
             let reasons = self.instead(active, need, &taken);
-            chosen.picks.push(SerumPick {
-                active,
-                time: active.time,
-                reasons,
-            });
+            chosen.picks.push(SerumPick::new(active, reasons));
             chosen.served.push(vec![need]);
+            chosen.stronger.push(better);
         }
         chosen
+    }
+
+    /// Whether one of the person's prescriptions treats a need: it carries a family whose
+    /// actives do the need well.
+    fn prescribed_for(&self, need: Need) -> bool {
+        let knowledge = self.planning.knowledge;
+        self.owned
+            .prescribed()
+            .filter(|(_, _, time)| time.is_some())
+            .flat_map(|(_, product, _)| product.families.iter())
+            .any(|family| {
+                knowledge
+                    .actives
+                    .iter()
+                    .any(|a| &a.family == family && score(a, need.concern) >= 2)
+            })
+    }
+
+    /// Per need, the active a product the person owns brings for it, if any; a family
+    /// goes to the first need it serves.
+    fn owned_first<'s>(&'s self, daily: &[&'s str]) -> (Vec<Option<&'k Active>>, Vec<&'s str>) {
+        let mut taken: Vec<&str> = daily.to_vec();
+        let mut owned: Vec<Option<&'k Active>> = Vec::with_capacity(self.planning.needs.len());
+        for &need in &self.planning.needs {
+            let served = owned.iter().flatten().any(|a| score(a, need.concern) >= 2);
+            let found = if served {
+                None
+            } else {
+                self.owned_for(need, &taken)
+            };
+            // The product brings all of its families: none of them is to get besides.
+            if let Some((_, product)) = found {
+                taken.extend(
+                    self.owned.products[product]
+                        .families
+                        .iter()
+                        .map(String::as_str),
+                );
+            }
+            owned.push(found.map(|(active, _)| active));
+        }
+        (owned, taken)
     }
 
     /// Why a pick is not the first choice for its need: the first had no time in the
@@ -243,11 +388,22 @@ impl<'k> Picker<'_, '_, 'k> {
         reasons
     }
 
-    /// Serums the person owns that suit one of their needs join while there is room.
+    /// Serums the person owns that suit one of their needs join while there is room, for
+    /// a family no product of a pick already brings (an adapalene and benzoyl peroxide
+    /// gel brings both).
     fn add_owned(&self, chosen: &mut Chosen<'k>) {
         let knowledge = self.planning.knowledge;
+        let carriers = self.owned.carriers(
+            knowledge,
+            chosen.picks.iter().map(|p| p.active.family.as_str()),
+        );
+        let brought: Vec<String> = carriers
+            .into_iter()
+            .flatten()
+            .flat_map(|(p, _)| self.owned.products[p].families.iter().cloned())
+            .collect();
         for (_, product) in self.owned.usable().filter(|(_, p)| p.can(Step::Serum)) {
-            for family in &product.families {
+            for family in product.families.iter().filter(|f| !brought.contains(f)) {
                 let Some(active) = knowledge
                     .actives
                     .iter()
@@ -271,12 +427,9 @@ impl<'k> Picker<'_, '_, 'k> {
                 {
                     continue;
                 }
-                chosen.picks.push(SerumPick {
-                    active,
-                    time: active.time,
-                    reasons: Vec::new(),
-                });
+                chosen.picks.push(SerumPick::new(active, Vec::new()));
                 chosen.served.push(suits);
+                chosen.stronger.push(None);
             }
         }
     }
@@ -294,6 +447,12 @@ impl<'k> Picker<'_, '_, 'k> {
         );
         let mut swapped: Swapped<'k> = Vec::new();
         for ((pick, carrier), served) in chosen.picks.iter_mut().zip(carriers).zip(&chosen.served) {
+            // The routines the gate allows the person's product that carries it.
+            let allowed = carrier.and_then(|(p, _)| self.owned.verdicts[p].times);
+            if let Some(time) = allowed.and_then(|t| t.intersect(pick.active.time)) {
+                pick.time = time;
+                pick.allowed = time;
+            }
             let product = carrier.map(|(p, _)| &self.owned.products[p]);
             let held = product
                 .filter(|product| !pick.active.ingredients.iter().any(|i| product.holds(i)))
@@ -311,7 +470,11 @@ impl<'k> Picker<'_, '_, 'k> {
                 continue;
             };
             let better = std::mem::replace(&mut pick.active, held);
-            pick.time = held.time;
+            let time = allowed
+                .and_then(|t| t.intersect(held.time))
+                .unwrap_or(held.time);
+            pick.time = time;
+            pick.allowed = time;
             let concerns: Vec<String> = served
                 .iter()
                 .filter(|n| score(better, n.concern) > score(held, n.concern))
@@ -364,11 +527,7 @@ impl<'k> Picker<'_, '_, 'k> {
                 .filter(|a| self.allowed(a) && self.fits(a))
             {
                 let reasons = vec![Reason::cited(rule(knowledge, "default_active"))];
-                picks.push(SerumPick {
-                    active,
-                    time: active.time,
-                    reasons,
-                });
+                picks.push(SerumPick::new(active, reasons));
             }
         }
     }
@@ -410,14 +569,13 @@ impl<'k> Picker<'_, '_, 'k> {
                 "{} in the morning, under sunscreen: {}.",
                 active.name, active.purpose
             );
-            picks.push(SerumPick {
+            picks.push(SerumPick::new(
                 active,
-                time: active.time,
-                reasons: vec![Reason::personal(
+                vec![Reason::personal(
                     rule(knowledge, "morning_antioxidant"),
                     text,
                 )],
-            });
+            ));
         }
     }
 
@@ -455,11 +613,10 @@ impl<'k> Picker<'_, '_, 'k> {
                 "{} on the days and nights the other serums leave free: {}.",
                 active.name, active.purpose
             );
-            picks.push(SerumPick {
+            picks.push(SerumPick::new(
                 active,
-                time: active.time,
-                reasons: vec![Reason::personal(rule(knowledge, "serum_every_day"), text)],
-            });
+                vec![Reason::personal(rule(knowledge, "serum_every_day"), text)],
+            ));
         }
     }
 
@@ -502,7 +659,7 @@ impl<'k> Picker<'_, '_, 'k> {
         for routine in Routine::ALL {
             let narrowed: Vec<&str> = picks
                 .iter()
-                .filter(|p| p.active.time.includes(routine) && !p.time.includes(routine))
+                .filter(|p| p.allowed.includes(routine) && !p.time.includes(routine))
                 .map(|p| p.active.name.as_str())
                 .collect();
             if narrowed.is_empty() {
@@ -526,7 +683,7 @@ impl<'k> Picker<'_, '_, 'k> {
         for routine in Routine::ALL {
             let narrowed = picks
                 .iter()
-                .any(|p| p.active.time.includes(routine) && !p.time.includes(routine));
+                .any(|p| p.allowed.includes(routine) && !p.time.includes(routine));
             if room.serums(routine) == 0 && !narrowed && untimed.is_empty() {
                 note(format!(
                     "No serum in the {}s: {}.",

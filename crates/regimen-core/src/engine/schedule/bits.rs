@@ -1,53 +1,80 @@
 //! What the scheduler asks again and again, computed once per plan as bit sets over the
-//! knowledge's families (by index) and mask tags.
+//! knowledge's families (by index), mask tags and `separate` interactions.
 
 use crate::engine::choices::{MaskPicks, SerumPick};
+use crate::engine::safety::{sides, OnSkin};
 use crate::knowledge::{Family, Interaction, Knowledge, Severity};
 use crate::shelf::ShelfProduct;
-use crate::vocab::Routine;
+use crate::vocab::{Routine, ServingTime};
 
 /// The indexes of the set bits.
 pub(super) fn bit_indexes(bits: u64) -> impl Iterator<Item = usize> {
     (0..64).filter(move |i| bits & (1 << i) != 0)
 }
 
-/// One side of an interaction, as bits of families and mask tags.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Side {
-    pub(super) families: u64,
-    pub(super) tags: u64,
+/// The `separate` interactions something is on each side of, as bits (by the index of
+/// the interaction among the separate ones).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Sides {
+    pub(super) a: u64,
+    pub(super) b: u64,
 }
 
-/// A `separate` interaction, as bits.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Separate<'k> {
-    pub(super) a: Side,
-    pub(super) b: Side,
-    pub(super) interaction: &'k Interaction,
+impl Sides {
+    /// Both things together.
+    pub(super) fn with(self, other: Sides) -> Sides {
+        Sides {
+            a: self.a | other.a,
+            b: self.b | other.b,
+        }
+    }
+
+    /// The interactions that keep these two apart, as bits.
+    pub(super) fn against(self, other: Sides) -> u64 {
+        (self.a & other.b) | (self.b & other.a)
+    }
 }
 
-/// What the scheduler asks again and again, computed once per plan as bit sets over
-/// the knowledge's families (by index) and mask tags.
+/// When things start (the day, 0-based): families and strong mask picks that are new
+/// strong actives wait for their patch-test turn.
+#[derive(Debug, Clone, Default)]
+pub(in crate::engine) struct Starts<'a> {
+    /// (family id, day).
+    pub(in crate::engine) families: Vec<(&'a str, usize)>,
+    /// (mask pick, day).
+    pub(in crate::engine) masks: Vec<(usize, usize)>,
+}
+
+/// What the scheduler asks again and again, computed once per plan.
 #[derive(Debug, Clone)]
 pub(in crate::engine) struct Bits<'k> {
     /// Families at a treatment level, per shelf product.
     pub(super) products: Vec<u64>,
-    /// Whether each shelf product may go on in the morning, and in the evening, by the
-    /// times of every family it carries.
+    /// Whether each shelf product may go on in the morning, and in the evening (the
+    /// safety gate's answer).
     pub(super) mornings: Vec<bool>,
     pub(super) evenings: Vec<bool>,
     /// The family of each serum pick.
     pub(super) picks: Vec<u64>,
     /// The tags of each mask pick.
     pub(super) masks: Vec<u64>,
+    /// The interactions each shelf product, serum pick and mask pick is on the sides of.
+    pub(super) product_sides: Vec<Sides>,
+    pub(super) pick_sides: Vec<Sides>,
+    pub(super) mask_sides: Vec<Sides>,
+    /// The `separate` interactions, by bit.
+    pub(super) separate: Vec<&'k Interaction>,
     pub(super) strong: u64,
     pub(super) ramped: u64,
+    /// Mask tags that make a mask a strong active (rule strong_masks).
+    pub(super) strong_tags: u64,
     /// Families and mask tags barred the evening before an event.
     pub(super) eve: u64,
     pub(super) eve_tags: u64,
     /// The day (0-based) each family starts: 0 unless it is a new strong active.
     pub(super) start: Vec<usize>,
-    pub(super) separate: Vec<Separate<'k>>,
+    /// The day each mask pick may first go on.
+    pub(super) mask_start: Vec<usize>,
 }
 
 impl<'k> Bits<'k> {
@@ -59,12 +86,12 @@ impl<'k> Bits<'k> {
             .unwrap_or(0)
     }
 
+    /// `times`: the routines the safety gate allows each shelf product (none: refused).
     pub(in crate::engine) fn new(
         knowledge: &'k Knowledge,
-        serums: &[SerumPick<'k>],
-        masks: &MaskPicks<'k>,
-        shelf: &[ShelfProduct],
-        starts: &[(&str, usize)],
+        (serums, masks): (&[SerumPick<'k>], &MaskPicks<'k>),
+        (shelf, times): (&[ShelfProduct], &[Option<ServingTime>]),
+        starts: &Starts<'_>,
     ) -> Bits<'k> {
         let family = |id: &str| {
             knowledge
@@ -100,21 +127,53 @@ impl<'k> Bits<'k> {
                 .filter(|(_, f)| keep(f))
                 .fold(0u64, |bits, (i, _)| bits | 1 << i)
         };
-        let time_allows = |product: &ShelfProduct, routine: Routine| {
-            product
-                .families
+        let separate: Vec<&'k Interaction> = knowledge
+            .interactions
+            .iter()
+            .filter(|i| i.severity == Severity::Separate)
+            .collect();
+        let sides_of = |what: &OnSkin<'_>| {
+            separate
                 .iter()
-                .filter_map(|f| knowledge.family(f))
-                .all(|f| f.time_for(product.leave_on).includes(routine))
+                .enumerate()
+                .fold(Sides::default(), |acc, (bit, interaction)| {
+                    let (a, b) = sides(interaction, what);
+                    Sides {
+                        a: acc.a | (u64::from(a) << bit),
+                        b: acc.b | (u64::from(b) << bit),
+                    }
+                })
+        };
+        let allows = |i: usize, routine: Routine| {
+            times
+                .get(i)
+                .copied()
+                .flatten()
+                .is_some_and(|t| t.includes(routine))
         };
         Bits {
             products: shelf.iter().map(|p| families(&p.families)).collect(),
-            mornings: shelf.iter().map(|p| time_allows(p, Routine::Am)).collect(),
-            evenings: shelf.iter().map(|p| time_allows(p, Routine::Pm)).collect(),
+            mornings: (0..shelf.len()).map(|i| allows(i, Routine::Am)).collect(),
+            evenings: (0..shelf.len()).map(|i| allows(i, Routine::Pm)).collect(),
             picks: serums.iter().map(|p| family(&p.active.family)).collect(),
             masks: masks.picks.iter().map(|p| tags(&p.mask.tags)).collect(),
+            product_sides: shelf
+                .iter()
+                .map(|p| sides_of(&OnSkin::product(p)))
+                .collect(),
+            pick_sides: serums
+                .iter()
+                .map(|p| sides_of(&OnSkin::active(p.active)))
+                .collect(),
+            mask_sides: masks
+                .picks
+                .iter()
+                .map(|p| sides_of(&OnSkin::mask(p.mask)))
+                .collect(),
+            separate,
             strong: of_families(|f| f.strong),
             ramped: of_families(Family::ramped),
+            strong_tags: tags(&knowledge.limits.strong_mask_tags),
             eve: families(&knowledge.limits.event_eve_families),
             eve_tags: tags(&knowledge.limits.event_eve_mask_tags),
             start: knowledge
@@ -122,25 +181,19 @@ impl<'k> Bits<'k> {
                 .iter()
                 .map(|f| {
                     starts
+                        .families
                         .iter()
                         .find(|(id, _)| *id == f.id)
                         .map_or(0, |(_, day)| *day)
                 })
                 .collect(),
-            separate: knowledge
-                .interactions
-                .iter()
-                .filter(|i| i.severity == Severity::Separate)
-                .map(|interaction| Separate {
-                    a: Side {
-                        families: families(&interaction.a.families),
-                        tags: tags(&interaction.a.mask_tags),
-                    },
-                    b: Side {
-                        families: families(&interaction.b.families),
-                        tags: tags(&interaction.b.mask_tags),
-                    },
-                    interaction,
+            mask_start: (0..masks.picks.len())
+                .map(|pick| {
+                    starts
+                        .masks
+                        .iter()
+                        .find(|(p, _)| *p == pick)
+                        .map_or(0, |(_, day)| *day)
                 })
                 .collect(),
         }

@@ -20,7 +20,8 @@ use crate::profile::{IsoDate, Profile};
 use crate::shelf::ShelfProduct;
 use crate::vocab::{Routine, Step, WarningCode};
 pub(super) use bits::Bits;
-use bits::{bit_indexes, Side};
+pub(super) use bits::Starts;
+use bits::{bit_indexes, Sides};
 use chrono::{Days, NaiveDate};
 use std::borrow::Cow;
 
@@ -36,6 +37,8 @@ pub(super) enum Item {
     Serum(usize),
     /// A shelf product placed on its own nights (it carries a ramped family).
     Product(usize),
+    /// A prescription of the person's, placed every day of its routines, first.
+    Prescribed(usize),
     /// A base step: cleanse, moisturize or sunscreen.
     Base(Step),
 }
@@ -141,6 +144,16 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 product: Some(p),
                 step: self.assignment.unit_step(p),
             },
+            Item::Prescribed(p) => Use {
+                item,
+                product: Some(p),
+                step: self
+                    .assignment
+                    .prescribed
+                    .iter()
+                    .find(|(q, _, _)| *q == p)
+                    .map_or(Step::Serum, |(_, _, step)| *step),
+            },
             Item::Base(step) => Use {
                 item,
                 product: None,
@@ -175,24 +188,35 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         }
     }
 
+    /// The `separate` interactions a use is on the sides of: what its product carries
+    /// (a serum's active is what the product that carries it holds: an adapalene gel in
+    /// the retinoid step is adapalene), a mask's tags, or the planner's own serum.
+    fn sides(&self, used: Use) -> Sides {
+        let product = used.product.map(|p| self.bits.product_sides[p]);
+        match (used.item, product) {
+            (Item::Serum(_), Some(product)) => product,
+            (Item::Serum(i), None) => self.bits.pick_sides[i],
+            (Item::Mask(i), product) => {
+                product.map_or(self.bits.mask_sides[i], |p| p.with(self.bits.mask_sides[i]))
+            }
+            (_, product) => product.unwrap_or_default(),
+        }
+    }
+
     /// What keeps `a` and `b` out of one routine: an interaction, or the same strong
     /// family twice.
     fn conflict(&self, a: Use, b: Use) -> Option<Refusal<'k>> {
-        let (families_a, tags_a) = (self.families(a), self.tags(a));
-        let (families_b, tags_b) = (self.families(b), self.tags(b));
-        let picks = |side: &Side, families: u64, tags: u64| {
-            side.families & families != 0 || side.tags & tags != 0
-        };
-        if let Some(rule) = self.bits.separate.iter().find(|rule| {
-            (picks(&rule.a, families_a, tags_a) && picks(&rule.b, families_b, tags_b))
-                || (picks(&rule.a, families_b, tags_b) && picks(&rule.b, families_a, tags_a))
-        }) {
-            return Some(Refusal::Clash(b, rule.interaction));
+        let apart = self.sides(a).against(self.sides(b));
+        if apart != 0 {
+            return Some(Refusal::Clash(
+                b,
+                self.bits.separate[apart.trailing_zeros() as usize],
+            ));
         }
         if a.product.is_some() && a.product == b.product {
             return None;
         }
-        let double = families_a & families_b & self.bits.strong;
+        let double = self.families(a) & self.families(b) & self.bits.strong;
         (double != 0).then(|| {
             Refusal::Double(
                 b,
@@ -211,6 +235,23 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         }
     }
 
+    /// Whether a use makes a strong-active night of skin cycling (rule recovery_nights):
+    /// a retinoid or exfoliating acid left on the skin (the families with nights), or a
+    /// strong mask (rule strong_masks). An every-day active (benzoyl peroxide, azelaic
+    /// acid) is no cycling night.
+    fn strong_night(&self, used: Use) -> bool {
+        self.ramped(used) != 0 || self.tags(used) & self.bits.strong_tags != 0
+    }
+
+    /// The day a use may first go on: its families' starts, and a strong mask's own.
+    fn start_day(&self, used: Use) -> usize {
+        let mask = match used.item {
+            Item::Mask(i) | Item::PlainMask(i) => self.bits.mask_start.get(i).copied().unwrap_or(0),
+            _ => 0,
+        };
+        self.bits.start_of(self.families(used)).max(mask)
+    }
+
     fn name(&self, used: Use) -> &'a str {
         if let Some(product) = used.product {
             return &self.shelf[product].name;
@@ -218,7 +259,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         match used.item {
             Item::Mask(i) | Item::PlainMask(i) => &self.masks.picks[i].mask.name,
             Item::Serum(i) => &self.serums[i].active.name,
-            Item::Product(p) => &self.shelf[p].name,
+            Item::Product(p) | Item::Prescribed(p) => &self.shelf[p].name,
             Item::Base(step) => &self.knowledge.step(step).name,
         }
     }
@@ -245,13 +286,13 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 return Err(Refusal::Night);
             }
         }
-        if self.bits.start_of(self.families(used)) > at.day {
+        if self.start_day(used) > at.day {
             return Err(Refusal::NotYet);
         }
         if at.routine == Routine::Pm && self.eve(used, at.day) {
             return Err(Refusal::EventEve);
         }
-        if at.routine == Routine::Pm && self.strong(used) != 0 && self.recovery(at) {
+        if at.routine == Routine::Pm && self.strong_night(used) && self.recovery(at) {
             return Err(Refusal::Recovery);
         }
         if let Some(refusal) = kept.iter().find_map(|k| self.conflict(used, *k)) {
@@ -278,12 +319,10 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 || self.tags(used) & self.bits.eve_tags != 0)
     }
 
-    /// Whether this evening must be a recovery night: in the first weeks, after as many
-    /// strong-active evenings in a row as the rules allow (rule recovery_nights).
+    /// Whether this evening must be a recovery night: after as many strong-active
+    /// evenings in a row as the rules allow (rule recovery_nights).
     fn recovery(&self, at: At) -> bool {
-        let limits = &self.knowledge.limits;
-        at.day < usize::from(limits.recovery_weeks) * 7
-            && at.strong_before >= usize::from(limits.strong_nights_in_a_row_max)
+        at.strong_before >= usize::from(self.knowledge.limits.strong_nights_in_a_row_max)
     }
 
     /// Runs the schedule; returns the days and, per serum pick, the nights placed per
@@ -324,7 +363,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             };
             let am = self.routine(&[], &am, morning, date, warnings);
             let pm = self.routine(&night, &pm_daily, evening, date, warnings);
-            strong_before = if pm.iter().any(|u| self.strong(*u) != 0) {
+            strong_before = if pm.iter().any(|u| self.strong_night(*u)) {
                 strong_before + 1
             } else {
                 0
@@ -338,9 +377,12 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         (days, nights_placed, design)
     }
 
-    /// One routine: the items placed for it, then the daily serums, then the base steps,
-    /// each admitted under the rules (a product that cannot join gives way to the next
-    /// product for its step, or to the plain step).
+    /// One routine, in the order of what matters most: the person's prescriptions (as
+    /// prescribed: nothing displaces them), the morning's sunscreen (protection before
+    /// anything optional), the items placed for it, the daily serums, then the other base
+    /// steps; each admitted under the rules. A product that cannot join gives way to the
+    /// next product for its step, or to the plain step; the person's own product is never
+    /// swapped for the same thing to buy (rule owned_first).
     fn routine(
         &self,
         placed: &[Item],
@@ -350,7 +392,13 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         warnings: &mut Warnings<'k>,
     ) -> Vec<Use> {
         let routine = at.routine;
-        let mut kept: Vec<Use> = Vec::new();
+        let mut kept: Vec<Use> = self
+            .prescribed_in(routine)
+            .map(|p| self.used(Item::Prescribed(p)))
+            .collect();
+        if routine == Routine::Am {
+            self.base_step(&mut kept, Step::Sunscreen, at, date, warnings);
+        }
         let items = placed
             .iter()
             .map(|item| (*item, true))
@@ -359,68 +407,79 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             let used = self.used(item);
             match self.admit(&kept, used, at, on_purpose) {
                 Ok(()) => kept.push(used),
-                Err(refusal) => {
-                    // The planner's own serum or mask, without the person's product.
-                    let plain = Use {
-                        product: None,
-                        step: match item {
-                            Item::Mask(_) => Step::Mask,
-                            _ => Step::Serum,
-                        },
-                        ..used
-                    };
-                    let fallback = matches!(item, Item::Serum(_) | Item::Mask(_))
-                        && used.product.is_some()
-                        && self.admit(&kept, plain, at, on_purpose).is_ok();
-                    self.explain(used, &refusal, fallback, routine, date, warnings);
-                    if fallback {
-                        kept.push(plain);
-                    }
-                }
+                Err(refusal) => self.explain(used, &refusal, false, routine, date, warnings),
             }
         }
         // Sunscreen before moisturizer: an SPF moisturizer placed as the sunscreen also
         // moisturizes, and one product fills one step of a routine.
         for &step in essential_steps(routine) {
-            if kept.iter().any(|k| k.step == step) {
-                continue;
-            }
-            let mut chosen = Use {
-                item: Item::Base(step),
-                product: None,
-                step,
-            };
-            for &product in self.assignment.candidates(step) {
-                if kept.iter().any(|k| k.product == Some(product)) {
-                    continue;
-                }
-                let used = Use {
-                    product: Some(product),
-                    ..chosen
-                };
-                match self.admit(&kept, used, at, false) {
-                    Ok(()) => {
-                        chosen = used;
-                        break;
-                    }
-                    Err(refusal @ (Refusal::Clash(..) | Refusal::Double(..))) => {
-                        self.explain(used, &refusal, true, routine, date, warnings);
-                    }
-                    Err(_) => {}
-                }
-            }
-            // (Only a base step counts: a serum step may yet give way to the time budget.)
-            let moisturized = kept.iter().any(|k| {
-                matches!(k.item, Item::Base(_))
-                    && k.product
-                        .is_some_and(|p| self.shelf[p].can(Step::Moisturize))
-            });
-            if step == Step::Moisturize && chosen.product.is_none() && moisturized {
-                continue;
-            }
-            kept.push(chosen);
+            self.base_step(&mut kept, step, at, date, warnings);
         }
         kept
+    }
+
+    /// The prescriptions that go on in a routine, as prescribed.
+    fn prescribed_in(&self, routine: Routine) -> impl Iterator<Item = usize> + '_ {
+        self.assignment
+            .prescribed
+            .iter()
+            .filter(move |(_, time, _)| time.includes(routine))
+            .map(|(p, _, _)| *p)
+    }
+
+    /// Whether a prescription that goes on every evening makes every evening strong.
+    fn prescribed_strong(&self, routine: Routine) -> bool {
+        self.prescribed_in(routine)
+            .any(|p| self.strong_night(self.used(Item::Prescribed(p))))
+    }
+
+    /// Fills a base step of a routine, unless something already does it: the first of
+    /// the person's products for it that the rules admit, else the plain step.
+    fn base_step(
+        &self,
+        kept: &mut Vec<Use>,
+        step: Step,
+        at: At,
+        date: IsoDate,
+        warnings: &mut Warnings<'k>,
+    ) {
+        if kept.iter().any(|k| k.step == step) {
+            return;
+        }
+        let mut chosen = Use {
+            item: Item::Base(step),
+            product: None,
+            step,
+        };
+        for &product in self.assignment.candidates(step) {
+            if kept.iter().any(|k| k.product == Some(product)) {
+                continue;
+            }
+            let used = Use {
+                product: Some(product),
+                ..chosen
+            };
+            match self.admit(kept, used, at, false) {
+                Ok(()) => {
+                    chosen = used;
+                    break;
+                }
+                Err(refusal @ (Refusal::Clash(..) | Refusal::Double(..))) => {
+                    self.explain(used, &refusal, true, at.routine, date, warnings);
+                }
+                Err(_) => {}
+            }
+        }
+        // (Only a base step counts: a serum step may yet give way to the time budget.)
+        let moisturized = kept.iter().any(|k| {
+            matches!(k.item, Item::Base(_))
+                && k.product
+                    .is_some_and(|p| self.shelf[p].can(Step::Moisturize))
+        });
+        if step == Step::Moisturize && chosen.product.is_none() && moisturized {
+            return;
+        }
+        kept.push(chosen);
     }
 
     /// Says why a use stayed out of a routine, when it matters to the person.
@@ -522,24 +581,43 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
     /// it is not the evening before an event, and in the first weeks it does not make
     /// one strong-active night too many in a row.
     fn night_open(&self, nights: &[Vec<Item>], day: usize, used: Use) -> bool {
-        if self.bits.start_of(self.families(used)) > day || self.eve(used, day) {
+        if self.start_day(used) > day || self.eve(used, day) {
             return false;
         }
         let limits = &self.knowledge.limits;
-        if self.strong(used) == 0 || day >= usize::from(limits.recovery_weeks) * 7 {
+        if !self.strong_night(used) {
             return true;
         }
         let strong_night = |d: usize| {
             d != day
-                && nights[d]
+                && (nights[d]
                     .iter()
-                    .any(|item| self.strong(self.used(*item)) != 0)
+                    .any(|item| self.strong_night(self.used(*item)))
+                    || self.prescribed_strong(Routine::Pm))
         };
         let before = (0..day).rev().take_while(|d| strong_night(*d)).count();
         let after = (day + 1..self.day_count)
             .take_while(|d| strong_night(*d))
             .count();
         before + 1 + after <= usize::from(limits.strong_nights_in_a_row_max)
+    }
+
+    /// Whether a use may be placed on the evening of `day`: the night's own rules
+    /// (`night_open`), and the evening's prescriptions, which go first and stay.
+    fn evening_open(&self, nights: &[Vec<Item>], day: usize, used: Use) -> bool {
+        if !self.night_open(nights, day, used) {
+            return false;
+        }
+        let prescribed: Vec<Use> = self
+            .prescribed_in(Routine::Pm)
+            .map(|p| self.used(Item::Prescribed(p)))
+            .collect();
+        let at = At {
+            routine: Routine::Pm,
+            day,
+            strong_before: 0,
+        };
+        self.admit(&prescribed, used, at, true).is_ok()
     }
 
     /// The ramped families a use carries on the skin, as bits.
@@ -554,10 +632,25 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
     /// How mask pick `pick` can go on the evening of `day`, if it can: no other mask that
     /// night, every 7-day window holding `day` within the person's budget and the type's
     /// own limit; with the person's product when what it carries may go on that night
-    /// (started, within its ramp), else as the plain mask.
-    fn mask_fits(&self, day: usize, pick: usize, nights: &[Vec<Item>]) -> Option<Item> {
+    /// (started, within its ramp), else, with `plain`, as the plain mask.
+    fn mask_fits(
+        &self,
+        day: usize,
+        pick: usize,
+        nights: &[Vec<Item>],
+        plain: bool,
+    ) -> Option<Item> {
         let is_mask = |items: &Vec<Item>| items.iter().any(|i| mask_pick(*i).is_some());
         if day >= self.day_count || is_mask(&nights[day]) {
+            return None;
+        }
+        // No mask evening right after another (rule masks_apart).
+        let beside = [day.checked_sub(1), Some(day + 1)];
+        if beside
+            .into_iter()
+            .flatten()
+            .any(|d| nights.get(d).is_some_and(is_mask))
+        {
             return None;
         }
         let type_limit = self.masks.picks[pick]
@@ -576,23 +669,34 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         if !within {
             return None;
         }
-        self.mask_item(day, pick, nights)
+        self.mask_item(day, pick, nights, plain)
     }
 
     /// How mask pick `pick` can go on the evening of `day` as far as that night goes:
     /// with the person's product when what it carries may go on that night (started,
-    /// within its ramp), else as the plain mask.
-    fn mask_item(&self, day: usize, pick: usize, nights: &[Vec<Item>]) -> Option<Item> {
+    /// within its ramp), else as the plain mask. The person's own mask is not swapped
+    /// for one to buy (rule owned_first): the plain mask is an answer only with `plain`,
+    /// asked once no evening would take theirs.
+    fn mask_item(
+        &self,
+        day: usize,
+        pick: usize,
+        nights: &[Vec<Item>],
+        plain: bool,
+    ) -> Option<Item> {
         let week = day / 7;
         let with_product = self.used(Item::Mask(pick));
-        let product_fits = self.night_open(nights, day, with_product)
+        let product_fits = self.evening_open(nights, day, with_product)
             && bit_indexes(self.ramped(with_product))
                 .all(|f| self.family_room(nights, week, f) > 0);
         if product_fits {
             return Some(Item::Mask(pick));
         }
+        if with_product.product.is_some() && !plain {
+            return None;
+        }
         let plain = self.used(Item::PlainMask(pick));
-        self.night_open(nights, day, plain)
+        self.evening_open(nights, day, plain)
             .then_some(Item::PlainMask(pick))
     }
 
@@ -601,6 +705,15 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
     /// it returns).
     fn place_masks(&self, events: &[usize], nights: &mut [Vec<Item>]) -> Option<Design> {
         let picks = &self.masks.picks;
+        // The plain mask stands in for the person's own only when theirs may go on no
+        // evening of the plan at all (rule owned_first).
+        let plain: Vec<bool> = (0..picks.len())
+            .map(|pick| {
+                let own = self.used(Item::Mask(pick));
+                own.product.is_none()
+                    || !(0..self.day_count).any(|day| self.evening_open(nights, day, own))
+            })
+            .collect();
         if let Some(event_pick) = picks.iter().position(|p| p.for_events) {
             let before = usize::from(self.knowledge.limits.event_mask_days_before);
             for &event in events {
@@ -617,7 +730,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 let found = (1..=before)
                     .filter_map(|back| event.checked_sub(back))
                     .find_map(|day| {
-                        self.mask_fits(day, event_pick, nights)
+                        self.mask_fits(day, event_pick, nights, plain[event_pick])
                             .map(|item| (day, item))
                     });
                 if let Some((day, item)) = found {
@@ -640,12 +753,12 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             return None;
         }
         if let Some(seed) = self.experiment {
-            let design = self.design(&order, nights);
+            let design = self.design(&order, nights, &plain);
             for (day, pick) in design.draw(seed) {
                 // The design holds the nights' rules (its `barred`), so the drawn
                 // evening takes the person's product or the plain mask.
                 let item = self
-                    .mask_item(day, pick, nights)
+                    .mask_item(day, pick, nights, plain[pick])
                     .unwrap_or(Item::PlainMask(pick));
                 nights[day].push(item);
             }
@@ -660,7 +773,10 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     .iter()
                     .filter_map(|shift| ideal.checked_add_signed(*shift))
                     .filter(|day| week_days.contains(day))
-                    .find_map(|day| self.mask_fits(day, pick, nights).map(|item| (day, item)));
+                    .find_map(|day| {
+                        self.mask_fits(day, pick, nights, plain[pick])
+                            .map(|item| (day, item))
+                    });
                 if let Some((day, item)) = found {
                     nights[day].push(item);
                 }
@@ -673,7 +789,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
     /// the masks already placed for events, and the evenings each pick may not go on
     /// with the nights as they are (the rules of `night_open`, for the person's product
     /// and the plain mask alike).
-    fn design(&self, order: &[usize], nights: &[Vec<Item>]) -> Design {
+    fn design(&self, order: &[usize], nights: &[Vec<Item>], plain: &[bool]) -> Design {
         let picks = &self.masks.picks;
         let fixed: Vec<(usize, usize)> = nights
             .iter()
@@ -688,8 +804,13 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             .map(|pick| {
                 (0..self.day_count)
                     .filter(|&day| {
-                        !self.night_open(nights, day, self.used(Item::Mask(pick)))
-                            && !self.night_open(nights, day, self.used(Item::PlainMask(pick)))
+                        !self.evening_open(nights, day, self.used(Item::Mask(pick)))
+                            && (!plain[pick]
+                                || !self.evening_open(
+                                    nights,
+                                    day,
+                                    self.used(Item::PlainMask(pick)),
+                                ))
                     })
                     .collect()
             })
