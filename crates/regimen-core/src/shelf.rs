@@ -183,25 +183,6 @@ impl ShelfProduct {
             let kept: Vec<&str> = contents.iter().map(|(_, inci)| inci.as_str()).collect();
             actives.retain(|inci| kept.contains(&inci.as_str()));
         }
-        // The flags of the first ingredient listed, known or not.
-        let first = report
-            .ingredients
-            .iter()
-            .find(|i| i.position == Some(1))
-            .map(|i| i.inci.to_string())
-            .or_else(|| {
-                report
-                    .unknown
-                    .iter()
-                    .find(|u| u.position == Some(1))
-                    .map(|u| u.name.clone())
-            });
-        let first_flags = report
-            .flags
-            .iter()
-            .filter(|f| first.as_deref().is_some_and(|first| *f.inci == *first))
-            .map(|f| f.code.to_string())
-            .collect();
         ShelfProduct {
             name: name.to_string(),
             kind: report.kind,
@@ -220,7 +201,7 @@ impl ShelfProduct {
                 .iter()
                 .map(|f| (f.code.to_string(), f.inci.to_string()))
                 .collect(),
-            first_flags,
+            first_flags: first_flags(report),
             prescription,
             for_body: report
                 .diagnostics
@@ -228,6 +209,28 @@ impl ShelfProduct {
                 .any(|d| d.code == crate::analyzer::BODY_PRODUCT),
         }
     }
+}
+
+/// The flags of the first ingredient listed, known or not.
+fn first_flags(report: &Report<'_>) -> Vec<String> {
+    let first = report
+        .ingredients
+        .iter()
+        .find(|i| i.position == Some(1))
+        .map(|i| i.inci.to_string())
+        .or_else(|| {
+            report
+                .unknown
+                .iter()
+                .find(|u| u.position == Some(1))
+                .map(|u| u.name.clone())
+        });
+    report
+        .flags
+        .iter()
+        .filter(|f| first.as_deref().is_some_and(|first| *f.inci == *first))
+        .map(|f| f.code.to_string())
+        .collect()
 }
 
 /// Whether an active, as found in a list, is a prescription medicine: by its entry in

@@ -81,6 +81,14 @@ pub const ENGINE_RULES: &[&str] = &[
     "masks_with_serums",
     "masks_do_not_fit",
     "reaction",
+    "experiment",
+    "rx_doctor_directions",
+    "rx_tell_prescriber",
+    "strong_masks",
+    "masks_apart",
+    "owned_first",
+    "formula_not_layering",
+    "ph_adjuster_not_exfoliant",
 ];
 
 /// Why loading or validating a knowledge base failed.

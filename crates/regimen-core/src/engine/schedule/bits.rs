@@ -93,57 +93,13 @@ impl<'k> Bits<'k> {
         (shelf, times): (&[ShelfProduct], &[Option<ServingTime>]),
         starts: &Starts<'_>,
     ) -> Bits<'k> {
-        let family = |id: &str| {
-            knowledge
-                .families
-                .iter()
-                .position(|f| f.id == id)
-                .map_or(0, |i| 1u64 << i)
-        };
-        let families = |ids: &[String]| ids.iter().fold(0, |bits, id| bits | family(id));
-        let tag_names: Vec<&str> = {
-            let mut names: Vec<&str> = knowledge
-                .mask_types
-                .iter()
-                .flat_map(|m| m.tags.iter().map(String::as_str))
-                .collect();
-            names.sort_unstable();
-            names.dedup();
-            names
-        };
-        let tags = |ids: &[String]| {
-            ids.iter().fold(0u64, |bits, id| {
-                bits | tag_names
-                    .iter()
-                    .position(|t| t == id)
-                    .map_or(0, |i| 1u64 << i)
-            })
-        };
-        let of_families = |keep: fn(&Family) -> bool| {
-            knowledge
-                .families
-                .iter()
-                .enumerate()
-                .filter(|(_, f)| keep(f))
-                .fold(0u64, |bits, (i, _)| bits | 1 << i)
-        };
+        let index = Index::of(knowledge);
         let separate: Vec<&'k Interaction> = knowledge
             .interactions
             .iter()
             .filter(|i| i.severity == Severity::Separate)
             .collect();
-        let sides_of = |what: &OnSkin<'_>| {
-            separate
-                .iter()
-                .enumerate()
-                .fold(Sides::default(), |acc, (bit, interaction)| {
-                    let (a, b) = sides(interaction, what);
-                    Sides {
-                        a: acc.a | (u64::from(a) << bit),
-                        b: acc.b | (u64::from(b) << bit),
-                    }
-                })
-        };
+        let sides_of = |what: OnSkin<'_>| interaction_sides(&separate, &what);
         let allows = |i: usize, routine: Routine| {
             times
                 .get(i)
@@ -152,30 +108,34 @@ impl<'k> Bits<'k> {
                 .is_some_and(|t| t.includes(routine))
         };
         Bits {
-            products: shelf.iter().map(|p| families(&p.families)).collect(),
+            products: shelf.iter().map(|p| index.families(&p.families)).collect(),
             mornings: (0..shelf.len()).map(|i| allows(i, Routine::Am)).collect(),
             evenings: (0..shelf.len()).map(|i| allows(i, Routine::Pm)).collect(),
-            picks: serums.iter().map(|p| family(&p.active.family)).collect(),
-            masks: masks.picks.iter().map(|p| tags(&p.mask.tags)).collect(),
-            product_sides: shelf
+            picks: serums
                 .iter()
-                .map(|p| sides_of(&OnSkin::product(p)))
+                .map(|p| index.family(&p.active.family))
                 .collect(),
+            masks: masks
+                .picks
+                .iter()
+                .map(|p| index.tags(&p.mask.tags))
+                .collect(),
+            product_sides: shelf.iter().map(|p| sides_of(OnSkin::product(p))).collect(),
             pick_sides: serums
                 .iter()
-                .map(|p| sides_of(&OnSkin::active(p.active)))
+                .map(|p| sides_of(OnSkin::active(p.active)))
                 .collect(),
             mask_sides: masks
                 .picks
                 .iter()
-                .map(|p| sides_of(&OnSkin::mask(p.mask)))
+                .map(|p| sides_of(OnSkin::mask(p.mask)))
                 .collect(),
             separate,
-            strong: of_families(|f| f.strong),
-            ramped: of_families(Family::ramped),
-            strong_tags: tags(&knowledge.limits.strong_mask_tags),
-            eve: families(&knowledge.limits.event_eve_families),
-            eve_tags: tags(&knowledge.limits.event_eve_mask_tags),
+            strong: index.where_family(|f| f.strong),
+            ramped: index.where_family(Family::ramped),
+            strong_tags: index.tags(&knowledge.limits.strong_mask_tags),
+            eve: index.families(&knowledge.limits.event_eve_families),
+            eve_tags: index.tags(&knowledge.limits.event_eve_mask_tags),
             start: knowledge
                 .families
                 .iter()
@@ -197,5 +157,72 @@ impl<'k> Bits<'k> {
                 })
                 .collect(),
         }
+    }
+}
+
+/// The `separate` interactions something is on each side of, as bits.
+fn interaction_sides(separate: &[&Interaction], what: &OnSkin<'_>) -> Sides {
+    separate
+        .iter()
+        .enumerate()
+        .fold(Sides::default(), |acc, (bit, interaction)| {
+            let (a, b) = sides(interaction, what);
+            Sides {
+                a: acc.a | (u64::from(a) << bit),
+                b: acc.b | (u64::from(b) << bit),
+            }
+        })
+}
+
+/// Families (by their place in the knowledge base) and mask tags (sorted) as bits.
+struct Index<'k> {
+    knowledge: &'k Knowledge,
+    tag_names: Vec<&'k str>,
+}
+
+impl<'k> Index<'k> {
+    fn of(knowledge: &'k Knowledge) -> Index<'k> {
+        let mut tag_names: Vec<&str> = knowledge
+            .mask_types
+            .iter()
+            .flat_map(|m| m.tags.iter().map(String::as_str))
+            .collect();
+        tag_names.sort_unstable();
+        tag_names.dedup();
+        Index {
+            knowledge,
+            tag_names,
+        }
+    }
+
+    fn family(&self, id: &str) -> u64 {
+        self.knowledge
+            .families
+            .iter()
+            .position(|f| f.id == id)
+            .map_or(0, |i| 1u64 << i)
+    }
+
+    fn families(&self, ids: &[String]) -> u64 {
+        ids.iter().fold(0, |bits, id| bits | self.family(id))
+    }
+
+    fn tags(&self, ids: &[String]) -> u64 {
+        ids.iter().fold(0u64, |bits, id| {
+            bits | self
+                .tag_names
+                .iter()
+                .position(|t| t == id)
+                .map_or(0, |i| 1u64 << i)
+        })
+    }
+
+    fn where_family(&self, keep: fn(&Family) -> bool) -> u64 {
+        self.knowledge
+            .families
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| keep(f))
+            .fold(0u64, |bits, (i, _)| bits | 1 << i)
     }
 }
