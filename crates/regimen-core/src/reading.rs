@@ -41,6 +41,7 @@ impl Reading {
         analyzer: Option<&Analyzer>,
         profile: &Profile,
     ) -> Result<Reading, NeedsAnalyzer> {
+        let profile = &with_unique_names(profile);
         let Some(analyzer) = analyzer else {
             if Reading::needs_analyzer(profile) {
                 return Err(NeedsAnalyzer);
@@ -108,4 +109,22 @@ impl Reading {
             .find(|(m, _)| m == id)
             .map(|(_, e)| e.as_str())
     }
+}
+
+/// The profile with each product of its shelf under a name of its own: a plan names the
+/// products it uses, so a second "Night Cream" is "Night Cream (2)".
+fn with_unique_names(profile: &Profile) -> Profile {
+    let mut profile = profile.clone();
+    let mut seen: Vec<String> = Vec::new();
+    for item in &mut profile.shelf {
+        let mut name = item.name.clone();
+        let mut n = 1;
+        while seen.contains(&name) {
+            n += 1;
+            name = format!("{} ({n})", item.name);
+        }
+        seen.push(name.clone());
+        item.name = name;
+    }
+    profile
 }

@@ -35,8 +35,9 @@ pub struct ShelfProduct {
     /// The actives at a treatment level as (family, INCI name): the interactions that are
     /// true of some members of a family only read them.
     pub contents: Vec<(String, String)>,
-    /// Families at a treatment level above the 1% line (stated, or listed before it):
-    /// what the rules of one formula count (rule formula_not_layering).
+    /// Families at a treatment level that count in one formula's own rules (rule
+    /// formula_not_layering): stated, listed above the 1% line, or below it with rules
+    /// against the sun or for pregnancy.
     pub main: Vec<String>,
     /// The highest percentage stated for a family (in the list or the name).
     pub strengths: Vec<(String, f32)>,
@@ -136,7 +137,12 @@ impl ShelfProduct {
                 if !families.contains(&family) {
                     families.push(family.clone());
                 }
-                if !active.below_line && !main.contains(&family) {
+                // Below the 1% line, a low-dose active still counts in the formula when
+                // its own rules guard against the sun or pregnancy (a retinol).
+                let guarded = knowledge
+                    .family(&family)
+                    .is_some_and(|f| f.photosensitising || !f.pregnancy_safe);
+                if (!active.below_line || guarded) && !main.contains(&family) {
                     main.push(family.clone());
                 }
                 if is_prescription(knowledge, &active.id, &active.inci, active.percent) {
@@ -165,9 +171,10 @@ impl ShelfProduct {
         present.sort();
         main.sort();
         // One formula's own rules are judged on its levels (rule formula_not_layering): a
-        // low-dose active below the 1% line (a touch of salicylic acid at the end of a
-        // vitamin C serum's list) gives way where its time of day would clash with the
-        // formula's main actives, and counts as the trace it is.
+        // low-dose active below the 1% line whose rules carry no sun or pregnancy risk (a
+        // touch of salicylic acid at the end of a vitamin C serum's list) gives way where
+        // its time of day would clash with the formula's main actives, and counts as the
+        // trace it is; a retinol there does not, and the formula shares no routine.
         let shared = |families: &[String]| {
             families
                 .iter()

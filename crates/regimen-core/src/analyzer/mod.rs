@@ -945,15 +945,19 @@ impl Analyzer {
                     });
                 }
             }
-            if let Some(avoided) = avoid.and_then(|a| a.name_entry(&entry.name, &bits)) {
+            // The first family rule (in file order) with a word in the name, read with
+            // its flags: an avoided family leaves out its unknown members too.
+            let rule = bits.family_rule.and_then(|i| self.family_rules.get(i));
+            let avoided = avoid.and_then(|a| {
+                a.name_entry(&entry.name, &bits)
+                    .or_else(|| rule.and_then(|r| a.family_entry(&r.family)))
+            });
+            if let Some(avoided) = avoided {
                 push_avoid(&mut flags, Cow::Owned(entry.name.clone()), avoided);
             }
             let Some(position) = entry.position else {
                 continue;
             };
-            // The first family rule (in file order) with a word in the name, read with
-            // its flags.
-            let rule = bits.family_rule.and_then(|i| self.family_rules.get(i));
             if let Some(rule) = rule {
                 actives.push(FoundActive {
                     id: Cow::Owned(snake_case(&entry.name)),

@@ -299,7 +299,7 @@ fn advise<'k>(
             carried.push((format!("{} ({name})", product.name), family.as_str()));
         }
     }
-    say_prescriptions(planning, used, warnings);
+    say_prescriptions(planning, days, used, warnings);
     say_sun(knowledge, &carried, used, warnings);
     say_patch_test(
         planning,
@@ -498,21 +498,35 @@ fn say_patch_test<'k>(
 
 /// The person's prescriptions: kept as prescribed, with their labels' directions; what
 /// pregnancy changes; two that should not share a routine; a steroid's cautions.
-fn say_prescriptions<'k>(planning: &Planning<'_, 'k>, used: Used<'_>, warnings: &mut Warnings<'k>) {
+fn say_prescriptions<'k>(
+    planning: &Planning<'_, 'k>,
+    days: &[Day<'_>],
+    used: Used<'_>,
+    warnings: &mut Warnings<'k>,
+) {
     let knowledge = planning.knowledge;
     let owned = planning.owned();
     let prescribed: Vec<(usize, &ShelfProduct, Option<ServingTime>)> = owned.prescribed().collect();
     if prescribed.is_empty() {
         return;
     }
+    // When each goes on, as the plan's days have it.
     let each: Vec<String> = prescribed
         .iter()
-        .map(|(_, product, time)| {
-            let when = match time {
-                Some(ServingTime::Am) => "every morning",
-                Some(ServingTime::Pm) => "every evening",
-                Some(ServingTime::AmPm) => "every morning and evening",
-                None => "only as your doctor directs, on no fixed day",
+        .map(|(_, product, _)| {
+            let on = |morning: bool| {
+                days.iter().all(|d| {
+                    let steps = if morning { &d.am } else { &d.pm };
+                    steps
+                        .iter()
+                        .any(|s| s.product.as_deref() == Some(product.name.as_str()))
+                })
+            };
+            let when = match (on(true), on(false)) {
+                (true, true) => "every morning and evening",
+                (true, false) => "every morning",
+                (false, true) => "every evening",
+                (false, false) => "only as your doctor directs, on no fixed day of this plan",
             };
             format!("{} {when}", product.name)
         })
@@ -524,6 +538,7 @@ fn say_prescriptions<'k>(planning: &Planning<'_, 'k>, used: Used<'_>, warnings: 
         citation.text
     );
     warnings.add(WarningCode::Prescription, citation, Cow::Owned(text), None);
+    warnings.cite(WarningCode::Prescription, knowledge, "rx_not_yours");
     // The label's directions of each medicine, with their sources (and the cautions of
     // one on no fixed day: those of the products used are said with them).
     let mut cited: Vec<&str> = Vec::new();

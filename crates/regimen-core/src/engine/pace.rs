@@ -11,7 +11,7 @@ use crate::experiment::Design;
 use crate::knowledge::Knowledge;
 use crate::plan::{Day, Warnings};
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Step, WarningCode};
+use crate::vocab::{Routine, Step, WarningCode};
 use std::borrow::Cow;
 
 /// The plan's days, scheduled and paced.
@@ -151,8 +151,22 @@ fn introductions<'k>(
 ) -> Vec<Introduction<'k>> {
     let assignment = &choices.assignment;
     let mut order: Vec<Introduction<'k>> = Vec::new();
+    // Protection first: the person's sunscreen goes on from the first morning, and what
+    // it brings is on the skin from then: not new, no patch-test turn to wait for.
+    let protected: Vec<&str> = assignment
+        .candidates(Step::Sunscreen)
+        .iter()
+        .find(|&&p| owned.verdicts[p].admits(Step::Sunscreen, Routine::Am))
+        .map(|&p| {
+            owned.products[p]
+                .families
+                .iter()
+                .map(String::as_str)
+                .collect()
+        })
+        .unwrap_or_default();
     let introduced = |order: &[Introduction<'k>], family: &str| {
-        order.iter().any(|i| i.families.contains(&family))
+        protected.contains(&family) || order.iter().any(|i| i.families.contains(&family))
     };
     for (pick, carrier) in choices.serums.iter().zip(&assignment.serums) {
         let product = carrier.map(|(product, _)| &owned.products[product]);

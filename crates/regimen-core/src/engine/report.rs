@@ -7,7 +7,7 @@ use super::pace::Paced;
 use crate::knowledge::Family;
 use crate::plan::{Day, Instead, Missing, NotPlaced, Placed, ShelfReport};
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Approach, ProductKind, Step};
+use crate::vocab::{Approach, Goal, ProductKind, Step};
 
 /// How a product was used over the plan.
 #[derive(Debug, Default)]
@@ -181,8 +181,15 @@ fn unused(
             .notes
             .iter()
             .find(|(rule, _)| *rule == prescription.rule)
-            .map_or("use it only as your prescriber directs", |(_, says)| *says);
-        return Unused::new(prescription.rule, says.to_string());
+            .map(|(_, says)| (*says).to_string())
+            .or_else(|| {
+                planning
+                    .knowledge
+                    .cite(prescription.rule)
+                    .map(|c| c.text.to_string())
+            })
+            .unwrap_or_else(|| "use it only as your prescriber directs".to_string());
+        return Unused::new(prescription.rule, says);
     }
     if product.uses.is_empty() {
         let reason = if product.for_body {
@@ -240,9 +247,9 @@ fn brought(
         .families
         .iter()
         .filter_map(|f| knowledge.family(f))
-        .filter(|f| f.id != "sunscreen_filter")
+        .filter(|f| f.strong)
         .collect();
-    families.sort_by_key(|f| !f.strong);
+    families.sort_by_key(|f| !f.ramped());
     for family in families {
         let by = days.iter().flat_map(Day::steps).find_map(|step| {
             let other = step
@@ -281,11 +288,12 @@ fn unused_mask(
     product: &ShelfProduct,
 ) -> Unused {
     if choices.approach == Approach::Serums {
-        return Unused::new(
-            "masks_do_not_fit",
+        let reason = if planning.profile.goal == Goal::LongTerm {
             "your plan has no masks: your goal is long-term change, which serums do best"
-                .to_string(),
-        );
+        } else {
+            "your plan has no masks: no mask type fits your evenings, your skin and your avoid list (the plan says why)"
+        };
+        return Unused::new("masks_do_not_fit", reason.to_string());
     }
     let Some(mask_type) = product.mask_type.as_deref() else {
         return Unused::new(

@@ -83,16 +83,21 @@ pub fn judge<'k>(
         verdict.refusal = Some(refusal);
         return verdict;
     }
-    let mut evening_only = false;
+    let mut evening: Option<&'k GateRule> = None;
     let mut steps = product.uses.clone();
     for rule in class_rules(knowledge, profile, product) {
         match rule.effect {
-            // Refusals were judged above, in order with the others.
+            // The refusals were judged first.
             GateEffect::Refuse => continue,
-            GateEffect::Evening => evening_only = true,
-            GateEffect::Treatment if product.leave_on => {
-                if steps.contains(&Step::Serum) || !steps.is_empty() {
-                    steps = vec![Step::Serum];
+            GateEffect::Evening => evening = Some(rule),
+            // A treatment takes the treatment step instead of the moisturizer; a product
+            // with an SPF keeps protecting (nothing replaces sun protection).
+            GateEffect::Treatment if product.leave_on && !product.can(Step::Sunscreen) => {
+                if steps.contains(&Step::Moisturize) {
+                    steps.retain(|s| *s != Step::Moisturize);
+                    if !steps.contains(&Step::Serum) {
+                        steps.insert(0, Step::Serum);
+                    }
                 }
             }
             GateEffect::Treatment => continue,
@@ -117,43 +122,67 @@ pub fn judge<'k>(
         }) => Some(*time),
         _ => product_time(knowledge, product),
     };
-    let times = if evening_only {
-        times.and_then(|t| t.intersect(ServingTime::Pm))
-    } else {
-        times
-    };
     let Some(times) = times else {
-        verdict.refusal = Some(Refusal {
-            rule: "product_by_contents",
-            reason: format!(
-                "what it contains cannot share one routine: {} go on at different times of day",
-                family_names(knowledge, product).join(" and ")
-            ),
-        });
+        verdict.refusal = Some(no_shared_routine(knowledge, product));
         return verdict;
     };
-    verdict.times = Some(times);
-    // Safety narrows even a prescription's routines (a citrus oil in it burns in the sun).
-    if let Some(prescription) = verdict.prescribed.as_mut() {
-        if prescription.time.is_some() {
-            prescription.time = Some(times);
-        }
-    }
-    verdict.steps = match verdict.prescribed {
-        Some(Prescription { time: None, .. }) => Vec::new(),
-        Some(_) if product.leave_on && !steps.is_empty() => vec![Step::Serum],
-        _ => steps,
+    let times = match evening {
+        Some(rule) => match times.intersect(ServingTime::Pm) {
+            Some(times) => times,
+            // What else it carries goes on in the morning only.
+            None => {
+                verdict.refusal = Some(Refusal {
+                    rule: &rule.id,
+                    reason: format!(
+                        "{}, and what else it carries goes on in the morning only",
+                        rule.says
+                    ),
+                });
+                return verdict;
+            }
+        },
+        None => times,
     };
-    // A prescription goes on every day as a treatment, or as a wash; one that fills no
-    // such step of a face routine (a medicated mask, a cream for the eyes or the body)
-    // goes on as its prescriber directs, on no day of the plan.
-    if let Some(prescription) = verdict.prescribed.as_mut() {
-        if !matches!(verdict.steps.first(), Some(Step::Serum | Step::Cleanse)) {
-            prescription.time = None;
-            verdict.steps.clear();
-        }
-    }
+    verdict.times = Some(times);
+    verdict.steps = steps;
+    prescribe(knowledge, &mut verdict, product.leave_on);
     verdict
+}
+
+/// A prescription goes on every day of its routines (narrowed by safety: a citrus oil in
+/// it burns in the sun), as a treatment or as a wash; one that fills no such step of a
+/// face routine (a medicated mask, a cream for the eyes or the body) goes on as its
+/// prescriber directs, on no day of the plan.
+fn prescribe<'k>(knowledge: &'k Knowledge, verdict: &mut Verdict<'k>, leave_on: bool) {
+    let Some(prescription) = verdict.prescribed.as_mut() else {
+        return;
+    };
+    if prescription.time.is_none() {
+        verdict.steps.clear();
+        return;
+    }
+    prescription.time = verdict.times;
+    let face = !verdict.steps.is_empty() && !verdict.steps.contains(&Step::Mask);
+    if leave_on && face {
+        verdict.steps = vec![Step::Serum];
+    } else if leave_on || verdict.steps.first() != Some(&Step::Cleanse) {
+        let rule = knowledge
+            .cite("rx_as_directed")
+            .map_or("rx_as_directed", |c| c.id);
+        *prescription = Prescription { time: None, rule };
+        verdict.steps.clear();
+    }
+}
+
+/// The refusal of a formula whose actives share no time of day.
+fn no_shared_routine<'k>(knowledge: &'k Knowledge, product: &ShelfProduct) -> Refusal<'k> {
+    Refusal {
+        rule: "product_by_contents",
+        reason: format!(
+            "what it contains cannot share one routine: {} go on at different times of day",
+            family_names(knowledge, product).join(" and ")
+        ),
+    }
 }
 
 /// Whether the person may have one of the planner's serum actives: pregnancy (a serum
@@ -164,10 +193,10 @@ pub(super) fn judge_active<'k>(
     reading: &Reading,
     active: &'k Active,
 ) -> Result<(), Refusal<'k>> {
-    let family = knowledge.family(&active.family).unwrap_or(&active.rules);
-    if profile.pregnant && (!family.pregnancy_safe || family.pregnancy_rinse_off_only) {
-        return Err(pregnancy_refusal(family, "it"));
+    if let Some(refusal) = active_in_pregnancy(knowledge, profile, active) {
+        return Err(refusal);
     }
+    let family = knowledge.family(&active.family).unwrap_or(&active.rules);
     if profile.sensitive && family.avoid_if_sensitive {
         return Err(Refusal {
             rule: "sensitive_fewer_actives",
@@ -183,25 +212,43 @@ pub(super) fn judge_active<'k>(
     Ok(())
 }
 
+/// Why one of the planner's serums is not for this person's pregnancy, if it is not (a
+/// serum stays on the skin: a family allowed only in washes is out too).
+pub(super) fn active_in_pregnancy<'k>(
+    knowledge: &'k Knowledge,
+    profile: &Profile,
+    active: &'k Active,
+) -> Option<Refusal<'k>> {
+    let family = knowledge.family(&active.family).unwrap_or(&active.rules);
+    (profile.pregnant && (!family.pregnancy_safe || family.pregnancy_rinse_off_only))
+        .then(|| pregnancy_refusal(family, "it"))
+}
+
 /// Whether the person may have a mask type: sensitivity and the avoid list.
 pub(super) fn judge_mask<'k>(
     profile: &Profile,
     reading: &Reading,
     mask: &MaskType,
 ) -> Result<(), Refusal<'k>> {
-    if profile.sensitive && mask.avoid_if_sensitive {
-        return Err(Refusal {
-            rule: "sensitive_soothing_masks",
-            reason: format!(
-                "{} masks can be too harsh for sensitive skin",
-                mask.name.to_lowercase()
-            ),
-        });
-    }
+    mask_for_sensitive(profile, mask)?;
     if let Some(entry) = reading.mask_avoided(&mask.id) {
         return Err(Refusal {
             rule: "safer_wins",
             reason: format!("it is on your avoid list ({entry})"),
+        });
+    }
+    Ok(())
+}
+
+/// Whether a mask type suits sensitive skin (an exfoliating mask or a scrub does not).
+fn mask_for_sensitive<'k>(profile: &Profile, mask: &MaskType) -> Result<(), Refusal<'k>> {
+    if profile.sensitive && mask.avoid_if_sensitive {
+        return Err(Refusal {
+            rule: "sensitive_soothing_masks",
+            reason: format!(
+                "{}s can be too harsh for sensitive skin",
+                mask.name.to_lowercase()
+            ),
         });
     }
     Ok(())
@@ -264,7 +311,14 @@ fn refusal<'k>(
                 .find(|(code, _)| code == "avoid")
                 .map(|(_, inci)| Refusal {
                     rule: "safer_wins",
-                    reason: format!("it contains {inci}, which is on your avoid list"),
+                    reason: format!(
+                        "it contains {inci}, which is on your avoid list{}",
+                        if prescribed {
+                            "; ask your prescriber for one without it"
+                        } else {
+                            ""
+                        }
+                    ),
                 })
         })
         .or_else(|| {
@@ -285,6 +339,16 @@ fn refusal<'k>(
         .or_else(|| {
             (!prescribed)
                 .then(|| sensitive(knowledge, profile, product))
+                .flatten()
+        })
+        .or_else(|| {
+            let mask = product
+                .mask_type
+                .as_deref()
+                .and_then(|m| knowledge.mask_type(m))?;
+            product
+                .can(Step::Mask)
+                .then(|| mask_for_sensitive(profile, mask).err())
                 .flatten()
         })
 }
@@ -461,7 +525,7 @@ fn prescribed_time(knowledge: &Knowledge, product: &ShelfProduct) -> Option<Serv
             let label = family
                 .prescribed
                 .as_ref()
-                .and_then(|p| p.time)
+                .and_then(|p| p.time_at(product.strength(&family.id)))
                 .unwrap_or(family.time_for(product.leave_on));
             time.intersect(label)
         })

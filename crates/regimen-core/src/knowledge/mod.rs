@@ -84,6 +84,8 @@ pub const ENGINE_RULES: &[&str] = &[
     "experiment",
     "rx_doctor_directions",
     "rx_tell_prescriber",
+    "rx_not_yours",
+    "rx_as_directed",
     "strong_masks",
     "masks_apart",
     "owned_first",
@@ -420,8 +422,8 @@ pub struct Limits {
     /// Masks with one of these tags are strong actives (rule strong_masks): paced,
     /// patch-tested, counted for recovery nights.
     pub strong_mask_tags: Vec<String>,
-    /// A product the person owns serves a need when its active's fit for the concern is
-    /// at least this (rule owned_first).
+    /// A product the person owns serves a need when its active's score for the concern
+    /// is at least this (rule owned_first).
     pub owned_serves_min: i8,
 }
 
@@ -582,6 +584,9 @@ pub struct Family {
     pub sun_rule: Option<String>,
     /// How a prescription product with it goes on (rule rx_doctor_directions).
     pub prescribed: Option<Prescribed>,
+    /// Concerns a prescription of the family treats (when no planner active says so).
+    #[serde(default)]
+    pub treats: Vec<Concern>,
 }
 
 /// How a prescription medicine goes on, by its label.
@@ -590,11 +595,40 @@ pub struct Family {
 pub struct Prescribed {
     /// The routines its label gives (once daily: the evening).
     pub time: Option<ServingTime>,
+    /// Other routines at some strengths (metronidazole 1%: once a day).
+    #[serde(default)]
+    pub by_strength: Vec<PrescribedStrength>,
     /// On no fixed day: as the prescriber directs (a steroid).
     #[serde(default)]
     pub as_directed: bool,
     /// The rule that says so.
     pub rule: String,
+}
+
+impl Prescribed {
+    /// The routines for a stated strength (none stated: the label's usual ones).
+    pub fn time_at(&self, percent: Option<f32>) -> Option<ServingTime> {
+        percent
+            .and_then(|p| {
+                self.by_strength.iter().find(|s| {
+                    s.from.is_none_or(|from| p >= from) && s.up_to.is_none_or(|up| p <= up)
+                })
+            })
+            .map(|s| s.time)
+            .or(self.time)
+    }
+}
+
+/// The routines of a prescription at some strengths.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrescribedStrength {
+    /// From this percentage (included).
+    pub from: Option<f32>,
+    /// Up to this percentage (included).
+    pub up_to: Option<f32>,
+    /// The routines.
+    pub time: ServingTime,
 }
 
 fn am_pm() -> ServingTime {

@@ -550,9 +550,11 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             }
             strong.sort_unstable();
             strong.dedup();
-            // Prescriptions take their place first; anything else only within the limit.
+            // Prescriptions take their place first, and the sunscreen protects whatever it
+            // carries; anything else only within the limit.
             let others_strong = steps.iter().any(|s| {
                 !prescribed(profile, s, shelf)
+                    && s.step != Step::Sunscreen
                     && leave_on(s, shelf)
                     && step_families(s, shelf)
                         .iter()
@@ -669,8 +671,17 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
     }
     // Pacing: new strong actives start one at a time, at least the patch-test window
     // apart, none in the quiet days before an event; nothing strong the evening before an
-    // event; recovery nights in the first weeks; the answer matches the plan.
+    // event; recovery nights; the answer matches the plan.
     let limits = &k.limits;
+    // What the first morning's sunscreen brings is on the skin from then: not new.
+    let protected: Vec<&str> = plan.days.first().map_or(Vec::new(), |day| {
+        day.am
+            .iter()
+            .filter(|s| s.step == Step::Sunscreen)
+            .filter_map(|s| product_of(s, shelf))
+            .flat_map(|p| p.families.iter().map(String::as_str))
+            .collect()
+    });
     let events: Vec<usize> = profile
         .events
         .iter()
@@ -710,6 +721,7 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                     let cycling = !evening_only || k.family(family).is_some_and(|f| f.ramped());
                     if leave
                         && cycling
+                        && (evening_only || !protected.contains(&family))
                         && k.family(family).is_some_and(|f| f.strong)
                         && !families.iter().any(|f| f == family)
                     {
@@ -1165,7 +1177,12 @@ fn check_gate(
                     let ok = match rule.effect {
                         GateEffect::Refuse | GateEffect::AsDirected => false,
                         GateEffect::Evening => routine == Routine::Pm,
-                        GateEffect::Treatment => !product.leave_on || step.step == Step::Serum,
+                        // (A product with an SPF keeps protecting.)
+                        GateEffect::Treatment => {
+                            !product.leave_on
+                                || product.can(Step::Sunscreen)
+                                || step.step != Step::Moisturize
+                        }
                         GateEffect::Prescribed => step.step == Step::Serum || !product.leave_on,
                     };
                     prop_assert!(

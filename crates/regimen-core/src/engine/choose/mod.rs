@@ -8,6 +8,7 @@ mod serums;
 
 use super::choices::{Assignment, Choices, MaskPicks, Owned, SerumPick};
 use super::context::{rule, Planning};
+use super::safety::judge_mask;
 use crate::knowledge::{Knowledge, Situation, Treatment};
 use crate::plan::{Reason, Warnings};
 use crate::shelf::ShelfProduct;
@@ -99,7 +100,7 @@ fn masks_do_not_fit(
         .mask_types
         .iter()
         .filter(|m| !m.own_only)
-        .filter(|m| !(profile.sensitive && m.avoid_if_sensitive))
+        .filter(|m| judge_mask(profile, planning.reading, m).is_ok())
         .map(|m| masks::mask_evening(planning, m, with_serums))
         .min()
         .unwrap_or(0);

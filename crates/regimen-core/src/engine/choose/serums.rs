@@ -9,7 +9,7 @@ use super::super::choices::{Owned, SerumPick};
 use super::super::context::{
     and_list, every_day, routine_word, routines_word, rule, Need, Planning,
 };
-use super::super::safety::judge_active;
+use super::super::safety::{active_in_pregnancy, judge_active};
 use crate::knowledge::{Active, Family};
 use crate::plan::{Reason, Warnings};
 use crate::vocab::{Concern, Routine, ServingTime, Step, WarningCode};
@@ -78,12 +78,6 @@ fn score(active: &Active, concern: Concern) -> i8 {
 }
 
 impl<'k> Picker<'_, '_, 'k> {
-    /// A serum is a leave-on product: in pregnancy, a family allowed only in washes is out.
-    fn unsafe_in_pregnancy(&self, active: &Active) -> bool {
-        self.planning.profile.pregnant
-            && (!active.rules.pregnancy_safe || active.rules.pregnancy_rinse_off_only)
-    }
-
     /// Whether the person may have this active at all (the safety gate).
     fn allowed(&self, active: &'k Active) -> bool {
         let planning = self.planning;
@@ -312,9 +306,12 @@ impl<'k> Picker<'_, '_, 'k> {
             .flat_map(|(_, product, _)| product.families.iter())
             .any(|family| {
                 knowledge
-                    .actives
-                    .iter()
-                    .any(|a| &a.family == family && score(a, need.concern) >= 2)
+                    .family(family)
+                    .is_some_and(|f| f.treats.contains(&need.concern))
+                    || knowledge
+                        .actives
+                        .iter()
+                        .any(|a| &a.family == family && score(a, need.concern) >= 2)
             })
     }
 
@@ -366,18 +363,13 @@ impl<'k> Picker<'_, '_, 'k> {
                 ),
             ));
         }
-        if let Some(unsafe_best) = self
-            .best(need.concern, false, false, taken)
-            .filter(|b| self.unsafe_in_pregnancy(b))
-        {
+        let planning = self.planning;
+        let barred = self.best(need.concern, false, false, taken).and_then(|b| {
+            active_in_pregnancy(knowledge, planning.profile, b).map(|refusal| (b, refusal))
+        });
+        if let Some((unsafe_best, refusal)) = barred {
             let citation = knowledge
-                .cite(
-                    unsafe_best
-                        .rules
-                        .pregnancy_rule
-                        .as_deref()
-                        .unwrap_or("pregnancy_no_retinoids"),
-                )
+                .cite(refusal.rule)
                 .unwrap_or(rule(knowledge, "pregnancy_no_retinoids"));
             let text = format!(
                 "{} instead of {}, which is not for pregnancy or breastfeeding.",

@@ -286,7 +286,10 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 return Err(Refusal::Night);
             }
         }
-        if self.start_day(used) > at.day {
+        // Protection first: the sunscreen step waits for nobody's patch-test turn, and
+        // takes no place among the strong actives a routine may hold.
+        let protects = used.step == Step::Sunscreen;
+        if !protects && self.start_day(used) > at.day {
             return Err(Refusal::NotYet);
         }
         if at.routine == Routine::Pm && self.eve(used, at.day) {
@@ -305,7 +308,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         };
         let before = kept.iter().fold(0u64, |bits, k| bits | self.strong(*k));
         let after = before | self.strong(used);
-        if after != before && after.count_ones() as usize > limit {
+        if !protects && after != before && after.count_ones() as usize > limit {
             return Err(Refusal::Limit);
         }
         Ok(())
@@ -405,6 +408,11 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             .chain(daily.iter().map(|item| (*item, false)));
         for (item, on_purpose) in items {
             let used = self.used(item);
+            // A product already in the routine (the SPF moisturizer that carries the
+            // vitamin C) does this part too: it goes on once.
+            if used.product.is_some() && kept.iter().any(|k| k.product == used.product) {
+                continue;
+            }
             match self.admit(&kept, used, at, on_purpose) {
                 Ok(()) => kept.push(used),
                 Err(refusal) => self.explain(used, &refusal, false, routine, date, warnings),
