@@ -218,6 +218,8 @@ pub struct Analyzer {
     actives: Vec<ActiveIngredient>,
     weak_position: usize,
     qualifiers: Vec<String>,
+    /// How a strength is written after its percentage ("w/w"): not part of the name.
+    strength_units: Vec<String>,
     /// Bit `n` set when some qualifier is `n` bytes long (most words are no qualifier).
     qualifier_lengths: u64,
     /// The family rules, in file order (for names the dictionary lacks).
@@ -337,6 +339,7 @@ impl Analyzer {
             actives: knowledge.ingredients.active.clone(),
             weak_position: knowledge.ingredients.weak_position,
             qualifiers: knowledge.ingredients.qualifiers.clone(),
+            strength_units: knowledge.ingredients.strength_units.clone(),
             qualifier_lengths: knowledge
                 .ingredients
                 .qualifiers
@@ -654,8 +657,9 @@ impl Analyzer {
                 }
             }
         }
+        let end = self.before_unit(text, start, end);
         let first = hits.partition_point(|h| h.start < start);
-        let hits = &hits[first..];
+        let hits = &hits[first..hits.partition_point(|h| h.end <= end)];
         let raw = &text[start..end];
         let trimmed = trim_item(raw);
         if trimmed.is_empty() {
@@ -782,6 +786,25 @@ impl Analyzer {
             .or_else(|| self.lexicon.find_squashed(&name))
     }
 
+    /// Where an item ends before the unit of its strength ("Tretinoin 0.05 % w/w"): the
+    /// unit follows a percentage and ends the item.
+    fn before_unit(&self, text: &str, start: usize, end: usize) -> usize {
+        let item = text[start..end].trim_end_matches([' ', '.', ')']);
+        for unit in &self.strength_units {
+            let Some(cut) = item.len().checked_sub(unit.len()) else {
+                continue;
+            };
+            if !item.is_char_boundary(cut) || !item[cut..].eq_ignore_ascii_case(unit) {
+                continue;
+            }
+            let before = item[..cut].trim_end();
+            if before.ends_with('%') {
+                return start + before.len();
+            }
+        }
+        end
+    }
+
     /// The term an item stands for: the first name in a slash-separated alternative
     /// that it covers entirely (qualifiers and percentages aside), else a name given
     /// in parentheses.
@@ -873,12 +896,26 @@ impl Analyzer {
         // rinse-off product it only sets the pH (rule ph_adjuster_not_exfoliant).
         let classified = kind::classify(self, options, text, hits, &product.resolved);
         let rinse_off = !classified.leave_on;
+        // So does a medicine's: its active ingredient is the drug it declares, the rest
+        // of its list is the vehicle (a lactic acid buffer in a metronidazole cream).
+        let medicine = product.resolved.iter().any(|r| {
+            let term = &lexicon.terms[r.term as usize];
+            term.active.is_some_and(|i| {
+                let active = &self.actives[usize::from(i)];
+                active.prescription
+                    || active
+                        .prescription_above
+                        .zip(r.percent)
+                        .is_some_and(|(limit, percent)| percent > limit)
+            })
+        });
         let below = |position: usize| line.is_some_and(|l| position > l);
         let level = |family: &str, position: usize, percent: Option<f32>, weak: bool| {
             let below_line = below(position) && !self.low_dose.iter().any(|f| f == family);
+            let vehicle = rinse_off || medicine || position > self.weak_position;
             if percent.is_some() {
                 Level::Stated
-            } else if below_line || (weak && (rinse_off || position > self.weak_position)) {
+            } else if below_line || (weak && vehicle) {
                 Level::Trace
             } else {
                 Level::Main

@@ -5,7 +5,7 @@
 use super::choices::{Choices, MaskPicks, SerumPick};
 use super::context::{and_list, rule, Planning};
 use super::pace::Paced;
-use super::safety::{sides, OnSkin};
+use super::safety::{kept_apart, OnSkin};
 use crate::experiment::Experiment;
 use crate::knowledge::{Active, Knowledge, Severity};
 use crate::plan::{Day, MaskChoice, Plan, Reason, SerumChoice, StepEntry, Warnings, DISCLAIMER};
@@ -514,19 +514,32 @@ fn say_prescriptions<'k>(
     let each: Vec<String> = prescribed
         .iter()
         .map(|(_, product, _)| {
+            // Every day, every other day (kept apart from another: rule
+            // rx_kept_apart), or on none.
             let on = |morning: bool| {
-                days.iter().all(|d| {
-                    let steps = if morning { &d.am } else { &d.pm };
-                    steps
-                        .iter()
-                        .any(|s| s.product.as_deref() == Some(product.name.as_str()))
-                })
+                let count = days
+                    .iter()
+                    .filter(|d| {
+                        let steps = if morning { &d.am } else { &d.pm };
+                        steps
+                            .iter()
+                            .any(|s| s.product.as_deref() == Some(product.name.as_str()))
+                    })
+                    .count();
+                match count {
+                    0 => None,
+                    n if n == days.len() => Some("every"),
+                    _ => Some("every other"),
+                }
             };
             let when = match (on(true), on(false)) {
-                (true, true) => "every morning and evening",
-                (true, false) => "every morning",
-                (false, true) => "every evening",
-                (false, false) => "only as your doctor directs, on no fixed day of this plan",
+                (Some(a), Some(b)) if a == b => format!("{a} morning and evening"),
+                (Some(a), Some(b)) => format!("{a} morning and {b} evening"),
+                (Some(a), None) => format!("{a} morning"),
+                (None, Some(b)) => format!("{b} evening"),
+                (None, None) => {
+                    "only as your doctor directs, on no fixed day of this plan".to_string()
+                }
             };
             format!("{} {when}", product.name)
         })
@@ -564,8 +577,8 @@ fn say_prescriptions<'k>(
     say_prescriptions_apart(planning, &prescribed, used, warnings);
 }
 
-/// Two prescriptions that go on in one routine although a rule keeps them apart: they
-/// stay as prescribed, and the person asks the prescriber.
+/// Two prescriptions a rule keeps apart (rule rx_kept_apart): where the plan puts each,
+/// why, and a word to ask the prescriber.
 fn say_prescriptions_apart<'k>(
     planning: &Planning<'_, 'k>,
     prescribed: &[(usize, &ShelfProduct, Option<ServingTime>)],
@@ -579,25 +592,19 @@ fn say_prescriptions_apart<'k>(
             if shared.is_none() || !used.indexes.contains(a) || !used.indexes.contains(b) {
                 continue;
             }
-            let (x, y) = (OnSkin::product(first), OnSkin::product(second));
-            let apart = knowledge.interactions.iter().find(|i| {
-                i.severity == Severity::Separate && {
-                    let ((xa, xb), (ya, yb)) = (sides(i, &x), sides(i, &y));
-                    (xa && yb) || (xb && ya)
-                }
-            });
-            if let Some(interaction) = apart {
-                let text = format!(
-                    "{} and {} go on in the same routine as prescribed, but {} Ask your prescriber how to use them together.",
-                    first.name,
-                    second.name,
-                    interaction.text
-                );
-                let citation = knowledge
-                    .cite(&interaction.id)
-                    .unwrap_or(rule(knowledge, "rx_doctor_directions"));
-                warnings.add(WarningCode::Prescription, citation, Cow::Owned(text), None);
-            }
+            let Some(id) = kept_apart(knowledge, first, second) else {
+                continue;
+            };
+            let why: String = match knowledge.interactions.iter().find(|i| i.id == id) {
+                Some(interaction) => interaction.text.clone(),
+                None => knowledge.cite(id).map_or("", |c| c.text).to_string(),
+            };
+            let citation = rule(knowledge, "rx_kept_apart");
+            let text = format!(
+                "{} and {} are both prescribed for the same routine. {why} {}",
+                first.name, second.name, citation.text
+            );
+            warnings.add(WarningCode::Prescription, citation, Cow::Owned(text), None);
         }
     }
 }

@@ -6,7 +6,7 @@ use super::safety::Verdict;
 use crate::knowledge::{Active, Knowledge, MaskType};
 use crate::plan::Reason;
 use crate::shelf::ShelfProduct;
-use crate::vocab::{Approach, ProductKind, ServingTime, Step};
+use crate::vocab::{Approach, ProductKind, Routine, ServingTime, Step};
 
 /// What the choosing stage decided.
 #[derive(Debug, Clone)]
@@ -194,9 +194,32 @@ pub(super) struct Assignment {
     /// Products placed on their own nights (they carry a ramped family and no serum
     /// pick uses them), with the step they fill.
     pub(super) units: Vec<(usize, Step)>,
-    /// Prescriptions placed every day in their routines, first, with the step they fill
-    /// (the treatment step; a medicated wash cleanses).
-    pub(super) prescribed: Vec<(usize, ServingTime, Step)>,
+    /// Prescriptions placed in their routines, first, with the step they fill (the
+    /// treatment step; a medicated wash cleanses).
+    pub(super) prescribed: Vec<PrescribedUse>,
+    /// Prescriptions with no routine left beside those a rule keeps them apart from,
+    /// each with the one it waits for (rule rx_kept_apart).
+    pub(super) held: Vec<(usize, usize)>,
+}
+
+/// Where a prescription goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct PrescribedUse {
+    pub(super) product: usize,
+    /// Its routines: its label's, or, kept apart from another prescription, the other
+    /// routine its actives allow (rule rx_kept_apart).
+    pub(super) time: ServingTime,
+    pub(super) step: Step,
+    /// Kept apart from another prescription that needs the same routines: every other
+    /// day, on the days of this parity.
+    pub(super) every_other: Option<usize>,
+}
+
+impl PrescribedUse {
+    /// Whether it goes on in this routine of this day.
+    pub(super) fn on(&self, routine: Routine, day: usize) -> bool {
+        self.time.includes(routine) && self.every_other.is_none_or(|parity| day % 2 == parity)
+    }
 }
 
 impl Assignment {
@@ -218,7 +241,7 @@ impl Assignment {
                 .iter()
                 .any(|(_, products)| products.contains(&product))
             || self.units.iter().any(|(p, _)| *p == product)
-            || self.prescribed.iter().any(|(p, _, _)| *p == product)
+            || self.prescribed.iter().any(|p| p.product == product)
     }
 
     /// The step a product placed on its own nights fills.

@@ -44,8 +44,10 @@ pub(super) fn schedule<'k>(
     let introductions = introductions(knowledge, choices, owned);
     let mut first_use: Vec<Option<usize>> = vec![None; introductions.len()];
     let mut starts_of = pace(knowledge, introductions.len(), &first_use, events);
+    let mut follow: Vec<(usize, usize)> = Vec::new();
     let (days, nights_placed, design, schedule_warnings) = loop {
         let starts = Starts {
+            products: follow.clone(),
             families: introductions
                 .iter()
                 .zip(&starts_of)
@@ -85,10 +87,21 @@ pub(super) fn schedule<'k>(
             .zip(&starts_of)
             .map(|(new, old)| new.max(*old).min(day_count))
             .collect();
-        if again == starts_of {
+        let follows = followers(&introductions, owned, (&again, &first_use))
+            .into_iter()
+            .map(|(product, day)| {
+                let before = follow
+                    .iter()
+                    .find(|(p, _)| *p == product)
+                    .map_or(0, |f| f.1);
+                (product, day.max(before).min(day_count))
+            })
+            .collect::<Vec<_>>();
+        if again == starts_of && follows == follow {
             break (days, nights_placed, design, run_warnings);
         }
         starts_of = again;
+        follow = follows;
     };
     warnings.extend(schedule_warnings);
     say_pacing(
@@ -137,6 +150,8 @@ struct Introduction<'k> {
     families: Vec<&'k str>,
     /// Strong mask picks it is (an exfoliating mask, a scrub: rule strong_masks).
     masks: Vec<usize>,
+    /// The person's product that brings it, if one does.
+    product: Option<usize>,
     what: String,
 }
 
@@ -189,6 +204,7 @@ fn introductions<'k>(
         order.push(Introduction {
             families,
             masks: Vec::new(),
+            product: carrier.map(|(product, _)| product),
             what: what.to_string(),
         });
     }
@@ -213,12 +229,13 @@ fn introductions<'k>(
         order.push(Introduction {
             families,
             masks: vec![index],
+            product,
             what: product.map_or(pick.mask.name.clone(), |p| owned.name(p).to_string()),
         });
     }
     // Only the products the plan may use: a serum left out for the limit of serums
     // waits for no patch-test turn.
-    for (_, product) in owned.usable().filter(|(i, p)| {
+    for (index, product) in owned.usable().filter(|(i, p)| {
         !p.uses.is_empty() && !p.washes() && !p.can(Step::Sunscreen) && assignment.may_use(*i)
     }) {
         for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
@@ -226,6 +243,7 @@ fn introductions<'k>(
                 order.push(Introduction {
                     families: vec![family.id.as_str()],
                     masks: Vec::new(),
+                    product: Some(index),
                     what: product.name.clone(),
                 });
             }
@@ -281,38 +299,78 @@ fn first_uses(
             .assignment
             .prescribed
             .iter()
-            .any(|(p, _, _)| shelf[*p].name == name)
+            .any(|p| shelf[p.product].name == name)
     };
     introductions
         .iter()
         .map(|intro| {
             days.iter().position(|day| {
                 day.steps().any(|step| {
-                    let own = step
-                        .active
-                        .and_then(|a| knowledge.active(a))
-                        .is_some_and(|a| intro.families.contains(&a.family.as_str()));
-                    let product = step
-                        .product
-                        .as_deref()
-                        .filter(|name| !prescribed(name))
-                        .and_then(|name| shelf.iter().find(|p| p.name == name))
-                        .is_some_and(|p| {
-                            p.families
-                                .iter()
-                                .any(|f| intro.families.contains(&f.as_str()))
-                        });
+                    // What the step brings: all of an introduction's families when it
+                    // has several (one product brings them together).
+                    let mut brings: Vec<&str> = Vec::new();
+                    brings.extend(
+                        step.active
+                            .and_then(|a| knowledge.active(a))
+                            .map(|a| a.family.as_str()),
+                    );
+                    brings.extend(
+                        step.product
+                            .as_deref()
+                            .filter(|name| !prescribed(name))
+                            .and_then(|name| shelf.iter().find(|p| p.name == name))
+                            .into_iter()
+                            .flat_map(|p| p.families.iter().map(String::as_str)),
+                    );
+                    let family = |f: &&str| brings.contains(f);
+                    let covered = if intro.families.len() > 1 {
+                        intro.families.iter().all(family)
+                    } else {
+                        intro.families.iter().any(family)
+                    };
                     let mask = step.mask_type.is_some_and(|id| {
                         intro
                             .masks
                             .iter()
                             .any(|m| choices.masks.picks[*m].mask.id == id)
                     });
-                    own || product || mask
+                    covered || mask
                 })
             })
         })
         .collect()
+}
+
+/// Products that bring some, not all, of the new strong families one product brings
+/// together (a clay mask with the AHA of the pads that bring AHA and BHA): they start
+/// once that product has, so that its families start together, as one new thing.
+/// Returns (product, day).
+fn followers(
+    introductions: &[Introduction<'_>],
+    owned: Owned<'_>,
+    (starts, first_use): (&[usize], &[Option<usize>]),
+) -> Vec<(usize, usize)> {
+    let mut follow: Vec<(usize, usize)> = Vec::new();
+    for (i, intro) in introductions.iter().enumerate() {
+        if intro.families.len() < 2 {
+            continue;
+        }
+        let day = first_use[i].unwrap_or(starts[i]).max(starts[i]);
+        for (product, carried) in owned.usable() {
+            let shares = intro
+                .families
+                .iter()
+                .filter(|f| carried.families.iter().any(|g| g == *f))
+                .count();
+            if Some(product) != intro.product && shares > 0 && shares < intro.families.len() {
+                match follow.iter_mut().find(|(p, _)| *p == product) {
+                    Some((_, at)) => *at = (*at).max(day),
+                    None => follow.push((product, day)),
+                }
+            }
+        }
+    }
+    follow
 }
 
 /// Says when each new active starts, and why.

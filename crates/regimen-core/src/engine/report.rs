@@ -175,6 +175,15 @@ fn unused(
     if let Some(refusal) = &verdict.refusal {
         return Unused::new(refusal.rule, refusal.reason.clone());
     }
+    if let Some((_, other)) = choices.assignment.held.iter().find(|(p, _)| *p == index) {
+        return Unused::new(
+            "rx_kept_apart",
+            format!(
+                "{} and your other prescriptions of its kind already take every routine it could go in, and a rule keeps them apart: ask your prescriber which to use",
+                planning.as_read()[*other].name
+            ),
+        );
+    }
     let as_directed = verdict.prescribed.filter(|p| p.time.is_none());
     if let Some(prescription) = as_directed.filter(|_| !product.uses.is_empty()) {
         let says = verdict

@@ -116,11 +116,19 @@ pub fn judge<'k>(
         }
         verdict.notes.push((&rule.id, &rule.says));
     }
-    let times = match &verdict.prescribed {
-        Some(Prescription {
-            time: Some(time), ..
-        }) => Some(*time),
-        _ => product_time(knowledge, product),
+    // A prescription goes on in its label's routines; it may go in any its actives
+    // allow (kept apart from another prescription: rule rx_kept_apart).
+    let own = product_time(knowledge, product);
+    let times = match (&verdict.prescribed, own) {
+        (
+            Some(Prescription {
+                time: Some(label), ..
+            }),
+            own,
+        ) => own
+            .filter(|own| own.intersect(*label) == Some(*label))
+            .or(Some(*label)),
+        (_, own) => own,
     };
     let Some(times) = times else {
         verdict.refusal = Some(no_shared_routine(knowledge, product));
@@ -161,7 +169,12 @@ fn prescribe<'k>(knowledge: &'k Knowledge, verdict: &mut Verdict<'k>, leave_on: 
         verdict.steps.clear();
         return;
     }
-    prescription.time = verdict.times;
+    // Its label's routines, within those it may go in.
+    prescription.time = prescription
+        .time
+        .zip(verdict.times)
+        .and_then(|(label, times)| label.intersect(times))
+        .or(verdict.times);
     let face = !verdict.steps.is_empty() && !verdict.steps.contains(&Step::Mask);
     if leave_on && face {
         verdict.steps = vec![Step::Serum];
@@ -503,15 +516,28 @@ fn sensitive<'k>(
     }
 }
 
-/// The routines every family of a product allows, by how it is applied.
+/// The routines a formula goes in (rule formula_not_layering): those its families with a
+/// firm time allow (a retinoid, an AHA: evenings; sun filters: mornings), within the
+/// times of its other families when they share one. Those are only where the plan puts
+/// its own serums (vitamin C in the morning, a BHA serum in the evening): in one
+/// formula, made to go on whole, they give way to each other.
 fn product_time(knowledge: &Knowledge, product: &ShelfProduct) -> Option<ServingTime> {
-    product
-        .families
-        .iter()
-        .filter_map(|f| knowledge.family(f))
-        .try_fold(ServingTime::AmPm, |time, family| {
-            time.intersect(family.time_for(product.leave_on))
-        })
+    let time = |guarded: bool| {
+        product
+            .families
+            .iter()
+            .filter_map(|f| knowledge.family(f))
+            .filter(|f| f.firm_time == guarded)
+            .try_fold(ServingTime::AmPm, |time, family| {
+                time.intersect(family.time_for(product.leave_on))
+            })
+    };
+    let guarded = time(true)?;
+    Some(
+        time(false)
+            .and_then(|other| other.intersect(guarded))
+            .unwrap_or(guarded),
+    )
 }
 
 /// The routines a prescription product goes in: those its families' labels give (a
@@ -548,8 +574,16 @@ pub(super) struct OnSkin<'a> {
 }
 
 impl<'a> OnSkin<'a> {
-    /// A product of the person's, by what it carries at a treatment level.
+    /// A product of the person's, by what it leaves on the skin at a treatment level: a
+    /// wash is rinsed off within a minute, before anything else goes on, and is on no
+    /// side of a rule about products layered (rule rinse_off_milder).
     pub(super) fn product(product: &'a ShelfProduct) -> OnSkin<'a> {
+        if product.washes() {
+            return OnSkin {
+                actives: Vec::new(),
+                tags: Vec::new(),
+            };
+        }
         OnSkin {
             actives: product
                 .contents
@@ -585,6 +619,34 @@ impl<'a> OnSkin<'a> {
             tags: mask.tags.iter().map(String::as_str).collect(),
         }
     }
+}
+
+/// Why two of the person's products may not share a routine, if they may not: the rule
+/// of an interaction between what they leave on the skin, or one_strong_per_routine
+/// for a strong family both leave on (two retinoids).
+pub(super) fn kept_apart<'k>(
+    knowledge: &'k Knowledge,
+    first: &ShelfProduct,
+    second: &ShelfProduct,
+) -> Option<&'k str> {
+    let (x, y) = (OnSkin::product(first), OnSkin::product(second));
+    if let Some(interaction) = knowledge.interactions.iter().find(|i| {
+        i.severity == Severity::Separate && {
+            let ((xa, xb), (ya, yb)) = (sides(i, &x), sides(i, &y));
+            (xa && yb) || (xb && ya)
+        }
+    }) {
+        return Some(&interaction.id);
+    }
+    let double = first
+        .families
+        .iter()
+        .any(|f| second.families.contains(f) && knowledge.family(f).is_some_and(|f| f.strong));
+    (double && first.leave_on && second.leave_on).then(|| {
+        knowledge
+            .cite("one_strong_per_routine")
+            .map_or("one_strong_per_routine", |c| c.id)
+    })
 }
 
 /// Which sides of an interaction a thing is on: (side a, side b).

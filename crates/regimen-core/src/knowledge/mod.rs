@@ -86,6 +86,7 @@ pub const ENGINE_RULES: &[&str] = &[
     "rx_tell_prescriber",
     "rx_not_yours",
     "rx_as_directed",
+    "rx_kept_apart",
     "strong_masks",
     "masks_apart",
     "owned_first",
@@ -548,6 +549,9 @@ pub struct Family {
     /// Requires sunscreen every morning.
     #[serde(default)]
     pub photosensitising: bool,
+    /// Its time holds inside a formula too (rule formula_not_layering).
+    #[serde(default)]
+    pub firm_time: bool,
     /// Allowed in pregnancy and breastfeeding.
     #[serde(default = "yes")]
     pub pregnancy_safe: bool,
@@ -1037,6 +1041,9 @@ pub struct IngredientKnowledge {
     pub weak_position: usize,
     /// Words that qualify a name without changing it.
     pub qualifiers: Vec<String>,
+    /// How a strength is written after its percentage ("w/w").
+    #[serde(default)]
+    pub strength_units: Vec<String>,
     /// Curated actives.
     pub active: Vec<ActiveIngredient>,
     /// Family rules over the dictionary.

@@ -141,18 +141,24 @@ fn prescriptions_go_on_as_prescribed_from_the_first_day() {
     let metronidazole = uses(&plan, "Metronidazole Gel 0.75%");
     assert_eq!(metronidazole.len(), 56, "{metronidazole:?}");
     assert!(metronidazole.iter().all(|(_, _, s)| s.step == Step::Serum));
-    // The clindamycin gel every evening from the first (no patch-test week, no ramp).
+    // The clindamycin gel and the dapsone gel once a day from the first (no patch-test
+    // week, no ramp); they stain together, so they never share a routine (the gel goes
+    // on in the morning), and the plan says to ask the prescriber.
     let clindamycin = uses(&plan, "Clindamycin and Benzoyl Peroxide Gel");
+    let dapsone = uses(&plan, "Dapsone Gel 7.5%");
     assert_eq!(clindamycin.len(), 28, "{clindamycin:?}");
-    assert!(clindamycin.iter().all(|(_, morning, _)| !morning));
+    assert_eq!(dapsone.len(), 28, "{dapsone:?}");
+    for (day, morning, _) in &clindamycin {
+        assert!(
+            !dapsone.iter().any(|(d, m, _)| d == day && m == morning),
+            "together on day {day}"
+        );
+    }
+    assert!(plan.warnings.iter().any(|w| w.code == "prescription"
+        && w.rule == "rx_kept_apart"
+        && w.text.contains("yellow or orange")));
     // The moisturizer keeps its own step.
     assert_eq!(uses(&plan, "Daily Moisturiser").len(), 56);
-    // Dapsone and benzoyl peroxide stain together: both stay as prescribed, and the plan
-    // says to ask the prescriber.
-    assert!(plan
-        .warnings
-        .iter()
-        .any(|w| w.code == "prescription" && w.rule == "dapsone_bpo"));
     assert!(plan
         .warnings
         .iter()
@@ -593,4 +599,120 @@ fn the_readme_table_names_every_rule_of_the_gate() {
             rule.id
         );
     }
+}
+
+#[test]
+fn two_prescriptions_a_rule_keeps_apart_never_share_a_routine_and_neither_is_dropped() {
+    let plan = plan_for(
+        &person(
+            "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]",
+            &[
+                ("Clindamycin 1% Benzoyl Peroxide 5% Gel", "Clindamycin Phosphate 1.2%, Benzoyl Peroxide 5%, Aqua, Carbomer, Glycerin, Silica"),
+                ("Tretinoin Gel 0.04%", "Tretinoin 0.04%, Aqua, Glycerin, Carbomer 974P, Benzyl Alcohol"),
+                ("Tazarotene Cream 0.05%", "Tazarotene 0.05%, Aqua, Mineral Oil, Sorbitan Monooleate, Benzyl Alcohol"),
+                CREAM,
+            ],
+        ),
+        4,
+    );
+    let gel = uses(&plan, "Clindamycin 1% Benzoyl Peroxide 5% Gel");
+    let tretinoin = uses(&plan, "Tretinoin Gel 0.04%");
+    let tazarotene = uses(&plan, "Tazarotene Cream 0.05%");
+    // The gel every day (in the morning, apart from the evening's retinoid); the two
+    // retinoids take turns, every other evening; none of them is left out.
+    assert_eq!(gel.len(), 28, "{gel:?}");
+    assert!(gel.iter().all(|(_, morning, _)| *morning));
+    assert_eq!(tretinoin.len() + tazarotene.len(), 28);
+    assert!(tretinoin.len() >= 14 && tazarotene.len() >= 14);
+    for (day, morning, _) in tretinoin.iter().chain(&tazarotene) {
+        assert!(!morning, "a retinoid in the morning on day {day}");
+        assert!(!gel.iter().any(|(d, m, _)| d == day && m == morning));
+    }
+    for (day, _, _) in &tretinoin {
+        assert!(
+            !tazarotene.iter().any(|(d, _, _)| d == day),
+            "two retinoids on day {day}"
+        );
+    }
+    // The plan says why, and to ask the prescriber.
+    let apart: Vec<&str> = plan
+        .warnings
+        .iter()
+        .filter(|w| w.rule == "rx_kept_apart")
+        .map(|w| w.text.as_ref())
+        .collect();
+    assert_eq!(apart.len(), 3, "one for each pair: {apart:?}");
+    assert!(apart.iter().all(|t| t.contains("Ask your prescriber")));
+}
+
+#[test]
+fn a_formula_goes_on_whole_where_its_sun_sensitive_actives_allow() {
+    // A vitamin C serum with some salicylic acid and niacinamide: the plan's own vitamin
+    // C goes on in the morning and its BHA in the evening, but one formula is made to go
+    // on whole; a retinol in a formula keeps it to the evening.
+    let k = knowledge();
+    let person = person("skin_type = \"normal\"\ngoal = \"long_term\"", &[]);
+    let judged = |name: &str, list: &str| {
+        let report = analyzer().analyze(
+            list,
+            &Options {
+                name: Some(name),
+                ..Options::default()
+            },
+        );
+        judge(k, &person, &ShelfProduct::of_report(k, name, &report))
+    };
+    let vitamin_c = judged(
+        "Vitamin C Brightening Serum",
+        "Aqua, Alcohol Denat., Ethyl Ascorbic Acid, Niacinamide, Glycerin, Salicylic Acid, Sodium Hyaluronate, Phenoxyethanol",
+    );
+    assert!(vitamin_c.allowed(), "{vitamin_c:?}");
+    let retinol = judged(
+        "Vitamin C and Retinol Night Serum",
+        "Aqua, Ascorbic Acid, Glycerin, Retinol, Tocopherol, Phenoxyethanol",
+    );
+    assert!(retinol.allowed(), "{retinol:?}");
+    assert_eq!(retinol.times, Some(regimen_core::vocab::ServingTime::Pm));
+}
+
+#[test]
+fn a_medicines_buffer_is_no_exfoliating_acid() {
+    // Metronidazole 0.75% cream lists lactic acid to set its pH: the medicine goes on
+    // twice a day, as its label says, not as an AHA kept to the evening.
+    let plan = plan_for(
+        &person(
+            "skin_type = \"dry\"\ngoal = \"long_term\"\nconcerns = [\"redness\"]",
+            &[
+                ("Metronidazole 0.75% Cream", "Metronidazole 0.75%, Glycerin, Isopropyl Palmitate, Lactic Acid, Sodium Hydroxide, Sorbitol, Purified Water, Emulsifying Wax"),
+                CREAM,
+            ],
+        ),
+        2,
+    );
+    assert_eq!(uses(&plan, "Metronidazole 0.75% Cream").len(), 28);
+    assert!(!plan.warnings.iter().any(|w| w.text.contains("(AHA)")));
+}
+
+#[test]
+fn an_owned_acne_wash_is_not_pushed_aside_by_a_serum_to_buy() {
+    // A wash is rinsed off within a minute, before the serum goes on: no layering rule
+    // holds for it, so the benzoyl peroxide wash cleanses every morning and evening
+    // beside the vitamin C to buy.
+    let plan = plan_for(
+        &person(
+            "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\", \"dullness\"]",
+            &[
+                ("Acne Foaming Cream Cleanser", "Benzoyl Peroxide 4%, Aqua, Glycerin, Sodium Cocoyl Isethionate, Cocamidopropyl Betaine, Ceramide NP, Niacinamide"),
+                CREAM,
+            ],
+        ),
+        4,
+    );
+    assert!(plan.serums.iter().any(|s| s.active == "vitamin_c"));
+    assert_eq!(uses(&plan, "Acne Foaming Cream Cleanser").len(), 56);
+    assert!(
+        !to_get(&plan).iter().any(|m| m == "cleanser"),
+        "{:?}",
+        to_get(&plan)
+    );
 }

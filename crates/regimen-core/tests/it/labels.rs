@@ -358,3 +358,22 @@ fn a_label_word_after_an_item_starts_a_new_part_of_the_label() {
         names(&shimmer)
     );
 }
+
+#[test]
+fn a_strength_written_weight_in_weight_is_the_names_strength() {
+    // The wording of EU and UK medicine packs: the unit after the percentage is part of
+    // the strength, not of the name.
+    for text in [
+        "Tretinoin 0.05 % w/w, Stearic Acid, Isopropyl Myristate, Purified Water",
+        "Active ingredient: tretinoin 0.05%w/w. Other ingredients: Aqua, Cetearyl Alcohol",
+        "Tretinoin 0.05 % W/W., Aqua, Cetearyl Alcohol",
+    ] {
+        let report = named("Cream", text);
+        let tretinoin = report
+            .ingredients
+            .iter()
+            .find(|i| i.inci.eq_ignore_ascii_case("tretinoin"));
+        assert_eq!(tretinoin.and_then(|i| i.percent), Some(0.05), "{text}");
+        assert!(report.unknown.is_empty(), "{text}: {:?}", report.unknown);
+    }
+}

@@ -14,7 +14,7 @@ use regimen_core::knowledge::{GateEffect, Removal, Selector, Severity};
 use regimen_core::plan::{Instead, Plan, StepEntry};
 use regimen_core::profile::{IsoDate, Minutes, ShelfItem};
 use regimen_core::shelf::ShelfProduct;
-use regimen_core::vocab::{Concern, Goal, ProductKind, Routine, SkinType, Step};
+use regimen_core::vocab::{Concern, Goal, ProductKind, Routine, ServingTime, SkinType, Step};
 use regimen_core::{PlanOptions, Profile};
 
 /// Product names: a claim, a form word (which decides the kind and the steps), and
@@ -170,9 +170,15 @@ const AVOID: &[(&str, ProductTest, &[&str], &[&str])] = &[
     ("lavender", |r| has_ingredient(r, "Lavandula"), &[], &[]),
     ("vitamin A", |r| r.has_family("retinoid"), &["retinol"], &[]),
     ("retinoids", |r| r.has_family("retinoid"), &["retinol"], &[]),
+    // An INCI name is that ingredient (and its synonyms), not another that contains
+    // its words (3-O-ethyl ascorbic acid is a derivative of its own).
     (
         "ascorbic acid",
-        |r| has_ingredient(r, "Ascorbic Acid"),
+        |r| {
+            r.ingredients
+                .iter()
+                .any(|i| i.inci.eq_ignore_ascii_case("Ascorbic Acid"))
+        },
         &["vitamin_c"],
         &[],
     ),
@@ -288,6 +294,80 @@ prop_compose! {
 
 /// What one step puts on the skin: its serum active's family and its product's
 /// treatment families, and whether that stays on.
+/// Whether a rule keeps two prescriptions out of one routine: an interaction between
+/// what they leave on the skin, a strong family both leave on, or two washes.
+fn rx_apart(a: &ShelfProduct, b: &ShelfProduct) -> bool {
+    let k = knowledge();
+    if a.washes() && b.washes() {
+        return true;
+    }
+    if a.washes() || b.washes() {
+        return false;
+    }
+    let view = |p: &'_ ShelfProduct| -> Vec<(String, String)> { p.contents.clone() };
+    let (x, y) = (view(a), view(b));
+    let x: Vec<(&str, &str)> = x.iter().map(|(f, i)| (f.as_str(), i.as_str())).collect();
+    let y: Vec<(&str, &str)> = y.iter().map(|(f, i)| (f.as_str(), i.as_str())).collect();
+    let interaction = k
+        .interactions
+        .iter()
+        .filter(|i| i.severity == Severity::Separate)
+        .any(|i| {
+            (hits(&i.a, &x, &[]) && hits(&i.b, &y, &[]))
+                || (hits(&i.b, &x, &[]) && hits(&i.a, &y, &[]))
+        });
+    let double = a.leave_on
+        && b.leave_on
+        && a.families
+            .iter()
+            .any(|f| b.families.contains(f) && k.family(f).is_some_and(|f| f.strong));
+    interaction || double
+}
+
+/// Whether a step is one of the person's washes (a rinse-off product that only cleanses).
+fn washed(step: &StepEntry<'_>, shelf: &[ShelfProduct]) -> bool {
+    product_of(step, shelf).is_some_and(ShelfProduct::washes)
+}
+
+/// The routines a family allows in one of the person's products (rule
+/// formula_not_layering): a firm time always; another family's time when the product's
+/// other families share a routine with its firm ones, else where the firm ones go.
+fn formula_time(product: &ShelfProduct, family: &regimen_core::knowledge::Family) -> ServingTime {
+    let k = knowledge();
+    let own = family.time_for(product.leave_on);
+    if family.firm_time {
+        return own;
+    }
+    let times = |firm: bool| -> Vec<ServingTime> {
+        product
+            .families
+            .iter()
+            .filter_map(|f| k.family(f))
+            .filter(|f| f.firm_time == firm)
+            .map(|f| f.time_for(product.leave_on))
+            .collect()
+    };
+    let all = |times: &[ServingTime]| {
+        [Routine::Am, Routine::Pm]
+            .into_iter()
+            .filter(|r| times.iter().all(|t| t.includes(*r)))
+            .collect::<Vec<_>>()
+    };
+    let firm = all(&times(true));
+    let mut with_others = times(false);
+    with_others.extend(times(true));
+    if all(&with_others).is_empty() {
+        // The other families give way: the family goes where the firm ones do.
+        match firm.as_slice() {
+            [Routine::Am] => ServingTime::Am,
+            [Routine::Pm] => ServingTime::Pm,
+            _ => ServingTime::AmPm,
+        }
+    } else {
+        own
+    }
+}
+
 fn step_families<'a>(step: &'a StepEntry<'a>, shelf: &'a [ShelfProduct]) -> Vec<&'a str> {
     let k = knowledge();
     let mut families: Vec<&str> = step
@@ -473,7 +553,7 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                 for family in &step_families {
                     let rules = k.family(family).expect("known family");
                     let time = match product_of(step, shelf) {
-                        Some(p) => rules.time_for(p.leave_on),
+                        Some(p) => formula_time(p, rules),
                         None => rules.time,
                     };
                     prop_assert!(
@@ -526,22 +606,17 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             carriers.sort_unstable();
             carriers.dedup();
             for family in &carriers {
+                // (A wash, rinsed off within a minute, doubles nothing.)
                 let mut by: Vec<&str> = steps
                     .iter()
-                    .filter(|s| step_families(s, shelf).contains(family))
+                    .filter(|s| step_families(s, shelf).contains(family) && !washed(s, shelf))
                     .map(|s| s.product.as_deref().or(s.active).unwrap_or("?"))
                     .collect();
                 by.sort_unstable();
                 by.dedup();
-                // Two prescriptions of one family stay as prescribed (the plan says so).
-                let prescriptions = steps
-                    .iter()
-                    .filter(|s| {
-                        step_families(s, shelf).contains(family) && prescribed(profile, s, shelf)
-                    })
-                    .count();
+                // Prescriptions too: two of one family take turns (rule rx_kept_apart).
                 prop_assert!(
-                    by.len() <= 1 || prescriptions >= by.len() - 1,
+                    by.len() <= 1,
                     "{} twice in a routine on {}: {:?}",
                     family,
                     day.date,
@@ -603,10 +678,10 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                             interaction.within_product
                                 && hits(&interaction.a, &main, &[])
                                 && hits(&interaction.b, &main, &[])
-                        } else if prescribed(profile, &steps[i], shelf)
-                            && prescribed(profile, &steps[j], shelf)
-                        {
-                            // Two prescriptions stay as prescribed; the plan says to ask.
+                        } else if washed(&steps[i], shelf) || washed(&steps[j], shelf) {
+                            // A wash is rinsed off before the next step goes on (rule
+                            // rinse_off_milder); prescriptions, too, keep these rules
+                            // (rule rx_kept_apart).
                             false
                         } else {
                             hits(&interaction.a, families_i, tags_i)
@@ -860,11 +935,19 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
             prop_assert!(plan.has_warning("time_budget"));
         }
         for day in plan.days.iter().filter(|_| !timeless) {
-            let serum = day
-                .am
-                .iter()
-                .chain(&day.pm)
-                .any(|s| s.step == Step::Serum || s.active.is_some());
+            // (An SPF moisturizer that carries a serum's active does its step too: it goes
+            // on once.)
+            let serum = day.am.iter().chain(&day.pm).any(|s| {
+                s.step == Step::Serum
+                    || s.active.is_some()
+                    || s.step == Step::Sunscreen
+                        && product_of(s, shelf).is_some_and(|p| {
+                            plan.serums.iter().any(|pick| {
+                                k.active(pick.active)
+                                    .is_some_and(|a| p.families.contains(&a.family))
+                            })
+                        })
+            });
             let dropped = plan
                 .warnings
                 .iter()
@@ -1197,7 +1280,12 @@ fn check_gate(
             }
         }
     }
-    // Prescriptions keep their place: every day, in every routine of their label.
+    // Prescriptions keep their place: every day, in every routine of their label, unless
+    // another prescription a rule keeps apart from it is there instead, or it went to the
+    // other routine that day to keep apart from one (rule rx_kept_apart).
+    let in_routine = |steps: &[StepEntry<'_>], name: &str| {
+        steps.iter().any(|s| s.product.as_deref() == Some(name))
+    };
     for product in shelf {
         let verdict = judge(k, profile, product);
         let Some(time) = verdict.prescribed.and_then(|p| p.time) else {
@@ -1208,25 +1296,27 @@ fn check_gate(
         }
         for day in &plan.days {
             for (routine, steps) in [(Routine::Am, &day.am), (Routine::Pm, &day.pm)] {
-                // One medicated wash per routine: a second goes where the first does not.
-                let washed = !product.leave_on
-                    && steps.iter().any(|s| {
-                        s.step == Step::Cleanse
-                            && product_of(s, shelf).is_some_and(|p| {
-                                p.name != product.name && judge(k, profile, p).prescribed.is_some()
-                            })
-                    });
-                if time.includes(routine) && !washed {
-                    prop_assert!(
-                        steps
-                            .iter()
-                            .any(|s| s.product.as_deref() == Some(product.name.as_str())),
-                        "the prescription {} is missing from the {:?} routine of {}",
-                        product.name,
-                        routine,
-                        day.date
-                    );
+                if !time.includes(routine) || in_routine(steps, &product.name) {
+                    continue;
                 }
+                let instead = steps.iter().filter_map(|s| product_of(s, shelf)).any(|p| {
+                    p.name != product.name
+                        && judge(k, profile, p).prescribed.is_some()
+                        && rx_apart(product, p)
+                }) || (in_routine(&day.am, &product.name)
+                    || in_routine(&day.pm, &product.name))
+                    && shelf.iter().any(|p| {
+                        p.name != product.name
+                            && judge(k, profile, p).prescribed.is_some()
+                            && rx_apart(product, p)
+                    });
+                prop_assert!(
+                    instead,
+                    "the prescription {} is missing from the {:?} routine of {}",
+                    product.name,
+                    routine,
+                    day.date
+                );
             }
         }
     }

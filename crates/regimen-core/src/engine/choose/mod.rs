@@ -6,9 +6,9 @@
 mod masks;
 mod serums;
 
-use super::choices::{Assignment, Choices, MaskPicks, Owned, SerumPick};
+use super::choices::{Assignment, Choices, MaskPicks, Owned, PrescribedUse, SerumPick};
 use super::context::{rule, Planning};
-use super::safety::judge_mask;
+use super::safety::{judge_mask, kept_apart};
 use crate::knowledge::{Knowledge, Situation, Treatment};
 use crate::plan::{Reason, Warnings};
 use crate::shelf::ShelfProduct;
@@ -130,6 +130,7 @@ fn assign(
     masks: &MaskPicks<'_>,
 ) -> Assignment {
     let serum_carriers = owned.carriers(knowledge, serums.iter().map(|p| p.active.family.as_str()));
+    let (prescribed, held) = prescribed(knowledge, owned);
     let mut base = Vec::new();
     for step in [Step::Cleanse, Step::Moisturize, Step::Sunscreen] {
         let mut products: Vec<(usize, &ShelfProduct)> =
@@ -178,35 +179,80 @@ fn assign(
             .collect(),
         base,
         units,
-        prescribed: prescribed(owned),
+        prescribed,
+        held,
     }
 }
 
-/// The person's prescriptions, each with its routines and step: one medicated wash per
-/// routine (a second would wash twice; it goes where the first does not).
-fn prescribed(owned: Owned<'_>) -> Vec<(usize, ServingTime, Step)> {
-    let mut placed: Vec<(usize, ServingTime, Step)> = Vec::new();
+/// The person's prescriptions, each with its routines and step, none beside another
+/// that a rule keeps apart from it (rule rx_kept_apart: benzoyl peroxide and
+/// tretinoin, two retinoids, two medicated washes): the later one goes in a routine
+/// the gate allows it that the earlier does not take, or the earlier moves, else the
+/// two take turns, every other day; the plan says to ask the prescriber. Only one with
+/// no turn left (a third of one kind) is held back, with the one it waits for.
+fn prescribed(
+    knowledge: &Knowledge,
+    owned: Owned<'_>,
+) -> (Vec<PrescribedUse>, Vec<(usize, usize)>) {
+    let mut placed: Vec<PrescribedUse> = Vec::new();
+    let mut held: Vec<(usize, usize)> = Vec::new();
+    let apart = |a: &PrescribedUse, b: &PrescribedUse| {
+        (a.step == Step::Cleanse && b.step == Step::Cleanse)
+            || kept_apart(
+                knowledge,
+                &owned.products[a.product],
+                &owned.products[b.product],
+            )
+            .is_some()
+    };
     for (index, product, time) in owned.prescribed() {
-        let (Some(mut time), Some(&step)) = (time, product.uses.first()) else {
+        let (Some(time), Some(&step)) = (time, product.uses.first()) else {
             continue;
         };
-        if step == Step::Cleanse {
-            for (_, other, _) in placed.iter().filter(|(_, _, s)| *s == Step::Cleanse) {
-                for routine in Routine::ALL.into_iter().filter(|r| other.includes(*r)) {
-                    match time.without(routine) {
-                        Some(left) => time = left,
-                        None => continue,
-                    }
-                }
-            }
-            if placed
-                .iter()
-                .any(|(_, other, s)| *s == Step::Cleanse && other.intersect(time).is_some())
-            {
+        let mut new = PrescribedUse {
+            product: index,
+            time,
+            step,
+            every_other: None,
+        };
+        for other in placed.iter_mut() {
+            if other.time.intersect(new.time).is_none() || !apart(other, &new) {
                 continue;
             }
+            // The routines the gate allows a product that another's time leaves free.
+            let free = |index: usize, taken: ServingTime| {
+                owned.verdicts[index].times.and_then(|time| {
+                    Routine::ALL
+                        .into_iter()
+                        .filter(|r| taken.includes(*r))
+                        .try_fold(time, |time, r| time.without(r))
+                })
+            };
+            if let Some(time) = free(index, other.time) {
+                new.time = time;
+            } else if let Some(time) =
+                free(other.product, new.time).filter(|_| other.every_other.is_none())
+            {
+                other.time = time;
+            } else {
+                let parity = other.every_other.unwrap_or(0);
+                other.every_other = Some(parity);
+                new.every_other = Some(1 - parity);
+            }
         }
-        placed.push((index, time, step));
+        let meets = |other: &PrescribedUse| {
+            other.time.intersect(new.time).is_some()
+                && (other.every_other.is_none()
+                    || new.every_other.is_none()
+                    || other.every_other == new.every_other)
+        };
+        match placed
+            .iter()
+            .find(|other| meets(other) && apart(other, &new))
+        {
+            Some(other) => held.push((index, other.product)),
+            None => placed.push(new),
+        }
     }
-    placed
+    (placed, held)
 }

@@ -43,6 +43,8 @@ pub(in crate::engine) struct Starts<'a> {
     pub(in crate::engine) families: Vec<(&'a str, usize)>,
     /// (mask pick, day).
     pub(in crate::engine) masks: Vec<(usize, usize)>,
+    /// (shelf product, day): a product that waits for another's start.
+    pub(in crate::engine) products: Vec<(usize, usize)>,
 }
 
 /// What the scheduler asks again and again, computed once per plan.
@@ -75,6 +77,8 @@ pub(in crate::engine) struct Bits<'k> {
     pub(super) start: Vec<usize>,
     /// The day each mask pick may first go on.
     pub(super) mask_start: Vec<usize>,
+    /// The day each shelf product may first go on (0 unless it waits for another's).
+    pub(super) product_start: Vec<usize>,
 }
 
 impl<'k> Bits<'k> {
@@ -144,6 +148,15 @@ impl<'k> Bits<'k> {
                         .families
                         .iter()
                         .find(|(id, _)| *id == f.id)
+                        .map_or(0, |(_, day)| *day)
+                })
+                .collect(),
+            product_start: (0..shelf.len())
+                .map(|product| {
+                    starts
+                        .products
+                        .iter()
+                        .find(|(p, _)| *p == product)
                         .map_or(0, |(_, day)| *day)
                 })
                 .collect(),

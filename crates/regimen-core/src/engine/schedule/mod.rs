@@ -151,8 +151,8 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                     .assignment
                     .prescribed
                     .iter()
-                    .find(|(q, _, _)| *q == p)
-                    .map_or(Step::Serum, |(_, _, step)| *step),
+                    .find(|q| q.product == p)
+                    .map_or(Step::Serum, |q| q.step),
             },
             Item::Base(step) => Use {
                 item,
@@ -213,7 +213,10 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 self.bits.separate[apart.trailing_zeros() as usize],
             ));
         }
-        if a.product.is_some() && a.product == b.product {
+        // One product goes on once; a wash is rinsed off within a minute and doubles
+        // nothing (rule rinse_off_milder).
+        let washes = |used: Use| used.product.is_some_and(|p| self.shelf[p].washes());
+        if (a.product.is_some() && a.product == b.product) || washes(a) || washes(b) {
             return None;
         }
         let double = self.families(a) & self.families(b) & self.bits.strong;
@@ -243,13 +246,18 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         self.ramped(used) != 0 || self.tags(used) & self.bits.strong_tags != 0
     }
 
-    /// The day a use may first go on: its families' starts, and a strong mask's own.
+    /// The day a use may first go on: its families' starts, a strong mask's own, and
+    /// its product's when it waits for another's.
     fn start_day(&self, used: Use) -> usize {
         let mask = match used.item {
             Item::Mask(i) | Item::PlainMask(i) => self.bits.mask_start.get(i).copied().unwrap_or(0),
             _ => 0,
         };
-        self.bits.start_of(self.families(used)).max(mask)
+        let product = used.product.map_or(0, |p| self.bits.product_start[p]);
+        self.bits
+            .start_of(self.families(used))
+            .max(mask)
+            .max(product)
     }
 
     fn name(&self, used: Use) -> &'a str {
@@ -396,7 +404,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
     ) -> Vec<Use> {
         let routine = at.routine;
         let mut kept: Vec<Use> = self
-            .prescribed_in(routine)
+            .prescribed_in(routine, at.day)
             .map(|p| self.used(Item::Prescribed(p)))
             .collect();
         if routine == Routine::Am {
@@ -426,18 +434,18 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         kept
     }
 
-    /// The prescriptions that go on in a routine, as prescribed.
-    fn prescribed_in(&self, routine: Routine) -> impl Iterator<Item = usize> + '_ {
+    /// The prescriptions that go on in a routine of a day, as prescribed.
+    fn prescribed_in(&self, routine: Routine, day: usize) -> impl Iterator<Item = usize> + '_ {
         self.assignment
             .prescribed
             .iter()
-            .filter(move |(_, time, _)| time.includes(routine))
-            .map(|(p, _, _)| *p)
+            .filter(move |p| p.on(routine, day))
+            .map(|p| p.product)
     }
 
-    /// Whether a prescription that goes on every evening makes every evening strong.
-    fn prescribed_strong(&self, routine: Routine) -> bool {
-        self.prescribed_in(routine)
+    /// Whether a prescription makes a routine of a day strong.
+    fn prescribed_strong(&self, routine: Routine, day: usize) -> bool {
+        self.prescribed_in(routine, day)
             .any(|p| self.strong_night(self.used(Item::Prescribed(p))))
     }
 
@@ -601,7 +609,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
                 && (nights[d]
                     .iter()
                     .any(|item| self.strong_night(self.used(*item)))
-                    || self.prescribed_strong(Routine::Pm))
+                    || self.prescribed_strong(Routine::Pm, d))
         };
         let before = (0..day).rev().take_while(|d| strong_night(*d)).count();
         let after = (day + 1..self.day_count)
@@ -617,7 +625,7 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             return false;
         }
         let prescribed: Vec<Use> = self
-            .prescribed_in(Routine::Pm)
+            .prescribed_in(Routine::Pm, day)
             .map(|p| self.used(Item::Prescribed(p)))
             .collect();
         let at = At {
