@@ -212,6 +212,7 @@ pub(super) struct KindRules {
     application: Application,
     leave_on_words: Rule,
     rinse_off_words: Rule,
+    wash_words: Rule,
     body_words: Rule,
     face_words: Rule,
     spf_markers: AhoCorasick,
@@ -234,6 +235,7 @@ impl KindRules {
             uses: knowledge.uses.clone(),
             leave_on_words: phrases("leave_on", &knowledge.application.leave_on_words),
             rinse_off_words: phrases("rinse_off", &knowledge.application.rinse_off_words),
+            wash_words: phrases("wash", &knowledge.application.wash_words),
             body_words: phrases("body", &knowledge.application.body_words),
             face_words: phrases("face", &knowledge.application.face_words),
             application: knowledge.application.clone(),
@@ -343,6 +345,16 @@ pub(super) fn classify<'a>(
     // "Adapalene Gel 0.1%": a gel that states the strength of a treatment and has no
     // emollient is a treatment, not the moisturizer the word "gel" says.
     if options.kind.is_none() && kind == ProductKind::Moisturizer && top.treatment_gel() {
+        kind = ProductKind::Serum;
+    }
+    // A medicine is a treatment left on the skin, whatever its vehicle ("Finacea Foam",
+    // "MetroGel 0.75%"), unless its name says it washes.
+    let medicine = analyzer.medicine(resolved);
+    if options.kind.is_none()
+        && matches!(kind, ProductKind::Cleanser | ProductKind::Other)
+        && medicine
+        && rules.wash_words.match_end(&name_words).is_none()
+    {
         kind = ProductKind::Serum;
     }
     let spf = name

@@ -786,6 +786,22 @@ impl Analyzer {
             .or_else(|| self.lexicon.find_squashed(&name))
     }
 
+    /// Whether a list holds a prescription medicine: a drug, or an active above its
+    /// prescription strength (rule rx_doctor_directions).
+    fn medicine(&self, resolved: &[Resolved]) -> bool {
+        resolved.iter().any(|r| {
+            let term = &self.lexicon.terms[r.term as usize];
+            term.active.is_some_and(|i| {
+                let active = &self.actives[usize::from(i)];
+                active.prescription
+                    || active
+                        .prescription_above
+                        .zip(r.percent)
+                        .is_some_and(|(limit, percent)| percent > limit)
+            })
+        })
+    }
+
     /// Where an item ends before the unit of its strength ("Tretinoin 0.05 % w/w"): the
     /// unit follows a percentage and ends the item.
     fn before_unit(&self, text: &str, start: usize, end: usize) -> usize {
@@ -898,17 +914,7 @@ impl Analyzer {
         let rinse_off = !classified.leave_on;
         // So does a medicine's: its active ingredient is the drug it declares, the rest
         // of its list is the vehicle (a lactic acid buffer in a metronidazole cream).
-        let medicine = product.resolved.iter().any(|r| {
-            let term = &lexicon.terms[r.term as usize];
-            term.active.is_some_and(|i| {
-                let active = &self.actives[usize::from(i)];
-                active.prescription
-                    || active
-                        .prescription_above
-                        .zip(r.percent)
-                        .is_some_and(|(limit, percent)| percent > limit)
-            })
-        });
+        let medicine = self.medicine(&product.resolved);
         let below = |position: usize| line.is_some_and(|l| position > l);
         let level = |family: &str, position: usize, percent: Option<f32>, weak: bool| {
             let below_line = below(position) && !self.low_dose.iter().any(|f| f == family);

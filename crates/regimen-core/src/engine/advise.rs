@@ -555,12 +555,23 @@ fn say_prescriptions<'k>(
     // The label's directions of each medicine, with their sources (and the cautions of
     // one on no fixed day: those of the products used are said with them).
     let mut cited: Vec<&str> = Vec::new();
-    for (index, product, _) in &prescribed {
+    for (index, product, time) in &prescribed {
         let unused = !used.indexes.contains(index);
         for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
+            // A combination goes on by its strictest label (Tri-Luma: once a day, in the
+            // evening): the directions of a family that would say otherwise are not its.
+            let label = |p: &&crate::knowledge::Prescribed| match (
+                p.time_at(product.strength(&family.id)),
+                time,
+            ) {
+                (Some(own), Some(time)) => own.intersect(*time) == Some(own),
+                (None, time) => time.is_none(),
+                (Some(_), None) => true,
+            };
             let rules = family
                 .prescribed
                 .iter()
+                .filter(label)
                 .map(|p| p.rule.as_str())
                 .chain(family.caution_rule.as_deref().filter(|_| unused));
             for id in rules {

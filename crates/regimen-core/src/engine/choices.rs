@@ -148,6 +148,26 @@ impl<'s> Owned<'s> {
         found
     }
 
+    /// The products that carry each pick, as `carriers` finds them, when the gate lets
+    /// them go in one of the pick's routines (else the pick's serum is to get).
+    pub(super) fn carriers_of(
+        &self,
+        knowledge: &Knowledge,
+        picks: &[SerumPick<'_>],
+    ) -> Vec<Option<(usize, Step)>> {
+        self.carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()))
+            .into_iter()
+            .zip(picks)
+            .map(|(carrier, pick)| {
+                carrier.filter(|(p, _)| {
+                    self.verdicts[*p]
+                        .times
+                        .is_some_and(|t| t.intersect(pick.time).is_some())
+                })
+            })
+            .collect()
+    }
+
     /// The product to use for a mask type: one that may go on in the evening.
     pub(super) fn mask_for(&self, mask_type: &str) -> Option<usize> {
         self.usable()
@@ -210,15 +230,25 @@ pub(super) struct PrescribedUse {
     /// routine its actives allow (rule rx_kept_apart).
     pub(super) time: ServingTime,
     pub(super) step: Step,
-    /// Kept apart from another prescription that needs the same routines: every other
-    /// day, on the days of this parity.
-    pub(super) every_other: Option<usize>,
+    /// Kept apart from another prescription that needs the same routines: in these
+    /// routines, every other day, on the days of this parity.
+    pub(super) every_other: Option<(ServingTime, usize)>,
 }
 
 impl PrescribedUse {
     /// Whether it goes on in this routine of this day.
     pub(super) fn on(&self, routine: Routine, day: usize) -> bool {
-        self.time.includes(routine) && self.every_other.is_none_or(|parity| day % 2 == parity)
+        self.time.includes(routine)
+            && self
+                .every_other
+                .is_none_or(|(routines, parity)| !routines.includes(routine) || day % 2 == parity)
+    }
+
+    /// Whether it would meet another in some routine of some day.
+    pub(super) fn meets(&self, other: &PrescribedUse) -> bool {
+        Routine::ALL
+            .into_iter()
+            .any(|routine| (0..2).any(|day| self.on(routine, day) && other.on(routine, day)))
     }
 }
 

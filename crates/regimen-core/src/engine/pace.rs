@@ -6,6 +6,7 @@
 
 use super::choices::{Choices, Owned};
 use super::context::{rule, Planning};
+use super::safety::kept_apart;
 use super::schedule::{Bits, Scheduler, Starts};
 use crate::experiment::Design;
 use crate::knowledge::Knowledge;
@@ -171,7 +172,16 @@ fn introductions<'k>(
     let protected: Vec<&str> = assignment
         .candidates(Step::Sunscreen)
         .iter()
-        .find(|&&p| owned.verdicts[p].admits(Step::Sunscreen, Routine::Am))
+        .find(|&&p| {
+            // (The first the gate admits in the morning beside the morning's
+            // prescriptions, as the scheduler takes it.)
+            owned.verdicts[p].admits(Step::Sunscreen, Routine::Am)
+                && !assignment.prescribed.iter().any(|rx| {
+                    rx.time.includes(Routine::Am)
+                        && kept_apart(knowledge, &owned.products[p], &owned.products[rx.product])
+                            .is_some()
+                })
+        })
         .map(|&p| {
             owned.products[p]
                 .families
@@ -226,9 +236,11 @@ fn introductions<'k>(
         if !strong && families.is_empty() {
             continue;
         }
+        // A strong type waits as a type; a gentle type waits only with the person's mask
+        // that brings a strong family (the plain one of its type may go on before).
         order.push(Introduction {
             families,
-            masks: vec![index],
+            masks: if strong { vec![index] } else { Vec::new() },
             product,
             what: product.map_or(pick.mask.name.clone(), |p| owned.name(p).to_string()),
         });
@@ -319,6 +331,8 @@ fn first_uses(
                             .as_deref()
                             .filter(|name| !prescribed(name))
                             .and_then(|name| shelf.iter().find(|p| p.name == name))
+                            // (A wash starts nothing: it is rinsed off within a minute.)
+                            .filter(|p| !p.washes())
                             .into_iter()
                             .flat_map(|p| p.families.iter().map(String::as_str)),
                     );
@@ -356,7 +370,12 @@ fn followers(
             continue;
         }
         let day = first_use[i].unwrap_or(starts[i]).max(starts[i]);
-        for (product, carried) in owned.usable() {
+        // (A wash is rinsed off within a minute and a sunscreen goes on from the first
+        // morning: neither waits.)
+        for (product, carried) in owned
+            .usable()
+            .filter(|(_, p)| !p.washes() && !p.can(Step::Sunscreen))
+        {
             let shares = intro
                 .families
                 .iter()

@@ -107,6 +107,10 @@ pub fn judge<'k>(
                     rule: &rule.id,
                 });
             }
+            // A combination whose other medicine has a daily routine (a steroid with
+            // hydroquinone and tretinoin, for melasma) goes on by that routine, for the
+            // course the prescriber sets; the steroid's own cautions are said with it.
+            GateEffect::AsDirected if daily_medicine(knowledge, product) => continue,
             GateEffect::AsDirected => {
                 verdict.prescribed = Some(Prescription {
                     time: None,
@@ -185,6 +189,17 @@ fn prescribe<'k>(knowledge: &'k Knowledge, verdict: &mut Verdict<'k>, leave_on: 
         *prescription = Prescription { time: None, rule };
         verdict.steps.clear();
     }
+}
+
+/// Whether a product holds a prescription medicine with a daily routine of its label.
+fn daily_medicine(knowledge: &Knowledge, product: &ShelfProduct) -> bool {
+    product.contents.iter().any(|(family, inci)| {
+        product.prescription.contains(inci)
+            && knowledge
+                .family(family)
+                .and_then(|f| f.prescribed.as_ref())
+                .is_some_and(|p| !p.as_directed && p.time.is_some())
+    })
 }
 
 /// The refusal of a formula whose actives share no time of day.

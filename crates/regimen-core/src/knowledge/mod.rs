@@ -1117,6 +1117,9 @@ pub struct Application {
     pub leave_on_words: Vec<String>,
     /// Words that make a product rinse-off.
     pub rinse_off_words: Vec<String>,
+    /// Words that say a medicine is a wash (else it is a treatment left on).
+    #[serde(default)]
+    pub wash_words: Vec<String>,
     /// Kinds that never fill the sunscreen step, even with an SPF.
     pub no_sunscreen: Vec<crate::vocab::ProductKind>,
     /// Kinds that become sunscreens with an SPF.

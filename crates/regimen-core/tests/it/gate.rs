@@ -716,3 +716,58 @@ fn an_owned_acne_wash_is_not_pushed_aside_by_a_serum_to_buy() {
         to_get(&plan)
     );
 }
+
+#[test]
+fn medicines_are_read_as_medicines_whatever_their_vehicle_or_name() {
+    // Prescription medicines the planner had not met (oxymetazoline, brimonidine,
+    // minocycline, clascoterone), a medicine foam (not a wash), a medicine named with
+    // no form word, and a steroid combination with a daily routine.
+    let plan = plan_for(
+        &person(
+            "skin_type = \"combination\"\ngoal = \"long_term\"\nconcerns = [\"redness\", \"acne\", \"pigmentation\"]",
+            &[
+                ("Rhofade Cream 1%", "Oxymetazoline Hydrochloride 1%, Sodium Citrate, Oleyl Alcohol, PEG-300, Cetostearyl Alcohol, Methylparaben, Purified Water"),
+                ("Mirvaso Gel 0.33%", "Brimonidine Tartrate 0.5%, Carbomer, Methylparaben, Phenoxyethanol, Glycerin, Purified Water"),
+                ("Amzeeq Topical Foam 4%", "Minocycline Hydrochloride 4%, Soybean Oil, Coconut Oil, Light Mineral Oil, Cetyl Alcohol, Stearyl Alcohol"),
+                ("Winlevi Cream 1%", "Clascoterone 1%, Cetyl Alcohol, Citric Acid, Edetate Disodium, Mineral Oil, Propylene Glycol, Purified Water"),
+                ("Finacea Foam 15%", "Azelaic Acid 15%, Benzoic Acid, Cetostearyl Alcohol, Medium-chain Triglycerides, Polysorbate 80, Propylene Glycol, Purified Water"),
+                ("MetroGel 0.75%", "Metronidazole 0.75%, Carbomer 941, Edetate Disodium, Methylparaben, Propylparaben, Propylene Glycol, Purified Water"),
+                ("Tri-Luma Cream", "Fluocinolone Acetonide 0.01%, Hydroquinone 4%, Tretinoin 0.05%, Butylated Hydroxytoluene, Cetyl Alcohol, Glycerin, Purified Water"),
+                ("Gentle Facial Cleanser", "Aqua, Glycerin, Coco-Glucoside, Sodium Chloride, Citric Acid"),
+                CREAM,
+            ],
+        ),
+        2,
+    );
+    let days = plan.days.len();
+    // Treatments, never the moisturizer or the wash.
+    for name in [
+        "Rhofade Cream 1%",
+        "Mirvaso Gel 0.33%",
+        "Amzeeq Topical Foam 4%",
+        "Winlevi Cream 1%",
+        "Finacea Foam 15%",
+        "MetroGel 0.75%",
+        "Tri-Luma Cream",
+    ] {
+        let used = uses(&plan, name);
+        assert!(!used.is_empty(), "{name} is used");
+        assert!(
+            used.iter().all(|(_, _, s)| s.step == Step::Serum),
+            "{name}: {used:?}"
+        );
+    }
+    // Once a day where the label says so; the two redness creams take turns.
+    let redness = uses(&plan, "Rhofade Cream 1%").len() + uses(&plan, "Mirvaso Gel 0.33%").len();
+    assert_eq!(redness, days);
+    assert_eq!(uses(&plan, "Amzeeq Topical Foam 4%").len(), days);
+    assert!(uses(&plan, "Amzeeq Topical Foam 4%")
+        .iter()
+        .all(|(_, morning, _)| !morning));
+    assert_eq!(uses(&plan, "Tri-Luma Cream").len(), days);
+    assert!(uses(&plan, "Tri-Luma Cream")
+        .iter()
+        .all(|(_, morning, _)| !morning));
+    // The real cleanser cleanses.
+    assert_eq!(uses(&plan, "Gentle Facial Cleanser").len(), 2 * days);
+}

@@ -324,6 +324,34 @@ fn rx_apart(a: &ShelfProduct, b: &ShelfProduct) -> bool {
     interaction || double
 }
 
+/// Whether a routine's time budget leaves a minute for a serum beside the steps every
+/// routine keeps, the person's prescriptions too.
+fn serum_room(profile: &Profile, shelf: &[ShelfProduct], routine: Routine) -> bool {
+    let k = knowledge();
+    let prescribed: u16 = shelf
+        .iter()
+        .map(|p| judge(k, profile, p))
+        .filter(|v| {
+            v.allowed()
+                && v.steps.first() == Some(&Step::Serum)
+                && v.prescribed
+                    .and_then(|p| p.time)
+                    .is_some_and(|t| t.includes(routine))
+        })
+        .map(|_| k.step(Step::Serum).minutes)
+        .sum();
+    let minutes =
+        |steps: &[Step]| steps.iter().map(|s| k.step(*s).minutes).sum::<u16>() + prescribed;
+    let (budget, essential): (Option<Minutes>, &[Step]) = match routine {
+        Routine::Am => (
+            profile.minutes_am,
+            &[Step::Cleanse, Step::Sunscreen, Step::Moisturize],
+        ),
+        Routine::Pm => (profile.minutes_pm, &[Step::Cleanse, Step::Moisturize]),
+    };
+    budget.is_none_or(|b| b.get() >= minutes(essential) + k.step(Step::Serum).minutes)
+}
+
 /// Whether a step is one of the person's washes (a rinse-off product that only cleanses).
 fn washed(step: &StepEntry<'_>, shelf: &[ShelfProduct]) -> bool {
     product_of(step, shelf).is_some_and(ShelfProduct::washes)
@@ -527,12 +555,18 @@ fn check(profile: &Profile, plan: &Plan<'_>, shelf: &[ShelfProduct]) -> Result<(
                     a
                 );
                 let active = k.active(a).expect("known active");
+                // (Carried by a product of the person's, it goes where the formula does,
+                // checked below with the product's families; rule formula_not_layering.)
+                let carried = steps
+                    .iter()
+                    .any(|s| s.active == Some(*a) && s.product.is_some());
                 prop_assert!(
-                    if is_am {
-                        active.time.in_am()
-                    } else {
-                        active.time.in_pm()
-                    },
+                    carried
+                        || if is_am {
+                            active.time.in_am()
+                        } else {
+                            active.time.in_pm()
+                        },
                     "{} at the wrong time",
                     a
                 );
@@ -1258,7 +1292,18 @@ fn check_gate(
                     .filter(|r| gate_rule_holds(r, profile, product))
                 {
                     let ok = match rule.effect {
-                        GateEffect::Refuse | GateEffect::AsDirected => false,
+                        GateEffect::Refuse => false,
+                        // (A steroid combined with a medicine of a daily routine goes on
+                        // by that routine, as the treatment or the wash.)
+                        GateEffect::AsDirected => {
+                            (step.step == Step::Serum || !product.leave_on)
+                                && product.contents.iter().any(|(family, inci)| {
+                                    product.prescription.contains(inci)
+                                        && k.family(family)
+                                            .and_then(|f| f.prescribed.as_ref())
+                                            .is_some_and(|p| !p.as_directed && p.time.is_some())
+                                })
+                        }
                         GateEffect::Evening => routine == Routine::Pm,
                         // (A product with an SPF keeps protecting.)
                         GateEffect::Treatment => {
@@ -1345,10 +1390,25 @@ fn check_gate(
                     || (product.leave_on
                         && verdict.steps.contains(&Step::Moisturize)
                         && k.family(family).is_some_and(|f| f.strong || f.ramped()));
+                // (One the gate keeps to a routine with no time for a serum, or to another
+                // routine than the plan's serum, cannot.)
+                let time = plan
+                    .serums
+                    .iter()
+                    .find(|s| s.active == missing)
+                    .map(|s| s.time);
+                let timed = verdict.times.is_some_and(|t| {
+                    Routine::ALL.iter().any(|r| {
+                        t.includes(*r)
+                            && serum_room(profile, shelf, *r)
+                            && time.is_none_or(|time| time.includes(*r))
+                    })
+                });
                 prop_assert!(
                     !(verdict.allowed()
                         && verdict.prescribed.is_none()
                         && carries
+                        && timed
                         && product.treats(family)),
                     "the plan asks to get a serum with {} and leaves out {}, which carries it",
                     missing,

@@ -129,7 +129,7 @@ fn assign(
     serums: &[SerumPick<'_>],
     masks: &MaskPicks<'_>,
 ) -> Assignment {
-    let serum_carriers = owned.carriers(knowledge, serums.iter().map(|p| p.active.family.as_str()));
+    let serum_carriers = owned.carriers_of(knowledge, serums);
     let (prescribed, held) = prescribed(knowledge, owned);
     let mut base = Vec::new();
     for step in [Step::Cleanse, Step::Moisturize, Step::Sunscreen] {
@@ -187,8 +187,8 @@ fn assign(
 /// The person's prescriptions, each with its routines and step, none beside another
 /// that a rule keeps apart from it (rule rx_kept_apart: benzoyl peroxide and
 /// tretinoin, two retinoids, two medicated washes): the later one goes in a routine
-/// the gate allows it that the earlier does not take, or the earlier moves, else the
-/// two take turns, every other day; the plan says to ask the prescriber. Only one with
+/// the gate allows it that the earlier does not take, or the earlier moves, else (or
+/// when both are of one kind) the two take turns, every other day; the plan says to ask the prescriber. Only one with
 /// no turn left (a third of one kind) is held back, with the one it waits for.
 fn prescribed(
     knowledge: &Knowledge,
@@ -215,44 +215,68 @@ fn prescribed(
             step,
             every_other: None,
         };
-        for other in placed.iter_mut() {
-            if other.time.intersect(new.time).is_none() || !apart(other, &new) {
-                continue;
-            }
-            // The routines the gate allows a product that another's time leaves free.
-            let free = |index: usize, taken: ServingTime| {
-                owned.verdicts[index].times.and_then(|time| {
-                    Routine::ALL
-                        .into_iter()
-                        .filter(|r| taken.includes(*r))
-                        .try_fold(time, |time, r| time.without(r))
-                })
-            };
-            if let Some(time) = free(index, other.time) {
-                new.time = time;
-            } else if let Some(time) =
-                free(other.product, new.time).filter(|_| other.every_other.is_none())
-            {
-                other.time = time;
-            } else {
-                let parity = other.every_other.unwrap_or(0);
-                other.every_other = Some(parity);
-                new.every_other = Some(1 - parity);
+        // Tried on a copy: if no turn is left, the others stay as they were.
+        let mut tried = placed.clone();
+        for other in tried.iter_mut() {
+            if other.time.intersect(new.time).is_some() && apart(other, &new) {
+                make_room(knowledge, owned, other, &mut new);
             }
         }
-        let meets = |other: &PrescribedUse| {
-            other.time.intersect(new.time).is_some()
-                && (other.every_other.is_none()
-                    || new.every_other.is_none()
-                    || other.every_other == new.every_other)
-        };
-        match placed
+        match tried
             .iter()
-            .find(|other| meets(other) && apart(other, &new))
+            .find(|other| other.meets(&new) && apart(other, &new))
         {
             Some(other) => held.push((index, other.product)),
-            None => placed.push(new),
+            None => {
+                tried.push(new);
+                placed = tried;
+            }
         }
     }
     (placed, held)
+}
+
+/// Keeps a new prescription apart from one placed before it: the new one moves to a
+/// routine the gate allows it that the other leaves free, or the other moves, else
+/// (or when both are of one kind: in two routines, the day would hold both doses)
+/// they take turns in the routines they share.
+fn make_room(
+    knowledge: &Knowledge,
+    owned: Owned<'_>,
+    other: &mut PrescribedUse,
+    new: &mut PrescribedUse,
+) {
+    let same_kind = kept_apart(
+        knowledge,
+        &owned.products[other.product],
+        &owned.products[new.product],
+    )
+    .is_some_and(|rule| rule == "one_strong_per_routine");
+    // The routines the gate allows a product that another's time leaves free.
+    let free = |index: usize, taken: ServingTime| {
+        owned.verdicts[index]
+            .times
+            .filter(|_| !same_kind)
+            .and_then(|time| {
+                Routine::ALL
+                    .into_iter()
+                    .filter(|r| taken.includes(*r))
+                    .try_fold(time, |time, r| time.without(r))
+            })
+    };
+    if let Some(time) = free(new.product, other.time) {
+        new.time = time;
+    } else if let Some(time) = free(other.product, new.time).filter(|_| other.every_other.is_none())
+    {
+        other.time = time;
+    } else if let (Some(shared), None) = (other.time.intersect(new.time), new.every_other) {
+        let (routines, parity) = other.every_other.unwrap_or((shared, 0));
+        let routines = if routines == shared {
+            shared
+        } else {
+            ServingTime::AmPm
+        };
+        other.every_other = Some((routines, parity));
+        new.every_other = Some((routines, 1 - parity));
+    }
 }

@@ -439,9 +439,26 @@ impl<'k> Picker<'_, '_, 'k> {
         );
         let mut swapped: Swapped<'k> = Vec::new();
         for ((pick, carrier), served) in chosen.picks.iter_mut().zip(carriers).zip(&chosen.served) {
-            // The routines the gate allows the person's product that carries it.
-            let allowed = carrier.and_then(|(p, _)| self.owned.verdicts[p].times);
-            if let Some(time) = allowed.and_then(|t| t.intersect(pick.active.time)) {
+            // The routines the gate allows the person's product that carries it, when one
+            // of them has time for a serum (else the serum to get stands in).
+            let room = &self.planning.room;
+            let allowed = carrier
+                .and_then(|(p, _)| self.owned.verdicts[p].times)
+                .filter(|t| {
+                    Routine::ALL
+                        .into_iter()
+                        .any(|r| t.includes(r) && room.serums(r) > 0)
+                });
+            // Where the plan puts its own serum of the family gives way to the person's
+            // formula (a niacinamide in an SPF serum goes on in the morning), unless the
+            // family's time is firm, or its nights are (rule formula_not_layering).
+            let firm = knowledge
+                .family(&pick.active.family)
+                .is_some_and(|f| f.firm_time || f.ramped());
+            if let Some(time) = allowed.and_then(|t| {
+                t.intersect(pick.active.time)
+                    .or_else(|| (!firm).then_some(t))
+            }) {
                 pick.time = time;
                 pick.allowed = time;
             }
@@ -700,9 +717,7 @@ impl<'k> Picker<'_, '_, 'k> {
     /// and its nights.
     fn cite(&self, picks: &mut [SerumPick<'k>], swapped: &Swapped<'k>) {
         let knowledge = self.planning.knowledge;
-        let carriers = self
-            .owned
-            .carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()));
+        let carriers = self.owned.carriers_of(knowledge, picks);
         for (i, (pick, carrier)) in picks.iter_mut().zip(carriers).enumerate() {
             if let Some((product, _)) = carrier {
                 self.cite_owned(pick, product, swapped.get(i).and_then(Option::as_ref));

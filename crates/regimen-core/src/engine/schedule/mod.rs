@@ -282,6 +282,9 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
         if base_step && kept.iter().any(|k| k.step == used.step) {
             return Err(Refusal::Filled);
         }
+        // Protection first: the sunscreen step waits for nobody's patch-test turn or
+        // nights, and takes no place among the strong actives a routine may hold.
+        let protects = used.step == Step::Sunscreen;
         if let Some(p) = used.product {
             let allowed = match at.routine {
                 Routine::Am => self.bits.mornings[p],
@@ -290,13 +293,11 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             if !allowed {
                 return Err(Refusal::Time);
             }
-            if self.shelf[p].leave_on && self.bits.products[p] & self.bits.ramped != 0 && !placed {
+            let ramped = self.bits.products[p] & self.bits.ramped != 0;
+            if self.shelf[p].leave_on && ramped && !placed && !protects {
                 return Err(Refusal::Night);
             }
         }
-        // Protection first: the sunscreen step waits for nobody's patch-test turn, and
-        // takes no place among the strong actives a routine may hold.
-        let protects = used.step == Step::Sunscreen;
         if !protects && self.start_day(used) > at.day {
             return Err(Refusal::NotYet);
         }
@@ -421,6 +422,16 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             if used.product.is_some() && kept.iter().any(|k| k.product == used.product) {
                 continue;
             }
+            // Where the person's product for a serum may never go (the gate keeps it to
+            // the other routine), the serum to get stands in.
+            let used = match (used.item, self.admit(&kept, used, at, on_purpose)) {
+                (Item::Serum(_), Err(Refusal::Time)) => Use {
+                    product: None,
+                    step: Step::Serum,
+                    ..used
+                },
+                _ => used,
+            };
             match self.admit(&kept, used, at, on_purpose) {
                 Ok(()) => kept.push(used),
                 Err(refusal) => self.explain(used, &refusal, false, routine, date, warnings),
@@ -785,7 +796,8 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
             for (slot, &pick) in order.iter().enumerate() {
                 let ideal = week * 7 + 1 + slot * 7 / per_week;
                 let week_days = week * 7..(week * 7 + 7).min(self.day_count);
-                let found = [0isize, 1, -1, 2, -2, 3, -3]
+                // The ideal evening first, then the others of the week, nearest first.
+                let found = [0isize, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6]
                     .iter()
                     .filter_map(|shift| ideal.checked_add_signed(*shift))
                     .filter(|day| week_days.contains(day))
