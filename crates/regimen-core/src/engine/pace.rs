@@ -47,19 +47,7 @@ pub(super) fn schedule<'k>(
     let mut starts_of = pace(knowledge, introductions.len(), &first_use, events);
     let mut follow: Vec<(usize, usize)> = Vec::new();
     let (days, nights_placed, design, schedule_warnings) = loop {
-        let starts = Starts {
-            products: follow.clone(),
-            families: introductions
-                .iter()
-                .zip(&starts_of)
-                .flat_map(|(intro, day)| intro.families.iter().map(move |f| (*f, *day)))
-                .collect(),
-            masks: introductions
-                .iter()
-                .zip(&starts_of)
-                .flat_map(|(intro, day)| intro.masks.iter().map(move |m| (*m, *day)))
-                .collect(),
-        };
+        let starts = starts(&introductions, &starts_of, &follow);
         let bits = Bits::new(
             knowledge,
             (&choices.serums, &choices.masks),
@@ -88,7 +76,8 @@ pub(super) fn schedule<'k>(
             .zip(&starts_of)
             .map(|(new, old)| new.max(*old).min(day_count))
             .collect();
-        let follows = followers(&introductions, owned, (&again, &first_use))
+        // Starts only move later, so this ends.
+        let follows: Vec<(usize, usize)> = followers(&introductions, owned, (&again, &first_use))
             .into_iter()
             .map(|(product, day)| {
                 let before = follow
@@ -97,7 +86,7 @@ pub(super) fn schedule<'k>(
                     .map_or(0, |f| f.1);
                 (product, day.max(before).min(day_count))
             })
-            .collect::<Vec<_>>();
+            .collect();
         if again == starts_of && follows == follow {
             break (days, nights_placed, design, run_warnings);
         }
@@ -105,28 +94,68 @@ pub(super) fn schedule<'k>(
         follow = follows;
     };
     warnings.extend(schedule_warnings);
-    say_pacing(
-        knowledge,
+    paced(
+        planning,
         &introductions,
         (&first_use, &starts_of),
+        (days, nights_placed, design),
+        warnings,
+    )
+}
+
+/// What the scheduler is told of the starts: each introduction's families and strong
+/// mask picks at its day, and the products that wait for another's.
+fn starts<'k>(
+    introductions: &[Introduction<'k>],
+    starts_of: &[usize],
+    follow: &[(usize, usize)],
+) -> Starts<'k> {
+    Starts {
+        products: follow.to_vec(),
+        families: introductions
+            .iter()
+            .zip(starts_of)
+            .flat_map(|(intro, day)| intro.families.iter().map(move |f| (*f, *day)))
+            .collect(),
+        masks: introductions
+            .iter()
+            .zip(starts_of)
+            .flat_map(|(intro, day)| intro.masks.iter().map(move |m| (*m, *day)))
+            .collect(),
+    }
+}
+
+/// The paced plan: its days, and what started when (and what starts after it), said.
+fn paced<'k>(
+    planning: &Planning<'_, 'k>,
+    introductions: &[Introduction<'k>],
+    (first_use, starts_of): (&[Option<usize>], &[usize]),
+    (days, nights_placed, design): (Vec<Day<'k>>, Vec<Vec<u8>>, Option<Design>),
+    warnings: &mut Warnings<'k>,
+) -> Paced<'k> {
+    let (knowledge, day_count) = (planning.knowledge, planning.day_count);
+    say_pacing(
+        knowledge,
+        introductions,
+        (first_use, starts_of),
         (planning.options.start(), day_count),
         warnings,
     );
     let late: Vec<&str> = introductions
         .iter()
-        .zip(&starts_of)
+        .zip(starts_of)
         .filter(|(_, start)| **start >= day_count)
         .flat_map(|(intro, _)| intro.families.iter().copied())
         .collect();
     let late_masks: Vec<usize> = introductions
         .iter()
-        .zip(&starts_of)
+        .zip(starts_of)
         .filter(|(_, start)| **start >= day_count)
         .flat_map(|(intro, _)| intro.masks.iter().copied())
         .collect();
     let starts: Vec<(&str, usize)> = introductions
         .iter()
-        .zip(&first_use)
+        .zip(first_use)
         .flat_map(|(intro, day)| {
             intro
                 .families
@@ -167,29 +196,7 @@ fn introductions<'k>(
 ) -> Vec<Introduction<'k>> {
     let assignment = &choices.assignment;
     let mut order: Vec<Introduction<'k>> = Vec::new();
-    // Protection first: the person's sunscreen goes on from the first morning, and what
-    // it brings is on the skin from then: not new, no patch-test turn to wait for.
-    let protected: Vec<&str> = assignment
-        .candidates(Step::Sunscreen)
-        .iter()
-        .find(|&&p| {
-            // (The first the gate admits in the morning beside the morning's
-            // prescriptions, as the scheduler takes it.)
-            owned.verdicts[p].admits(Step::Sunscreen, Routine::Am)
-                && !assignment.prescribed.iter().any(|rx| {
-                    rx.time.includes(Routine::Am)
-                        && kept_apart(knowledge, &owned.products[p], &owned.products[rx.product])
-                            .is_some()
-                })
-        })
-        .map(|&p| {
-            owned.products[p]
-                .families
-                .iter()
-                .map(String::as_str)
-                .collect()
-        })
-        .unwrap_or_default();
+    let protected = protected(knowledge, assignment, owned);
     let introduced = |order: &[Introduction<'k>], family: &str| {
         protected.contains(&family) || order.iter().any(|i| i.families.contains(&family))
     };
@@ -262,6 +269,36 @@ fn introductions<'k>(
         }
     }
     order
+}
+
+/// What the person's sunscreen brings: it goes on from the first morning, so what it
+/// brings is on the skin from then, not new, with no patch-test turn to wait for. (The
+/// first the gate admits in the morning beside the morning's prescriptions, as the
+/// scheduler takes it.)
+fn protected<'s>(
+    knowledge: &Knowledge,
+    assignment: &crate::engine::choices::Assignment,
+    owned: Owned<'s>,
+) -> Vec<&'s str> {
+    assignment
+        .candidates(Step::Sunscreen)
+        .iter()
+        .find(|&&p| {
+            owned.verdicts[p].admits(Step::Sunscreen, Routine::Am)
+                && !assignment.prescribed.iter().any(|rx| {
+                    rx.time.includes(Routine::Am)
+                        && kept_apart(knowledge, &owned.products[p], &owned.products[rx.product])
+                            .is_some()
+                })
+        })
+        .map(|&p| {
+            owned.products[p]
+                .families
+                .iter()
+                .map(String::as_str)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// When each introduction may start (rule pacing), given the day the one before it was
