@@ -125,8 +125,9 @@ impl<'s> Owned<'s> {
                 })
                 .min_by_key(|(_, product)| product.kind != ProductKind::Serum)
                 .map(|(p, _)| (p, Step::Serum));
-            // A cream carries a treatment on its nights; a hydrating serum is no
-            // reason to skip the moisturizer.
+            // A cream carries a treatment on its nights (by the same measure as a
+            // serum: an every-day one not by a cream with a retinoid); a hydrating
+            // serum is no reason to skip the moisturizer.
             let carrier = serum.or_else(|| {
                 if !strong(family) {
                     return None;
@@ -137,6 +138,7 @@ impl<'s> Owned<'s> {
                             && product.leave_on
                             && product.can(Step::Moisturize)
                             && product.treats(family)
+                            && fits(product)
                     })
                     .map(|(p, _)| (p, Step::Moisturize))
             });

@@ -44,7 +44,7 @@ pub(super) fn schedule<'k>(
     let slow = slow_families(knowledge, owned, warnings);
     let introductions = introductions(knowledge, choices, owned);
     let mut first_use: Vec<Option<usize>> = vec![None; introductions.len()];
-    let mut starts_of = pace(knowledge, introductions.len(), &first_use, events);
+    let mut starts_of = pace(knowledge, introductions.len(), (&first_use, &[]), events);
     let mut follow: Vec<(usize, usize)> = Vec::new();
     let (days, nights_placed, design, schedule_warnings) = loop {
         let starts = starts(&introductions, &starts_of, &follow);
@@ -70,8 +70,9 @@ pub(super) fn schedule<'k>(
         };
         let mut run_warnings = Warnings::default();
         let (days, nights_placed, design) = scheduler.run(events, &mut run_warnings);
-        first_use = first_uses(knowledge, &introductions, choices, shelf, &days);
-        let again: Vec<usize> = pace(knowledge, introductions.len(), &first_use, events)
+        let seen;
+        (first_use, seen) = first_uses(knowledge, &introductions, choices, shelf, &days);
+        let again: Vec<usize> = pace(knowledge, introductions.len(), (&first_use, &seen), events)
             .into_iter()
             .zip(&starts_of)
             .map(|(new, old)| new.max(*old).min(day_count))
@@ -304,12 +305,14 @@ fn protected<'s>(
 /// When each introduction may start (rule pacing), given the day the one before it was
 /// first used: a patch-test window after it, and never in the quiet days before an
 /// event (rule pacing_event). `first_use[i]` is the day introduction `i` was first used
-/// in the last schedule (none yet: its planned start). Returns a start day per
-/// introduction.
+/// in the last schedule (none yet: its planned start); `seen[i]`, the last day one of
+/// its families was first on the skin, by whatever brought it (a product that carries
+/// part of it): the next waits a patch-test week after that too. Returns a start day
+/// per introduction.
 fn pace(
     knowledge: &Knowledge,
     count: usize,
-    first_use: &[Option<usize>],
+    (first_use, seen): (&[Option<usize>], &[Option<usize>]),
     events: &[usize],
 ) -> Vec<usize> {
     let gap = usize::from(knowledge.limits.new_active_gap_days);
@@ -329,20 +332,21 @@ fn pace(
         }
         starts.push(day);
         let first = first_use.get(i).copied().flatten().unwrap_or(day).max(day);
-        earliest = first + gap;
+        earliest = first.max(seen.get(i).copied().flatten().unwrap_or(0)) + gap;
     }
     starts
 }
 
 /// The day each introduction is first used in a plan's days (a prescription, which
-/// keeps its own schedule, starts nothing).
+/// keeps its own schedule, starts nothing), and the last day one of its families was
+/// first on the skin, whatever brought it.
 fn first_uses(
     knowledge: &Knowledge,
     introductions: &[Introduction<'_>],
     choices: &Choices<'_>,
     shelf: &[ShelfProduct],
     days: &[Day<'_>],
-) -> Vec<Option<usize>> {
+) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
     let prescribed = |name: &str| {
         choices
             .assignment
@@ -350,13 +354,12 @@ fn first_uses(
             .iter()
             .any(|p| shelf[p.product].name == name)
     };
-    introductions
+    // Per day, per step: the families it brings and the mask type it is.
+    let brought: Vec<Vec<(Vec<&str>, Option<&str>)>> = days
         .iter()
-        .map(|intro| {
-            days.iter().position(|day| {
-                day.steps().any(|step| {
-                    // What the step brings: all of an introduction's families when it
-                    // has several (one product brings them together).
+        .map(|day| {
+            day.steps()
+                .map(|step| {
                     let mut brings: Vec<&str> = Vec::new();
                     brings.extend(
                         step.active
@@ -373,23 +376,49 @@ fn first_uses(
                             .into_iter()
                             .flat_map(|p| p.families.iter().map(String::as_str)),
                     );
-                    let family = |f: &&str| brings.contains(f);
-                    let covered = if intro.families.len() > 1 {
-                        intro.families.iter().all(family)
-                    } else {
-                        intro.families.iter().any(family)
-                    };
-                    let mask = step.mask_type.is_some_and(|id| {
-                        intro
-                            .masks
-                            .iter()
-                            .any(|m| choices.masks.picks[*m].mask.id == id)
-                    });
-                    covered || mask
+                    (brings, step.mask_type)
                 })
+                .collect()
+        })
+        .collect();
+    let first_day = |on: &dyn Fn(&[&str], Option<&str>) -> bool| {
+        brought
+            .iter()
+            .position(|steps| steps.iter().any(|(families, mask)| on(families, *mask)))
+    };
+    let used = introductions
+        .iter()
+        .map(|intro| {
+            first_day(&|brings: &[&str], mask: Option<&str>| {
+                // All of an introduction's families when it has several (one product
+                // brings them together).
+                let family = |f: &&str| brings.contains(f);
+                let covered = if intro.families.len() > 1 {
+                    intro.families.iter().all(family)
+                } else {
+                    intro.families.iter().any(family)
+                };
+                let mask = mask.is_some_and(|id| {
+                    intro
+                        .masks
+                        .iter()
+                        .any(|m| choices.masks.picks[*m].mask.id == id)
+                });
+                covered || mask
             })
         })
-        .collect()
+        .collect();
+    let seen = introductions
+        .iter()
+        .map(|intro| {
+            intro
+                .families
+                .iter()
+                .filter_map(|f| first_day(&|brings: &[&str], _| brings.contains(f)))
+                .max()
+        })
+        .collect();
+    (used, seen)
 }
 
 /// Products that bring some, not all, of the new strong families one product brings
