@@ -646,6 +646,36 @@ fn two_prescriptions_a_rule_keeps_apart_never_share_a_routine_and_neither_is_dro
 }
 
 #[test]
+fn a_third_prescription_of_a_kind_keeps_the_routine_the_others_leave_free() {
+    // Two clindamycin lotions with an SPF (mornings only) take turns in the mornings; a
+    // third clindamycin gel, for morning and evening, goes on in the evenings that
+    // nothing of its kind takes, rather than being held back: one dose per routine.
+    let lotion = "Aqua, Glycerin, Cetearyl Alcohol, Phenoxyethanol, Clindamycin Phosphate";
+    let plan = plan_for(
+        &person(
+            "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]",
+            &[
+                ("Clindamycin Lotion SPF 15", lotion),
+                ("Clindamycin Day Lotion SPF 15", lotion),
+                (
+                    "Clindamycin 1% Gel",
+                    "Clindamycin Phosphate 1%, Aqua, Carbomer, Glycerin",
+                ),
+                CREAM,
+            ],
+        ),
+        2,
+    );
+    let first = uses(&plan, "Clindamycin Lotion SPF 15");
+    let second = uses(&plan, "Clindamycin Day Lotion SPF 15");
+    let gel = uses(&plan, "Clindamycin 1% Gel");
+    assert!(first.iter().chain(&second).all(|(_, morning, _)| *morning));
+    assert_eq!(first.len() + second.len(), 14, "{first:?} {second:?}");
+    assert_eq!(gel.len(), 14, "every evening: {gel:?}");
+    assert!(gel.iter().all(|(_, morning, _)| !morning));
+}
+
+#[test]
 fn a_formula_goes_on_whole_where_its_sun_sensitive_actives_allow() {
     // A vitamin C serum with some salicylic acid and niacinamide: the plan's own vitamin
     // C goes on in the morning and its BHA in the evening, but one formula is made to go

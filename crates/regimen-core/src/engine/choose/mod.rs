@@ -222,15 +222,36 @@ fn prescribed(
                 make_room(knowledge, owned, other, &mut new);
             }
         }
-        match tried
-            .iter()
-            .find(|other| other.meets(&new) && apart(other, &new))
-        {
-            Some(other) => held.push((index, other.product)),
-            None => {
-                tried.push(new);
-                placed = tried;
-            }
+        let blocker = |uses: &[PrescribedUse], new: &PrescribedUse| {
+            uses.iter()
+                .find(|other| other.meets(new) && apart(other, new))
+                .map(|other| other.product)
+        };
+        let Some(blocked_by) = blocker(&tried, &new) else {
+            tried.push(new);
+            placed = tried;
+            continue;
+        };
+        // With no turn left, it keeps the routines no prescription kept apart from it
+        // takes (one of its kind in the mornings, this one in the evenings: one
+        // label's dose a day), with the others as they were; else it is held back.
+        let narrowed = Routine::ALL
+            .into_iter()
+            .filter(|r| {
+                placed
+                    .iter()
+                    .any(|other| other.time.includes(*r) && apart(other, &new))
+            })
+            .try_fold(time, |time, r| time.without(r))
+            .map(|time| PrescribedUse {
+                time,
+                every_other: None,
+                ..new
+            })
+            .filter(|narrowed| blocker(&placed, narrowed).is_none());
+        match narrowed {
+            Some(narrowed) => placed.push(narrowed),
+            None => held.push((index, blocked_by)),
         }
     }
     (placed, held)
