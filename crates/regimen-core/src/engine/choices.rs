@@ -81,18 +81,20 @@ impl<'s> Owned<'s> {
     /// for the serum step first (a serum before a toner or an oil), else a leave-on
     /// cream that carries it in the moisturize step.
     pub(super) fn carrier(&self, knowledge: &Knowledge, family: &str) -> Option<(usize, Step)> {
-        self.carriers(knowledge, [family]).pop().flatten()
+        self.carriers(knowledge, [(family, None)]).pop().flatten()
     }
 
     /// The products that carry each of these families, one product per family at most
     /// and one family per product: a vitamin C serum that also holds some hyaluronic
     /// acid fills the vitamin C step, not both.
+    /// Each family may come with the routines its carrier must share one of (a product
+    /// the gate keeps to the mornings carries no evening's pick).
     pub(super) fn carriers<'f>(
         &self,
         knowledge: &Knowledge,
-        families: impl IntoIterator<Item = &'f str>,
+        wanted: impl IntoIterator<Item = (&'f str, Option<ServingTime>)>,
     ) -> Vec<Option<(usize, Step)>> {
-        let families: Vec<&str> = families.into_iter().collect();
+        let (families, times): (Vec<&str>, Vec<Option<ServingTime>>) = wanted.into_iter().unzip();
         let strong = |family: &str| {
             knowledge
                 .family(family)
@@ -106,7 +108,14 @@ impl<'s> Owned<'s> {
         let mut found: Vec<Option<(usize, Step)>> = vec![None; families.len()];
         for i in order {
             let family = families[i];
-            let free = |p: &usize| !taken.contains(p);
+            let free = |p: &usize| {
+                !taken.contains(p)
+                    && times[i].is_none_or(|time| {
+                        self.verdicts[*p]
+                            .times
+                            .is_some_and(|t| t.intersect(time).is_some())
+                    })
+            };
             // A gentle serum's step is not filled by a product that brings a strong
             // family besides (a 10% lactic acid with some hyaluronic acid), and an
             // every-day one not by a product that goes on only on some nights (it carries
@@ -150,24 +159,19 @@ impl<'s> Owned<'s> {
         found
     }
 
-    /// The products that carry each pick, as `carriers` finds them, when the gate lets
-    /// them go in one of the pick's routines (else the pick's serum is to get).
+    /// The products that carry each pick, as `carriers` finds them, among those the gate
+    /// lets go in one of the pick's routines (else the pick's serum is to get).
     pub(super) fn carriers_of(
         &self,
         knowledge: &Knowledge,
         picks: &[SerumPick<'_>],
     ) -> Vec<Option<(usize, Step)>> {
-        self.carriers(knowledge, picks.iter().map(|p| p.active.family.as_str()))
-            .into_iter()
-            .zip(picks)
-            .map(|(carrier, pick)| {
-                carrier.filter(|(p, _)| {
-                    self.verdicts[*p]
-                        .times
-                        .is_some_and(|t| t.intersect(pick.time).is_some())
-                })
-            })
-            .collect()
+        self.carriers(
+            knowledge,
+            picks
+                .iter()
+                .map(|p| (p.active.family.as_str(), Some(p.time))),
+        )
     }
 
     /// The product to use for a mask type: one that may go on in the evening.

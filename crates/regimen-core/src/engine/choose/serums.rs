@@ -380,15 +380,26 @@ impl<'k> Picker<'_, '_, 'k> {
         reasons
     }
 
+    /// A pick's family, and the routines its carrier must share one of: those of its
+    /// active when its time or nights are firm (else the pick goes where the person's
+    /// formula goes, rule formula_not_layering).
+    fn carried<'p>(&self, pick: &'p SerumPick<'k>) -> (&'p str, Option<ServingTime>) {
+        let firm = self
+            .planning
+            .knowledge
+            .family(&pick.active.family)
+            .is_some_and(|f| f.firm_time || f.ramped());
+        (pick.active.family.as_str(), firm.then_some(pick.time))
+    }
+
     /// Serums the person owns that suit one of their needs join while there is room, for
     /// a family no product of a pick already brings (an adapalene and benzoyl peroxide
     /// gel brings both).
     fn add_owned(&self, chosen: &mut Chosen<'k>) {
         let knowledge = self.planning.knowledge;
-        let carriers = self.owned.carriers(
-            knowledge,
-            chosen.picks.iter().map(|p| p.active.family.as_str()),
-        );
+        let carriers = self
+            .owned
+            .carriers(knowledge, chosen.picks.iter().map(|p| self.carried(p)));
         let brought: Vec<String> = carriers
             .into_iter()
             .flatten()
@@ -433,10 +444,9 @@ impl<'k> Picker<'_, '_, 'k> {
     /// in (an adapalene gel does not become the retinoid for aging).
     fn stand_in(&self, chosen: &mut Chosen<'k>) -> Swapped<'k> {
         let knowledge = self.planning.knowledge;
-        let carriers = self.owned.carriers(
-            knowledge,
-            chosen.picks.iter().map(|p| p.active.family.as_str()),
-        );
+        let carriers = self
+            .owned
+            .carriers(knowledge, chosen.picks.iter().map(|p| self.carried(p)));
         let mut swapped: Swapped<'k> = Vec::new();
         for ((pick, carrier), served) in chosen.picks.iter_mut().zip(carriers).zip(&chosen.served) {
             // The routines the gate allows the person's product that carries it, when one
