@@ -7,7 +7,7 @@
 use super::choices::{Choices, Owned};
 use super::context::{rule, Planning};
 use super::safety::kept_apart;
-use super::schedule::{Bits, Scheduler, Starts};
+use super::schedule::{Bits, Scheduler, Starts, Waits};
 use crate::experiment::Design;
 use crate::knowledge::Knowledge;
 use crate::plan::{Day, Warnings};
@@ -45,7 +45,7 @@ pub(super) fn schedule<'k>(
     let introductions = introductions(knowledge, choices, owned);
     let mut first_use: Vec<Option<usize>> = vec![None; introductions.len()];
     let mut starts_of = pace(knowledge, introductions.len(), (&first_use, &[]), events);
-    let mut follow: Vec<(usize, usize)> = Vec::new();
+    let mut follow: Vec<(Waits, usize)> = Vec::new();
     let (days, nights_placed, design, schedule_warnings) = loop {
         let starts = starts(&introductions, &starts_of, &follow);
         let bits = Bits::new(
@@ -78,16 +78,14 @@ pub(super) fn schedule<'k>(
             .map(|(new, old)| new.max(*old).min(day_count))
             .collect();
         // Starts only move later, so this ends.
-        let follows: Vec<(usize, usize)> = followers(&introductions, owned, (&again, &first_use))
-            .into_iter()
-            .map(|(product, day)| {
-                let before = follow
-                    .iter()
-                    .find(|(p, _)| *p == product)
-                    .map_or(0, |f| f.1);
-                (product, day.max(before).min(day_count))
-            })
-            .collect();
+        let follows: Vec<(Waits, usize)> =
+            followers(&introductions, choices, owned, (&again, &first_use))
+                .into_iter()
+                .map(|(waits, day)| {
+                    let before = follow.iter().find(|(w, _)| *w == waits).map_or(0, |f| f.1);
+                    (waits, day.max(before).min(day_count))
+                })
+                .collect();
         if again == starts_of && follows == follow {
             break (days, nights_placed, design, run_warnings);
         }
@@ -105,14 +103,14 @@ pub(super) fn schedule<'k>(
 }
 
 /// What the scheduler is told of the starts: each introduction's families and strong
-/// mask picks at its day, and the products that wait for another's.
+/// mask picks at its day, and what waits for another product's.
 fn starts<'k>(
     introductions: &[Introduction<'k>],
     starts_of: &[usize],
-    follow: &[(usize, usize)],
+    follow: &[(Waits, usize)],
 ) -> Starts<'k> {
     Starts {
-        products: follow.to_vec(),
+        waits: follow.to_vec(),
         families: introductions
             .iter()
             .zip(starts_of)
@@ -422,15 +420,20 @@ fn first_uses(
 }
 
 /// Products that bring some, not all, of the new strong families one product brings
-/// together (a clay mask with the AHA of the pads that bring AHA and BHA): they start
-/// once that product has, so that its families start together, as one new thing.
-/// Returns (product, day).
+/// together (a clay mask with the AHA of the pads that bring AHA and BHA), and serums to
+/// get of one of those families: they start once that product has, so that its
+/// families start together, as one new thing. Returns (what waits, day).
 fn followers(
     introductions: &[Introduction<'_>],
+    choices: &Choices<'_>,
     owned: Owned<'_>,
     (starts, first_use): (&[usize], &[Option<usize>]),
-) -> Vec<(usize, usize)> {
-    let mut follow: Vec<(usize, usize)> = Vec::new();
+) -> Vec<(Waits, usize)> {
+    let mut follow: Vec<(Waits, usize)> = Vec::new();
+    let mut wait = |waits: Waits, day: usize| match follow.iter_mut().find(|(w, _)| *w == waits) {
+        Some((_, at)) => *at = (*at).max(day),
+        None => follow.push((waits, day)),
+    };
     for (i, intro) in introductions.iter().enumerate() {
         if intro.families.len() < 2 {
             continue;
@@ -448,11 +451,19 @@ fn followers(
                 .filter(|f| carried.families.iter().any(|g| g == *f))
                 .count();
             if Some(product) != intro.product && shares > 0 && shares < intro.families.len() {
-                match follow.iter_mut().find(|(p, _)| *p == product) {
-                    Some((_, at)) => *at = (*at).max(day),
-                    None => follow.push((product, day)),
-                }
+                wait(Waits::Product(product), day);
             }
+        }
+        for (pick, _) in choices
+            .serums
+            .iter()
+            .zip(&choices.assignment.serums)
+            .enumerate()
+            .filter(|(_, (pick, carrier))| {
+                carrier.is_none() && intro.families.contains(&pick.active.family.as_str())
+            })
+        {
+            wait(Waits::Pick(pick), day);
         }
     }
     follow

@@ -43,8 +43,24 @@ pub(in crate::engine) struct Starts<'a> {
     pub(in crate::engine) families: Vec<(&'a str, usize)>,
     /// (mask pick, day).
     pub(in crate::engine) masks: Vec<(usize, usize)>,
-    /// (shelf product, day): a product that waits for another's start.
-    pub(in crate::engine) products: Vec<(usize, usize)>,
+    /// What waits for another product's start, with the day.
+    pub(in crate::engine) waits: Vec<(Waits, usize)>,
+}
+
+/// What waits for another product's start: a shelf product, or a serum pick to get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(in crate::engine) enum Waits {
+    Product(usize),
+    Pick(usize),
+}
+
+impl Starts<'_> {
+    fn waits(&self, what: Waits) -> usize {
+        self.waits
+            .iter()
+            .find(|(w, _)| *w == what)
+            .map_or(0, |(_, day)| *day)
+    }
 }
 
 /// What the scheduler asks again and again, computed once per plan.
@@ -79,6 +95,8 @@ pub(in crate::engine) struct Bits<'k> {
     pub(super) mask_start: Vec<usize>,
     /// The day each shelf product may first go on (0 unless it waits for another's).
     pub(super) product_start: Vec<usize>,
+    /// The day each serum pick may first go on (0 unless it waits for a product's).
+    pub(super) pick_start: Vec<usize>,
 }
 
 impl<'k> Bits<'k> {
@@ -152,13 +170,10 @@ impl<'k> Bits<'k> {
                 })
                 .collect(),
             product_start: (0..shelf.len())
-                .map(|product| {
-                    starts
-                        .products
-                        .iter()
-                        .find(|(p, _)| *p == product)
-                        .map_or(0, |(_, day)| *day)
-                })
+                .map(|product| starts.waits(Waits::Product(product)))
+                .collect(),
+            pick_start: (0..serums.len())
+                .map(|pick| starts.waits(Waits::Pick(pick)))
                 .collect(),
             mask_start: (0..masks.picks.len())
                 .map(|pick| {

@@ -20,8 +20,8 @@ use crate::profile::{IsoDate, Profile};
 use crate::shelf::ShelfProduct;
 use crate::vocab::{Routine, Step, WarningCode};
 pub(super) use bits::Bits;
-pub(super) use bits::Starts;
 use bits::{bit_indexes, Sides};
+pub(super) use bits::{Starts, Waits};
 use chrono::{Days, NaiveDate};
 use std::borrow::Cow;
 
@@ -247,10 +247,13 @@ impl<'a, 'k: 'a> Scheduler<'a, 'k> {
     }
 
     /// The day a use may first go on: its families' starts, a strong mask's own, and
-    /// its product's when it waits for another's.
+    /// its product's (or a serum to get's) when it waits for another's.
     fn start_day(&self, used: Use) -> usize {
         let mask = match used.item {
             Item::Mask(i) | Item::PlainMask(i) => self.bits.mask_start.get(i).copied().unwrap_or(0),
+            Item::Serum(i) if used.product.is_none() => {
+                self.bits.pick_start.get(i).copied().unwrap_or(0)
+            }
             _ => 0,
         };
         let product = used.product.map_or(0, |p| self.bits.product_start[p]);
