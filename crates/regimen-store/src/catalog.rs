@@ -270,7 +270,7 @@ impl Store {
     /// Starts an import: everything it puts is kept only when it finishes.
     pub async fn catalog_import(&self) -> Result<CatalogImport> {
         Ok(CatalogImport {
-            transaction: self.pool.begin().await?,
+            transaction: self.write_transaction().await?,
             backend: self.backend,
             counts: ImportCounts::default(),
         })

@@ -381,10 +381,21 @@ impl Store {
         }
     }
 
+    /// A transaction that writes: on SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so that it waits its turn under the busy timeout rather than failing
+    /// with "database is locked" when it turns from reading to writing after another
+    /// connection wrote.
+    pub(crate) async fn write_transaction(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            _ => self.pool.begin().await?,
+        })
+    }
+
     /// Deletes an account and everything it stored (documents, sessions, feed tokens
     /// go with it; its sign-in attempts too), in one transaction; whether it existed.
     pub async fn delete_user(&self, user_id: i64) -> Result<bool> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.write_transaction().await?;
         sqlx::query(
             "DELETE FROM login_attempts WHERE username = (SELECT username FROM users WHERE id = $1)",
         )
@@ -653,7 +664,7 @@ impl Store {
     /// Stores documents with the timestamps they had (importing an export), all in one
     /// transaction: all of them or none.
     pub async fn import(&self, user_id: i64, documents: &[Imported]) -> Result<usize> {
-        let mut transaction = self.pool.begin().await?;
+        let mut transaction = self.write_transaction().await?;
         for document in documents {
             sqlx::query(
                 "INSERT INTO documents (user_id, collection, sort_key, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
