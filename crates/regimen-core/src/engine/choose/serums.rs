@@ -394,7 +394,7 @@ impl<'k> Picker<'_, '_, 'k> {
 
     /// Serums the person owns that suit one of their needs join while there is room, for
     /// a family no product of a pick already brings (an adapalene and benzoyl peroxide
-    /// gel brings both).
+    /// gel brings both), nor a wash or a prescription every day.
     fn add_owned(&self, chosen: &mut Chosen<'k>) {
         let knowledge = self.planning.knowledge;
         let carriers = self
@@ -404,6 +404,7 @@ impl<'k> Picker<'_, '_, 'k> {
             .into_iter()
             .flatten()
             .flat_map(|(p, _)| self.owned.products[p].families.iter().cloned())
+            .chain(self.brought_daily().into_iter().map(str::to_string))
             .collect();
         for (_, product) in self.owned.usable().filter(|(_, p)| p.can(Step::Serum)) {
             for family in product.families.iter().filter(|f| !brought.contains(f)) {
