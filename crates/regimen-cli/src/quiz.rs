@@ -10,7 +10,7 @@ use regimen_core::avoid::AvoidList;
 use regimen_core::profile::{
     IsoDate, Minutes, ShelfItem, MAX_INGREDIENTS, MAX_MINUTES, MAX_NAME, MAX_SHELF,
 };
-use regimen_core::vocab::{Concern, Goal, ProductKind, SkinType};
+use regimen_core::vocab::{Concern, Condition, Goal, ProductKind, SkinTone, SkinType};
 use regimen_core::{Knowledge, Profile};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -150,8 +150,44 @@ pub fn run(knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
         .validate_with(|text: &String| dates(text).map(|_| ()))
         .interact_text()?;
     let pregnant = Confirm::with_theme(&theme)
-        .with_prompt("Are you pregnant or breastfeeding?")
+        .with_prompt("Are you pregnant?")
         .default(false)
+        .interact()?;
+    let breastfeeding = Confirm::with_theme(&theme)
+        .with_prompt("Are you breastfeeding?")
+        .default(false)
+        .interact()?;
+    let age: String = Input::with_theme(&theme)
+        .with_prompt("Your age in years (empty: rather not say)")
+        .allow_empty(true)
+        .validate_with(|text: &String| -> Result<(), String> {
+            match text.trim() {
+                "" => Ok(()),
+                t => t
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|a| (1..=regimen_core::profile::MAX_AGE).contains(a))
+                    .map(|_| ())
+                    .ok_or_else(|| {
+                        format!(
+                            "give a whole number from 1 to {}",
+                            regimen_core::profile::MAX_AGE
+                        )
+                    }),
+            }
+        })
+        .interact_text()?;
+    let mut tone_labels = vec!["rather not say".to_string()];
+    tone_labels.extend(SkinTone::ALL.iter().map(|t| t.id().to_string()));
+    let tone = Select::with_theme(&theme)
+        .with_prompt("Your skin tone, Fitzpatrick type (I always burns ... VI never burns)")
+        .items(&tone_labels)
+        .default(0)
+        .interact()?;
+    let condition_labels: Vec<&str> = Condition::ALL.iter().map(|c| c.id()).collect();
+    let conditions = MultiSelect::with_theme(&theme)
+        .with_prompt("Skin conditions a doctor has diagnosed (space to tick, Enter when done)")
+        .items(&condition_labels)
         .interact()?;
     let minutes_am = optional_minutes(&theme, "Minutes you have in the morning (empty: no limit)")?;
     let minutes_pm = optional_minutes(&theme, "Minutes you have in the evening (empty: no limit)")?;
@@ -177,6 +213,10 @@ pub fn run(knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
     profile.start = IsoDate::parse(&start).ok();
     profile.events = dates(&events).map_err(bad)?;
     profile.pregnant = pregnant;
+    profile.breastfeeding = breastfeeding;
+    profile.age = age.trim().parse().ok();
+    profile.skin_tone = tone.checked_sub(1).map(|i| SkinTone::ALL[i]);
+    profile.conditions = conditions.into_iter().map(|i| Condition::ALL[i]).collect();
     profile.minutes_am = minutes_am;
     profile.minutes_pm = minutes_pm;
     profile.avoid = avoid;

@@ -2,7 +2,7 @@
 //! or JSON (the API) into types that cannot hold a bad value. A mistake becomes a
 //! [`ProfileError`] that names the field, the line and the value; never a panic.
 
-use crate::vocab::{Concern, Goal, SkinType};
+use crate::vocab::{Concern, Condition, Goal, SkinTone, SkinType};
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
@@ -27,9 +27,25 @@ pub struct Profile {
     /// Special occasions.
     #[serde(default, deserialize_with = "event_dates")]
     pub events: Vec<IsoDate>,
-    /// Pregnant or breastfeeding.
+    /// Pregnant (breastfeeding is its own field).
     #[serde(default)]
     pub pregnant: bool,
+    /// Breastfeeding.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub breastfeeding: bool,
+    /// Age in whole years, when given.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "age_years"
+    )]
+    pub age: Option<u8>,
+    /// Skin tone on the Fitzpatrick scale, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skin_tone: Option<SkinTone>,
+    /// Diagnosed skin conditions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
     /// Time budget of the morning routine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes_am: Option<Minutes>,
@@ -68,6 +84,19 @@ pub const MAX_EVENTS: usize = 100;
 pub const MAX_AVOID: usize = 100;
 /// The longest avoid entry, in characters.
 pub const MAX_AVOID_ENTRY: usize = 100;
+
+/// The oldest age a profile may give, in years.
+pub const MAX_AGE: u8 = 120;
+
+fn age_years<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u8>, D::Error> {
+    let age = i64::deserialize(deserializer)?;
+    match u8::try_from(age) {
+        Ok(age) if (1..=MAX_AGE).contains(&age) => Ok(Some(age)),
+        _ => Err(serde::de::Error::custom(format!(
+            "{age} is not an age in years: give a whole number from 1 to {MAX_AGE}"
+        ))),
+    }
+}
 
 fn event_dates<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<IsoDate>, D::Error> {
     let dates = Vec::<IsoDate>::deserialize(deserializer)?;
@@ -158,6 +187,10 @@ impl Profile {
             goal,
             events: Vec::new(),
             pregnant: false,
+            breastfeeding: false,
+            age: None,
+            skin_tone: None,
+            conditions: Vec::new(),
             minutes_am: None,
             minutes_pm: None,
             start: None,
@@ -214,6 +247,8 @@ impl Profile {
         });
         self.events.sort();
         self.events.dedup();
+        self.conditions.sort();
+        self.conditions.dedup();
         for entry in &mut self.avoid {
             *entry = entry.trim().to_lowercase();
         }
@@ -406,8 +441,16 @@ pub struct Answers {
     pub goal: String,
     /// Sensitive skin.
     pub sensitive: bool,
-    /// Pregnant or breastfeeding.
+    /// Pregnant.
     pub pregnant: bool,
+    /// Breastfeeding.
+    pub breastfeeding: bool,
+    /// Age in years, as typed (empty: not given).
+    pub age: String,
+    /// A Fitzpatrick skin tone ("I" to "VI"; empty: not given).
+    pub skin_tone: String,
+    /// Condition ids.
+    pub conditions: Vec<String>,
     /// Concern ids, each with its rank when one was given (1 first); unranked ones
     /// follow the ranked, in the order given.
     pub concerns: Vec<(String, Option<u8>)>,
@@ -555,6 +598,44 @@ impl Answers {
                 None
             }),
         };
+        let age = match self.age.trim() {
+            "" => None,
+            text => match text.parse::<u8>() {
+                Ok(age) if (1..=MAX_AGE).contains(&age) => Some(age),
+                _ => {
+                    fail(
+                        "age",
+                        format!("\"{text}\" is not an age: give your age in whole years, from 1 to {MAX_AGE}, or leave it empty."),
+                    );
+                    None
+                }
+            },
+        };
+        let skin_tone = match self.skin_tone.trim() {
+            "" => None,
+            text => SkinTone::from_id(text).or_else(|| {
+                fail(
+                    "skin_tone",
+                    format!("\"{text}\" is not a skin tone: choose one from I to VI, or leave it empty."),
+                );
+                None
+            }),
+        };
+        let mut conditions = Vec::new();
+        for id in self
+            .conditions
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+        {
+            match Condition::from_id(id) {
+                Some(condition) => conditions.push(condition),
+                None => fail(
+                    "conditions",
+                    format!("\"{id}\" is not a condition regimen knows."),
+                ),
+            }
+        }
         let (Some(skin_type), Some(goal), true) = (skin_type, goal, errors.is_empty()) else {
             return Err(errors);
         };
@@ -565,6 +646,10 @@ impl Answers {
             goal,
             events,
             pregnant: self.pregnant,
+            breastfeeding: self.breastfeeding,
+            age,
+            skin_tone,
+            conditions,
             minutes_am,
             minutes_pm,
             start,
@@ -710,9 +795,46 @@ avoid = [" Fragrance "]
 
     #[test]
     fn unknown_field_is_named() {
-        let e = error("skin_type = \"dry\"\ngoal = \"both\"\nskin_tone = \"warm\"\n");
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\nskin_colour = \"warm\"\n");
         assert_eq!(e.line, Some(3));
-        assert!(e.message.contains("skin_tone"), "{e}");
+        assert!(e.message.contains("skin_colour"), "{e}");
+    }
+
+    #[test]
+    fn the_whole_person_is_read_and_checked() {
+        let p = Profile::from_toml(
+            "skin_type = \"dry\"\ngoal = \"both\"\nage = 15\nbreastfeeding = true\nskin_tone = \"iv\"\nconditions = [\"Rosacea\", \"eczema\", \"rosacea\"]\n",
+        )
+        .expect("profile");
+        assert_eq!(p.age, Some(15));
+        assert!(p.breastfeeding && !p.pregnant);
+        assert_eq!(p.skin_tone, Some(SkinTone::IV));
+        assert_eq!(p.conditions, vec![Condition::Rosacea, Condition::Eczema]);
+        assert_eq!(Profile::from_toml(&p.to_toml()).expect("again"), p);
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\nskin_tone = \"warm\"\n");
+        assert_eq!(e.field.as_deref(), Some("skin_tone"));
+        assert!(e.message.contains("\"warm\" is not a skin tone"), "{e}");
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\nage = 0\n");
+        assert_eq!(e.field.as_deref(), Some("age"));
+        assert!(e.message.contains("from 1 to 120"), "{e}");
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\nage = 400\n");
+        assert_eq!(e.field.as_deref(), Some("age"));
+        let e = error("skin_type = \"dry\"\ngoal = \"both\"\nconditions = [\"acne\"]\n");
+        assert_eq!(e.field.as_deref(), Some("conditions[0]"));
+        let json = Profile::from_json(r#"{"skin_type": "oily", "goal": "fast", "age": 30, "skin_tone": "VI", "conditions": ["melasma"]}"#)
+            .expect("json");
+        assert_eq!(json.skin_tone, Some(SkinTone::VI));
+        let answers = Answers {
+            skin_type: "oily".into(),
+            goal: "fast".into(),
+            age: "abc".into(),
+            skin_tone: "VII".into(),
+            conditions: vec!["warts".into()],
+            ..Answers::default()
+        };
+        let errors = answers.check().expect_err("three mistakes");
+        let fields: Vec<_> = errors.iter().filter_map(|e| e.field.as_deref()).collect();
+        assert_eq!(fields, ["age", "skin_tone", "conditions"]);
     }
 
     #[test]

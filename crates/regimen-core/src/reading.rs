@@ -41,7 +41,7 @@ impl Reading {
         analyzer: Option<&Analyzer>,
         profile: &Profile,
     ) -> Result<Reading, NeedsAnalyzer> {
-        let profile = &with_unique_names(profile);
+        let profile = &knowledge.as_planned(&with_unique_names(profile));
         let Some(analyzer) = analyzer else {
             if Reading::needs_analyzer(profile) {
                 return Err(NeedsAnalyzer);

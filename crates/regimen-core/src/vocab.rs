@@ -123,7 +123,87 @@ vocabulary! {
         Expectations => "expectations", TimeBudget => "time_budget", SerumLimit => "serum_limit",
         MasksDoNotFit => "masks_do_not_fit", EventMaskMissing => "event_mask_missing",
         EventOutsidePlan => "event_outside_plan", Experiment => "experiment",
-        Prescription => "prescription", ProductSafety => "product_safety",
+        Prescription => "prescription", ProductSafety => "product_safety", Person => "person",
+    }
+}
+
+vocabulary! {
+    /// A diagnosed skin condition that changes what is safe (docs/product.md, third round).
+    Condition {
+        Rosacea => "rosacea", Melasma => "melasma", Eczema => "eczema",
+        PerioralDermatitis => "perioral_dermatitis", Psoriasis => "psoriasis",
+        SeborrheicDermatitis => "seborrheic_dermatitis",
+    }
+}
+
+/// A skin tone on the Fitzpatrick scale, "I" (always burns, never tans) to "VI" (never
+/// burns, deeply pigmented). Read in any case, or as 1 to 6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum SkinTone {
+    /// Type I.
+    I,
+    /// Type II.
+    II,
+    /// Type III.
+    III,
+    /// Type IV.
+    IV,
+    /// Type V.
+    V,
+    /// Type VI.
+    VI,
+}
+
+impl SkinTone {
+    /// Every tone, lightest first.
+    pub const ALL: &'static [SkinTone] = &[
+        SkinTone::I,
+        SkinTone::II,
+        SkinTone::III,
+        SkinTone::IV,
+        SkinTone::V,
+        SkinTone::VI,
+    ];
+
+    /// The stable id ("IV").
+    pub fn id(self) -> &'static str {
+        match self {
+            SkinTone::I => "I",
+            SkinTone::II => "II",
+            SkinTone::III => "III",
+            SkinTone::IV => "IV",
+            SkinTone::V => "V",
+            SkinTone::VI => "VI",
+        }
+    }
+
+    /// Parses "IV", "iv", "type iv", "4".
+    pub fn from_id(text: &str) -> Option<SkinTone> {
+        let text = text.trim();
+        let text = text
+            .strip_prefix("type")
+            .or_else(|| text.strip_prefix("Type"))
+            .map_or(text, str::trim);
+        SkinTone::ALL.iter().copied().find(|tone| {
+            tone.id().eq_ignore_ascii_case(text) || (*tone as usize + 1).to_string() == text
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for SkinTone {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        SkinTone::from_id(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "\"{text}\" is not a skin tone: give a Fitzpatrick type from \"I\" to \"VI\""
+            ))
+        })
+    }
+}
+
+impl fmt::Display for SkinTone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
     }
 }
 

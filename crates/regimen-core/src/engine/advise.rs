@@ -351,6 +351,9 @@ fn advise<'k>(
     }
     warnings.cite(WarningCode::Reaction, knowledge, "reaction");
     warnings.cite(WarningCode::Reaction, knowledge, "reaction_urgent");
+    for person in knowledge.person_rules(&planning.situation) {
+        warnings.cite(WarningCode::Person, knowledge, &person.rule);
+    }
     for referral in &knowledge.referrals {
         if referral.when.matches(&planning.situation) {
             warnings.cite(WarningCode::SeeDermatologist, knowledge, &referral.id);

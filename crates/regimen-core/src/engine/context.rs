@@ -185,10 +185,20 @@ fn concern_words(concern: Concern) -> &'static str {
     }
 }
 
+/// The concerns the plan serves with actives, most important first: the person's, then
+/// those their skin type implies; less those a person rule serves with no actives (a
+/// teenager's aging: sunscreen).
 pub(super) fn needs(knowledge: &Knowledge, profile: &Profile) -> Vec<Need> {
+    let situation = Situation::of(profile, false);
+    let basics_only: Vec<Concern> = knowledge
+        .person_rules(&situation)
+        .iter()
+        .flat_map(|r| r.no_actives_for.iter().copied())
+        .collect();
     let mut needs: Vec<Need> = profile
         .concerns
         .iter()
+        .filter(|c| !basics_only.contains(c))
         .map(|&concern| Need {
             concern,
             from_skin_type: false,
@@ -196,7 +206,7 @@ pub(super) fn needs(knowledge: &Knowledge, profile: &Profile) -> Vec<Need> {
         .collect();
     let implied = knowledge.limits.skin_type_concerns.get(&profile.skin_type);
     for &concern in implied.into_iter().flatten() {
-        if !profile.concerns.contains(&concern) {
+        if !profile.concerns.contains(&concern) && !basics_only.contains(&concern) {
             needs.push(Need {
                 concern,
                 from_skin_type: true,

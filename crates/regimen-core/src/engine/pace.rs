@@ -41,7 +41,7 @@ pub(super) fn schedule<'k>(
     let (events, day_count) = (&planning.events, planning.day_count);
     let owned = planning.owned();
     let times: Vec<_> = planning.verdicts.iter().map(|v| v.times).collect();
-    let slow = slow_families(knowledge, owned, warnings);
+    let slow = slow_families(planning, owned, warnings);
     let introductions = introductions(knowledge, choices, owned);
     let mut first_use: Vec<Option<usize>> = vec![None; introductions.len()];
     let mut starts_of = pace(knowledge, introductions.len(), (&first_use, &[]), events);
@@ -511,11 +511,27 @@ fn say_pacing<'k>(
 /// Families that start on their slower ramp because a product the person may use
 /// carries them above a beginner's strength (rule strength_slow).
 fn slow_families<'k>(
-    knowledge: &'k Knowledge,
+    planning: &Planning<'_, 'k>,
     owned: Owned<'_>,
     warnings: &mut Warnings<'k>,
 ) -> Vec<&'k str> {
-    let mut slow: Vec<&'k str> = Vec::new();
+    let knowledge = planning.knowledge;
+    // A person rule may put every family with nights on its slower ramp (deeper skin
+    // tones: irritation leaves dark marks); the plan says its rule.
+    let mut slow: Vec<&'k str> = if knowledge
+        .person_rules(&planning.situation)
+        .iter()
+        .any(|r| r.slow_ramp)
+    {
+        knowledge
+            .families
+            .iter()
+            .filter(|f| f.ramped())
+            .map(|f| f.id.as_str())
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (_, product) in owned.usable().filter(|(_, p)| p.leave_on) {
         for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
             let Some(limit) = family.strength.as_ref().and_then(|s| s.slow_above) else {

@@ -214,7 +214,8 @@ fn no_shared_routine<'k>(knowledge: &'k Knowledge, product: &ShelfProduct) -> Re
 }
 
 /// Whether the person may have one of the planner's serum actives: pregnancy (a serum
-/// stays on the skin), sensitivity and the avoid list.
+/// stays on the skin), the gate's rules for the person that look at its family (a
+/// condition, an age, breastfeeding), sensitivity and the avoid list.
 pub(super) fn judge_active<'k>(
     knowledge: &'k Knowledge,
     profile: &Profile,
@@ -222,6 +223,12 @@ pub(super) fn judge_active<'k>(
     active: &'k Active,
 ) -> Result<(), Refusal<'k>> {
     if let Some(refusal) = active_in_pregnancy(knowledge, profile, active) {
+        return Err(refusal);
+    }
+    if let Some(refusal) = person_rules(knowledge, profile)
+        .find(|rule| rule.judges_family(&active.family))
+        .map(refused)
+    {
         return Err(refusal);
     }
     let family = knowledge.family(&active.family).unwrap_or(&active.rules);
@@ -252,12 +259,20 @@ pub(super) fn active_in_pregnancy<'k>(
         .then(|| pregnancy_refusal(family, "it"))
 }
 
-/// Whether the person may have a mask type: sensitivity and the avoid list.
+/// Whether the person may have a mask type: the gate's rules for the person that look at
+/// its tags (no exfoliating mask with rosacea), sensitivity and the avoid list.
 pub(super) fn judge_mask<'k>(
+    knowledge: &'k Knowledge,
     profile: &Profile,
     reading: &Reading,
     mask: &MaskType,
 ) -> Result<(), Refusal<'k>> {
+    if let Some(refusal) = person_rules(knowledge, profile)
+        .find(|rule| rule.judges_mask(mask))
+        .map(refused)
+    {
+        return Err(refusal);
+    }
     mask_for_sensitive(profile, mask)?;
     if let Some(entry) = reading.mask_avoided(&mask.id) {
         return Err(Refusal {
@@ -282,6 +297,36 @@ fn mask_for_sensitive<'k>(profile: &Profile, mask: &MaskType) -> Result<(), Refu
     Ok(())
 }
 
+/// The refusing rules of gate.toml that hold for this person, in file order.
+fn person_rules<'k>(
+    knowledge: &'k Knowledge,
+    profile: &Profile,
+) -> impl Iterator<Item = &'k GateRule> + 'k {
+    let situation = crate::knowledge::Situation::of(profile, false);
+    let holds: Vec<bool> = knowledge
+        .gate
+        .iter()
+        .map(|rule| {
+            rule.effect == GateEffect::Refuse
+                && rule.when.as_ref().is_none_or(|w| w.matches(&situation))
+        })
+        .collect();
+    knowledge
+        .gate
+        .iter()
+        .zip(holds)
+        .filter(|(_, holds)| *holds)
+        .map(|(rule, _)| rule)
+}
+
+/// A gate rule's refusal.
+fn refused(rule: &GateRule) -> Refusal<'_> {
+    Refusal {
+        rule: &rule.id,
+        reason: rule.says.clone(),
+    }
+}
+
 /// The rules of gate.toml that hold for this product and person, in file order.
 fn class_rules<'k>(
     knowledge: &'k Knowledge,
@@ -293,7 +338,8 @@ fn class_rules<'k>(
         .gate
         .iter()
         .map(|rule| {
-            rule.when.as_ref().is_none_or(|w| w.matches(&situation)) && looks_at(rule, product)
+            rule.when.as_ref().is_none_or(|w| w.matches(&situation))
+                && looks_at(knowledge, rule, product)
         })
         .collect();
     knowledge
@@ -305,8 +351,15 @@ fn class_rules<'k>(
 }
 
 /// Whether a product is of the class a gate rule is about.
-fn looks_at(rule: &GateRule, product: &ShelfProduct) -> bool {
+fn looks_at(knowledge: &Knowledge, rule: &GateRule, product: &ShelfProduct) -> bool {
     let flagged = |code: &str| product.flags.iter().any(|(c, _)| c == code);
+    let mask = || {
+        product
+            .mask_type
+            .as_deref()
+            .and_then(|m| knowledge.mask_type(m))
+            .filter(|_| product.can(Step::Mask))
+    };
     rule.first_flag
         .as_deref()
         .is_none_or(|f| product.first_flags.iter().any(|c| c == f))
@@ -316,6 +369,8 @@ fn looks_at(rule: &GateRule, product: &ShelfProduct) -> bool {
             .prescription
             .is_none_or(|wanted| wanted == carries_prescription(product))
         && rule.leave_on.is_none_or(|l| l == product.leave_on)
+        && (rule.mask_tags.is_empty()
+            || mask().is_some_and(|m| rule.mask_tags.iter().any(|t| m.has_tag(t))))
 }
 
 /// Whether a product carries a prescription medicine.

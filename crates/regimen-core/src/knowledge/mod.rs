@@ -6,7 +6,7 @@
 //! This module owns the schema of those files. It does no IO: callers hand it the
 //! contents of each file.
 
-use crate::vocab::{Concern, Goal, ServingTime, SkinType, Step};
+use crate::vocab::{Concern, Condition, Goal, ServingTime, SkinTone, SkinType, Step};
 mod validate;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -255,6 +255,14 @@ pub struct When {
     pub sensitive: Option<bool>,
     /// Pregnancy equals this.
     pub pregnant: Option<bool>,
+    /// Breastfeeding equals this.
+    pub breastfeeding: Option<bool>,
+    /// The person gave an age below this (an unknown age is not below anything).
+    pub age_below: Option<u8>,
+    /// The skin tone given is one of these.
+    pub skin_tones: Option<Vec<SkinTone>>,
+    /// At least one of these conditions is listed.
+    pub conditions_any: Option<Vec<Condition>>,
     /// Whether an event falls inside the plan.
     pub has_event: Option<bool>,
 }
@@ -270,8 +278,16 @@ pub struct Situation<'a> {
     pub concerns: &'a [Concern],
     /// Sensitive skin.
     pub sensitive: bool,
-    /// Pregnant or breastfeeding.
+    /// Pregnant.
     pub pregnant: bool,
+    /// Breastfeeding.
+    pub breastfeeding: bool,
+    /// Age in years, when given.
+    pub age: Option<u8>,
+    /// Skin tone, when given.
+    pub skin_tone: Option<SkinTone>,
+    /// Diagnosed conditions.
+    pub conditions: &'a [Condition],
     /// An event falls inside the plan.
     pub has_event: bool,
 }
@@ -285,6 +301,10 @@ impl<'a> Situation<'a> {
             concerns: &profile.concerns,
             sensitive: profile.sensitive,
             pregnant: profile.pregnant,
+            breastfeeding: profile.breastfeeding,
+            age: profile.age,
+            skin_tone: profile.skin_tone,
+            conditions: &profile.conditions,
             has_event,
         }
     }
@@ -306,6 +326,20 @@ impl When {
                 .is_none_or(|c| c.iter().any(|c| situation.concerns.contains(c)))
             && self.sensitive.is_none_or(|s| s == situation.sensitive)
             && self.pregnant.is_none_or(|p| p == situation.pregnant)
+            && self
+                .breastfeeding
+                .is_none_or(|b| b == situation.breastfeeding)
+            && self
+                .age_below
+                .is_none_or(|below| situation.age.is_some_and(|age| age < below))
+            && self
+                .skin_tones
+                .as_ref()
+                .is_none_or(|t| situation.skin_tone.is_some_and(|tone| t.contains(&tone)))
+            && self
+                .conditions_any
+                .as_ref()
+                .is_none_or(|c| c.iter().any(|c| situation.conditions.contains(c)))
             && self.has_event.is_none_or(|e| e == situation.has_event)
     }
 
@@ -316,6 +350,10 @@ impl When {
             && self.concerns_any.is_none()
             && self.sensitive.is_none()
             && self.pregnant.is_none()
+            && self.breastfeeding.is_none()
+            && self.age_below.is_none()
+            && self.skin_tones.is_none()
+            && self.conditions_any.is_none()
             && self.has_event.is_none()
     }
 }
@@ -374,6 +412,28 @@ pub struct Referral {
     pub text: String,
     /// Source id.
     pub source: String,
+}
+
+/// What a person's age, skin tone, life stage or conditions change in a plan, beyond
+/// the gate's rules for what may go on their skin (gate.toml): every plan whose person
+/// it holds for says its rule, and it may count the skin as sensitive, put the strong
+/// actives with nights on their slower ramp, or serve some concerns with no actives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonRule {
+    /// The rule it says (rules.toml).
+    pub rule: String,
+    /// Who it holds for.
+    pub when: When,
+    /// The skin counts as sensitive (its gates, limits and ramps).
+    #[serde(default)]
+    pub sensitive: bool,
+    /// Strong actives with nights start on their slower ramp.
+    #[serde(default)]
+    pub slow_ramp: bool,
+    /// Concerns the plan serves with no serum actives.
+    #[serde(default)]
+    pub no_actives_for: Vec<Concern>,
 }
 
 /// Numeric limits the scheduler enforces.
@@ -1178,10 +1238,35 @@ pub struct GateRule {
     pub prescription: Option<bool>,
     /// It stays on the skin (or is rinsed off, with `false`).
     pub leave_on: Option<bool>,
+    /// It is a mask of a type with one of these tags (mask_types.toml).
+    #[serde(default)]
+    pub mask_tags: Vec<String>,
     /// What follows.
     pub effect: GateEffect,
     /// The reason in plain words ("it is ...").
     pub says: String,
+}
+
+impl GateRule {
+    /// Whether it is about what a serum of a family puts on the skin (a leave-on product
+    /// that carries the family, whatever else is in it): it looks at nothing else.
+    pub fn judges_family(&self, family: &str) -> bool {
+        self.first_flag.is_none()
+            && self.flag.is_none()
+            && self.mask_tags.is_empty()
+            && self.prescription != Some(true)
+            && self.leave_on != Some(false)
+            && self.families.iter().any(|f| f == family)
+    }
+
+    /// Whether it is about a mask type: one of its tags, and nothing else to look at.
+    pub fn judges_mask(&self, mask: &MaskType) -> bool {
+        self.first_flag.is_none()
+            && self.flag.is_none()
+            && self.families.is_empty()
+            && self.prescription != Some(true)
+            && self.mask_tags.iter().any(|t| mask.has_tag(t))
+    }
 }
 
 /// Something that can be cited: an id with a text and a source.
@@ -1212,6 +1297,8 @@ pub struct Knowledge {
     pub mask_budgets: Vec<MaskBudget>,
     /// Dermatologist referrals.
     pub referrals: Vec<Referral>,
+    /// What a person's age, tone, life stage or conditions change in a plan.
+    pub person: Vec<PersonRule>,
     /// Limits.
     pub limits: Limits,
     /// Steps, in application order.
@@ -1321,6 +1408,8 @@ struct RulesFile {
     approach: Vec<ApproachRule>,
     mask_budget: Vec<MaskBudget>,
     referral: Vec<Referral>,
+    #[serde(default)]
+    person: Vec<PersonRule>,
     rule: Vec<Rule>,
     limits: Limits,
 }
@@ -1464,6 +1553,7 @@ impl Knowledge {
             approach_rules: rules.approach,
             mask_budgets: rules.mask_budget,
             referrals: rules.referral,
+            person: rules.person,
             limits: rules.limits,
             steps: steps.step,
             mask_types: mask_types.mask_type,
@@ -1540,6 +1630,25 @@ impl Knowledge {
         self.citations
             .get_key_value(id)
             .map(|(id, (text, source))| Citation { id, text, source })
+    }
+
+    /// The person rules that hold for a situation, in file order.
+    pub fn person_rules(&self, situation: &Situation<'_>) -> Vec<&PersonRule> {
+        self.person
+            .iter()
+            .filter(|r| r.when.matches(situation))
+            .collect()
+    }
+
+    /// The profile as the planner and the gate read it: skin that a condition makes
+    /// sensitive (rosacea, eczema) counts as sensitive.
+    pub fn as_planned(&self, profile: &crate::Profile) -> crate::Profile {
+        let situation = Situation::of(profile, false);
+        let sensitive = self.person_rules(&situation).iter().any(|r| r.sensitive);
+        crate::Profile {
+            sensitive: profile.sensitive || sensitive,
+            ..profile.clone()
+        }
     }
 
     /// A source by id.

@@ -326,6 +326,11 @@ impl Knowledge {
             }
         }
         problems.extend(self.gate_problems(&cited));
+        for person in &self.person {
+            if !cited(&person.rule) {
+                problems.push(format!("person rule cites unknown rule {}", person.rule));
+            }
+        }
         let families = |kind: &str, family: &str, problems: &mut Vec<String>| {
             if self.family(family).is_none() {
                 problems.push(format!("{kind} names unknown family {family}"));
@@ -506,13 +511,19 @@ impl Knowledge {
                     problems.push(format!("gate rule {id} names unknown family {family}"));
                 }
             }
+            for tag in &rule.mask_tags {
+                if !self.mask_types.iter().any(|m| m.has_tag(tag)) {
+                    problems.push(format!("gate rule {id} names unknown mask tag {tag}"));
+                }
+            }
             let judges = rule.first_flag.is_some()
                 || rule.flag.is_some()
                 || !rule.families.is_empty()
+                || !rule.mask_tags.is_empty()
                 || rule.prescription.is_some();
             if !judges {
                 problems.push(format!(
-                    "gate rule {id} looks at nothing in a product (give a flag, families or prescription)"
+                    "gate rule {id} looks at nothing in a product (give a flag, families, mask tags or prescription)"
                 ));
             }
         }

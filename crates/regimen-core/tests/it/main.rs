@@ -9,6 +9,7 @@ mod explain;
 mod gate;
 mod knowledge;
 mod labels;
+mod person;
 mod properties;
 mod shelf;
 mod snapshots;

@@ -21,7 +21,7 @@ use regimen_core::explain::{explain, suggest};
 use regimen_core::plan::ShelfReport;
 use regimen_core::plan::{Plan, DISCLAIMER};
 use regimen_core::profile::{Answers, IsoDate, ShelfItem};
-use regimen_core::vocab::{Concern, Goal, ProductKind, SkinType, Step};
+use regimen_core::vocab::{Concern, Condition, Goal, ProductKind, SkinTone, SkinType, Step};
 use regimen_core::{PlanOptions, Profile};
 use regimen_store::{Collection, Document};
 use std::collections::BTreeMap;

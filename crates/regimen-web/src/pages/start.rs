@@ -24,6 +24,32 @@ pub(super) fn start_options(state: &AppState) -> Value {
         skin_types => SkinType::ALL.iter().map(|s| context! { id => s.id(), help => skin_help(*s) }).collect::<Vec<_>>(),
         concerns => Concern::ALL.iter().map(|c| context! { id => c.id(), label => state.knowledge().labels.concern(*c) }).collect::<Vec<_>>(),
         goals => Goal::ALL.iter().map(|g| { let (label, help) = goal(*g); context! { id => g.id(), label, help } }).collect::<Vec<_>>(),
+        skin_tones => SkinTone::ALL.iter().map(|t| context! { id => t.id(), help => tone_help(*t) }).collect::<Vec<_>>(),
+        conditions => Condition::ALL.iter().map(|c| context! { id => c.id(), label => condition_label(*c) }).collect::<Vec<_>>(),
+    }
+}
+
+/// How the Fitzpatrick types read (by how skin reacts to the sun; skin_tone_scale).
+fn tone_help(tone: SkinTone) -> &'static str {
+    match tone {
+        SkinTone::I => "always burns, never tans",
+        SkinTone::II => "usually burns, tans a little",
+        SkinTone::III => "sometimes burns, tans gradually",
+        SkinTone::IV => "rarely burns, tans easily",
+        SkinTone::V => "very rarely burns, brown skin",
+        SkinTone::VI => "never burns, deeply pigmented skin",
+    }
+}
+
+/// A condition as people name it.
+fn condition_label(condition: Condition) -> &'static str {
+    match condition {
+        Condition::Rosacea => "Rosacea",
+        Condition::Melasma => "Melasma",
+        Condition::Eczema => "Eczema (atopic dermatitis)",
+        Condition::PerioralDermatitis => "Perioral dermatitis",
+        Condition::Psoriasis => "Psoriasis",
+        Condition::SeborrheicDermatitis => "Seborrheic dermatitis",
     }
 }
 
@@ -42,6 +68,10 @@ pub(super) fn start_form_from(profile: Option<&Profile>) -> Value {
         goal: p.goal.id().into(),
         sensitive: p.sensitive,
         pregnant: p.pregnant,
+        breastfeeding: p.breastfeeding,
+        age: p.age.map(|a| a.to_string()).unwrap_or_default(),
+        skin_tone: p.skin_tone.map(|t| t.id().to_string()).unwrap_or_default(),
+        conditions: p.conditions.iter().map(|c| c.id().to_string()).collect(),
         concerns: p
             .concerns
             .iter()
@@ -86,6 +116,10 @@ fn typed_form(answers: &Answers) -> Value {
         ranks,
         sensitive => answers.sensitive,
         pregnant => answers.pregnant,
+        breastfeeding => answers.breastfeeding,
+        age => answers.age.clone(),
+        skin_tone => answers.skin_tone.clone(),
+        conditions => answers.conditions.clone(),
         events,
         minutes_am => answers.minutes_am.clone(),
         minutes_pm => answers.minutes_pm.clone(),
@@ -117,6 +151,10 @@ fn answers_from(form: &FormData) -> Answers {
         goal: form.get("goal"),
         sensitive: form.checked("sensitive"),
         pregnant: form.checked("pregnant"),
+        breastfeeding: form.checked("breastfeeding"),
+        age: form.get("age"),
+        skin_tone: form.get("skin_tone"),
+        conditions: form.all("conditions"),
         concerns,
         events: form.all("events"),
         minutes_am: form.get("minutes_am"),

@@ -204,6 +204,43 @@ async fn form_errors_sit_by_their_field_and_keep_the_input() {
         reply.text
     );
     assert!(reply.text.contains("name=\"events\" type=\"date\""));
+    // The whole person: a wrong age, tone or condition is named by its field, and kept.
+    let reply = form(
+        &app,
+        "/",
+        "skin_type=dry&goal=both&age=200&skin_tone=VII&conditions=warts",
+        &[],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["age", "skin_tone", "conditions"] {
+        assert!(
+            reply.text.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {}",
+            reply.text
+        );
+    }
+    assert!(reply
+        .text
+        .contains("name=\"age\" min=\"1\" max=\"120\" inputmode=\"numeric\" value=\"200\""));
+    let person = form(
+        &app,
+        "/",
+        "skin_type=oily&goal=long_term&concerns=acne&age=16&skin_tone=V&conditions=rosacea&breastfeeding=true",
+        &[],
+    )
+    .await;
+    assert_eq!(person.status, StatusCode::SEE_OTHER, "{}", person.text);
+    let again = app.get("/", &[]).await;
+    assert!(
+        again.text.contains("value=\"V\" selected"),
+        "{}",
+        again.text
+    );
+    assert!(again.text.contains("value=\"rosacea\" checked"));
+    assert!(again
+        .text
+        .contains("name=\"breastfeeding\" value=\"true\" checked"));
     // Concerns ranked on the web: the numbers decide the order.
     let ranked = form(
         &app,

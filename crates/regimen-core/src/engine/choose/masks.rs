@@ -139,7 +139,7 @@ fn candidates<'k>(planning: &Planning<'_, 'k>, with_serums: bool) -> Vec<(&'k Ma
     let mut candidates: Vec<(&'k MaskType, i32)> = knowledge
         .mask_types
         .iter()
-        .filter(|m| judge_mask(profile, planning.reading, m).is_ok())
+        .filter(|m| judge_mask(planning.knowledge, profile, planning.reading, m).is_ok())
         .filter(|m| !profile.sensitive || limits.sensitive_mask_tags.iter().any(|t| m.has_tag(t)))
         .filter(|m| !m.own_only || owned.mask_for(&m.id).is_some())
         .filter(|m| {

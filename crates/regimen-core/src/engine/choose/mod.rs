@@ -100,7 +100,7 @@ fn masks_do_not_fit(
         .mask_types
         .iter()
         .filter(|m| !m.own_only)
-        .filter(|m| judge_mask(profile, planning.reading, m).is_ok())
+        .filter(|m| judge_mask(planning.knowledge, profile, planning.reading, m).is_ok())
         .map(|m| masks::mask_evening(planning, m, with_serums))
         .min()
         .unwrap_or(0);

@@ -1,0 +1,227 @@
+//! The whole person: an age, breastfeeding, a skin tone and diagnosed conditions change
+//! what the plan chooses, what the gate lets on the skin and what the plan says.
+
+use super::{knowledge, plan_for};
+use regimen_core::plan::Plan;
+use regimen_core::Profile;
+
+/// A person (TOML lines) with products, each `(name, ingredients)`.
+fn person(lines: &str, shelf: &[(&str, &str)]) -> Profile {
+    let mut toml = format!("start = \"2026-12-01\"\n{lines}\n");
+    for (name, list) in shelf {
+        toml.push_str(&format!(
+            "[[shelf]]\nname = \"{name}\"\ningredients = \"{list}\"\n"
+        ));
+    }
+    Profile::from_toml(&toml).expect("test profile")
+}
+
+fn strong_serums<'k>(plan: &Plan<'k>) -> Vec<&'k str> {
+    plan.serums
+        .iter()
+        .filter(|s| knowledge().active(s.active).is_some_and(|a| a.rules.strong))
+        .map(|s| s.active)
+        .collect()
+}
+
+fn says(plan: &Plan<'_>, rule: &str) -> bool {
+    plan.warnings.iter().any(|w| w.rule == rule)
+}
+
+/// Why the plan left a product out, and the rule it cites.
+fn left_out<'p>(plan: &'p Plan<'_>, name: &str) -> (&'p str, &'p str) {
+    plan.shelf
+        .as_ref()
+        .and_then(|s| s.not_placed.iter().find(|n| n.name == name))
+        .map(|n| (n.rule.as_ref(), n.reason.as_ref()))
+        .unwrap_or_else(|| panic!("{name} is not left out"))
+}
+
+const BPO: (&str, &str) = (
+    "Acne Gel 5%",
+    "Aqua, Benzoyl Peroxide 5%, Carbomer, Glycerin",
+);
+const RETINOL: (&str, &str) = ("Retinol Serum 0.3%", "Aqua, Retinol, Glycerin, Squalane");
+
+#[test]
+fn a_child_gets_the_basics_and_a_doctor_for_acne() {
+    let plan = plan_for(
+        &person(
+            "skin_type = \"oily\"\ngoal = \"both\"\nconcerns = [\"acne\", \"texture\"]\nage = 10",
+            &[BPO],
+        ),
+        4,
+    );
+    assert!(
+        strong_serums(&plan).is_empty(),
+        "{:?}",
+        strong_serums(&plan)
+    );
+    let exfoliating = knowledge()
+        .mask_types
+        .iter()
+        .filter(|m| m.has_tag("exfoliating"))
+        .map(|m| m.id.as_str())
+        .collect::<Vec<_>>();
+    assert!(plan
+        .masks
+        .iter()
+        .all(|m| !exfoliating.contains(&m.mask_type)));
+    assert_eq!(left_out(&plan, "Acne Gel 5%").0, "child_no_actives");
+    assert!(says(&plan, "derm_child_acne"));
+    // The same person at 25 gets acne actives.
+    let adult = plan_for(
+        &person(
+            "skin_type = \"oily\"\ngoal = \"both\"\nconcerns = [\"acne\", \"texture\"]\nage = 25",
+            &[BPO],
+        ),
+        4,
+    );
+    assert!(!strong_serums(&adult).is_empty());
+}
+
+#[test]
+fn a_teenager_gets_acne_care_and_no_anti_aging_actives() {
+    let plan = plan_for(
+        &person(
+            "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\", \"acne\"]\nage = 15",
+            &[],
+        ),
+        4,
+    );
+    assert!(says(&plan, "teen_no_antiaging"));
+    for serum in &plan.serums {
+        let active = knowledge().active(serum.active).expect("active");
+        let for_acne = active.concerns.get(&regimen_core::vocab::Concern::Acne);
+        assert!(
+            for_acne.is_some_and(|s| *s > 0) || !active.rules.strong,
+            "{} is for aging only",
+            serum.active
+        );
+    }
+    assert!(!strong_serums(&plan).is_empty(), "acne is still treated");
+}
+
+#[test]
+fn breastfeeding_starts_no_retinoid_and_keeps_the_prescribed_one() {
+    let plan = plan_for(
+        &person(
+            "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\", \"acne\"]\nbreastfeeding = true",
+            &[
+                RETINOL,
+                ("Tretinoin Cream 0.025%", "Tretinoin 0.025%, Aqua, Stearic Acid, Isopropyl Myristate"),
+            ],
+        ),
+        4,
+    );
+    assert!(plan.serums.iter().all(|s| knowledge()
+        .active(s.active)
+        .is_some_and(|a| a.family != "retinoid")));
+    assert_eq!(
+        left_out(&plan, "Retinol Serum 0.3%").0,
+        "breastfeeding_retinoid_ask_doctor"
+    );
+    let tretinoin = plan
+        .days
+        .iter()
+        .filter(|d| {
+            d.pm.iter()
+                .any(|s| s.product.as_deref() == Some("Tretinoin Cream 0.025%"))
+        })
+        .count();
+    assert_eq!(tretinoin, 28, "the prescription goes on every evening");
+    assert!(says(&plan, "breastfeeding_off_breast"));
+    assert!(says(&plan, "breastfeeding_prescriber"));
+    // Pregnancy is its own answer: the same person pregnant keeps no retinoid at all.
+    let pregnant = plan_for(
+        &person(
+            "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\"]\npregnant = true",
+            &[RETINOL],
+        ),
+        2,
+    );
+    assert_eq!(
+        left_out(&pregnant, "Retinol Serum 0.3%").0,
+        "pregnancy_no_retinoids"
+    );
+}
+
+#[test]
+fn deeper_skin_tones_ramp_more_slowly_and_hear_about_dark_marks() {
+    let nights = |tone: &str| {
+        let plan = plan_for(
+            &person(
+                &format!("skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\", \"pigmentation\"]\nskin_tone = \"{tone}\""),
+                &[RETINOL],
+            ),
+            8,
+        );
+        let count = plan
+            .days
+            .iter()
+            .filter(|d| {
+                d.pm.iter()
+                    .any(|s| s.product.as_deref() == Some("Retinol Serum 0.3%"))
+            })
+            .count();
+        (count, plan)
+    };
+    let (light, light_plan) = nights("II");
+    let (deep, deep_plan) = nights("V");
+    assert!(deep < light, "tone V {deep} nights, tone II {light}");
+    assert!(deep > 0);
+    assert!(says(&deep_plan, "skin_tone_pih") && says(&deep_plan, "tinted_sunscreen"));
+    assert!(!says(&light_plan, "skin_tone_pih"));
+}
+
+#[test]
+fn conditions_change_what_may_go_on_the_skin() {
+    let glycolic = (
+        "Glycolic Toner 7%",
+        "Aqua, Glycolic Acid, Glycerin, Sodium Hydroxide",
+    );
+    let hydrocortisone = (
+        "Hydrocortisone Cream 1%",
+        "Hydrocortisone 1%, Aqua, Cetearyl Alcohol, Glycerin",
+    );
+    for (condition, rule) in [
+        ("rosacea", "rosacea_avoid"),
+        ("eczema", "eczema_no_exfoliants"),
+        ("perioral_dermatitis", "perioral_zero_therapy"),
+    ] {
+        let plan = plan_for(
+            &person(
+                &format!("skin_type = \"combination\"\ngoal = \"both\"\nconcerns = [\"texture\", \"acne\"]\nconditions = [\"{condition}\"]"),
+                &[glycolic, hydrocortisone],
+            ),
+            4,
+        );
+        assert_eq!(left_out(&plan, "Glycolic Toner 7%").0, rule, "{condition}");
+        let families: Vec<&str> = plan
+            .serums
+            .iter()
+            .filter_map(|s| knowledge().active(s.active))
+            .map(|a| a.family.as_str())
+            .collect();
+        assert!(
+            !families.iter().any(|f| ["aha", "bha"].contains(f)),
+            "{condition}: {families:?}"
+        );
+        assert!(says(&plan, "condition_referral_general"));
+        if condition == "perioral_dermatitis" {
+            assert!(plan.masks.is_empty(), "no masks: {:?}", plan.masks);
+            assert_eq!(
+                left_out(&plan, "Hydrocortisone Cream 1%").0,
+                "perioral_stop_steroids"
+            );
+            // (Azelaic acid, a treatment of perioral dermatitis, may stay.)
+            assert!(
+                families
+                    .iter()
+                    .all(|f| *f == "azelaic_acid"
+                        || !knowledge().family(f).is_some_and(|f| f.strong)),
+                "{families:?}"
+            );
+        }
+    }
+}
