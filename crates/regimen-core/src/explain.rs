@@ -2,6 +2,7 @@
 //! type, an active or any rule id, each with its sources.
 
 use crate::knowledge::{Faq, Knowledge, Selector};
+use crate::vocab::Condition;
 use strsim::normalized_damerau_levenshtein;
 
 /// One point of an explanation, with where it comes from.
@@ -258,6 +259,12 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
             points,
         });
     }
+    if let Some(explanation) = person_topic(knowledge, &key)
+        .or_else(|| ingredient_topic(knowledge, &key))
+        .or_else(|| flag_topic(knowledge, &key))
+    {
+        return Some(explanation);
+    }
     let citation = knowledge.cite(&key)?;
     Some(Explanation {
         title: title_of(citation.text),
@@ -268,6 +275,156 @@ pub fn explain(knowledge: &Knowledge, topic: &str) -> Option<Explanation> {
             link: knowledge.source_link(citation.id),
         }],
     })
+}
+
+/// Whether a `when` is about a topic.
+type WhenTest = Box<dyn Fn(&crate::knowledge::When) -> bool>;
+
+/// A condition, a life stage, an age or a skin tone: every rule, gate rule and referral
+/// whose `when` is about it, in the knowledge base's order.
+fn person_topic(knowledge: &Knowledge, key: &str) -> Option<Explanation> {
+    use crate::knowledge::When;
+    let condition = Condition::ALL
+        .iter()
+        .copied()
+        .find(|c| c.id() == key || (key.ends_with('s') && c.id() == &key[..key.len() - 1]));
+    let (title, about, first): (String, WhenTest, Option<&str>) = match (condition, key) {
+        (Some(condition), _) => (
+            title_case(&condition.id().replace('_', " ")),
+            Box::new(move |w: &When| {
+                w.conditions_any
+                    .as_ref()
+                    .is_some_and(|c| c.contains(&condition))
+            }),
+            None,
+        ),
+        (None, "breastfeeding" | "breast_feeding" | "nursing" | "lactation") => (
+            "Breastfeeding".into(),
+            Box::new(|w: &When| w.breastfeeding == Some(true)),
+            None,
+        ),
+        (None, "skin_tone" | "skin_tones" | "fitzpatrick" | "skin_of_color" | "dark_skin") => (
+            "Skin tone".into(),
+            Box::new(|w: &When| w.skin_tones.is_some()),
+            Some("skin_tone_scale"),
+        ),
+        (None, "age" | "children" | "child" | "kids" | "teenagers" | "teens" | "teenager") => (
+            "Age".into(),
+            Box::new(|w: &When| w.age_below.is_some()),
+            Some("about_pediatric_acne"),
+        ),
+        _ => return None,
+    };
+    let mut ids: Vec<&str> = first.into_iter().collect();
+    let rules = knowledge
+        .person
+        .iter()
+        .filter(|r| about(&r.when))
+        .map(|r| r.rule.as_str());
+    let gates = knowledge
+        .gate
+        .iter()
+        .filter(|g| g.when.as_ref().is_some_and(&about))
+        .map(|g| g.id.as_str());
+    let referrals = knowledge
+        .referrals
+        .iter()
+        .filter(|r| about(&r.when))
+        .map(|r| r.id.as_str());
+    for id in rules.chain(gates).chain(referrals) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let points: Vec<Point> = ids
+        .into_iter()
+        .filter_map(|id| point(knowledge, id))
+        .collect();
+    (!points.is_empty()).then_some(Explanation { title, points })
+}
+
+/// An ingredient the analyzer knows as an active (tazarotene): what it is, then its
+/// family's explanation.
+fn ingredient_topic(knowledge: &Knowledge, key: &str) -> Option<Explanation> {
+    let ingredient = knowledge
+        .ingredients
+        .active
+        .iter()
+        .find(|a| a.id == key || normal(&a.inci) == key)?;
+    let family = knowledge.family(&ingredient.family)?;
+    let mut explanation = explain(knowledge, &family.id)?;
+    let what = if ingredient.prescription {
+        format!(
+            "{} is a prescription medicine, one of the {}: it goes on only as a doctor prescribed it, and the plan keeps it as prescribed.",
+            title_case(&ingredient.inci),
+            family.name.to_lowercase()
+        )
+    } else {
+        format!(
+            "{} is one of the {}.",
+            title_case(&ingredient.inci),
+            family.name.to_lowercase()
+        )
+    };
+    let rule = if ingredient.prescription {
+        point(knowledge, "rx_doctor_directions")
+    } else {
+        None
+    };
+    explanation.points.insert(
+        0,
+        Point {
+            text: what,
+            rule: rule.as_ref().and_then(|p| p.rule.clone()),
+            source: rule.as_ref().map(|p| p.source.clone()).unwrap_or_default(),
+            link: rule.and_then(|p| p.link),
+        },
+    );
+    explanation.title = title_case(&ingredient.inci);
+    Some(explanation)
+}
+
+/// A flag the analyzer raises (essential oils, fragrance): the gate's rules about it.
+fn flag_topic(knowledge: &Knowledge, key: &str) -> Option<Explanation> {
+    let singular = key.strip_suffix('s').unwrap_or(key);
+    let flag = knowledge
+        .ingredients
+        .flag
+        .iter()
+        .find(|f| f.code == key || f.code == singular)?;
+    let mut ids: Vec<&str> = knowledge
+        .gate
+        .iter()
+        .filter(|g| {
+            g.flag.as_deref() == Some(flag.code.as_str())
+                || g.first_flag.as_deref() == Some(flag.code.as_str())
+        })
+        .map(|g| g.id.as_str())
+        .collect();
+    if knowledge
+        .limits
+        .sensitive_refused_flags
+        .contains(&flag.code)
+    {
+        ids.push("sensitive_fewer_actives");
+    }
+    let points: Vec<Point> = ids
+        .into_iter()
+        .filter_map(|id| point(knowledge, id))
+        .collect();
+    (!points.is_empty()).then(|| Explanation {
+        title: flag.text.clone(),
+        points,
+    })
+}
+
+fn title_case(inci: &str) -> String {
+    let lower = inci.to_lowercase();
+    let mut chars = lower.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Topics close to a misspelt one, best first.

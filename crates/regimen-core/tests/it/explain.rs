@@ -109,3 +109,37 @@ fn the_questions_people_ask_during_a_plan_are_answered_with_sources() {
         );
     }
 }
+
+#[test]
+fn explains_conditions_life_stages_ingredients_and_flags() {
+    let k = super::knowledge();
+    let rules = |topic: &str| -> Vec<String> {
+        regimen_core::explain::explain(k, topic)
+            .unwrap_or_else(|| panic!("{topic} is explained"))
+            .points
+            .into_iter()
+            .filter_map(|p| p.rule)
+            .collect()
+    };
+    // A condition: its person rule, its gate rule and its referral, each with a source.
+    let rosacea = rules("rosacea");
+    for id in ["rosacea_avoid", "derm_rosacea"] {
+        assert!(rosacea.iter().any(|r| r == id), "{rosacea:?}");
+    }
+    assert!(rules("perioral dermatitis").contains(&"perioral_stop_steroids".to_string()));
+    assert!(rules("Breastfeeding").contains(&"breastfeeding_hydroquinone".to_string()));
+    assert!(rules("skin tone").contains(&"skin_tone_pih".to_string()));
+    assert!(rules("teenagers").contains(&"teen_no_antiaging".to_string()));
+    // An ingredient known as an active: a prescription, then its family.
+    let tazarotene = regimen_core::explain::explain(k, "tazarotene").expect("tazarotene");
+    assert!(tazarotene.points[0]
+        .text
+        .starts_with("Tazarotene is a prescription medicine"));
+    assert!(tazarotene
+        .points
+        .iter()
+        .any(|p| p.rule.as_deref() == Some("retinoid_bpo")));
+    // A flag: the gate's rules about it.
+    assert!(rules("essential oils").contains(&"essential_oil_never_neat".to_string()));
+    assert!(regimen_core::explain::explain(k, "warts").is_none());
+}
