@@ -96,6 +96,20 @@ pub(super) fn shelf_report(
         });
     }
     report.missing = missing(owned, days, &choices.serums, &choices.masks);
+    // The sunscreen a person rule asks for (tinted, with iron oxides), when there is one.
+    if let Some(words) = knowledge
+        .person_rules(&planning.situation)
+        .into_iter()
+        .find_map(|r| r.sunscreen.as_deref())
+    {
+        for to_get in report
+            .missing
+            .iter_mut()
+            .filter(|m| m.kind == ProductKind::Sunscreen)
+        {
+            to_get.text = to_get.text.replacen("a broad-spectrum sunscreen", words, 1);
+        }
+    }
     report
 }
 

@@ -434,6 +434,9 @@ pub struct PersonRule {
     /// Concerns the plan serves with no serum actives.
     #[serde(default)]
     pub no_actives_for: Vec<Concern>,
+    /// The sunscreen to get, in words, when it is a particular one (tinted, with iron
+    /// oxides).
+    pub sunscreen: Option<String>,
 }
 
 /// Numeric limits the scheduler enforces.

@@ -225,3 +225,22 @@ fn conditions_change_what_may_go_on_the_skin() {
         }
     }
 }
+
+#[test]
+fn melasma_asks_for_a_tinted_sunscreen_with_iron_oxides() {
+    let plan = plan_for(
+        &person(
+            "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"pigmentation\"]\nconditions = [\"melasma\"]",
+            &[RETINOL],
+        ),
+        2,
+    );
+    let missing = &plan.shelf.as_ref().expect("shelf").missing;
+    assert!(
+        missing.iter().any(|m| m
+            .text
+            .starts_with("a tinted broad-spectrum sunscreen with iron oxides")),
+        "{missing:?}"
+    );
+    assert!(says(&plan, "melasma_visible_light") && says(&plan, "derm_melasma"));
+}
