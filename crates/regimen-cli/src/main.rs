@@ -158,6 +158,11 @@ struct PlanArgs {
     /// same evenings.
     #[arg(long, requires = "experiment", value_name = "N")]
     seed: Option<u64>,
+    /// Your check-ins (one JSON object a line, as `regimen results` reads them): a reaction
+    /// after an active pauses it for a week and restarts it slower; after swelling or
+    /// trouble breathing nothing new starts.
+    #[arg(long, value_name = "FILE")]
+    checkins: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -364,10 +369,28 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
             .with_experiment(seed)
             .map_err(|e| bad(format!("--seed: {e}")))?;
     }
+    let checkins = match &args.checkins {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| bad(format!("cannot read the check-ins {}: {e}", path.display())))?;
+            regimen_core::checkin::read_lines(&text).map_err(|(line, error)| {
+                bad(format!(
+                    "{}: line {line}: {}: {}",
+                    path.display(),
+                    error.field,
+                    error.message
+                ))
+            })?
+        }
+        None => Vec::new(),
+    };
     // The dictionary is built only for a profile that needs it (an avoid list, a shelf).
-    let plan = planner(knowledge)
-        .plan(&profile, &options)
-        .context("building the ingredient dictionary")?;
+    let planner = planner(knowledge);
+    let reading = planner
+        .read(&profile)
+        .context("building the ingredient dictionary")?
+        .with_checkins(knowledge, &checkins);
+    let plan = planner.plan_read(&reading, &options);
     if args.experiment && plan.experiment.is_none() {
         eprintln!(
             "note: this plan has no regular mask evenings to draw, so it is no experiment (masks come with the goal \"fast\" or \"both\", and need an evening long enough for one)"

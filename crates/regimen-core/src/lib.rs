@@ -15,6 +15,7 @@ pub mod engine;
 pub mod experiment;
 pub mod explain;
 pub mod knowledge;
+pub mod listen;
 pub mod options;
 pub mod plan;
 pub mod profile;

@@ -7,7 +7,9 @@
 
 use crate::analyzer::Analyzer;
 use crate::avoid::AvoidList;
+use crate::checkin::Checkin;
 use crate::knowledge::Knowledge;
+use crate::listen::Heard;
 use crate::profile::Profile;
 use crate::shelf::ShelfProduct;
 
@@ -21,6 +23,8 @@ pub struct Reading {
     avoided_actives: Vec<(String, String)>,
     /// Mask types the avoid list leaves out: (mask type id, entry).
     avoided_masks: Vec<(String, String)>,
+    /// What the person's check-ins said.
+    heard: Heard,
 }
 
 /// Reading this profile needs the ingredient analyzer, and none was given.
@@ -52,6 +56,7 @@ impl Reading {
                 shelf: Vec::new(),
                 avoided_actives: Vec::new(),
                 avoided_masks: Vec::new(),
+                heard: Heard::default(),
             });
         };
         let avoid = AvoidList::parse(knowledge, analyzer, &profile.avoid);
@@ -76,7 +81,20 @@ impl Reading {
             shelf,
             avoided_actives,
             avoided_masks,
+            heard: Heard::default(),
         })
+    }
+
+    /// The reading with the person's check-ins read too: the plan listens to them
+    /// (reactions pause what they point to).
+    pub fn with_checkins(mut self, knowledge: &Knowledge, checkins: &[Checkin]) -> Reading {
+        self.heard = Heard::of(knowledge, checkins);
+        self
+    }
+
+    /// What the check-ins said (nothing, without them).
+    pub fn heard(&self) -> &Heard {
+        &self.heard
     }
 
     /// The profile it was read from.

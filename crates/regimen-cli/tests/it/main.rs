@@ -947,3 +947,57 @@ fn an_experiment_plan_and_its_results() {
     ]);
     assert_eq!(out.status.code(), Some(2), "--seed needs --experiment");
 }
+
+#[test]
+fn a_plan_listens_to_the_check_ins_it_is_given() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    let profile = format!("{root}/examples/aging.toml");
+    let checkins = format!("{root}/examples/checkins.jsonl");
+    let out = regimen(&[
+        "plan",
+        "--profile",
+        &profile,
+        "--start",
+        "2026-12-05",
+        "--checkins",
+        &checkins,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let said: Vec<&str> = plan["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter(|w| w["rule"] == "reaction_pause")
+        .filter_map(|w| w["text"].as_str())
+        .collect();
+    assert!(
+        said.iter().any(
+            |t| t.contains("Fri 4 Dec said \"burning\", \"redness\" after retinoids")
+                && t.contains("read your 4 check-ins")
+        ),
+        "{said:?}"
+    );
+    // A bad line is named, and nothing is planned.
+    let bad = temp("bad-checkins.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"date\": \"2026-12-01\"}\n{\"date\": \"2026-12-02\", \"reactions\": 3}\n",
+    )
+    .expect("write");
+    let out = regimen(&[
+        "plan",
+        "--profile",
+        &profile,
+        "--checkins",
+        bad.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 2: reactions"),
+        "{}",
+        stderr(&out)
+    );
+}

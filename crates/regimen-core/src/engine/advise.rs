@@ -38,6 +38,7 @@ pub(super) fn assemble<'k>(
         );
         warnings.add(WarningCode::Experiment, citation, Cow::Owned(text), None);
     }
+    say_heard(planning, &mut warnings);
     let in_plan = in_plan(planning, &choices, &paced);
     let advised: Vec<SerumPick<'_>> = choices
         .serums
@@ -703,6 +704,93 @@ fn say_gate_notes<'k>(planning: &Planning<'_, 'k>, used: Used<'_>, warnings: &mu
 }
 
 /// What the avoid list left out, and its entries that need a word.
+/// What the person's check-ins changed, said with the check-ins it read: an urgent
+/// reaction stops everything new (rule reaction_stop_new); a reaction pauses what it
+/// points to and restarts it slower (rule reaction_pause); one it cannot pin on anything
+/// strong changes nothing, and the plan says why (rule reaction_unknown_cause).
+fn say_heard<'k>(planning: &Planning<'_, 'k>, warnings: &mut Warnings<'k>) {
+    let (knowledge, heard) = (planning.knowledge, planning.reading.heard());
+    let (Some(first), Some(last)) = (heard.first, heard.last) else {
+        return;
+    };
+    let date = |d: chrono::NaiveDate| d.format("%a %-d %b").to_string();
+    let read = if first == last {
+        format!(
+            "This plan read your {} check-in{} of {}.",
+            heard.read,
+            if heard.read == 1 { "" } else { "s" },
+            date(first)
+        )
+    } else {
+        format!(
+            "This plan read your {} check-ins, {} to {}.",
+            heard.read,
+            date(first),
+            date(last)
+        )
+    };
+    let quoted = |words: &[String]| {
+        words
+            .iter()
+            .map(|w| format!("\"{w}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some((day, words)) = &heard.urgent {
+        let citation = rule(knowledge, "reaction_stop_new");
+        let text = format!(
+            "Your check-in of {} said {}. {} {read}",
+            date(*day),
+            quoted(words),
+            citation.text
+        );
+        warnings.add(WarningCode::Reaction, citation, Cow::Owned(text), None);
+        warnings.cite(WarningCode::Reaction, knowledge, "reaction_urgent");
+    }
+    let mut said: Vec<String> = Vec::new();
+    for pause in &heard.pauses {
+        let name = if pause.mask {
+            knowledge
+                .mask_type(&pause.what)
+                .map_or(pause.what.clone(), |m| m.name.to_lowercase())
+        } else {
+            knowledge
+                .family(&pause.what)
+                .map_or(pause.what.clone(), |f| f.label().to_string())
+        };
+        said.push(format!(
+            "your check-in of {} said {} after {name}: it pauses until {}, then restarts on its slower ramp",
+            date(pause.reported),
+            quoted(&pause.words),
+            date(pause.until)
+        ));
+    }
+    if !said.is_empty() {
+        let citation = rule(knowledge, "reaction_pause");
+        let mut text = said.join("; ");
+        if let Some(first) = text.get(..1) {
+            text = format!("{}{}", first.to_uppercase(), &text[1..]);
+        }
+        let text = format!("{text}. {} {read}", citation.text);
+        warnings.add(WarningCode::Reaction, citation, Cow::Owned(text), None);
+    }
+    for (day, words) in &heard.unexplained {
+        let citation = rule(knowledge, "reaction_unknown_cause");
+        let text = format!(
+            "Your check-in of {} said {}. {}",
+            date(*day),
+            quoted(words),
+            citation.text
+        );
+        warnings.add(WarningCode::Reaction, citation, Cow::Owned(text), None);
+    }
+    if heard.urgent.is_none() && heard.pauses.is_empty() && heard.unexplained.is_empty() {
+        let citation = rule(knowledge, "reaction_pause");
+        let text = format!("{read} No reaction in them changes the plan.");
+        warnings.add(WarningCode::Reaction, citation, Cow::Owned(text), None);
+    }
+}
+
 fn say_avoided<'k>(planning: &Planning<'_, 'k>, warnings: &mut Warnings<'k>) {
     let (knowledge, reading) = (planning.knowledge, planning.reading);
     let masks_left_out: Vec<String> = knowledge

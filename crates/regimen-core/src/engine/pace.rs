@@ -44,7 +44,11 @@ pub(super) fn schedule<'k>(
     let slow = slow_families(planning, owned, warnings);
     let introductions = introductions(knowledge, choices, owned);
     let mut first_use: Vec<Option<usize>> = vec![None; introductions.len()];
-    let mut starts_of = pace(knowledge, introductions.len(), (&first_use, &[]), events);
+    let not_before = not_before(planning, &introductions, choices);
+    let pace = |first_use: &[Option<usize>], seen: &[Option<usize>]| {
+        pace(knowledge, (first_use, seen), events, &not_before)
+    };
+    let mut starts_of = pace(&first_use, &[]);
     let mut follow: Vec<(Waits, usize)> = Vec::new();
     let (days, nights_placed, design, schedule_warnings) = loop {
         let starts = starts(&introductions, &starts_of, &follow);
@@ -72,7 +76,7 @@ pub(super) fn schedule<'k>(
         let (days, nights_placed, design) = scheduler.run(events, &mut run_warnings);
         let seen;
         (first_use, seen) = first_uses(knowledge, &introductions, choices, shelf, &days);
-        let again: Vec<usize> = pace(knowledge, introductions.len(), (&first_use, &seen), events)
+        let again: Vec<usize> = pace(&first_use, &seen)
             .into_iter()
             .zip(&starts_of)
             .map(|(new, old)| new.max(*old).min(day_count))
@@ -309,18 +313,19 @@ fn protected<'s>(
 /// per introduction.
 fn pace(
     knowledge: &Knowledge,
-    count: usize,
     (first_use, seen): (&[Option<usize>], &[Option<usize>]),
     events: &[usize],
+    not_before: &[usize],
 ) -> Vec<usize> {
+    let count = not_before.len();
     let gap = usize::from(knowledge.limits.new_active_gap_days);
     let quiet = usize::from(knowledge.limits.event_quiet_days);
     let mut starts = Vec::with_capacity(count);
     // The first, too, waits for its patch-test week (rule patch_test): nothing strong
     // goes on the face before a week of testing it on a small spot.
     let mut earliest = gap;
-    for i in 0..count {
-        let mut day = earliest;
+    for (i, &paused) in not_before.iter().enumerate() {
+        let mut day = earliest.max(paused);
         // Its first use must not fall in the quiet days before an event either.
         let used = first_use.get(i).copied().flatten().unwrap_or(day).max(day);
         let mut check = used;
@@ -333,6 +338,42 @@ fn pace(
         earliest = first.max(seen.get(i).copied().flatten().unwrap_or(0)) + gap;
     }
     starts
+}
+
+/// The first day each introduction may start by what the person's check-ins said: after
+/// the pause a reaction put on one of its families or its strong mask (rule
+/// reaction_pause), and never in this plan after an urgent reaction (rule
+/// reaction_stop_new).
+fn not_before(
+    planning: &Planning<'_, '_>,
+    introductions: &[Introduction<'_>],
+    choices: &Choices<'_>,
+) -> Vec<usize> {
+    let heard = planning.reading.heard();
+    let start = planning.options.start();
+    let day_of = |date: chrono::NaiveDate| {
+        usize::try_from((date - start).num_days())
+            .unwrap_or(0)
+            .min(planning.day_count)
+    };
+    introductions
+        .iter()
+        .map(|intro| {
+            if heard.urgent.is_some() {
+                return planning.day_count;
+            }
+            let families = intro.families.iter().filter_map(|f| heard.family_pause(f));
+            let masks = intro
+                .masks
+                .iter()
+                .filter_map(|m| heard.mask_pause(&choices.masks.picks[*m].mask.id));
+            families
+                .chain(masks)
+                .map(|p| day_of(p.until))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
 }
 
 /// The day each introduction is first used in a plan's days (a prescription, which
@@ -532,6 +573,14 @@ fn slow_families<'k>(
     } else {
         Vec::new()
     };
+    // A family a reaction paused restarts on its slower ramp (rule reaction_pause).
+    for pause in planning.reading.heard().pauses.iter().filter(|p| !p.mask) {
+        if let Some(family) = knowledge.family(&pause.what) {
+            if !slow.contains(&family.id.as_str()) {
+                slow.push(&family.id);
+            }
+        }
+    }
     for (_, product) in owned.usable().filter(|(_, p)| p.leave_on) {
         for family in product.families.iter().filter_map(|f| knowledge.family(f)) {
             let Some(limit) = family.strength.as_ref().and_then(|s| s.slow_above) else {

@@ -39,6 +39,9 @@ knowledge_files!(
 /// Rule ids the engine cites by name; validation fails if one is missing.
 pub const ENGINE_RULES: &[&str] = &[
     "reaction_urgent",
+    "reaction_pause",
+    "reaction_unknown_cause",
+    "reaction_stop_new",
     "sensitive_sunscreen_kept",
     "step_order",
     "mask_day_order",
@@ -489,6 +492,19 @@ pub struct Limits {
     /// A product the person owns serves a need when its active's score for the concern
     /// is at least this (rule owned_first).
     pub owned_serves_min: i8,
+    /// A check-in's reaction points to what was done that day and this many days in
+    /// all, counting back (rule reaction_pause).
+    #[serde(default)]
+    pub reaction_look_back_days: u8,
+    /// Days a reaction pauses what it points to (rule reaction_pause).
+    #[serde(default)]
+    pub reaction_pause_days: u8,
+    /// Words of a reaction that pause (rule reaction_pause).
+    #[serde(default)]
+    pub reaction_words: Vec<String>,
+    /// Words of a reaction that stop everything new (rule reaction_stop_new).
+    #[serde(default)]
+    pub reaction_urgent_words: Vec<String>,
 }
 
 /// A routine step's data.

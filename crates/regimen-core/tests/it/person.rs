@@ -244,3 +244,96 @@ fn melasma_asks_for_a_tinted_sunscreen_with_iron_oxides() {
     );
     assert!(says(&plan, "melasma_visible_light") && says(&plan, "derm_melasma"));
 }
+
+/// A plan that listens: the profile's plan with these check-ins read.
+fn plan_hearing(profile: &Profile, weeks: u8, checkins: &str) -> Plan<'static> {
+    let checkins = regimen_core::checkin::read_lines(checkins).expect("check-ins");
+    let reading = super::planner()
+        .read(profile)
+        .expect("read")
+        .with_checkins(knowledge(), &checkins);
+    let start = profile.start.expect("start").0;
+    super::planner().plan_read(
+        &reading,
+        &regimen_core::PlanOptions::new(start, weeks).expect("options"),
+    )
+}
+
+fn retinol_nights(plan: &Plan<'_>) -> Vec<usize> {
+    plan.days
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| {
+            d.pm.iter().any(|s| {
+                s.active
+                    .and_then(|a| knowledge().active(a))
+                    .is_some_and(|a| a.family == "retinoid")
+            })
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[test]
+fn a_week_of_reactions_after_retinol_nights_pauses_retinol_and_the_plan_says_so() {
+    let profile = person(
+        "skin_type = \"normal\"\ngoal = \"long_term\"\nconcerns = [\"aging\"]",
+        &[],
+    );
+    // The plan starts on 1 Dec; the person's last week: retinol nights, then burning.
+    let mut lines = String::new();
+    for day in 1..=6 {
+        let done = if day % 2 == 0 {
+            "\"serum:retinol\", "
+        } else {
+            ""
+        };
+        lines.push_str(&format!(
+            "{{\"date\": \"2026-12-{:02}\", \"pm_done\": [\"cleanse\", {done}\"moisturize\"]}}\n",
+            day + 2
+        ));
+    }
+    lines.push_str("{\"date\": \"2026-12-09\", \"reactions\": [\"burning\", \"peeling\"]}\n");
+    let heard = plan_hearing(&profile, 4, &lines);
+    let before = plan_for(&profile, 4);
+    let (paused, usual) = (retinol_nights(&heard), retinol_nights(&before));
+    // Paused until 16 Dec (day 15), then the slower ramp: fewer nights.
+    assert!(paused.first().is_some_and(|d| *d >= 15), "{paused:?}");
+    assert!(usual.first().is_some_and(|d| *d < 15), "{usual:?}");
+    assert!(paused.len() < usual.len(), "{paused:?} {usual:?}");
+    let said = heard
+        .warnings
+        .iter()
+        .find(|w| w.rule == "reaction_pause")
+        .expect("the plan says why");
+    assert!(said
+        .text
+        .contains("Wed 9 Dec said \"burning\", \"peeling\" after retinoids"));
+    assert!(said.text.contains("pauses until Wed 16 Dec"));
+    assert!(said
+        .text
+        .contains("read your 7 check-ins, Thu 3 Dec to Wed 9 Dec"));
+    // A reaction with nothing strong ticked changes nothing, and says why.
+    let unknown = plan_hearing(
+        &profile,
+        4,
+        "{\"date\": \"2026-12-09\", \"reactions\": [\"stinging\"]}\n",
+    );
+    assert_eq!(retinol_nights(&unknown), usual);
+    assert!(unknown
+        .warnings
+        .iter()
+        .any(|w| w.rule == "reaction_unknown_cause"));
+    // Swelling stops everything new, and the urgent advice comes with it.
+    let urgent = plan_hearing(
+        &profile,
+        4,
+        "{\"date\": \"2026-11-20\", \"reactions\": [\"my lips are swelling\"]}\n",
+    );
+    assert!(retinol_nights(&urgent).is_empty());
+    assert!(urgent
+        .warnings
+        .iter()
+        .any(|w| w.rule == "reaction_stop_new"));
+    assert!(urgent.warnings.iter().any(|w| w.rule == "reaction_urgent"));
+}
