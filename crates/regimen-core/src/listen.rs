@@ -111,6 +111,40 @@ impl Heard {
         heard
     }
 
+    /// The check-ins a plan needs to hear again what these said: those with a reaction,
+    /// and those whose ticks a reaction looks back to.
+    pub fn kept(knowledge: &Knowledge, checkins: &[Checkin]) -> Vec<Checkin> {
+        let limits = &knowledge.limits;
+        let words: Vec<&String> = limits
+            .reaction_words
+            .iter()
+            .chain(&limits.reaction_urgent_words)
+            .collect();
+        let reacted: Vec<NaiveDate> = checkins
+            .iter()
+            .filter(|c| {
+                c.reactions.iter().any(|r| {
+                    r.to_lowercase()
+                        .split(|ch: char| !ch.is_alphanumeric())
+                        .any(|w| words.iter().any(|l| *l == w))
+                })
+            })
+            .map(|c| c.date.0)
+            .collect();
+        let back = u64::from(limits.reaction_look_back_days.max(1)) - 1;
+        let mut kept: Vec<Checkin> = checkins
+            .iter()
+            .filter(|c| {
+                reacted
+                    .iter()
+                    .any(|r| c.date.0 <= *r && c.date.0 + Days::new(back) >= *r)
+            })
+            .cloned()
+            .collect();
+        kept.sort_by_key(|c| c.date.0);
+        kept
+    }
+
     /// Whether anything was heard that changes a plan or is said in it.
     pub fn is_empty(&self) -> bool {
         self.read == 0

@@ -91,7 +91,7 @@ pub async fn plan(
         }
         (false, None) => None,
     };
-    let body = make_saved_plan(&state, &profile, start, weeks, experiment, |plan| {
+    let body = make_saved_plan(&state, (&profile, &[]), start, weeks, experiment, |plan| {
         // A 4-week plan is about 15 KB of JSON: one allocation instead of a dozen.
         let mut buffer = Vec::with_capacity(32 * 1024);
         serde_json::to_writer(&mut buffer, plan).map(|()| buffer)

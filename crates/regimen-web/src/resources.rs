@@ -213,6 +213,10 @@ pub struct SavedPlan {
     /// A personal experiment's seed: its mask evenings are drawn from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment: Option<u64>,
+    /// The check-ins it listened to when it was made (those with a reaction, and the
+    /// days a reaction looks back to): made again, it hears the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checkins: Vec<Checkin>,
 }
 
 impl SavedPlan {
@@ -224,13 +228,29 @@ impl SavedPlan {
     ) -> Result<T, ApiError> {
         make_saved_plan(
             state,
-            &self.profile,
+            (&self.profile, &self.checkins),
             self.start,
             self.weeks,
             self.experiment,
             with,
         )
     }
+}
+
+/// The person's stored check-ins a new plan listens to (those with a reaction, and the
+/// days a reaction looks back to); check-ins stored by an older version that no longer
+/// pass their checks are left out.
+pub async fn heard_checkins(state: &AppState, user: i64) -> Result<Vec<Checkin>, ApiError> {
+    let mut stored = Vec::new();
+    for document in state.store().list(user, Collection::Checkin).await? {
+        if let Ok(checkin) = Checkin::from_json(&document.body) {
+            stored.push(checkin);
+        }
+    }
+    Ok(regimen_core::listen::Heard::kept(
+        state.knowledge(),
+        &stored,
+    ))
 }
 
 /// Re-draws of the randomization test in the results the server answers.
@@ -369,6 +389,7 @@ impl Resource for Plans {
                 start,
                 weeks,
                 experiment,
+                checkins: heard_checkins(state, caller.user_id).await?,
             })?,
         })
     }
@@ -413,7 +434,7 @@ pub fn plan_weeks(weeks: Option<i64>) -> Result<u8, ApiError> {
 /// Makes the plan of a profile and hands it to `with` (the plan borrows the knowledge).
 pub fn make_saved_plan<T>(
     state: &AppState,
-    profile: &Profile,
+    (profile, checkins): (&Profile, &[Checkin]),
     start: IsoDate,
     weeks: u8,
     experiment: Option<u64>,
@@ -431,12 +452,22 @@ pub fn make_saved_plan<T>(
     let heavy = !profile.shelf.is_empty() || weeks > 8 || profile.events.len() > 8;
     Ok(state.cpu_bound(heavy, || {
         let planner = state.planner();
-        let plan = if Reading::needs_analyzer(profile) {
-            planner.plan_read(&reading_of(state, profile), &options)
+        let reading = if Reading::needs_analyzer(profile) {
+            reading_of(state, profile)
         } else {
-            planner
-                .plan(profile, &options)
-                .expect("a profile without a shelf or an avoid list needs no analyzer")
+            Arc::new(
+                planner
+                    .read(profile)
+                    .expect("a profile without a shelf or an avoid list needs no analyzer"),
+            )
+        };
+        let plan = if checkins.is_empty() {
+            planner.plan_read(&reading, &options)
+        } else {
+            let heard = (*reading)
+                .clone()
+                .with_checkins(state.knowledge(), checkins);
+            planner.plan_read(&heard, &options)
         };
         with(&plan)
     }))

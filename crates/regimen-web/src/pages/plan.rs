@@ -60,11 +60,14 @@ pub(super) async fn set_current_plan(
     experiment: Option<u64>,
 ) -> Result<CurrentPlan, PageError> {
     PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
+    // The plan listens to the person's check-ins (a reaction pauses what it points to);
+    // it keeps the ones it heard, so that made again it says the same.
     let saved = SavedPlan {
         profile,
         start,
         weeks,
         experiment,
+        checkins: crate::resources::heard_checkins(state, user).await?,
     };
     let body = serde_json::to_string(&saved).map_err(|e| ApiError::Internal(e.to_string()))?;
     let (document, _) = state

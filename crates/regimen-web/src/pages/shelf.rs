@@ -55,7 +55,7 @@ pub(super) async fn shelf_view(
     };
     let changed = current.saved.profile != profile;
     let again = if changed {
-        make_saved_plan(state, &profile, IsoDate(today()), 4, None, |plan| {
+        make_saved_plan(state, (&profile, &[]), IsoDate(today()), 4, None, |plan| {
             plan.shelf.clone()
         })?
     } else {

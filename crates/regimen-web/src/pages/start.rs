@@ -323,6 +323,7 @@ fn visitor_plan(
         start,
         weeks: 4,
         experiment: None,
+        checkins: Vec::new(),
     };
     let timing = Timing::of(&saved, today());
     let ctx = with_plan(state, &saved, |plan| {

@@ -1888,3 +1888,40 @@ async fn a_label_photo_fills_the_form_to_check_and_save() {
         .contains("could not be read as a photo"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_reaction_after_retinol_nights_pauses_retinol_when_the_plan_is_made_again() {
+    let app = spawn_app(false).await;
+    let start = days_from_today(-6);
+    form(
+        &app,
+        "/",
+        &format!("skin_type=normal&goal=long_term&concerns=aging&start={start}"),
+        &[],
+    )
+    .await;
+    // Retinol ticked two evenings ago, burning reported this morning.
+    let before = days_from_today(-2);
+    let saved = form(
+        &app,
+        &format!("/day/{before}"),
+        "pm=cleanse&pm=serum%3Aretinol&pm=moisturize&back=day",
+        &[],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let yesterday = days_from_today(-1);
+    form(
+        &app,
+        "/checkin",
+        &format!("date={yesterday}&rating_aging=3&reactions=burning"),
+        &[],
+    )
+    .await;
+    let history = app.get("/history?reaction=1", &[]).await.text;
+    assert!(history.contains("action=\"/plan/again\""), "{history}");
+    form(&app, "/plan/again", "", &[]).await;
+    let plan = app.get("/plan", &[]).await.text;
+    assert!(plan.contains("after retinoids: it pauses until"), "{plan}");
+    assert!(plan.contains("This plan read your"), "{plan}");
+}
