@@ -35,7 +35,7 @@ use chrono::{Local, NaiveDate, NaiveTime, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 use regimen_core::analyzer::Analyzer;
 use regimen_core::calendar::{to_ics, CalendarOptions};
-use regimen_core::explain::{explain, find_faq, rank_faqs, suggest, topics};
+use regimen_core::explain::{explain, find_faq, suggest, topics};
 use regimen_core::knowledge::FILE_NAMES;
 use regimen_core::plan::MAX_WEEKS;
 use regimen_core::profile::IsoDate;
@@ -81,10 +81,14 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Answer a question from the FAQ (fuzzy match); without one, list them.
+    /// Answer a question as you would ask it, from the rules that decide the plan, each
+    /// sentence with its source; without one, list the written FAQ.
     Faq {
-        /// Your question, or its number.
+        /// Your question, or the number of a written one.
         question: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
     },
     /// Explain a mask type, an active or a rule id, with its sources.
     Explain {
@@ -270,7 +274,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Scan(args) => scan::run(&knowledge, || build_analyzer(&knowledge), &args),
         Command::Catalog(args) => catalog::run(&knowledge, || build_analyzer(&knowledge), &args),
         Command::Quiz { out } => quiz::run(&knowledge, out.as_deref()),
-        Command::Faq { question } => faq(&knowledge, &question.join(" "), color),
+        Command::Faq { question, format } => faq(&knowledge, &question.join(" "), format, color),
         Command::Explain { topic } => explain_topic(&knowledge, &topic.join(" "), color),
         Command::Knowledge { action } => match action {
             KnowledgeAction::Export { dir, force } => export_knowledge(&dir, force),
@@ -438,21 +442,43 @@ fn new_seed() -> u64 {
     regimen_core::experiment::SplitMix64::new(nanos).next_u64() & regimen_core::experiment::MAX_SEED
 }
 
-fn faq(knowledge: &Knowledge, question: &str, color: bool) -> Result<()> {
+fn faq(knowledge: &Knowledge, question: &str, format: Format, color: bool) -> Result<()> {
     if question.trim().is_empty() {
         say!("{}", render::faq_list(knowledge, color));
         return Ok(());
     }
-    match find_faq(knowledge, question) {
-        Some((entry, _)) => {
+    // A number picks a written entry.
+    if question.trim().parse::<usize>().is_ok() {
+        if let Some((entry, _)) = find_faq(knowledge, question) {
             say!("{}", render::faq_answer(knowledge, entry, color));
+            return Ok(());
+        }
+    }
+    let answer = regimen_core::ask::ask(knowledge, question);
+    if let Format::Json = format {
+        let json = answer.json();
+        sayln!(
+            "{}",
+            serde_json::to_string_pretty(&json).map_err(|e| anyhow::anyhow!(e))?
+        );
+        if answer.confidence == regimen_core::ask::Confidence::Low {
+            return Err(bad(format!("not sure what \"{question}\" asks")));
+        }
+        return Ok(());
+    }
+    match answer.confidence {
+        regimen_core::ask::Confidence::High | regimen_core::ask::Confidence::Medium => {
+            say!("{}", render::answer(&answer, color));
             Ok(())
         }
-        None => {
-            let close: Vec<String> = rank_faqs(knowledge, question)
-                .into_iter()
-                .take(3)
-                .map(|(f, _)| format!("  - {}", f.question))
+        regimen_core::ask::Confidence::Low if answer.did_you_mean.is_empty() => {
+            Err(bad(format!("\"{question}\": {}", answer.answer)))
+        }
+        regimen_core::ask::Confidence::Low => {
+            let close: Vec<String> = answer
+                .did_you_mean
+                .iter()
+                .map(|q| format!("  - {q}"))
                 .collect();
             // A word of the question that `explain` knows is a topic worth pointing to.
             let topics: Vec<String> = question
@@ -466,7 +492,7 @@ fn faq(knowledge: &Knowledge, question: &str, color: bool) -> Result<()> {
                 format!("\nregimen can also explain: {}", topics.join(", "))
             };
             Err(bad(format!(
-                "no FAQ matches \"{question}\"; the closest questions are:\n{}\n(run `regimen faq` to list them all){topics}",
+                "regimen is not sure what \"{question}\" asks, so it does not guess. Did you mean:\n{}\n(run `regimen faq` to list the written questions){topics}",
                 close.join("\n")
             )))
         }

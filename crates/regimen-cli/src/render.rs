@@ -548,6 +548,32 @@ pub fn faq_answer(knowledge: &Knowledge, faq: &Faq, color: bool) -> String {
     )
 }
 
+/// An answer composed from the rules, with its sources.
+pub fn answer(answer: &regimen_core::ask::Answer, color: bool) -> String {
+    let paint = Paint { color };
+    let lead = answer.answer.clone();
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", wrap_text(&lead));
+    let mut sources: Vec<String> = Vec::new();
+    for point in &answer.points {
+        let source = match &point.link {
+            Some(link) => format!("{} <{link}>", point.source),
+            None => point.source.clone(),
+        };
+        if !point.source.is_empty() && !sources.contains(&source) {
+            sources.push(source);
+        }
+    }
+    for (i, source) in sources.iter().enumerate() {
+        let _ = writeln!(out, "{}", paint.dim(&format!("[{}] {source}", i + 1)));
+    }
+    out
+}
+
+fn wrap_text(text: &str) -> String {
+    textwrap::fill(text, 80)
+}
+
 /// An explanation with its sources.
 pub fn explanation(explanation: &Explanation, color: bool) -> String {
     let paint = Paint { color };

@@ -6,7 +6,7 @@ use crate::vocab::Condition;
 use strsim::normalized_damerau_levenshtein;
 
 /// One point of an explanation, with where it comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Point {
     /// The point, in plain words.
     pub text: String,

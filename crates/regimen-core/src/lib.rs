@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod analyzer;
+pub mod ask;
 pub mod avoid;
 pub mod calendar;
 pub mod catalog;

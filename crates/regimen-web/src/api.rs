@@ -253,6 +253,42 @@ pub struct CatalogQuery {
     limit: Option<u32>,
 }
 
+/// `GET /api/v1/faq?q=`: a question as a person types it, answered from the rules that
+/// decide the plan (`{"answer", "sources", "confidence", "understood", "did_you_mean"}`);
+/// when regimen is not sure, `confidence` is `low` and `did_you_mean` offers the closest
+/// questions. No login needed.
+pub async fn faq(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<FaqQuery>,
+) -> Result<Json<Value>, ApiError> {
+    if query.q.trim().is_empty() {
+        return Err(ApiError::Invalid {
+            field: Some("q".into()),
+            message: "ask a question".into(),
+        });
+    }
+    if query.q.chars().count() > regimen_core::ask::MAX_QUESTION {
+        return Err(ApiError::Invalid {
+            field: Some("q".into()),
+            message: format!(
+                "a question is at most {} characters",
+                regimen_core::ask::MAX_QUESTION
+            ),
+        });
+    }
+    Ok(Json(
+        regimen_core::ask::ask(state.knowledge(), &query.q).json(),
+    ))
+}
+
+/// `GET /api/v1/faq`'s query.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaqQuery {
+    /// The question.
+    q: String,
+}
+
 /// The longest search the catalog reads.
 const MAX_QUERY: usize = 200;
 

@@ -414,6 +414,7 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/photos/{id}",
             get(photos::image).delete(photos::delete),
         )
+        .route("/api/v1/faq", get(api::faq))
         .route("/api/v1/catalog", get(api::catalog_search))
         .route("/api/v1/catalog/{code}", get(api::catalog_product))
         .route("/api/v1/export", get(api::export))

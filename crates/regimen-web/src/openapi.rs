@@ -331,6 +331,19 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/api/v1/faq",
+        summary: "A question as a person types it (query: q, at most 1,000 characters), answered from the rules that decide the plan, each sentence with its source; when not sure, confidence low and the closest questions; no login",
+        body: None,
+        responses: &[
+            (
+                "200",
+                "{\"answer\", \"sources\": [{\"rule\", \"source\", \"link\"}], \"confidence\": \"high | medium | low\", \"understood\": {\"subjects\": [{\"kind\", \"id\"}], \"asks\"}, \"did_you_mean\"}",
+            ),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "GET",
         path: "/api/v1/catalog",
         summary: "Products of the imported Open Beauty Facts catalog by name words, brand or barcode (query: q, limit 1-50), best first; typo-tolerant, accents ignored; no login",
         body: None,

@@ -358,17 +358,35 @@ fn faq_lists_matches_and_refuses_nonsense() {
     ]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("serum after a mask"));
-    assert!(stdout(&out).contains("Source:"));
+    assert!(stdout(&out).contains("[1] "), "{}", stdout(&out));
     let out = regimen(&["faq", "xylophone"]);
     assert_eq!(out.status.code(), Some(2));
-    // A question no entry answers points to the topic `explain` knows.
-    let out = regimen(&["faq", "tretinoin", "ok", "with", "bpo"]);
-    assert_eq!(out.status.code(), Some(2));
+    // A question as people type it is answered from the rules, with its sources.
+    let out = regimen(&["faq", "tretinoin", "ok", "with", "bpo?"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("regimen explain tretinoin"),
+        stdout(&out).starts_with("Not in the same routine"),
         "{}",
-        stderr(&out)
+        stdout(&out)
     );
+    let out = regimen(&[
+        "faq",
+        "--format",
+        "json",
+        "is",
+        "bakuchiol",
+        "safe",
+        "in",
+        "pregancy",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(json["confidence"], "high");
+    assert!(json["understood"]["asks"][0] == "pregnancy", "{json}");
+    // Not sure: the closest questions, exit 2.
+    let out = regimen(&["faq", "is", "it", "ok", "together"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Did you mean"), "{}", stderr(&out));
 }
 
 #[test]

@@ -232,6 +232,29 @@ pub struct Faq {
     pub source: String,
 }
 
+/// What a question asks, by its cue words (faq.toml `[[ask]]`, read by `regimen faq`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AskCue {
+    /// What it asks (`pregnancy`, `combine`, ...).
+    pub id: String,
+    /// Words and phrases that ask it, in lower case.
+    pub words: Vec<String>,
+}
+
+/// Plain words for something a question is about, beyond the names the knowledge base
+/// gives it (faq.toml `[[words]]`): "vit c" for vitamin C, "tret" for tretinoin.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectWords {
+    /// What they name: `active:<id>`, `family:<id>`, `mask:<id>`, `condition:<id>`,
+    /// `stage:<pregnancy|breastfeeding|child|teen>`, `kind:<product kind>`,
+    /// `ingredient:<id>` (ingredients.toml).
+    pub subject: String,
+    /// The words, in lower case.
+    pub words: Vec<String>,
+}
+
 /// A rule of guidance the planner applies or cites.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -660,6 +683,8 @@ pub struct Family {
     pub strength: Option<Strength>,
     /// A rule cited as a warning whenever a product with it is used.
     pub caution_rule: Option<String>,
+    /// What guidance says of it while breastfeeding (a rule), when it says something.
+    pub breastfeeding_rule: Option<String>,
     /// How long it takes to show results, when that is not the usual 2-6 weeks.
     pub results_rule: Option<String>,
     /// For a photosensitising family: the rule that says so, with its own source
@@ -1308,6 +1333,10 @@ pub struct Knowledge {
     pub facts: Vec<Fact>,
     /// FAQ.
     pub faqs: Vec<Faq>,
+    /// What questions ask, by their cue words (in the order they are tried).
+    pub asks: Vec<AskCue>,
+    /// Plain words for what questions are about.
+    pub subject_words: Vec<SubjectWords>,
     /// General rules.
     pub rules: Vec<Rule>,
     /// Approach rules.
@@ -1420,6 +1449,10 @@ struct FactsFile {
 #[serde(deny_unknown_fields)]
 struct FaqFile {
     faq: Vec<Faq>,
+    #[serde(default)]
+    ask: Vec<AskCue>,
+    #[serde(default)]
+    words: Vec<SubjectWords>,
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1568,6 +1601,8 @@ impl Knowledge {
             sources: sources.source,
             facts: facts.fact,
             faqs: faq.faq,
+            asks: faq.ask,
+            subject_words: faq.words,
             rules: rules.rule,
             approach_rules: rules.approach,
             mask_budgets: rules.mask_budget,

@@ -155,6 +155,7 @@ impl Knowledge {
                 family.strength.as_ref().map(|s| &s.rule),
                 family.caution_rule.as_ref(),
                 family.results_rule.as_ref(),
+                family.breastfeeding_rule.as_ref(),
                 family.sun_rule.as_ref(),
             ];
             for rule in rules.into_iter().flatten() {

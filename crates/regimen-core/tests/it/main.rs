@@ -1,6 +1,7 @@
 //! Integration tests of the core, as one binary.
 
 mod analyzer;
+mod ask;
 mod avoid;
 mod contents;
 mod engine;

@@ -2,8 +2,49 @@
 
 use super::*;
 
-pub(super) async fn faq_page(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+pub(super) async fn faq_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> PageResult {
     let knowledge = state.knowledge();
+    // A question asked in the form: composed from the rules, or "did you mean".
+    let question: String = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.chars().take(regimen_core::ask::MAX_QUESTION).collect())
+        .unwrap_or_default();
+    let asked = !question.trim().is_empty();
+    let answer = asked.then(|| regimen_core::ask::ask(knowledge, &question));
+    let answered = answer
+        .as_ref()
+        .is_some_and(|a| a.confidence != regimen_core::ask::Confidence::Low);
+    // The lead alone: the points are listed below it, each with its source.
+    let lead = answer.as_ref().map_or(String::new(), |a| {
+        let points: String = a
+            .points
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        a.answer
+            .strip_suffix(points.as_str())
+            .unwrap_or(&a.answer)
+            .trim()
+            .to_string()
+    });
+    let points: Vec<Value> = answer
+        .as_ref()
+        .map(|a| {
+            a.points
+                .iter()
+                .map(|p| context! { text => p.text.clone(), source => p.source.clone(), link => p.link.clone() })
+                .collect()
+        })
+        .unwrap_or_default();
+    let did_you_mean = answer
+        .as_ref()
+        .map(|a| a.did_you_mean.clone())
+        .unwrap_or_default();
     let faqs: Vec<Value> = knowledge
         .faqs
         .iter()
@@ -29,7 +70,7 @@ pub(super) async fn faq_page(State(state): State<AppState>, viewer: Viewer) -> P
         &viewer,
         "faq",
         StatusCode::OK,
-        context! { faqs, mask_types, actives },
+        context! { faqs, mask_types, actives, question, asked, answered, lead, points, did_you_mean },
     )
 }
 

@@ -644,3 +644,33 @@ async fn an_experiment_plan_and_its_results() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn faq_answers_questions_as_people_type_them() {
+    let app = spawn_app(false).await;
+    let reply = app
+        .get("/api/v1/faq?q=is+bakuchiol+safe+in+pregancy", &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let body = reply.json();
+    assert_eq!(body["confidence"], "high", "{body}");
+    assert!(body["answer"].as_str().expect("answer").starts_with("No"));
+    assert!(body["understood"]["asks"]
+        .as_array()
+        .expect("asks")
+        .iter()
+        .any(|a| a == "pregnancy"));
+    assert!(!body["sources"].as_array().expect("sources").is_empty());
+    let unsure = app
+        .get("/api/v1/faq?q=best+pizza+near+me", &[])
+        .await
+        .json();
+    assert_eq!(unsure["confidence"], "low");
+    let empty = app.get("/api/v1/faq?q=", &[]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let long = format!("/api/v1/faq?q={}", "a".repeat(1200));
+    assert_eq!(
+        app.get(&long, &[]).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}

@@ -1925,3 +1925,40 @@ async fn a_reaction_after_retinol_nights_pauses_retinol_when_the_plan_is_made_ag
     assert!(plan.contains("after retinoids: it pauses until"), "{plan}");
     assert!(plan.contains("This plan read your"), "{plan}");
 }
+
+#[tokio::test]
+async fn the_faq_page_answers_a_typed_question_with_its_sources() {
+    let app = spawn_app(false).await;
+    let page = app
+        .get(
+            "/faq?q=can+i+use+my+BHA+exfoliant+and+vitamin+C+together",
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text.contains("Not in the same routine"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("class=\"source\""));
+    let unsure = app.get("/faq?q=what+about+the+thing", &[]).await;
+    assert!(
+        unsure
+            .text
+            .contains("regimen answers questions about skin care"),
+        "{}",
+        unsure.text
+    );
+    let near = app.get("/faq?q=is+it+ok+together", &[]).await;
+    assert_eq!(near.status, StatusCode::OK);
+    assert!(
+        near.text.contains("Did you mean") && near.text.contains("href=\"/faq?q="),
+        "{}",
+        near.text
+    );
+    let urgent = app
+        .get("/faq?q=my+lips+are+swelling+after+a+new+cream", &[])
+        .await;
+    assert!(urgent.text.contains("call an ambulance"), "{}", urgent.text);
+}

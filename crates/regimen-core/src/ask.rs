@@ -1,0 +1,935 @@
+//! Questions as people type them, answered from the rules that decide the plan.
+//!
+//! A question is read into what it is about (actives, families, ingredients, mask
+//! types, product kinds, conditions, life stages: the knowledge base's names, with the
+//! plain words of faq.toml `[[words]]`, a slip forgiven in longer words) and what it asks
+//! (faq.toml `[[ask]]`: urgent signs first, whatever else it asks). The answer is
+//! composed from the same rules the planner follows (interactions, pregnancy and
+//! breastfeeding gates, times of day, ramps, mask limits, timelines, reaction advice),
+//! each sentence with its source. What it cannot compose it does not guess: the
+//! seed's written FAQ answers what rules cannot say, and otherwise it offers the
+//! closest questions.
+
+use crate::explain::{explain, rank_faqs, Point};
+use crate::knowledge::{Family, Knowledge, Selector, Severity, When};
+use crate::vocab::{Concern, Condition, ServingTime};
+use serde::Serialize;
+use strsim::normalized_damerau_levenshtein;
+
+/// Something a question is about: a kind (`active`, `family`, `ingredient`, `mask`,
+/// `kind`, `condition`, `stage`) and an id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    /// What sort of thing it is.
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+}
+
+/// What was understood of a question.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Understood {
+    /// What it is about, in the order the question names them.
+    pub subjects: Vec<Subject>,
+    /// What it asks, in the order they are tried (urgent first).
+    pub asks: Vec<String>,
+}
+
+/// How sure the answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Composed from the rules for what the question asks, about what it names.
+    High,
+    /// A rule-based answer that says less than was asked, or a written FAQ entry.
+    Medium,
+    /// Not answered: the closest questions are offered.
+    Low,
+}
+
+/// An answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    /// The answer in plain words: its first sentence says yes, no or what to do.
+    pub answer: String,
+    /// The sentences it is made of, each with its rule and source.
+    pub points: Vec<Point>,
+    /// How sure it is.
+    pub confidence: Confidence,
+    /// What was understood.
+    pub understood: Understood,
+    /// When not answered: the closest questions.
+    pub did_you_mean: Vec<String>,
+}
+
+/// Reads and answers a question.
+pub fn ask(knowledge: &Knowledge, question: &str) -> Answer {
+    let understood = understand(knowledge, question);
+    let composed = compose(knowledge, &understood);
+    match composed {
+        Some((lead, points, confidence)) => Answer {
+            answer: said(&lead, &points),
+            points,
+            confidence,
+            understood,
+            did_you_mean: Vec::new(),
+        },
+        None => {
+            let ranked = rank_faqs(knowledge, question);
+            // A written entry that matches well answers what rules cannot say.
+            if let Some((faq, _)) = ranked.first().filter(|(_, score)| *score >= 0.6) {
+                let source = knowledge.source(&faq.source);
+                let point = Point {
+                    text: faq.answer.clone(),
+                    rule: Some(faq.id.clone()),
+                    source: source.map(|s| s.citation.clone()).unwrap_or_default(),
+                    link: source.and_then(|s| s.link()),
+                };
+                return Answer {
+                    answer: faq.answer.clone(),
+                    points: vec![point],
+                    confidence: Confidence::Medium,
+                    understood,
+                    did_you_mean: Vec::new(),
+                };
+            }
+            // Nothing of skin care understood: no question to offer in its place.
+            let about_skin = !understood.subjects.is_empty() || !understood.asks.is_empty();
+            Answer {
+                answer: if about_skin {
+                    "regimen is not sure what this asks, so it does not guess.".into()
+                } else {
+                    "regimen answers questions about skin care: masks, serums, their ingredients and how to use them.".into()
+                },
+                points: Vec::new(),
+                confidence: Confidence::Low,
+                did_you_mean: ranked
+                    .iter()
+                    .filter(|_| about_skin)
+                    .take(3)
+                    .map(|(f, _)| f.question.clone())
+                    .collect(),
+                understood,
+            }
+        }
+    }
+}
+
+impl Answer {
+    /// The answer as the CLI's `--format json` and `GET /api/v1/faq` give it:
+    /// `{"answer", "sources", "confidence", "understood": {"subjects", "asks"},
+    /// "did_you_mean"}`.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "answer": self.answer,
+            "sources": self
+                .points
+                .iter()
+                .map(|p| serde_json::json!({"rule": p.rule, "source": p.source, "link": p.link}))
+                .collect::<Vec<_>>(),
+            "confidence": self.confidence,
+            "understood": self.understood,
+            "did_you_mean": self.did_you_mean,
+        })
+    }
+}
+
+/// The longest question read, in characters (a longer one is cut there).
+pub const MAX_QUESTION: usize = 1000;
+
+fn said(lead: &str, points: &[Point]) -> String {
+    let mut text = lead.to_string();
+    for point in points {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&point.text);
+    }
+    text
+}
+
+/// The words of a text: lower case, letters and digits.
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a word of the question is this word of a phrase: the same, its plural, or
+/// (five letters or more) one slip away.
+fn same_word(typed: &str, known: &str) -> bool {
+    if typed == known || typed.strip_suffix('s') == Some(known) {
+        return true;
+    }
+    let (a, b) = (typed.chars().count(), known.chars().count());
+    // One slip in a word of five or six letters, two in a longer one; a first letter
+    // is rarely the slip ("treating" is no "breathing").
+    let close = if a.min(b) >= 7 { 0.75 } else { 0.8 };
+    a >= 5
+        && b >= 5
+        && typed.chars().next() == known.chars().next()
+        && normalized_damerau_levenshtein(typed, known) >= close
+}
+
+/// The length of a phrase found at `at` in the words, if it is there.
+fn found_at(typed: &[String], at: usize, phrase: &[String]) -> bool {
+    !phrase.is_empty()
+        && at + phrase.len() <= typed.len()
+        && phrase
+            .iter()
+            .zip(&typed[at..])
+            .all(|(known, word)| same_word(word, known))
+}
+
+/// Whether a question's words hold a phrase anywhere.
+fn has_phrase(typed: &[String], phrase: &str) -> bool {
+    let phrase = words(phrase);
+    (0..typed.len()).any(|at| found_at(typed, at, &phrase))
+}
+
+/// Every phrase the knowledge base names something by, with what it names.
+fn vocabulary(knowledge: &Knowledge) -> Vec<(Vec<String>, Subject)> {
+    let subject = |kind: &str, id: &str| Subject {
+        kind: kind.into(),
+        id: id.into(),
+    };
+    let mut terms: Vec<(Vec<String>, Subject)> = Vec::new();
+    let mut add = |text: &str, s: Subject| {
+        let w = words(text);
+        if !w.is_empty() && !terms.iter().any(|(t, _)| *t == w) {
+            terms.push((w, s));
+        }
+    };
+    for entry in &knowledge.subject_words {
+        if let Some((kind, id)) = entry.subject.split_once(':') {
+            for word in &entry.words {
+                add(word, subject(kind, id));
+            }
+        }
+    }
+    for active in &knowledge.actives {
+        add(&active.id.replace('_', " "), subject("active", &active.id));
+        add(
+            active.name.split(" (").next().unwrap_or(&active.name),
+            subject("active", &active.id),
+        );
+    }
+    for family in &knowledge.families {
+        add(&family.id.replace('_', " "), subject("family", &family.id));
+        add(
+            family.name.split(" (").next().unwrap_or(&family.name),
+            subject("family", &family.id),
+        );
+        for word in &family.words {
+            add(word, subject("family", &family.id));
+        }
+    }
+    for ingredient in &knowledge.ingredients.active {
+        add(&ingredient.inci, subject("ingredient", &ingredient.id));
+        for synonym in &ingredient.synonyms {
+            add(synonym, subject("ingredient", &ingredient.id));
+        }
+    }
+    for mask in &knowledge.mask_types {
+        add(&mask.name, subject("mask", &mask.id));
+        add(&format!("{} masks", mask.id), subject("mask", &mask.id));
+    }
+    for concern in Concern::ALL {
+        add(
+            &concern.id().replace('_', " "),
+            subject("concern", concern.id()),
+        );
+    }
+    for condition in Condition::ALL {
+        add(
+            &condition.id().replace('_', " "),
+            subject("condition", condition.id()),
+        );
+    }
+    // Longest first: "salicylic acid cleanser" before "salicylic acid".
+    terms.sort_by_key(|(t, _)| std::cmp::Reverse(t.len()));
+    terms
+}
+
+/// Reads a question into what it is about and what it asks.
+pub fn understand(knowledge: &Knowledge, question: &str) -> Understood {
+    let typed = words(question);
+    let terms = vocabulary(knowledge);
+    let mut subjects: Vec<Subject> = Vec::new();
+    let mut at = 0;
+    while at < typed.len() {
+        match terms.iter().find(|(t, _)| found_at(&typed, at, t)) {
+            Some((term, subject)) => {
+                if !subjects.contains(subject) {
+                    subjects.push(subject.clone());
+                }
+                at += term.len();
+            }
+            None => at += 1,
+        }
+    }
+    // An age in years says the life stage ("my 10 year old", "a 14 yo").
+    for pair in typed.windows(2) {
+        let years = pair[0].parse::<u8>().ok();
+        if let (Some(age), true) = (
+            years,
+            ["year", "years", "yr", "yrs", "yo"].contains(&pair[1].as_str()),
+        ) {
+            let stage = match age {
+                0..=11 => Some("child"),
+                12..=17 => Some("teen"),
+                _ => None,
+            };
+            if let Some(stage) = stage {
+                let s = Subject {
+                    kind: "stage".into(),
+                    id: stage.into(),
+                };
+                if !subjects.contains(&s) {
+                    subjects.push(s);
+                }
+            }
+        }
+    }
+    let asks = knowledge
+        .asks
+        .iter()
+        .filter(|cue| cue.words.iter().any(|w| has_phrase(&typed, w)))
+        .map(|cue| cue.id.clone())
+        .collect();
+    Understood { subjects, asks }
+}
+
+/// The family a subject puts on the skin, if it is an active, a family or an ingredient.
+fn family_of<'k>(knowledge: &'k Knowledge, subject: &Subject) -> Option<&'k Family> {
+    let id = match subject.kind.as_str() {
+        "family" => subject.id.clone(),
+        "active" => knowledge.active(&subject.id)?.family.clone(),
+        "ingredient" => knowledge
+            .ingredients
+            .active
+            .iter()
+            .find(|i| i.id == subject.id)?
+            .family
+            .clone(),
+        _ => return None,
+    };
+    knowledge.family(&id)
+}
+
+/// The INCI names a subject stands for (an ingredient's own, an active's).
+fn incis(knowledge: &Knowledge, subject: &Subject) -> Vec<String> {
+    match subject.kind.as_str() {
+        "ingredient" => knowledge
+            .ingredients
+            .active
+            .iter()
+            .filter(|i| i.id == subject.id)
+            .map(|i| i.inci.clone())
+            .collect(),
+        "active" => knowledge
+            .active(&subject.id)
+            .map(|a| a.ingredients.clone())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether an interaction's side is about a subject.
+fn side_holds(knowledge: &Knowledge, side: &Selector, subject: &Subject) -> bool {
+    if subject.kind == "mask" {
+        return knowledge
+            .mask_type(&subject.id)
+            .is_some_and(|m| side.mask_tags.iter().any(|t| m.has_tag(t)));
+    }
+    let names = incis(knowledge, subject);
+    let by_name = names
+        .iter()
+        .any(|n| side.ingredients.iter().any(|i| i.eq_ignore_ascii_case(n)));
+    let excepted = !names.is_empty()
+        && names
+            .iter()
+            .all(|n| side.except.iter().any(|e| e.eq_ignore_ascii_case(n)));
+    let by_family = family_of(knowledge, subject).is_some_and(|f| side.families.contains(&f.id));
+    by_name || (by_family && !excepted)
+}
+
+fn point(knowledge: &Knowledge, id: &str) -> Option<Point> {
+    knowledge.cite(id).map(|c| Point {
+        text: c.text.to_string(),
+        rule: Some(c.id.to_string()),
+        source: c.source.to_string(),
+        link: knowledge.source_link(id),
+    })
+}
+
+/// What is composed: a lead, its points, how sure.
+type Composed = (String, Vec<Point>, Confidence);
+
+/// The answer from the rules, for the first thing asked that they can answer.
+fn compose(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> {
+    let subjects = &understood.subjects;
+    let asked = |id: &str| understood.asks.iter().any(|a| a == id);
+    let stage = |id: &str| subjects.iter().any(|s| s.kind == "stage" && s.id == id);
+    // Urgent signs first, whatever else is asked.
+    if asked("urgent") {
+        let points: Vec<Point> = ["reaction_urgent", "reaction", "derm_burning"]
+            .iter()
+            .filter_map(|id| point(knowledge, id))
+            .collect();
+        return Some((
+            "This can be an emergency: get help now.".into(),
+            points,
+            Confidence::High,
+        ));
+    }
+    let things: Vec<&Subject> = subjects
+        .iter()
+        .filter(|s| !matches!(s.kind.as_str(), "stage" | "condition" | "concern" | "tone"))
+        .collect();
+    let tried: Vec<&str> = knowledge.asks.iter().map(|a| a.id.as_str()).collect();
+    for ask in tried {
+        let composed = match ask {
+            "pregnancy" if asked(ask) || stage("pregnancy") => pregnancy(knowledge, &things),
+            "breastfeeding" if asked(ask) || stage("breastfeeding") => {
+                breastfeeding(knowledge, &things, subjects)
+            }
+            "reaction" if asked(ask) => reaction(knowledge, &things),
+            "order" if asked(ask) => order(knowledge, &things),
+            "combine" if asked(ask) && things.len() >= 2 => combine(knowledge, &things),
+            "time_of_day" if asked(ask) && !things.is_empty() => time_of_day(knowledge, &things),
+            "frequency" if asked(ask) && !things.is_empty() => frequency(knowledge, &things),
+            "how_long" if asked(ask) => how_long(knowledge, &things),
+            "event" if asked(ask) => event(knowledge, &things),
+            "age" if asked(ask) || stage("child") || stage("teen") => age(knowledge, subjects),
+            _ => None,
+        };
+        if composed.is_some() {
+            return composed;
+        }
+    }
+    if let Some(condition) = subjects.iter().find(|s| s.kind == "condition") {
+        return condition_answer(knowledge, &condition.id, &things);
+    }
+    // Two actives named and nothing else asked: whether they go together.
+    let actives = things
+        .iter()
+        .filter(|s| family_of(knowledge, s).is_some())
+        .count();
+    if actives >= 2 && !asked("what_it_does") {
+        return combine(knowledge, &things);
+    }
+    // A deeper skin tone named: what the plan does for it.
+    if subjects.iter().any(|s| s.kind == "tone") {
+        let (_, mut points, confidence) = about(knowledge, &["skin_tone_pih", "tinted_sunscreen"])?;
+        for family in things.iter().filter_map(|s| family_of(knowledge, s)) {
+            if let Some(rule) = family.nights_rule.as_deref() {
+                points.extend(point(knowledge, rule));
+            }
+        }
+        return Some((
+            "Yes, with care: deeper skin tones are more prone to dark marks after irritation, so strong actives start slower.".into(),
+            points,
+            confidence,
+        ));
+    }
+    // "X vs Y": what each does.
+    if asked("what_it_does") && things.len() >= 2 {
+        let mut points = Vec::new();
+        for thing in things.iter().take(3) {
+            if let Some((_, first, _)) = explained(knowledge, &topic_of(knowledge, thing), 1) {
+                points.extend(first);
+            }
+        }
+        if !points.is_empty() {
+            return Some((String::new(), points, Confidence::High));
+        }
+    }
+    if asked("what_it_does") || understood.asks.is_empty() {
+        if let Some(first) = things.first() {
+            return explained(knowledge, &topic_of(knowledge, first), 3);
+        }
+    }
+    None
+}
+
+/// What `explain` explains a subject by: a family with one planner active, as that active.
+fn topic_of(knowledge: &Knowledge, subject: &Subject) -> String {
+    if subject.kind == "family" {
+        let members: Vec<&str> = knowledge
+            .actives
+            .iter()
+            .filter(|a| a.family == subject.id)
+            .map(|a| a.id.as_str())
+            .collect();
+        if let [only] = members.as_slice() {
+            return only.to_string();
+        }
+    }
+    subject.id.clone()
+}
+
+/// A condition: the gate's rule for a family the question names (steroids with perioral
+/// dermatitis: no), else what the plan does for it.
+fn condition_answer(
+    knowledge: &Knowledge,
+    condition: &str,
+    things: &[&Subject],
+) -> Option<Composed> {
+    let about = |w: &When| {
+        w.conditions_any
+            .as_ref()
+            .is_some_and(|c| c.iter().any(|c| c.id() == condition))
+    };
+    for family in things.iter().filter_map(|s| family_of(knowledge, s)) {
+        if let Some(gate) = knowledge
+            .gate
+            .iter()
+            .find(|g| g.when.as_ref().is_some_and(about) && g.families.contains(&family.id))
+        {
+            let mut points: Vec<Point> = point(knowledge, &gate.id).into_iter().collect();
+            points.extend(
+                knowledge
+                    .referrals
+                    .iter()
+                    .filter(|r| about(&r.when))
+                    .filter_map(|r| point(knowledge, &r.id)),
+            );
+            return Some((format!("No: {}.", gate.says), points, Confidence::High));
+        }
+    }
+    let (_, points, confidence) = explained(knowledge, condition, 4)?;
+    let named: Vec<String> = things
+        .iter()
+        .filter_map(|s| family_of(knowledge, s))
+        .map(|f| f.label())
+        .collect();
+    let lead = if named.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "regimen's rules for {} do not keep {} out.",
+            condition.replace('_', " "),
+            named.join(" or ")
+        )
+    };
+    Some((lead, points, confidence))
+}
+
+/// Before an event: nothing new in the quiet days, no strong night on its eve, a prep
+/// mask; and how long what the question names takes to show.
+fn event(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
+    let mut ids: Vec<String> = vec![
+        "pacing_event".into(),
+        "event_eve".into(),
+        "event_mask".into(),
+    ];
+    ids.extend(
+        things
+            .iter()
+            .filter_map(|s| family_of(knowledge, s))
+            .filter_map(|f| f.results_rule.clone()),
+    );
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    about(knowledge, &ids)
+}
+
+fn about(knowledge: &Knowledge, ids: &[&str]) -> Option<Composed> {
+    let points: Vec<Point> = ids.iter().filter_map(|id| point(knowledge, id)).collect();
+    (!points.is_empty()).then(|| (String::new(), points, Confidence::High))
+}
+
+/// The first points of an explanation (a point another already says is left out).
+fn explained(knowledge: &Knowledge, topic: &str, at_most: usize) -> Option<Composed> {
+    let explanation = explain(knowledge, topic)?;
+    let mut points: Vec<Point> = Vec::new();
+    for point in explanation.points {
+        let said = points.iter().any(|p| {
+            p.text
+                .to_lowercase()
+                .contains(point.text.trim_end_matches('.').to_lowercase().as_str())
+        });
+        if !said && !point.text.starts_with("In plans:") {
+            points.push(point);
+        }
+    }
+    points.truncate(at_most);
+    // A point that starts mid-sentence ("deep hydration") is said with its title.
+    if let Some(first) = points.first_mut() {
+        if first.text.chars().next().is_some_and(char::is_lowercase) {
+            first.text = format!(
+                "{}: {}.",
+                explanation.title,
+                first.text.trim_end_matches('.')
+            );
+        }
+    }
+    (!points.is_empty()).then(|| (String::new(), points, Confidence::High))
+}
+
+fn pregnancy(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
+    let families: Vec<&Family> = things
+        .iter()
+        .filter_map(|s| family_of(knowledge, s))
+        .collect();
+    if families.is_empty() {
+        return about(knowledge, &["pregnancy"]);
+    }
+    let mut lead = Vec::new();
+    let mut points = Vec::new();
+    for family in families {
+        let rule = family
+            .pregnancy_rule
+            .as_deref()
+            .unwrap_or("pregnancy_no_retinoids");
+        let name = family.label();
+        if !family.pregnancy_safe {
+            lead.push(format!("No: not in pregnancy ({name})."));
+            points.extend(point(knowledge, rule));
+        } else if family.pregnancy_rinse_off_only {
+            lead.push(format!(
+                "In pregnancy, {name} only in a wash you rinse off, not left on the skin."
+            ));
+            points.extend(point(knowledge, rule));
+        } else {
+            lead.push(format!(
+                "Yes: regimen has no rule against {name} in pregnancy."
+            ));
+            points.extend(point(knowledge, "pregnancy"));
+        }
+    }
+    points.dedup_by(|a, b| a.rule == b.rule);
+    Some((lead.join(" "), points, Confidence::High))
+}
+
+fn breastfeeding(
+    knowledge: &Knowledge,
+    things: &[&Subject],
+    subjects: &[Subject],
+) -> Option<Composed> {
+    let families: Vec<&Family> = things
+        .iter()
+        .filter_map(|s| family_of(knowledge, s))
+        .collect();
+    if families.is_empty() {
+        let acne = subjects
+            .iter()
+            .any(|s| s.kind == "concern" && s.id == Concern::Acne.id());
+        if acne {
+            return about(
+                knowledge,
+                &["breastfeeding_acne_first_line", "breastfeeding_off_breast"],
+            );
+        }
+        return explained(knowledge, "breastfeeding", 3);
+    }
+    let situation = When {
+        breastfeeding: Some(true),
+        ..When::default()
+    };
+    let mut lead = Vec::new();
+    let mut points = Vec::new();
+    let mut confidence = Confidence::High;
+    for family in families {
+        let name = family.label();
+        let refused = knowledge.gate.iter().find(|g| {
+            g.when
+                .as_ref()
+                .is_some_and(|w| w.breastfeeding == situation.breastfeeding)
+                && g.families.contains(&family.id)
+        });
+        let prescribed = things.iter().any(|s| {
+            s.kind == "ingredient"
+                && knowledge
+                    .ingredients
+                    .active
+                    .iter()
+                    .any(|i| i.id == s.id && i.prescription && i.family == family.id)
+        });
+        if prescribed {
+            lead.push(format!(
+                "A prescription ({name}) goes on as your prescriber directs: tell them you are breastfeeding."
+            ));
+            points.extend(point(knowledge, "breastfeeding_prescriber"));
+        } else if let Some(gate) = refused {
+            lead.push(format!("No: {}.", gate.says));
+            points.extend(point(knowledge, &gate.id));
+        } else if let Some(rule) = family.breastfeeding_rule.as_deref() {
+            lead.push(format!("Yes, with care: {name} while breastfeeding."));
+            points.extend(point(knowledge, rule));
+        } else if !family.strong {
+            lead.push(format!(
+                "Yes: nothing in regimen's rules keeps {name} out while breastfeeding."
+            ));
+            points.extend(point(knowledge, "breastfeeding_basics_ok"));
+        } else {
+            lead.push(format!(
+                "regimen has no rule against {name} while breastfeeding, and no source that studied it."
+            ));
+            confidence = Confidence::Medium;
+        }
+    }
+    points.extend(point(knowledge, "breastfeeding_off_breast"));
+    points.dedup_by(|a, b| a.rule == b.rule);
+    Some((lead.join(" "), points, confidence))
+}
+
+fn reaction(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
+    // A family with nights: its ramp, to build up again slowly.
+    let ramps: Vec<&str> = things
+        .iter()
+        .filter_map(|s| family_of(knowledge, s))
+        .filter_map(|f| f.nights_rule.as_deref())
+        .collect();
+    let mut ids = vec!["reaction", "reaction_pause"];
+    ids.extend(ramps);
+    ids.push("derm_burning");
+    let (_, points, confidence) = about(knowledge, &ids)?;
+    Some((
+        "Stop it for now and let the skin settle.".into(),
+        points,
+        confidence,
+    ))
+}
+
+fn order(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
+    let mask = things.iter().any(|s| s.kind == "mask" || s.id == "mask");
+    let mut ids = vec!["step_order"];
+    if mask {
+        ids.push("mask_day_order");
+    }
+    about(knowledge, &ids)
+}
+
+fn combine(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
+    let mut lead = Vec::new();
+    let mut points = Vec::new();
+    let wash = things
+        .iter()
+        .any(|s| s.kind == "kind" && s.id == "cleanser");
+    let actives: Vec<&&Subject> = things.iter().filter(|s| s.kind != "kind").collect();
+    for (i, a) in actives.iter().enumerate() {
+        for b in &actives[i + 1..] {
+            for interaction in &knowledge.interactions {
+                let meets = (side_holds(knowledge, &interaction.a, a)
+                    && side_holds(knowledge, &interaction.b, b))
+                    || (side_holds(knowledge, &interaction.a, b)
+                        && side_holds(knowledge, &interaction.b, a));
+                if !meets
+                    || points
+                        .iter()
+                        .any(|p: &Point| p.rule.as_deref() == Some(&interaction.id))
+                {
+                    continue;
+                }
+                lead.push(match interaction.severity {
+                    Severity::Separate if wash => "Yes, when one of them is a wash: rinsed off within a minute, it is no clash.".to_string(),
+                    Severity::Separate => "Not in the same routine: use them at different times.".to_string(),
+                    Severity::Info => "Yes, with care.".to_string(),
+                });
+                points.extend(point(knowledge, &interaction.id));
+                if wash && interaction.severity == Severity::Separate {
+                    points.extend(point(knowledge, "rinse_off_milder"));
+                }
+            }
+        }
+    }
+    if actives.len() < 2 {
+        // Sunscreen with an active: the active's own word on the sun.
+        let sun = things
+            .iter()
+            .any(|s| s.kind == "kind" && s.id == "sunscreen");
+        let family = actives.first().and_then(|s| family_of(knowledge, s))?;
+        if sun {
+            let rule = match (family.photosensitising, family.sun_rule.as_deref()) {
+                (true, Some(rule)) => rule,
+                (true, None) => "sunscreen_photosensitising",
+                (false, _) => "sunscreen",
+            };
+            let points = [rule, "sunscreen"]
+                .iter()
+                .filter_map(|id| point(knowledge, id))
+                .collect();
+            return Some((
+                "Yes: a broad-spectrum SPF 30 or more every morning.".into(),
+                points,
+                Confidence::High,
+            ));
+        }
+        return None;
+    }
+    if points.is_empty() {
+        // No rule keeps them apart; their times of day may still (vitamin C mornings,
+        // a retinoid evenings).
+        let timed: Vec<(&Family, ServingTime, Option<String>)> = actives
+            .iter()
+            .filter_map(|s| {
+                let family = family_of(knowledge, s)?;
+                Some(match knowledge.active(&s.id) {
+                    Some(a) => (family, a.time, Some(a.time_rule.clone())),
+                    None => (family, family.time, family.time_rule.clone()),
+                })
+            })
+            .collect();
+        let apart = timed.iter().enumerate().any(|(i, (_, t, _))| {
+            timed[i + 1..]
+                .iter()
+                .any(|(_, u, _)| t.intersect(*u).is_none())
+        });
+        if apart {
+            let when: Vec<String> = timed
+                .iter()
+                .map(|(f, t, _)| {
+                    format!(
+                        "{} {}",
+                        f.label(),
+                        match t {
+                            ServingTime::Am => "in the morning",
+                            ServingTime::Pm => "in the evening",
+                            ServingTime::AmPm => "morning or evening",
+                        }
+                    )
+                })
+                .collect();
+            lead.push(format!(
+                "Yes, in one routine plan, at different times of day: {}.",
+                when.join(", ")
+            ));
+            for (_, _, rule) in &timed {
+                if let Some(rule) = rule {
+                    points.extend(point(knowledge, rule));
+                }
+            }
+            points.dedup_by(|a, b| a.rule == b.rule);
+        } else {
+            lead.push("Yes: no rule keeps them apart, so they can share a routine.".into());
+            points.extend(point(knowledge, "step_order"));
+        }
+    }
+    lead.dedup();
+    Some((lead.join(" "), points, Confidence::High))
+}
+
+fn time_of_day(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
+    let mut lead = Vec::new();
+    let mut points = Vec::new();
+    for subject in things {
+        if subject.kind == "kind" && subject.id == "sunscreen" {
+            lead.push("Mornings.".into());
+            points.extend(point(knowledge, "sunscreen"));
+            continue;
+        }
+        let Some(family) = family_of(knowledge, subject) else {
+            continue;
+        };
+        let (time, rule) = match knowledge.active(&subject.id) {
+            Some(active) => (active.time, Some(active.time_rule.clone())),
+            None => (family.time, family.time_rule.clone()),
+        };
+        let when = match time {
+            ServingTime::Am => "in the morning",
+            ServingTime::Pm => "in the evening",
+            ServingTime::AmPm => "morning or evening",
+        };
+        lead.push(format!("{}: {when}.", capitalised(&family.label())));
+        if let Some(rule) = rule {
+            points.extend(point(knowledge, &rule));
+        }
+    }
+    (!lead.is_empty()).then(|| (lead.join(" "), points, Confidence::High))
+}
+
+fn frequency(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
+    let mut lead = Vec::new();
+    let mut points = Vec::new();
+    for subject in things {
+        if subject.kind == "mask" {
+            if let Some(mask) = knowledge.mask_type(&subject.id) {
+                lead.push(format!(
+                    "{}: at most {} a week.",
+                    mask.name, mask.max_per_week
+                ));
+                points.extend(point(knowledge, "mask_type_limit"));
+            }
+            continue;
+        }
+        if subject.kind == "kind" && subject.id == "mask" {
+            lead.push("Masks: 1-2 times a week beside serums, at most 3.".into());
+            points.extend(point(knowledge, "mask_weekly_max"));
+            continue;
+        }
+        let Some(family) = family_of(knowledge, subject) else {
+            continue;
+        };
+        match family.nights_rule.as_deref() {
+            Some(rule) => {
+                lead.push(format!(
+                    "{}: a few nights a week at first, building up.",
+                    capitalised(&family.label())
+                ));
+                points.extend(point(knowledge, rule));
+            }
+            None => {
+                lead.push(format!(
+                    "{}: once or twice a day.",
+                    capitalised(&family.label())
+                ));
+                points.extend(point(knowledge, "serum_daily"));
+            }
+        }
+    }
+    (!lead.is_empty()).then(|| (lead.join(" "), points, Confidence::High))
+}
+
+fn how_long(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
+    if things.is_empty() {
+        return None;
+    }
+    if let Some(mask) = things
+        .iter()
+        .find(|s| s.kind == "mask")
+        .and_then(|s| knowledge.mask_type(&s.id))
+    {
+        let lead = format!(
+            "{}: leave it on about {} minutes; its results show at once, on the surface.",
+            mask.name, mask.minutes
+        );
+        let points = point(knowledge, "mask_outer_layers").into_iter().collect();
+        return Some((lead, points, Confidence::High));
+    }
+    let mut ids: Vec<String> = things
+        .iter()
+        .filter_map(|s| family_of(knowledge, s))
+        .filter_map(|f| f.results_rule.clone())
+        .collect();
+    if things.iter().any(|s| s.kind == "mask" || s.id == "mask") {
+        ids.push("mask_outer_layers".into());
+    }
+    if ids.is_empty() {
+        ids.push("expectations_serums".into());
+    }
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    about(knowledge, &ids)
+}
+
+fn age(knowledge: &Knowledge, subjects: &[Subject]) -> Option<Composed> {
+    let child = subjects
+        .iter()
+        .any(|s| s.kind == "stage" && s.id == "child");
+    let ids: &[&str] = if child {
+        &["child_routine", "child_no_actives", "derm_child_acne"]
+    } else {
+        &["teen_acne_first_line", "teen_no_antiaging"]
+    };
+    about(knowledge, ids)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,153 @@
+//! Questions as people type them: read into what they ask about what, and answered
+//! from the rules that decide the plan, or not at all.
+
+use super::knowledge;
+use regimen_core::ask::{ask, Answer, Confidence};
+
+fn answered(question: &str) -> Answer {
+    let answer = ask(knowledge(), question);
+    assert_ne!(
+        answer.confidence,
+        Confidence::Low,
+        "{question}: {}",
+        answer.answer
+    );
+    answer
+}
+
+fn rules(answer: &Answer) -> Vec<&str> {
+    answer
+        .points
+        .iter()
+        .filter_map(|p| p.rule.as_deref())
+        .collect()
+}
+
+#[test]
+fn urgent_signs_come_first_whatever_else_is_asked() {
+    for question in [
+        "my lips are swelling after a new cream",
+        "is it ok to keep using retinol, my face is swollen and i cant breathe well",
+        "burning wont stop after glycolic peel and skin is blistering",
+    ] {
+        let answer = answered(question);
+        assert!(
+            answer.answer.starts_with("This can be an emergency"),
+            "{question}"
+        );
+        assert_eq!(rules(&answer)[0], "reaction_urgent");
+    }
+}
+
+#[test]
+fn combinations_are_answered_by_the_rules_that_keep_things_apart() {
+    let answer = answered("can I use my BHA exfoliant and vitamin C together");
+    assert!(
+        answer.answer.starts_with("Not in the same routine"),
+        "{}",
+        answer.answer
+    );
+    assert!(rules(&answer).contains(&"vitamin_c_acids"));
+    // Benzoyl peroxide breaks down tretinoin, not adapalene.
+    assert!(
+        answered("Can I use benzoyl peroxide and tretinoin together?")
+            .answer
+            .starts_with("Not in the same routine")
+    );
+    assert!(!answered("can i use benzoyl peroxide with adapalene")
+        .answer
+        .starts_with("Not in the same routine"));
+    // No interaction, but their times of day differ.
+    let answer = answered("Can You Mix Retinol with Vitamin C?");
+    assert!(
+        answer.answer.contains("different times of day"),
+        "{}",
+        answer.answer
+    );
+    // A wash is rinsed off within a minute.
+    assert!(
+        answered("Can I use a salicylic acid cleanser with vitamin C serum?")
+            .answer
+            .contains("wash")
+    );
+}
+
+#[test]
+fn pregnancy_and_breastfeeding_are_answered_apart() {
+    let bakuchiol = answered("is bakuchiol safe in pregnancy");
+    assert!(bakuchiol.answer.starts_with("No"), "{}", bakuchiol.answer);
+    assert!(answered("is niacinimide safe when pregnent")
+        .answer
+        .starts_with("Yes"));
+    let salicylic = answered("can i use salicylic acid serum while pregnant");
+    assert!(
+        salicylic.answer.contains("only in a wash"),
+        "{}",
+        salicylic.answer
+    );
+    // Breastfeeding: salicylic acid on the face is fine, a retinoid is not started, a
+    // prescription stays with a word for the prescriber.
+    assert!(answered("Can You Use Salicylic Acid While Breastfeeding?")
+        .answer
+        .starts_with("Yes"));
+    assert!(answered("is retinol ok while breastfeeding")
+        .answer
+        .starts_with("No"));
+    assert!(answered("can i use tretinoin cream while breast feeding")
+        .answer
+        .contains("prescriber"));
+}
+
+#[test]
+fn times_frequencies_orders_and_timelines() {
+    assert!(answered("should i put retinol on in the morning")
+        .answer
+        .contains("in the evening"));
+    assert!(answered("How often should I use a clay mask?")
+        .answer
+        .contains("a week"));
+    assert!(rules(&answered("what order do I put my skincare on")).contains(&"step_order"));
+    assert!(
+        answered("how long does vitamin c serum take to show results")
+            .answer
+            .contains("3-6 months")
+    );
+    assert!(answered("how long do u leave a sheet mask on")
+        .answer
+        .contains("minutes"));
+}
+
+#[test]
+fn ages_and_conditions() {
+    let child = answered("my 10 year old daugther wants the vitamin c serum from tiktok, is it ok");
+    assert!(
+        rules(&child).contains(&"child_routine"),
+        "{:?}",
+        rules(&child)
+    );
+    assert!(rules(&answered("Can a 14 year old girl use retinol")).contains(&"teen_no_antiaging"));
+    let steroid = answered("perioral dermatitis can i use my hydrocortisone cream on it");
+    assert!(steroid.answer.starts_with("No"), "{}", steroid.answer);
+    assert!(answered("Can You Use Retinol on Eczema?")
+        .answer
+        .starts_with("No"));
+}
+
+#[test]
+fn what_is_not_understood_is_not_answered() {
+    for question in [
+        "best pizza near me",
+        "es cierto que la isotretinoina a dosis bajas",
+        "",
+    ] {
+        let answer = ask(knowledge(), question);
+        assert_eq!(answer.confidence, Confidence::Low, "{question}");
+        assert!(answer.did_you_mean.is_empty(), "{question}");
+    }
+    let vague = ask(knowledge(), "is it ok together");
+    assert_eq!(vague.confidence, Confidence::Low);
+    assert!(!vague.did_you_mean.is_empty());
+    // Whatever is typed, an answer or a refusal: never a panic.
+    let long = "retinol ".repeat(2000);
+    let _ = ask(knowledge(), &long);
+}
