@@ -487,6 +487,13 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
         .await
         .expect("a chart");
     shots.take(&client, "history").await;
+    // The reaction box offers to plan again, and the plan made again listens to it.
+    submit(&client, "#reaction form button", "/plan").await;
+    let plan = text(&client, "main").await;
+    assert!(
+        plan.contains("said \"slight stinging\"") && plan.contains("This plan read your"),
+        "{plan}"
+    );
 
     // The calendar feed: shown, listed on the plan, stopped.
     client.goto(&format!("{base}/plan")).await.expect("plan");

@@ -777,7 +777,7 @@ fn say_heard<'k>(planning: &Planning<'_, 'k>, warnings: &mut Warnings<'k>) {
     for (day, words) in &heard.unexplained {
         let citation = rule(knowledge, "reaction_unknown_cause");
         let text = format!(
-            "Your check-in of {} said {}. {}",
+            "Your check-in of {} said {}. {} {read}",
             date(*day),
             quoted(words),
             citation.text
