@@ -456,6 +456,14 @@ pub fn topics(knowledge: &Knowledge) -> Vec<(&'static str, Vec<&str>)> {
             knowledge.actives.iter().map(|a| a.id.as_str()).collect(),
         ),
         (
+            "conditions and life stages",
+            Condition::ALL
+                .iter()
+                .map(|c| c.id())
+                .chain(["breastfeeding", "skin_tone", "age"])
+                .collect(),
+        ),
+        (
             "rules",
             knowledge.rules.iter().map(|r| r.id.as_str()).collect(),
         ),
