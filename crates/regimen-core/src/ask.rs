@@ -65,6 +65,19 @@ pub struct Answer {
 /// Reads and answers a question.
 pub fn ask(knowledge: &Knowledge, question: &str) -> Answer {
     let understood = understand(knowledge, question);
+    // A question for a doctor (a mole, a medicine taken by mouth, hair and scalp): said
+    // so, and not answered with skin care; urgent signs still come first.
+    let asked = |id: &str| understood.asks.iter().any(|a| a == id);
+    if asked("doctor") && !asked("urgent") {
+        let points: Vec<Point> = point(knowledge, "ask_a_doctor").into_iter().collect();
+        return Answer {
+            answer: said("", &points),
+            points,
+            confidence: Confidence::Low,
+            understood,
+            did_you_mean: Vec::new(),
+        };
+    }
     let composed = compose(knowledge, &understood);
     match composed {
         Some((lead, points, confidence)) => Answer {
@@ -160,7 +173,8 @@ fn words(text: &str) -> Vec<String> {
 /// Whether a word of the question is this word of a phrase: the same, its plural, or
 /// (five letters or more) one slip away.
 fn same_word(typed: &str, known: &str) -> bool {
-    if typed == known || typed.strip_suffix('s') == Some(known) {
+    // A plural, of a word of three letters or more ("has" is no plural of "ha").
+    if typed == known || (known.len() >= 3 && typed.strip_suffix('s') == Some(known)) {
         return true;
     }
     let (a, b) = (typed.chars().count(), known.chars().count());
@@ -183,9 +197,16 @@ fn found_at(typed: &[String], at: usize, phrase: &[String]) -> bool {
             .all(|(known, word)| same_word(word, known))
 }
 
-/// Whether a question's words hold a phrase anywhere.
-fn has_phrase(typed: &[String], phrase: &str) -> bool {
+/// Whether a question's words hold a phrase anywhere (`exact`: as written, or a plural).
+fn has_phrase(typed: &[String], phrase: &str, exact: bool) -> bool {
     let phrase = words(phrase);
+    if exact {
+        return typed.windows(phrase.len().max(1)).any(|w| {
+            w.iter()
+                .zip(&phrase)
+                .all(|(t, p)| t == p || t.strip_suffix('s') == Some(p.as_str()))
+        });
+    }
     (0..typed.len()).any(|at| found_at(typed, at, &phrase))
 }
 
@@ -296,7 +317,7 @@ pub fn understand(knowledge: &Knowledge, question: &str) -> Understood {
     let asks = knowledge
         .asks
         .iter()
-        .filter(|cue| cue.words.iter().any(|w| has_phrase(&typed, w)))
+        .filter(|cue| cue.words.iter().any(|w| has_phrase(&typed, w, cue.exact)))
         .map(|cue| cue.id.clone())
         .collect();
     Understood { subjects, asks }

@@ -240,6 +240,9 @@ pub struct AskCue {
     pub id: String,
     /// Words and phrases that ask it, in lower case.
     pub words: Vec<String>,
+    /// Matched only as written (no slip forgiven: "cancer" is no "cancel").
+    #[serde(default)]
+    pub exact: bool,
 }
 
 /// Plain words for something a question is about, beyond the names the knowledge base

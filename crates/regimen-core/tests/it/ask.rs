@@ -151,3 +151,28 @@ fn what_is_not_understood_is_not_answered() {
     let long = "retinol ".repeat(2000);
     let _ = ask(knowledge(), &long);
 }
+
+#[test]
+fn questions_for_a_doctor_are_said_to_be_so() {
+    for question in [
+        "Can you tell me if I should be worried about my mole, it has changed",
+        "Should I treat my acne with Doxycycline?",
+        "best shampoo for hair fall and dandruff",
+    ] {
+        let answer = ask(knowledge(), question);
+        assert_eq!(answer.confidence, Confidence::Low, "{question}");
+        assert!(
+            answer.answer.contains("question for a doctor"),
+            "{question}: {}",
+            answer.answer
+        );
+        assert_eq!(rules(&answer), ["ask_a_doctor"]);
+    }
+    // A word inside another ("has" is no "ha", hyaluronic acid) reads nothing.
+    let has = ask(knowledge(), "my friend has a question about her mole");
+    assert!(has.understood.subjects.is_empty(), "{:?}", has.understood);
+    // Urgent signs still come first.
+    assert!(answered("my lips are swelling after isotretinoin")
+        .answer
+        .starts_with("This can be an emergency"));
+}

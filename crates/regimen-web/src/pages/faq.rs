@@ -20,6 +20,9 @@ pub(super) async fn faq_page(
         .is_some_and(|a| a.confidence != regimen_core::ask::Confidence::Low);
     // The lead alone: the points are listed below it, each with its source.
     let lead = answer.as_ref().map_or(String::new(), |a| {
+        if !answered {
+            return a.answer.clone();
+        }
         let points: String = a
             .points
             .iter()
