@@ -176,3 +176,29 @@ fn questions_for_a_doctor_are_said_to_be_so() {
         .answer
         .starts_with("This can be an emergency"));
 }
+
+#[test]
+fn events_reactions_and_what_things_do() {
+    // Before an event: nothing new, no exfoliating acid on the eve.
+    let event = answered("wedding tomorrow can i do my glycolic peel tonight");
+    assert!(rules(&event).contains(&"event_eve"), "{:?}", rules(&event));
+    // A reaction: stop, let it settle, build up again on the ramp, when to see a doctor.
+    let burning = answered("my face is burning after my retinol");
+    assert!(burning.answer.starts_with("Stop it for now"));
+    for rule in ["reaction", "reaction_pause", "derm_burning"] {
+        assert!(
+            rules(&burning).contains(&rule),
+            "{rule}: {:?}",
+            rules(&burning)
+        );
+    }
+    // What one does, and what each of two does.
+    let azelaic = answered("What Does Azelaic Acid Do?");
+    assert!(
+        azelaic.answer.starts_with("Azelaic acid: calmer acne"),
+        "{}",
+        azelaic.answer
+    );
+    let versus = answered("Azelaic acid vs niacinamide: Which should I use?");
+    assert!(versus.answer.contains("Azelaic acid") && versus.answer.contains("Niacinamide"));
+}
