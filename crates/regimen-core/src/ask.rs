@@ -10,7 +10,7 @@
 //! seed's written FAQ answers what rules cannot say, and otherwise it offers the
 //! closest questions.
 
-use crate::explain::{explain, rank_faqs, Point};
+use crate::explain::{capitalised, explain, point, rank_faqs, Point};
 use crate::knowledge::{Family, Knowledge, Selector, Severity, When};
 use crate::vocab::{Concern, Condition, ServingTime};
 use serde::Serialize;
@@ -375,15 +375,6 @@ fn side_holds(knowledge: &Knowledge, side: &Selector, subject: &Subject) -> bool
             .all(|n| side.except.iter().any(|e| e.eq_ignore_ascii_case(n)));
     let by_family = family_of(knowledge, subject).is_some_and(|f| side.families.contains(&f.id));
     by_name || (by_family && !excepted)
-}
-
-fn point(knowledge: &Knowledge, id: &str) -> Option<Point> {
-    knowledge.cite(id).map(|c| Point {
-        text: c.text.to_string(),
-        rule: Some(c.id.to_string()),
-        source: c.source.to_string(),
-        link: knowledge.source_link(id),
-    })
 }
 
 /// What is composed: a lead, its points, how sure.
@@ -945,12 +936,4 @@ fn age(knowledge: &Knowledge, subjects: &[Subject]) -> Option<Composed> {
         &["teen_acne_first_line", "teen_no_antiaging"]
     };
     about(knowledge, ids)
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

@@ -101,7 +101,8 @@ fn normal(text: &str) -> String {
     text.trim().to_lowercase().replace([' ', '-'], "_")
 }
 
-fn point(knowledge: &Knowledge, id: &str) -> Option<Point> {
+/// A citable id as a point: its text, rule, source and link.
+pub(crate) fn point(knowledge: &Knowledge, id: &str) -> Option<Point> {
     knowledge.cite(id).map(|c| Point {
         text: c.text.to_string(),
         rule: Some(c.id.to_string()),
@@ -418,9 +419,14 @@ fn flag_topic(knowledge: &Knowledge, key: &str) -> Option<Explanation> {
     })
 }
 
+/// "SALICYLIC ACID" as a title: "Salicylic acid".
 fn title_case(inci: &str) -> String {
-    let lower = inci.to_lowercase();
-    let mut chars = lower.chars();
+    capitalised(&inci.to_lowercase())
+}
+
+/// The text with its first letter in upper case ("AHA" stays "AHA").
+pub(crate) fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
     chars
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())

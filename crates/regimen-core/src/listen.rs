@@ -53,22 +53,7 @@ impl Heard {
         let mut dated: Vec<&Checkin> = checkins.iter().collect();
         dated.sort_by_key(|c| c.date.0);
         for checkin in &dated {
-            let said = |list: &[String]| -> Vec<String> {
-                let mut found: Vec<String> = Vec::new();
-                for reaction in &checkin.reactions {
-                    let lower = reaction.to_lowercase();
-                    let words: Vec<&str> = lower
-                        .split(|c: char| !c.is_alphanumeric())
-                        .filter(|w| !w.is_empty())
-                        .collect();
-                    if words.iter().any(|w| list.iter().any(|l| l == w))
-                        && !found.contains(reaction)
-                    {
-                        found.push(reaction.clone());
-                    }
-                }
-                found
-            };
+            let said = |list: &[String]| said(&checkin.reactions, list);
             let urgent = said(&limits.reaction_urgent_words);
             if !urgent.is_empty() && heard.urgent.is_none() {
                 heard.urgent = Some((checkin.date.0, urgent));
@@ -115,19 +100,11 @@ impl Heard {
     /// and those whose ticks a reaction looks back to.
     pub fn kept(knowledge: &Knowledge, checkins: &[Checkin]) -> Vec<Checkin> {
         let limits = &knowledge.limits;
-        let words: Vec<&String> = limits
-            .reaction_words
-            .iter()
-            .chain(&limits.reaction_urgent_words)
-            .collect();
         let reacted: Vec<NaiveDate> = checkins
             .iter()
             .filter(|c| {
-                c.reactions.iter().any(|r| {
-                    r.to_lowercase()
-                        .split(|ch: char| !ch.is_alphanumeric())
-                        .any(|w| words.iter().any(|l| *l == w))
-                })
+                !said(&c.reactions, &limits.reaction_words).is_empty()
+                    || !said(&c.reactions, &limits.reaction_urgent_words).is_empty()
             })
             .map(|c| c.date.0)
             .collect();
@@ -145,11 +122,6 @@ impl Heard {
         kept
     }
 
-    /// Whether anything was heard that changes a plan or is said in it.
-    pub fn is_empty(&self) -> bool {
-        self.read == 0
-    }
-
     /// The pause of a family, if one holds.
     pub fn family_pause(&self, family: &str) -> Option<&Pause> {
         self.pauses.iter().find(|p| !p.mask && p.what == family)
@@ -159,6 +131,21 @@ impl Heard {
     pub fn mask_pause(&self, mask_type: &str) -> Option<&Pause> {
         self.pauses.iter().find(|p| p.mask && p.what == mask_type)
     }
+}
+
+/// The reactions of a check-in that have one of these words, each once.
+fn said(reactions: &[String], list: &[String]) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for reaction in reactions {
+        let lower = reaction.to_lowercase();
+        let has = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| list.iter().any(|l| l == w));
+        if has && !found.contains(reaction) {
+            found.push(reaction.clone());
+        }
+    }
+    found
 }
 
 /// The strong family or strong mask type a ticked entry ("serum:retinol", "mask:peel")

@@ -237,16 +237,23 @@ impl SavedPlan {
     }
 }
 
+/// The person's stored check-ins that still pass their checks (one stored by an older
+/// version that no longer does is left out).
+async fn stored_checkins(state: &AppState, user: i64) -> Result<Vec<Checkin>, ApiError> {
+    let mut checkins = Vec::new();
+    for document in state.store().list(user, Collection::Checkin).await? {
+        if let Ok(checkin) = Checkin::from_json(&document.body) {
+            checkins.push(checkin);
+        }
+    }
+    Ok(checkins)
+}
+
 /// The person's stored check-ins a new plan listens to (those with a reaction, and the
 /// days a reaction looks back to); check-ins stored by an older version that no longer
 /// pass their checks are left out.
 pub async fn heard_checkins(state: &AppState, user: i64) -> Result<Vec<Checkin>, ApiError> {
-    let mut stored = Vec::new();
-    for document in state.store().list(user, Collection::Checkin).await? {
-        if let Ok(checkin) = Checkin::from_json(&document.body) {
-            stored.push(checkin);
-        }
-    }
+    let stored = stored_checkins(state, user).await?;
     Ok(regimen_core::listen::Heard::kept(
         state.knowledge(),
         &stored,
@@ -264,12 +271,7 @@ pub async fn plan_results(
     user: i64,
     saved: &SavedPlan,
 ) -> Result<regimen_core::experiment::Results, ApiError> {
-    let mut checkins = Vec::new();
-    for document in state.store().list(user, Collection::Checkin).await? {
-        if let Ok(checkin) = Checkin::from_json(&document.body) {
-            checkins.push(checkin);
-        }
-    }
+    let checkins = stored_checkins(state, user).await?;
     let (experiment, serum_start) = saved.make(state, |plan| {
         let serum_start = plan
             .days

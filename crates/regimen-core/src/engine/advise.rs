@@ -736,15 +736,22 @@ fn say_heard<'k>(planning: &Planning<'_, 'k>, warnings: &mut Warnings<'k>) {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    if let Some((day, words)) = &heard.urgent {
-        let citation = rule(knowledge, "reaction_stop_new");
+    // "Your check-in of <day> said <words>." with a rule's text, and the check-ins read.
+    let told = |warnings: &mut Warnings<'k>,
+                id: &'static str,
+                day: chrono::NaiveDate,
+                words: &[String]| {
+        let citation = rule(knowledge, id);
         let text = format!(
             "Your check-in of {} said {}. {} {read}",
-            date(*day),
+            date(day),
             quoted(words),
             citation.text
         );
         warnings.add(WarningCode::Reaction, citation, Cow::Owned(text), None);
+    };
+    if let Some((day, words)) = &heard.urgent {
+        told(warnings, "reaction_stop_new", *day, words);
         warnings.cite(WarningCode::Reaction, knowledge, "reaction_urgent");
     }
     let mut said: Vec<String> = Vec::new();
@@ -775,14 +782,7 @@ fn say_heard<'k>(planning: &Planning<'_, 'k>, warnings: &mut Warnings<'k>) {
         warnings.add(WarningCode::Reaction, citation, Cow::Owned(text), None);
     }
     for (day, words) in &heard.unexplained {
-        let citation = rule(knowledge, "reaction_unknown_cause");
-        let text = format!(
-            "Your check-in of {} said {}. {} {read}",
-            date(*day),
-            quoted(words),
-            citation.text
-        );
-        warnings.add(WarningCode::Reaction, citation, Cow::Owned(text), None);
+        told(warnings, "reaction_unknown_cause", *day, words);
     }
     if heard.urgent.is_none() && heard.pauses.is_empty() && heard.unexplained.is_empty() {
         let citation = rule(knowledge, "reaction_pause");

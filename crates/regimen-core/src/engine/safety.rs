@@ -297,26 +297,24 @@ fn mask_for_sensitive<'k>(profile: &Profile, mask: &MaskType) -> Result<(), Refu
     Ok(())
 }
 
+/// The rules of gate.toml whose `when` holds for this person, in file order.
+fn for_person<'k>(knowledge: &'k Knowledge, profile: &Profile) -> Vec<&'k GateRule> {
+    let situation = crate::knowledge::Situation::of(profile, false);
+    knowledge
+        .gate
+        .iter()
+        .filter(|rule| rule.when.as_ref().is_none_or(|w| w.matches(&situation)))
+        .collect()
+}
+
 /// The refusing rules of gate.toml that hold for this person, in file order.
 fn person_rules<'k>(
     knowledge: &'k Knowledge,
     profile: &Profile,
 ) -> impl Iterator<Item = &'k GateRule> + 'k {
-    let situation = crate::knowledge::Situation::of(profile, false);
-    let holds: Vec<bool> = knowledge
-        .gate
-        .iter()
-        .map(|rule| {
-            rule.effect == GateEffect::Refuse
-                && rule.when.as_ref().is_none_or(|w| w.matches(&situation))
-        })
-        .collect();
-    knowledge
-        .gate
-        .iter()
-        .zip(holds)
-        .filter(|(_, holds)| *holds)
-        .map(|(rule, _)| rule)
+    for_person(knowledge, profile)
+        .into_iter()
+        .filter(|rule| rule.effect == GateEffect::Refuse)
 }
 
 /// A gate rule's refusal.
@@ -333,21 +331,11 @@ fn class_rules<'k>(
     profile: &Profile,
     product: &ShelfProduct,
 ) -> impl Iterator<Item = &'k GateRule> + 'k {
-    let situation = crate::knowledge::Situation::of(profile, false);
-    let holds: Vec<bool> = knowledge
-        .gate
-        .iter()
-        .map(|rule| {
-            rule.when.as_ref().is_none_or(|w| w.matches(&situation))
-                && looks_at(knowledge, rule, product)
-        })
+    let rules: Vec<&'k GateRule> = for_person(knowledge, profile)
+        .into_iter()
+        .filter(|rule| looks_at(knowledge, rule, product))
         .collect();
-    knowledge
-        .gate
-        .iter()
-        .zip(holds)
-        .filter(|(_, holds)| *holds)
-        .map(|(rule, _)| rule)
+    rules.into_iter()
 }
 
 /// Whether a product is of the class a gate rule is about.
