@@ -12,7 +12,7 @@
 
 use crate::explain::{capitalised, explain, point, rank_faqs, Point};
 use crate::knowledge::{Family, Knowledge, Selector, Severity, When};
-use crate::vocab::{Concern, Condition, ServingTime};
+use crate::vocab::{Concern, Condition, ServingTime, Step};
 use serde::Serialize;
 use strsim::normalized_damerau_levenshtein;
 
@@ -78,7 +78,26 @@ pub fn ask(knowledge: &Knowledge, question: &str) -> Answer {
             did_you_mean: Vec::new(),
         };
     }
-    let composed = compose(knowledge, &understood);
+    let ranked = rank_faqs(knowledge, question);
+    // What the rules say of what it asks; else a written entry that matches well (it
+    // answers what rules cannot say), first one that asks nothing the question does not
+    // about nothing it does not name; else what the first thing it names is.
+    let best = ranked.first().filter(|(_, score)| *score >= 0.6);
+    let written = |faq: &crate::knowledge::Faq| {
+        about(knowledge, &[&faq.id]).map(|(lead, points, _)| (lead, points, Confidence::Medium))
+    };
+    let fits = |faq: &crate::knowledge::Faq| {
+        let its = understand(knowledge, &faq.question);
+        its.asks.iter().all(|a| understood.asks.contains(a))
+            && its.subjects.iter().all(|s| understood.subjects.contains(s))
+    };
+    let composed = compose(knowledge, &understood)
+        .or_else(|| {
+            best.filter(|(faq, _)| fits(faq))
+                .and_then(|(faq, _)| written(faq))
+        })
+        .or_else(|| describe(knowledge, &understood))
+        .or_else(|| best.and_then(|(faq, _)| written(faq)));
     match composed {
         Some((lead, points, confidence)) => Answer {
             answer: said(&lead, &points),
@@ -88,24 +107,6 @@ pub fn ask(knowledge: &Knowledge, question: &str) -> Answer {
             did_you_mean: Vec::new(),
         },
         None => {
-            let ranked = rank_faqs(knowledge, question);
-            // A written entry that matches well answers what rules cannot say.
-            if let Some((faq, _)) = ranked.first().filter(|(_, score)| *score >= 0.6) {
-                let source = knowledge.source(&faq.source);
-                let point = Point {
-                    text: faq.answer.clone(),
-                    rule: Some(faq.id.clone()),
-                    source: source.map(|s| s.citation.clone()).unwrap_or_default(),
-                    link: source.and_then(|s| s.link()),
-                };
-                return Answer {
-                    answer: faq.answer.clone(),
-                    points: vec![point],
-                    confidence: Confidence::Medium,
-                    understood,
-                    did_you_mean: Vec::new(),
-                };
-            }
             // Nothing of skin care understood: no question to offer in its place.
             let about_skin = !understood.subjects.is_empty() || !understood.asks.is_empty();
             Answer {
@@ -397,10 +398,16 @@ fn compose(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> {
             Confidence::High,
         ));
     }
-    let things: Vec<&Subject> = subjects
+    if let Some(topic) = knowledge
+        .ask_topics
         .iter()
-        .filter(|s| !matches!(s.kind.as_str(), "stage" | "condition" | "concern" | "tone"))
-        .collect();
+        .find(|t| topic_holds(t, understood))
+    {
+        let ids: Vec<&str> = topic.points.iter().map(String::as_str).collect();
+        let (_, points, confidence) = about(knowledge, &ids)?;
+        return Some((topic.lead.clone(), points, confidence));
+    }
+    let things = things(subjects);
     let tried: Vec<&str> = knowledge.asks.iter().map(|a| a.id.as_str()).collect();
     for ask in tried {
         let composed = match ask {
@@ -447,6 +454,40 @@ fn compose(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> {
             confidence,
         ));
     }
+    None
+}
+
+/// What a question names that goes on the skin (not a life stage, condition, concern,
+/// tone or topic).
+fn things(subjects: &[Subject]) -> Vec<&Subject> {
+    subjects
+        .iter()
+        .filter(|s| {
+            !matches!(
+                s.kind.as_str(),
+                "stage" | "condition" | "concern" | "tone" | "topic"
+            )
+        })
+        .collect()
+}
+
+/// Whether a topic answers a question: it names every subject of the topic (`kind:mask`
+/// is any mask) and asks nothing the topic does not answer.
+fn topic_holds(topic: &crate::knowledge::AskTopic, understood: &Understood) -> bool {
+    let names = |wanted: &str| {
+        understood.subjects.iter().any(|s| {
+            let id = format!("{}:{}", s.kind, s.id);
+            id == wanted || (wanted == "kind:mask" && s.kind == "mask")
+        })
+    };
+    topic.about.iter().all(|a| names(a)) && understood.asks.iter().all(|a| topic.asks.contains(a))
+}
+
+/// What the things a question names are, when nothing more specific was composed and no
+/// written entry matched: "X vs Y", what each does; else what the first one is.
+fn describe(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> {
+    let asked = |id: &str| understood.asks.iter().any(|a| a == id);
+    let things = things(&understood.subjects);
     // "X vs Y": what each does.
     if asked("what_it_does") && things.len() >= 2 {
         let mut points = Vec::new();
@@ -706,13 +747,79 @@ fn reaction(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
     ))
 }
 
+/// What order: where each thing named goes (its step; an active in the serum step), the
+/// routine's order, and on a mask day the mask's place.
 fn order(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
     let mask = things.iter().any(|s| s.kind == "mask" || s.id == "mask");
+    let mut placed: Vec<(usize, String)> =
+        things.iter().filter_map(|s| placed(knowledge, s)).collect();
+    placed.dedup();
     let mut ids = vec!["step_order"];
     if mask {
         ids.push("mask_day_order");
     }
-    about(knowledge, &ids)
+    let serums = placed
+        .iter()
+        .filter(|(rank, _)| *rank == knowledge.step_rank(Step::Serum))
+        .count();
+    if serums >= 2 {
+        ids.insert(0, "serums_thin_to_thick");
+    }
+    let (_, points, confidence) = about(knowledge, &ids)?;
+    let lead = match placed.as_slice() {
+        [_, _, ..] if serums == placed.len() => {
+            "They go in the same step, after cleansing and before moisturizer: the thinnest first."
+                .to_string()
+        }
+        [_, _, ..] => {
+            placed.sort_by_key(|(rank, _)| *rank);
+            let names: Vec<&str> = placed.iter().map(|(_, n)| n.as_str()).collect();
+            format!("{}.", capitalised(&names.join(", then ")))
+        }
+        _ => String::new(),
+    };
+    Some((lead, points, confidence))
+}
+
+/// A thing's place in a routine (its step's rank; a mask left on overnight after the
+/// moisturizer) with its name.
+fn placed(knowledge: &Knowledge, subject: &Subject) -> Option<(usize, String)> {
+    let rank = |step: Step| knowledge.step_rank(step);
+    let (step_rank, name) = match (subject.kind.as_str(), subject.id.as_str()) {
+        ("kind", "cleanser") => (rank(Step::Cleanse), "cleanser".to_string()),
+        ("kind", "serum") => (rank(Step::Serum), "serum".to_string()),
+        ("kind", "moisturizer") => (rank(Step::Moisturize), "moisturizer".to_string()),
+        ("kind", "sunscreen") => (rank(Step::Sunscreen), "sunscreen".to_string()),
+        ("kind", "mask") => (rank(Step::Mask), "mask".to_string()),
+        ("mask", id) => {
+            let mask = knowledge.mask_type(id)?;
+            let overnight = mask.removal == crate::knowledge::Removal::None;
+            let step = if overnight {
+                Step::Moisturize
+            } else {
+                Step::Mask
+            };
+            // An overnight mask goes after the moisturizer: half a step later.
+            (
+                rank(step) + usize::from(overnight),
+                mask.name.to_lowercase(),
+            )
+        }
+        _ => {
+            let family = family_of(knowledge, subject)?;
+            let name = match knowledge.active(&subject.id) {
+                Some(active) => active
+                    .name
+                    .split(" (")
+                    .next()
+                    .unwrap_or(&active.name)
+                    .to_string(),
+                None => family.label().to_string(),
+            };
+            (rank(Step::Serum), name)
+        }
+    };
+    Some((step_rank, name))
 }
 
 fn combine(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {

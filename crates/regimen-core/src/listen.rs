@@ -8,6 +8,15 @@ use crate::checkin::Checkin;
 use crate::knowledge::Knowledge;
 use chrono::{Days, NaiveDate};
 
+/// The rules by which a plan says what it heard from the check-ins (the page shows
+/// them first).
+pub const HEARD_RULES: &[&str] = &[
+    "reaction_stop_new",
+    "reaction_pause",
+    "reaction_prescription",
+    "reaction_unknown_cause",
+];
+
 /// Something a reaction points to, paused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pause {
@@ -23,6 +32,18 @@ pub struct Pause {
     pub until: NaiveDate,
 }
 
+/// A reaction that points to nothing strong ticked as done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unpinned {
+    /// The check-in that reported it.
+    pub reported: NaiveDate,
+    /// Its reaction's words.
+    pub words: Vec<String>,
+    /// The entries ticked as done that day and the days it looks back to ("treatment",
+    /// "serum:niacinamide"): the plan tells a prescription among them by its step.
+    pub ticked: Vec<String>,
+}
+
 /// What the check-ins said, read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Heard {
@@ -34,8 +55,8 @@ pub struct Heard {
     pub last: Option<NaiveDate>,
     /// What the reactions paused, one entry per thing (the latest reaction's).
     pub pauses: Vec<Pause>,
-    /// Reactions that pointed to nothing strong ticked as done: (date, words).
-    pub unexplained: Vec<(NaiveDate, Vec<String>)>,
+    /// Reactions that pointed to nothing strong ticked as done.
+    pub unexplained: Vec<Unpinned>,
     /// The first urgent reaction (swelling, trouble breathing), with its words.
     pub urgent: Option<(NaiveDate, Vec<String>)>,
 }
@@ -65,20 +86,26 @@ impl Heard {
             let back = u64::from(limits.reaction_look_back_days.max(1)) - 1;
             let from = checkin.date.0 - Days::new(back);
             let mut pointed: Vec<(String, bool)> = Vec::new();
+            let mut ticked: Vec<String> = Vec::new();
             for earlier in dated
                 .iter()
                 .filter(|c| c.date.0 >= from && c.date.0 <= checkin.date.0)
             {
                 for key in earlier.am_done.iter().chain(&earlier.pm_done) {
-                    if let Some(thing) = strong_thing(knowledge, key) {
-                        if !pointed.contains(&thing) {
-                            pointed.push(thing);
-                        }
+                    match strong_thing(knowledge, key) {
+                        Some(thing) if !pointed.contains(&thing) => pointed.push(thing),
+                        Some(_) => {}
+                        None if !ticked.contains(key) => ticked.push(key.clone()),
+                        None => {}
                     }
                 }
             }
             if pointed.is_empty() {
-                heard.unexplained.push((checkin.date.0, words));
+                heard.unexplained.push(Unpinned {
+                    reported: checkin.date.0,
+                    words,
+                    ticked,
+                });
                 continue;
             }
             let until = checkin.date.0 + Days::new(u64::from(limits.reaction_pause_days));

@@ -746,3 +746,80 @@ async fn a_visitor_keeps_the_plan_by_signing_up_and_accounts_stay_private() {
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A plan that listens: burning reported after a retinol night, in the check-in page,
+/// pauses retinol in the plan made again, and the plan says so.
+#[tokio::test]
+async fn a_reaction_after_retinol_pauses_it_and_the_plan_says_so() {
+    let Some(driver) = chromedriver() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("regimen-browser-react-{}", std::process::id()));
+    let server = Server::start(&format!("sqlite://{}/regimen.db", dir.display()), &[]);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let client = browser(&driver, &dir.join("chrome"), PHONE).await;
+    let mut shots = Shots::new("reaction");
+    let today = chrono::Local::now().date_naive();
+
+    // Three weeks into a plan for aging skin: retinol nights are behind.
+    client.goto(&format!("{base}/")).await.expect("start");
+    click(&client, "input[name=skin_type][value=normal]").await;
+    click(&client, "input[name=concerns][value=aging]").await;
+    click(&client, "input[name=goal][value=long_term]").await;
+    let typed = (today - chrono::Days::new(21)).format("%m%d%Y").to_string();
+    fill(&client, "#start", &typed).await;
+    submit(&client, "form.stack > button[type=submit]", "/plan").await;
+
+    // The last retinol night before today, ticked as done.
+    let mut night = None;
+    for back in 1..=21 {
+        let date = today - chrono::Days::new(back);
+        client
+            .goto(&format!("{base}/day/{date}"))
+            .await
+            .expect("day");
+        if client
+            .find(Locator::Css(".routine-pm input[value='serum:retinol']"))
+            .await
+            .is_ok()
+        {
+            night = Some(date);
+            break;
+        }
+    }
+    let night = night.expect("a retinol night in the last three weeks");
+    for tick in client
+        .find_all(Locator::Css(".routine-pm input[type=checkbox]"))
+        .await
+        .expect("the evening's steps")
+    {
+        tick.click().await.expect("tick");
+    }
+    submit(
+        &client,
+        ".checklist-form > button[type=submit]",
+        &format!("/day/{night}"),
+    )
+    .await;
+
+    // The next day's check-in says it burned.
+    let reported = night + chrono::Days::new(1);
+    client
+        .goto(&format!("{base}/checkin?date={reported}"))
+        .await
+        .expect("checkin");
+    fill(&client, "#reactions", "burning, peeling").await;
+    submit(&client, "form.stack > button[type=submit]", "/history").await;
+    shots.take(&client, "reaction-history").await;
+    submit(&client, "#reaction form button", "/plan").await;
+    let plan = text(&client, "main").await;
+    assert!(
+        plan.contains("said \"burning\", \"peeling\" after retinoids: it pauses until")
+            && plan.contains("then restarts on its slower ramp"),
+        "{plan}"
+    );
+    shots.take(&client, "reaction-plan").await;
+    client.close().await.expect("close");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}

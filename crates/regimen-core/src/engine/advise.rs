@@ -38,7 +38,7 @@ pub(super) fn assemble<'k>(
         );
         warnings.add(WarningCode::Experiment, citation, Cow::Owned(text), None);
     }
-    say_heard(planning, &mut warnings);
+    say_heard(planning, &paced.days, &mut warnings);
     let in_plan = in_plan(planning, &choices, &paced);
     let advised: Vec<SerumPick<'_>> = choices
         .serums
@@ -708,7 +708,7 @@ fn say_gate_notes<'k>(planning: &Planning<'_, 'k>, used: Used<'_>, warnings: &mu
 /// reaction stops everything new (rule reaction_stop_new); a reaction pauses what it
 /// points to and restarts it slower (rule reaction_pause); one it cannot pin on anything
 /// strong changes nothing, and the plan says why (rule reaction_unknown_cause).
-fn say_heard<'k>(planning: &Planning<'_, 'k>, warnings: &mut Warnings<'k>) {
+fn say_heard<'k>(planning: &Planning<'_, 'k>, days: &[Day<'_>], warnings: &mut Warnings<'k>) {
     let (knowledge, heard) = (planning.knowledge, planning.reading.heard());
     let (Some(first), Some(last)) = (heard.first, heard.last) else {
         return;
@@ -781,8 +781,44 @@ fn say_heard<'k>(planning: &Planning<'_, 'k>, warnings: &mut Warnings<'k>) {
         let text = format!("{text}. {} {read}", citation.text);
         warnings.add(WarningCode::Reaction, citation, Cow::Owned(text), None);
     }
-    for (day, words) in &heard.unexplained {
-        told(warnings, "reaction_unknown_cause", *day, words);
+    // A reaction after a prescription is its prescriber's to judge: the plan keeps it
+    // as prescribed (rule reaction_prescription).
+    let owned = planning.owned();
+    let prescribed: Vec<(String, &str)> = owned
+        .prescribed()
+        .flat_map(|(_, product, _)| {
+            days.iter()
+                .flat_map(Day::steps)
+                .filter(|s| s.product.as_deref() == Some(product.name.as_str()))
+                .map(|s| (s.key(), product.name.as_str()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for unpinned in &heard.unexplained {
+        let mut after: Vec<&str> = prescribed
+            .iter()
+            .filter(|(key, _)| unpinned.ticked.contains(key))
+            .map(|(_, name)| *name)
+            .collect();
+        after.dedup();
+        if after.is_empty() {
+            told(
+                warnings,
+                "reaction_unknown_cause",
+                unpinned.reported,
+                &unpinned.words,
+            );
+            continue;
+        }
+        let citation = rule(knowledge, "reaction_prescription");
+        let text = format!(
+            "Your check-in of {} said {} after {}. {} {read}",
+            date(unpinned.reported),
+            quoted(&unpinned.words),
+            and_list(&after),
+            citation.text
+        );
+        warnings.add(WarningCode::Reaction, citation, Cow::Owned(text), None);
     }
     if heard.urgent.is_none() && heard.pauses.is_empty() && heard.unexplained.is_empty() {
         let citation = rule(knowledge, "reaction_pause");

@@ -41,6 +41,7 @@ pub const ENGINE_RULES: &[&str] = &[
     "reaction_urgent",
     "reaction_pause",
     "reaction_unknown_cause",
+    "reaction_prescription",
     "reaction_stop_new",
     "sensitive_sunscreen_kept",
     "step_order",
@@ -256,6 +257,26 @@ pub struct SubjectWords {
     pub subject: String,
     /// The words, in lower case.
     pub words: Vec<String>,
+}
+
+/// An answer for a subject the rules cannot compose from (faq.toml `[[topic]]`): the
+/// seed's own question, masks against serums, or purging. It answers a question that
+/// names every subject of `about` (`kind:mask` is any mask) and asks nothing outside
+/// `asks`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AskTopic {
+    /// Stable id.
+    pub id: String,
+    /// The subjects a question names, as `kind:id`.
+    pub about: Vec<String>,
+    /// What it may ask (`[[ask]]` ids); a question that asks nothing is answered too.
+    #[serde(default)]
+    pub asks: Vec<String>,
+    /// The answer's first sentence.
+    pub lead: String,
+    /// The citable entries (rules, facts, written FAQ answers) that make the answer.
+    pub points: Vec<String>,
 }
 
 /// A rule of guidance the planner applies or cites.
@@ -1340,6 +1361,8 @@ pub struct Knowledge {
     pub asks: Vec<AskCue>,
     /// Plain words for what questions are about.
     pub subject_words: Vec<SubjectWords>,
+    /// Answers for subjects the rules cannot compose from.
+    pub ask_topics: Vec<AskTopic>,
     /// General rules.
     pub rules: Vec<Rule>,
     /// Approach rules.
@@ -1456,6 +1479,8 @@ struct FaqFile {
     ask: Vec<AskCue>,
     #[serde(default)]
     words: Vec<SubjectWords>,
+    #[serde(default)]
+    topic: Vec<AskTopic>,
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1606,6 +1631,7 @@ impl Knowledge {
             faqs: faq.faq,
             asks: faq.ask,
             subject_words: faq.words,
+            ask_topics: faq.topic,
             rules: rules.rule,
             approach_rules: rules.approach,
             mask_budgets: rules.mask_budget,

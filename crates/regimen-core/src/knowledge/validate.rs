@@ -6,6 +6,33 @@ use crate::vocab::{ServingTime, Step};
 use std::collections::HashSet;
 
 impl Knowledge {
+    /// A question topic's subjects, asks and points must name what exists.
+    fn topic_problems(&self) -> Vec<String> {
+        let citable: HashSet<&str> = self.citables().map(|(id, _, _)| id).collect();
+        let mut problems = Vec::new();
+        for topic in &self.ask_topics {
+            let id = &topic.id;
+            for point in topic
+                .points
+                .iter()
+                .filter(|p| !citable.contains(p.as_str()))
+            {
+                problems.push(format!("topic {id} cites unknown entry {point}"));
+            }
+            for ask in topic
+                .asks
+                .iter()
+                .filter(|a| !self.asks.iter().any(|c| &c.id == *a))
+            {
+                problems.push(format!("topic {id} answers unknown ask {ask}"));
+            }
+            if topic.about.is_empty() || topic.about.iter().any(|s| !s.contains(':')) {
+                problems.push(format!("topic {id} names no kind:id subject"));
+            }
+        }
+        problems
+    }
+
     /// Every inconsistency between the files, one line each.
     pub(super) fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
@@ -19,6 +46,7 @@ impl Knowledge {
             }
         }
         problems.extend(self.label_problems());
+        problems.extend(self.topic_problems());
         for active in &self.actives {
             for family in &active.instead_of {
                 if self.family(family).is_none() {

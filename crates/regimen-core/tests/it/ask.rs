@@ -202,3 +202,56 @@ fn events_reactions_and_what_things_do() {
     let versus = answered("Azelaic acid vs niacinamide: Which should I use?");
     assert!(versus.answer.contains("Azelaic acid") && versus.answer.contains("Niacinamide"));
 }
+
+#[test]
+fn the_seeds_question_and_topics_the_rules_cannot_compose() {
+    // Masks or serums, as people ask it: the seed's answers, not one of the two alone.
+    for question in [
+        "face masks vs serums which delivers better results",
+        "do i really need both a face mask and a serum",
+        "are sheet masks worth it compared to serums",
+    ] {
+        let answer = answered(question);
+        assert!(
+            answer
+                .answer
+                .starts_with("Serums and masks do different jobs"),
+            "{question}: {}",
+            answer.answer
+        );
+        assert!(rules(&answer).contains(&"both_needed"), "{question}");
+    }
+    // Both on one day: the mask first.
+    let same_day = answered("should i put my serum on before or after a clay mask");
+    assert_eq!(rules(&same_day)[0], "mask_day_order");
+    // Purging, whatever it is called, is neither a reaction to stop nor a timeline.
+    for question in ["what is retinol purge", "how long do tret uglies last"] {
+        assert_eq!(rules(&answered(question))[0], "purging", "{question}");
+    }
+    // A topic does not take a question that asks what it does not answer.
+    let pregnant = answered("is skin cycling ok when pregnant");
+    assert!(!rules(&pregnant).contains(&"faq_skin_cycling"));
+}
+
+#[test]
+fn an_order_question_places_what_it_names() {
+    let two = answered("what goes first, moisturiser or serum?");
+    assert!(
+        two.answer.starts_with("Serum, then moisturizer."),
+        "{}",
+        two.answer
+    );
+    let serums = answered("does retinol go before or after hyaluronic acid");
+    assert!(
+        serums.answer.starts_with("They go in the same step"),
+        "{}",
+        serums.answer
+    );
+    assert_eq!(rules(&serums)[0], "serums_thin_to_thick");
+    let sun = answered("sunscreen or moisturizer which comes first");
+    assert!(
+        sun.answer.starts_with("Moisturizer, then sunscreen."),
+        "{}",
+        sun.answer
+    );
+}

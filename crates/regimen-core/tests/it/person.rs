@@ -337,3 +337,52 @@ fn a_week_of_reactions_after_retinol_nights_pauses_retinol_and_the_plan_says_so(
         .any(|w| w.rule == "reaction_stop_new"));
     assert!(urgent.warnings.iter().any(|w| w.rule == "reaction_urgent"));
 }
+
+#[test]
+fn a_reaction_after_a_prescription_goes_to_its_prescriber_and_keeps_it() {
+    let profile = person(
+        "skin_type = \"oily\"\ngoal = \"long_term\"\nconcerns = [\"acne\"]",
+        &[(
+            "Tretinoin Cream 0.025%",
+            "Tretinoin 0.025%, Aqua, Stearic Acid, Isopropyl Myristate",
+        )],
+    );
+    let plan = plan_for(&profile, 2);
+    let key = plan
+        .days
+        .iter()
+        .flat_map(|d| d.pm.iter())
+        .find(|s| s.product.as_deref() == Some("Tretinoin Cream 0.025%"))
+        .map(|s| s.key())
+        .expect("the prescription goes on");
+    let lines = format!(
+        "{{\"date\": \"2026-11-30\", \"pm_done\": [\"cleanse\", \"{key}\", \"moisturize\"]}}\n\
+         {{\"date\": \"2026-12-01\", \"reactions\": [\"burning\"]}}\n"
+    );
+    let heard = plan_hearing(&profile, 2, &lines);
+    let nights = |plan: &Plan<'_>| {
+        plan.days
+            .iter()
+            .filter(|d| {
+                d.pm.iter()
+                    .any(|s| s.product.as_deref() == Some("Tretinoin Cream 0.025%"))
+            })
+            .count()
+    };
+    assert_eq!(nights(&heard), nights(&plan), "the prescription is kept");
+    let said = heard
+        .warnings
+        .iter()
+        .find(|w| w.rule == "reaction_prescription")
+        .expect("the plan sends the reaction to the prescriber");
+    assert!(
+        said.text
+            .contains("Tue 1 Dec said \"burning\" after Tretinoin Cream 0.025%"),
+        "{}",
+        said.text
+    );
+    assert!(!heard
+        .warnings
+        .iter()
+        .any(|w| w.rule == "reaction_pause" || w.rule == "reaction_unknown_cause"));
+}

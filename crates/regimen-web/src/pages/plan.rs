@@ -374,14 +374,21 @@ pub(super) fn source_href(state: &AppState, rule: &str) -> String {
         .unwrap_or_else(|| format!("/explain/{rule}"))
 }
 
-/// The plan's warnings by how prominent they are: safety first, then advice, then what
-/// the planner changed (folded away); each with its label, never its code.
+/// The plan's warnings by how prominent they are: what the check-ins changed (shown
+/// at the top), safety first, then advice, then what the planner changed (folded
+/// away); each with its label, never its code.
 fn warnings_context(state: &AppState, plan: &Plan<'_>) -> Value {
     let labels = &state.knowledge().labels;
     let mut levels: BTreeMap<WarningLevel, Vec<Value>> = BTreeMap::new();
+    let mut heard = Vec::new();
     for w in &plan.warnings {
         let (label, level) = labels.warning(w.code);
-        levels.entry(level).or_default().push(context! {
+        let shown = if regimen_core::listen::HEARD_RULES.contains(&w.rule) {
+            &mut heard
+        } else {
+            levels.entry(level).or_default()
+        };
+        shown.push(context! {
             code => w.code.id(),
             label,
             text => w.text.as_ref(),
@@ -394,6 +401,7 @@ fn warnings_context(state: &AppState, plan: &Plan<'_>) -> Value {
     }
     let take = |level| levels.get(&level).cloned().unwrap_or_default();
     context! {
+        heard,
         safety => take(WarningLevel::Safety),
         advice => take(WarningLevel::Advice),
         changes => take(WarningLevel::Change),
