@@ -14,7 +14,7 @@ use crate::explain::{capitalised, explain, point, rank_faqs, Point};
 use crate::knowledge::{Family, Knowledge, Selector, Severity, When};
 use crate::vocab::{Concern, Condition, ServingTime, Step};
 use serde::Serialize;
-use strsim::normalized_damerau_levenshtein;
+use strsim::damerau_levenshtein;
 
 /// Something a question is about: a kind (`active`, `family`, `ingredient`, `mask`,
 /// `kind`, `condition`, `stage`) and an id.
@@ -171,34 +171,47 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// How many slips a word may have and still be read as another.
+#[derive(Debug, Clone, Copy)]
+enum Slips {
+    /// A name (of an active, an ingredient): one in a word of five to eight letters,
+    /// two in a longer one ("salycilic" is salicylic).
+    Name,
+    /// A cue of what is asked: one at most ("bleaching" is no "breathing").
+    Cue,
+}
+
 /// Whether a word of the question is this word of a phrase: the same, its plural, or
-/// (five letters or more) one slip away.
-fn same_word(typed: &str, known: &str) -> bool {
+/// (five letters or more) a slip or two away; a first letter is rarely the slip
+/// ("treating" is no "breathing").
+fn same_word(typed: &str, known: &str, slips: Slips) -> bool {
     // A plural, of a word of three letters or more ("has" is no plural of "ha").
     if typed == known || (known.len() >= 3 && typed.strip_suffix('s') == Some(known)) {
         return true;
     }
     let (a, b) = (typed.chars().count(), known.chars().count());
-    // One slip in a word of five or six letters, two in a longer one; a first letter
-    // is rarely the slip ("treating" is no "breathing").
-    let close = if a.min(b) >= 7 { 0.75 } else { 0.8 };
+    let most = match slips {
+        Slips::Name if a.min(b) >= 9 => 2,
+        _ => 1,
+    };
     a >= 5
         && b >= 5
         && typed.chars().next() == known.chars().next()
-        && normalized_damerau_levenshtein(typed, known) >= close
+        && damerau_levenshtein(typed, known) <= most
 }
 
-/// The length of a phrase found at `at` in the words, if it is there.
-fn found_at(typed: &[String], at: usize, phrase: &[String]) -> bool {
+/// Whether a phrase is found at `at` in the words.
+fn found_at(typed: &[String], at: usize, phrase: &[String], slips: Slips) -> bool {
     !phrase.is_empty()
         && at + phrase.len() <= typed.len()
         && phrase
             .iter()
             .zip(&typed[at..])
-            .all(|(known, word)| same_word(word, known))
+            .all(|(known, word)| same_word(word, known, slips))
 }
 
-/// Whether a question's words hold a phrase anywhere (`exact`: as written, or a plural).
+/// Whether a question's words hold a cue's phrase anywhere (`exact`: as written, or a
+/// plural).
 fn has_phrase(typed: &[String], phrase: &str, exact: bool) -> bool {
     let phrase = words(phrase);
     if exact {
@@ -208,7 +221,7 @@ fn has_phrase(typed: &[String], phrase: &str, exact: bool) -> bool {
                 .all(|(t, p)| t == p || t.strip_suffix('s') == Some(p.as_str()))
         });
     }
-    (0..typed.len()).any(|at| found_at(typed, at, &phrase))
+    (0..typed.len()).any(|at| found_at(typed, at, &phrase, Slips::Cue))
 }
 
 /// Every phrase the knowledge base names something by, with what it names.
@@ -282,7 +295,10 @@ pub fn understand(knowledge: &Knowledge, question: &str) -> Understood {
     let mut subjects: Vec<Subject> = Vec::new();
     let mut at = 0;
     while at < typed.len() {
-        match terms.iter().find(|(t, _)| found_at(&typed, at, t)) {
+        match terms
+            .iter()
+            .find(|(t, _)| found_at(&typed, at, t, Slips::Name))
+        {
             Some((term, subject)) => {
                 if !subjects.contains(subject) {
                     subjects.push(subject.clone());
@@ -315,12 +331,15 @@ pub fn understand(knowledge: &Knowledge, question: &str) -> Understood {
             }
         }
     }
-    let asks = knowledge
-        .asks
-        .iter()
-        .filter(|cue| cue.words.iter().any(|w| has_phrase(&typed, w, cue.exact)))
-        .map(|cue| cue.id.clone())
-        .collect();
+    let mut asks: Vec<String> = Vec::new();
+    for cue in &knowledge.asks {
+        let holds = |words: &[String]| words.iter().any(|w| has_phrase(&typed, w, cue.exact));
+        // A cue `with` a second list holds when a word of each is there.
+        if holds(&cue.words) && (cue.with.is_empty() || holds(&cue.with)) && !asks.contains(&cue.id)
+        {
+            asks.push(cue.id.clone());
+        }
+    }
     Understood { subjects, asks }
 }
 
@@ -408,7 +427,13 @@ fn compose(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> {
         return Some((topic.lead.clone(), points, confidence));
     }
     let things = things(subjects);
-    let tried: Vec<&str> = knowledge.asks.iter().map(|a| a.id.as_str()).collect();
+    // Each ask once, in the order of its first cue.
+    let mut tried: Vec<&str> = Vec::new();
+    for cue in &knowledge.asks {
+        if !tried.contains(&cue.id.as_str()) {
+            tried.push(&cue.id);
+        }
+    }
     for ask in tried {
         let composed = match ask {
             "pregnancy" if asked(ask) || stage("pregnancy") => pregnancy(knowledge, &things),

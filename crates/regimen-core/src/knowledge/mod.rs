@@ -244,6 +244,10 @@ pub struct AskCue {
     /// Matched only as written (no slip forgiven: "cancer" is no "cancel").
     #[serde(default)]
     pub exact: bool,
+    /// When given, the cue holds only with a word of this list too (a part of the body
+    /// with a sign: "lips" with "puffing").
+    #[serde(default)]
+    pub with: Vec<String>,
 }
 
 /// Plain words for something a question is about, beyond the names the knowledge base

@@ -255,3 +255,35 @@ fn an_order_question_places_what_it_names() {
         sun.answer
     );
 }
+
+#[test]
+fn swelling_in_other_words_is_urgent_and_a_near_word_is_not() {
+    // A part of the body that swells, with a sign of it, in whatever words.
+    for question in [
+        "my eyelids and lips are puffing up a few hours after a new cream, is that dangerous?",
+        "tongue feels bigger after i tried a lip scrub",
+        "my throat is tightening after the peel",
+    ] {
+        let answer = answered(question);
+        assert!(
+            answer.answer.starts_with("This can be an emergency"),
+            "{question}: {}",
+            answer.answer
+        );
+    }
+    // "bleaching" is two slips from "breathing": no emergency.
+    let melasma = ask(
+        knowledge(),
+        "my melasma gets darker every summer even tho im using a bleaching cream",
+    );
+    assert!(!melasma.understood.asks.contains(&"urgent".to_string()));
+    // A slip still reads: "breathng", "swolen".
+    for question in ["cant breathng after this mask", "my lips are swolen"] {
+        assert!(
+            answered(question)
+                .answer
+                .starts_with("This can be an emergency"),
+            "{question}"
+        );
+    }
+}
