@@ -290,7 +290,13 @@ async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
         settings.addr,
         redact(&settings.db)
     );
-    accept_loop(listener, app(state), shutdown()).await;
+    // Behind a proxy every connection comes from the proxy: it limits clients, not us.
+    let per_client = if settings.client_ip_header.is_some() {
+        MAX_CONNECTIONS
+    } else {
+        MAX_CONNECTIONS_PER_CLIENT
+    };
+    accept_loop(listener, app(state), per_client, shutdown()).await;
     store.close().await;
     tracing::info!("regimen stopped");
     Ok(())
@@ -304,19 +310,70 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most connections served at once; more wait in the listen queue.
 pub const MAX_CONNECTIONS: usize = 1024;
+/// The most connections one client address holds at once (a browser opens about six);
+/// more are answered 429 and closed, so one client cannot take the others' slots.
+pub const MAX_CONNECTIONS_PER_CLIENT: usize = 64;
+/// A connection whose answer makes no progress for this long (a client that sends
+/// requests and never reads the answers) is ended.
+pub const WRITE_STALL: Duration = Duration::from_secs(15);
 /// How long requests in flight may take to finish after SIGTERM.
 pub const SHUTDOWN_DEADLINE: Duration = Duration::from_secs(10);
 
+/// The connections each client address holds, so that one cannot hold them all.
+#[derive(Clone, Default)]
+struct PerClient(Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>);
+
+/// One connection counted against its client; uncounted when dropped.
+struct Counted(PerClient, std::net::IpAddr);
+
+impl PerClient {
+    /// Counts a connection of `ip`, unless it holds `most` already.
+    fn take(&self, ip: std::net::IpAddr, most: usize) -> Option<Counted> {
+        let mut held = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = held.entry(ip).or_insert(0);
+        if *count >= most {
+            return None;
+        }
+        *count += 1;
+        Some(Counted(self.clone(), ip))
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        let mut held = (self.0)
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = held.get_mut(&self.1) {
+            *count -= 1;
+            if *count == 0 {
+                held.remove(&self.1);
+            }
+        }
+    }
+}
+
+/// What a client over its connection limit is told before the connection closes.
+const TOO_MANY: &[u8] = b"HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Type: text/plain\r\nRetry-After: 5\r\nContent-Length: 37\r\n\r\nToo many connections from one client\n";
+
 /// Serves `app` on `listener` until `stop` resolves: HTTP/1.1 with a header-read (and
-/// idle) timeout, at most [`MAX_CONNECTIONS`] at once, each request told its client's
-/// address; then lets requests in flight finish for up to [`SHUTDOWN_DEADLINE`].
+/// idle) timeout, a connection ended when its answer stalls for [`WRITE_STALL`], at
+/// most [`MAX_CONNECTIONS`] at once and `per_client` from one address, each request
+/// told its client's address; then lets requests in flight finish for up to
+/// [`SHUTDOWN_DEADLINE`]. (The whole-request deadline is the app's.)
 async fn accept_loop(
     listener: tokio::net::TcpListener,
     app: axum::Router,
+    per_client: usize,
     stop: impl std::future::Future<Output = ()>,
 ) {
     use hyper_util::rt::{TokioIo, TokioTimer};
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let clients = PerClient::default();
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -344,6 +401,13 @@ async fn accept_loop(
             },
             () = &mut stop => break,
         };
+        let Some(counted) = clients.take(peer.ip(), per_client) else {
+            // Best effort: the answer fits in the socket's buffer, or is not sent.
+            let _ = stream.try_write(TOO_MANY);
+            continue;
+        };
+        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(WRITE_STALL));
         let service = tower::ServiceExt::map_request(
             app.clone(),
             move |mut request: axum::http::Request<hyper::body::Incoming>| {
@@ -354,7 +418,7 @@ async fn accept_loop(
             },
         );
         let connection = http.serve_connection(
-            TokioIo::new(stream),
+            TokioIo::new(Box::pin(stream)),
             hyper_util::service::TowerToHyperService::new(service),
         );
         let connection = graceful.watch(connection);
@@ -362,7 +426,7 @@ async fn accept_loop(
             if let Err(error) = connection.await {
                 tracing::debug!(%error, "connection ended");
             }
-            drop(slot);
+            drop((slot, counted));
         });
     }
     drop(listener);

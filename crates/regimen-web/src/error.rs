@@ -39,6 +39,9 @@ pub enum ApiError {
     /// The body came too slowly: 408.
     #[error("the request body took too long to arrive")]
     SlowBody,
+    /// The request was not read and answered within the deadline of every request: 408.
+    #[error("the request took longer than {} seconds to arrive and be answered; try again", crate::REQUEST_DEADLINE.as_secs())]
+    Deadline,
     /// A body that is not JSON: 415.
     #[error("send the body as JSON, with Content-Type: application/json")]
     MediaType,
@@ -106,7 +109,7 @@ impl ApiError {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::SlowBody => StatusCode::REQUEST_TIMEOUT,
+            ApiError::SlowBody | ApiError::Deadline => StatusCode::REQUEST_TIMEOUT,
             ApiError::Quota(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::MediaType | ApiError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized | ApiError::BadLogin => StatusCode::UNAUTHORIZED,

@@ -423,9 +423,31 @@ pub fn app(state: AppState) -> Router {
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        // Inside the guard, so that the deadline's answer has its headers too.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_DEADLINE,
+        ))
+        .layer(axum::middleware::map_response(deadline_said))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::guard,
         ))
         .with_state(state)
+}
+
+/// The longest a request may take, from its headers to its answer (a body trickled a
+/// byte at a time included): then it is answered 408 and its connection closed.
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The deadline's bare 408 said as every error is said.
+async fn deadline_said(response: axum::response::Response) -> axum::response::Response {
+    let bare = response.status() == axum::http::StatusCode::REQUEST_TIMEOUT
+        && !response
+            .headers()
+            .contains_key(axum::http::header::CONTENT_TYPE);
+    if bare {
+        return axum::response::IntoResponse::into_response(error::ApiError::Deadline);
+    }
+    response
 }

@@ -477,3 +477,86 @@ fn slow_and_idle_clients_are_closed_and_do_not_hold_up_shutdown() {
     drop(stalled);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A GET from another client address on this machine (the whole of 127/8 is local):
+/// its status, or `None` when no answer came within `wait`.
+async fn get_from(source: &str, port: u16, path: &str, wait: Duration) -> Option<u16> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let asked = async {
+        let socket = tokio::net::TcpSocket::new_v4().ok()?;
+        socket.bind(format!("{source}:0").parse().ok()?).ok()?;
+        let mut stream = socket.connect(([127, 0, 0, 1], port).into()).await.ok()?;
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.ok()?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.ok()?;
+        String::from_utf8_lossy(&answer)
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    tokio::time::timeout(wait, asked).await.ok().flatten()
+}
+
+/// 1,100 connections of one client that send requests and never read the answers, or
+/// trickle a photo's body a byte a second, once filled every connection slot: /healthz
+/// answered nothing for 40 s. One client now holds at most its share (the rest are told
+/// 429), an answer nobody reads ends its connection, and every other client is served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_that_never_read_or_trickle_do_not_stop_the_server() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = std::env::temp_dir().join(format!("regimen-attack-{}", std::process::id()));
+    let server = Server::start(&format!("sqlite://{}/regimen.db", dir.display()), &[]);
+    let port = server.port;
+    let pipelined = "GET /api/v1/openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(200);
+    let trickle_head = "POST /api/v1/photos?date=2026-12-01 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/jpeg\r\nContent-Length: 15000000\r\n\r\n\u{ff}";
+    let mut never_read = Vec::new();
+    let mut trickling = Vec::new();
+    for i in 0..1100 {
+        let Ok(mut stream) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await else {
+            continue;
+        };
+        if i % 2 == 0 {
+            let _ = stream.write_all(pipelined.as_bytes()).await;
+            never_read.push(stream);
+        } else {
+            let _ = stream.write_all(trickle_head.as_bytes()).await;
+            trickling.push(stream);
+        }
+    }
+    assert!(
+        never_read.len() + trickling.len() >= 1000,
+        "the attack connected"
+    );
+    let keep_trickling = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            for stream in &mut trickling {
+                let _ = stream.try_write(&[0xd8]);
+            }
+        }
+    });
+    // Meanwhile another client is answered, every time, within a second.
+    for round in 0..10 {
+        let status = get_from("127.0.0.2", port, "/healthz", Duration::from_secs(1)).await;
+        assert_eq!(status, Some(200), "healthz under attack, round {round}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    // Connections beyond the client's share were told why.
+    let mut told = 0;
+    for stream in never_read.iter_mut().rev().take(50) {
+        let mut start = [0u8; 12];
+        if let Ok(Ok(n)) =
+            tokio::time::timeout(Duration::from_millis(200), stream.read(&mut start)).await
+        {
+            told += usize::from(start[..n].starts_with(b"HTTP/1.1 429"));
+        }
+    }
+    assert!(told > 0, "a connection over the limit is answered 429");
+    keep_trickling.abort();
+    drop(never_read);
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}
