@@ -150,3 +150,61 @@ pub fn decode_upright(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
     image.apply_orientation(orientation);
     Ok(image)
 }
+
+/// Checks the start of an upload, before the rest has arrived: `Ok(Some((width,
+/// height)))` when its header says it is a JPEG, PNG or WebP image small enough,
+/// `Ok(None)` when the header is not all there yet, and the refusal when it is no such
+/// image or has too many pixels (so the rest of a bomb is never read).
+pub fn check_header(start: &[u8]) -> Result<Option<(u32, u32)>, PhotoError> {
+    let reader = ImageReader::new(Cursor::new(start))
+        .with_guessed_format()
+        .map_err(|e| PhotoError::NotAnImage(e.to_string()))?;
+    match reader.format() {
+        Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
+        // Too short to tell yet.
+        _ if start.len() < 16 => return Ok(None),
+        _ => {
+            return Err(PhotoError::NotAnImage(
+                "its bytes are none of these formats".into(),
+            ))
+        }
+    }
+    match reader.into_dimensions() {
+        Ok((width, height)) => {
+            if u64::from(width) * u64::from(height) > MAX_PIXELS
+                || width.max(height) > MAX_UPLOAD_SIDE
+            {
+                return Err(PhotoError::TooLarge { width, height });
+            }
+            Ok(Some((width, height)))
+        }
+        // The header goes on past what has come (an EXIF block first, say): the
+        // decoder judges the whole.
+        Err(_) => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::*;
+    use crate::testing::{encoded, jpeg_with_exif, picture, png_claiming};
+
+    #[test]
+    fn a_header_is_judged_from_the_start_of_an_upload() {
+        let png = encoded(&picture(40, 30), ImageFormat::Png);
+        assert_eq!(check_header(&png[..64]), Ok(Some((40, 30))));
+        assert_eq!(check_header(&png[..8]), Ok(None), "too short to tell");
+        let jpeg = jpeg_with_exif(64, 48);
+        assert_eq!(check_header(&jpeg), Ok(Some((64, 48))));
+        // A bomb's header alone refuses it.
+        let bomb = png_claiming(20_000, 20_000);
+        assert!(matches!(
+            check_header(&bomb[..64]),
+            Err(PhotoError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            check_header(b"%PDF-1.7 this is not a picture at all"),
+            Err(PhotoError::NotAnImage(_))
+        ));
+    }
+}

@@ -73,6 +73,12 @@ pub enum ApiError {
     /// Too many attempts: 429.
     #[error("too many sign-in attempts from here; try again in a few minutes")]
     TooManyAttempts,
+    /// A person's uploads in flight are at their limit: 429.
+    #[error(
+        "{} of your uploads are on their way already; send this one when one of them is done",
+        crate::upload::PER_PERSON
+    )]
+    TooManyUploads,
     /// The database cannot store anything now (a full disk, a read-only file): 503 with
     /// Retry-After, logged. Nothing was stored.
     #[error(
@@ -117,7 +123,7 @@ impl ApiError {
             ApiError::NotFound | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
             ApiError::Method(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyAttempts | ApiError::TooManyUploads => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -18,6 +18,7 @@ pub mod pages;
 pub mod passwords;
 pub mod photos;
 mod resources;
+pub mod upload;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -90,6 +91,8 @@ struct Inner {
     readings: derived::Cache<regimen_core::Reading>,
     /// The product catalog's words, for searches typed with a slip.
     catalog_words: catalog::Words,
+    /// Slots of uploads in flight.
+    uploads: upload::Uploads,
 }
 
 /// About what the cache of answers keeps (a 12-week plan's JSON is some 70 KB).
@@ -128,8 +131,14 @@ impl AppState {
                 answers: derived::Cache::new(ANSWER_CACHE_BYTES),
                 readings: derived::Cache::new(READING_CACHE_BYTES),
                 catalog_words: catalog::Words::default(),
+                uploads: upload::Uploads::default(),
             }),
         })
+    }
+
+    /// Slots of uploads in flight (see `upload.rs`).
+    pub fn uploads(&self) -> &upload::Uploads {
+        &self.inner.uploads
     }
 
     /// The store.

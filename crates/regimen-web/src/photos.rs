@@ -8,8 +8,8 @@
 use crate::auth::Caller;
 use crate::body::ApiQuery;
 use crate::error::{ApiError, DocumentId};
+use crate::upload::{Refused, Spooled};
 use crate::AppState;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -52,7 +52,7 @@ pub fn photo_json(photo: &Photo) -> Value {
     })
 }
 
-fn refused(error: PhotoError) -> ApiError {
+pub(crate) fn refused(error: PhotoError) -> ApiError {
     match error {
         PhotoError::Unsupported(_) => ApiError::Unsupported(error.to_string()),
         PhotoError::NotAnImage(_) | PhotoError::TooLarge { .. } => ApiError::Invalid {
@@ -63,16 +63,14 @@ fn refused(error: PhotoError) -> ApiError {
     }
 }
 
-/// Keeps a photo of `user` for `date` (checked: a day that has come): decoded and
-/// encoded again, its record stored, then its image and thumbnail; a store that fails
-/// leaves no record behind.
-pub async fn keep(
+/// Whether `user` may add a photo of `date` of this declared type: a day that has
+/// come, a photo type, room under [`MAX_PHOTOS`]; asked before the upload is read.
+pub async fn may_keep(
     state: &AppState,
     user: i64,
     date: &str,
     content_type: &str,
-    body: &[u8],
-) -> Result<Photo, ApiError> {
+) -> Result<IsoDate, ApiError> {
     let date = IsoDate::parse(date).map_err(|e| ApiError::invalid("date", e))?;
     if date.0 > Local::now().date_naive() + chrono::Days::new(1) {
         return Err(ApiError::invalid(
@@ -80,13 +78,43 @@ pub async fn keep(
             format!("a photo is of a day that has come: {date} is still ahead"),
         ));
     }
+    let declared = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if !regimen_photos::process::TYPES.contains(&declared.as_str()) {
+        return Err(refused(PhotoError::Unsupported(if declared.is_empty() {
+            "an upload without a type".to_string()
+        } else {
+            declared
+        })));
+    }
     if state.store().photos(user).await?.len() >= MAX_PHOTOS {
         return Err(ApiError::Quota(format!(
             "you keep {MAX_PHOTOS} photos, the most regimen stores for one person; delete some first"
         )));
     }
+    Ok(date)
+}
+
+/// Keeps a photo of `user` for `date` (checked by [`may_keep`]): decoded and encoded
+/// again, its record stored, then its image and thumbnail; a store that fails leaves no
+/// record behind.
+pub async fn keep(
+    state: &AppState,
+    user: i64,
+    date: IsoDate,
+    content_type: &str,
+    upload: &Spooled,
+) -> Result<Photo, ApiError> {
     let processed = state
-        .cpu_bound(true, || regimen_photos::process(body, content_type))
+        .cpu_bound(true, || {
+            upload
+                .bytes()
+                .map(|bytes| regimen_photos::process(&bytes, content_type))
+        })?
         .map_err(refused)?;
     let photo = state
         .store()
@@ -139,13 +167,15 @@ pub async fn forget_all(state: &AppState, user: i64) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `POST /api/v1/photos?date=YYYY-MM-DD`.
+/// `POST /api/v1/photos?date=YYYY-MM-DD`: checked before its body is read (the day,
+/// the type, the quota, the declared length, a slot), then received as it comes (see
+/// `upload.rs`).
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
     ApiQuery(query): ApiQuery<UploadQuery>,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
     let date = query
         .date
@@ -154,7 +184,22 @@ pub async fn upload(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let photo = keep(&state, caller.user_id, &date, content_type, &body).await?;
+    let date = may_keep(&state, caller.user_id, &date, content_type).await?;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_PHOTO_BODY as u64) {
+        return Err(ApiError::TooLarge {
+            limit: MAX_PHOTO_BODY,
+        });
+    }
+    let _slot = state.uploads().take(caller.user_id)?;
+    let upload = crate::upload::spool(body.into_data_stream(), MAX_PHOTO_BODY, true, |e| {
+        Refused::Body(format!("the photo's body broke off: {e}"))
+    })
+    .await?;
+    let photo = keep(&state, caller.user_id, date, content_type, &upload).await?;
     Ok((StatusCode::CREATED, Json(photo_json(&photo))).into_response())
 }
 

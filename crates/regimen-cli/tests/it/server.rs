@@ -560,3 +560,123 @@ async fn clients_that_never_read_or_trickle_do_not_stop_the_server() {
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The resident memory of a process now, in MiB (Linux: VmRSS).
+fn rss_mib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
+}
+
+/// 100 photo uploads that stop at 15 of 16 MB once took the server from 100 MB to
+/// 1.58 GB: each was held whole in memory. Now each person has two uploads in flight
+/// and everyone sixteen (the rest are told 429 or 503 before their bodies are read), and
+/// what comes goes to a temporary file: the server's memory stays near its idle size.
+#[test]
+fn a_hundred_held_uploads_keep_memory_flat() {
+    let dir = std::env::temp_dir().join(format!("regimen-uploads-{}", std::process::id()));
+    let server = Server::start_with(
+        &format!("sqlite://{}/regimen.db", dir.display()),
+        &["--multi-user"],
+        &[("REGIMEN_CLIENT_IP_HEADER", "x-real-ip")],
+    );
+    let Some(idle) = rss_mib(server.child.id()) else {
+        regimen_store::testing::note_skip("no /proc here to read the server's memory from");
+        return;
+    };
+    let port = server.port;
+    // Twenty people, five uploads each.
+    let tokens: Vec<String> = (0..20)
+        .map(|i| {
+            let body =
+                format!(r#"{{"username": "uploader{i}", "password": "a long enough phrase"}}"#);
+            let client = format!("10.1.0.{}", i + 1);
+            let made = http(
+                port,
+                "POST",
+                "/api/v1/accounts",
+                Some(&body),
+                &[("x-real-ip", &client)],
+            );
+            assert_eq!(made.0, 201, "{}", made.1);
+            let (status, session) = http(
+                port,
+                "POST",
+                "/api/v1/sessions",
+                Some(&body),
+                &[("x-real-ip", &client)],
+            );
+            assert_eq!(status, 201, "{session}");
+            json(&session)["token"].as_str().expect("token").to_string()
+        })
+        .collect();
+    // A real JPEG's header (it passes the header check), then 15 of 16 MB.
+    let header = regimen_photos::testing::jpeg_with_exif(64, 48);
+    let sent = 15 << 20;
+    let statuses: Vec<Option<u16>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..100)
+            .map(|i| {
+                let (token, header) = (&tokens[i % 20], &header);
+                scope.spawn(move || {
+                    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+                    let head = format!(
+                        "POST /api/v1/photos?date=2026-12-01 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nx-real-ip: 10.2.0.{}\r\nContent-Type: image/jpeg\r\nContent-Length: 16000000\r\n\r\n",
+                        i + 1
+                    );
+                    let _ = stream.write_all(head.as_bytes());
+                    let _ = stream.write_all(header);
+                    let zeros = vec![0u8; 1 << 20];
+                    let mut written = header.len();
+                    while written < sent {
+                        if stream.write_all(&zeros).is_err() {
+                            break;
+                        }
+                        written += zeros.len();
+                    }
+                    // Held: what did the server say, if anything, within a moment?
+                    stream
+                        .set_read_timeout(Some(Duration::from_secs(2)))
+                        .expect("timeout");
+                    let mut start = [0u8; 12];
+                    let status = match stream.read(&mut start) {
+                        Ok(n) if n >= 12 => std::str::from_utf8(&start[9..12])
+                            .ok()
+                            .and_then(|s| s.parse().ok()),
+                        _ => None,
+                    };
+                    (status, stream)
+                })
+            })
+            .collect();
+        let held: Vec<(Option<u16>, TcpStream)> = handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect();
+        // Every upload is still held or was answered; the server is measured now.
+        let now = rss_mib(server.child.id()).expect("rss");
+        let peak = peak_rss_mib(server.child.id()).expect("peak");
+        eprintln!(
+            "server memory with 100 held uploads: idle {idle} MiB, now {now} MiB, peak {peak} MiB"
+        );
+        assert!(
+            peak <= idle + 100,
+            "peak {peak} MiB with 100 held uploads (idle {idle} MiB)"
+        );
+        assert_eq!(
+            http(port, "GET", "/healthz", None, &[]).0,
+            200,
+            "the server answers meanwhile"
+        );
+        held.into_iter().map(|(status, _)| status).collect()
+    });
+    let refused = statuses
+        .iter()
+        .filter(|s| matches!(s, Some(429 | 503)))
+        .count();
+    let held = statuses.iter().filter(|s| s.is_none()).count();
+    assert!(held <= 16, "at most 16 uploads in flight: {statuses:?}");
+    assert!(refused >= 84, "the rest told why: {statuses:?}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -132,6 +132,8 @@ fn photo_words(code: &str) -> Option<Value> {
         "type" => (false, "That file is not a photo regimen takes: choose a JPEG, PNG or WebP image."),
         "image" => (false, "That file could not be read as a photo: it may be damaged."),
         "large" => (false, "That photo is too large: at most 16 MB and 50 million pixels."),
+        "busy" => (false, "Another photo of yours is still on its way: try again in a moment."),
+        "broken" => (false, "The photo did not arrive whole: try again."),
         "full" => (false, "You keep as many photos as regimen stores for one person: delete some first."),
         "date" => (false, "A photo is of a day that has come: choose today or a day before."),
         _ => return None,
@@ -147,26 +149,29 @@ pub(super) async fn add_photo(
     multipart: axum::extract::Multipart,
 ) -> PageResult {
     let user = viewer.user()?;
-    let Upload {
-        fields,
-        file: photo,
-        too_large,
-    } = read_upload(multipart, "photo").await?;
-    let date = IsoDate::parse(&fields.get("date")).unwrap_or(IsoDate(today()));
+    let Ok(_slot) = state.uploads().take(user) else {
+        return Ok(see_other("/checkin?photo=busy#photos"));
+    };
+    let upload = read_upload(multipart, "photo", crate::photos::MAX_PHOTO_BODY).await?;
+    let date = IsoDate::parse(&upload.fields.get("date")).unwrap_or(IsoDate(today()));
     // Back to the photos of that day, where what happened is said.
     let back = |code: &str| {
         Ok(see_other(&format!(
             "/checkin?date={date}&photo={code}#photos"
         )))
     };
-    if too_large {
-        return back("large");
+    if let Some(code) = upload.refused_code() {
+        return back(code);
     }
-    check_form(&viewer, &fields)?;
-    let Some((kind, bytes)) = photo.filter(|(_, b)| !b.is_empty()) else {
+    check_form(&viewer, &upload.fields)?;
+    let Some((kind, file)) = upload.received() else {
         return back("missing");
     };
-    match crate::photos::keep(&state, user, &date.to_string(), &kind, &bytes).await {
+    let kept = async {
+        let date = crate::photos::may_keep(&state, user, &date.to_string(), kind).await?;
+        crate::photos::keep(&state, user, date, kind, file).await
+    };
+    match kept.await {
         Ok(_) => back("added"),
         Err(ApiError::Unsupported(_)) => back("type"),
         Err(ApiError::Quota(_)) => back("full"),

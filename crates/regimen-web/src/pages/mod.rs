@@ -308,31 +308,55 @@ fn check_form(viewer: &Viewer, form: &FormData) -> Result<(), PageError> {
 }
 
 /// A multipart form with one file: its other fields, the file (its declared type and
-/// bytes), and whether the body went beyond the route's limit.
+/// what was received), and why the file was refused, if it was.
 struct Upload {
     fields: FormData,
-    file: Option<(String, axum::body::Bytes)>,
-    too_large: bool,
+    file: Option<(String, crate::upload::Spooled)>,
+    refused: Option<crate::upload::Refused>,
 }
 
-/// Reads a multipart form whose file is the field `file_field`.
+impl Upload {
+    /// The page's word for what happened to a refused file (`large`, `image`), if it was.
+    fn refused_code(&self) -> Option<&'static str> {
+        use crate::upload::Refused;
+        match self.refused.as_ref()? {
+            Refused::TooLarge | Refused::Image(regimen_photos::PhotoError::TooLarge { .. }) => {
+                Some("large")
+            }
+            Refused::Image(_) => Some("image"),
+            Refused::Body(_) | Refused::Disk(_) => Some("broken"),
+        }
+    }
+
+    /// The file received, unless it is empty.
+    fn received(&self) -> Option<&(String, crate::upload::Spooled)> {
+        self.file.as_ref().filter(|(_, f)| !f.is_empty())
+    }
+}
+
+/// Reads a multipart form whose file is the field `file_field`, received as it comes
+/// (see `upload.rs`): the caller holds an upload slot of the person's while it is read.
 async fn read_upload(
     mut multipart: axum::extract::Multipart,
     file_field: &str,
+    limit: usize,
 ) -> Result<Upload, PageError> {
+    use crate::upload::Refused;
     let mut upload = Upload {
         fields: FormData(Vec::new()),
         file: None,
-        too_large: false,
+        refused: None,
     };
+    let too_large =
+        |e: &axum::extract::multipart::MultipartError| e.status() == StatusCode::PAYLOAD_TOO_LARGE;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(error) => {
                 // A body beyond the limit ends the form; anything else is a bad form.
-                upload.too_large = error.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                if upload.too_large {
+                if too_large(&error) {
+                    upload.refused = Some(Refused::TooLarge);
                     break;
                 }
                 return Err(PageError::from(ApiError::BadRequest {
@@ -344,10 +368,18 @@ async fn read_upload(
         let name = field.name().unwrap_or_default().to_string();
         if name == file_field {
             let kind = field.content_type().unwrap_or_default().to_string();
-            match field.bytes().await {
-                Ok(bytes) => upload.file = Some((kind, bytes)),
-                Err(error) => {
-                    upload.too_large = error.status() == StatusCode::PAYLOAD_TOO_LARGE;
+            let received = crate::upload::spool(field, limit, true, |e| {
+                if too_large(&e) {
+                    Refused::TooLarge
+                } else {
+                    Refused::Body(e.body_text())
+                }
+            })
+            .await;
+            match received {
+                Ok(file) => upload.file = Some((kind, file)),
+                Err(refused) => {
+                    upload.refused = Some(refused);
                     break;
                 }
             }

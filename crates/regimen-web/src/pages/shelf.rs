@@ -244,17 +244,23 @@ pub(super) async fn scan_barcode(
     viewer: Viewer,
     multipart: axum::extract::Multipart,
 ) -> PageResult {
-    viewer.user()?;
-    let upload = read_upload(multipart, "photo").await?;
+    let user = viewer.user()?;
     let back = |code: &str| Ok(see_other(&format!("/shelf?scan={code}#catalog")));
-    if upload.too_large {
-        return back("large");
+    let Ok(_slot) = state.uploads().take(user) else {
+        return back("busy");
+    };
+    let upload = read_upload(multipart, "photo", crate::photos::MAX_PHOTO_BODY).await?;
+    if let Some(code) = upload.refused_code() {
+        return back(code);
     }
     check_form(&viewer, &upload.fields)?;
-    let Some((_, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
+    let Some((_, file)) = upload.received() else {
         return back("missing");
     };
-    match state.cpu_bound(true, || regimen_scan::read_barcode(&bytes)) {
+    let read = state.cpu_bound(true, || {
+        file.bytes().map(|bytes| regimen_scan::read_barcode(&bytes))
+    })?;
+    match read {
         Ok(Some(found)) => Ok(see_other(&format!(
             "/shelf?scan=read&q={}#catalog",
             found.code
@@ -272,16 +278,20 @@ pub(super) async fn scan_label(
     multipart: axum::extract::Multipart,
 ) -> PageResult {
     let user = viewer.user()?;
-    let upload = read_upload(multipart, "photo").await?;
     let back = |code: &str| Ok(see_other(&format!("/shelf?label={code}#add")));
-    if upload.too_large {
-        return back("large");
+    let Ok(_slot) = state.uploads().take(user) else {
+        return back("busy");
+    };
+    let upload = read_upload(multipart, "photo", crate::photos::MAX_PHOTO_BODY).await?;
+    if let Some(code) = upload.refused_code() {
+        return back(code);
     }
     check_form(&viewer, &upload.fields)?;
-    let Some((_, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
+    let Some((_, file)) = upload.received() else {
         return back("missing");
     };
     let name = upload.fields.get("name");
+    let bytes = file.bytes()?;
     read_label_into_form(&state, &viewer, user, &bytes, &name).await
 }
 
@@ -328,6 +338,8 @@ fn label_notice(code: &str) -> Option<Value> {
         "missing" => "Choose a photo of the ingredient list first.",
         "image" => "That file could not be read as a photo: choose a JPEG, PNG or WebP image.",
         "large" => "That photo is too large: at most 16 MB and 50 million pixels.",
+        "busy" => "Another photo of yours is still on its way: try again in a moment.",
+        "broken" => "The photo did not arrive whole: try again.",
         "ocr" => "Reading labels is not set up on this server (it needs Tesseract): type the list instead.",
         _ => return None,
     };
@@ -342,6 +354,8 @@ fn scan_notice(code: &str) -> Option<Value> {
         "missing" => (false, "Choose a photo of the barcode first."),
         "image" => (false, "That file could not be read as a photo: choose a JPEG, PNG or WebP image."),
         "large" => (false, "That photo is too large: at most 16 MB and 50 million pixels."),
+        "busy" => (false, "Another photo of yours is still on its way: try again in a moment."),
+        "broken" => (false, "The photo did not arrive whole: try again."),
         _ => return None,
     };
     Some(context! { ok, text })
