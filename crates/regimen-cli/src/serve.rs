@@ -24,7 +24,8 @@ REGIMEN_PUBLIC_URL, REGIMEN_HOSTS (comma-separated), REGIMEN_CLIENT_IP_HEADER.\n
 Config file (TOML): addr = \"127.0.0.1:8080\", db = \"sqlite://...\", photos = \"FOLDER\" or \"s3://bucket/prefix\", multi_user = false, secure_cookies = false,\n\
 public_url = \"https://regimen.example.org\" (calendar addresses; default http://ADDR, https with secure_cookies),\n\
 hosts = [\"regimen.lan\"] (names a local server answers to besides 127.0.0.1, localhost and [::1]),\n\
-client_ip_header = \"x-forwarded-for\" (only behind a proxy you run: the client address for sign-in limits)."
+client_ip_header = \"x-forwarded-for\" (only behind a proxy you run: the client address for sign-in limits),\n\
+signups_stop_below_mb = 512 (sign-ups stop when the SQLite database's disk has less free; REGIMEN_SIGNUPS_STOP_BELOW_MB)."
 )]
 pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
@@ -60,6 +61,7 @@ struct ConfigFile {
     public_url: Option<String>,
     hosts: Option<Vec<String>>,
     client_ip_header: Option<String>,
+    signups_stop_below_mb: Option<u64>,
 }
 
 /// The settings in force.
@@ -81,6 +83,8 @@ pub struct Resolved {
     pub hosts: Vec<String>,
     /// The header a trusted proxy puts the client's address in.
     pub client_ip_header: Option<String>,
+    /// Sign-ups stop when the SQLite database's disk has fewer bytes free.
+    pub signups_stop_below: u64,
 }
 
 fn default_db() -> String {
@@ -186,6 +190,17 @@ pub fn resolve(args: &ServeArgs) -> Result<Resolved> {
         .or(file.client_ip_header)
         .map(|h| h.trim().to_ascii_lowercase())
         .filter(|h| !h.is_empty());
+    let signups_stop_below = match std::env::var("REGIMEN_SIGNUPS_STOP_BELOW_MB") {
+        Ok(value) => Some(value.trim().parse::<u64>().map_err(|_| {
+            bad(format!(
+                "REGIMEN_SIGNUPS_STOP_BELOW_MB={value:?}: expected a whole number of megabytes"
+            ))
+        })?),
+        Err(_) => file.signups_stop_below_mb,
+    }
+    .map_or(regimen_web::SIGNUPS_STOP_BELOW, |mb| {
+        mb.saturating_mul(1 << 20)
+    });
     Ok(Resolved {
         addr,
         db,
@@ -195,6 +210,7 @@ pub fn resolve(args: &ServeArgs) -> Result<Resolved> {
         public_url,
         hosts,
         client_ip_header,
+        signups_stop_below,
     })
 }
 
@@ -273,6 +289,7 @@ async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
             public_url: settings.public_url.clone(),
             client_ip_header: settings.client_ip_header.clone(),
             photos,
+            signups_stop_below: settings.signups_stop_below,
         },
     )
     .await

@@ -202,6 +202,8 @@ pub struct Session {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The SQLite file (its file system's free space stops sign-ups before writes).
+    file: Option<std::path::PathBuf>,
 }
 
 fn now() -> String {
@@ -272,7 +274,7 @@ impl Store {
     /// applies the backend's migrations.
     pub async fn connect(url: &str) -> Result<Store> {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
-        let (backend, url) = if let Some(path) = url.strip_prefix("sqlite://") {
+        let (backend, url, file) = if let Some(path) = url.strip_prefix("sqlite://") {
             let file = path.split('?').next().unwrap_or(path);
             if let Some(dir) = Path::new(file)
                 .parent()
@@ -288,9 +290,9 @@ impl Store {
             } else {
                 format!("{url}?mode=rwc")
             };
-            (Backend::Sqlite, url)
+            (Backend::Sqlite, url, Some(std::path::PathBuf::from(file)))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            (Backend::Postgres, url.to_string())
+            (Backend::Postgres, url.to_string(), None)
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
@@ -315,7 +317,44 @@ impl Store {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            file,
+        })
+    }
+
+    /// The bytes free for this database on its file system (SQLite; `None` for
+    /// PostgreSQL, whose disk is the database server's, or when it cannot be read).
+    pub fn free_bytes(&self) -> Option<u64> {
+        let file = self.file.as_deref()?;
+        let dir = file
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let stats = rustix::fs::statvfs(dir).ok()?;
+        Some(stats.f_bavail.saturating_mul(stats.f_frsize))
+    }
+
+    /// Notes a sign-up from `client` at `at`, and answers how many sign-ups this client
+    /// and everyone made since `since` (RFC 3339), this one included (noted first, so
+    /// sign-ups that arrive together count each other).
+    pub async fn note_signup(&self, client: &str, at: &str, since: &str) -> Result<(i64, i64)> {
+        sqlx::query("INSERT INTO signups (client, at) VALUES ($1, $2)")
+            .bind(client)
+            .bind(at)
+            .execute(&self.pool)
+            .await?;
+        let row = sqlx::query(
+            "SELECT \
+               (SELECT COUNT(*) FROM signups WHERE client = $1 AND at > $2) AS client, \
+               (SELECT COUNT(*) FROM signups WHERE at > $2) AS everyone",
+        )
+        .bind(client)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get("client")?, row.try_get("everyone")?))
     }
 
     /// The backend in use.
@@ -556,7 +595,7 @@ impl Store {
         Ok(())
     }
 
-    /// Removes sign-in attempts older than `before` and sessions that ended before `now`
+    /// Removes sign-in attempts and sign-ups older than `before` and sessions that ended before `now`
     /// (both RFC 3339); how many rows went.
     pub async fn purge(&self, before: &str, now: &str) -> Result<u64> {
         let attempts = sqlx::query("DELETE FROM login_attempts WHERE at < $1")
@@ -567,7 +606,11 @@ impl Store {
             .bind(now)
             .execute(&self.pool)
             .await?;
-        Ok(attempts.rows_affected() + sessions.rows_affected())
+        let signups = sqlx::query("DELETE FROM signups WHERE at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(attempts.rows_affected() + sessions.rows_affected() + signups.rows_affected())
     }
 
     /// How many sign-in attempts and sessions are stored (for tests and operators).

@@ -428,13 +428,20 @@ pub struct Credentials {
 /// `POST /api/v1/accounts`: a new account (multi-user mode).
 pub async fn create_account(
     State(state): State<AppState>,
+    client: auth::ClientAddr,
     Body(bytes): Body,
 ) -> Result<Response, ApiError> {
     if !state.multi_user() {
         return Err(ApiError::NotFound);
     }
     let credentials: Credentials = parse(&bytes)?;
-    let id = auth::create_account(&state, &credentials.username, &credentials.password).await?;
+    let id = auth::create_account(
+        &state,
+        &credentials.username,
+        &credentials.password,
+        &client,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": id, "username": credentials.username})),

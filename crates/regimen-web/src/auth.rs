@@ -110,6 +110,11 @@ pub const LOGIN_ATTEMPTS: i64 = 5;
 pub const CLIENT_ATTEMPTS: i64 = 20;
 /// The window of the sign-in rate limit.
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
+/// Accounts one client may make in [`LOGIN_WINDOW_MINUTES`].
+pub const SIGNUPS_PER_CLIENT: i64 = 3;
+/// Accounts everyone together may make in [`LOGIN_WINDOW_MINUTES`] (a burst from many
+/// addresses stops here, and the disk with it).
+pub const SIGNUPS_IN_ALL: i64 = 60;
 
 /// Whether a password is on the list of the most common ones (in any case), or one
 /// character repeated.
@@ -168,10 +173,41 @@ pub async fn create_account(
     state: &AppState,
     username: &str,
     password: &str,
+    client: &ClientAddr,
 ) -> Result<i64, ApiError> {
+    // A disk close to full takes no new people: those here keep writing.
+    let watermark = state.settings().signups_stop_below;
+    if state
+        .store()
+        .free_bytes()
+        .is_some_and(|free| free < watermark)
+    {
+        tracing::warn!(
+            watermark,
+            "sign-ups stopped: the database's disk is nearly full"
+        );
+        return Err(ApiError::SignupsClosed);
+    }
+    // A mistake in the form costs nothing and is not counted: a person may try again.
     let username = self::username(username);
     let username = username.as_str();
     check_credentials(username, password)?;
+    let _slot = state.signin_slot().await?;
+    let now = chrono::Utc::now();
+    let since = (now - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES)).to_rfc3339();
+    state.purge_now_and_then(&since).await?;
+    // Noted before the account is made: sign-ups that arrive together count each other.
+    let (by_client, everyone) = state
+        .store()
+        .note_signup(&client.0, &now.to_rfc3339(), &since)
+        .await?;
+    if by_client > SIGNUPS_PER_CLIENT {
+        return Err(ApiError::TooManySignups);
+    }
+    if everyone > SIGNUPS_IN_ALL {
+        tracing::warn!(everyone, "sign-ups paused: too many in the window");
+        return Err(ApiError::SignupsClosed);
+    }
     let hash = state.passwords().hash(password.to_string()).await?;
     Ok(state.store().create_user(username, Some(&hash)).await?)
 }

@@ -73,6 +73,12 @@ pub enum ApiError {
     /// Too many attempts: 429.
     #[error("too many sign-in attempts from here; try again in a few minutes")]
     TooManyAttempts,
+    /// This client made its accounts for now: 429.
+    #[error("too many new accounts from here; try again in a few minutes")]
+    TooManySignups,
+    /// Sign-ups are paused (the disk is nearly full, or a burst from everywhere): 503.
+    #[error("regimen is not taking new accounts just now; please try again later")]
+    SignupsClosed,
     /// A person's uploads in flight are at their limit: 429.
     #[error(
         "{} of your uploads are on their way already; send this one when one of them is done",
@@ -123,8 +129,12 @@ impl ApiError {
             ApiError::NotFound | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
             ApiError::Method(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::TooManyAttempts | ApiError::TooManyUploads => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManyAttempts | ApiError::TooManyUploads | ApiError::TooManySignups => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            ApiError::Unavailable(_) | ApiError::Busy | ApiError::SignupsClosed => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -49,7 +49,13 @@ pub struct Settings {
     /// Where progress photos are kept (default: in memory, for tests; `serve` gives a
     /// folder beside the database, or a bucket).
     pub photos: regimen_photos::PhotoStore,
+    /// Sign-ups stop when the database's file system has fewer bytes free than this
+    /// (SQLite; writes of those who have accounts go on). 0: never.
+    pub signups_stop_below: u64,
 }
+
+/// The default of [`Settings::signups_stop_below`]: 512 MiB.
+pub const SIGNUPS_STOP_BELOW: u64 = 512 << 20;
 
 /// Everything a handler needs, cheap to clone.
 #[derive(Clone)]

@@ -81,7 +81,10 @@ pub(super) fn account_error(error: ApiError) -> Result<BTreeMap<String, String>,
         ApiError::Conflict(message) => {
             errors.insert("username".into(), message);
         }
-        ApiError::BadLogin | ApiError::TooManyAttempts => {
+        ApiError::BadLogin
+        | ApiError::TooManyAttempts
+        | ApiError::TooManySignups
+        | ApiError::SignupsClosed => {
             errors.insert("form".into(), error.to_string());
         }
         other => return Err(other.into()),
@@ -103,7 +106,7 @@ pub(super) async fn signup(
     let (username, password) = (form.get("username"), form.get("password"));
     let answers = form.get("answers");
     let experiment = form.get("experiment") == "on";
-    let result = match auth::create_account(&state, &username, &password).await {
+    let result = match auth::create_account(&state, &username, &password, &client).await {
         Ok(user) => auth::sign_in(&state, &username, &password, &client)
             .await
             .map(|session| (user, session)),

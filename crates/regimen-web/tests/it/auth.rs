@@ -403,3 +403,105 @@ async fn deleting_an_account_leaves_nothing_behind() {
         .json();
     assert_eq!(kept.as_array().map(Vec::len), Some(1), "grace keeps hers");
 }
+
+#[tokio::test]
+async fn sign_ups_are_limited_per_client_and_in_all() {
+    let app = spawn_app(true).await;
+    let sign_up = |name: String, client: String| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/v1/accounts",
+                &json!({"username": name, "password": "correct horse battery"}),
+                &[("x-real-ip", client.as_str())],
+            )
+            .await
+        }
+    };
+    // One client: three accounts, then 429 (once 648 in 20 s).
+    let mut statuses = Vec::new();
+    for i in 0..6 {
+        statuses.push(sign_up(format!("burst{i}"), "10.9.0.1".into()).await.status);
+    }
+    assert_eq!(
+        statuses,
+        [201, 201, 201, 429, 429, 429].map(|s| StatusCode::from_u16(s).expect("status"))
+    );
+    // A mistake in the form is not counted: another client tries three weak passwords,
+    // then signs up.
+    for _ in 0..3 {
+        let weak = app
+            .post(
+                "/api/v1/accounts",
+                &json!({"username": "careful", "password": "password1"}),
+                &[("x-real-ip", "10.9.0.2")],
+            )
+            .await;
+        assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert_eq!(
+        sign_up("careful".into(), "10.9.0.2".into()).await.status,
+        StatusCode::CREATED
+    );
+    // Everyone together: at most 60 in the window, then 503 with Retry-After.
+    let mut last = None;
+    for i in 0..60 {
+        let reply = sign_up(format!("many{i}"), format!("10.8.{}.{}", i / 200, i % 200)).await;
+        last = Some(reply);
+    }
+    let last = last.expect("replies");
+    assert_eq!(
+        last.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        last.text
+    );
+    assert!(last.headers.contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn a_nearly_full_disk_stops_sign_ups_before_writes() {
+    let dir = super::fresh_dir("regimen-watermark");
+    let first = super::spawn_app_in(&dir, true).await;
+    let (token, _, _) = sign_up_and_in(&first, "alice").await;
+    // The same database (the first app removes it when dropped, at the end), now with a
+    // watermark above any disk's free space.
+    let settings = regimen_web::Settings {
+        signups_stop_below: u64::MAX,
+        ..super::test_settings(true)
+    };
+    let app = super::spawn_app_with(
+        &format!("sqlite://{}/db.sqlite", dir.display()),
+        &dir,
+        settings,
+    )
+    .await;
+    let refused = app
+        .post(
+            "/api/v1/accounts",
+            &json!({"username": "bob", "password": "correct horse battery"}),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.text
+    );
+    assert!(refused.json()["error"]
+        .as_str()
+        .expect("error")
+        .contains("not taking new accounts"));
+    // Those who have an account keep writing.
+    let bearer = format!("Bearer {token}");
+    let checkin = app
+        .post(
+            "/api/v1/checkins",
+            &json!({"date": "2026-12-01", "ratings": {"acne": 3}}),
+            &[("authorization", bearer.as_str())],
+        )
+        .await;
+    assert_eq!(checkin.status, StatusCode::CREATED, "{}", checkin.text);
+    drop(first);
+}

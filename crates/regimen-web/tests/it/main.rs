@@ -72,16 +72,25 @@ pub async fn spawn_app_in(dir: &std::path::Path, multi_user: bool) -> TestApp {
 
 /// An app on the database at `url`; `dir` is removed when the app is dropped.
 pub async fn spawn_app_on(url: &str, dir: &std::path::Path, multi_user: bool) -> TestApp {
-    let dir = dir.to_path_buf();
-    let store = Store::connect(url).await.expect("store");
-    let (knowledge, analyzer) = shared();
-    let settings = Settings {
+    spawn_app_with(url, dir, test_settings(multi_user)).await
+}
+
+/// The settings of a test app: accounts or not, and the header tests name their client by.
+pub fn test_settings(multi_user: bool) -> Settings {
+    Settings {
         multi_user,
         public_url: "http://127.0.0.1:8080".into(),
         // Tests act as different clients through this header.
         client_ip_header: Some("x-real-ip".into()),
         ..Settings::default()
-    };
+    }
+}
+
+/// An app on the database at `url` with these settings; `dir` is removed when dropped.
+pub async fn spawn_app_with(url: &str, dir: &std::path::Path, settings: Settings) -> TestApp {
+    let dir = dir.to_path_buf();
+    let store = Store::connect(url).await.expect("store");
+    let (knowledge, analyzer) = shared();
     let state = AppState::new(store.clone(), knowledge, Some(analyzer), settings)
         .await
         .expect("state");
