@@ -91,6 +91,10 @@ pub enum ApiError {
         "the server cannot store anything right now; nothing was saved, please try again later"
     )]
     Unavailable(String),
+    /// The photo store would not remove a photo's images (read-only, an outage): the
+    /// photo, or the account, stays as it was until they can be removed: 503.
+    #[error("your photos cannot be removed from the photo store right now; what they belong to is kept as it was until they can be, please try again later")]
+    PhotosRemain(String),
     /// Too busy right now (every password-hashing slot taken): 503 with Retry-After.
     #[error("the server is busy; please try again in a moment")]
     Busy,
@@ -132,9 +136,10 @@ impl ApiError {
             ApiError::TooManyAttempts | ApiError::TooManyUploads | ApiError::TooManySignups => {
                 StatusCode::TOO_MANY_REQUESTS
             }
-            ApiError::Unavailable(_) | ApiError::Busy | ApiError::SignupsClosed => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ApiError::Unavailable(_)
+            | ApiError::Busy
+            | ApiError::SignupsClosed
+            | ApiError::PhotosRemain(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -146,6 +151,9 @@ impl IntoResponse for ApiError {
         match &self {
             ApiError::Internal(detail) => tracing::error!(%detail, "request failed"),
             ApiError::Unavailable(detail) => tracing::error!(%detail, "a write was refused"),
+            ApiError::PhotosRemain(detail) => {
+                tracing::error!(%detail, "the photo store refused a delete")
+            }
             _ => {}
         }
         let field = match &self {

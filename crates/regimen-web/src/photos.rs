@@ -136,33 +136,40 @@ pub async fn keep(
             .await
     };
     if let Err(error) = stored.await {
-        forget(state, user, photo.id).await;
+        // What was put is taken out again; what cannot be keeps its record (logged).
+        if let Err(kept) = forget(state, user, photo.id).await {
+            tracing::warn!(id = photo.id, %kept, "a photo half stored is kept to be removed");
+        }
         return Err(ApiError::Unavailable(error.to_string()));
     }
     Ok(photo)
 }
 
 /// Forgets one of `user`'s photos (see [`forget`]).
-pub async fn forget_one(state: &AppState, user: i64, id: i64) {
-    forget(state, user, id).await;
+pub async fn forget_one(state: &AppState, user: i64, id: i64) -> Result<(), ApiError> {
+    forget(state, user, id).await
 }
 
-/// Forgets a photo: its objects, then its record (best effort; what fails is logged).
-async fn forget(state: &AppState, user: i64, id: i64) {
+/// Forgets a photo: its images first, then its record. When the photo store will not
+/// remove an image (read-only, an outage), the record stays, so that no image is left
+/// that nobody owns, and the answer is 503: asked again, it goes on where it stopped.
+async fn forget(state: &AppState, user: i64, id: i64) -> Result<(), ApiError> {
     for size in [Size::Full, Size::Thumbnail] {
-        if let Err(error) = state.photos().delete(&key(user, id, size)).await {
-            tracing::warn!(id, %error, "removing a photo's image");
-        }
+        state
+            .photos()
+            .delete(&key(user, id, size))
+            .await
+            .map_err(|e| ApiError::PhotosRemain(format!("photo {id}: {e}")))?;
     }
-    if let Err(error) = state.store().delete_photo(user, id).await {
-        tracing::warn!(id, %error, "forgetting a photo");
-    }
+    state.store().delete_photo(user, id).await?;
+    Ok(())
 }
 
-/// Removes every photo of a person's (their account is going).
+/// Removes every photo of a person's (their account or their data is going): all of
+/// them, or an error and the rest kept (see [`forget`]).
 pub async fn forget_all(state: &AppState, user: i64) -> Result<(), ApiError> {
     for photo in state.store().photos(user).await? {
-        forget(state, user, photo.id).await;
+        forget(state, user, photo.id).await?;
     }
     Ok(())
 }
@@ -274,6 +281,6 @@ pub async fn delete(
         .photo(caller.user_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    forget(&state, caller.user_id, id).await;
+    forget(&state, caller.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -362,12 +362,13 @@ pub(super) async fn delete_account(
             )
             .await;
         }
+        // The photos first: if the photo store refuses, nothing else is deleted.
+        crate::photos::forget_all(&state, user).await?;
         for collection in Collection::ALL {
             for document in state.store().list(user, collection).await? {
                 state.store().delete(user, collection, document.id).await?;
             }
         }
-        crate::photos::forget_all(&state, user).await?;
         return Ok(see_other("/"));
     }
     let stored = state.store().password_hash(user).await?;

@@ -199,7 +199,7 @@ pub(super) async fn delete_photo(
         .photo(user, id)
         .await?
         .ok_or(PageError::NotFound)?;
-    crate::photos::forget_one(&state, user, id).await;
+    crate::photos::forget_one(&state, user, id).await?;
     Ok(see_other(&format!(
         "/checkin?date={}&photo=removed#photos",
         photo.date

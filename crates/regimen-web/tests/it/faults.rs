@@ -167,3 +167,110 @@ async fn healthz_reports_a_read_only_database() {
     drop(app);
     database.drop().await;
 }
+
+/// Remounts a mounted tmpfs read-only, or writable again.
+fn remount(dir: &Path, read_only: bool) {
+    let mode = if read_only {
+        "remount,ro"
+    } else {
+        "remount,rw"
+    };
+    let status = Command::new("mount")
+        .args(["-o", mode])
+        .arg(dir)
+        .status()
+        .expect("mount");
+    assert!(status.success(), "mount -o {mode}");
+}
+
+/// The photo store refusing a delete (a read-only folder here; an S3 outage alike) once
+/// answered 204 to an account's deletion while its photos stayed on disk, owned by
+/// nobody. Now the photos go first, and while they cannot, the account stays (503);
+/// asked again once the store is back, everything goes.
+#[tokio::test]
+async fn deleting_an_account_deletes_its_photos_or_nothing() {
+    use tower::ServiceExt;
+    let Some(mount) = Mount::new("16m") else {
+        return;
+    };
+    let data = fresh_dir("regimen-rodel");
+    let photos_dir = mount.dir.join("photos");
+    let settings = regimen_web::Settings {
+        photos: regimen_photos::PhotoStore::open(photos_dir.to_str().expect("path"))
+            .expect("photo store"),
+        ..super::test_settings(true)
+    };
+    let app = super::spawn_app_with(
+        &format!("sqlite://{}/db.sqlite", data.display()),
+        &data,
+        settings,
+    )
+    .await;
+    let credentials = json!({"username": "alice", "password": "correct horse battery"});
+    app.post("/api/v1/accounts", &credentials, &[]).await;
+    let session = app.post("/api/v1/sessions", &credentials, &[]).await.json();
+    let bearer = format!("Bearer {}", session["token"].as_str().expect("token"));
+    let png = regimen_photos::testing::encoded(
+        &regimen_photos::testing::picture(40, 30),
+        regimen_photos::testing::ImageFormat::Png,
+    );
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri(format!(
+            "/api/v1/photos?date={}",
+            chrono::Local::now().date_naive()
+        ))
+        .header("content-type", "image/png")
+        .header("authorization", &bearer)
+        .body(axum::body::Body::from(png))
+        .expect("request");
+    let created = app.router.clone().oneshot(request).await.expect("response");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let files = || walk(&photos_dir);
+    assert_eq!(files(), 2, "the photo and its thumbnail");
+
+    remount(&mount.dir, true);
+    let auth = [("authorization", bearer.as_str())];
+    let refused = app.delete("/api/v1/account", &auth).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.text
+    );
+    assert!(refused.headers.contains_key("retry-after"));
+    // Nothing is lost: the account, its photo and its images are all still there.
+    assert_eq!(
+        app.get("/api/v1/photos", &auth)
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(files(), 2);
+
+    remount(&mount.dir, false);
+    let deleted = app.delete("/api/v1/account", &auth).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+    assert_eq!(files(), 0, "no image is left that nobody owns");
+    drop(app);
+    drop(mount);
+}
+
+/// How many files are under `dir`, at any depth.
+fn walk(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| {
+                let path = e.path();
+                if path.is_dir() {
+                    walk(&path)
+                } else {
+                    1
+                }
+            })
+            .sum()
+    })
+}
