@@ -11,8 +11,10 @@
 //! Architecture invariant: every document query is scoped by `user_id`.
 
 mod catalog;
+mod jobs;
 
 pub use catalog::{CatalogEntry, CatalogImport, ImportCounts, Put, Term};
+pub use jobs::{Claimed, Job};
 
 use chrono::Utc;
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -457,6 +457,124 @@ async fn story(store: &Store) {
     assert!(!store.delete_user(zed).await.expect("again"));
     assert!(store.user_by_name("alice").await.expect("lookup").is_some());
     catalog_story(store).await;
+    jobs_story(store).await;
+}
+
+/// The job queue: fair claims, leases that run out, results recorded once.
+async fn jobs_story(store: &Store) {
+    let ann = store.create_user("ann-jobs", None).await.expect("ann");
+    let ben = store.create_user("ben-jobs", None).await.expect("ben");
+    // Ann queues three (her limit), a fourth is refused; Ben queues one after hers.
+    let mut anns = Vec::new();
+    for i in 0..3u8 {
+        let job = store
+            .enqueue_job(ann, "barcode", "{}", &[i; 4], 3)
+            .await
+            .expect("enqueue")
+            .expect("within her limit");
+        assert_eq!((job.state.as_str(), job.attempts), ("queued", 0));
+        anns.push(job.id);
+    }
+    assert!(store
+        .enqueue_job(ann, "barcode", "{}", b"more", 3)
+        .await
+        .expect("enqueue")
+        .is_none());
+    let bens = store
+        .enqueue_job(ben, "label", r#"{"name": "x"}"#, b"ben's photo", 3)
+        .await
+        .expect("enqueue")
+        .expect("his");
+    // Two workers: the first takes Ann's oldest, the second Ben's (he has none running),
+    // not Ann's next.
+    let first = store
+        .claim_job("w1-a", 60, 3)
+        .await
+        .expect("claim")
+        .expect("a job");
+    assert_eq!((first.job.id, first.input.clone()), (anns[0], vec![0u8; 4]));
+    let second = store
+        .claim_job("w2-a", 60, 3)
+        .await
+        .expect("claim")
+        .expect("a job");
+    assert_eq!(
+        second.job.id, bens.id,
+        "one person's jobs do not hold another's"
+    );
+    assert_eq!(second.input, b"ben's photo");
+    // Done once: the holder records it, another claim cannot.
+    assert!(!store
+        .finish_job(first.job.id, "w9-x", Ok("{}"))
+        .await
+        .expect("finish"));
+    assert!(store
+        .finish_job(first.job.id, "w1-a", Ok(r#"{"code": "123"}"#))
+        .await
+        .expect("finish"));
+    let done = store
+        .job(ann, first.job.id)
+        .await
+        .expect("job")
+        .expect("hers");
+    assert_eq!(
+        (done.state.as_str(), done.result.as_deref()),
+        ("done", Some(r#"{"code": "123"}"#))
+    );
+    assert!(
+        store.job(ben, first.job.id).await.expect("job").is_none(),
+        "owner only"
+    );
+    // A worker that dies: its lease runs out (0 s here) and another takes the job again.
+    let dying = store
+        .claim_job("w3-a", 0, 3)
+        .await
+        .expect("claim")
+        .expect("a job");
+    assert_eq!(dying.job.id, anns[1]);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let retaken = store
+        .claim_job("w4-a", 60, 3)
+        .await
+        .expect("claim")
+        .expect("a job");
+    assert_eq!((retaken.job.id, retaken.job.attempts), (anns[1], 2));
+    assert!(
+        !store
+            .finish_job(anns[1], "w3-a", Ok("{}"))
+            .await
+            .expect("late"),
+        "the dead worker's claim is gone"
+    );
+    assert!(store
+        .finish_job(anns[1], "w4-a", Err("no barcode"))
+        .await
+        .expect("finish"));
+    let failed = store.job(ann, anns[1]).await.expect("job").expect("hers");
+    assert_eq!(
+        (failed.state.as_str(), failed.error.as_deref()),
+        ("failed", Some("no barcode"))
+    );
+    // A job whose workers all die fails after its attempts.
+    for i in 0..2 {
+        let held = store
+            .claim_job(&format!("w5-{i}"), 0, 2)
+            .await
+            .expect("claim")
+            .expect("job");
+        assert_eq!(held.job.id, anns[2]);
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    }
+    assert!(store.claim_job("w6", 60, 2).await.expect("claim").is_none());
+    let gave_up = store.job(ann, anns[2]).await.expect("job").expect("hers");
+    assert_eq!(gave_up.state, "failed");
+    assert!(store
+        .finish_job(bens.id, "w2-a", Ok("{}"))
+        .await
+        .expect("finish"));
+    assert_eq!(store.job_counts().await.expect("counts"), (0, 0, 2, 2));
+    // Ended jobs are purged; an account's jobs go with it.
+    assert_eq!(store.purge_jobs(&"9999").await.expect("purge"), 4);
 }
 
 #[tokio::test]
