@@ -574,7 +574,7 @@ async fn jobs_story(store: &Store) {
         .expect("finish"));
     assert_eq!(store.job_counts().await.expect("counts"), (0, 0, 2, 2));
     // Ended jobs are purged; an account's jobs go with it.
-    assert_eq!(store.purge_jobs(&"9999").await.expect("purge"), 4);
+    assert_eq!(store.purge_jobs("9999").await.expect("purge"), 4);
 }
 
 #[tokio::test]
