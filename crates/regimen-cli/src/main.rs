@@ -97,6 +97,9 @@ enum Command {
     },
     /// Serve the JSON API (embedded SQLite by default; PostgreSQL for many users).
     Serve(serve::ServeArgs),
+    /// Work the job queue (label and barcode photos) of a server's database, on any
+    /// machine that shares it; several may run at once.
+    Worker(serve::WorkerArgs),
     /// The product catalog: import Open Beauty Facts, search it, show a product.
     Catalog(catalog::CatalogArgs),
     /// Read a product from a photo: its barcode, looked up in the catalog.
@@ -271,6 +274,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Eval(args) => eval::run(build_analyzer(&knowledge)?, &args),
         Command::Results(args) => results::run(&knowledge, &args),
         Command::Serve(args) => serve::run(knowledge, &args),
+        Command::Worker(args) => serve::work(knowledge, &args),
         Command::Scan(args) => scan::run(&knowledge, || build_analyzer(&knowledge), &args),
         Command::Catalog(args) => catalog::run(&knowledge, || build_analyzer(&knowledge), &args),
         Command::Quiz { out } => quiz::run(&knowledge, out.as_deref()),

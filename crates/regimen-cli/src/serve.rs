@@ -47,6 +47,25 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure (when served over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Workers inside this server for the job queue (label and barcode photos); 0 when
+    /// `regimen worker` processes do the work [default: 1].
+    #[arg(long, value_name = "N")]
+    workers: Option<usize>,
+}
+
+/// Flags of `regimen worker`.
+#[derive(clap::Args, Debug)]
+pub struct WorkerArgs {
+    /// Database URL: the server's (sqlite://PATH or postgres://...) [default: REGIMEN_DB, else the server's default].
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// Workers in this process [default: the cores less one, at least one].
+    #[arg(long, value_name = "N")]
+    workers: Option<usize>,
+    /// How long a claim on a job holds, in seconds: a job whose worker died is taken
+    /// again after it (longer than a label takes to read).
+    #[arg(long, value_name = "SECONDS", default_value_t = regimen_web::jobs::LEASE_SECONDS)]
+    lease: u64,
 }
 
 /// The config file.
@@ -85,6 +104,8 @@ pub struct Resolved {
     pub client_ip_header: Option<String>,
     /// Sign-ups stop when the SQLite database's disk has fewer bytes free.
     pub signups_stop_below: u64,
+    /// Workers inside the server.
+    pub workers: usize,
 }
 
 fn default_db() -> String {
@@ -211,6 +232,7 @@ pub fn resolve(args: &ServeArgs) -> Result<Resolved> {
         hosts,
         client_ip_header,
         signups_stop_below,
+        workers: args.workers.unwrap_or(1),
     })
 }
 
@@ -226,6 +248,66 @@ fn read_config(path: &Path) -> Result<ConfigFile> {
     })
 }
 
+/// Runs workers for the job queue until SIGTERM or Ctrl-C (each ends its job first):
+/// on any machine that shares the server's database.
+pub fn work(knowledge: Knowledge, args: &WorkerArgs) -> Result<()> {
+    init_logs();
+    let db = database(args.db.as_deref());
+    let workers = args.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1))
+    });
+    if workers == 0 {
+        return Err(bad("--workers: at least one"));
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    runtime.block_on(async move {
+        let store = connect(&db).await?;
+        let state = AppState::new(
+            store.clone(),
+            Arc::new(knowledge),
+            None,
+            Settings::default(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        tracing::info!("regimen worker: {workers} on {}", redact(&db));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let mut running = Vec::new();
+        for n in 0..workers {
+            let mut stopped = stopped.clone();
+            running.push(tokio::spawn(regimen_web::jobs::work(
+                state.clone(),
+                format!("worker-{}-{n}", std::process::id()),
+                args.lease.max(1),
+                async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                },
+            )));
+        }
+        shutdown().await;
+        let _ = stop.send(true);
+        for worker in running {
+            let _ = worker.await;
+        }
+        store.close().await;
+        tracing::info!("regimen worker stopped");
+        Ok(())
+    })
+}
+
+fn init_logs() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("REGIMEN_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+}
+
 /// Runs the server until SIGTERM or Ctrl-C, finishing requests in flight.
 pub fn run(knowledge: Knowledge, args: &ServeArgs) -> Result<()> {
     let settings = resolve(args)?;
@@ -236,13 +318,7 @@ pub fn run(knowledge: Knowledge, args: &ServeArgs) -> Result<()> {
             settings.addr
         )));
     }
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("REGIMEN_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    init_logs();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -313,7 +389,20 @@ async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
     } else {
         MAX_CONNECTIONS_PER_CLIENT
     };
+    let (stop_workers, stopped) = tokio::sync::watch::channel(false);
+    for n in 0..settings.workers {
+        let mut stopped = stopped.clone();
+        tokio::spawn(regimen_web::jobs::work(
+            state.clone(),
+            format!("serve-{}-{n}", std::process::id()),
+            regimen_web::jobs::LEASE_SECONDS,
+            async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            },
+        ));
+    }
     accept_loop(listener, app(state), per_client, shutdown()).await;
+    let _ = stop_workers.send(true);
     store.close().await;
     tracing::info!("regimen stopped");
     Ok(())
@@ -511,6 +600,7 @@ mod tests {
             config: Some(path.clone()),
             multi_user: false,
             secure_cookies: false,
+            workers: None,
         };
         let resolved = resolve(&args).expect("settings");
         assert_eq!(resolved.addr.port(), 9100, "the flag wins over the file");

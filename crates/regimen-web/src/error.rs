@@ -73,6 +73,12 @@ pub enum ApiError {
     /// Too many attempts: 429.
     #[error("too many sign-in attempts from here; try again in a few minutes")]
     TooManyAttempts,
+    /// A person's queued scans are at their limit: 429.
+    #[error(
+        "{} of your scans are waiting to be read already; send this one when they are done",
+        crate::jobs::MOST_WAITING
+    )]
+    TooManyJobs,
     /// This client made its accounts for now: 429.
     #[error("too many new accounts from here; try again in a few minutes")]
     TooManySignups,
@@ -133,9 +139,10 @@ impl ApiError {
             ApiError::NotFound | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
             ApiError::Method(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
-            ApiError::TooManyAttempts | ApiError::TooManyUploads | ApiError::TooManySignups => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            ApiError::TooManyAttempts
+            | ApiError::TooManyUploads
+            | ApiError::TooManySignups
+            | ApiError::TooManyJobs => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_)
             | ApiError::Busy
             | ApiError::SignupsClosed

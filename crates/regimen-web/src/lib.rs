@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod derived;
 pub mod error;
 pub mod guard;
+pub mod jobs;
 pub mod openapi;
 pub mod pages;
 pub mod passwords;
@@ -429,6 +430,17 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/photos/{id}",
             get(photos::image).delete(photos::delete),
         )
+        .route(
+            "/api/v1/scans/label",
+            post(jobs::scan_label)
+                .layer(axum::extract::DefaultBodyLimit::max(photos::MAX_PHOTO_BODY)),
+        )
+        .route(
+            "/api/v1/scans/barcode",
+            post(jobs::scan_barcode)
+                .layer(axum::extract::DefaultBodyLimit::max(photos::MAX_PHOTO_BODY)),
+        )
+        .route("/api/v1/jobs/{id}", get(jobs::read))
         .route("/api/v1/faq", get(api::faq))
         .route("/api/v1/catalog", get(api::catalog_search))
         .route("/api/v1/catalog/{code}", get(api::catalog_product))

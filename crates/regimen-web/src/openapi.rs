@@ -285,6 +285,48 @@ pub const ROUTES: &[Route] = &[
         responses: &[("204", "deleted"), ERRORS],
     },
     Route {
+        method: "POST",
+        path: "/api/v1/scans/label",
+        summary: "Read a photo of a label's ingredient list, on the job queue (query: name=, the product's name, kept with the result; the body a JPEG, PNG or WebP of at most 16 MiB). Answers at once with the job; ask GET /api/v1/jobs/{id} for its end",
+        body: Some("the image's bytes"),
+        responses: &[
+            (
+                "202",
+                "the job, with its address in Location: {\"id\", \"kind\": \"label\", \"state\": \"queued\", \"url\", ...}",
+            ),
+            ("413", "larger than 16 MiB"),
+            ("415", "not image/jpeg, image/png or image/webp"),
+            ("429", "two uploads on their way, or ten scans waiting already"),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "POST",
+        path: "/api/v1/scans/barcode",
+        summary: "Read a photo of a pack's barcode, on the job queue (the body a JPEG, PNG or WebP of at most 16 MiB). Answers at once with the job",
+        body: Some("the image's bytes"),
+        responses: &[
+            ("202", "the job, with its address in Location"),
+            ("413", "larger than 16 MiB"),
+            ("415", "not image/jpeg, image/png or image/webp"),
+            ("429", "two uploads on their way, or ten scans waiting already"),
+            ERRORS,
+        ],
+    },
+    Route {
+        method: "GET",
+        path: "/api/v1/jobs/{id}",
+        summary: "One of your jobs: queued, running, done (with its result: {\"barcode\": {\"code\", \"format\", \"gtin\"} or null; {\"label\": {\"text\", \"raw\", \"corrected\", \"unknown\"}}) or failed (with its error)",
+        body: None,
+        responses: &[
+            (
+                "200",
+                "{\"id\", \"kind\", \"state\", \"attempts\", \"result\", \"error\", \"created_at\", \"updated_at\", \"url\"}",
+            ),
+            ERRORS,
+        ],
+    },
+    Route {
         method: "GET",
         path: "/api/v1/checkins",
         summary: "Your check-ins, by date",

@@ -680,3 +680,169 @@ fn a_hundred_held_uploads_keep_memory_flat() {
     drop(server);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A request with a binary body; its status and body.
+fn http_bytes(port: u16, path: &str, body: &[u8], headers: &[(&str, &str)]) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).expect("write");
+    stream.write_all(body).expect("write body");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Two servers and two `regimen worker` processes on one PostgreSQL database: jobs
+/// queued on either server are read by either worker; a worker killed (-9) in the middle
+/// of a job leaves it to be taken again when its lease ends, and every job ends once.
+#[test]
+fn two_servers_and_two_workers_end_every_job_once_when_one_is_killed() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let Some(database) = runtime.block_on(regimen_store::testing::PostgresDatabase::create())
+    else {
+        return;
+    };
+    let photos: Vec<Vec<u8>> = (1..=12)
+        .filter_map(|n| super::shared_data(&format!("barcodes/ean13-3/{n:02}.png")))
+        .filter_map(|path| std::fs::read(path).ok())
+        .collect();
+    if photos.len() < 12 {
+        assert!(
+            std::env::var_os("REGIMEN_REQUIRE_SHARED_DATA").is_none(),
+            "the shared barcode photos are missing"
+        );
+        regimen_store::testing::note_skip("../shared/data/barcodes is not here; CI requires it");
+        return;
+    }
+    let url = database.url().to_string();
+    let a = Server::start(&url, &["--multi-user", "--workers", "0"]);
+    let b = Server::start(&url, &["--multi-user", "--workers", "0"]);
+    let credentials = r#"{"username": "erin", "password": "correct horse battery"}"#;
+    assert_eq!(
+        http(a.port, "POST", "/api/v1/accounts", Some(credentials), &[]).0,
+        201
+    );
+    let (_, session) = http(b.port, "POST", "/api/v1/sessions", Some(credentials), &[]);
+    let bearer = format!(
+        "Bearer {}",
+        json(&session)["token"].as_str().expect("token")
+    );
+    let headers = [
+        ("Authorization", bearer.as_str()),
+        ("Content-Type", "image/png"),
+    ];
+    let queue = |i: usize, photo: &[u8]| {
+        let port = if i.is_multiple_of(2) { a.port } else { b.port };
+        http_bytes(port, "/api/v1/scans/barcode", photo, &headers)
+    };
+    let mut jobs = Vec::new();
+    for (i, photo) in photos.iter().enumerate().take(10) {
+        let (status, job) = queue(i, photo);
+        assert_eq!(status, 202, "{job}");
+        jobs.push(json(&job)["url"].as_str().expect("url").to_string());
+    }
+    // No worker yet: an eleventh waits for room.
+    assert_eq!(queue(10, &photos[10]).0, 429, "ten waiting at most");
+    let worker = || {
+        Command::new(env!("CARGO_BIN_EXE_regimen"))
+            .args(["worker", "--db", &url, "--workers", "1", "--lease", "3"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("regimen worker")
+    };
+    let (mut first, mut second) = (worker(), worker());
+    let store = runtime
+        .block_on(regimen_store::Store::connect(&url))
+        .expect("store");
+    // Killed while both work: the first is in the middle of a job.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, running, _, _) = runtime.block_on(store.job_counts()).expect("counts");
+        if running == 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "both workers never worked at once"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    first.kill().expect("kill -9");
+    let _ = first.wait();
+    // The last two, when there is room.
+    for (i, photo) in photos.iter().enumerate().skip(10) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let (status, job) = loop {
+            let answer = queue(i, photo);
+            if answer.0 != 429 || Instant::now() > deadline {
+                break answer;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        assert_eq!(status, 202, "{job}");
+        jobs.push(json(&job)["url"].as_str().expect("url").to_string());
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let ended: Vec<serde_json::Value> = loop {
+        let states: Vec<serde_json::Value> = jobs
+            .iter()
+            .map(|url| json(&http(a.port, "GET", url, None, &[("Authorization", &bearer)]).1))
+            .collect();
+        if states
+            .iter()
+            .all(|j| j["state"] == "done" || j["state"] == "failed")
+        {
+            break states;
+        }
+        assert!(Instant::now() < deadline, "jobs still waiting: {states:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        ended.iter().all(|j| j["state"] == "done"),
+        "every job done: {ended:?}"
+    );
+    assert!(
+        ended.iter().any(|j| j["attempts"] == 2),
+        "the killed worker's job was taken again: {ended:?}"
+    );
+    let read = ended
+        .iter()
+        .filter(|j| j["result"]["barcode"]["code"].is_string())
+        .count();
+    assert!(read >= 10, "the barcodes were read: {ended:?}");
+    assert_eq!(
+        runtime.block_on(store.job_counts()).expect("counts"),
+        (0, 0, 12, 0),
+        "twelve jobs, each ended once"
+    );
+    let _ = second.kill();
+    let _ = second.wait();
+    runtime.block_on(store.close());
+    drop(a);
+    drop(b);
+    runtime.block_on(database.drop());
+}

@@ -7,6 +7,7 @@ mod caching;
 mod catalog;
 mod faults;
 mod guard;
+mod jobs;
 mod openapi;
 mod pages;
 mod photos;

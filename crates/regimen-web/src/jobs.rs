@@ -1,0 +1,260 @@
+//! Heavy work on the job queue (`regimen_store::jobs`): reading a label photo
+//! (Tesseract) and a barcode photo.
+//!
+//! - `POST /api/v1/scans/label` and `POST /api/v1/scans/barcode` take the photo as every
+//!   upload is taken (`upload.rs`), queue it and answer 202 with the job;
+//!   `GET /api/v1/jobs/{id}` answers its state and, once done, its result.
+//! - [`work`] is a worker: it takes jobs in turn, runs each in a CPU slot and records its
+//!   end. `regimen worker` runs workers on any machine that shares the database;
+//!   `regimen serve` runs its own (`--workers`).
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::error::DocumentId;
+use crate::upload::{Refused, Spooled};
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use regimen_store::{Claimed, Job};
+use serde_json::{json, Value};
+use std::future::Future;
+use std::time::Duration;
+
+/// Jobs one person may have queued or running at once.
+pub const MOST_WAITING: i64 = 10;
+/// How long a worker's claim on a job holds; a job whose worker died is taken again
+/// after it.
+pub const LEASE_SECONDS: u64 = 120;
+/// How many times a job is taken before it fails (its workers died each time).
+pub const MAX_ATTEMPTS: i64 = 3;
+/// How long an idle worker waits before it looks for work again.
+const IDLE: Duration = Duration::from_millis(250);
+/// How long ended jobs are kept.
+const KEPT_HOURS: i64 = 24;
+
+/// A job as the API answers it.
+pub fn job_json(job: &Job) -> Value {
+    let result = job
+        .result
+        .as_deref()
+        .and_then(|r| serde_json::from_str::<Value>(r).ok());
+    json!({
+        "id": job.id,
+        "kind": job.kind,
+        "state": job.state,
+        "attempts": job.attempts,
+        "result": result,
+        "error": job.error,
+        "created_at": job.created_at,
+        "updated_at": job.updated_at,
+        "url": format!("/api/v1/jobs/{}", job.id),
+    })
+}
+
+/// Queues a job of `user`'s with the upload as its input.
+pub async fn enqueue(
+    state: &AppState,
+    user: i64,
+    kind: &str,
+    params: &Value,
+    upload: &Spooled,
+) -> Result<Job, ApiError> {
+    let input = upload.bytes()?;
+    state
+        .store()
+        .enqueue_job(user, kind, &params.to_string(), &input, MOST_WAITING)
+        .await?
+        .ok_or(ApiError::TooManyJobs)
+}
+
+/// The name a scan is queued under, if given (`?name=`): what a label's product is
+/// called, kept with its result.
+#[derive(Debug, serde::Deserialize)]
+pub struct ScanQuery {
+    name: Option<String>,
+}
+
+/// Takes a scan's photo (checked before its body is read: the declared type and length,
+/// a slot) and queues it: 202 with the job and its address.
+async fn scan(
+    state: AppState,
+    caller: Caller,
+    kind: &str,
+    params: Value,
+    headers: &HeaderMap,
+    body: axum::body::Body,
+) -> Result<Response, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let declared = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if !regimen_photos::process::TYPES.contains(&declared.as_str()) {
+        return Err(crate::photos::refused(
+            regimen_photos::PhotoError::Unsupported(if declared.is_empty() {
+                "an upload without a type".into()
+            } else {
+                declared
+            }),
+        ));
+    }
+    let limit = crate::photos::MAX_PHOTO_BODY;
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if length.is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::TooLarge { limit });
+    }
+    let _slot = state.uploads().take(caller.user_id)?;
+    let upload = crate::upload::spool(body.into_data_stream(), limit, true, |e| {
+        Refused::Body(format!("the photo's body broke off: {e}"))
+    })
+    .await?;
+    let job = enqueue(&state, caller.user_id, kind, &params, &upload).await?;
+    let url = format!("/api/v1/jobs/{}", job.id);
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, url)],
+        Json(job_json(&job)),
+    )
+        .into_response())
+}
+
+/// `POST /api/v1/scans/label?name=`: a photo of a label's ingredient list, read on the
+/// queue.
+pub async fn scan_label(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<ScanQuery>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Result<Response, ApiError> {
+    let params = json!({ "name": query.name.unwrap_or_default() });
+    scan(state, caller, "label", params, &headers, body).await
+}
+
+/// `POST /api/v1/scans/barcode`: a photo of a pack's barcode, read on the queue.
+pub async fn scan_barcode(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Result<Response, ApiError> {
+    scan(state, caller, "barcode", json!({}), &headers, body).await
+}
+
+/// `GET /api/v1/jobs/{id}`: one of the caller's jobs.
+pub async fn read(
+    State(state): State<AppState>,
+    caller: Caller,
+    DocumentId(id): DocumentId,
+) -> Result<Json<Value>, ApiError> {
+    let job = state
+        .store()
+        .job(caller.user_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(job_json(&job)))
+}
+
+/// Runs one job: what it found, or why it could not.
+fn run(state: &AppState, claimed: &Claimed) -> Result<Value, String> {
+    let input = &claimed.input;
+    match claimed.job.kind.as_str() {
+        "barcode" => match regimen_scan::read_barcode(input) {
+            Ok(found) => Ok(json!({ "barcode": found })),
+            Err(error) => Err(error.to_string()),
+        },
+        "label" => read_label(state, input),
+        other => Err(format!("no worker does \"{other}\" jobs")),
+    }
+}
+
+#[cfg(feature = "ocr")]
+fn read_label(state: &AppState, input: &[u8]) -> Result<Value, String> {
+    match regimen_scan::read_label(state.analyzer(), input) {
+        Ok(read) => Ok(json!({ "label": read })),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+#[cfg(not(feature = "ocr"))]
+fn read_label(_: &AppState, _: &[u8]) -> Result<Value, String> {
+    Err("this build of regimen reads no labels (built without the `ocr` feature)".into())
+}
+
+/// A worker: takes jobs in turn until `stop` resolves (between jobs), running each in a
+/// CPU slot, each claim held for `lease_seconds` (longer than a job takes: a job still
+/// running when its lease ends is taken again); ended jobs older than a day are purged
+/// now and then. `name` names it in its claims and logs.
+pub async fn work(
+    state: AppState,
+    name: String,
+    lease_seconds: u64,
+    stop: impl Future<Output = ()>,
+) {
+    tokio::pin!(stop);
+    let mut purged = std::time::Instant::now();
+    loop {
+        let claim = match crate::auth::new_token() {
+            Ok(token) => format!("{name}-{}", &token[..16]),
+            Err(error) => {
+                tracing::error!(%error, "a worker cannot make a claim");
+                return;
+            }
+        };
+        let claimed = tokio::select! {
+            () = &mut stop => return,
+            claimed = state.store().claim_job(&claim, lease_seconds, MAX_ATTEMPTS) => claimed,
+        };
+        match claimed {
+            Ok(Some(job)) => {
+                let outcome = state.cpu_bound(true, || run(&state, &job));
+                let text = outcome.as_ref().map(Value::to_string);
+                let text = match &text {
+                    Ok(result) => Ok(result.as_str()),
+                    Err(error) => Err(error.as_str()),
+                };
+                let recorded = state.store().finish_job(job.job.id, &job.claim, text).await;
+                match recorded {
+                    Ok(true) => tracing::debug!(id = job.job.id, worker = %name, "a job ended"),
+                    Ok(false) => tracing::warn!(
+                        id = job.job.id,
+                        worker = %name,
+                        "a job outlived its lease and was taken again: its result was not recorded"
+                    ),
+                    Err(error) => tracing::warn!(id = job.job.id, %error, "recording a job's end"),
+                }
+            }
+            Ok(None) => {
+                if purged.elapsed() > Duration::from_secs(60) {
+                    purged = std::time::Instant::now();
+                    let before =
+                        (chrono::Utc::now() - chrono::Duration::hours(KEPT_HOURS)).to_rfc3339();
+                    if let Err(error) = state.store().purge_jobs(&before).await {
+                        tracing::warn!(%error, "purging ended jobs");
+                    }
+                }
+                tokio::select! {
+                    () = &mut stop => return,
+                    () = tokio::time::sleep(IDLE) => {}
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, worker = %name, "looking for a job");
+                tokio::select! {
+                    () = &mut stop => return,
+                    () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                }
+            }
+        }
+    }
+}
