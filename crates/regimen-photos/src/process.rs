@@ -151,18 +151,18 @@ pub fn decode_upright(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
     Ok(image)
 }
 
-/// Checks the start of an upload, before the rest has arrived: `Ok(Some((width,
-/// height)))` when its header says it is a JPEG, PNG or WebP image small enough,
-/// `Ok(None)` when the header is not all there yet, and the refusal when it is no such
-/// image or has too many pixels (so the rest of a bomb is never read).
-pub fn check_header(start: &[u8]) -> Result<Option<(u32, u32)>, PhotoError> {
+/// Checks the start of an upload, before the rest has arrived (`whole`: all of it has):
+/// `Ok(Some((width, height)))` when its header says it is a JPEG, PNG or WebP image
+/// small enough, `Ok(None)` when the header is not all there yet, and the refusal when
+/// it is no such image or has too many pixels (so the rest of a bomb is never read).
+pub fn check_header(start: &[u8], whole: bool) -> Result<Option<(u32, u32)>, PhotoError> {
     let reader = ImageReader::new(Cursor::new(start))
         .with_guessed_format()
         .map_err(|e| PhotoError::NotAnImage(e.to_string()))?;
     match reader.format() {
         Some(ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP) => {}
         // Too short to tell yet.
-        _ if start.len() < 16 => return Ok(None),
+        _ if start.len() < 16 && !whole => return Ok(None),
         _ => {
             return Err(PhotoError::NotAnImage(
                 "its bytes are none of these formats".into(),
@@ -192,18 +192,26 @@ mod header_tests {
     #[test]
     fn a_header_is_judged_from_the_start_of_an_upload() {
         let png = encoded(&picture(40, 30), ImageFormat::Png);
-        assert_eq!(check_header(&png[..64]), Ok(Some((40, 30))));
-        assert_eq!(check_header(&png[..8]), Ok(None), "too short to tell");
+        assert_eq!(check_header(&png[..64], false), Ok(Some((40, 30))));
+        assert_eq!(
+            check_header(&png[..8], false),
+            Ok(None),
+            "too short to tell"
+        );
         let jpeg = jpeg_with_exif(64, 48);
-        assert_eq!(check_header(&jpeg), Ok(Some((64, 48))));
+        assert_eq!(check_header(&jpeg, true), Ok(Some((64, 48))));
         // A bomb's header alone refuses it.
         let bomb = png_claiming(20_000, 20_000);
         assert!(matches!(
-            check_header(&bomb[..64]),
+            check_header(&bomb[..64], false),
             Err(PhotoError::TooLarge { .. })
         ));
         assert!(matches!(
-            check_header(b"%PDF-1.7 this is not a picture at all"),
+            check_header(b"%PDF-1.7 this is not a picture at all", false),
+            Err(PhotoError::NotAnImage(_))
+        ));
+        assert!(matches!(
+            check_header(b"not an image", true),
             Err(PhotoError::NotAnImage(_))
         ));
     }

@@ -21,15 +21,54 @@ use serde_json::{json, Value};
 
 /// `GET /healthz`: 200 `{"status": "ok"}`, or 503 `{"status": "read_only"}` when the
 /// database answers but takes no writes (so a balancer stops sending people here).
-pub async fn healthz(State(state): State<AppState>) -> Result<Response, ApiError> {
-    state.store().ping().await?;
-    if !state.writable().await? {
-        tracing::error!("the database is read-only");
-        let body = Json(json!({"status": "read_only", "error": "the database takes no writes"}));
-        return Ok((StatusCode::SERVICE_UNAVAILABLE, body).into_response());
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    let checked = tokio::time::timeout(HEALTH_DEADLINE, async {
+        state.store().ping().await?;
+        state.writable().await
+    })
+    .await;
+    let unavailable = |status: &str, error: &str| {
+        let body = Json(json!({"status": status, "error": error}));
+        let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        response
+    };
+    match checked {
+        Err(_) => {
+            tracing::error!("the database does not answer within {HEALTH_DEADLINE:?}");
+            unavailable(
+                "unavailable",
+                "the database does not answer within a second",
+            )
+        }
+        Ok(Err(error)) => {
+            tracing::error!(%error, "the database does not answer");
+            unavailable("unavailable", "the database does not answer")
+        }
+        Ok(Ok(false)) => {
+            tracing::error!("the database is read-only");
+            unavailable("read_only", "the database takes no writes")
+        }
+        Ok(Ok(true))
+            if state
+                .store()
+                .free_bytes()
+                .is_some_and(|free| free < DISK_FULL) =>
+        {
+            tracing::error!("the database's disk is full");
+            unavailable("disk_full", "the database's disk is full: writes will fail")
+        }
+        Ok(Ok(true)) => Json(json!({"status": "ok"})).into_response(),
     }
-    Ok(Json(json!({"status": "ok"})).into_response())
 }
+
+/// `/healthz` answers within this, whatever the database does.
+const HEALTH_DEADLINE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Free bytes under which the SQLite database's disk counts as full.
+const DISK_FULL: u64 = 4 << 20;
 
 /// An unknown path: 404 in the API's JSON under /api, a page elsewhere.
 pub async fn not_found(method: axum::http::Method, uri: axum::http::Uri) -> Response {
@@ -455,9 +494,22 @@ pub async fn create_account(
 pub async fn delete_account(
     State(state): State<AppState>,
     caller: Caller,
+    client: auth::ClientAddr,
+    Body(bytes): Body,
 ) -> Result<Response, ApiError> {
     if !state.multi_user() {
         return Err(ApiError::NotFound);
+    }
+    #[derive(serde::Deserialize)]
+    struct Confirm {
+        password: String,
+    }
+    let confirm: Confirm = parse(&bytes)?;
+    if !auth::check_password(&state, caller.user_id, &confirm.password, &client).await? {
+        return Err(ApiError::invalid(
+            "password",
+            "that is not your password: nothing was deleted",
+        ));
     }
     crate::photos::forget_all(&state, caller.user_id).await?;
     if !state.store().delete_user(caller.user_id).await? {

@@ -212,6 +212,39 @@ pub async fn create_account(
     Ok(state.store().create_user(username, Some(&hash)).await?)
 }
 
+/// Checks the password of a signed-in person before something that needs it (a new
+/// password, deleting the account), within the same limits as signing in: each attempt
+/// is noted first (under the person's id, from this client), too many are a 429, a wrong
+/// password a 401, and the right one clears the attempts. `Ok(false)`: wrong password.
+pub async fn check_password(
+    state: &AppState,
+    user_id: i64,
+    password: &str,
+    client: &ClientAddr,
+) -> Result<bool, ApiError> {
+    let _slot = state.signin_slot().await?;
+    let now = chrono::Utc::now();
+    let since = (now - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES)).to_rfc3339();
+    // Not a username anyone can have ('#' is none of their characters).
+    let key = format!("#{user_id}");
+    let counts = state
+        .store()
+        .note_login_attempt(&key, &client.0, &now.to_rfc3339(), &since)
+        .await?;
+    if counts.by_username > LOGIN_ATTEMPTS || counts.by_client > CLIENT_ATTEMPTS {
+        return Err(ApiError::TooManyAttempts);
+    }
+    let stored = state.store().password_hash(user_id).await?;
+    let ok = state
+        .passwords()
+        .verify(password.to_string(), stored)
+        .await?;
+    if ok {
+        state.store().login_succeeded(&key, &client.0).await?;
+    }
+    Ok(ok)
+}
+
 /// A new session: the token to hand out, and its CSRF token.
 pub struct NewSession {
     /// The bearer token (and cookie value).

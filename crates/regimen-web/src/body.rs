@@ -115,7 +115,42 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         message: format!("malformed JSON: {error}"),
         field: None,
     })?;
+    // The NUL character is no text: PostgreSQL cannot store it, so no database does.
+    let lower = bytes.to_ascii_lowercase();
+    if lower.windows(6).any(|w| w == b"\\u0000") {
+        let tree: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
+        return Err(ApiError::Invalid {
+            message: "text may not hold the NUL character (\\u0000)".into(),
+            field: nul_at(&tree, String::new()).filter(|p| !p.is_empty()),
+        });
+    }
     Ok(value)
+}
+
+/// The path of the first string (or key) holding a NUL character.
+fn nul_at(value: &serde_json::Value, path: String) -> Option<String> {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(text) => text.contains('\0').then_some(path),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_at(item, format!("{path}[{i}]"))),
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, item)| {
+            if key.contains('\0') {
+                Some(join(key))
+            } else {
+                nul_at(item, join(key))
+            }
+        }),
+        _ => None,
+    }
 }
 
 fn strip_position(message: &str) -> String {

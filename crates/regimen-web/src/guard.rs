@@ -32,21 +32,49 @@ pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data
 /// Host names a local server answers to, whatever the port.
 const LOOPBACK: &[&str] = &["127.0.0.1", "localhost", "[::1]"];
 
-/// The host name of a `Host` header value, without the port, in lower case.
-fn host_name(host: &str) -> String {
+/// The host name of a `Host` header value, without the port, in lower case; `None`
+/// when it is no host and port at all (userinfo, a port that is no number, characters
+/// no host name has: `127.0.0.1:8080@evil.example` is refused, not read as 127.0.0.1).
+fn host_name(host: &str) -> Option<String> {
     let host = host.trim();
-    let name = if host.starts_with('[') {
+    let (name, port) = if let Some(inside) = host.strip_prefix('[') {
         // "[::1]:8080"
-        host.find(']').map_or(host, |end| &host[..=end])
+        let end = inside.find(']')?;
+        let address = &inside[..end];
+        if address.is_empty()
+            || !address
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
+            return None;
+        }
+        (&host[..end + 2], &inside[end + 1..])
     } else {
-        host.rsplit_once(':').map_or(host, |(name, _)| name)
+        let (name, port) = match host.rsplit_once(':') {
+            Some((name, _)) => (name, &host[name.len()..]),
+            None => (host, ""),
+        };
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        {
+            return None;
+        }
+        (name, port)
     };
-    name.to_ascii_lowercase()
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
+    port_ok.then(|| name.to_ascii_lowercase())
 }
 
 /// Whether a local server answers to this Host.
 pub fn host_allowed(host: &str, extra: &[String]) -> bool {
-    let name = host_name(host);
+    let Some(name) = host_name(host) else {
+        return false;
+    };
     LOOPBACK.contains(&name.as_str()) || extra.iter().any(|h| h.eq_ignore_ascii_case(&name))
 }
 
@@ -160,9 +188,22 @@ mod tests {
 
     #[test]
     fn host_names_lose_their_port() {
-        assert_eq!(host_name("127.0.0.1:8080"), "127.0.0.1");
-        assert_eq!(host_name("[::1]:8080"), "[::1]");
-        assert_eq!(host_name("LocalHost"), "localhost");
+        assert_eq!(host_name("127.0.0.1:8080").as_deref(), Some("127.0.0.1"));
+        assert_eq!(host_name("[::1]:8080").as_deref(), Some("[::1]"));
+        assert_eq!(host_name("LocalHost").as_deref(), Some("localhost"));
+        // What is no host and port is refused, not read by its first part.
+        for bad in [
+            "127.0.0.1:8080@evil.example",
+            "127.0.0.1@evil.example",
+            "127.0.0.1:80x",
+            "127.0.0.1:123456",
+            "[::1]x:80",
+            "",
+            "local host",
+        ] {
+            assert_eq!(host_name(bad), None, "{bad}");
+            assert!(!host_allowed(bad, &[]), "{bad}");
+        }
         assert!(host_allowed("localhost:9", &[]));
         assert!(!host_allowed("evil.example:8080", &[]));
         assert!(!host_allowed("127.0.0.1.evil.example:8080", &[]));

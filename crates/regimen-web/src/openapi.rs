@@ -74,9 +74,14 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "DELETE",
         path: "/api/v1/account",
-        summary: "Delete your account and everything you stored (multi-user mode)",
-        body: None,
-        responses: &[("204", "deleted: the token and the password no longer work"), ERRORS],
+        summary: "Delete your account and everything you stored (multi-user mode), after your password; its photos first: while the photo store refuses, nothing is deleted (503)",
+        body: Some("{\"password\"}"),
+        responses: &[
+            ("204", "deleted: the token and the password no longer work"),
+            ("422", "not your password: nothing was deleted"),
+            ("429", "too many wrong passwords from here"),
+            ERRORS,
+        ],
     },
     Route {
         method: "POST",

@@ -173,7 +173,7 @@ where
         if !judged {
             start.extend_from_slice(&chunk);
             if start.len() >= HEADER_AT[next_look] {
-                dimensions = regimen_photos::check_header(&start).map_err(Refused::Image)?;
+                dimensions = regimen_photos::check_header(&start, false).map_err(Refused::Image)?;
                 next_look += 1;
                 if dimensions.is_some() || next_look == HEADER_AT.len() {
                     judged = true;
@@ -183,7 +183,7 @@ where
         }
     }
     if !judged && !start.is_empty() {
-        dimensions = regimen_photos::check_header(&start).map_err(Refused::Image)?;
+        dimensions = regimen_photos::check_header(&start, true).map_err(Refused::Image)?;
     }
     file.flush().map_err(disk)?;
     Ok(Spooled {

@@ -161,6 +161,23 @@ async fn submit(client: &Client, css: &str, suffix: &str) {
     arrive(client, suffix).await;
 }
 
+/// The shelf page while a photo is read looks again every two seconds by itself (no
+/// script): waits until it has been read, and answers the page's text.
+async fn read_on_the_queue(client: &Client) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let page = text(client, "main").await;
+        if !page.contains("this page looks again") {
+            return page;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the photo was not read within 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
 async fn h1(client: &Client) -> String {
     client
         .find(Locator::Css("h1"))
@@ -392,7 +409,7 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
             .await
             .expect("choose the photo");
         submit(&client, "form[action='/shelf/scan'] button", "/shelf").await;
-        let page = text(&client, "main").await;
+        let page = read_on_the_queue(&client).await;
         assert!(
             page.contains("Barcode read from your photo") && page.contains("Hydrating Clay Mask"),
             "{page}"
@@ -422,12 +439,8 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
             .send_keys(label.canonicalize().expect("label").to_str().expect("path"))
             .await
             .expect("choose the photo");
-        submit(
-            &client,
-            "form[action='/shelf/label'] button",
-            "/shelf/label",
-        )
-        .await;
+        submit(&client, "form[action='/shelf/label'] button", "/shelf").await;
+        read_on_the_queue(&client).await;
         let read = client
             .find(Locator::Css("#ingredients"))
             .await

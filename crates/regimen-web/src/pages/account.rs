@@ -290,8 +290,7 @@ pub(super) async fn change_password(
     };
     let (current, new) = (form.get("current"), form.get("new"));
     let mut errors = BTreeMap::new();
-    let stored = state.store().password_hash(user).await?;
-    if !state.passwords().verify(current, stored).await? {
+    if !auth::check_password(&state, user, &current, &client).await? {
         errors.insert(
             "current".to_string(),
             "That is not your current password.".to_string(),
@@ -343,6 +342,7 @@ pub(super) async fn sign_out_everywhere(
 pub(super) async fn delete_account(
     State(state): State<AppState>,
     viewer: Viewer,
+    client: auth::ClientAddr,
     PageBody(bytes): PageBody,
 ) -> PageResult {
     let user = viewer.user()?;
@@ -371,12 +371,7 @@ pub(super) async fn delete_account(
         }
         return Ok(see_other("/"));
     }
-    let stored = state.store().password_hash(user).await?;
-    if !state
-        .passwords()
-        .verify(form.get("password"), stored)
-        .await?
-    {
+    if !auth::check_password(&state, user, &form.get("password"), &client).await? {
         let mut errors = BTreeMap::new();
         errors.insert(
             "password".to_string(),

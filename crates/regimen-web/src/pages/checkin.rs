@@ -160,6 +160,17 @@ pub(super) async fn add_photo(
             "/checkin?date={date}&photo={code}#photos"
         )))
     };
+    // A file of another declared type is said to be one, whatever its bytes.
+    let declared = upload
+        .declared
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if !declared.is_empty() && !regimen_photos::process::TYPES.contains(&declared.as_str()) {
+        return back("type");
+    }
     if let Some(code) = upload.refused_code() {
         return back(code);
     }

@@ -272,8 +272,14 @@ impl axum::extract::FromRequest<AppState> for PageBody {
 struct FormData(Vec<(String, String)>);
 
 impl FormData {
+    /// A form's fields; the NUL character, which no text holds and no database stores,
+    /// is dropped.
     fn parse(bytes: &[u8]) -> FormData {
-        FormData(form_urlencoded::parse(bytes).into_owned().collect())
+        FormData(
+            form_urlencoded::parse(bytes)
+                .map(|(k, v)| (k.replace('\0', ""), v.replace('\0', "")))
+                .collect(),
+        )
     }
 
     fn get(&self, name: &str) -> String {
@@ -312,6 +318,8 @@ fn check_form(viewer: &Viewer, form: &FormData) -> Result<(), PageError> {
 struct Upload {
     fields: FormData,
     file: Option<(String, crate::upload::Spooled)>,
+    /// The file's declared type, received or not.
+    declared: String,
     refused: Option<crate::upload::Refused>,
 }
 
@@ -345,6 +353,7 @@ async fn read_upload(
     let mut upload = Upload {
         fields: FormData(Vec::new()),
         file: None,
+        declared: String::new(),
         refused: None,
     };
     let too_large =
@@ -368,6 +377,7 @@ async fn read_upload(
         let name = field.name().unwrap_or_default().to_string();
         if name == file_field {
             let kind = field.content_type().unwrap_or_default().to_string();
+            upload.declared.clone_from(&kind);
             let received = crate::upload::spool(field, limit, true, |e| {
                 if too_large(&e) {
                     Refused::TooLarge

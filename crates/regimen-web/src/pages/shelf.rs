@@ -178,7 +178,7 @@ pub(super) async fn render_shelf(
         viewer,
         "shelf",
         status,
-        context! { products, added => form.get_attr("added").ok(), removed => form.get_attr("removed").ok(), form, errors, kinds, changed },
+        context! { products, added => form.get_attr("added").ok(), removed => form.get_attr("removed").ok(), refresh => form.get_attr("refresh").ok(), form, errors, kinds, changed },
     )
 }
 
@@ -189,6 +189,9 @@ pub(super) async fn shelf_page(
 ) -> PageResult {
     let user = viewer.user()?;
     let asked = FormData::parse(query.as_deref().unwrap_or_default().as_bytes());
+    if let Ok(id) = asked.get("reading").parse::<i64>() {
+        return reading_page(&state, &viewer, user, id).await;
+    }
     // A catalog product without an ingredient list comes back here with its name, for
     // the list to be typed from the pack.
     let form = context! {
@@ -237,48 +240,43 @@ async fn catalog_context(state: &AppState, q: &str) -> Result<Value, PageError> 
     })
 }
 
-/// `POST /shelf/scan`: a photo of a pack's barcode (a plain file input), read and then
-/// searched in the catalog; back to the shelf's catalog part with what happened.
+/// `POST /shelf/scan`: a photo of a pack's barcode (a plain file input), queued to be
+/// read; the shelf page then looks again until it is (`?reading=`), and goes to the
+/// catalog part with what was found.
 pub(super) async fn scan_barcode(
     State(state): State<AppState>,
     viewer: Viewer,
     multipart: axum::extract::Multipart,
 ) -> PageResult {
-    let user = viewer.user()?;
-    let back = |code: &str| Ok(see_other(&format!("/shelf?scan={code}#catalog")));
-    let Ok(_slot) = state.uploads().take(user) else {
-        return back("busy");
-    };
-    let upload = read_upload(multipart, "photo", crate::photos::MAX_PHOTO_BODY).await?;
-    if let Some(code) = upload.refused_code() {
-        return back(code);
-    }
-    check_form(&viewer, &upload.fields)?;
-    let Some((_, file)) = upload.received() else {
-        return back("missing");
-    };
-    let read = state.cpu_bound(true, || {
-        file.bytes().map(|bytes| regimen_scan::read_barcode(&bytes))
-    })?;
-    match read {
-        Ok(Some(found)) => Ok(see_other(&format!(
-            "/shelf?scan=read&q={}#catalog",
-            found.code
-        ))),
-        Ok(None) => back("none"),
-        Err(_) => back("image"),
-    }
+    queue_photo(state, viewer, multipart, "barcode").await
 }
 
-/// `POST /shelf/label`: a photo of a label's ingredient list, read (Tesseract) and
-/// corrected against the dictionary, shown in the form to be checked, edited and saved.
+/// `POST /shelf/label`: a photo of a label's ingredient list, queued to be read
+/// (Tesseract) and corrected against the dictionary; the shelf page then looks again
+/// until it is, and shows the list in the form to be checked, edited and saved.
 pub(super) async fn scan_label(
     State(state): State<AppState>,
     viewer: Viewer,
     multipart: axum::extract::Multipart,
 ) -> PageResult {
+    queue_photo(state, viewer, multipart, "label").await
+}
+
+/// Takes a scan's photo as every upload is taken and queues it (a job of `kind`); back
+/// to the shelf page, which looks again until it is read.
+async fn queue_photo(
+    state: AppState,
+    viewer: Viewer,
+    multipart: axum::extract::Multipart,
+    kind: &str,
+) -> PageResult {
     let user = viewer.user()?;
-    let back = |code: &str| Ok(see_other(&format!("/shelf?label={code}#add")));
+    let back = |code: &str| {
+        Ok(see_other(&match kind {
+            "barcode" => format!("/shelf?scan={code}#catalog"),
+            _ => format!("/shelf?label={code}#add"),
+        }))
+    };
     let Ok(_slot) = state.uploads().take(user) else {
         return back("busy");
     };
@@ -290,45 +288,102 @@ pub(super) async fn scan_label(
     let Some((_, file)) = upload.received() else {
         return back("missing");
     };
-    let name = upload.fields.get("name");
-    let bytes = file.bytes()?;
-    read_label_into_form(&state, &viewer, user, &bytes, &name).await
+    let params = serde_json::json!({ "name": upload.fields.get("name") });
+    match crate::jobs::enqueue(&state, user, kind, &params, file).await {
+        Ok(job) => Ok(see_other(&format!("/shelf?reading={}", job.id))),
+        Err(ApiError::TooManyJobs) => back("queue"),
+        Err(other) => Err(other.into()),
+    }
 }
 
-#[cfg(feature = "ocr")]
-async fn read_label_into_form(
-    state: &AppState,
-    viewer: &Viewer,
-    user: i64,
-    bytes: &[u8],
-    name: &str,
-) -> PageResult {
-    let read = state.cpu_bound(true, || regimen_scan::read_label(state.analyzer(), bytes));
-    let read = match read {
-        Ok(read) if !read.text.trim().is_empty() => read,
-        Ok(_) => return Ok(see_other("/shelf?label=empty#add")),
-        Err(regimen_scan::LabelError::Image(_)) => return Ok(see_other("/shelf?label=image#add")),
-        Err(regimen_scan::LabelError::Ocr(error)) => {
-            tracing::warn!(%error, "reading a label");
-            return Ok(see_other("/shelf?label=ocr#add"));
+/// The shelf page while a scan's photo is read: it looks again every two seconds; once
+/// read, a barcode goes to the catalog part, a label's list into the form.
+async fn reading_page(state: &AppState, viewer: &Viewer, user: i64, id: i64) -> PageResult {
+    let job = state
+        .store()
+        .job(user, id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let result: Value = job
+        .result
+        .as_deref()
+        .and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok())
+        .map(Value::from_serialize)
+        .unwrap_or_default();
+    let label = job.kind == "label";
+    match job.state.as_str() {
+        "done" if label => {
+            let read = result.get_attr("label").unwrap_or_default();
+            let text = read
+                .get_attr("text")
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            if text.trim().is_empty() {
+                return Ok(see_other("/shelf?label=empty#add"));
+            }
+            let corrected: Vec<String> = read
+                .get_attr("corrected")
+                .ok()
+                .and_then(|c| c.try_iter().ok())
+                .into_iter()
+                .flatten()
+                .map(|pair| {
+                    let part = |i: usize| {
+                        pair.get_item(&Value::from(i))
+                            .map(|v| v.to_string())
+                            .unwrap_or_default()
+                    };
+                    format!("\u{201c}{}\u{201d} as {}", part(0), part(1))
+                })
+                .collect();
+            let name = serde_json::from_str::<serde_json::Value>(&job.params)
+                .ok()
+                .and_then(|p| p["name"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            let form = context! {
+                name, ingredients => text, kind => "",
+                catalog => catalog_context(state, "").await?,
+                label_read => true, label_corrected => corrected,
+                label_unknown => read.get_attr("unknown").unwrap_or_default(),
+            };
+            render_shelf(state, viewer, user, form, BTreeMap::new(), StatusCode::OK).await
         }
-    };
-    let corrected: Vec<String> = read
-        .corrected
-        .iter()
-        .map(|(from, to)| format!("\u{201c}{from}\u{201d} as {to}"))
-        .collect();
-    let form = context! {
-        name, ingredients => read.text, kind => "",
-        catalog => catalog_context(state, "").await?,
-        label_read => true, label_corrected => corrected, label_unknown => read.unknown,
-    };
-    render_shelf(state, viewer, user, form, BTreeMap::new(), StatusCode::OK).await
-}
-
-#[cfg(not(feature = "ocr"))]
-async fn read_label_into_form(_: &AppState, _: &Viewer, _: i64, _: &[u8], _: &str) -> PageResult {
-    Ok(see_other("/shelf?label=ocr#add"))
+        "done" => {
+            let code = result
+                .get_attr("barcode")
+                .and_then(|b| b.get_attr("code"))
+                .ok()
+                .filter(|c| !c.is_undefined() && !c.is_none())
+                .map(|c| c.to_string());
+            Ok(see_other(&match code {
+                Some(code) => format!("/shelf?scan=read&q={code}#catalog"),
+                None => "/shelf?scan=none#catalog".to_string(),
+            }))
+        }
+        "failed" => {
+            let error = job.error.unwrap_or_default();
+            tracing::warn!(id, %error, "a scan failed");
+            let code = if error.contains("esseract") || error.contains("reads no labels") {
+                "ocr"
+            } else {
+                "image"
+            };
+            Ok(see_other(&if label {
+                format!("/shelf?label={code}#add")
+            } else {
+                format!("/shelf?scan={code}#catalog")
+            }))
+        }
+        _ => {
+            let form = context! {
+                name => "", ingredients => "", kind => "",
+                reading => if label { "the ingredient list" } else { "the barcode" },
+                refresh => 2,
+                catalog => catalog_context(state, "").await?,
+            };
+            render_shelf(state, viewer, user, form, BTreeMap::new(), StatusCode::OK).await
+        }
+    }
 }
 
 /// What a label photo did, in words (when it did not fill the form).
@@ -341,6 +396,7 @@ fn label_notice(code: &str) -> Option<Value> {
         "busy" => "Another photo of yours is still on its way: try again in a moment.",
         "broken" => "The photo did not arrive whole: try again.",
         "ocr" => "Reading labels is not set up on this server (it needs Tesseract): type the list instead.",
+        "queue" => "Ten of your photos are waiting to be read already: try again when they are done.",
         _ => return None,
     };
     Some(context! { ok => false, text })
@@ -356,6 +412,7 @@ fn scan_notice(code: &str) -> Option<Value> {
         "large" => (false, "That photo is too large: at most 16 MB and 50 million pixels."),
         "busy" => (false, "Another photo of yours is still on its way: try again in a moment."),
         "broken" => (false, "The photo did not arrive whole: try again."),
+        "queue" => (false, "Ten of your photos are waiting to be read already: try again when they are done."),
         _ => return None,
     };
     Some(context! { ok, text })

@@ -378,8 +378,24 @@ async fn deleting_an_account_leaves_nothing_behind() {
         .expect("user")
         .expect("frank")
         .id;
+    // The password confirms it: a wrong one deletes nothing, and guesses are limited.
+    let wrong = app.delete_account("not my password", &auth).await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        wrong.text
+    );
+    assert_eq!(wrong.json()["field"], "password");
     assert_eq!(
         app.delete("/api/v1/account", &auth).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "no password (no JSON body): nothing deleted"
+    );
+    assert_eq!(
+        app.delete_account("correct horse battery", &auth)
+            .await
+            .status,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
@@ -504,4 +520,27 @@ async fn a_nearly_full_disk_stops_sign_ups_before_writes() {
         .await;
     assert_eq!(checkin.status, StatusCode::CREATED, "{}", checkin.text);
     drop(first);
+}
+
+#[tokio::test]
+async fn password_checks_after_sign_in_are_limited_too() {
+    let app = spawn_app(true).await;
+    let (token, _, _) = sign_up_and_in(&app, "gina").await;
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        statuses.push(app.delete_account("a guess at it", &auth).await.status);
+    }
+    assert_eq!(statuses[..5], [StatusCode::UNPROCESSABLE_ENTITY; 5]);
+    assert_eq!(
+        statuses[5..],
+        [StatusCode::TOO_MANY_REQUESTS; 2],
+        "{statuses:?}"
+    );
+    // The account is still there.
+    assert_eq!(
+        app.get("/api/v1/profiles", &auth).await.status,
+        StatusCode::OK
+    );
 }

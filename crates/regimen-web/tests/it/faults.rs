@@ -100,6 +100,15 @@ async fn a_full_disk_never_acknowledges_a_write_it_did_not_store() {
         "{}",
         refused.text
     );
+    // /healthz says so.
+    let health = app.get("/healthz", &[]).await;
+    assert_eq!(
+        health.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        health.text
+    );
+    assert_eq!(health.json()["status"], "disk_full");
     // Every acknowledged check-in is there, and nothing else.
     let listed = app.get("/api/v1/checkins", &auth).await.json();
     let ids: Vec<i64> = listed
@@ -231,7 +240,7 @@ async fn deleting_an_account_deletes_its_photos_or_nothing() {
 
     remount(&mount.dir, true);
     let auth = [("authorization", bearer.as_str())];
-    let refused = app.delete("/api/v1/account", &auth).await;
+    let refused = app.delete_account("correct horse battery", &auth).await;
     assert_eq!(
         refused.status,
         StatusCode::SERVICE_UNAVAILABLE,
@@ -251,7 +260,7 @@ async fn deleting_an_account_deletes_its_photos_or_nothing() {
     assert_eq!(files(), 2);
 
     remount(&mount.dir, false);
-    let deleted = app.delete("/api/v1/account", &auth).await;
+    let deleted = app.delete_account("correct horse battery", &auth).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
     assert_eq!(files(), 0, "no image is left that nobody owns");
     drop(app);

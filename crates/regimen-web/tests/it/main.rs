@@ -103,6 +103,39 @@ pub async fn spawn_app_with(url: &str, dir: &std::path::Path, settings: Settings
     }
 }
 
+impl TestApp {
+    /// A worker for the job queue, until the handle is dropped.
+    pub fn spawn_worker(&self) -> tokio::sync::oneshot::Sender<()> {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(regimen_web::jobs::work(
+            self.state.clone(),
+            "test".into(),
+            regimen_web::jobs::LEASE_SECONDS,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        stop
+    }
+
+    /// The shelf page of a scan being read (`/shelf?reading=ID`), asked again until its
+    /// photo is read (a worker runs meanwhile): the last answer.
+    pub async fn read_on_the_queue(&self, location: &str) -> Reply {
+        let _worker = self.spawn_worker();
+        for _ in 0..600 {
+            let reply = self.get(location, &[]).await;
+            if !reply.text.contains("this page looks again") {
+                return reply;
+            }
+            assert!(reply
+                .text
+                .contains("<meta http-equiv=\"refresh\" content=\"2\">"));
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("{location} was not read within 30 s");
+    }
+}
+
 /// The answer to one request.
 pub struct Reply {
     pub status: StatusCode,
@@ -199,5 +232,12 @@ impl TestApp {
 
     pub async fn delete(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
         self.request(Method::DELETE, path, None, headers).await
+    }
+
+    /// `DELETE /api/v1/account` with the password that confirms it.
+    pub async fn delete_account(&self, password: &str, headers: &[(&str, &str)]) -> Reply {
+        let body = serde_json::json!({ "password": password }).to_string();
+        self.request(Method::DELETE, "/api/v1/account", Some(body), headers)
+            .await
     }
 }

@@ -1772,7 +1772,21 @@ async fn a_barcode_photo_on_the_shelf_page_finds_the_product() {
     let (content_type, body) = multipart(&[("csrf", &csrf)], Some(("image/png", &bytes)));
     let reply = post_multipart(&app, "/shelf/scan", &content_type, body).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
-    let to = reply.headers["location"].to_str().expect("location");
+    // Queued: the page says it is reading, and looks again until it is read.
+    let reading = reply.headers["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(reading.starts_with("/shelf?reading="), "{reading}");
+    let waiting = app.get(&reading, &[]).await;
+    assert!(
+        waiting.text.contains("Reading the barcode in your photo"),
+        "{}",
+        waiting.text
+    );
+    let read = app.read_on_the_queue(&reading).await;
+    assert_eq!(read.status, StatusCode::SEE_OTHER, "{}", read.text);
+    let to = read.headers["location"].to_str().expect("location");
     assert_eq!(to, "/shelf?scan=read&q=9780764544200#catalog");
     let page = app.get(to.trim_end_matches("#catalog"), &[]).await;
     assert!(
@@ -1789,8 +1803,15 @@ async fn a_barcode_photo_on_the_shelf_page_finds_the_product() {
         &regimen_photos::testing::picture(300, 200),
         regimen_photos::testing::ImageFormat::Png,
     );
+    let (content_type, body) = multipart(&[("csrf", &csrf)], Some(("image/png", &plain)));
+    let reply = post_multipart(&app, "/shelf/scan", &content_type, body).await;
+    let reading = reply.headers["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let read = app.read_on_the_queue(&reading).await;
+    assert_eq!(read.headers["location"], "/shelf?scan=none#catalog");
     for (file, said) in [
-        (Some(plain.as_slice()), "/shelf?scan=none#catalog"),
         (
             Some(b"not an image".as_slice()),
             "/shelf?scan=image#catalog",
@@ -1859,6 +1880,12 @@ async fn a_label_photo_fills_the_form_to_check_and_save() {
     let bytes = std::fs::read(&photo).expect("photo");
     let (content_type, body) = multipart(&[("csrf", &csrf)], Some(("image/jpeg", &bytes)));
     let reply = post_multipart(&app, "/shelf/label", &content_type, body).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.text);
+    let reading = reply.headers["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let reply = app.read_on_the_queue(&reading).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     assert!(
         reply.text.contains("check it against the pack"),

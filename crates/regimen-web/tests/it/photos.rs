@@ -319,8 +319,11 @@ async fn photos_are_the_owners_only_and_go_with_the_account() {
         &app,
         Method::DELETE,
         "/api/v1/account",
-        Vec::new(),
-        &[("authorization", alice)],
+        br#"{"password": "correct horse battery"}"#.to_vec(),
+        &[
+            ("authorization", alice),
+            ("content-type", "application/json"),
+        ],
     )
     .await;
     assert_eq!(gone.status, StatusCode::NO_CONTENT);

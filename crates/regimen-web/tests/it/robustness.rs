@@ -68,3 +68,33 @@ proptest! {
         })?;
     }
 }
+
+/// A NUL character in any text (once a 500 on PostgreSQL, which cannot store it) is a
+/// 422 naming the field, before any database sees it; a form's NUL is dropped.
+#[tokio::test]
+async fn the_nul_character_is_refused_by_its_field() {
+    let app = spawn_app(false).await;
+    let reply = app
+        .post(
+            "/api/v1/shelf",
+            &serde_json::json!({"name": "Cream\u{0}", "ingredients": "Aqua, Glycerin"}),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.text
+    );
+    assert_eq!(reply.json()["field"], "name");
+    let reply = app
+        .post(
+            "/api/v1/checkins",
+            &serde_json::json!({"date": "2026-12-01", "reactions": ["ok", "sting\u{0}ing"]}),
+            &[],
+        )
+        .await;
+    assert_eq!(reply.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.json()["field"], "reactions[1]");
+}
