@@ -113,12 +113,14 @@ body = json.dumps({"skin_type": "combination", "concerns": ["acne", "dullness"],
 open(sys.argv[1], "w").write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = %s\n' % json.dumps(body))
 PY
 attack "4 heavy-plan clients" wrk -t1 -c4 -d"$duration" -s "$work/heavy.lua" "http://127.0.0.1:$port/api/v1/plan?weeks=12"
-# Slow clients: 200 connections that send their headers one byte a second.
+# Slow clients: 200 connections that send their headers one byte a second (from
+# 127.0.0.4: one client; healthz's wrk is another).
 cat > "$work/slow.py" <<'PY'
 import socket, sys, time
 port = int(sys.argv[1]); conns = []
 for _ in range(200):
-    s = socket.create_connection(("127.0.0.1", port)); s.send(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"); conns.append(s)
+    s = socket.socket(); s.bind(("127.0.0.4", 0)); s.connect(("127.0.0.1", port))
+    s.send(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"); conns.append(s)
 while True:
     for s in conns:
         try: s.send(b"X")
@@ -126,6 +128,62 @@ while True:
     time.sleep(1)
 PY
 attack "200 slow clients" python3 "$work/slow.py" "$port"
+# One client (its own address: 127.0.0.2; healthz's wrk is 127.0.0.1) with 1,100
+# connections that pipeline requests for the OpenAPI document and never read the answers
+# (issue #17: they once filled every connection slot and /healthz answered nothing).
+cat > "$work/noread.py" <<'PY'
+import socket, sys, time
+port, source, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]); conns = []
+ask = b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" * 200
+for _ in range(count):
+    try:
+        s = socket.socket(); s.bind((source, 0)); s.connect(("127.0.0.1", port)); s.setblocking(False)
+        try: s.send(ask)
+        except OSError: pass
+        conns.append(s)
+    except OSError: pass
+while True:
+    for s in conns:
+        try: s.send(ask)
+        except OSError: pass
+    time.sleep(1)
+PY
+attack "1,100 non-reading connections" python3 "$work/noread.py" "$port" 127.0.0.2 1100
+# One client trickling photo bodies a byte a second on 1,100 connections (127.0.0.3).
+cat > "$work/trickle.py" <<'PY'
+import socket, sys, time
+port, source, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]); conns = []
+head = (b"POST /api/v1/photos?date=2026-12-01 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: image/jpeg\r\nContent-Length: 15000000\r\n\r\n\xff")
+for _ in range(count):
+    try:
+        s = socket.socket(); s.bind((source, 0)); s.connect(("127.0.0.1", port)); s.send(head); conns.append(s)
+    except OSError: pass
+while True:
+    for s in conns:
+        try: s.send(b"\xd8")
+        except OSError: pass
+    time.sleep(1)
+PY
+attack "1,100 trickled uploads" python3 "$work/trickle.py" "$port" 127.0.0.3 1100
+# 100 photo uploads held at 15 of 16 MB (issue #17: they once took the server to 1.58 GB).
+cat > "$work/held.py" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1]); conns = []
+head = (b"POST /api/v1/photos?date=2026-12-01 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: image/jpeg\r\nContent-Length: 16000000\r\n\r\n")
+jpeg = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffc0000b080030004001011100")
+chunk = b"\0" * (1 << 20)
+for i in range(100):
+    try:
+        s = socket.socket(); s.bind(("127.0.0.5", 0)); s.connect(("127.0.0.1", port)); s.settimeout(5)
+        s.send(head + jpeg)
+        for _ in range(15): s.sendall(chunk)
+        conns.append(s)
+    except OSError: pass
+while True: time.sleep(1)
+PY
+attack "100 uploads held at 15 of 16 MB" python3 "$work/held.py" "$port"
 kill $server 2>/dev/null; wait $server 2>/dev/null || true
 # Sign-in bursts need accounts: a multi-user server on its own database.
 REGIMEN_CLIENT_IP_HEADER=x-real-ip ./target/release/regimen serve --multi-user --addr "127.0.0.1:$port" --db "sqlite://$work/multi.db" 2>"$work/multi.log" &
@@ -145,3 +203,16 @@ end
 LUA
 printf '%-34s %12s %10s   server %s\n' "idle (multi-user)" "" "" "$(rss "$server")"
 attack "200 concurrent sign-ins" wrk -t2 -c200 -d"$duration" -s "$work/signin.lua" "http://127.0.0.1:$port"
+# A sign-up burst from one client (issue #17: once 648 accounts in 20 s).
+python3 - "$port" <<'PY'
+import json, sys, urllib.request, urllib.error
+port = int(sys.argv[1]); codes = {}
+for i in range(200):
+    body = json.dumps({"username": f"flood{i}", "password": "a long enough phrase"}).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/accounts", data=body, method="POST",
+                                     headers={"Content-Type": "application/json", "X-Real-IP": "10.200.0.1"})
+    try: code = urllib.request.urlopen(request).status
+    except urllib.error.HTTPError as e: code = e.code
+    codes[code] = codes.get(code, 0) + 1
+print(f"{'200 sign-ups from one client':34s} answers {dict(sorted(codes.items()))}")
+PY

@@ -101,6 +101,8 @@ enum Stop {
     Read { line: u64, reason: String },
     /// A line is not a product.
     Line { line: u64, reason: RecordError },
+    /// A line longer than [`MAX_LINE`].
+    TooLong { line: u64 },
 }
 
 /// What the reading thread sends.
@@ -181,6 +183,10 @@ fn entry(
     }
 }
 
+/// The longest line of a dump read (Open Beauty Facts' longest records are a few
+/// hundred KiB).
+pub const MAX_LINE: usize = 16 << 20;
+
 /// Reads the dump line by line and sends what each line is; stops at the first bad one.
 fn read_dump(
     mut reader: Box<dyn BufRead + Send>,
@@ -194,8 +200,13 @@ fn read_dump(
     loop {
         buffer.clear();
         line += 1;
-        let item = match reader.read_until(b'\n', &mut buffer) {
+        // A line is read up to its cap: one longer stops the import, by its number.
+        let read = (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut buffer);
+        let item = match read {
             Ok(0) => return,
+            Ok(n) if n > MAX_LINE => Item::Stop(Stop::TooLong { line }),
             Err(error) => Item::Stop(Stop::Read {
                 line,
                 reason: error.to_string(),
@@ -263,6 +274,10 @@ async fn import(
             ),
             Stop::Line { line, reason } => format!(
                 "{name}, line {line}: {reason}; nothing was imported (the catalog is as it was)"
+            ),
+            Stop::TooLong { line } => format!(
+                "{name}, line {line}: the line is longer than {} MiB, more than any product's record; nothing was imported (the catalog is as it was)",
+                MAX_LINE >> 20
             ),
         }));
     }

@@ -787,6 +787,30 @@ impl Store {
         rows.iter().map(document).collect()
     }
 
+    /// A page of the owner's documents of a collection, in the order of [`Store::list`]:
+    /// at most `limit`, after the document `after` (its sort key and id), if given.
+    pub async fn list_page(
+        &self,
+        user_id: i64,
+        collection: Collection,
+        after: Option<(&str, i64)>,
+        limit: i64,
+    ) -> Result<Vec<Document>> {
+        let (key, id) = after.unwrap_or(("", i64::MIN));
+        let rows = sqlx::query(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE user_id = $1 AND collection = $2 \
+             AND (sort_key > $3 OR (sort_key = $3 AND id > $4)) ORDER BY sort_key, id LIMIT $5"
+        ))
+        .bind(user_id)
+        .bind(collection.as_str())
+        .bind(key)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(document).collect()
+    }
+
     /// Replaces one of the owner's documents; `None` if there is no such document.
     pub async fn update(
         &self,

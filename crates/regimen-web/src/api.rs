@@ -167,11 +167,72 @@ fn json_answer(text: axum::body::Bytes) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 
+/// A list's page: `?limit=` (default [`PAGE`], at most [`MAX_PAGE`]) and `?cursor=`
+/// (from the `Link` header of the page before).
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// Items of a list page by default.
+pub const PAGE: i64 = 100;
+/// The most items of a list page.
+pub const MAX_PAGE: i64 = 500;
+
+/// A cursor: the last item's id and sort key (hex), so that the next page starts after it.
+fn cursor_of(document: &regimen_store::Document) -> String {
+    let hex: String = document
+        .sort_key
+        .bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{}.{hex}", document.id)
+}
+
+fn read_cursor(cursor: &str) -> Result<(String, i64), ApiError> {
+    let bad = || ApiError::invalid("cursor", "not a cursor from this list's Link header");
+    let (id, hex) = cursor.split_once('.').ok_or_else(bad)?;
+    let id: i64 = id.parse().map_err(|_| bad())?;
+    if hex.len() % 2 != 0 || hex.len() > 512 {
+        return Err(bad());
+    }
+    let bytes = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("zz"), 16))
+        .collect::<Result<Vec<u8>, _>>()
+        .map_err(|_| bad())?;
+    Ok((String::from_utf8(bytes).map_err(|_| bad())?, id))
+}
+
 pub async fn list<R: Resource>(
     State(state): State<AppState>,
     caller: Caller,
+    uri: axum::http::Uri,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Response, ApiError> {
-    let documents = state.store().list(caller.user_id, R::COLLECTION).await?;
+    let limit = page.limit.unwrap_or(PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::invalid(
+            "limit",
+            format!("a page has 1 to {MAX_PAGE} items"),
+        ));
+    }
+    let after = page.cursor.as_deref().map(read_cursor).transpose()?;
+    let mut documents = state
+        .store()
+        .list_page(
+            caller.user_id,
+            R::COLLECTION,
+            after.as_ref().map(|(key, id)| (key.as_str(), *id)),
+            limit + 1,
+        )
+        .await?;
+    // One more than the page says whether there is a next one.
+    let next = (documents.len() as i64 > limit).then(|| {
+        documents.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        documents.last().map(cursor_of)
+    });
     // One document that no longer passes its checks (stored by an older version) is
     // shown with its error, and the rest of the list still answers. Each item is the
     // text its own read answers (kept ones are not made again).
@@ -190,7 +251,17 @@ pub async fn list<R: Resource>(
         }
     }
     text.push(b']');
-    Ok(json_answer(text.into()))
+    let mut response = json_answer(text.into());
+    if let Some(Some(cursor)) = next {
+        let link = format!(
+            "<{}?limit={limit}&cursor={cursor}>; rel=\"next\"",
+            uri.path()
+        );
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    Ok(response)
 }
 
 pub async fn read<R: Resource>(

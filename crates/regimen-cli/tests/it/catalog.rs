@@ -227,6 +227,26 @@ fn a_cut_or_damaged_dump_is_refused_whole_and_the_catalog_stays_as_it_was() {
         "{}",
         stderr(&out)
     );
+    // A line without end (once 600 MB read whole, 3.7 GB of memory): stopped at its
+    // cap, by its number.
+    let endless = temp("endless-line.jsonl");
+    let mut file = std::fs::File::create(&endless).expect("create");
+    file.write_all(b"{\"code\":\"4006000000004\",\"product_name\":\"Serum\"}\n")
+        .expect("write");
+    file.write_all(b"{\"code\":\"").expect("write");
+    let block = vec![b'7'; 1 << 20];
+    for _ in 0..17 {
+        file.write_all(&block).expect("write");
+    }
+    drop(file);
+    let out = catalog(&db, &["import", endless.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 2: the line is longer than 16 MiB"),
+        "{}",
+        stderr(&out)
+    );
+    let _ = std::fs::remove_file(&endless);
     let _ = std::fs::remove_file(&db);
 }
 

@@ -674,3 +674,58 @@ async fn faq_answers_questions_as_people_type_them() {
         StatusCode::UNPROCESSABLE_ENTITY
     );
 }
+
+/// Lists come in pages (a person with 3,660 check-ins once got 901 KB at once): `limit`
+/// (default 100, at most 500) and the next page's address in `Link`.
+#[tokio::test]
+async fn lists_come_in_pages_linked_to_the_next() {
+    let app = spawn_app(false).await;
+    for day in 1..=7 {
+        let checkin = json!({"date": format!("2026-11-{day:02}"), "ratings": {"acne": 3}});
+        assert_eq!(
+            app.post("/api/v1/checkins", &checkin, &[]).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let mut dates = Vec::new();
+    let mut next = Some("/api/v1/checkins?limit=3".to_string());
+    let mut pages = 0;
+    while let Some(url) = next {
+        let page = app.get(&url, &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        let items = page.json();
+        let items = items.as_array().expect("an array");
+        assert!(items.len() <= 3);
+        dates.extend(
+            items
+                .iter()
+                .map(|c| c["date"].as_str().expect("date").to_string()),
+        );
+        next = page.headers.get("link").map(|link| {
+            let link = link.to_str().expect("text");
+            assert!(link.ends_with("; rel=\"next\""), "{link}");
+            link.trim_start_matches('<')
+                .split('>')
+                .next()
+                .expect("address")
+                .to_string()
+        });
+        pages += 1;
+    }
+    assert_eq!(pages, 3);
+    let expected: Vec<String> = (1..=7).map(|d| format!("2026-11-{d:02}")).collect();
+    assert_eq!(dates, expected, "every item once, in order");
+    // The whole list by default (under 100), and no Link.
+    let all = app.get("/api/v1/checkins", &[]).await;
+    assert_eq!(all.json().as_array().map(Vec::len), Some(7));
+    assert!(all.headers.get("link").is_none());
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("cursor=nope", "cursor"),
+    ] {
+        let bad = app.get(&format!("/api/v1/checkins?{query}"), &[]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert_eq!(bad.json()["field"], field, "{query}");
+    }
+}
