@@ -650,6 +650,43 @@ impl Store {
         document(only_row(&rows)?)
     }
 
+    /// Stores a document for its owner unless they keep `most` of this collection
+    /// already (`None`): counted and stored in one transaction that holds the owner's
+    /// row, so creates sent together cannot pass the limit between them.
+    pub async fn create_within(
+        &self,
+        user_id: i64,
+        collection: Collection,
+        sort_key: &str,
+        body: &str,
+        most: i64,
+    ) -> Result<Option<Document>> {
+        let mut transaction = self.write_transaction().await?;
+        // The owner's row, locked (PostgreSQL; SQLite's writes take turns).
+        sqlx::query("UPDATE users SET id = id WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *transaction)
+            .await?;
+        let at = now();
+        let rows = sqlx::query(&format!(
+            "INSERT INTO documents (user_id, collection, sort_key, body, created_at, updated_at) \
+             SELECT $1, $2, $3, $4, $5, $5 \
+             WHERE (SELECT COUNT(*) FROM documents WHERE user_id = $1 AND collection = $2) < $6 \
+             RETURNING {DOCUMENT_COLUMNS}"
+        ))
+        .bind(user_id)
+        .bind(collection.as_str())
+        .bind(sort_key)
+        .bind(body)
+        .bind(&at)
+        .bind(most)
+        .fetch_all(&mut *transaction)
+        .await?;
+        let created = rows.first().map(document).transpose()?;
+        transaction.commit().await?;
+        Ok(created)
+    }
+
     /// Records a photo of the owner's (its image is kept in the photo store by its id).
     pub async fn create_photo(
         &self,

@@ -307,17 +307,16 @@ impl AppState {
             }
         }
         let max = resources::max_documents(collection);
-        let have = self.store().count(user, collection).await?;
-        if have >= max {
-            return Err(ApiError::Quota(format!(
-                "you keep {have} {}, the most regimen stores for one person; delete some first",
-                resources::plural(collection)
-            )));
-        }
         let created = self
             .store()
-            .create(user, collection, sort_key, body)
-            .await?;
+            .create_within(user, collection, sort_key, body, max)
+            .await?
+            .ok_or_else(|| {
+                ApiError::Quota(format!(
+                    "you keep {max} {}, the most regimen stores for one person; delete some first",
+                    resources::plural(collection)
+                ))
+            })?;
         Ok((created, true))
     }
 

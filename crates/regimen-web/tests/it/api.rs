@@ -729,3 +729,40 @@ async fn lists_come_in_pages_linked_to_the_next() {
         assert_eq!(bad.json()["field"], field, "{query}");
     }
 }
+
+/// 40 creates sent together once stored 53 profiles against a quota of 50: counted
+/// and stored in one transaction now, on both databases.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creates_sent_together_keep_the_quota() {
+    async fn fill(app: &super::TestApp) {
+        let profile = json!({"skin_type": "oily", "goal": "both"});
+        for _ in 0..45 {
+            assert_eq!(
+                app.post("/api/v1/profiles", &profile, &[]).await.status,
+                StatusCode::CREATED
+            );
+        }
+        let together = (0..40).map(|_| app.post("/api/v1/profiles", &profile, &[]));
+        let statuses: Vec<StatusCode> = futures_util::future::join_all(together)
+            .await
+            .iter()
+            .map(|r| r.status)
+            .collect();
+        let created = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
+        assert_eq!(created, 5, "{statuses:?}");
+        let listed = app.get("/api/v1/profiles?limit=500", &[]).await.json();
+        assert_eq!(listed.as_array().map(Vec::len), Some(50));
+    }
+    let app = spawn_app(false).await;
+    fill(&app).await;
+    if let Some(database) = regimen_store::testing::PostgresDatabase::create().await {
+        let app =
+            super::spawn_app_on(database.url(), &super::fresh_dir("regimen-pg-quota"), false).await;
+        fill(&app).await;
+        drop(app);
+        database.drop().await;
+    }
+}
