@@ -390,19 +390,34 @@ async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
         MAX_CONNECTIONS_PER_CLIENT
     };
     let (stop_workers, stopped) = tokio::sync::watch::channel(false);
+    let mut workers = Vec::new();
     for n in 0..settings.workers {
         let mut stopped = stopped.clone();
-        tokio::spawn(regimen_web::jobs::work(
+        workers.push(tokio::spawn(regimen_web::jobs::work(
             state.clone(),
             format!("serve-{}-{n}", std::process::id()),
             regimen_web::jobs::LEASE_SECONDS,
             async move {
                 let _ = stopped.wait_for(|stop| *stop).await;
             },
-        ));
+        )));
     }
     accept_loop(listener, app(state), per_client, shutdown()).await;
+    // Workers end the job they hold (within the shutdown deadline) before the store closes.
     let _ = stop_workers.send(true);
+    let ended = async {
+        for worker in workers {
+            let _ = worker.await;
+        }
+    };
+    if tokio::time::timeout(SHUTDOWN_DEADLINE, ended)
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "a job still running after {SHUTDOWN_DEADLINE:?}: it is taken again after its lease"
+        );
+    }
     store.close().await;
     tracing::info!("regimen stopped");
     Ok(())

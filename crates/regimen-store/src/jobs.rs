@@ -88,6 +88,13 @@ impl Store {
         most_waiting: i64,
     ) -> Result<Option<Job>> {
         let at = now();
+        // Counted and queued in one transaction that holds the owner's row, so jobs sent
+        // together cannot pass the limit between them.
+        let mut transaction = self.write_transaction().await?;
+        sqlx::query("UPDATE users SET id = id WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *transaction)
+            .await?;
         let rows = sqlx::query(&format!(
             "INSERT INTO jobs (user_id, kind, state, params, input, attempts, created_at, updated_at) \
              SELECT $1, $2, 'queued', $3, $4, 0, $5, $5 \
@@ -97,12 +104,23 @@ impl Store {
         .bind(user_id)
         .bind(kind)
         .bind(params)
-        .bind(input.to_vec())
+        .bind(input)
         .bind(at)
         .bind(most_waiting)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *transaction)
         .await?;
-        rows.first().map(job).transpose()
+        let queued = rows.first().map(job).transpose()?;
+        transaction.commit().await?;
+        Ok(queued)
+    }
+
+    /// Removes every job of `user_id`'s, waiting or ended (their data is going).
+    pub async fn delete_jobs(&self, user_id: i64) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM jobs WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     /// One of `user_id`'s jobs.

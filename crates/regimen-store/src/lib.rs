@@ -338,15 +338,20 @@ impl Store {
         Some(stats.f_bavail.saturating_mul(stats.f_frsize))
     }
 
-    /// Notes a sign-up from `client` at `at`, and answers how many sign-ups this client
-    /// and everyone made since `since` (RFC 3339), this one included (noted first, so
-    /// sign-ups that arrive together count each other).
-    pub async fn note_signup(&self, client: &str, at: &str, since: &str) -> Result<(i64, i64)> {
-        sqlx::query("INSERT INTO signups (client, at) VALUES ($1, $2)")
-            .bind(client)
-            .bind(at)
-            .execute(&self.pool)
-            .await?;
+    /// Notes a sign-up from `client` at `at` if this client has made fewer than
+    /// `per_client` and everyone fewer than `in_all` since `since` (RFC 3339), counted and
+    /// noted in one transaction (sign-ups sent together count each other); a refused one is
+    /// not noted, so refusals never close sign-ups for others. `Err(Refused)` says which
+    /// limit: `Ok(Some(true))` the client's, `Ok(Some(false))` everyone's; `Ok(None)`: noted.
+    pub async fn note_signup(
+        &self,
+        client: &str,
+        at: &str,
+        since: &str,
+        per_client: i64,
+        in_all: i64,
+    ) -> Result<Option<bool>> {
+        let mut transaction = self.write_transaction().await?;
         let row = sqlx::query(
             "SELECT \
                (SELECT COUNT(*) FROM signups WHERE client = $1 AND at > $2) AS client, \
@@ -354,9 +359,22 @@ impl Store {
         )
         .bind(client)
         .bind(since)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *transaction)
         .await?;
-        Ok((row.try_get("client")?, row.try_get("everyone")?))
+        let (by_client, everyone): (i64, i64) = (row.try_get("client")?, row.try_get("everyone")?);
+        if by_client >= per_client {
+            return Ok(Some(true));
+        }
+        if everyone >= in_all {
+            return Ok(Some(false));
+        }
+        sqlx::query("INSERT INTO signups (client, at) VALUES ($1, $2)")
+            .bind(client)
+            .bind(at)
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        Ok(None)
     }
 
     /// The backend in use.

@@ -93,8 +93,12 @@ fn is_api(path: &str) -> bool {
     path.starts_with("/api/") || path == "/api" || path == "/healthz"
 }
 
-pub async fn openapi_json() -> Json<Value> {
-    Json(crate::openapi::document())
+/// `GET /api/v1/openapi.json`: the document, made once (it never changes while the
+/// server runs) and answered as its bytes.
+pub async fn openapi_json() -> Response {
+    static DOCUMENT: std::sync::OnceLock<axum::body::Bytes> = std::sync::OnceLock::new();
+    let bytes = DOCUMENT.get_or_init(|| crate::openapi::document().to_string().into());
+    json_answer(bytes.clone())
 }
 
 #[derive(Debug, Deserialize)]
@@ -194,7 +198,7 @@ fn read_cursor(cursor: &str) -> Result<(String, i64), ApiError> {
     let bad = || ApiError::invalid("cursor", "not a cursor from this list's Link header");
     let (id, hex) = cursor.split_once('.').ok_or_else(bad)?;
     let id: i64 = id.parse().map_err(|_| bad())?;
-    if hex.len() % 2 != 0 || hex.len() > 512 {
+    if hex.len() % 2 != 0 || hex.len() > 4096 {
         return Err(bad());
     }
     let bytes = (0..hex.len())
@@ -202,7 +206,11 @@ fn read_cursor(cursor: &str) -> Result<(String, i64), ApiError> {
         .map(|i| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("zz"), 16))
         .collect::<Result<Vec<u8>, _>>()
         .map_err(|_| bad())?;
-    Ok((String::from_utf8(bytes).map_err(|_| bad())?, id))
+    let key = String::from_utf8(bytes).map_err(|_| bad())?;
+    if key.contains('\0') {
+        return Err(bad());
+    }
+    Ok((key, id))
 }
 
 pub async fn list<R: Resource>(

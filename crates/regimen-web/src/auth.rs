@@ -196,17 +196,31 @@ pub async fn create_account(
     let now = chrono::Utc::now();
     let since = (now - chrono::Duration::minutes(LOGIN_WINDOW_MINUTES)).to_rfc3339();
     state.purge_now_and_then(&since).await?;
-    // Noted before the account is made: sign-ups that arrive together count each other.
-    let (by_client, everyone) = state
-        .store()
-        .note_signup(&client.0, &now.to_rfc3339(), &since)
-        .await?;
-    if by_client > SIGNUPS_PER_CLIENT {
-        return Err(ApiError::TooManySignups);
+    // A name that is taken is said before anything is counted.
+    if state.store().user_by_name(username).await?.is_some() {
+        return Err(ApiError::Conflict(format!(
+            "username \"{username}\" is already taken"
+        )));
     }
-    if everyone > SIGNUPS_IN_ALL {
-        tracing::warn!(everyone, "sign-ups paused: too many in the window");
-        return Err(ApiError::SignupsClosed);
+    // Counted and noted before the account is made (sign-ups sent together count each
+    // other); a refused one is not noted, so refusals never close sign-ups for others.
+    let refused = state
+        .store()
+        .note_signup(
+            &client.0,
+            &now.to_rfc3339(),
+            &since,
+            SIGNUPS_PER_CLIENT,
+            SIGNUPS_IN_ALL,
+        )
+        .await?;
+    match refused {
+        Some(true) => return Err(ApiError::TooManySignups),
+        Some(false) => {
+            tracing::warn!("sign-ups paused: {SIGNUPS_IN_ALL} in the window");
+            return Err(ApiError::SignupsClosed);
+        }
+        None => {}
     }
     let hash = state.passwords().hash(password.to_string()).await?;
     Ok(state.store().create_user(username, Some(&hash)).await?)

@@ -116,13 +116,16 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         field: None,
     })?;
     // The NUL character is no text: PostgreSQL cannot store it, so no database does.
+    // (A quick look for the escape first; the parsed text says whether it is one.)
     let lower = bytes.to_ascii_lowercase();
     if lower.windows(6).any(|w| w == b"\\u0000") {
         let tree: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
-        return Err(ApiError::Invalid {
-            message: "text may not hold the NUL character (\\u0000)".into(),
-            field: nul_at(&tree, String::new()).filter(|p| !p.is_empty()),
-        });
+        if let Some(path) = nul_at(&tree, String::new()) {
+            return Err(ApiError::Invalid {
+                message: "text may not hold the NUL character (\\u0000)".into(),
+                field: (!path.is_empty()).then_some(path),
+            });
+        }
     }
     Ok(value)
 }

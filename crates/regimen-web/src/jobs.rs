@@ -217,7 +217,12 @@ pub async fn work(
         };
         match claimed {
             Ok(Some(job)) => {
-                let outcome = state.cpu_bound(true, || run(&state, &job));
+                // A job that panics (a decoder's bug on a crafted photo) fails alone: the
+                // worker goes on.
+                let outcome = state.cpu_bound(true, || {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&state, &job)))
+                        .unwrap_or_else(|_| Err("reading this photo failed".to_string()))
+                });
                 let text = outcome.as_ref().map(Value::to_string);
                 let text = match &text {
                     Ok(result) => Ok(result.as_str()),

@@ -364,6 +364,7 @@ pub(super) async fn delete_account(
         }
         // The photos first: if the photo store refuses, nothing else is deleted.
         crate::photos::forget_all(&state, user).await?;
+        state.store().delete_jobs(user).await?;
         for collection in Collection::ALL {
             for document in state.store().list(user, collection).await? {
                 state.store().delete(user, collection, document.id).await?;

@@ -342,6 +342,9 @@ impl Upload {
     }
 }
 
+/// The longest text field of a multipart form (a name, a date, the form's token).
+const MAX_FORM_FIELD: usize = 64 << 10;
+
 /// Reads a multipart form whose file is the field `file_field`, received as it comes
 /// (see `upload.rs`): the caller holds an upload slot of the person's while it is read.
 async fn read_upload(
@@ -393,7 +396,18 @@ async fn read_upload(
                     break;
                 }
             }
-        } else if let Ok(text) = field.text().await {
+        } else {
+            // Any other field is a short text: read up to its cap, never whole.
+            let mut field = field;
+            let mut text: Vec<u8> = Vec::new();
+            while let Ok(Some(chunk)) = field.chunk().await {
+                if text.len() + chunk.len() > MAX_FORM_FIELD {
+                    upload.refused = Some(Refused::TooLarge);
+                    return Ok(upload);
+                }
+                text.extend_from_slice(&chunk);
+            }
+            let text = String::from_utf8_lossy(&text).replace('\0', "");
             upload.fields.0.push((name, text));
         }
     }

@@ -296,6 +296,10 @@ async fn queue_photo(
     }
 }
 
+/// After this long a photo still waiting to be read is said to be waiting, and the page
+/// stops looking again.
+const STALE_MINUTES: i64 = 5;
+
 /// The shelf page while a scan's photo is read: it looks again every two seconds; once
 /// read, a barcode goes to the catalog part, a label's list into the form.
 async fn reading_page(state: &AppState, viewer: &Viewer, user: i64, id: i64) -> PageResult {
@@ -365,6 +369,10 @@ async fn reading_page(state: &AppState, viewer: &Viewer, user: i64, id: i64) -> 
             tracing::warn!(id, %error, "a scan failed");
             let code = if error.contains("esseract") || error.contains("reads no labels") {
                 "ocr"
+            } else if error.contains("stopped before it ended")
+                || error.contains("reading this photo failed")
+            {
+                "stopped"
             } else {
                 "image"
             };
@@ -375,10 +383,15 @@ async fn reading_page(state: &AppState, viewer: &Viewer, user: i64, id: i64) -> 
             }))
         }
         _ => {
+            // A photo that waits long (no worker runs, say) stops the looking again.
+            let waited = chrono::DateTime::parse_from_rfc3339(&job.created_at)
+                .map(|at| chrono::Utc::now().signed_duration_since(at))
+                .unwrap_or_default();
+            let stale = waited > chrono::Duration::minutes(STALE_MINUTES);
             let form = context! {
                 name => "", ingredients => "", kind => "",
                 reading => if label { "the ingredient list" } else { "the barcode" },
-                refresh => 2,
+                stale, refresh => (!stale).then_some(2),
                 catalog => catalog_context(state, "").await?,
             };
             render_shelf(state, viewer, user, form, BTreeMap::new(), StatusCode::OK).await
@@ -397,6 +410,7 @@ fn label_notice(code: &str) -> Option<Value> {
         "broken" => "The photo did not arrive whole: try again.",
         "ocr" => "Reading labels is not set up on this server (it needs Tesseract): type the list instead.",
         "queue" => "Ten of your photos are waiting to be read already: try again when they are done.",
+        "stopped" => "Reading your photo stopped before it ended: try again in a moment, or type the list.",
         _ => return None,
     };
     Some(context! { ok => false, text })
@@ -413,6 +427,7 @@ fn scan_notice(code: &str) -> Option<Value> {
         "busy" => (false, "Another photo of yours is still on its way: try again in a moment."),
         "broken" => (false, "The photo did not arrive whole: try again."),
         "queue" => (false, "Ten of your photos are waiting to be read already: try again when they are done."),
+        "stopped" => (false, "Reading your photo stopped before it ended: try again in a moment, or type the number under the bars."),
         _ => return None,
     };
     Some(context! { ok, text })

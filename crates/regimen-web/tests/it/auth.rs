@@ -443,6 +443,16 @@ async fn sign_ups_are_limited_per_client_and_in_all() {
         statuses,
         [201, 201, 201, 429, 429, 429].map(|s| StatusCode::from_u16(s).expect("status"))
     );
+    // Refused ones are not counted: one client hammering cannot close sign-ups for others.
+    for i in 0..70 {
+        let reply = sign_up(format!("hammer{i}"), "10.9.0.1".into()).await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    }
+    // A taken name is said as one, and not counted either.
+    for _ in 0..4 {
+        let taken = sign_up("burst0".into(), "10.9.0.3".into()).await;
+        assert_eq!(taken.status, StatusCode::CONFLICT, "{}", taken.text);
+    }
     // A mistake in the form is not counted: another client tries three weak passwords,
     // then signs up.
     for _ in 0..3 {
