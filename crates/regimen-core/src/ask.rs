@@ -947,6 +947,12 @@ fn combine(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
                 }
             }
             points.dedup_by(|a, b| a.rule == b.rule);
+        } else if timed.iter().filter(|(f, _, _)| f.strong).count() >= 2 {
+            // Two strong actives: no rule keeps them apart, but not both new at once.
+            lead.push("Yes, with care: no rule keeps them apart, but two strong actives irritate more together, so start one, add the other a week later, and back off if your skin complains.".into());
+            for id in ["pacing", "recovery_nights", "reaction"] {
+                points.extend(point(knowledge, id));
+            }
         } else {
             lead.push("Yes: no rule keeps them apart, so they can share a routine.".into());
             points.extend(point(knowledge, "step_order"));

@@ -54,9 +54,17 @@ fn combinations_are_answered_by_the_rules_that_keep_things_apart() {
             .answer
             .starts_with("Not in the same routine")
     );
-    assert!(!answered("can i use benzoyl peroxide with adapalene")
+    assert!(answered("can i use benzoyl peroxide with adapalene")
         .answer
-        .starts_with("Not in the same routine"));
+        .starts_with("Yes, with care"));
+    // No rule keeps them apart, but two strong actives are started one at a time.
+    let together = answered("can i use salicylic acid and benzoyl peroxide together");
+    assert!(
+        together.answer.starts_with("Yes, with care"),
+        "{}",
+        together.answer
+    );
+    assert!(rules(&together).contains(&"pacing"));
     // No interaction, but their times of day differ.
     let answer = answered("Can You Mix Retinol with Vitamin C?");
     assert!(
