@@ -427,6 +427,17 @@ fn compose(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> {
         return Some((topic.lead.clone(), points, confidence));
     }
     let things = things(subjects);
+    // A skin type with a plain question (what suits it, how often): what fits it.
+    let plain = understood
+        .asks
+        .iter()
+        .all(|a| matches!(a.as_str(), "what_it_does" | "frequency" | "combine"));
+    if let Some(skin) = subjects.iter().find(|s| s.kind == "skin").filter(|_| plain) {
+        if let Some(composed) = skin_answer(knowledge, &skin.id, &things) {
+            return Some(composed);
+        }
+    }
+    let named_condition = subjects.iter().any(|s| s.kind == "condition");
     // Each ask once, in the order of its first cue.
     let mut tried: Vec<&str> = Vec::new();
     for cue in &knowledge.asks {
@@ -442,7 +453,10 @@ fn compose(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> {
             }
             "reaction" if asked(ask) => reaction(knowledge, &things),
             "order" if asked(ask) => order(knowledge, &things),
-            "combine" if asked(ask) && things.len() >= 2 => combine(knowledge, &things),
+            // With a condition named ("people with rosacea"), the condition's gates answer.
+            "combine" if asked(ask) && things.len() >= 2 && !named_condition => {
+                combine(knowledge, &things)
+            }
             "time_of_day" if asked(ask) && !things.is_empty() => time_of_day(knowledge, &things),
             "frequency" if asked(ask) && !things.is_empty() => frequency(knowledge, &things),
             "how_long" if asked(ask) => how_long(knowledge, &things),
@@ -490,7 +504,7 @@ fn things(subjects: &[Subject]) -> Vec<&Subject> {
         .filter(|s| {
             !matches!(
                 s.kind.as_str(),
-                "stage" | "condition" | "concern" | "tone" | "topic"
+                "stage" | "condition" | "concern" | "tone" | "topic" | "skin"
             )
         })
         .collect()
@@ -505,7 +519,18 @@ fn topic_holds(topic: &crate::knowledge::AskTopic, understood: &Understood) -> b
             id == wanted || (wanted == "kind:mask" && s.kind == "mask")
         })
     };
-    topic.about.iter().all(|a| names(a)) && understood.asks.iter().all(|a| topic.asks.contains(a))
+    // Who the question is about (a skin type, a condition, a life stage, a tone) is
+    // answered by what suits them, not by a topic about things (a topic about a practice,
+    // such as skin cycling, still answers).
+    let practice = topic.about.iter().any(|a| a.starts_with("topic:"));
+    let about_someone = !practice
+        && understood.subjects.iter().any(|s| {
+            matches!(s.kind.as_str(), "skin" | "condition" | "stage" | "tone")
+                && !topic.about.contains(&format!("{}:{}", s.kind, s.id))
+        });
+    !about_someone
+        && topic.about.iter().all(|a| names(a))
+        && understood.asks.iter().all(|a| topic.asks.contains(a))
 }
 
 /// What the things a question names are, when nothing more specific was composed and no
@@ -531,6 +556,146 @@ fn describe(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> 
         }
     }
     None
+}
+
+/// A skin type (or sensitive skin) and what suits it, from the fits the planner chooses
+/// by: whether the mask type or active named suits it (and how often a mask), else the
+/// mask types and serums that fit it best.
+fn skin_answer(knowledge: &Knowledge, skin: &str, things: &[&Subject]) -> Option<Composed> {
+    use crate::knowledge::{Active, MaskType};
+    use crate::vocab::SkinType;
+    let sensitive = skin == "sensitive";
+    let skin_type = SkinType::from_id(skin);
+    if !sensitive && skin_type.is_none() {
+        return None;
+    }
+    let soothing = |m: &MaskType| {
+        knowledge
+            .limits
+            .sensitive_mask_tags
+            .iter()
+            .any(|t| m.has_tag(t))
+    };
+    let mask_fit = |m: &MaskType| -> i8 {
+        match skin_type {
+            _ if sensitive && m.avoid_if_sensitive => -3,
+            _ if sensitive => i8::from(soothing(m)) * 2,
+            Some(t) => m.skin_types.get(&t).copied().unwrap_or(0),
+            None => 0,
+        }
+    };
+    let active_fit = |a: &Active| -> i8 {
+        match skin_type {
+            _ if sensitive && a.rules.avoid_if_sensitive => -3,
+            _ if sensitive => a.sensitive,
+            Some(t) => a.skin_types.get(&t).copied().unwrap_or(0),
+            None => 0,
+        }
+    };
+    let label = format!("{skin} skin");
+    let short = |name: &str| name.split(" (").next().unwrap_or(name).to_lowercase();
+    let mut masks: Vec<&MaskType> = knowledge
+        .mask_types
+        .iter()
+        .filter(|m| mask_fit(m) > 0)
+        .collect();
+    masks.sort_by_key(|m| std::cmp::Reverse(mask_fit(m)));
+    let mut serums: Vec<&Active> = knowledge
+        .actives
+        .iter()
+        .filter(|a| active_fit(a) > 0)
+        .collect();
+    serums.sort_by_key(|a| std::cmp::Reverse(active_fit(a)));
+    let mut points: Vec<Point> = Vec::new();
+    if sensitive {
+        points.extend(point(knowledge, "sensitive_fewer_actives"));
+    }
+    // A mask type named: does it suit, and how often.
+    if let Some(mask) = things
+        .iter()
+        .find(|s| s.kind == "mask")
+        .and_then(|s| knowledge.mask_type(&s.id))
+    {
+        let per_week = skin_type
+            .and_then(|t| mask.max_per_week_by_skin.get(&t).copied())
+            .unwrap_or(mask.max_per_week);
+        let lead = if mask_fit(mask) >= 0 {
+            format!(
+                "Yes: a {} suits {label}, up to {per_week} times a week.",
+                short(&mask.name)
+            )
+        } else {
+            let better: Vec<String> = masks.iter().take(2).map(|m| short(&m.name)).collect();
+            format!(
+                "Not the best for {label}: a {} fits it better.",
+                better.join(" or a ")
+            )
+        };
+        points.extend(point(knowledge, mask.fact.as_deref().unwrap_or(&mask.id)));
+        if sensitive {
+            points.extend(point(knowledge, "sensitive_soothing_masks"));
+        }
+        return Some((lead, points, Confidence::High));
+    }
+    // An active named: does it suit.
+    if let Some(active) = things.iter().find_map(|s| {
+        knowledge.active(&s.id).or_else(|| {
+            let family = family_of(knowledge, s)?;
+            knowledge.actives.iter().find(|a| a.family == family.id)
+        })
+    }) {
+        let lead = if active_fit(active) >= 0 {
+            format!("Yes: {} suits {label}.", short(&active.name))
+        } else {
+            let better: Vec<String> = serums.iter().take(2).map(|a| short(&a.name)).collect();
+            format!(
+                "It is not the best fit for {label}: {} suit it better.",
+                better.join(" or ")
+            )
+        };
+        points.extend(point(
+            knowledge,
+            active.fact.as_deref().unwrap_or(&active.id),
+        ));
+        return Some((lead, points, Confidence::High));
+    }
+    // What suits it: masks, serums, or both, as asked.
+    let wants_masks = things.iter().any(|s| s.kind == "mask" || s.id == "mask");
+    let wants_serums = things.iter().any(|s| s.id == "serum");
+    let (show_masks, show_serums) = match (wants_masks, wants_serums) {
+        (false, false) => (true, true),
+        asked => asked,
+    };
+    let mut said = Vec::new();
+    if show_masks && !masks.is_empty() {
+        let names: Vec<String> = masks
+            .iter()
+            .take(3)
+            .map(|m| format!("{} ({})", short(&m.name), m.purpose))
+            .collect();
+        said.push(format!("masks that suit it: {}", names.join(", ")));
+        points.extend(
+            masks
+                .iter()
+                .take(3)
+                .filter_map(|m| m.fact.as_deref().and_then(|f| point(knowledge, f))),
+        );
+    }
+    if show_serums && !serums.is_empty() {
+        let names: Vec<String> = serums.iter().take(3).map(|a| short(&a.name)).collect();
+        said.push(format!("serums that suit it: {}", names.join(", ")));
+        points.extend(
+            serums
+                .iter()
+                .take(3)
+                .filter_map(|a| a.fact.as_deref().and_then(|f| point(knowledge, f))),
+        );
+    }
+    if said.is_empty() {
+        return None;
+    }
+    let lead = format!("For {label}, {}.", said.join("; "));
+    Some((capitalised(&lead), points, Confidence::High))
 }
 
 /// What `explain` explains a subject by: a family with one planner active, as that active.

@@ -295,3 +295,33 @@ fn swelling_in_other_words_is_urgent_and_a_near_word_is_not() {
         );
     }
 }
+
+#[test]
+fn a_skin_type_is_answered_by_what_suits_it() {
+    let dry = answered("is a clay mask good for dry skin");
+    assert!(
+        dry.answer.starts_with("Not the best for dry skin"),
+        "{}",
+        dry.answer
+    );
+    let oily = answered("is a clay mask ok for oily skin and how often");
+    assert!(
+        oily.answer
+            .starts_with("Yes: a clay mask suits oily skin, up to 3 times a week"),
+        "{}",
+        oily.answer
+    );
+    let sensitive = answered("sensitive skin which mask is ok");
+    assert!(
+        sensitive
+            .answer
+            .starts_with("For sensitive skin, masks that suit it"),
+        "{}",
+        sensitive.answer
+    );
+    assert!(!sensitive.answer.contains("clay"), "{}", sensitive.answer);
+    assert!(rules(&sensitive).contains(&"sensitive_fewer_actives"));
+    // A life stage still comes first: pregnancy is its own answer.
+    let pregnant = answered("is retinol ok for oily skin when pregnant");
+    assert!(pregnant.answer.starts_with("No"), "{}", pregnant.answer);
+}
