@@ -561,37 +561,58 @@ fn describe(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> 
 /// A skin type (or sensitive skin) and what suits it, from the fits the planner chooses
 /// by: whether the mask type or active named suits it (and how often a mask), else the
 /// mask types and serums that fit it best.
-fn skin_answer(knowledge: &Knowledge, skin: &str, things: &[&Subject]) -> Option<Composed> {
-    use crate::knowledge::{Active, MaskType};
-    use crate::vocab::SkinType;
-    let sensitive = skin == "sensitive";
-    let skin_type = SkinType::from_id(skin);
-    if !sensitive && skin_type.is_none() {
-        return None;
+/// How well mask types and planner actives fit a skin type, or sensitive skin, by the
+/// fits the planner chooses with.
+struct SkinFit<'k> {
+    knowledge: &'k Knowledge,
+    /// Sensitive skin (not a skin type of its own).
+    sensitive: bool,
+    skin_type: Option<crate::vocab::SkinType>,
+}
+
+impl<'k> SkinFit<'k> {
+    fn of(knowledge: &'k Knowledge, skin: &str) -> Option<SkinFit<'k>> {
+        let sensitive = skin == "sensitive";
+        let skin_type = crate::vocab::SkinType::from_id(skin);
+        (sensitive || skin_type.is_some()).then_some(SkinFit {
+            knowledge,
+            sensitive,
+            skin_type,
+        })
     }
-    let soothing = |m: &MaskType| {
-        knowledge
-            .limits
-            .sensitive_mask_tags
-            .iter()
-            .any(|t| m.has_tag(t))
-    };
-    let mask_fit = |m: &MaskType| -> i8 {
-        match skin_type {
-            _ if sensitive && m.avoid_if_sensitive => -3,
-            _ if sensitive => i8::from(soothing(m)) * 2,
+
+    fn mask(&self, m: &crate::knowledge::MaskType) -> i8 {
+        let soothing = || {
+            self.knowledge
+                .limits
+                .sensitive_mask_tags
+                .iter()
+                .any(|t| m.has_tag(t))
+        };
+        match self.skin_type {
+            _ if self.sensitive && m.avoid_if_sensitive => -3,
+            _ if self.sensitive => i8::from(soothing()) * 2,
             Some(t) => m.skin_types.get(&t).copied().unwrap_or(0),
             None => 0,
         }
-    };
-    let active_fit = |a: &Active| -> i8 {
-        match skin_type {
-            _ if sensitive && a.rules.avoid_if_sensitive => -3,
-            _ if sensitive => a.sensitive,
+    }
+
+    fn active(&self, a: &crate::knowledge::Active) -> i8 {
+        match self.skin_type {
+            _ if self.sensitive && a.rules.avoid_if_sensitive => -3,
+            _ if self.sensitive => a.sensitive,
             Some(t) => a.skin_types.get(&t).copied().unwrap_or(0),
             None => 0,
         }
-    };
+    }
+}
+
+fn skin_answer(knowledge: &Knowledge, skin: &str, things: &[&Subject]) -> Option<Composed> {
+    use crate::knowledge::{Active, MaskType};
+    let fit = SkinFit::of(knowledge, skin)?;
+    let (sensitive, skin_type) = (fit.sensitive, fit.skin_type);
+    let mask_fit = |m: &MaskType| fit.mask(m);
+    let active_fit = |a: &Active| fit.active(a);
     let label = format!("{skin} skin");
     let short = |name: &str| name.split(" (").next().unwrap_or(name).to_lowercase();
     let mut masks: Vec<&MaskType> = knowledge

@@ -7,5 +7,5 @@ pub mod process;
 pub mod store;
 pub mod testing;
 
-pub use process::{check_header, decode_upright, process, PhotoError, Processed};
+pub use process::{check_header, declared_type, decode_upright, process, PhotoError, Processed};
 pub use store::{key, PhotoStore, Size, StoreError};

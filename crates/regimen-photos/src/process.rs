@@ -76,21 +76,28 @@ fn encode(image: &DynamicImage) -> Result<Vec<u8>, PhotoError> {
     Ok(out)
 }
 
-/// Makes an upload of `content_type` safe to keep.
-pub fn process(bytes: &[u8], content_type: &str) -> Result<Processed, PhotoError> {
+/// Whether an upload's declared `Content-Type` is one of [`TYPES`] (its parameters
+/// aside, in any case); what it is, or why not.
+pub fn declared_type(content_type: &str) -> Result<String, PhotoError> {
     let declared = content_type
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    if !TYPES.contains(&declared.as_str()) {
-        return Err(PhotoError::Unsupported(if declared.is_empty() {
-            "an upload without a type".to_string()
-        } else {
-            declared
-        }));
+    if TYPES.contains(&declared.as_str()) {
+        return Ok(declared);
     }
+    Err(PhotoError::Unsupported(if declared.is_empty() {
+        "an upload without a type".to_string()
+    } else {
+        declared
+    }))
+}
+
+/// Makes an upload of `content_type` safe to keep.
+pub fn process(bytes: &[u8], content_type: &str) -> Result<Processed, PhotoError> {
+    declared_type(content_type)?;
     let mut image = decode_upright(bytes)?;
     if image.width().max(image.height()) > MAX_SIDE {
         image = image.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle);

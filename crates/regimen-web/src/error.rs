@@ -74,11 +74,8 @@ pub enum ApiError {
     #[error("too many sign-in attempts from here; try again in a few minutes")]
     TooManyAttempts,
     /// A person's queued scans are at their limit: 429.
-    #[error(
-        "{} of your scans are waiting to be read already; send this one when they are done",
-        crate::jobs::MOST_WAITING
-    )]
-    TooManyJobs,
+    #[error("{0} of your scans are waiting to be read already; send this one when they are done")]
+    TooManyJobs(i64),
     /// This client made its accounts for now: 429.
     #[error("too many new accounts from here; try again in a few minutes")]
     TooManySignups,
@@ -87,10 +84,9 @@ pub enum ApiError {
     SignupsClosed,
     /// A person's uploads in flight are at their limit: 429.
     #[error(
-        "{} of your uploads are on their way already; send this one when one of them is done",
-        crate::upload::PER_PERSON
+        "{0} of your uploads are on their way already; send this one when one of them is done"
     )]
-    TooManyUploads,
+    TooManyUploads(usize),
     /// The database cannot store anything now (a full disk, a read-only file): 503 with
     /// Retry-After, logged. Nothing was stored.
     #[error(
@@ -140,14 +136,30 @@ impl ApiError {
             ApiError::Method(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyAttempts
-            | ApiError::TooManyUploads
+            | ApiError::TooManyUploads(_)
             | ApiError::TooManySignups
-            | ApiError::TooManyJobs => StatusCode::TOO_MANY_REQUESTS,
+            | ApiError::TooManyJobs(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_)
             | ApiError::Busy
             | ApiError::SignupsClosed
             | ApiError::PhotosRemain(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// A photo refused: not a type regimen takes (415), no picture or too large (422), or
+/// a fault in encoding what is kept (500).
+impl From<regimen_photos::PhotoError> for ApiError {
+    fn from(error: regimen_photos::PhotoError) -> ApiError {
+        use regimen_photos::PhotoError;
+        match error {
+            PhotoError::Unsupported(_) => ApiError::Unsupported(error.to_string()),
+            PhotoError::NotAnImage(_) | PhotoError::TooLarge { .. } => ApiError::Invalid {
+                message: error.to_string(),
+                field: None,
+            },
+            PhotoError::Encode(detail) => ApiError::Internal(detail),
         }
     }
 }

@@ -11,7 +11,7 @@
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::error::DocumentId;
-use crate::upload::{Refused, Spooled};
+use crate::upload::Spooled;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -66,7 +66,7 @@ pub async fn enqueue(
         .store()
         .enqueue_job(user, kind, &params.to_string(), &input, MOST_WAITING)
         .await?
-        .ok_or(ApiError::TooManyJobs)
+        .ok_or(ApiError::TooManyJobs(MOST_WAITING))
 }
 
 /// The name a scan is queued under, if given (`?name=`): what a label's product is
@@ -90,33 +90,14 @@ async fn scan(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let declared = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if !regimen_photos::process::TYPES.contains(&declared.as_str()) {
-        return Err(crate::photos::refused(
-            regimen_photos::PhotoError::Unsupported(if declared.is_empty() {
-                "an upload without a type".into()
-            } else {
-                declared
-            }),
-        ));
-    }
-    let limit = crate::photos::MAX_PHOTO_BODY;
-    let length = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if length.is_some_and(|n| n > limit as u64) {
-        return Err(ApiError::TooLarge { limit });
-    }
-    let _slot = state.uploads().take(caller.user_id)?;
-    let upload = crate::upload::spool(body.into_data_stream(), limit, true, |e| {
-        Refused::Body(format!("the photo's body broke off: {e}"))
-    })
+    regimen_photos::declared_type(content_type)?;
+    let (_slot, upload) = crate::upload::receive(
+        &state,
+        caller.user_id,
+        headers,
+        body,
+        crate::photos::MAX_PHOTO_BODY,
+    )
     .await?;
     let job = enqueue(&state, caller.user_id, kind, &params, &upload).await?;
     let url = format!("/api/v1/jobs/{}", job.id);

@@ -8,7 +8,7 @@
 use crate::auth::Caller;
 use crate::body::ApiQuery;
 use crate::error::{ApiError, DocumentId};
-use crate::upload::{Refused, Spooled};
+use crate::upload::Spooled;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Local;
 use regimen_core::profile::IsoDate;
-use regimen_photos::{key, PhotoError, Size};
+use regimen_photos::{key, Size};
 use regimen_store::Photo;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -52,17 +52,6 @@ pub fn photo_json(photo: &Photo) -> Value {
     })
 }
 
-pub(crate) fn refused(error: PhotoError) -> ApiError {
-    match error {
-        PhotoError::Unsupported(_) => ApiError::Unsupported(error.to_string()),
-        PhotoError::NotAnImage(_) | PhotoError::TooLarge { .. } => ApiError::Invalid {
-            message: error.to_string(),
-            field: None,
-        },
-        PhotoError::Encode(detail) => ApiError::Internal(detail),
-    }
-}
-
 /// Whether `user` may add a photo of `date` of this declared type: a day that has
 /// come, a photo type, room under [`MAX_PHOTOS`]; asked before the upload is read.
 pub async fn may_keep(
@@ -78,19 +67,7 @@ pub async fn may_keep(
             format!("a photo is of a day that has come: {date} is still ahead"),
         ));
     }
-    let declared = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if !regimen_photos::process::TYPES.contains(&declared.as_str()) {
-        return Err(refused(PhotoError::Unsupported(if declared.is_empty() {
-            "an upload without a type".to_string()
-        } else {
-            declared
-        })));
-    }
+    regimen_photos::declared_type(content_type)?;
     if state.store().photos(user).await?.len() >= MAX_PHOTOS {
         return Err(ApiError::Quota(format!(
             "you keep {MAX_PHOTOS} photos, the most regimen stores for one person; delete some first"
@@ -109,13 +86,11 @@ pub async fn keep(
     content_type: &str,
     upload: &Spooled,
 ) -> Result<Photo, ApiError> {
-    let processed = state
-        .cpu_bound(true, || {
-            upload
-                .bytes()
-                .map(|bytes| regimen_photos::process(&bytes, content_type))
-        })?
-        .map_err(refused)?;
+    let processed = state.cpu_bound(true, || {
+        upload
+            .bytes()
+            .map(|bytes| regimen_photos::process(&bytes, content_type))
+    })??;
     let photo = state
         .store()
         .create_photo(
@@ -192,20 +167,8 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let date = may_keep(&state, caller.user_id, &date, content_type).await?;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_PHOTO_BODY as u64) {
-        return Err(ApiError::TooLarge {
-            limit: MAX_PHOTO_BODY,
-        });
-    }
-    let _slot = state.uploads().take(caller.user_id)?;
-    let upload = crate::upload::spool(body.into_data_stream(), MAX_PHOTO_BODY, true, |e| {
-        Refused::Body(format!("the photo's body broke off: {e}"))
-    })
-    .await?;
+    let (_slot, upload) =
+        crate::upload::receive(&state, caller.user_id, &headers, body, MAX_PHOTO_BODY).await?;
     let photo = keep(&state, caller.user_id, date, content_type, &upload).await?;
     Ok((StatusCode::CREATED, Json(photo_json(&photo))).into_response())
 }

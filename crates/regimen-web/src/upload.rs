@@ -70,7 +70,7 @@ impl Uploads {
         let mut people = self.people.lock().unwrap_or_else(PoisonError::into_inner);
         let count = people.entry(person).or_insert(0);
         if *count >= PER_PERSON {
-            return Err(ApiError::TooManyUploads);
+            return Err(ApiError::TooManyUploads(PER_PERSON));
         }
         let permit = Arc::clone(&self.everyone)
             .try_acquire_owned()
@@ -117,8 +117,11 @@ impl Spooled {
 /// Why an upload was not received.
 #[derive(Debug)]
 pub enum Refused {
-    /// Beyond the route's limit.
-    TooLarge,
+    /// Beyond the route's limit, of this many bytes.
+    TooLarge {
+        /// The limit.
+        limit: usize,
+    },
     /// Its header says it is no picture we read, or one too large.
     Image(regimen_photos::PhotoError),
     /// The body broke off, or came wrong.
@@ -130,10 +133,8 @@ pub enum Refused {
 impl From<Refused> for ApiError {
     fn from(refused: Refused) -> ApiError {
         match refused {
-            Refused::TooLarge => ApiError::TooLarge {
-                limit: crate::photos::MAX_PHOTO_BODY,
-            },
-            Refused::Image(error) => crate::photos::refused(error),
+            Refused::TooLarge { limit } => ApiError::TooLarge { limit },
+            Refused::Image(error) => error.into(),
             Refused::Body(message) => ApiError::BadRequest {
                 message,
                 field: None,
@@ -141,6 +142,31 @@ impl From<Refused> for ApiError {
             Refused::Disk(detail) => ApiError::Unavailable(detail),
         }
     }
+}
+
+/// Takes a request's body as an upload of `person`'s: its declared length checked
+/// first (413), a slot taken (429, 503), then received as it comes, its image header
+/// judged. The slot is held while the caller uses what was received.
+pub async fn receive(
+    state: &crate::AppState,
+    person: i64,
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+    limit: usize,
+) -> Result<(Slot, Spooled), ApiError> {
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(ApiError::TooLarge { limit });
+    }
+    let slot = state.uploads().take(person)?;
+    let upload = spool(body.into_data_stream(), limit, true, |e| {
+        Refused::Body(format!("the photo's body broke off: {e}"))
+    })
+    .await?;
+    Ok((slot, upload))
 }
 
 /// Receives an upload's chunks into a temporary file, within `limit` bytes, judging
@@ -167,7 +193,7 @@ where
         let chunk = chunk.map_err(&failed)?;
         len += chunk.len();
         if len > limit {
-            return Err(Refused::TooLarge);
+            return Err(Refused::TooLarge { limit });
         }
         file.write_all(&chunk).map_err(disk)?;
         if !judged {
@@ -216,7 +242,7 @@ mod tests {
         assert_eq!(spooled.dimensions, Some((64, 48)));
         // Over the limit: refused as soon as it is over.
         let over = spool(chunks(vec![0u8; 5000], 1000), 4096, false, Refused::Body).await;
-        assert!(matches!(over, Err(Refused::TooLarge)));
+        assert!(matches!(over, Err(Refused::TooLarge { limit: 4096 })));
         // A bomb's header, then a stream that never ends: refused at the header, so
         // the rest is never read.
         let mut bomb = png_claiming(20_000, 20_000);
@@ -237,7 +263,7 @@ mod tests {
         let mine: Vec<Slot> = (0..PER_PERSON)
             .map(|_| uploads.take(1).expect("a slot"))
             .collect();
-        assert!(matches!(uploads.take(1), Err(ApiError::TooManyUploads)));
+        assert!(matches!(uploads.take(1), Err(ApiError::TooManyUploads(_))));
         let others: Vec<Slot> = (2..(IN_FLIGHT - PER_PERSON + 2) as i64)
             .map(|person| uploads.take(person).expect("a slot"))
             .collect();

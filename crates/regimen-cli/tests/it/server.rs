@@ -335,12 +335,17 @@ fn a_public_address_needs_multi_user_mode() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite://"));
 }
 
-/// The peak resident memory of a process, in MiB (Linux: VmHWM in /proc/PID/status).
-fn peak_rss_mib(pid: u32) -> Option<u64> {
+/// A memory figure of a process, in MiB (Linux: a `Vm...:` line of /proc/PID/status).
+fn status_mib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024)
+}
+
+/// The peak resident memory of a process, in MiB (VmHWM).
+fn peak_rss_mib(pid: u32) -> Option<u64> {
+    status_mib(pid, "VmHWM:")
 }
 
 /// 200 sign-ins at once, with usernames nobody has, once took the server past 3 GB (an
@@ -562,12 +567,9 @@ async fn clients_that_never_read_or_trickle_do_not_stop_the_server() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// The resident memory of a process now, in MiB (Linux: VmRSS).
+/// The resident memory of a process now, in MiB (VmRSS).
 fn rss_mib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024)
+    status_mib(pid, "VmRSS:")
 }
 
 /// 100 photo uploads that stop at 15 of 16 MB once took the server from 100 MB to

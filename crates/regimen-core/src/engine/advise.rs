@@ -2,7 +2,7 @@
 //! (for the planner's serums and for the person's products it uses, by what they
 //! contain), and the plan itself, built from the choices and the paced days.
 
-use super::choices::{Choices, MaskPicks, SerumPick};
+use super::choices::{Choices, MaskPicks, Owned, SerumPick};
 use super::context::{and_list, rule, Planning};
 use super::pace::Paced;
 use super::safety::{kept_apart, OnSkin};
@@ -784,16 +784,7 @@ fn say_heard<'k>(planning: &Planning<'_, 'k>, days: &[Day<'_>], warnings: &mut W
     // A reaction after a prescription is its prescriber's to judge: the plan keeps it
     // as prescribed (rule reaction_prescription).
     let owned = planning.owned();
-    let prescribed: Vec<(String, &str)> = owned
-        .prescribed()
-        .flat_map(|(_, product, _)| {
-            days.iter()
-                .flat_map(Day::steps)
-                .filter(|s| s.product.as_deref() == Some(product.name.as_str()))
-                .map(|s| (s.key(), product.name.as_str()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let prescribed = prescribed_keys(&owned, days);
     for unpinned in &heard.unexplained {
         let mut after: Vec<&str> = prescribed
             .iter()
@@ -825,6 +816,21 @@ fn say_heard<'k>(planning: &Planning<'_, 'k>, days: &[Day<'_>], warnings: &mut W
         let text = format!("{read} No reaction in them changes the plan.");
         warnings.add(WarningCode::Reaction, citation, Cow::Owned(text), None);
     }
+}
+
+/// The checklist keys the person's prescriptions go on under in these days, each with
+/// its product's name (a check-in ticks a step by its key).
+fn prescribed_keys<'a>(owned: &Owned<'a>, days: &[Day<'_>]) -> Vec<(String, &'a str)> {
+    owned
+        .prescribed()
+        .flat_map(|(_, product, _)| {
+            days.iter()
+                .flat_map(Day::steps)
+                .filter(|s| s.product.as_deref() == Some(product.name.as_str()))
+                .map(|s| (s.key(), product.name.as_str()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 fn say_avoided<'k>(planning: &Planning<'_, 'k>, warnings: &mut Warnings<'k>) {

@@ -161,14 +161,7 @@ pub(super) async fn add_photo(
         )))
     };
     // A file of another declared type is said to be one, whatever its bytes.
-    let declared = upload
-        .declared
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if !declared.is_empty() && !regimen_photos::process::TYPES.contains(&declared.as_str()) {
+    if !upload.declared.is_empty() && regimen_photos::declared_type(&upload.declared).is_err() {
         return back("type");
     }
     if let Some(code) = upload.refused_code() {

@@ -328,9 +328,8 @@ impl Upload {
     fn refused_code(&self) -> Option<&'static str> {
         use crate::upload::Refused;
         match self.refused.as_ref()? {
-            Refused::TooLarge | Refused::Image(regimen_photos::PhotoError::TooLarge { .. }) => {
-                Some("large")
-            }
+            Refused::TooLarge { .. }
+            | Refused::Image(regimen_photos::PhotoError::TooLarge { .. }) => Some("large"),
             Refused::Image(_) => Some("image"),
             Refused::Body(_) | Refused::Disk(_) => Some("broken"),
         }
@@ -368,7 +367,7 @@ async fn read_upload(
             Err(error) => {
                 // A body beyond the limit ends the form; anything else is a bad form.
                 if too_large(&error) {
-                    upload.refused = Some(Refused::TooLarge);
+                    upload.refused = Some(Refused::TooLarge { limit });
                     break;
                 }
                 return Err(PageError::from(ApiError::BadRequest {
@@ -383,7 +382,7 @@ async fn read_upload(
             upload.declared.clone_from(&kind);
             let received = crate::upload::spool(field, limit, true, |e| {
                 if too_large(&e) {
-                    Refused::TooLarge
+                    Refused::TooLarge { limit }
                 } else {
                     Refused::Body(e.body_text())
                 }
@@ -402,7 +401,9 @@ async fn read_upload(
             let mut text: Vec<u8> = Vec::new();
             while let Ok(Some(chunk)) = field.chunk().await {
                 if text.len() + chunk.len() > MAX_FORM_FIELD {
-                    upload.refused = Some(Refused::TooLarge);
+                    upload.refused = Some(Refused::TooLarge {
+                        limit: MAX_FORM_FIELD,
+                    });
                     return Ok(upload);
                 }
                 text.extend_from_slice(&chunk);

@@ -291,7 +291,7 @@ async fn queue_photo(
     let params = serde_json::json!({ "name": upload.fields.get("name") });
     match crate::jobs::enqueue(&state, user, kind, &params, file).await {
         Ok(job) => Ok(see_other(&format!("/shelf?reading={}", job.id))),
-        Err(ApiError::TooManyJobs) => back("queue"),
+        Err(ApiError::TooManyJobs(_)) => back("queue"),
         Err(other) => Err(other.into()),
     }
 }
