@@ -300,7 +300,13 @@ impl Store {
         };
         let options = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(Duration::from_secs(10))
+            // A transaction the database ended by itself (SQLite rolls one back when the
+            // disk is full, and the ROLLBACK that follows fails) leaves the driver counting
+            // it open; such a connection would refuse every BEGIN, so it is closed instead.
+            .before_acquire(|connection, _| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(connection)) })
+            });
         let options = if backend == Backend::Sqlite {
             // WAL with synchronous commits: a write acknowledged is a write kept, even after kill -9.
             options.after_connect(|connection, _| {
