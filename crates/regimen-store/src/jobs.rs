@@ -212,6 +212,21 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Holds a job `claim` is still working on for `lease_seconds` more (a long job's
+    /// worker renews its lease while it runs, so only a worker that died loses it).
+    /// `false` when the claim no longer holds the job.
+    pub async fn renew_job(&self, id: i64, claim: &str, lease_seconds: u64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE jobs SET lease_until = $1 WHERE id = $2 AND claim = $3 AND state = 'running'",
+        )
+        .bind(after(lease_seconds))
+        .bind(id)
+        .bind(claim)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Removes jobs that ended before `before` (RFC 3339); how many went.
     pub async fn purge_jobs(&self, before: &str) -> Result<u64> {
         let done =

@@ -573,8 +573,36 @@ async fn jobs_story(store: &Store) {
         .await
         .expect("finish"));
     assert_eq!(store.job_counts().await.expect("counts"), (0, 0, 2, 2));
+    // A worker that lives renews its lease: its job is not taken again.
+    let cai = store.create_user("cai-jobs", None).await.expect("cai");
+    let long = store
+        .enqueue_job(cai, "label", "{}", b"long", 3)
+        .await
+        .expect("enqueue")
+        .expect("hers");
+    let held = store
+        .claim_job("w7-a", 0, 3)
+        .await
+        .expect("claim")
+        .expect("a job");
+    assert_eq!(held.job.id, long.id);
+    assert!(store.renew_job(long.id, "w7-a", 60).await.expect("renew"));
+    assert!(
+        !store.renew_job(long.id, "w9-x", 60).await.expect("renew"),
+        "only the claim that holds a job renews it"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert!(
+        store.claim_job("w8-a", 60, 3).await.expect("claim").is_none(),
+        "a renewed lease holds"
+    );
+    assert!(store
+        .finish_job(long.id, "w7-a", Ok("{}"))
+        .await
+        .expect("finish"));
+    assert!(!store.renew_job(long.id, "w7-a", 60).await.expect("renew"));
     // Ended jobs are purged; an account's jobs go with it.
-    assert_eq!(store.purge_jobs("9999").await.expect("purge"), 4);
+    assert_eq!(store.purge_jobs("9999").await.expect("purge"), 5);
 }
 
 #[tokio::test]

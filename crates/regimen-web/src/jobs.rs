@@ -24,9 +24,9 @@ use std::time::Duration;
 
 /// Jobs one person may have queued or running at once.
 pub const MOST_WAITING: i64 = 10;
-/// How long a worker's claim on a job holds; a job whose worker died is taken again
-/// after it.
-pub const LEASE_SECONDS: u64 = 120;
+/// How long a worker's claim on a job holds unless renewed; the worker renews it every
+/// third of it while the job runs, so a job whose worker died is taken again within it.
+pub const LEASE_SECONDS: u64 = 30;
 /// How many times a job is taken before it fails (its workers died each time).
 pub const MAX_ATTEMPTS: i64 = 3;
 /// How long an idle worker waits before it looks for work again.
@@ -172,10 +172,38 @@ fn read_label(_: &AppState, _: &[u8]) -> Result<Value, String> {
     Err("this build of regimen reads no labels (built without the `ocr` feature)".into())
 }
 
+/// Renews a held job's lease every third of it until dropped (the job ended, or the
+/// worker's task unwound), or until the claim no longer holds the job.
+struct Renewal(tokio::task::JoinHandle<()>);
+
+impl Renewal {
+    fn start(state: &AppState, claimed: &Claimed, lease_seconds: u64) -> Renewal {
+        let store = state.store().clone();
+        let (id, claim) = (claimed.job.id, claimed.claim.clone());
+        let every = Duration::from_secs((lease_seconds / 3).max(1));
+        Renewal(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                match store.renew_job(id, &claim, lease_seconds).await {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(error) => tracing::warn!(id, %error, "renewing a job's lease"),
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for Renewal {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// A worker: takes jobs in turn until `stop` resolves (between jobs), running each in a
-/// CPU slot, each claim held for `lease_seconds` (longer than a job takes: a job still
-/// running when its lease ends is taken again); ended jobs older than a day are purged
-/// now and then. `name` names it in its claims and logs.
+/// CPU slot, each claim held for `lease_seconds` and renewed while the job runs (a job
+/// whose worker died is taken again when its lease ends); ended jobs older than a day
+/// are purged now and then. `name` names it in its claims and logs.
 pub async fn work(
     state: AppState,
     name: String,
@@ -198,6 +226,7 @@ pub async fn work(
         };
         match claimed {
             Ok(Some(job)) => {
+                let renewal = Renewal::start(&state, &job, lease_seconds);
                 // A job that panics (a decoder's bug on a crafted photo) fails alone: the
                 // worker goes on.
                 let outcome = state.cpu_bound(true, || {
@@ -209,6 +238,7 @@ pub async fn work(
                     Ok(result) => Ok(result.as_str()),
                     Err(error) => Err(error.as_str()),
                 };
+                drop(renewal);
                 let recorded = state.store().finish_job(job.job.id, &job.claim, text).await;
                 match recorded {
                     Ok(true) => tracing::debug!(id = job.job.id, worker = %name, "a job ended"),
