@@ -76,7 +76,7 @@ impl PhotoStore {
             return Ok(PhotoStore::memory());
         }
         if let Some(rest) = setting.strip_prefix("s3://") {
-            return s3(rest).map_err(failed);
+            return s3(rest, &[]).map_err(failed);
         }
         std::fs::create_dir_all(setting).map_err(|e| failed(e.to_string()))?;
         let store = object_store::local::LocalFileSystem::new_with_prefix(setting)
@@ -84,6 +84,17 @@ impl PhotoStore {
         Ok(PhotoStore {
             inner: Arc::new(store),
             place: setting.to_string(),
+        })
+    }
+
+    /// A bucket (`bucket/prefix`) with settings given on top of the AWS_* variables, by
+    /// their `object_store` names (`aws_endpoint`, `aws_access_key_id`, `aws_region`,
+    /// `aws_allow_http`, ...): an S3-compatible server of one's own.
+    #[cfg(feature = "s3")]
+    pub fn bucket(rest: &str, settings: &[(&str, &str)]) -> Result<PhotoStore, StoreError> {
+        s3(rest, settings).map_err(|message| StoreError {
+            place: format!("s3://{rest}"),
+            message,
         })
     }
 
@@ -127,13 +138,28 @@ impl PhotoStore {
 }
 
 #[cfg(feature = "s3")]
-fn s3(rest: &str) -> Result<PhotoStore, String> {
+fn s3(rest: &str, settings: &[(&str, &str)]) -> Result<PhotoStore, String> {
+    use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
     let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
     if bucket.is_empty() {
         return Err("give the bucket: s3://bucket/prefix".into());
     }
-    let store = object_store::aws::AmazonS3Builder::from_env()
-        .with_bucket_name(bucket)
+    let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+    for (name, value) in settings {
+        let key: AmazonS3ConfigKey = name
+            .parse()
+            .map_err(|_| format!("\"{name}\" is no S3 setting"))?;
+        builder = builder.with_config(key, *value);
+    }
+    // A bucket that does not answer fails a request within seconds (a person waits on
+    // it), not after object_store's default of three minutes of retries.
+    let retry = object_store::RetryConfig {
+        max_retries: 3,
+        retry_timeout: std::time::Duration::from_secs(10),
+        ..object_store::RetryConfig::default()
+    };
+    let store = builder
+        .with_retry(retry)
         .build()
         .map_err(|e| e.to_string())?;
     let inner: Arc<dyn ObjectStore> = if prefix.trim_matches('/').is_empty() {
@@ -151,7 +177,7 @@ fn s3(rest: &str) -> Result<PhotoStore, String> {
 }
 
 #[cfg(not(feature = "s3"))]
-fn s3(_: &str) -> Result<PhotoStore, String> {
+fn s3(_: &str, _: &[(&str, &str)]) -> Result<PhotoStore, String> {
     Err(
         "this build keeps photos in a folder or in memory: build with `--features s3` for a bucket"
             .into(),

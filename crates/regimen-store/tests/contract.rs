@@ -593,7 +593,11 @@ async fn jobs_story(store: &Store) {
     );
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert!(
-        store.claim_job("w8-a", 60, 3).await.expect("claim").is_none(),
+        store
+            .claim_job("w8-a", 60, 3)
+            .await
+            .expect("claim")
+            .is_none(),
         "a renewed lease holds"
     );
     assert!(store
