@@ -31,7 +31,7 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, value_name = "HOST:PORT")]
     addr: Option<String>,
-    /// Database URL: sqlite://PATH or postgres://... [default: sqlite:// in your data directory].
+    /// Database: sqlite://PATH (or a plain PATH) or postgres://... [default: sqlite:// in your data directory].
     #[arg(long, value_name = "URL")]
     db: Option<String>,
     /// Where progress photos are kept: a folder, or s3://bucket/prefix (a build with the
@@ -171,6 +171,7 @@ pub fn resolve(args: &ServeArgs) -> Result<Resolved> {
         .clone()
         .or_else(|| std::env::var("REGIMEN_DB").ok())
         .or(file.db)
+        .map(|db| url_of(&db))
         .unwrap_or_else(default_db);
     let photos = args
         .photos
@@ -346,7 +347,17 @@ pub(crate) async fn connect(db: &str) -> Result<Store> {
 pub(crate) fn database(flag: Option<&str>) -> String {
     flag.map(str::to_string)
         .or_else(|| std::env::var("REGIMEN_DB").ok())
+        .map(|db| url_of(&db))
         .unwrap_or_else(default_db)
+}
+
+/// A database as given: a URL, or a plain path, which is an SQLite file.
+fn url_of(db: &str) -> String {
+    if db.contains("://") {
+        db.to_string()
+    } else {
+        format!("sqlite://{db}")
+    }
 }
 
 async fn serve(knowledge: Knowledge, settings: Resolved) -> Result<()> {
@@ -657,5 +668,13 @@ mod tests {
             "postgres://app:***@db:5432/regimen"
         );
         assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+
+    #[test]
+    fn a_plain_path_is_an_sqlite_file() {
+        assert_eq!(url_of("./regimen.db"), "sqlite://./regimen.db");
+        assert_eq!(url_of("/data/r.db"), "sqlite:///data/r.db");
+        assert_eq!(url_of("postgres://db/regimen"), "postgres://db/regimen");
+        assert_eq!(url_of("sqlite://x.db"), "sqlite://x.db");
     }
 }

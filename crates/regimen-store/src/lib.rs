@@ -51,6 +51,15 @@ pub enum StoreError {
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The SQLite file, or its folder, cannot be written (a read-only file system, no
+    /// permission): SQLite writes beside the file too (its -wal and -shm files).
+    #[error("the database file {path} cannot be written ({source}): regimen needs to write it and its folder")]
+    ReadOnlyFile {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
     /// The database directory could not be created.
     #[error("creating {path}: {source}")]
     Directory {
@@ -240,6 +249,29 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+/// Checks that an SQLite file can be opened for writing (made if missing) and that its
+/// folder takes new files (its -wal and -shm), so that a read-only file is said as such
+/// rather than as a database that does not answer.
+fn writable_file(file: &Path) -> Result<()> {
+    let failed = |source| StoreError::ReadOnlyFile {
+        path: file.display().to_string(),
+        source,
+    };
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(file)
+        .map_err(failed)?;
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    rustix::fs::access(dir, rustix::fs::Access::WRITE_OK)
+        .map_err(|errno| failed(std::io::Error::from(errno)))
+}
+
 /// A full disk, a read-only database or a failed write of its file: SQLite's
 /// SQLITE_FULL (13), SQLITE_READONLY (8) and SQLITE_IOERR (10) families, PostgreSQL's
 /// class 53 (insufficient resources) and 25006 (read-only transaction).
@@ -290,6 +322,7 @@ impl Store {
             let url = if path.contains('?') {
                 url.to_string()
             } else {
+                writable_file(Path::new(file))?;
                 format!("{url}?mode=rwc")
             };
             (Backend::Sqlite, url, Some(std::path::PathBuf::from(file)))

@@ -283,3 +283,28 @@ fn walk(dir: &Path) -> usize {
             .sum()
     })
 }
+
+/// A database file on a read-only file system is said as such when it is opened (not as
+/// a database that does not answer), and nothing is changed.
+#[tokio::test]
+async fn a_read_only_database_file_is_said_as_such() {
+    let Some(mount) = Mount::new("4m") else {
+        return;
+    };
+    let file = mount.dir.join("db.sqlite");
+    let url = format!("sqlite://{}", file.display());
+    let store = regimen_store::Store::connect(&url).await.expect("made");
+    store.close().await;
+    remount(&mount.dir, true);
+    let error = regimen_store::Store::connect(&url)
+        .await
+        .err()
+        .expect("a read-only file is refused");
+    let message = error.to_string();
+    assert!(
+        matches!(error, regimen_store::StoreError::ReadOnlyFile { .. }),
+        "{message}"
+    );
+    assert!(message.contains("cannot be written"), "{message}");
+    assert!(message.contains("db.sqlite"), "{message}");
+}
