@@ -608,7 +608,7 @@ async fn shutdown() {
 
 #[cfg(test)]
 mod tests {
-    use super::{default_photos, redact, resolve, ServeArgs};
+    use super::{default_photos, redact, resolve, url_of, ServeArgs};
 
     #[test]
     fn flags_override_the_config_file_which_overrides_defaults() {
