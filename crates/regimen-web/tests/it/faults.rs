@@ -296,10 +296,9 @@ async fn a_read_only_database_file_is_said_as_such() {
     let store = regimen_store::Store::connect(&url).await.expect("made");
     store.close().await;
     remount(&mount.dir, true);
-    let error = regimen_store::Store::connect(&url)
-        .await
-        .err()
-        .expect("a read-only file is refused");
+    let Err(error) = regimen_store::Store::connect(&url).await else {
+        panic!("a read-only file is refused");
+    };
     let message = error.to_string();
     assert!(
         matches!(error, regimen_store::StoreError::ReadOnlyFile { .. }),
