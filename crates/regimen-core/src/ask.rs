@@ -11,7 +11,7 @@
 //! closest questions.
 
 use crate::explain::{capitalised, explain, point, rank_faqs, Point};
-use crate::knowledge::{Family, Knowledge, Selector, Severity, When};
+use crate::knowledge::{Family, FlagRule, Knowledge, Selector, Severity, When};
 use crate::vocab::{Concern, Condition, ServingTime, Step};
 use serde::Serialize;
 use strsim::damerau_levenshtein;
@@ -211,17 +211,22 @@ fn found_at(typed: &[String], at: usize, phrase: &[String], slips: Slips) -> boo
 }
 
 /// Whether a question's words hold a cue's phrase anywhere (`exact`: as written, or a
-/// plural).
-fn has_phrase(typed: &[String], phrase: &str, exact: bool) -> bool {
+/// plural), except wholly inside the name of a thing (`named[i]`: word i is part of a
+/// name of two words or more): "peel off" in "peel off masks" names a mask and reports
+/// no peeling.
+fn has_phrase(typed: &[String], named: &[bool], phrase: &str, exact: bool) -> bool {
     let phrase = words(phrase);
+    let len = phrase.len().max(1);
+    let free = |at: usize| !named[at..(at + len).min(named.len())].iter().all(|n| *n);
     if exact {
-        return typed.windows(phrase.len().max(1)).any(|w| {
-            w.iter()
-                .zip(&phrase)
-                .all(|(t, p)| t == p || t.strip_suffix('s') == Some(p.as_str()))
+        return typed.windows(len).enumerate().any(|(at, w)| {
+            free(at)
+                && w.iter()
+                    .zip(&phrase)
+                    .all(|(t, p)| t == p || t.strip_suffix('s') == Some(p.as_str()))
         });
     }
-    (0..typed.len()).any(|at| found_at(typed, at, &phrase, Slips::Cue))
+    (0..typed.len()).any(|at| free(at) && found_at(typed, at, &phrase, Slips::Cue))
 }
 
 /// Every phrase the knowledge base names something by, with what it names.
@@ -267,6 +272,17 @@ fn vocabulary(knowledge: &Knowledge) -> Vec<(Vec<String>, Subject)> {
             add(synonym, subject("ingredient", &ingredient.id));
         }
     }
+    // Groups and flags people name ("tea tree", "essential oils", "fragrance").
+    for group in &knowledge.ingredients.group {
+        for word in &group.words {
+            add(word, subject("group", &group.id));
+        }
+    }
+    for flag in &knowledge.ingredients.flag {
+        for word in &flag.words {
+            add(word, subject("flag", &flag.code));
+        }
+    }
     for mask in &knowledge.mask_types {
         add(&mask.name, subject("mask", &mask.id));
         add(&format!("{} masks", mask.id), subject("mask", &mask.id));
@@ -293,6 +309,7 @@ pub fn understand(knowledge: &Knowledge, question: &str) -> Understood {
     let typed = words(question);
     let terms = vocabulary(knowledge);
     let mut subjects: Vec<Subject> = Vec::new();
+    let mut named = vec![false; typed.len()];
     let mut at = 0;
     while at < typed.len() {
         match terms
@@ -302,6 +319,9 @@ pub fn understand(knowledge: &Knowledge, question: &str) -> Understood {
             Some((term, subject)) => {
                 if !subjects.contains(subject) {
                     subjects.push(subject.clone());
+                }
+                if term.len() >= 2 {
+                    named[at..at + term.len()].fill(true);
                 }
                 at += term.len();
             }
@@ -333,7 +353,11 @@ pub fn understand(knowledge: &Knowledge, question: &str) -> Understood {
     }
     let mut asks: Vec<String> = Vec::new();
     for cue in &knowledge.asks {
-        let holds = |words: &[String]| words.iter().any(|w| has_phrase(&typed, w, cue.exact));
+        let holds = |words: &[String]| {
+            words
+                .iter()
+                .any(|w| has_phrase(&typed, &named, w, cue.exact))
+        };
         // A cue `with` a second list holds when a word of each is there.
         if holds(&cue.words) && (cue.with.is_empty() || holds(&cue.with)) && !asks.contains(&cue.id)
         {
@@ -451,7 +475,9 @@ fn compose(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> {
             "breastfeeding" if asked(ask) || stage("breastfeeding") => {
                 breastfeeding(knowledge, &things, subjects)
             }
-            "reaction" if asked(ask) => reaction(knowledge, &things),
+            // Someone with a condition whose skin reacts is answered by the condition's
+            // care and gates (its doctor, what to leave out), not by a general pause.
+            "reaction" if asked(ask) && !named_condition => reaction(knowledge, &things),
             "order" if asked(ask) => order(knowledge, &things),
             // With a condition named ("people with rosacea"), the condition's gates answer.
             "combine" if asked(ask) && things.len() >= 2 && !named_condition => {
@@ -833,13 +859,106 @@ fn explained(knowledge: &Knowledge, topic: &str, at_most: usize) -> Option<Compo
     (!points.is_empty()).then(|| (String::new(), points, Confidence::High))
 }
 
+/// The flags a subject is about: a flag itself, or the flags of a group's plants (tea
+/// tree: an essential oil), by the flags' genera and names.
+fn flags_of<'k>(knowledge: &'k Knowledge, subject: &Subject) -> Vec<&'k FlagRule> {
+    let flags = &knowledge.ingredients.flag;
+    match subject.kind.as_str() {
+        "flag" => flags.iter().filter(|f| f.code == subject.id).collect(),
+        "group" => {
+            let Some(group) = knowledge
+                .ingredients
+                .group
+                .iter()
+                .find(|g| g.id == subject.id)
+            else {
+                return Vec::new();
+            };
+            flags
+                .iter()
+                .filter(|f| {
+                    group.prefixes.iter().any(|p| {
+                        f.genera.iter().any(|g| g.eq_ignore_ascii_case(p))
+                            || f.names.iter().any(|n| n.starts_with(p.as_str()))
+                    })
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// How a thing that is no active is called in an answer.
+fn label_of(knowledge: &Knowledge, subject: &Subject) -> String {
+    match subject.kind.as_str() {
+        "flag" => flags_of(knowledge, subject)
+            .first()
+            .map(|f| f.text.clone())
+            .unwrap_or_else(|| subject.id.replace('_', " ")),
+        "mask" => knowledge
+            .mask_type(&subject.id)
+            .map(|m| format!("{}s", m.name.to_lowercase()))
+            .unwrap_or_else(|| subject.id.clone()),
+        _ => subject.id.replace('_', " "),
+    }
+}
+
+/// The safety gate's rules about what a flag or group names (an essential oil never
+/// goes on neat).
+fn gate_points(knowledge: &Knowledge, subject: &Subject) -> Vec<Point> {
+    let codes: Vec<&str> = flags_of(knowledge, subject)
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect();
+    let mut points: Vec<Point> = Vec::new();
+    for gate in &knowledge.gate {
+        let raised = [&gate.first_flag, &gate.flag]
+            .iter()
+            .any(|f| f.as_deref().is_some_and(|f| codes.contains(&f)));
+        if raised && !points.iter().any(|p| p.rule.as_deref() == Some(&gate.id)) {
+            points.extend(point(knowledge, &gate.id));
+        }
+    }
+    points
+}
+
+/// Things a question names in a life stage that are no active (sunscreen, a clay mask,
+/// tea tree oil): no rule of the stage is about them; what regimen knows of them.
+fn no_stage_rule(knowledge: &Knowledge, things: &[&Subject], stage: &str) -> Composed {
+    let mut lead = Vec::new();
+    let mut points = Vec::new();
+    for thing in things.iter().filter(|s| family_of(knowledge, s).is_none()) {
+        let name = label_of(knowledge, thing);
+        let gates = gate_points(knowledge, thing);
+        if gates.is_empty() {
+            lead.push(format!(
+                "Yes: regimen has no rule against {name} in {stage}."
+            ));
+            if let Some((_, first, _)) = explained(knowledge, &topic_of(knowledge, thing), 1) {
+                points.extend(first);
+            }
+        } else {
+            lead.push(format!(
+                "regimen has no {stage} rule of its own about {name}; ask your doctor or midwife before using it, and these hold for everyone."
+            ));
+            points.extend(gates);
+        }
+    }
+    (lead.join(" "), points, Confidence::High)
+}
+
 fn pregnancy(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
     let families: Vec<&Family> = things
         .iter()
         .filter_map(|s| family_of(knowledge, s))
         .collect();
     if families.is_empty() {
-        return about(knowledge, &["pregnancy"]);
+        if things.is_empty() {
+            return about(knowledge, &["pregnancy"]);
+        }
+        let (lead, mut points, confidence) = no_stage_rule(knowledge, things, "pregnancy");
+        points.extend(point(knowledge, "pregnancy"));
+        return Some((lead, points, confidence));
     }
     let mut lead = Vec::new();
     let mut points = Vec::new();
@@ -1034,6 +1153,18 @@ fn placed(knowledge: &Knowledge, subject: &Subject) -> Option<(usize, String)> {
 }
 
 fn combine(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
+    // A mask in general with one active: each mask type by the rules.
+    let any_mask = |s: &&Subject| s.kind == "kind" && s.id == "mask";
+    if things.iter().any(any_mask) {
+        if let [active] = things
+            .iter()
+            .filter(|s| s.kind != "kind" && s.kind != "mask")
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            return masks_with(knowledge, active);
+        }
+    }
     let mut lead = Vec::new();
     let mut points = Vec::new();
     let wash = things
@@ -1146,6 +1277,58 @@ fn combine(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {
     }
     lead.dedup();
     Some((lead.join(" "), points, Confidence::High))
+}
+
+/// A mask in general with an active: the mask types a rule keeps off the active's
+/// nights, and those that go with it.
+fn masks_with(knowledge: &Knowledge, active: &Subject) -> Option<Composed> {
+    let name = family_of(knowledge, active)?.label();
+    let (mut apart, mut fine, mut points) = (Vec::new(), Vec::new(), Vec::new());
+    for mask in &knowledge.mask_types {
+        let subject = Subject {
+            kind: "mask".into(),
+            id: mask.id.clone(),
+        };
+        let rule = knowledge.interactions.iter().find(|i| {
+            (side_holds(knowledge, &i.a, &subject) && side_holds(knowledge, &i.b, active))
+                || (side_holds(knowledge, &i.a, active) && side_holds(knowledge, &i.b, &subject))
+        });
+        let label = mask.name.to_lowercase();
+        let article = if label.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        let label = format!("{article} {label}");
+        match rule {
+            Some(rule) => {
+                apart.push(label);
+                if !points
+                    .iter()
+                    .any(|p: &Point| p.rule.as_deref() == Some(&rule.id))
+                {
+                    points.extend(point(knowledge, &rule.id));
+                }
+            }
+            None => fine.push(label),
+        }
+    }
+    let lead = if apart.is_empty() {
+        format!("Yes: no rule keeps a mask and {name} apart.")
+    } else {
+        points.extend(point(knowledge, "step_order"));
+        let or = |items: &[String]| match items {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+        };
+        format!(
+            "Yes, with the right mask: {} goes with {name}; {} goes on another night.",
+            or(&fine),
+            or(&apart)
+        )
+    };
+    Some((lead, points, Confidence::High))
 }
 
 fn time_of_day(knowledge: &Knowledge, things: &[&Subject]) -> Option<Composed> {

@@ -325,3 +325,69 @@ fn a_skin_type_is_answered_by_what_suits_it() {
     let pregnant = answered("is retinol ok for oily skin when pregnant");
     assert!(pregnant.answer.starts_with("No"), "{}", pregnant.answer);
 }
+
+#[test]
+fn a_mask_in_general_with_an_active_is_answered_mask_type_by_mask_type() {
+    let answer = answered("can you use facial masks while using tretinoin?");
+    assert!(
+        answer.answer.starts_with("Yes, with the right mask"),
+        "{}",
+        answer.answer
+    );
+    // The exfoliating mask goes on another night, by the rule that keeps them apart.
+    let (fits, apart) = answer
+        .answer
+        .split_once("goes on another night")
+        .expect("split");
+    assert!(fits.contains("a sheet mask") && fits.contains("an exfoliating mask"));
+    assert!(!apart.is_empty());
+    assert!(!fits
+        .split_once("goes with")
+        .expect("goes with")
+        .0
+        .contains("exfoliating"));
+    assert!(
+        rules(&answer).contains(&"retinoid_acids"),
+        "{:?}",
+        rules(&answer)
+    );
+}
+
+#[test]
+fn things_that_are_no_active_are_answered_in_pregnancy_by_what_regimen_knows_of_them() {
+    // Tea tree is an essential oil: no pregnancy rule of its own, and the gate's rule.
+    let answer = answered("is tea tree oil ok to put on my pimples while pregnant?");
+    assert!(answer
+        .answer
+        .contains("no pregnancy rule of its own about tea tree"));
+    assert!(rules(&answer).contains(&"essential_oil_never_neat"));
+    assert!(rules(&answer).contains(&"pregnancy"));
+    // A clay mask: no rule against it.
+    let answer = answered("can i use a clay mask while pregnant");
+    assert!(
+        answer
+            .answer
+            .starts_with("Yes: regimen has no rule against clay masks in pregnancy"),
+        "{}",
+        answer.answer
+    );
+}
+
+#[test]
+fn a_name_is_no_question_and_a_condition_answers_its_own_reactions() {
+    // "redness" in the name of a kind of product reports no redness.
+    let understood = regimen_core::ask::understand(knowledge(), "do redness creams work");
+    assert!(
+        !understood.asks.contains(&"reaction".to_string()),
+        "{understood:?}"
+    );
+    let understood = regimen_core::ask::understand(knowledge(), "my redness cream burns");
+    assert!(understood.asks.contains(&"reaction".to_string()));
+    // Stinging with rosacea: the condition's care, not a general pause.
+    let answer = answered("i have rosacea and every sunscreen i try stings and makes me red");
+    assert!(
+        answer.answer.starts_with("With rosacea"),
+        "{}",
+        answer.answer
+    );
+}
