@@ -911,7 +911,7 @@ fn gate_points(knowledge: &Knowledge, subject: &Subject) -> Vec<Point> {
         .map(|f| f.code.as_str())
         .collect();
     let mut points: Vec<Point> = Vec::new();
-    for gate in &knowledge.gate {
+    for gate in knowledge.gate.iter().filter(|g| g.when.is_none()) {
         let raised = [&gate.first_flag, &gate.flag]
             .iter()
             .any(|f| f.as_deref().is_some_and(|f| codes.contains(&f)));
@@ -925,6 +925,11 @@ fn gate_points(knowledge: &Knowledge, subject: &Subject) -> Vec<Point> {
 /// Things a question names in a life stage that are no active (sunscreen, a clay mask,
 /// tea tree oil): no rule of the stage is about them; what regimen knows of them.
 fn no_stage_rule(knowledge: &Knowledge, things: &[&Subject], stage: &str) -> Composed {
+    let during = if stage == "breastfeeding" {
+        "while breastfeeding"
+    } else {
+        "in pregnancy"
+    };
     let mut lead = Vec::new();
     let mut points = Vec::new();
     for thing in things.iter().filter(|s| family_of(knowledge, s).is_none()) {
@@ -932,7 +937,7 @@ fn no_stage_rule(knowledge: &Knowledge, things: &[&Subject], stage: &str) -> Com
         let gates = gate_points(knowledge, thing);
         if gates.is_empty() {
             lead.push(format!(
-                "Yes: regimen has no rule against {name} in {stage}."
+                "Yes: regimen has no rule against {name} {during}."
             ));
             if let Some((_, first, _)) = explained(knowledge, &topic_of(knowledge, thing), 1) {
                 points.extend(first);
@@ -1006,7 +1011,12 @@ fn breastfeeding(
                 &["breastfeeding_acne_first_line", "breastfeeding_off_breast"],
             );
         }
-        return explained(knowledge, "breastfeeding", 3);
+        if things.is_empty() {
+            return explained(knowledge, "breastfeeding", 3);
+        }
+        let (lead, mut points, confidence) = no_stage_rule(knowledge, things, "breastfeeding");
+        points.extend(point(knowledge, "breastfeeding_off_breast"));
+        return Some((lead, points, confidence));
     }
     let situation = When {
         breastfeeding: Some(true),

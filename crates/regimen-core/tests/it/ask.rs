@@ -391,3 +391,18 @@ fn a_name_is_no_question_and_a_condition_answers_its_own_reactions() {
         answer.answer
     );
 }
+
+#[test]
+fn things_that_are_no_active_are_answered_while_breastfeeding_too() {
+    let answer = answered("is it ok to use a sheet mask while breastfeeding");
+    assert!(
+        answer
+            .answer
+            .starts_with("Yes: regimen has no rule against sheet masks while breastfeeding"),
+        "{}",
+        answer.answer
+    );
+    assert!(rules(&answer).contains(&"breastfeeding_off_breast"));
+    let answer = answered("can i use tea tree oil while breastfeeding");
+    assert!(rules(&answer).contains(&"essential_oil_never_neat"));
+}
