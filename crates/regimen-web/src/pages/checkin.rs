@@ -456,6 +456,9 @@ fn reaction_advice(state: &AppState) -> Vec<Value> {
         .collect()
 }
 
+/// Check-ins listed on one page of the history.
+const HISTORY_PAGE: usize = 60;
+
 pub(super) async fn history_page(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -504,9 +507,18 @@ pub(super) async fn history_page(
             reactions => !series.reactions.is_empty(),
         });
     }
+    // The list a page at a time, newest first (the charts show them all).
+    let pages = checkins.len().div_ceil(HISTORY_PAGE).max(1);
+    let page = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "page")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
     let newest_first: Vec<Value> = checkins
         .iter()
         .rev()
+        .skip((page - 1) * HISTORY_PAGE)
+        .take(HISTORY_PAGE)
         .map(|(id, date, c)| {
             let ratings: Vec<String> = Concern::ALL
                 .iter()
@@ -531,6 +543,17 @@ pub(super) async fn history_page(
         &viewer,
         "history",
         StatusCode::OK,
-        context! { checkins => newest_first, charts, reaction, saved, deleted },
+        context! {
+            checkins => newest_first,
+            charts,
+            reaction,
+            saved,
+            deleted,
+            total => checkins.len(),
+            page,
+            pages,
+            newer => (page > 1).then(|| page - 1),
+            older => (page < pages).then(|| page + 1),
+        },
     )
 }

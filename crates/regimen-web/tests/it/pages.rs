@@ -1989,3 +1989,42 @@ async fn the_faq_page_answers_a_typed_question_with_its_sources() {
         .await;
     assert!(urgent.text.contains("call an ambulance"), "{}", urgent.text);
 }
+
+#[tokio::test]
+async fn a_long_history_is_listed_a_page_at_a_time_newest_first() {
+    let app = spawn_app(false).await;
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+    for day in 0..130 {
+        let date = start + chrono::Duration::days(day);
+        let body = serde_json::json!({"date": date.to_string(), "ratings": {"acne": 3}});
+        let saved = app.post("/api/v1/checkins", &body, &[]).await;
+        assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text);
+    }
+    let first = app.get("/history", &[]).await.text;
+    assert_eq!(first.matches("<li class=\"card\">").count(), 60);
+    assert!(first.contains("130 check-ins, newest first: page 1 of 3."));
+    assert!(first.contains("<h3>Sunday 10 May</h3>"), "the newest first");
+    assert!(
+        !first.contains("<h3>Thursday 1 January</h3>"),
+        "the oldest is on the last page"
+    );
+    assert!(first.contains("href=\"/history?page=2\" rel=\"next\">Older check-ins"));
+    assert!(!first.contains("Newer check-ins"));
+    // The chart still shows them all.
+    assert!(first.contains("130 ratings"), "{first}");
+    let last = app.get("/history?page=3", &[]).await.text;
+    assert_eq!(last.matches("<li class=\"card\">").count(), 10);
+    assert!(last.contains("<h3>Thursday 1 January</h3>"));
+    assert!(!last.contains("<h3>Sunday 10 May</h3>"));
+    assert!(last.contains("href=\"/history?page=2\" rel=\"prev\">Newer check-ins"));
+    assert!(!last.contains("Older check-ins"));
+    // A page past the end, or no number, shows the nearest page.
+    let beyond = app.get("/history?page=99", &[]).await;
+    assert_eq!(beyond.status, StatusCode::OK);
+    assert!(beyond.text.contains("page 3 of 3"));
+    assert!(app
+        .get("/history?page=x", &[])
+        .await
+        .text
+        .contains("page 1 of 3"));
+}
