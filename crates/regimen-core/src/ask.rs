@@ -936,9 +936,7 @@ fn no_stage_rule(knowledge: &Knowledge, things: &[&Subject], stage: &str) -> Com
         let name = label_of(knowledge, thing);
         let gates = gate_points(knowledge, thing);
         if gates.is_empty() {
-            lead.push(format!(
-                "Yes: regimen has no rule against {name} {during}."
-            ));
+            lead.push(format!("Yes: regimen has no rule against {name} {during}."));
             if let Some((_, first, _)) = explained(knowledge, &topic_of(knowledge, thing), 1) {
                 points.extend(first);
             }

@@ -692,38 +692,144 @@ fn slot(export: &mut Export, collection: Collection) -> &mut Vec<Exported> {
     }
 }
 
-/// `GET /api/v1/export`: everything stored for the caller, as one JSON document.
-pub async fn export(
-    State(state): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Export>, ApiError> {
-    let mut export = Export {
-        version: 1,
-        profiles: Vec::new(),
-        shelf: Vec::new(),
-        plans: Vec::new(),
-        checkins: Vec::new(),
-        photos: state
-            .store()
-            .photos(caller.user_id)
-            .await?
-            .iter()
-            .map(crate::photos::photo_json)
-            .collect(),
-    };
-    for collection in Collection::ALL {
-        for document in state.store().list(caller.user_id, collection).await? {
-            let body = serde_json::from_str(&document.body)
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            slot(&mut export, collection).push(Exported {
-                id: document.id,
-                created_at: document.created_at,
-                updated_at: document.updated_at,
-                body,
-            });
+/// Documents read from the store per chunk of an export.
+const EXPORT_PAGE: i64 = 200;
+
+/// Where an export is: its head, a page of a collection (after a document, with
+/// `written` documents of it out already), or its tail (the photos).
+enum ExportAt {
+    Head,
+    Page {
+        collection: usize,
+        after: Option<(String, i64)>,
+        written: bool,
+    },
+    Tail,
+}
+
+/// The JSON name of a collection in an export.
+fn export_name(collection: Collection) -> &'static str {
+    match collection {
+        Collection::Profile => "profiles",
+        Collection::Shelf => "shelf",
+        Collection::Plan => "plans",
+        Collection::Checkin => "checkins",
+    }
+}
+
+/// The next chunk of a person's export, and where the one after starts (`None`: done).
+async fn export_chunk(
+    state: &AppState,
+    user: i64,
+    at: ExportAt,
+) -> Result<(Vec<u8>, Option<ExportAt>), ApiError> {
+    let json = |e: serde_json::Error| ApiError::Internal(e.to_string());
+    match at {
+        ExportAt::Head => Ok((
+            b"{\"version\":1".to_vec(),
+            Some(ExportAt::Page {
+                collection: 0,
+                after: None,
+                written: false,
+            }),
+        )),
+        ExportAt::Page {
+            collection,
+            after,
+            written,
+        } => {
+            let Some(&kind) = Collection::ALL.get(collection) else {
+                return Ok((Vec::new(), Some(ExportAt::Tail)));
+            };
+            let documents = state
+                .store()
+                .list_page(
+                    user,
+                    kind,
+                    after.as_ref().map(|(key, id)| (key.as_str(), *id)),
+                    EXPORT_PAGE,
+                )
+                .await?;
+            let mut out = Vec::new();
+            if !written {
+                out.extend_from_slice(format!(",\n\"{}\":[", export_name(kind)).as_bytes());
+            }
+            for (i, document) in documents.iter().enumerate() {
+                if written || i > 0 {
+                    out.push(b',');
+                }
+                out.push(b'\n');
+                let exported = Exported {
+                    id: document.id,
+                    created_at: document.created_at.clone(),
+                    updated_at: document.updated_at.clone(),
+                    body: serde_json::from_str(&document.body).map_err(json)?,
+                };
+                serde_json::to_writer(&mut out, &exported).map_err(json)?;
+            }
+            let next = match documents.last() {
+                Some(last) if documents.len() as i64 == EXPORT_PAGE => ExportAt::Page {
+                    collection,
+                    after: Some((last.sort_key.clone(), last.id)),
+                    written: true,
+                },
+                _ => {
+                    out.push(b']');
+                    ExportAt::Page {
+                        collection: collection + 1,
+                        after: None,
+                        written: false,
+                    }
+                }
+            };
+            Ok((out, Some(next)))
+        }
+        ExportAt::Tail => {
+            let photos: Vec<Value> = state
+                .store()
+                .photos(user)
+                .await?
+                .iter()
+                .map(crate::photos::photo_json)
+                .collect();
+            let mut out = Vec::new();
+            if !photos.is_empty() {
+                out.extend_from_slice(b",\n\"photos\":");
+                serde_json::to_writer(&mut out, &photos).map_err(json)?;
+            }
+            out.extend_from_slice(b"\n}\n");
+            Ok((out, None))
         }
     }
-    Ok(Json(export))
+}
+
+/// Everything stored for a person, as one JSON document (an [`Export`]) sent as it is
+/// read, a page of documents at a time, so that a long history is never whole in
+/// memory. A store that fails midway ends the body early: the file is then no valid
+/// JSON, and an import refuses it.
+pub fn export_body(state: AppState, user: i64) -> axum::body::Body {
+    let chunks = futures_util::stream::unfold(Some(ExportAt::Head), move |at| {
+        let state = state.clone();
+        async move {
+            match export_chunk(&state, user, at?).await {
+                Ok((bytes, next)) => Some((Ok(bytes), next)),
+                Err(error) => {
+                    tracing::error!(%error, user, "an export stopped midway");
+                    Some((Err(std::io::Error::other(error.to_string())), None))
+                }
+            }
+        }
+    });
+    axum::body::Body::from_stream(chunks)
+}
+
+/// `GET /api/v1/export`: everything stored for the caller, as one JSON document.
+pub async fn export(State(state): State<AppState>, caller: Caller) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        export_body(state, caller.user_id),
+    )
+        .into_response()
 }
 
 /// `POST /api/v1/import`: takes an export back; every document is checked first, and

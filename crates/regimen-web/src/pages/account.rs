@@ -269,10 +269,17 @@ async fn settings_again(
 /// Everything the person stored, as one JSON file (the API's export).
 pub(super) async fn account_export(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     let user = viewer.user()?;
-    let axum::Json(export) =
-        crate::api::export(State(state.clone()), crate::Caller { user_id: user }).await?;
-    let body = serde_json::to_vec_pretty(&export).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(download("application/json", "regimen-data.json", body))
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"regimen-data.json\"",
+            ),
+        ],
+        crate::api::export_body(state, user),
+    )
+        .into_response())
 }
 
 /// A new password: the current one first; every other session ends, this one goes on.

@@ -491,6 +491,51 @@ async fn export_and_import_lose_nothing() {
     );
 }
 
+/// An export is read a page at a time: a history longer than a page comes whole, in
+/// order, and goes back in.
+#[tokio::test]
+async fn a_long_export_comes_whole_in_order_and_goes_back_in() {
+    let app = spawn_app(false).await;
+    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date");
+    let days = 450;
+    let bodies: Vec<Value> = (0..days)
+        .map(|day| {
+            let date = start + chrono::Duration::days(day);
+            json!({"date": date.to_string(), "ratings": {"acne": 1 + day % 5}})
+        })
+        .collect();
+    let imported = app
+        .post(
+            "/api/v1/import",
+            &json!({"version": 1, "profiles": [], "shelf": [], "plans": [],
+                "checkins": bodies.iter().map(|b| json!({"id": 0,
+                    "created_at": "2026-01-01T00:00:00Z",
+                    "updated_at": "2026-01-01T00:00:00Z", "body": b})).collect::<Vec<_>>()}),
+            &[],
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text);
+    let reply = app.get("/api/v1/export", &[]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers["content-type"], "application/json");
+    let export = reply.json();
+    let checkins = export["checkins"].as_array().expect("checkins");
+    assert_eq!(checkins.len(), days as usize);
+    let dates: Vec<&str> = checkins
+        .iter()
+        .map(|c| c["body"]["date"].as_str().expect("date"))
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort_unstable();
+    assert_eq!(dates, sorted, "in the order of the list");
+    assert_eq!(export["profiles"], json!([]));
+    assert!(export.get("photos").is_none(), "no photos, no key");
+    let other = spawn_app(false).await;
+    let back = other.post("/api/v1/import", &export, &[]).await;
+    assert_eq!(back.status, StatusCode::CREATED, "{}", back.text);
+    assert_eq!(back.json()["imported"], days);
+}
+
 /// An idle server holds no ingredient dictionary (28,000 names): it is built when a
 /// request first needs it, and plans without a shelf or an avoid list never do.
 #[tokio::test]
