@@ -115,6 +115,7 @@ pub struct PlanQuery {
 /// `POST /api/v1/plan`: a profile in, a plan out; stateless.
 pub async fn plan(
     State(state): State<AppState>,
+    caller: Result<Caller, ApiError>,
     ApiQuery(query): ApiQuery<PlanQuery>,
     Body(bytes): Body,
 ) -> Result<Response, ApiError> {
@@ -134,6 +135,22 @@ pub async fn plan(
         }
         (false, None) => None,
     };
+    // A large plan of a hosted server is made on the queue, in turn with everyone's.
+    if state.multi_user() && crate::jobs::queued_plan(&profile, weeks) {
+        let caller = caller.map_err(|error| match error {
+            ApiError::Unauthorized => ApiError::HeavyPlan {
+                products: profile.shelf.len(),
+                weeks,
+            },
+            other => other,
+        })?;
+        let params = crate::jobs::PlanParams {
+            start: start.0.to_string(),
+            weeks,
+            experiment,
+        };
+        return crate::jobs::plan_on_queue(&state, caller.user_id, &params, &bytes).await;
+    }
     let body = make_saved_plan(&state, (&profile, &[]), start, weeks, experiment, |plan| {
         // A 4-week plan is about 15 KB of JSON: one allocation instead of a dozen.
         let mut buffer = Vec::with_capacity(32 * 1024);

@@ -73,9 +73,17 @@ pub enum ApiError {
     /// Too many attempts: 429.
     #[error("too many sign-in attempts from here; try again in a few minutes")]
     TooManyAttempts,
-    /// A person's queued scans are at their limit: 429.
-    #[error("{0} of your scans are waiting to be read already; send this one when they are done")]
+    /// A person's queued scans and large plans are at their limit: 429.
+    #[error("{0} of your scans or large plans are waiting to be done already; send this one when they are done")]
     TooManyJobs(i64),
+    /// A stateless plan above the queue's cost, asked without an account: 401.
+    #[error("a plan for {products} products over {weeks} weeks is heavy work, done for people who are signed in: sign in (an account is free) and send it again, or send fewer products or weeks")]
+    HeavyPlan {
+        /// Products on the shelf.
+        products: usize,
+        /// Weeks asked for.
+        weeks: u8,
+    },
     /// This client made its accounts for now: 429.
     #[error("too many new accounts from here; try again in a few minutes")]
     TooManySignups,
@@ -130,7 +138,9 @@ impl ApiError {
             ApiError::SlowBody | ApiError::Deadline => StatusCode::REQUEST_TIMEOUT,
             ApiError::Quota(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::MediaType | ApiError::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::Unauthorized | ApiError::BadLogin => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::BadLogin | ApiError::HeavyPlan { .. } => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::Csrf => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::NoRoute(_) => StatusCode::NOT_FOUND,
             ApiError::Method(_) => StatusCode::METHOD_NOT_ALLOWED,

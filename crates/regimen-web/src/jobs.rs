@@ -100,13 +100,102 @@ async fn scan(
     )
     .await?;
     let job = enqueue(&state, caller.user_id, kind, &params, &upload).await?;
+    Ok(accepted(&job))
+}
+
+/// 202 with a job and its address.
+fn accepted(job: &Job) -> Response {
     let url = format!("/api/v1/jobs/{}", job.id);
-    Ok((
+    (
         StatusCode::ACCEPTED,
         [(header::LOCATION, url)],
-        Json(job_json(&job)),
+        Json(job_json(job)),
     )
-        .into_response())
+        .into_response()
+}
+
+/// Stateless plans above this cost (products on the shelf times weeks: 25 products for
+/// 4 weeks) are made on the queue by a hosted server.
+pub const QUEUED_PLAN_COST: usize = 100;
+
+/// How long a request waits for its plan's job before it answers 202 with the job.
+const PLAN_WAIT: Duration = Duration::from_secs(45);
+
+/// Whether a stateless plan is made on the queue (in multi-user mode).
+pub fn queued_plan(profile: &regimen_core::Profile, weeks: u8) -> bool {
+    profile.shelf.len() * usize::from(weeks) > QUEUED_PLAN_COST
+}
+
+/// What a plan job makes, besides its profile (the job's input, as sent).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct PlanParams {
+    /// The first day.
+    pub start: String,
+    /// Its weeks.
+    pub weeks: u8,
+    /// An experiment's seed.
+    pub experiment: Option<u64>,
+}
+
+/// Queues a large stateless plan and waits for it: the plan when it is made within
+/// [`PLAN_WAIT`], else 202 with its job (its result is the plan).
+pub async fn plan_on_queue(
+    state: &AppState,
+    user: i64,
+    params: &PlanParams,
+    profile: &[u8],
+) -> Result<Response, ApiError> {
+    let params = serde_json::to_string(params).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let job = state
+        .store()
+        .enqueue_job(user, "plan", &params, profile, MOST_WAITING)
+        .await?
+        .ok_or(ApiError::TooManyJobs(MOST_WAITING))?;
+    let deadline = std::time::Instant::now() + PLAN_WAIT;
+    let mut pause = Duration::from_millis(10);
+    loop {
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(250));
+        // Gone: the account was deleted meanwhile.
+        let now = state
+            .store()
+            .job(user, job.id)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        match now.state.as_str() {
+            "done" => {
+                let plan = now.result.unwrap_or_default();
+                return Ok(([(header::CONTENT_TYPE, "application/json")], plan).into_response());
+            }
+            "failed" => {
+                return Err(ApiError::Internal(format!(
+                    "plan job {}: {}",
+                    job.id,
+                    now.error.unwrap_or_default()
+                )))
+            }
+            _ if std::time::Instant::now() >= deadline => return Ok(accepted(&now)),
+            _ => {}
+        }
+    }
+}
+
+/// Makes a queued plan.
+fn plan_job(state: &AppState, claimed: &Claimed) -> Result<Value, String> {
+    let params: PlanParams =
+        serde_json::from_str(&claimed.job.params).map_err(|e| e.to_string())?;
+    let profile = crate::body::profile(&claimed.input).map_err(|e| e.to_string())?;
+    let start = regimen_core::profile::IsoDate::parse(&params.start)?;
+    crate::resources::plan_now(
+        state,
+        (&profile, &[]),
+        start,
+        params.weeks,
+        params.experiment,
+        |plan| serde_json::to_value(plan),
+    )
+    .map_err(|e| e.to_string())?
+    .map_err(|e| e.to_string())
 }
 
 /// `POST /api/v1/scans/label?name=`: a photo of a label's ingredient list, read on the
@@ -155,6 +244,7 @@ fn run(state: &AppState, claimed: &Claimed) -> Result<Value, String> {
             Err(error) => Err(error.to_string()),
         },
         "label" => read_label(state, input),
+        "plan" => plan_job(state, claimed),
         other => Err(format!("no worker does \"{other}\" jobs")),
     }
 }

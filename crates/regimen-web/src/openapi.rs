@@ -50,10 +50,16 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         path: "/api/v1/plan",
-        summary: "A plan for a profile (query: weeks, start); stateless, no login",
+        summary: "A plan for a profile (query: weeks, start); stateless, no login. On a hosted (multi-user) server a large plan (shelf products times weeks above 100) is made on the job queue for a signed-in person: the answer waits for it up to 45 s",
         body: Some("a profile: the fields of docs/product.md"),
         responses: &[
             ("200", "the plan JSON of `regimen plan --format json`"),
+            (
+                "202",
+                "a large plan still on the queue after 45 s: its job (GET /api/v1/jobs/{id}; its result is the plan)",
+            ),
+            ("401", "a large plan asked without signing in"),
+            ("429", "ten scans or large plans waiting already"),
             ERRORS,
         ],
     },

@@ -442,6 +442,23 @@ pub fn make_saved_plan<T>(
     experiment: Option<u64>,
     with: impl FnOnce(&regimen_core::Plan<'_>) -> T,
 ) -> Result<T, ApiError> {
+    // A plan of a few weeks without a shelf takes tens of microseconds; one with a
+    // shelf, many weeks or many events can take milliseconds.
+    let heavy = !profile.shelf.is_empty() || weeks > 8 || profile.events.len() > 8;
+    state.cpu_bound(heavy, || {
+        plan_now(state, (profile, checkins), start, weeks, experiment, with)
+    })
+}
+
+/// [`make_saved_plan`] on this thread, in no CPU slot (a job's worker holds one).
+pub fn plan_now<T>(
+    state: &AppState,
+    (profile, checkins): (&Profile, &[Checkin]),
+    start: IsoDate,
+    weeks: u8,
+    experiment: Option<u64>,
+    with: impl FnOnce(&regimen_core::Plan<'_>) -> T,
+) -> Result<T, ApiError> {
     let mut options =
         PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
     if let Some(seed) = experiment {
@@ -449,10 +466,7 @@ pub fn make_saved_plan<T>(
             .with_experiment(seed)
             .map_err(|e| ApiError::invalid("seed", e))?;
     }
-    // A plan of a few weeks without a shelf takes tens of microseconds; one with a
-    // shelf, many weeks or many events can take milliseconds.
-    let heavy = !profile.shelf.is_empty() || weeks > 8 || profile.events.len() > 8;
-    Ok(state.cpu_bound(heavy, || {
+    Ok({
         let planner = state.planner();
         let reading = if Reading::needs_analyzer(profile) {
             reading_of(state, profile)
@@ -472,7 +486,7 @@ pub fn make_saved_plan<T>(
             planner.plan_read(&heard, &options)
         };
         with(&plan)
-    }))
+    })
 }
 
 /// A profile's shelf and avoid list, read (each product analysed) once for the profile

@@ -185,3 +185,66 @@ async fn jobs_are_their_owners_only_and_a_queue_is_bounded() {
     };
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 }
+
+/// A profile with `products` products on its shelf.
+fn shelf_profile(products: usize) -> Value {
+    let shelf: Vec<Value> = (0..products)
+        .map(|i| {
+            serde_json::json!({
+                "name": format!("Cream {i}"),
+                "ingredients": "Aqua, Glycerin, Niacinamide, Cetearyl Alcohol, Dimethicone, Phenoxyethanol",
+                "kind": "moisturizer",
+            })
+        })
+        .collect();
+    serde_json::json!({"skin_type": "oily", "goal": "both", "concerns": ["acne"], "shelf": shelf})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_plan_of_a_hosted_server_is_made_on_the_queue() {
+    let app = spawn_app(true).await;
+    let large = shelf_profile(30);
+    let path = "/api/v1/plan?start=2026-12-07";
+    // Without an account: asked to sign in; a small plan is made at once.
+    let refused = app.post(path, &large, &[]).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.text);
+    assert!(refused.json()["error"]
+        .as_str()
+        .is_some_and(|e| e.contains("30 products over 4 weeks") && e.contains("sign in")));
+    let small = app.post(path, &shelf_profile(5), &[]).await;
+    assert_eq!(small.status, StatusCode::OK, "{}", small.text);
+    assert_eq!(
+        app.store.job_counts().await.expect("counts"),
+        (0, 0, 0, 0),
+        "nothing queued for either"
+    );
+    // Signed in, with a worker: the plan, as the same server makes it in local mode.
+    let credentials = serde_json::json!({"username": "ada", "password": "correct horse battery"});
+    app.post("/api/v1/accounts", &credentials, &[]).await;
+    let session = app.post("/api/v1/sessions", &credentials, &[]).await.json();
+    let bearer = format!("Bearer {}", session["token"].as_str().expect("token"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(regimen_web::jobs::work(
+        app.state.clone(),
+        "test".into(),
+        regimen_web::jobs::LEASE_SECONDS,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let queued = app
+        .post(path, &large, &[("authorization", bearer.as_str())])
+        .await;
+    assert_eq!(queued.status, StatusCode::OK, "{}", queued.text);
+    assert_eq!(
+        app.store.job_counts().await.expect("counts"),
+        (0, 0, 1, 0),
+        "made as a job"
+    );
+    let local = spawn_app(false).await.post(path, &large, &[]).await;
+    assert_eq!(local.status, StatusCode::OK);
+    assert_eq!(queued.json(), local.json(), "the same plan");
+    assert_eq!(queued.json()["days"].as_array().map(Vec::len), Some(28));
+    let _ = stop.send(());
+    worker.await.expect("the worker stops");
+}
