@@ -6,7 +6,6 @@
 //! original file is copied, only its pixels. A thumbnail is made the same way.
 
 use image::codecs::jpeg::JpegEncoder;
-use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 
@@ -100,7 +99,7 @@ pub fn process(bytes: &[u8], content_type: &str) -> Result<Processed, PhotoError
     declared_type(content_type)?;
     let mut image = decode_upright(bytes)?;
     if image.width().max(image.height()) > MAX_SIDE {
-        image = image.resize(MAX_SIDE, MAX_SIDE, FilterType::Triangle);
+        image = image.thumbnail(MAX_SIDE, MAX_SIDE);
     }
     // Scaled down only: a small photo is its own thumbnail.
     let thumbnail = if image.width().max(image.height()) > THUMB_SIDE {
