@@ -508,16 +508,23 @@ fn compose(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> {
     // A deeper skin tone named: what the plan does for it.
     if subjects.iter().any(|s| s.kind == "tone") {
         let (_, mut points, confidence) = about(knowledge, &["skin_tone_pih", "tinted_sunscreen"])?;
+        let mut named = Vec::new();
         for family in things.iter().filter_map(|s| family_of(knowledge, s)) {
+            named.push(family.label());
             if let Some(rule) = family.nights_rule.as_deref() {
                 points.extend(point(knowledge, rule));
             }
         }
-        return Some((
-            "Yes, with care: deeper skin tones are more prone to dark marks after irritation, so strong actives start slower.".into(),
-            points,
-            confidence,
-        ));
+        // Said as a statement: "yes" would answer "should I avoid it?" wrongly.
+        let lead = if named.is_empty() {
+            "With a deeper skin tone, strong actives start slower: deeper skin tones are more prone to dark marks after irritation.".to_string()
+        } else {
+            format!(
+                "With a deeper skin tone, {} can be used, started slowly: deeper skin tones are more prone to dark marks after irritation, so strong actives start slower.",
+                named.join(" and ")
+            )
+        };
+        return Some((lead, points, confidence));
     }
     None
 }

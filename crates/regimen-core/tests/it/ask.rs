@@ -406,3 +406,17 @@ fn things_that_are_no_active_are_answered_while_breastfeeding_too() {
     let answer = answered("can i use tea tree oil while breastfeeding");
     assert!(rules(&answer).contains(&"essential_oil_never_neat"));
 }
+
+#[test]
+fn a_skin_tone_is_answered_by_a_statement_not_a_yes() {
+    // "Should I avoid it?" must not be answered "yes".
+    let answer = answered("i have dark skin and get dark marks, should i avoid benzoyl peroxide?");
+    assert!(
+        answer
+            .answer
+            .starts_with("With a deeper skin tone, benzoyl peroxide can be used, started slowly"),
+        "{}",
+        answer.answer
+    );
+    assert!(rules(&answer).contains(&"skin_tone_pih"));
+}
