@@ -2,14 +2,16 @@
 //! (SQLite FTS5 with accents folded; PostgreSQL a weighted `tsvector` with unaccent
 //! under a GIN index), and the catalog's words for searches typed with a slip.
 //!
-//! An import is one transaction ([`CatalogImport`]): dropped before
+//! An import ([`CatalogImport`]) is written a batch at a time to a staging table, in
+//! short transactions that let the server write between them, and moved into the
+//! catalog in one transaction when it finishes: dropped before
 //! [`CatalogImport::finish`], it leaves the catalog as it was; a product already there
 //! is updated, never doubled.
 
 use crate::{now, Backend, Result, Store};
 use futures_util::TryStreamExt;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// A product as the catalog keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,10 +60,6 @@ pub enum Put {
     Unchanged,
 }
 
-/// PostgreSQL's search vector of a product ($2 name, $3 brands, $4 categories): accents
-/// removed, the name weighed over the brands over the categories.
-const TSVECTOR: &str = "setweight(to_tsvector('simple', unaccent($2)), 'A') || setweight(to_tsvector('simple', unaccent($3)), 'B') || setweight(to_tsvector('simple', unaccent($4)), 'C')";
-
 /// A word of a search: the word, and whether words it begins match too.
 pub type Term<'a> = (&'a str, bool);
 
@@ -107,10 +105,25 @@ fn tsquery(terms: &[Term<'_>]) -> String {
         .join(" & ")
 }
 
-/// An import in progress: one transaction.
+/// Products written to the staging table in one short transaction.
+const BATCH: usize = 500;
+
+/// Staged rows of imports that never finished are removed after this long.
+const STAGED_KEPT_HOURS: i64 = 24;
+
+/// The staged products' columns.
+const STAGED_COLUMNS: &str =
+    "code, name, brands, categories, ingredients, lang, kind, analysis, analysis_version, modified";
+
+/// An import in progress. Its products are written to `catalog_staged` a batch at a
+/// time, each batch a short transaction (the server's writes go on between them), and
+/// moved into the catalog by [`CatalogImport::finish`] in one transaction: dropped
+/// before it, the import leaves the catalog as it was.
 pub struct CatalogImport {
-    transaction: Transaction<'static, Any>,
-    backend: Backend,
+    store: Store,
+    key: String,
+    pending: Vec<CatalogEntry>,
+    pending_at: std::collections::HashMap<String, usize>,
     counts: ImportCounts,
 }
 
@@ -122,75 +135,86 @@ impl std::fmt::Debug for CatalogImport {
     }
 }
 
+/// PostgreSQL's search vector of a staged product (`s`): accents removed, the name
+/// weighed over the brands over the categories.
+const STAGED_TSVECTOR: &str = "setweight(to_tsvector('simple', unaccent(s.name)), 'A') || setweight(to_tsvector('simple', unaccent(s.brands)), 'B') || setweight(to_tsvector('simple', unaccent(s.categories)), 'C')";
+
 impl CatalogImport {
-    /// Adds a product, or updates the one with its code.
+    /// Adds a product, or updates the one with its code (the last of a code in one
+    /// import wins).
     pub async fn put(&mut self, product: &CatalogEntry) -> Result<Put> {
-        let existing = sqlx::query(&format!(
-            "SELECT c.id, {COLUMNS} FROM catalog c WHERE c.code = $1"
-        ))
-        .bind(&product.code)
-        .fetch_optional(&mut *self.transaction)
-        .await?;
-        let (id, put) = match existing {
-            Some(row) if entry(&row)? == *product => {
+        // What the catalog will hold for this code without this product: what this
+        // import put before, else what the catalog has.
+        let before = match self.pending_at.get(&product.code) {
+            Some(&at) => Some(self.pending[at].clone()),
+            None => {
+                let staged = sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM catalog_staged c WHERE c.import = $1 AND c.code = $2"
+                ))
+                .bind(&self.key)
+                .bind(&product.code)
+                .fetch_optional(&self.store.pool)
+                .await?;
+                let row = match staged {
+                    Some(row) => Some(row),
+                    None => {
+                        sqlx::query(&format!(
+                            "SELECT {COLUMNS} FROM catalog c WHERE c.code = $1"
+                        ))
+                        .bind(&product.code)
+                        .fetch_optional(&self.store.pool)
+                        .await?
+                    }
+                };
+                row.as_ref().map(entry).transpose()?
+            }
+        };
+        let put = match before {
+            Some(known) if known == *product => {
                 self.counts.unchanged += 1;
                 return Ok(Put::Unchanged);
             }
-            Some(row) => {
-                let id: i64 = row.try_get("id")?;
-                self.write(Some(id), product).await?;
+            Some(_) => {
                 self.counts.updated += 1;
-                (id, Put::Updated)
+                Put::Updated
             }
             None => {
-                let id = self.write(None, product).await?;
                 self.counts.added += 1;
-                (id, Put::Added)
+                Put::Added
             }
         };
-        if self.backend == Backend::Sqlite {
-            sqlx::query("DELETE FROM catalog_search WHERE rowid = $1")
-                .bind(id)
-                .execute(&mut *self.transaction)
-                .await?;
-            sqlx::query(
-                "INSERT INTO catalog_search (rowid, name, brands, categories) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(&product.name)
-            .bind(&product.brands)
-            .bind(&product.categories)
-            .execute(&mut *self.transaction)
-            .await?;
+        match self.pending_at.get(&product.code) {
+            Some(&at) => self.pending[at] = product.clone(),
+            None => {
+                self.pending_at
+                    .insert(product.code.clone(), self.pending.len());
+                self.pending.push(product.clone());
+            }
+        }
+        if self.pending.len() >= BATCH {
+            self.flush().await?;
         }
         Ok(put)
     }
 
-    async fn write(&mut self, id: Option<i64>, p: &CatalogEntry) -> Result<i64> {
-        let search = match self.backend {
-            Backend::Postgres => format!(", search = {TSVECTOR}"),
-            Backend::Sqlite => String::new(),
-        };
-        let sql = match id {
-            Some(_) => format!(
-                "UPDATE catalog SET name = $2, brands = $3, categories = $4, ingredients = $5, lang = $6, kind = $7, analysis = $8, analysis_version = $9, modified = $10{search} WHERE id = $1 RETURNING id"
-            ),
-            None => {
-                let (column, value) = match self.backend {
-                    Backend::Postgres => (", search", format!(", {TSVECTOR}")),
-                    Backend::Sqlite => ("", String::new()),
-                };
-                format!(
-                    "INSERT INTO catalog (code, name, brands, categories, ingredients, lang, kind, analysis, analysis_version, modified{column}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10{value}) RETURNING id"
-                )
-            }
-        };
-        let query = sqlx::query(&sql);
-        let query = match id {
-            Some(id) => query.bind(id),
-            None => query.bind(&p.code),
-        };
-        let row = query
+    /// Writes the pending products to the staging table in one short transaction.
+    async fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let staged_at = now();
+        let mut transaction = self.store.write_transaction().await?;
+        for p in &self.pending {
+            sqlx::query(&format!(
+                "INSERT INTO catalog_staged (import, {STAGED_COLUMNS}, staged_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 ON CONFLICT (import, code) DO UPDATE SET name = excluded.name, brands = excluded.brands, \
+                 categories = excluded.categories, ingredients = excluded.ingredients, lang = excluded.lang, \
+                 kind = excluded.kind, analysis = excluded.analysis, analysis_version = excluded.analysis_version, \
+                 modified = excluded.modified, staged_at = excluded.staged_at"
+            ))
+            .bind(&self.key)
+            .bind(&p.code)
             .bind(&p.name)
             .bind(&p.brands)
             .bind(&p.categories)
@@ -200,9 +224,14 @@ impl CatalogImport {
             .bind(&p.analysis)
             .bind(&p.analysis_version)
             .bind(p.modified)
-            .fetch_one(&mut *self.transaction)
+            .bind(&staged_at)
+            .execute(&mut *transaction)
             .await?;
-        Ok(row.try_get("id")?)
+        }
+        transaction.commit().await?;
+        self.pending.clear();
+        self.pending_at.clear();
+        Ok(())
     }
 
     /// What the import has done so far.
@@ -210,18 +239,70 @@ impl CatalogImport {
         self.counts
     }
 
-    /// Makes the catalog's words again from every product (`words` splits a text into
-    /// the words a search matches), records the import, and commits it all.
+    /// Moves the staged products into the catalog, makes the catalog's words again from
+    /// every product (`words` splits a text into the words a search matches), records
+    /// the import, and commits it all in one transaction.
     pub async fn finish(
         mut self,
         source: &str,
         words: impl Fn(&str) -> Vec<String>,
     ) -> Result<ImportCounts> {
+        self.flush().await?;
+        let backend = self.store.backend;
+        let mut transaction = self.store.write_transaction().await?;
+        let (search_set, search_column, search_value) = match backend {
+            Backend::Postgres => (
+                format!(", search = {STAGED_TSVECTOR}"),
+                ", search",
+                format!(", {STAGED_TSVECTOR}"),
+            ),
+            Backend::Sqlite => (String::new(), "", String::new()),
+        };
+        sqlx::query(&format!(
+            "UPDATE catalog SET name = s.name, brands = s.brands, categories = s.categories, \
+             ingredients = s.ingredients, lang = s.lang, kind = s.kind, analysis = s.analysis, \
+             analysis_version = s.analysis_version, modified = s.modified{search_set} \
+             FROM catalog_staged s WHERE s.import = $1 AND catalog.code = s.code"
+        ))
+        .bind(&self.key)
+        .execute(&mut *transaction)
+        .await?;
+        sqlx::query(&format!(
+            "INSERT INTO catalog ({STAGED_COLUMNS}{search_column}) \
+             SELECT s.code, s.name, s.brands, s.categories, s.ingredients, s.lang, s.kind, s.analysis, \
+             s.analysis_version, s.modified{search_value} FROM catalog_staged s \
+             WHERE s.import = $1 AND NOT EXISTS (SELECT 1 FROM catalog c WHERE c.code = s.code) \
+             ORDER BY s.code"
+        ))
+        .bind(&self.key)
+        .execute(&mut *transaction)
+        .await?;
+        if backend == Backend::Sqlite {
+            let staged = "SELECT c.id FROM catalog c JOIN catalog_staged s ON s.code = c.code AND s.import = $1";
+            sqlx::query(&format!(
+                "DELETE FROM catalog_search WHERE rowid IN ({staged})"
+            ))
+            .bind(&self.key)
+            .execute(&mut *transaction)
+            .await?;
+            sqlx::query(
+                "INSERT INTO catalog_search (rowid, name, brands, categories) \
+                 SELECT c.id, c.name, c.brands, c.categories FROM catalog c \
+                 JOIN catalog_staged s ON s.code = c.code AND s.import = $1",
+            )
+            .bind(&self.key)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        sqlx::query("DELETE FROM catalog_staged WHERE import = $1")
+            .bind(&self.key)
+            .execute(&mut *transaction)
+            .await?;
         // Streamed: memory follows the words, not the products.
         let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
         {
             let mut rows = sqlx::query("SELECT name, brands, categories FROM catalog")
-                .fetch(&mut *self.transaction);
+                .fetch(&mut *transaction);
             while let Some(row) = rows.try_next().await? {
                 for column in ["name", "brands", "categories"] {
                     let text: String = row.try_get(column)?;
@@ -232,7 +313,7 @@ impl CatalogImport {
             }
         }
         sqlx::query("DELETE FROM catalog_words")
-            .execute(&mut *self.transaction)
+            .execute(&mut *transaction)
             .await?;
         let counted: Vec<(String, i64)> = counts.into_iter().collect();
         // Many rows a statement: 400 words, 800 placeholders.
@@ -248,7 +329,7 @@ impl CatalogImport {
             for (word, n) in chunk {
                 query = query.bind(word).bind(*n);
             }
-            query.execute(&mut *self.transaction).await?;
+            query.execute(&mut *transaction).await?;
         }
         let counts = self.counts;
         sqlx::query(
@@ -259,19 +340,34 @@ impl CatalogImport {
         .bind(i64::try_from(counts.updated).unwrap_or(i64::MAX))
         .bind(i64::try_from(counts.unchanged).unwrap_or(i64::MAX))
         .bind(now())
-        .execute(&mut *self.transaction)
+        .execute(&mut *transaction)
         .await?;
-        self.transaction.commit().await?;
+        transaction.commit().await?;
         Ok(counts)
     }
 }
 
 impl Store {
-    /// Starts an import: everything it puts is kept only when it finishes.
+    /// Starts an import: everything it puts is kept only when it finishes. Staged rows
+    /// of imports that stopped a day ago or more are removed first.
     pub async fn catalog_import(&self) -> Result<CatalogImport> {
+        static IMPORTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let before = (chrono::Utc::now() - chrono::Duration::hours(STAGED_KEPT_HOURS)).to_rfc3339();
+        sqlx::query("DELETE FROM catalog_staged WHERE staged_at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        let key = format!(
+            "{}-{}-{}",
+            now(),
+            std::process::id(),
+            IMPORTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
         Ok(CatalogImport {
-            transaction: self.write_transaction().await?,
-            backend: self.backend,
+            store: self.clone(),
+            key,
+            pending: Vec::new(),
+            pending_at: std::collections::HashMap::new(),
             counts: ImportCounts::default(),
         })
     }

@@ -133,6 +133,53 @@ async fn catalog_story(store: &Store) {
             .map(|p| p.code),
         Some("0000000000017".into())
     );
+    // An import writes its products a batch at a time, holding no lock between
+    // batches: others write meanwhile (on SQLite a write would wait for the whole
+    // import); dropped, it leaves the catalog as it was.
+    let before = store.catalog_count().await.expect("count");
+    let mut import = store.catalog_import().await.expect("import");
+    for i in 0..1200u32 {
+        let code = format!("{:013}", 5_000_000 + i);
+        import
+            .put(&product(&code, "Batch cream", "Batch"))
+            .await
+            .expect("put");
+    }
+    let writing = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        store.create_user("writes-during-an-import", None),
+    )
+    .await;
+    assert!(
+        matches!(writing, Ok(Ok(_))),
+        "a write while an import runs: {writing:?}"
+    );
+    drop(import);
+    assert_eq!(store.catalog_count().await.expect("count"), before);
+    // The same codes twice in one import: the last wins, counted once as added.
+    let mut import = store.catalog_import().await.expect("import");
+    import
+        .put(&product("7000000000001", "First", "X"))
+        .await
+        .expect("put");
+    assert_eq!(
+        import
+            .put(&product("7000000000001", "Second", "X"))
+            .await
+            .expect("put"),
+        Put::Updated
+    );
+    let counts = import.finish("twice", split).await.expect("finish");
+    assert_eq!((counts.added, counts.updated), (1, 1));
+    assert_eq!(
+        store
+            .catalog_product(&["7000000000001".into()])
+            .await
+            .expect("get")
+            .map(|p| p.name),
+        Some("Second".into())
+    );
+    assert_eq!(codes(store, &[("second", false)]).await, ["7000000000001"]);
 }
 
 async fn story(store: &Store) {
