@@ -585,6 +585,15 @@ fn describe(knowledge: &Knowledge, understood: &Understood) -> Option<Composed> 
     }
     if asked("what_it_does") || understood.asks.is_empty() {
         if let Some(first) = things.first() {
+            // What the analyzer flags (an allergen, an essential oil): why it is flagged.
+            let flags = flags_of(knowledge, first);
+            if let Some(flag) = flags.first() {
+                let points = gate_points(knowledge, first);
+                if !points.is_empty() {
+                    let lead = format!("regimen flags it in a list: {}.", flag.text);
+                    return Some((lead, points, Confidence::High));
+                }
+            }
             return explained(knowledge, &topic_of(knowledge, first), 3);
         }
     }
@@ -913,11 +922,15 @@ fn label_of(knowledge: &Knowledge, subject: &Subject) -> String {
 /// The safety gate's rules about what a flag or group names (an essential oil never
 /// goes on neat).
 fn gate_points(knowledge: &Knowledge, subject: &Subject) -> Vec<Point> {
-    let codes: Vec<&str> = flags_of(knowledge, subject)
-        .iter()
-        .map(|f| f.code.as_str())
-        .collect();
+    let flags = flags_of(knowledge, subject);
+    let codes: Vec<&str> = flags.iter().map(|f| f.code.as_str()).collect();
+    // Each flag's own rule first (why it is flagged), then the gate's.
     let mut points: Vec<Point> = Vec::new();
+    for rule in flags.iter().filter_map(|f| f.rule.as_deref()) {
+        if !points.iter().any(|p| p.rule.as_deref() == Some(rule)) {
+            points.extend(point(knowledge, rule));
+        }
+    }
     for gate in knowledge.gate.iter().filter(|g| g.when.is_none()) {
         let raised = [&gate.first_flag, &gate.flag]
             .iter()

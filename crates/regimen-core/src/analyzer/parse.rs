@@ -113,33 +113,40 @@ pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
         let gap_end = hits.get(next_hit).map_or(bytes.len(), |h| h.start);
         while i < gap_end {
             let byte = bytes[i];
-            marks |= MARKS[usize::from(byte)];
-            let cut = SEPARATOR[usize::from(byte)]
-                && match byte {
-                    b'(' => {
-                        depth += 1;
-                        false
-                    }
-                    b')' => {
-                        depth = depth.saturating_sub(1);
-                        false
-                    }
-                    b'\n' | b'\r' => {
-                        depth = 0;
-                        true
-                    }
-                    // A full stop ends an item; dotted leaders ("Zinc Oxide 20% .....
-                    // Sunscreen") do not: the item reader drops what follows them.
-                    b'.' => {
-                        if bytes.get(i + 1) == Some(&b'.') {
-                            marks |= DOTS;
+            // A plus between spaces is a bullet as OCR reads one ("Aqua + Glycerin"),
+            // not the "+/-" of a may-contain list.
+            let bullet =
+                byte == b'+' && i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' ');
+            if !bullet {
+                marks |= MARKS[usize::from(byte)];
+            }
+            let cut = (bullet && depth == 0)
+                || SEPARATOR[usize::from(byte)]
+                    && match byte {
+                        b'(' => {
+                            depth += 1;
+                            false
                         }
-                        depth == 0
-                            && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
-                            && (i == 0 || bytes[i - 1] != b'.')
-                    }
-                    _ => depth == 0,
-                };
+                        b')' => {
+                            depth = depth.saturating_sub(1);
+                            false
+                        }
+                        b'\n' | b'\r' => {
+                            depth = 0;
+                            true
+                        }
+                        // A full stop ends an item; dotted leaders ("Zinc Oxide 20% .....
+                        // Sunscreen") do not: the item reader drops what follows them.
+                        b'.' => {
+                            if bytes.get(i + 1) == Some(&b'.') {
+                                marks |= DOTS;
+                            }
+                            depth == 0
+                                && bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace())
+                                && (i == 0 || bytes[i - 1] != b'.')
+                        }
+                        _ => depth == 0,
+                    };
             if cut {
                 out.push(Piece {
                     start,

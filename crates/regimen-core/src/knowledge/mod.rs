@@ -1087,6 +1087,8 @@ pub struct FlagRule {
     pub classes: Vec<String>,
     /// For a known person, the flag is shown only when this holds.
     pub when: Option<When>,
+    /// The rule that says why it is flagged, with its source (rules.toml).
+    pub rule: Option<String>,
 }
 
 impl FlagRule {

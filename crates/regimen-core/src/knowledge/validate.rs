@@ -78,6 +78,11 @@ impl Knowledge {
             }
         }
         let cited = |id: &str| seen.contains(id);
+        for flag in &self.ingredients.flag {
+            if let Some(rule) = flag.rule.as_deref().filter(|r| !cited(r)) {
+                problems.push(format!("flag {} cites unknown rule {rule}", flag.code));
+            }
+        }
         fn unique(problems: &mut Vec<String>, kind: &str, ids: Vec<&str>) {
             let mut kind_seen = HashSet::new();
             for id in ids {

@@ -130,6 +130,27 @@ fn semicolons_newlines_and_bullets_separate() {
         names(&report),
         ["Aqua", "Glycerin", "Niacinamide", "Panthenol", "Allantoin"]
     );
+    // Bullets as OCR reads them: "*", "»", "°", a plus between spaces (not "+/-").
+    let report = analyze(
+        "Aqua * Glycerin » Cetearyl Alcohol ° Niacinamide + Panthenol\n+ Allantoin [+/- CI 77891]",
+    );
+    assert_eq!(
+        names(&report),
+        [
+            "Aqua",
+            "Glycerin",
+            "Cetearyl Alcohol",
+            "Niacinamide",
+            "Panthenol",
+            "Allantoin",
+            "CI 77891"
+        ]
+    );
+    assert_eq!(
+        report.ingredients.last().and_then(|i| i.position),
+        None,
+        "the may-contain list keeps no position"
+    );
 }
 
 #[test]
@@ -638,4 +659,35 @@ fn percentages_are_written_as_the_label_gave_them() {
         "{json}"
     );
     assert!(!json.contains("0.30000001"), "{json}");
+}
+
+#[test]
+fn isothiazolinones_are_flagged_as_contact_allergens_with_their_rule() {
+    let report = analyze(
+        "Aqua, Sodium Laureth Sulfate, Methylchloroisothiazolinone, Methylisothiazolinone, Benzisothiazolinone",
+    );
+    let flagged: Vec<&str> = report
+        .flags
+        .iter()
+        .filter(|f| f.code == "contact_allergen")
+        .map(|f| f.inci.as_ref())
+        .collect();
+    assert_eq!(
+        flagged,
+        [
+            "Methylchloroisothiazolinone",
+            "Methylisothiazolinone",
+            "Benzisothiazolinone"
+        ],
+        "{:?}",
+        report.flags
+    );
+    let rule = super::knowledge()
+        .ingredients
+        .flag
+        .iter()
+        .find(|f| f.code == "contact_allergen")
+        .and_then(|f| f.rule.as_deref())
+        .expect("a rule");
+    assert!(super::knowledge().cite(rule).is_some());
 }
