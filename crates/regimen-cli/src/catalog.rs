@@ -310,11 +310,7 @@ async fn search(store: &Store, query: &str, limit: u32, format: Format) -> Resul
     let found = regimen_web::catalog::search(store, &words, query, limit).await?;
     match format {
         Format::Json => {
-            let products: Vec<_> = found
-                .products
-                .iter()
-                .map(regimen_web::catalog::summary_json)
-                .collect();
+            let products = regimen_web::catalog::found_json(&found)["products"].take();
             sayln!("{}", serde_json::to_string_pretty(&products)?);
         }
         Format::Table => {
@@ -334,8 +330,10 @@ async fn search(store: &Store, query: &str, limit: u32, format: Format) -> Resul
             }
             if found.products.is_empty() {
                 sayln!("No product found for \"{query}\".");
+            } else if found.partial.is_some() {
+                sayln!("No product has all these words; these have some of them.");
             }
-            for product in &found.products {
+            for (i, product) in found.products.iter().enumerate() {
                 let name = if product.name.is_empty() {
                     "(no name)"
                 } else {
@@ -350,6 +348,9 @@ async fn search(store: &Store, query: &str, limit: u32, format: Format) -> Resul
                 }
                 if product.ingredients.trim().is_empty() {
                     say!(" · no ingredient list");
+                }
+                if let Some(words) = found.partial.as_ref().and_then(|p| p.get(i)) {
+                    say!(" · has: {}", words.join(", "));
                 }
                 sayln!();
             }

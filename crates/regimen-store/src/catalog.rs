@@ -87,22 +87,24 @@ fn plain(word: &str) -> String {
     word.chars().filter(char::is_ascii_alphanumeric).collect()
 }
 
-/// The FTS5 expression of the terms: each a quoted word, `*` for a beginning, all of them.
-fn fts5_expression(terms: &[Term<'_>]) -> String {
+/// The FTS5 expression of the terms: each a quoted word, `*` for a beginning, joined by
+/// `join` (` AND `: all of them; ` OR `: any).
+fn fts5_expression(terms: &[Term<'_>], join: &str) -> String {
     terms
         .iter()
         .map(|(word, prefix)| format!("\"{}\"{}", plain(word), if *prefix { "*" } else { "" }))
         .collect::<Vec<_>>()
-        .join(" AND ")
+        .join(join)
 }
 
-/// The tsquery of the terms: `word`, `word:*` for a beginning, joined by `&`.
-fn tsquery(terms: &[Term<'_>]) -> String {
+/// The tsquery of the terms: `word`, `word:*` for a beginning, joined by `join` (` & `
+/// or ` | `).
+fn tsquery(terms: &[Term<'_>], join: &str) -> String {
     terms
         .iter()
         .map(|(word, prefix)| format!("{}{}", plain(word), if *prefix { ":*" } else { "" }))
         .collect::<Vec<_>>()
-        .join(" & ")
+        .join(join)
 }
 
 /// Products written to the staging table in one short transaction.
@@ -394,29 +396,69 @@ impl Store {
         terms: &[Term<'_>],
         limit: u32,
     ) -> Result<Vec<CatalogEntry>> {
+        self.catalog_search_by(terms, limit, false).await
+    }
+
+    /// The products that have any of the terms, those with more of them first and a
+    /// brand's word weighing most (what a search whose words are not all in one product
+    /// falls back to).
+    pub async fn catalog_search_any(
+        &self,
+        terms: &[Term<'_>],
+        limit: u32,
+    ) -> Result<Vec<CatalogEntry>> {
+        self.catalog_search_by(terms, limit, true).await
+    }
+
+    async fn catalog_search_by(
+        &self,
+        terms: &[Term<'_>],
+        limit: u32,
+        any: bool,
+    ) -> Result<Vec<CatalogEntry>> {
         if terms.iter().all(|(w, _)| plain(w).is_empty()) {
             return Ok(Vec::new());
         }
+        let terms: Vec<Term<'_>> = terms
+            .iter()
+            .copied()
+            .filter(|(w, _)| !plain(w).is_empty())
+            .collect();
         let rows = match self.backend {
             Backend::Sqlite => {
+                // Weights of name, brands, categories: all the words, the name first; some
+                // of them, the brand first.
+                let weights = if any {
+                    "4.0, 10.0, 1.0"
+                } else {
+                    "10.0, 4.0, 1.0"
+                };
+                let join = if any { " OR " } else { " AND " };
                 // The best rows by rank first, then only those joined to their products.
                 sqlx::query(&format!(
-                    "SELECT {COLUMNS} FROM (SELECT rowid AS id, bm25(catalog_search, 10.0, 4.0, 1.0) AS rank \
+                    "SELECT {COLUMNS} FROM (SELECT rowid AS id, bm25(catalog_search, {weights}) AS rank \
                      FROM catalog_search WHERE catalog_search MATCH $1 ORDER BY rank, rowid LIMIT $2) s \
                      JOIN catalog c ON c.id = s.id ORDER BY s.rank, s.id"
                 ))
-                .bind(fts5_expression(terms))
+                .bind(fts5_expression(&terms, join))
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?
             }
             Backend::Postgres => {
+                // ts_rank's weights are {D, C, B, A}: the name is A, the brands B.
+                let weights = if any {
+                    "'{0.1, 0.2, 1.0, 0.4}'"
+                } else {
+                    "'{0.1, 0.2, 0.4, 1.0}'"
+                };
+                let join = if any { " | " } else { " & " };
                 sqlx::query(&format!(
-                    "SELECT {COLUMNS} FROM (SELECT c.id, ts_rank(c.search, q) AS rank FROM catalog c, to_tsquery('simple', $1) q \
+                    "SELECT {COLUMNS} FROM (SELECT c.id, ts_rank({weights}, c.search, q) AS rank FROM catalog c, to_tsquery('simple', $1) q \
                      WHERE c.search @@ q ORDER BY rank DESC, c.id LIMIT $2) s \
                      JOIN catalog c ON c.id = s.id ORDER BY s.rank DESC, s.id"
                 ))
-                .bind(tsquery(terms))
+                .bind(tsquery(&terms, join))
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?

@@ -133,6 +133,18 @@ async fn catalog_story(store: &Store) {
             .map(|p| p.code),
         Some("0000000000017".into())
     );
+    // Words no product has all of: any of them, a brand's word weighing most.
+    assert!(codes(store, &[("nivea", false), ("doux", false)])
+        .await
+        .is_empty());
+    let any: Vec<String> = store
+        .catalog_search_any(&[("nivea", false), ("doux", false)], 10)
+        .await
+        .expect("search")
+        .into_iter()
+        .map(|p| p.code)
+        .collect();
+    assert_eq!(any, ["3600523614455", "0000000000017"], "the brand first");
     // An import writes its products a batch at a time, holding no lock between
     // batches: others write meanwhile (on SQLite a write would wait for the whole
     // import); dropped, it leaves the catalog as it was.

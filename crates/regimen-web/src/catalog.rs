@@ -58,10 +58,30 @@ pub struct Found {
     pub corrected: Vec<(String, String)>,
     /// Typed words the catalog has nothing near.
     pub unknown: Vec<String>,
+    /// When no product has every word: the products that have some, and for each
+    /// (in the order of `products`) the words of the search it has.
+    pub partial: Option<Vec<Vec<String>>>,
+}
+
+/// The words of a search (as read: corrected, a beginning for the last) that a product's
+/// name, brands or categories hold.
+fn matched(product: &CatalogEntry, terms: &[(&str, bool)]) -> Vec<String> {
+    let mut have = regimen_core::catalog::words(&product.name);
+    have.extend(regimen_core::catalog::words(&product.brands));
+    have.extend(regimen_core::catalog::words(&product.categories));
+    terms
+        .iter()
+        .filter(|(word, prefix)| {
+            have.iter()
+                .any(|w| w == word || (*prefix && w.starts_with(word)))
+        })
+        .map(|(word, _)| (*word).to_string())
+        .collect()
 }
 
 /// Searches the catalog: a barcode finds its product; words find the products that have
-/// them all in their name, brands or categories, best first.
+/// them all in their name, brands or categories, best first; when none has them all,
+/// those with the most of them (a brand's word weighing most), each with the words it has.
 pub async fn search(
     store: &Store,
     words: &Words,
@@ -83,15 +103,36 @@ pub async fn search(
         } => {
             let terms: Vec<(&str, bool)> =
                 terms.iter().map(|t| (t.word.as_str(), t.prefix)).collect();
-            let products = if terms.is_empty() {
+            let mut products = if terms.is_empty() {
                 Vec::new()
             } else {
                 store.catalog_search(&terms, limit).await?
             };
+            let mut partial = None;
+            if products.is_empty() && terms.len() >= 2 {
+                // More than asked for, so that those with the most words are among them;
+                // then the most words first, in the order of rank within.
+                let wider = (limit * 5).min(MAX_RESULTS * 5);
+                let mut ranked: Vec<(CatalogEntry, Vec<String>)> = store
+                    .catalog_search_any(&terms, wider)
+                    .await?
+                    .into_iter()
+                    .map(|p| {
+                        let words = matched(&p, &terms);
+                        (p, words)
+                    })
+                    .collect();
+                ranked.sort_by_key(|(_, words)| std::cmp::Reverse(words.len()));
+                ranked.truncate(limit as usize);
+                let (found, words): (Vec<_>, Vec<_>) = ranked.into_iter().unzip();
+                products = found;
+                partial = Some(words);
+            }
             Ok(Found {
                 products,
                 corrected,
                 unknown,
+                partial,
             })
         }
     }
@@ -113,8 +154,21 @@ pub fn summary_json(product: &CatalogEntry) -> Value {
 
 /// What a search answers: the products, how the query was read, and the attribution.
 pub fn found_json(found: &Found) -> Value {
+    let products: Vec<Value> = found
+        .products
+        .iter()
+        .enumerate()
+        .map(|(i, product)| {
+            let mut json = summary_json(product);
+            if let Some(words) = found.partial.as_ref().and_then(|p| p.get(i)) {
+                json["matched"] = json!(words);
+            }
+            json
+        })
+        .collect();
     json!({
-        "products": found.products.iter().map(summary_json).collect::<Vec<_>>(),
+        "products": products,
+        "all_words": found.partial.is_none(),
         "corrected": found.corrected.iter().map(|(from, to)| json!({"from": from, "to": to})).collect::<Vec<_>>(),
         "unknown": found.unknown,
         "attribution": ATTRIBUTION,

@@ -218,8 +218,11 @@ async fn catalog_context(state: &AppState, q: &str) -> Result<Value, PageError> 
     let products: Vec<Value> = found
         .products
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
+            let matched = found.partial.as_ref().and_then(|m| m.get(i)).cloned();
             context! {
+                matched,
                 code => p.code,
                 name => if p.name.is_empty() { "(no name)".to_string() } else { p.name.clone() },
                 brands => p.brands.split(',').map(str::trim).take(2).collect::<Vec<_>>().join(", "),
@@ -236,6 +239,7 @@ async fn catalog_context(state: &AppState, q: &str) -> Result<Value, PageError> 
         .collect();
     Ok(context! {
         imported, q, searched => true, products, corrected, unknown => found.unknown,
+        partial => found.partial.is_some(),
         attribution => crate::catalog::ATTRIBUTION, attribution_url => crate::catalog::ATTRIBUTION_URL,
     })
 }

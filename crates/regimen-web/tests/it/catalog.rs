@@ -103,6 +103,27 @@ async fn the_catalog_is_searched_every_way_and_a_product_comes_with_its_analysis
         codes(&app.get("/api/v1/catalog?q=9638+5074", &[]).await),
         ["96385074"]
     );
+    // Words that no product has all of: those with the most of them, a brand's word
+    // first, each with the words it has.
+    let all = app.get("/api/v1/catalog?q=creme+hydratante", &[]).await;
+    assert_eq!(all.json()["all_words"], true);
+    assert!(all.json()["products"][0].get("matched").is_none());
+    let some = app.get("/api/v1/catalog?q=nivea+serum+nuit", &[]).await;
+    let found = codes(&some);
+    assert_eq!(found.len(), 3, "{}", some.text);
+    let json = some.json();
+    assert_eq!(json["all_words"], false);
+    // The serum has two of the words, the Nivéa products one.
+    assert_eq!(found[0], "0036000291452", "{json}");
+    assert_eq!(
+        json["products"][0]["matched"],
+        serde_json::json!(["serum", "nuit"])
+    );
+    assert_eq!(
+        json["products"][1]["matched"],
+        serde_json::json!(["nivea"]),
+        "{json}"
+    );
     // Nothing near: said, nothing found.
     let none = app.get("/api/v1/catalog?q=zzqqxx", &[]).await;
     assert!(codes(&none).is_empty());
