@@ -215,6 +215,9 @@ pub(super) struct KindRules {
     wash_words: Rule,
     body_words: Rule,
     face_words: Rule,
+    lip_words: Rule,
+    /// The face words that are not lip words.
+    face_not_lips: Rule,
     spf_markers: AhoCorasick,
 }
 
@@ -238,6 +241,17 @@ impl KindRules {
             wash_words: phrases("wash", &knowledge.application.wash_words),
             body_words: phrases("body", &knowledge.application.body_words),
             face_words: phrases("face", &knowledge.application.face_words),
+            lip_words: phrases("lips", &knowledge.application.lip_words),
+            face_not_lips: phrases(
+                "face_not_lips",
+                &knowledge
+                    .application
+                    .face_words
+                    .iter()
+                    .filter(|w| !knowledge.application.lip_words.contains(w))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
             application: knowledge.application.clone(),
             spf_markers: AhoCorasick::builder()
                 .ascii_case_insensitive(true)
@@ -338,10 +352,24 @@ pub(super) fn classify<'a>(
     let name = options.name;
     let name_words = name.map(words).unwrap_or_default();
     let top = Top { analyzer, resolved };
-    let mut kind = options
-        .kind
-        .or_else(|| rules.kind(&name_words))
-        .unwrap_or_else(|| top.kind());
+    // A list that holds what only a product for the mouth holds (a fluoride) is oral
+    // care, whatever the name says (or does not).
+    let oral_care = || {
+        top.listed().any(|(t, _)| {
+            rules
+                .application
+                .oral_care_names
+                .iter()
+                .any(|n| **n == *t.name)
+        })
+    };
+    let mut kind = options.kind.unwrap_or_else(|| {
+        if oral_care() {
+            ProductKind::Other
+        } else {
+            rules.kind(&name_words).unwrap_or_else(|| top.kind())
+        }
+    });
     // "Adapalene Gel 0.1%": a gel that states the strength of a treatment and has no
     // emollient is a treatment, not the moisturizer the word "gel" says.
     if options.kind.is_none() && kind == ProductKind::Moisturizer && top.treatment_gel() {
@@ -419,6 +447,12 @@ pub(super) fn classify<'a>(
     // routines (a body scrub is no face mask), but a wash still cleanses.
     let for_body = rules.for_body(&name_words) && rules.face_words.match_end(&name_words).is_none();
     if for_body && !uses.iter().all(|s| *s == Step::Cleanse) {
+        uses.clear();
+    }
+    // For the lips alone: no face step.
+    if rules.lip_words.match_end(&name_words).is_some()
+        && rules.face_not_lips.match_end(&name_words).is_none()
+    {
         uses.clear();
     }
     Classified {

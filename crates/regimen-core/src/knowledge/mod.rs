@@ -1273,6 +1273,14 @@ pub struct Application {
     /// Name words that say a product is for the face too ("Face & Body Oil").
     #[serde(default)]
     pub face_words: Vec<String>,
+    /// Ingredients only products for the mouth hold: a list with one is oral care
+    /// (kind `other`).
+    #[serde(default)]
+    pub oral_care_names: Vec<String>,
+    /// Name words for the lips: a product named for them and no other part of the face
+    /// fills no face step.
+    #[serde(default)]
+    pub lip_words: Vec<String>,
 }
 
 /// What a rule of the safety gate does to a product it holds for (gate.toml).

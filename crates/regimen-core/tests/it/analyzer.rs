@@ -436,13 +436,14 @@ fn a_leave_on_product_for_the_body_fills_no_face_step() {
         ("Face & Body Lotion", Step::Moisturize),
         ("The Body Shop Vitamin E Moisture Cream", Step::Moisturize),
         ("The Body Shop Tea Tree Oil", Step::Serum),
-        ("Frank Body Lip Balm", Step::Moisturize),
         ("Sanctuary Spa Classic Body Wash 250ml", Step::Cleanse),
     ] {
         let report = named(name, list);
         assert!(report.uses.contains(&step), "{name}: {:?}", report.uses);
     }
     assert!(!for_body(&named("Face & Body Lotion", list)));
+    // A lip balm is for the lips: no face moisturizer.
+    assert!(named("Frank Body Lip Balm", list).uses.is_empty());
     // A body wash is for the body, and still cleanses: it is rinsed off.
     assert!(for_body(&named(
         "Sanctuary Spa Classic Body Wash 250ml",
@@ -690,4 +691,64 @@ fn isothiazolinones_are_flagged_as_contact_allergens_with_their_rule() {
         .and_then(|f| f.rule.as_deref())
         .expect("a rule");
     assert!(super::knowledge().cite(rule).is_some());
+}
+
+/// What a beauty aisle holds that is no face skin care fills no step: oral care (by its
+/// name, or by a fluoride in its list whatever the name), hair care, make-up, perfume,
+/// baby wipes, household products; face products keep their kinds.
+#[test]
+fn products_that_are_no_face_skin_care_fill_no_step() {
+    let paste = "Aqua, Hydrated Silica, Glycerin, Sorbitol, Sodium Lauryl Sulfate, Aroma, Sodium Fluoride, Titanium Dioxide";
+    for (name, list) in [
+        ("Colgate Total", paste),
+        ("Dentifrice Menthe", "Aqua, Sorbitol, Hydrated Silica"),
+        ("Mouthwash Fresh Mint", "Aqua, Alcohol, Sorbitol, Menthol"),
+        (
+            "Pampers Sensitive Baby Wipes",
+            "Aqua, Citric Acid, Sodium Citrate, Phenoxyethanol",
+        ),
+        (
+            "Elseve Shampooing",
+            "Aqua, Sodium Laureth Sulfate, Coco-Betaine, Parfum",
+        ),
+        (
+            "Après-Shampooing Nutrition",
+            "Aqua, Cetearyl Alcohol, Behentrimonium Chloride",
+        ),
+        (
+            "Pantene Conditioner",
+            "Aqua, Stearyl Alcohol, Behentrimonium Chloride, Cetyl Alcohol",
+        ),
+        (
+            "Hair Mask Repair",
+            "Aqua, Cetearyl Alcohol, Behentrimonium Chloride",
+        ),
+        (
+            "Maybelline Eye Shadow Palette",
+            "Talc, Mica, Magnesium Stearate",
+        ),
+        (
+            "Lippenstift Rot",
+            "Ricinus Communis Seed Oil, Cera Alba, CI 15850",
+        ),
+        ("Eau de Toilette", "Alcohol Denat., Parfum, Aqua"),
+        ("Laundry Detergent", "Aqua, Sodium Laureth Sulfate"),
+    ] {
+        let report = named(name, list);
+        assert!(
+            report.uses.is_empty(),
+            "{name}: {:?} {:?}",
+            report.kind,
+            report.uses
+        );
+    }
+    for (name, step) in [
+        ("CeraVe Moisturising Cream", Step::Moisturize),
+        ("Micellar Cleansing Water", Step::Cleanse),
+        ("Eye Make-up Remover", Step::Cleanse),
+        ("Clay Mask", Step::Mask),
+    ] {
+        let report = named(name, "Aqua, Glycerin, Cetearyl Alcohol, Kaolin");
+        assert!(report.uses.contains(&step), "{name}: {:?}", report.uses);
+    }
 }
