@@ -588,6 +588,35 @@ impl Analyzer {
             None
         };
         if let Some(colon) = colon.filter(|c| *c < end) {
+            // "Salicylic Acid 0.5%: dissolves pore congestion": a known name before the
+            // colon is an ingredient, what follows it says what it does.
+            let named = hits
+                .iter()
+                .filter(|h| h.start >= piece.start && h.end <= colon)
+                .count();
+            if named > 0
+                && marks_between(text, piece.start, colon, hits)
+                    & (parse::LETTERS | parse::COLON | parse::PARENTHESIS)
+                    == 0
+            {
+                let first = piece.hits.0 + hits.partition_point(|h| h.start < piece.start);
+                let name = Piece {
+                    end: colon,
+                    hits: (first, first + named),
+                    marks: marks_between(text, piece.start, colon, hits),
+                    ..*piece
+                };
+                self.read_piece(text, &name, all_hits, products, state);
+                let said = trim_item(&text[colon + 1..end]);
+                if !said.is_empty() && !state.skipping {
+                    let product = products.last_mut().expect("one product at least");
+                    product.diagnostics.push(Diagnostic {
+                        code: "description",
+                        text: format!("what it does, not an ingredient: \"{said}\""),
+                    });
+                }
+                return;
+            }
             let label = text[piece.start..colon].trim();
             let lower = label.to_ascii_lowercase();
             self.read_label(label, &lower, products, state);
@@ -683,6 +712,24 @@ impl Analyzer {
                 term,
                 position,
                 percent: parse::percent(raw),
+            });
+            return;
+        }
+        // A Drug Facts row, its columns run together: a known name, its strength, what
+        // it is for ("Salicylic acid 2% Acne treatment").
+        if let Some((hit, strength_end)) = name_strength_purpose(text, start, end, hits) {
+            let position = product.next_position(state.may_contain);
+            product.resolved.push(Resolved {
+                term: hit.term,
+                position,
+                percent: parse::percent(&text[hit.start..strength_end]),
+            });
+            product.diagnostics.push(Diagnostic {
+                code: "description",
+                text: format!(
+                    "what it does, not an ingredient: \"{}\"",
+                    trim_item(&text[strength_end..end])
+                ),
             });
             return;
         }
@@ -1276,6 +1323,41 @@ fn denies(item: &str) -> bool {
                 "no", "without", "sans", "zero", "0%", "ohne", "senza", "sin", "non",
             ],
         )
+}
+
+/// A known name at the start of `text[start..end]` followed by a strength ("2%") and
+/// then words: the name's hit and where the strength ends.
+fn name_strength_purpose(
+    text: &str,
+    start: usize,
+    end: usize,
+    hits: &[Hit],
+) -> Option<(Hit, usize)> {
+    let bytes = text.as_bytes();
+    let first = start + (end - start - text[start..end].trim_start().len());
+    let hit = *hits.iter().find(|h| h.start == first && h.end <= end)?;
+    let mut i = hit.end;
+    let skip_spaces = |mut i: usize| {
+        while i < end && bytes[i] == b' ' {
+            i += 1;
+        }
+        i
+    };
+    i = skip_spaces(i);
+    let digits = i;
+    while i < end && (bytes[i].is_ascii_digit() || bytes[i] == b'.' || bytes[i] == b',') {
+        i += 1;
+    }
+    if i == digits {
+        return None;
+    }
+    i = skip_spaces(i);
+    if i >= end || bytes[i] != b'%' {
+        return None;
+    }
+    let strength_end = i + 1;
+    let rest = skip_spaces(strength_end);
+    (rest < end && bytes[rest].is_ascii_alphabetic()).then_some((hit, strength_end))
 }
 
 /// What the bytes of `text[start..end]` outside `hits` hold ([`parse::LETTERS`], ...).

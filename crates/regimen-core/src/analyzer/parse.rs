@@ -98,10 +98,35 @@ pub(super) const fn byte_set(bytes: &[u8]) -> [bool; 256] {
     set
 }
 
+/// The places of the opening parentheses that nothing closes on their line ("Parfum
+/// (Fragrance, Aqua, ..." with the ")" lost): they open nothing, so that they do not
+/// swallow the rest of the list. Empty (no allocation) for a text without "(".
+fn unclosed(bytes: &[u8]) -> Vec<usize> {
+    let mut unclosed = Vec::new();
+    if !bytes.contains(&b'(') {
+        return unclosed;
+    }
+    let mut open: Vec<usize> = Vec::new();
+    for (i, byte) in bytes.iter().enumerate() {
+        match byte {
+            b'(' => open.push(i),
+            b')' => {
+                open.pop();
+            }
+            b'\n' | b'\r' => unclosed.append(&mut open),
+            _ => {}
+        }
+    }
+    unclosed.append(&mut open);
+    unclosed.sort_unstable();
+    unclosed
+}
+
 /// Cuts `text` into pieces at separators outside hits and parentheses.
 pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
     let bytes = text.as_bytes();
     out.clear();
+    let unclosed = unclosed(bytes);
     let mut depth = 0usize;
     let mut start = 0;
     let mut first_hit = 0;
@@ -124,7 +149,9 @@ pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
                 || SEPARATOR[usize::from(byte)]
                     && match byte {
                         b'(' => {
-                            depth += 1;
+                            if unclosed.binary_search(&i).is_err() {
+                                depth += 1;
+                            }
                             false
                         }
                         b')' => {

@@ -752,3 +752,43 @@ fn products_that_are_no_face_skin_care_fill_no_step() {
         assert!(report.uses.contains(&step), "{name}: {:?}", report.uses);
     }
 }
+
+/// Lists as packs print them: a "(" never closed does not swallow the rest, a marketing
+/// list's "Name 0.5%: what it does" keeps the name and its strength, and a Drug Facts
+/// row run together keeps its active and strength apart from its purpose.
+#[test]
+fn lists_as_printed_keep_their_ingredients() {
+    let report = analyze(
+        "Aqua, Glycerin, Parfum (Fragrance, Niacinamide, Panthenol (Pro-Vitamin B5), Allantoin",
+    );
+    assert_eq!(
+        names(&report),
+        [
+            "Aqua",
+            "Glycerin",
+            "Parfum",
+            "Niacinamide",
+            "Panthenol",
+            "Allantoin"
+        ]
+    );
+    let report = analyze(
+        "-Salicylic Acid 0.5%: Dissolves pore congestion\n-Niacinamide 4%: Balances oil\n-Zinc PCA: Controls shine",
+    );
+    assert_eq!(
+        names(&report),
+        ["Salicylic Acid", "Niacinamide", "Zinc PCA"]
+    );
+    assert_eq!(report.actives[0].percent, Some(0.5));
+    assert!(report.unknown.is_empty(), "{:?}", report.unknown);
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "description" && d.text.contains("Balances oil")));
+    let report = analyze(
+        "Drug Facts Active ingredient Purpose Salicylic acid 2% Acne treatment Inactive ingredients water, glycerin",
+    );
+    assert_eq!(names(&report), ["Salicylic Acid", "Water", "Glycerin"]);
+    assert_eq!(report.actives[0].percent, Some(2.0));
+    assert!(report.unknown.is_empty(), "{:?}", report.unknown);
+}
