@@ -32,7 +32,14 @@ pub struct LabelText {
     pub corrected: Vec<(String, String)>,
     /// Names still unknown after correction, to be checked by the person.
     pub unknown: Vec<String>,
+    /// Which reading was kept: `prepared` (enlarged, flattened, levelled) or `as_is`
+    /// (the photo in grey, untouched), whichever the dictionary recognised more names in.
+    pub reading: &'static str,
 }
+
+/// The longest side a photo is read at as it is (a 12 MP phone photo reads well
+/// untouched, but Tesseract's time grows with its pixels).
+const PLAIN_SIDE: u32 = 4000;
 
 /// Tesseract reads letters best some 20-30 pixels high; a phone photo of a small label
 /// has them at 10-15, so a photo smaller than this is enlarged to it.
@@ -313,7 +320,18 @@ pub fn correct(analyzer: &Analyzer, raw: &str) -> LabelText {
         text,
         corrected,
         unknown,
+        reading: "prepared",
     }
+}
+
+/// How many names of a text the dictionary recognises (and, to break ties, how few it
+/// does not): what decides between two readings of one photo.
+fn recognised(analyzer: &Analyzer, text: &str) -> (usize, std::cmp::Reverse<usize>) {
+    let report = analyzer.analyze(text, &Options::default());
+    (
+        report.ingredients.len(),
+        std::cmp::Reverse(report.unknown.len()),
+    )
 }
 
 /// Where `needle` is in `haystack`, ignoring ASCII case (byte offset).
@@ -326,11 +344,36 @@ fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
     (haystack.is_char_boundary(at) && haystack.is_char_boundary(at + needle.len())).then_some(at)
 }
 
-/// Reads the ingredient list in a label photo's bytes.
+/// Reads the ingredient list in a label photo's bytes: the photo is read prepared and as
+/// it is (the preparation helps small and faint labels, and hurts large photos whose
+/// background it glues to the lines), and the reading whose names the dictionary
+/// recognises best is kept.
 pub fn read_label(analyzer: &Analyzer, bytes: &[u8]) -> Result<LabelText, LabelError> {
     let image = regimen_photos::decode_upright(bytes)?;
-    let raw = ocr(&prepare(&image))?;
-    Ok(correct(analyzer, &raw))
+    let readings = [
+        ("prepared", prepare(&image)),
+        ("as_is", shrink(&image.to_luma8(), PLAIN_SIDE)),
+    ];
+    let mut best: Option<((usize, std::cmp::Reverse<usize>), LabelText)> = None;
+    let mut failed = None;
+    for (reading, picture) in readings {
+        match ocr(&picture) {
+            Ok(raw) => {
+                let mut text = correct(analyzer, &raw);
+                text.reading = reading;
+                let score = recognised(analyzer, &text.text);
+                if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                    best = Some((score, text));
+                }
+            }
+            Err(error) => failed = Some(error),
+        }
+    }
+    match (best, failed) {
+        (Some((_, text)), _) => Ok(text),
+        (None, Some(error)) => Err(error),
+        (None, None) => Err(LabelError::Ocr("nothing was read".into())),
+    }
 }
 
 #[cfg(test)]
