@@ -108,6 +108,17 @@ fn label(
                     .collect();
                 sayln!("Corrected: {}", fixes.join(", "));
             }
+            if !read.to_check.is_empty() {
+                let near: Vec<String> = read
+                    .to_check
+                    .iter()
+                    .map(|(a, b)| format!("{a} (perhaps {b})"))
+                    .collect();
+                sayln!(
+                    "Check these against the pack (left as read): {}",
+                    near.join(", ")
+                );
+            }
             if !read.unknown.is_empty() {
                 sayln!(
                     "Check these against the pack (not known names): {}",

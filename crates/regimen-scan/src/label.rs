@@ -30,6 +30,10 @@ pub struct LabelText {
     pub text: String,
     /// Each correction: as read, and the INCI name it became.
     pub corrected: Vec<(String, String)>,
+    /// Names the dictionary has a near name for, but not surely the one on the pack (a
+    /// number changed or added, a cut word, more than one slip): left as read, with the
+    /// near name, for the person to check.
+    pub to_check: Vec<(String, String)>,
     /// Names still unknown after correction, to be checked by the person.
     pub unknown: Vec<String>,
     /// Which reading was kept: `prepared` (enlarged, flattened, levelled) or `as_is`
@@ -303,9 +307,13 @@ pub fn correct(analyzer: &Analyzer, raw: &str) -> LabelText {
     };
     let report = analyzer.analyze(&text, &options);
     let mut corrected = Vec::new();
+    let mut to_check = Vec::new();
     let mut unknown = Vec::new();
     for name in &report.unknown {
         match &name.suggestion {
+            Some(suggestion) if !sure(&name.name, suggestion) => {
+                to_check.push((name.name.clone(), suggestion.clone()));
+            }
             Some(suggestion) => {
                 if let Some(at) = find_ignoring_case(&text, &name.name) {
                     text.replace_range(at..at + name.name.len(), suggestion);
@@ -319,9 +327,26 @@ pub fn correct(analyzer: &Analyzer, raw: &str) -> LabelText {
         raw: raw.to_string(),
         text,
         corrected,
+        to_check,
         unknown,
         reading: "prepared",
     }
+}
+
+/// Whether a correction is sure: the same numbers ("Polyquaternium-" is no sure
+/// Polyquaternium-1), the name read not cut short, and one slip at most in its letters.
+fn sure(read: &str, suggestion: &str) -> bool {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_ascii_alphabetic())
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<String>()
+    };
+    let cut = read.trim_end().ends_with(['-', '/']);
+    digits(read) == digits(suggestion)
+        && !cut
+        && strsim::damerau_levenshtein(&letters(read), &letters(suggestion)) <= 1
 }
 
 /// How many names of a text the dictionary recognises (and, to break ties, how few it
@@ -410,5 +435,17 @@ mod tests {
         let t = otsu(&flat);
         assert!(flat.get_pixel(10, 10).0[0] > t);
         assert!(flat.get_pixel(150, 49).0[0] <= t);
+    }
+
+    #[test]
+    fn a_correction_is_sure_only_when_nothing_but_a_slip_changes() {
+        assert!(sure("Giycerin", "GLYCERIN"));
+        assert!(sure("Sodlum Chloride", "SODIUM CHLORIDE"));
+        assert!(!sure("Polyquaternium-", "POLYQUATERNIUM-1"), "a cut number");
+        assert!(
+            !sure("Polyquaternium-7", "POLYQUATERNIUM-1"),
+            "another number"
+        );
+        assert!(!sure("Glyceryl", "GLYCERIN"), "two slips");
     }
 }

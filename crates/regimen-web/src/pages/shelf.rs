@@ -329,21 +329,24 @@ async fn reading_page(state: &AppState, viewer: &Viewer, user: i64, id: i64) -> 
             if text.trim().is_empty() {
                 return Ok(see_other("/shelf?label=empty#add"));
             }
-            let corrected: Vec<String> = read
-                .get_attr("corrected")
-                .ok()
-                .and_then(|c| c.try_iter().ok())
-                .into_iter()
-                .flatten()
-                .map(|pair| {
-                    let part = |i: usize| {
-                        pair.get_item(&Value::from(i))
-                            .map(|v| v.to_string())
-                            .unwrap_or_default()
-                    };
-                    format!("\u{201c}{}\u{201d} as {}", part(0), part(1))
-                })
-                .collect();
+            let pairs = |field: &str, joiner: &str| -> Vec<String> {
+                read.get_attr(field)
+                    .ok()
+                    .and_then(|c| c.try_iter().ok())
+                    .into_iter()
+                    .flatten()
+                    .map(|pair| {
+                        let part = |i: usize| {
+                            pair.get_item(&Value::from(i))
+                                .map(|v| v.to_string())
+                                .unwrap_or_default()
+                        };
+                        format!("\u{201c}{}\u{201d}{joiner}{}", part(0), part(1))
+                    })
+                    .collect()
+            };
+            let corrected = pairs("corrected", " as ");
+            let to_check = pairs("to_check", ", perhaps ");
             let name = serde_json::from_str::<serde_json::Value>(&job.params)
                 .ok()
                 .and_then(|p| p["name"].as_str().map(str::to_string))
@@ -351,7 +354,7 @@ async fn reading_page(state: &AppState, viewer: &Viewer, user: i64, id: i64) -> 
             let form = context! {
                 name, ingredients => text, kind => "",
                 catalog => catalog_context(state, "").await?,
-                label_read => true, label_corrected => corrected,
+                label_read => true, label_corrected => corrected, label_to_check => to_check,
                 label_unknown => read.get_attr("unknown").unwrap_or_default(),
             };
             render_shelf(state, viewer, user, form, BTreeMap::new(), StatusCode::OK).await
