@@ -298,6 +298,7 @@ pub fn correct(analyzer: &Analyzer, raw: &str) -> LabelText {
     // A label's list runs on across lines; a word cut by a hyphen at a line's end is one.
     let joined = raw.replace("-\n", "").replace('\n', " ");
     let mut text = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+    text = pipes_as_ls(&text);
     let options = Options {
         name: None,
         profile: None,
@@ -331,6 +332,29 @@ pub fn correct(analyzer: &Analyzer, raw: &str) -> LabelText {
         unknown,
         reading: "prepared",
     }
+}
+
+/// An `l` that OCR read as `|` inside a word ("Cetearyl A|cohol", "|anolin") is an `l`
+/// again: a pipe separates names, so left as it is it would cut one in two.
+fn pipes_as_ls(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let letter = |i: Option<&char>| i.is_some_and(|c| c.is_ascii_alphabetic());
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let before = i.checked_sub(1).and_then(|j| chars.get(j));
+            let after = chars.get(i + 1);
+            let starts_word = before.is_none_or(|c| c.is_whitespace())
+                && letter(after)
+                && letter(chars.get(i + 2));
+            if c == '|' && ((letter(before) && letter(after)) || starts_word) {
+                'l'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// Whether a correction is sure: the same numbers ("Polyquaternium-" is no sure
@@ -435,6 +459,14 @@ mod tests {
         let t = otsu(&flat);
         assert!(flat.get_pixel(10, 10).0[0] > t);
         assert!(flat.get_pixel(150, 49).0[0] <= t);
+    }
+
+    #[test]
+    fn a_pipe_inside_a_word_is_an_l() {
+        assert_eq!(
+            pipes_as_ls("Cetearyl A|cohol | Glycerin, |anolin"),
+            "Cetearyl Alcohol | Glycerin, lanolin"
+        );
     }
 
     #[test]
