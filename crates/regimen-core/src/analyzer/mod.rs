@@ -281,12 +281,24 @@ const PRODUCT_LABELS: &[&str] = &[
     "contains",
     "formula",
     "zutaten",
+    "inhaltsstoffe",
+    "bestandteile",
     "ingredienti",
+    "ingredientes",
+    "ingredients",
 ];
 /// Labels that continue the ingredient list before them (a Drug Facts label lists the
 /// active ingredients, then the inactive ones).
 const CONTINUING_LABELS: &[&str] = &["inactive ingredient", "other ingredient"];
-const MAY_CONTAIN: &[&str] = &["may contain", "+/-", "+ / -", "peut contenir"];
+const MAY_CONTAIN: &[&str] = &[
+    "may contain",
+    "+/-",
+    "+ / -",
+    "peut contenir",
+    "kann enthalten",
+    "puede contener",
+    "puo contenere",
+];
 /// Labels before what a product does not contain ("Free from: parabens").
 const DENYING_LABELS: &[&str] = &[
     "free from",

@@ -792,3 +792,13 @@ fn lists_as_printed_keep_their_ingredients() {
     assert_eq!(report.actives[0].percent, Some(2.0));
     assert!(report.unknown.is_empty(), "{:?}", report.unknown);
 }
+
+#[test]
+fn ingredient_and_may_contain_labels_in_other_languages() {
+    let report = analyze("Inhaltsstoffe: Aqua, Glycerin. Kann enthalten: CI 77891");
+    assert_eq!(names(&report), ["Aqua", "Glycerin", "CI 77891"]);
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert_eq!(report.ingredients[2].position, None, "may contain");
+    let report = analyze("Ingredientes: Aqua, Niacinamide. Puede contener: CI 77491");
+    assert_eq!(report.ingredients[2].position, None, "puede contener");
+}
