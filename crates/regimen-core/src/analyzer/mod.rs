@@ -600,33 +600,7 @@ impl Analyzer {
             None
         };
         if let Some(colon) = colon.filter(|c| *c < end) {
-            // "Salicylic Acid 0.5%: dissolves pore congestion": a known name before the
-            // colon is an ingredient, what follows it says what it does.
-            let named = hits
-                .iter()
-                .filter(|h| h.start >= piece.start && h.end <= colon)
-                .count();
-            if named > 0
-                && marks_between(text, piece.start, colon, hits)
-                    & (parse::LETTERS | parse::COLON | parse::PARENTHESIS)
-                    == 0
-            {
-                let first = piece.hits.0 + hits.partition_point(|h| h.start < piece.start);
-                let name = Piece {
-                    end: colon,
-                    hits: (first, first + named),
-                    marks: marks_between(text, piece.start, colon, hits),
-                    ..*piece
-                };
-                self.read_piece(text, &name, all_hits, products, state);
-                let said = trim_item(&text[colon + 1..end]);
-                if !said.is_empty() && !state.skipping {
-                    let product = products.last_mut().expect("one product at least");
-                    product.diagnostics.push(Diagnostic {
-                        code: "description",
-                        text: format!("what it does, not an ingredient: \"{said}\""),
-                    });
-                }
+            if self.read_described(text, piece, (colon, end), all_hits, products, state) {
                 return;
             }
             let label = text[piece.start..colon].trim();
@@ -736,13 +710,9 @@ impl Analyzer {
                 position,
                 percent: parse::percent(&text[hit.start..strength_end]),
             });
-            product.diagnostics.push(Diagnostic {
-                code: "description",
-                text: format!(
-                    "what it does, not an ingredient: \"{}\"",
-                    trim_item(&text[strength_end..end])
-                ),
-            });
+            product
+                .diagnostics
+                .push(described(&text[strength_end..end]));
             return;
         }
         // The text is folded to ASCII: ASCII whitespace splits its words.
@@ -769,6 +739,42 @@ impl Analyzer {
                 position,
             });
         }
+    }
+
+    /// "Salicylic Acid 0.5%: dissolves pore congestion": a known name (and its strength)
+    /// before the colon is an ingredient, what follows the colon says what it does.
+    /// Whether the piece was read so.
+    fn read_described(
+        &self,
+        text: &str,
+        piece: &Piece,
+        (colon, end): (usize, usize),
+        all_hits: &[Hit],
+        products: &mut Vec<Product>,
+        state: &mut ReadState,
+    ) -> bool {
+        let hits = &all_hits[piece.hits.0..piece.hits.1];
+        let named = hits
+            .iter()
+            .filter(|h| h.start >= piece.start && h.end <= colon)
+            .count();
+        let marks = marks_between(text, piece.start, colon, hits);
+        if named == 0 || marks & (parse::LETTERS | parse::COLON | parse::PARENTHESIS) != 0 {
+            return false;
+        }
+        let first = piece.hits.0 + hits.partition_point(|h| h.start < piece.start);
+        let name = Piece {
+            end: colon,
+            hits: (first, first + named),
+            marks,
+            ..*piece
+        };
+        self.read_piece(text, &name, all_hits, products, state);
+        if !trim_item(&text[colon + 1..end]).is_empty() && !state.skipping {
+            let product = products.last_mut().expect("one product at least");
+            product.diagnostics.push(described(&text[colon + 1..end]));
+        }
+        true
     }
 
     /// What a label (the text before a colon, or a heading) starts: an ingredient list
@@ -1335,6 +1341,14 @@ fn denies(item: &str) -> bool {
                 "no", "without", "sans", "zero", "0%", "ohne", "senza", "sin", "non",
             ],
         )
+}
+
+/// The note that a text says what an ingredient does.
+fn described(said: &str) -> Diagnostic {
+    Diagnostic {
+        code: "description",
+        text: format!("what it does, not an ingredient: \"{}\"", trim_item(said)),
+    }
 }
 
 /// A known name at the start of `text[start..end]` followed by a strength ("2%") and
