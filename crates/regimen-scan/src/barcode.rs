@@ -152,6 +152,8 @@ fn attempt(grey: &GrayImage, histogram: bool, formats: &[BarcodeFormat]) -> Opti
 /// a 12-megapixel photo costs a fraction of its full size.
 const WORKING_SIDE: u32 = 1600;
 
+/// The photo at a longest side of `side`: made smaller by averaging boxes of pixels (one
+/// pass in integers, a fraction of a filter's cost), larger by a triangle filter.
 fn scaled(grey: &GrayImage, side: u32) -> GrayImage {
     let (w, h) = grey.dimensions();
     let longest = w.max(h).max(1);
@@ -159,7 +161,11 @@ fn scaled(grey: &GrayImage, side: u32) -> GrayImage {
         (u64::from(w) * u64::from(side) / u64::from(longest)).max(1) as u32,
         (u64::from(h) * u64::from(side) / u64::from(longest)).max(1) as u32,
     );
-    image::imageops::resize(grey, nw, nh, FilterType::Triangle)
+    if side < longest {
+        image::imageops::thumbnail(grey, nw, nh)
+    } else {
+        image::imageops::resize(grey, nw, nh, FilterType::Triangle)
+    }
 }
 
 /// How many scales must read the same code before it is answered: a misread of bars
