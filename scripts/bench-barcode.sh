@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Barcode photos: regimen's CPU against zbarimg's on the same phone photos (ZXing's test
+# photos in ../shared/data/barcodes), whole processes, side by side with farm-bench --vs
+# (pairs A B A B; quote the median ratio). Installs zbar-tools (Debian) if missing.
+#   scripts/bench-barcode.sh [SET]   (SET: ean13-3 by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+set_name=${1:-ean13-3}
+dir=../shared/data/barcodes/$set_name
+[ -d "$dir" ] || { echo "no $dir (the shared data folder beside the repository)" >&2; exit 2; }
+if ! command -v zbarimg >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq zbar-tools >/dev/null; else sudo apt-get install -y -qq zbar-tools >/dev/null; fi
+fi
+cargo build --release --quiet
+photos=$(ls "$dir"/*.png "$dir"/*.jpg 2>/dev/null | head -20 | tr '\n' ' ')
+count=$(echo "$photos" | wc -w)
+echo "== $count photos of $set_name: regimen scan barcode (A) against zbarimg (B)"
+farm-bench -n 5 --timeout 600 --vs "sh -c 'for f in $photos; do zbarimg -q \$f >/dev/null || true; done'" -- \
+  sh -c "for f in $photos; do ./target/release/regimen scan barcode \$f >/dev/null || true; done"
