@@ -119,6 +119,7 @@ pub fn run(
         profile,
         avoid: avoid.as_ref(),
         kind: None,
+        categories: None,
         suggest: true,
     };
     let report = analyzer.analyze(&text, &options);
@@ -287,6 +288,7 @@ impl Bulk<'_> {
                         profile: self.profile,
                         avoid: self.avoid,
                         kind: None,
+                        categories: None,
                         suggest: false,
                     };
                     let report = self.analyzer.analyze_with(&text, &options, scratch);

@@ -161,6 +161,7 @@ fn entry(
         profile: None,
         avoid: None,
         kind: None,
+        categories: Some(&record.categories),
         suggest: false,
     };
     let report = analyzer.analyze_with(&record.ingredients, &options, scratch);
@@ -401,6 +402,7 @@ async fn show(
                     profile: None,
                     avoid: None,
                     kind: None,
+                    categories: Some(&product.categories),
                     suggest: true,
                 };
                 let report = analyzer.analyze(&product.ingredients, &options);

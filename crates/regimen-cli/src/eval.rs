@@ -197,6 +197,7 @@ pub fn run(analyzer: &Analyzer, args: &EvalArgs) -> Result<()> {
             profile: None,
             avoid: None,
             kind: None,
+            categories: None,
             suggest: false,
         };
         let list = record.get(ingredients_col).unwrap_or_default();

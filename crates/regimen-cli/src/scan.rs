@@ -89,6 +89,7 @@ fn label(
         profile: None,
         avoid: None,
         kind: None,
+        categories: None,
         suggest: true,
     };
     let report = analyzer.analyze(&read.text, &options);

@@ -110,6 +110,7 @@ pub fn analyze_shelf(
                 profile: Some(profile),
                 avoid: Some(avoid),
                 kind: item.kind,
+                categories: None,
                 suggest: false,
             };
             let report = analyzer.analyze(&item.ingredients, &options);

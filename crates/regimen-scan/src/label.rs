@@ -304,6 +304,7 @@ pub fn correct(analyzer: &Analyzer, raw: &str) -> LabelText {
         profile: None,
         avoid: None,
         kind: None,
+        categories: None,
         suggest: true,
     };
     let report = analyzer.analyze(&text, &options);

@@ -43,6 +43,7 @@ fn names(analyzer: &Analyzer, text: &str) -> BTreeSet<String> {
         profile: None,
         avoid: None,
         kind: None,
+        categories: None,
         suggest: false,
     };
     analyzer

@@ -193,6 +193,7 @@ pub fn analyze(product: &CatalogEntry, analyzer: &Analyzer) -> Value {
         profile: None,
         avoid: None,
         kind: None,
+        categories: Some(&product.categories),
         suggest: false,
     };
     serde_json::to_value(analyzer.analyze(&product.ingredients, &options)).unwrap_or(Value::Null)

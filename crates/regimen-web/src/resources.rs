@@ -146,6 +146,7 @@ fn analysis_of(state: &AppState, document: &Document, item: &ShelfItem) -> Resul
         profile: None,
         avoid: None,
         kind: item.kind,
+        categories: None,
         suggest: true,
     };
     let report = state.cpu_bound(true, || {

@@ -367,7 +367,10 @@ pub(super) fn classify<'a>(
         if oral_care() {
             ProductKind::Other
         } else {
-            rules.kind(&name_words).unwrap_or_else(|| top.kind())
+            rules
+                .kind(&name_words)
+                .or_else(|| options.categories.and_then(|c| rules.kind(&words(c))))
+                .unwrap_or_else(|| top.kind())
         }
     });
     // "Adapalene Gel 0.1%": a gel that states the strength of a treatment and has no

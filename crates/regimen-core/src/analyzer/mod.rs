@@ -194,6 +194,9 @@ pub struct Options<'a> {
     pub avoid: Option<&'a AvoidList>,
     /// The kind, when the person says it (the name and the list decide otherwise).
     pub kind: Option<ProductKind>,
+    /// A shop's categories for the product (a catalog's: "hair, shampoos"), read for
+    /// its kind when the name says none, before the list.
+    pub categories: Option<&'a str>,
     /// Look up suggestions for unknown names (builds an index on first use).
     pub suggest: bool,
 }

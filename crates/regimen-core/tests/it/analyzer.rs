@@ -802,3 +802,29 @@ fn ingredient_and_may_contain_labels_in_other_languages() {
     let report = analyze("Ingredientes: Aqua, Niacinamide. Puede contener: CI 77491");
     assert_eq!(report.ingredients[2].position, None, "puede contener");
 }
+
+/// A catalog's categories decide the kind when the name says none, before the list.
+#[test]
+fn a_catalogs_categories_decide_a_kind_the_name_does_not_say() {
+    let list = "Aqua, Sodium Laureth Sulfate, Cocamidopropyl Betaine, Glycerin, Parfum";
+    let with = |name: &str, categories: &str| {
+        analyzer().analyze(
+            list,
+            &Options {
+                name: Some(name),
+                categories: Some(categories),
+                ..Options::default()
+            },
+        )
+    };
+    let shampoo = with("Elseve Color Vive", "hygiene, hair, shampoos");
+    assert!(shampoo.uses.is_empty(), "{:?}", shampoo.kind);
+    let paste = with("Signal Integral 8", "hygiene, toothpastes");
+    assert!(paste.uses.is_empty(), "{:?}", paste.kind);
+    // The name decides first: a face wash stays a cleanser whatever the shop files it under.
+    let wash = with("Gentle Face Wash", "hygiene, hair");
+    assert!(wash.uses.contains(&Step::Cleanse), "{:?}", wash.uses);
+    // Without a telling category the list decides, as before.
+    let plain = with("Elseve Color Vive", "beauty");
+    assert_eq!(plain.kind, named("Elseve Color Vive", list).kind);
+}

@@ -84,6 +84,7 @@ pub(super) fn product_context(
         profile,
         avoid: avoid.as_ref(),
         kind: item.kind,
+        categories: None,
         suggest: true,
     };
     let analysis = state.analyzer().analyze(&item.ingredients, &options);
