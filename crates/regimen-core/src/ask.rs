@@ -1343,6 +1343,8 @@ fn masks_with(knowledge: &Knowledge, active: &Subject) -> Option<Composed> {
     }
     let lead = if apart.is_empty() {
         format!("Yes: no rule keeps a mask and {name} apart.")
+    } else if fine.is_empty() {
+        format!("Not on the same night: the rules keep every mask type and {name} apart.")
     } else {
         points.extend(point(knowledge, "step_order"));
         let or = |items: &[String]| match items {

@@ -298,7 +298,7 @@ pub fn correct(analyzer: &Analyzer, raw: &str) -> LabelText {
     // A label's list runs on across lines; a word cut by a hyphen at a line's end is one.
     let joined = raw.replace("-\n", "").replace('\n', " ");
     let mut text = joined.split_whitespace().collect::<Vec<_>>().join(" ");
-    text = pipes_as_ls(&text);
+    text = pipes_as_ls(analyzer, &text);
     let options = Options {
         name: None,
         profile: None,
@@ -336,26 +336,28 @@ pub fn correct(analyzer: &Analyzer, raw: &str) -> LabelText {
 }
 
 /// An `l` that OCR read as `|` inside a word ("Cetearyl A|cohol", "|anolin") is an `l`
-/// again: a pipe separates names, so left as it is it would cut one in two.
-fn pipes_as_ls(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let letter = |i: Option<&char>| i.is_some_and(|c| c.is_ascii_alphabetic());
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| {
-            let before = i.checked_sub(1).and_then(|j| chars.get(j));
-            let after = chars.get(i + 1);
-            let starts_word = before.is_none_or(|c| c.is_whitespace())
-                && letter(after)
-                && letter(chars.get(i + 2));
-            if c == '|' && ((letter(before) && letter(after)) || starts_word) {
-                'l'
+/// again, when the word so mended is a name the dictionary knows: a pipe separates
+/// names, so left as it is it would cut one in two ("Aqua|Glycerin" stays two names).
+fn pipes_as_ls(analyzer: &Analyzer, text: &str) -> String {
+    if !text.contains('|') {
+        return text.to_string();
+    }
+    let known = |word: &str| {
+        let report = analyzer.analyze(word, &Options::default());
+        report.ingredients.len() == 1 && report.unknown.is_empty()
+    };
+    text.split(' ')
+        .map(|word| {
+            let mended = word.replace('|', "l");
+            let letters = word.chars().filter(char::is_ascii_alphabetic).count();
+            if word.contains('|') && letters >= 2 && !known(word) && known(&mended) {
+                mended
             } else {
-                c
+                word.to_string()
             }
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether a correction is sure: the same numbers ("Polyquaternium-" is no sure
@@ -463,10 +465,15 @@ mod tests {
     }
 
     #[test]
-    fn a_pipe_inside_a_word_is_an_l() {
+    fn a_pipe_inside_a_known_name_is_an_l_and_between_names_a_separator() {
+        let knowledge = regimen_core::Knowledge::builtin().expect("knowledge");
+        let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
         assert_eq!(
-            pipes_as_ls("Cetearyl A|cohol | Glycerin, |anolin"),
-            "Cetearyl Alcohol | Glycerin, lanolin"
+            pipes_as_ls(
+                &analyzer,
+                "Cetearyl A|cohol | Glycerin, |anolin, Aqua|Glycerin"
+            ),
+            "Cetearyl Alcohol | Glycerin, lanolin, Aqua|Glycerin"
         );
     }
 

@@ -135,8 +135,16 @@ pub async fn plan(
         }
         (false, None) => None,
     };
-    // A large plan of a hosted server is made on the queue, in turn with everyone's.
+    // A large plan of a hosted server is made on the queue, in turn with everyone's;
+    // what the planner would refuse (a plan past the calendar's end) is said first.
     if state.multi_user() && crate::jobs::queued_plan(&profile, weeks) {
+        let options = regimen_core::PlanOptions::new(start.0, weeks)
+            .map_err(|e| ApiError::invalid("start", e))?;
+        if let Some(seed) = experiment {
+            options
+                .with_experiment(seed)
+                .map_err(|e| ApiError::invalid("seed", e))?;
+        }
         let caller = caller.map_err(|error| match error {
             ApiError::Unauthorized => ApiError::HeavyPlan {
                 products: profile.shelf.len(),

@@ -369,7 +369,12 @@ pub(super) fn classify<'a>(
         } else {
             rules
                 .kind(&name_words)
-                .or_else(|| options.categories.and_then(|c| rules.kind(&words(c))))
+                // Each category on its own: "Face, Powders" is no "face powder".
+                .or_else(|| {
+                    options
+                        .categories
+                        .and_then(|c| c.split(',').find_map(|one| rules.kind(&words(one))))
+                })
                 .unwrap_or_else(|| top.kind())
         }
     });

@@ -765,6 +765,12 @@ impl Analyzer {
         if named == 0 || marks & (parse::LETTERS | parse::COLON | parse::PARENTHESIS) != 0 {
             return false;
         }
+        // "Parfum: Limonene, Linalool": what follows is known names, a list, not a
+        // description.
+        let after_named = hits.iter().any(|h| h.start > colon && h.end <= end);
+        if after_named && marks_between(text, colon + 1, end, hits) & parse::LETTERS == 0 {
+            return false;
+        }
         let first = piece.hits.0 + hits.partition_point(|h| h.start < piece.start);
         let name = Piece {
             end: colon,
@@ -1386,7 +1392,11 @@ fn name_strength_purpose(
     }
     let strength_end = i + 1;
     let rest = skip_spaces(strength_end);
-    (rest < end && bytes[rest].is_ascii_alphabetic()).then_some((hit, strength_end))
+    // What follows is a purpose: words, with no known name and no strength of its own
+    // ("Niacinamide 10% Zinc 1%" is two items run together, not a purpose).
+    let more = hits.iter().any(|h| h.start >= strength_end && h.end <= end)
+        || bytes[strength_end..end].contains(&b'%');
+    (rest < end && bytes[rest].is_ascii_alphabetic() && !more).then_some((hit, strength_end))
 }
 
 /// What the bytes of `text[start..end]` outside `hits` hold ([`parse::LETTERS`], ...).

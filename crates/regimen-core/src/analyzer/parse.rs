@@ -140,8 +140,11 @@ pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
             let byte = bytes[i];
             // A plus between spaces is a bullet as OCR reads one ("Aqua + Glycerin"),
             // not the "+/-" of a may-contain list.
-            let bullet =
-                byte == b'+' && i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' ');
+            let bullet = byte == b'+'
+                && i > 0
+                && bytes[i - 1] == b' '
+                && bytes.get(i + 1) == Some(&b' ')
+                && bytes[i + 1..].iter().find(|b| **b != b' ') != Some(&b'/');
             if !bullet {
                 marks |= MARKS[usize::from(byte)];
             }

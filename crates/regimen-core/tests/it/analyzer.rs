@@ -828,3 +828,25 @@ fn a_catalogs_categories_decide_a_kind_the_name_does_not_say() {
     let plain = with("Elseve Color Vive", "beauty");
     assert_eq!(plain.kind, named("Elseve Color Vive", list).kind);
 }
+
+/// What the description and bullet readings must leave alone: a label before a list of
+/// known names, two strengths run together, "+ / -" with spaces.
+#[test]
+fn lists_that_look_like_descriptions_are_still_lists() {
+    let report = analyze("Aqua, Glycerin, Parfum: Limonene, Linalool");
+    assert!(
+        names(&report).contains(&"Limonene".to_string()),
+        "{:?}",
+        names(&report)
+    );
+    assert!(report.diagnostics.iter().all(|d| d.code != "description"));
+    let report = analyze("Niacinamide 10% Zinc PCA 1%");
+    assert!(report.diagnostics.iter().all(|d| d.code != "description"));
+    let report = analyze("Aqua, Glycerin, + / - CI 77491");
+    let ci = report
+        .ingredients
+        .iter()
+        .find(|i| i.inci == "CI 77491")
+        .expect("the colour");
+    assert_eq!(ci.position, None, "may contain");
+}

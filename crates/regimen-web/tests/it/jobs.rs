@@ -223,6 +223,22 @@ async fn a_large_plan_of_a_hosted_server_is_made_on_the_queue() {
     app.post("/api/v1/accounts", &credentials, &[]).await;
     let session = app.post("/api/v1/sessions", &credentials, &[]).await.json();
     let bearer = format!("Bearer {}", session["token"].as_str().expect("token"));
+    // What the planner would refuse is said before anything is queued.
+    let late = app
+        .post(
+            "/api/v1/plan?start=9999-12-25",
+            &large,
+            &[("authorization", bearer.as_str())],
+        )
+        .await;
+    assert_eq!(
+        late.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        late.text
+    );
+    assert_eq!(late.json()["field"], "start");
+    assert_eq!(app.store.job_counts().await.expect("counts"), (0, 0, 0, 0));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = tokio::spawn(regimen_web::jobs::work(
         app.state.clone(),
