@@ -138,13 +138,7 @@ pub async fn plan(
     // A large plan of a hosted server is made on the queue, in turn with everyone's;
     // what the planner would refuse (a plan past the calendar's end) is said first.
     if state.multi_user() && crate::jobs::queued_plan(&profile, weeks) {
-        let options = regimen_core::PlanOptions::new(start.0, weeks)
-            .map_err(|e| ApiError::invalid("start", e))?;
-        if let Some(seed) = experiment {
-            options
-                .with_experiment(seed)
-                .map_err(|e| ApiError::invalid("seed", e))?;
-        }
+        crate::resources::plan_options(start, weeks, experiment)?;
         let caller = caller.map_err(|error| match error {
             ApiError::Unauthorized => ApiError::HeavyPlan {
                 products: profile.shelf.len(),
@@ -881,12 +875,7 @@ pub async fn import(
             .map(|d| (d.body.clone(), d.created_at.clone()))
             .collect();
         let mut added = 0i64;
-        let name = match collection {
-            Collection::Profile => "profiles",
-            Collection::Shelf => "shelf",
-            Collection::Plan => "plans",
-            Collection::Checkin => "checkins",
-        };
+        let name = export_name(collection);
         for (index, item) in slot(&mut export, collection).drain(..).enumerate() {
             let body =
                 serde_json::to_vec(&item.body).map_err(|e| ApiError::Internal(e.to_string()))?;

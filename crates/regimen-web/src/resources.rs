@@ -451,6 +451,21 @@ pub fn make_saved_plan<T>(
     })
 }
 
+/// The options of a plan, or why the planner would refuse them (by the field).
+pub fn plan_options(
+    start: IsoDate,
+    weeks: u8,
+    experiment: Option<u64>,
+) -> Result<PlanOptions, ApiError> {
+    let options = PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
+    match experiment {
+        Some(seed) => options
+            .with_experiment(seed)
+            .map_err(|e| ApiError::invalid("seed", e)),
+        None => Ok(options),
+    }
+}
+
 /// [`make_saved_plan`] on this thread, in no CPU slot (a job's worker holds one).
 pub fn plan_now<T>(
     state: &AppState,
@@ -460,13 +475,7 @@ pub fn plan_now<T>(
     experiment: Option<u64>,
     with: impl FnOnce(&regimen_core::Plan<'_>) -> T,
 ) -> Result<T, ApiError> {
-    let mut options =
-        PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
-    if let Some(seed) = experiment {
-        options = options
-            .with_experiment(seed)
-            .map_err(|e| ApiError::invalid("seed", e))?;
-    }
+    let options = plan_options(start, weeks, experiment)?;
     Ok({
         let planner = state.planner();
         let reading = if Reading::needs_analyzer(profile) {
