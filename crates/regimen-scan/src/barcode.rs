@@ -153,7 +153,7 @@ fn attempt(grey: &GrayImage, histogram: bool, formats: &[BarcodeFormat]) -> Opti
 const WORKING_SIDE: u32 = 1600;
 
 /// The photo at a longest side of `side`: made smaller by averaging boxes of pixels (one
-/// pass in integers, a fraction of a filter's cost), larger by a triangle filter.
+/// pass in integers, a fraction of a filter's cost), larger by a bilinear filter.
 fn scaled(grey: &GrayImage, side: u32) -> GrayImage {
     let (w, h) = grey.dimensions();
     let longest = w.max(h).max(1);
@@ -164,7 +164,29 @@ fn scaled(grey: &GrayImage, side: u32) -> GrayImage {
     if side < longest {
         image::imageops::thumbnail(grey, nw, nh)
     } else {
-        image::imageops::resize(grey, nw, nh, FilterType::Triangle)
+        enlarged(grey, nw, nh)
+    }
+}
+
+/// A grey photo made larger by fast_image_resize's bilinear filter (SIMD), or by
+/// image's triangle filter, the same filter, if the first cannot take the buffer.
+fn enlarged(grey: &GrayImage, width: u32, height: u32) -> GrayImage {
+    use fast_image_resize::{images::Image, images::ImageRef, FilterType as Filter};
+    use fast_image_resize::{PixelType, ResizeAlg, ResizeOptions, Resizer};
+    let from = ImageRef::new(grey.width(), grey.height(), grey.as_raw(), PixelType::U8);
+    let mut to = Image::new(width, height, PixelType::U8);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(Filter::Bilinear));
+    let resized = from.map_err(|_| ()).and_then(|from| {
+        Resizer::new()
+            .resize(&from, &mut to, &options)
+            .map_err(|_| ())
+    });
+    match resized
+        .ok()
+        .and_then(|()| GrayImage::from_raw(width, height, to.into_vec()))
+    {
+        Some(done) => done,
+        None => image::imageops::resize(grey, width, height, FilterType::Triangle),
     }
 }
 
@@ -201,50 +223,64 @@ pub fn read_image(image: &DynamicImage) -> Option<Barcode> {
     } else {
         grey
     };
-    let found = vote(&base, &ALL)?;
+    let mut scales = Scales::new(base);
+    let found = vote(&mut scales, &ALL).agreed?;
     if !short(&found) {
         return Some(found);
     }
     // An 8-digit code is what a 12- or 13-digit one misread by halves looks like: it
     // stands only if no scale finds a long code when only long ones are looked for.
-    match vote(&base, &LONG) {
+    let long = vote(&mut scales, &LONG);
+    match long.agreed {
         Some(long) => Some(long),
-        None if !read_any(&base, &LONG) => Some(found),
+        None if !long.any => Some(found),
         None => None,
     }
 }
 
-/// The scales of a photo to read, as longest sides.
-fn sides(base: &GrayImage) -> Vec<u32> {
-    let side = base.width().max(base.height());
-    factors(side)
-        .iter()
-        .map(|f| (side as f32 * f) as u32)
-        .filter(|at| (100..=2 * WORKING_SIDE).contains(at))
-        .collect()
+/// The photo at each scale it is read at, each made once and kept for a second vote.
+struct Scales {
+    base: GrayImage,
+    sides: Vec<u32>,
+    made: Vec<Option<GrayImage>>,
 }
 
-fn at_side(base: &GrayImage, at: u32) -> GrayImage {
-    if at == base.width().max(base.height()) {
-        base.clone()
-    } else {
-        scaled(base, at)
+impl Scales {
+    fn new(base: GrayImage) -> Scales {
+        let side = base.width().max(base.height());
+        let sides: Vec<u32> = factors(side)
+            .iter()
+            .map(|f| (side as f32 * f) as u32)
+            .filter(|at| (100..=2 * WORKING_SIDE).contains(at))
+            .collect();
+        let made = vec![None; sides.len()];
+        Scales { base, sides, made }
+    }
+
+    /// The photo at its `i`th scale.
+    fn at(&mut self, i: usize) -> &GrayImage {
+        let side = self.sides[i];
+        if side == self.base.width().max(self.base.height()) {
+            return &self.base;
+        }
+        let base = &self.base;
+        self.made[i].get_or_insert_with(|| scaled(base, side))
     }
 }
 
-/// Whether any scale reads any code of these formats.
-fn read_any(base: &GrayImage, formats: &[BarcodeFormat]) -> bool {
-    sides(base)
-        .into_iter()
-        .any(|at| read_at(&at_side(base, at), formats).is_some())
+/// What the scales read: the code they agree on, if any, and whether any scale read a
+/// code at all.
+struct Tally {
+    agreed: Option<Barcode>,
+    any: bool,
 }
 
 /// The code the scales agree on: read by [`AGREEING`] of them (an 8-digit one by
 /// [`AGREEING_SHORT`], and nothing else read) and by more than any other code.
-fn vote(base: &GrayImage, formats: &[BarcodeFormat]) -> Option<Barcode> {
+fn vote(scales: &mut Scales, formats: &[BarcodeFormat]) -> Tally {
     let mut votes: Vec<(Barcode, usize)> = Vec::new();
-    for at in sides(base) {
-        if let Some(found) = read_at(&at_side(base, at), formats) {
+    for i in 0..scales.sides.len() {
+        if let Some(found) = read_at(scales.at(i), formats) {
             match votes.iter_mut().find(|(b, _)| b.gtin == found.gtin) {
                 Some((_, n)) => *n += 1,
                 None => votes.push((found, 1)),
@@ -256,12 +292,15 @@ fn vote(base: &GrayImage, formats: &[BarcodeFormat]) -> Option<Barcode> {
                 AGREEING
             };
             if votes.len() == 1 && votes[0].1 >= needed {
-                return Some(votes[0].0.clone());
+                return Tally {
+                    agreed: Some(votes[0].0.clone()),
+                    any: true,
+                };
             }
         }
     }
     votes.sort_by_key(|v| std::cmp::Reverse(v.1));
-    match votes.as_slice() {
+    let agreed = match votes.as_slice() {
         [(best, n), rest @ ..] if short(best) => {
             (rest.is_empty() && *n >= AGREEING_SHORT).then(|| best.clone())
         }
@@ -269,6 +308,10 @@ fn vote(base: &GrayImage, formats: &[BarcodeFormat]) -> Option<Barcode> {
             Some(best.clone())
         }
         _ => None,
+    };
+    Tally {
+        agreed,
+        any: !votes.is_empty(),
     }
 }
 

@@ -5,6 +5,16 @@ use std::borrow::Cow;
 
 /// The ASCII form of `text`.
 pub fn to_ascii(text: &str) -> Cow<'_, str> {
+    fold(text, false)
+}
+
+/// The ASCII form of `text`, except letters that have none (Hangul, kana, kanji), which
+/// stay as they are: a product's name in Korean or Japanese still says its kind.
+pub fn to_ascii_keeping_letters(text: &str) -> Cow<'_, str> {
+    fold(text, true)
+}
+
+fn fold(text: &str, keep_letters: bool) -> Cow<'_, str> {
     if text.is_ascii() {
         return Cow::Borrowed(text);
     }
@@ -16,6 +26,7 @@ pub fn to_ascii(text: &str) -> Cow<'_, str> {
         }
         match fold_char(c) {
             Some(folded) => out.push_str(folded),
+            None if keep_letters && c.is_alphabetic() => out.push(c),
             None => out.push(' '),
         }
     }
@@ -82,5 +93,9 @@ mod tests {
         assert_eq!(to_ascii("Parfum\u{a0}(Fragrance)"), "Parfum (Fragrance)");
         assert!(matches!(to_ascii("plain"), std::borrow::Cow::Borrowed(_)));
         assert_eq!(to_ascii("日本"), "  ");
+        assert_eq!(
+            super::to_ascii_keeping_letters("설화수 크림 • Crème"),
+            "설화수 크림 , Creme"
+        );
     }
 }

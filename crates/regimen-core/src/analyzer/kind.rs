@@ -22,20 +22,23 @@ pub(super) enum Token {
     Percent(f32),
 }
 
-/// The lower-case ASCII words and percentages of a name, without the words it denies
-/// ("Oil-Free Moisturiser" is just "moisturiser").
+/// The lower-case words and percentages of a name, without the words it denies
+/// ("Oil-Free Moisturiser" is just "moisturiser"). Latin letters are folded to ASCII;
+/// letters with no ASCII form (Hangul, kana, kanji) stay, and a run of them is a word.
 pub(super) fn tokens(text: &str) -> Vec<Token> {
-    let folded = super::fold::to_ascii(text).to_ascii_lowercase();
+    let folded = super::fold::to_ascii_keeping_letters(text).to_ascii_lowercase();
     let bytes = folded.as_bytes();
+    // A letter kept by the fold is the only non-ASCII left: its bytes are word bytes.
+    let in_word = |b: u8| b.is_ascii_alphanumeric() || !b.is_ascii();
     let mut raw: Vec<Token> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if !bytes[i].is_ascii_alphanumeric() {
+        if !in_word(bytes[i]) {
             i += 1;
             continue;
         }
         let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+        while i < bytes.len() && in_word(bytes[i]) {
             i += 1;
         }
         let word = &folded[start..i];
@@ -161,6 +164,8 @@ struct Rule {
     phrases: Vec<Vec<String>>,
     prefixes: Vec<String>,
     suffixes: Vec<String>,
+    /// Pieces of a word (Korean and Japanese write a product's words together).
+    contains: Vec<String>,
 }
 
 impl Rule {
@@ -176,6 +181,7 @@ impl Rule {
                 .collect(),
             prefixes: rule.prefixes.clone(),
             suffixes: rule.suffixes.clone(),
+            contains: rule.contains.iter().map(|c| c.to_lowercase()).collect(),
         }
     }
 
@@ -195,7 +201,8 @@ impl Rule {
         for (at, word) in name.iter().enumerate() {
             let prefix = self.prefixes.iter().any(|p| word.starts_with(p.as_str()));
             let suffix = self.suffixes.iter().any(|s| word.ends_with(s.as_str()));
-            if prefix || suffix {
+            let piece = self.contains.iter().any(|c| word.contains(c.as_str()));
+            if prefix || suffix || piece {
                 end = end.max(Some(at + 1));
             }
         }
@@ -229,6 +236,7 @@ impl KindRules {
                 words: words.to_vec(),
                 prefixes: Vec::new(),
                 suffixes: Vec::new(),
+                contains: Vec::new(),
                 priority: false,
             })
         };

@@ -449,8 +449,19 @@ impl Analyzer {
         let mut state = ReadState::default();
         for piece in pieces.iter() {
             self.read_piece(text, piece, hits, products, &mut state);
-            if piece.closer == b']' || piece.closer == b'\n' {
-                state.may_contain = false;
+            match piece.closer {
+                b'[' => state.brackets += 1,
+                b']' => {
+                    state.brackets = state.brackets.saturating_sub(1);
+                    if state.brackets < state.may_contain_brackets || state.brackets == 0 {
+                        state.may_contain = false;
+                    }
+                }
+                b'\n' => {
+                    state.may_contain = false;
+                    state.brackets = 0;
+                }
+                _ => {}
             }
             if piece.closer == b'\n' || piece.closer == b'.' {
                 state.denied = false;
@@ -620,6 +631,7 @@ impl Analyzer {
                 .find(|m| starts_with_ignore_case(rest, m))
             {
                 state.may_contain = true;
+                state.may_contain_brackets = state.brackets;
                 start = end - rest.len() + marker.len();
             } else if let Some(heading) = may_be_label
                 .then(|| LabelIndex::headings().first_word(rest))
@@ -684,6 +696,15 @@ impl Analyzer {
             return;
         }
         let product = products.last_mut().expect("one product at least");
+        // "Titanium Dioxide [nano]": the EU's mark of a nanomaterial, said of the name
+        // before it, is no ingredient.
+        if trimmed.eq_ignore_ascii_case("nano") {
+            product.diagnostics.push(Diagnostic {
+                code: "nano",
+                text: "the ingredient before \"[nano]\" is in nano form".to_string(),
+            });
+            return;
+        }
         if state.denied || denies(trimmed) {
             product.diagnostics.push(Diagnostic {
                 code: "negation",
@@ -799,6 +820,7 @@ impl Analyzer {
         let product = products.last_mut().expect("one product at least");
         if MAY_CONTAIN.iter().any(|m| lower.contains(m)) {
             state.may_contain = true;
+            state.may_contain_brackets = state.brackets;
             state.skipping = false;
         } else if DENYING_LABELS.iter().any(|d| lower.starts_with(d)) {
             state.denied = true;
@@ -1325,6 +1347,10 @@ fn colon_outside(text: &str, piece: &Piece, hits: &[Hit]) -> Option<usize> {
 struct ReadState {
     /// Inside a "may contain" list.
     may_contain: bool,
+    /// How many square brackets are open, and how many were when the "may contain"
+    /// list began: its "]" ends it ("[+/- CI 77266 [NANO], CI 77491]"), not a "]" inside.
+    brackets: usize,
+    may_contain_brackets: usize,
     /// Inside a list of what the product is free from.
     denied: bool,
     /// Inside a section that is not ingredients (Drug Facts warnings, directions).

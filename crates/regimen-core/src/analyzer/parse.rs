@@ -122,6 +122,14 @@ fn unclosed(bytes: &[u8]) -> Vec<usize> {
     unclosed
 }
 
+/// Whether a colon comes before the next separator: the text is a label's.
+fn before_a_colon(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .find(|b| **b == b':' || SEPARATOR[usize::from(**b)])
+        == Some(&b':')
+}
+
 /// Cuts `text` into pieces at separators outside hits and parentheses.
 pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
     let bytes = text.as_bytes();
@@ -138,13 +146,17 @@ pub fn pieces(text: &str, hits: &[Hit], out: &mut Vec<Piece>) {
         let gap_end = hits.get(next_hit).map_or(bytes.len(), |h| h.start);
         while i < gap_end {
             let byte = bytes[i];
-            // A plus between spaces is a bullet as OCR reads one ("Aqua + Glycerin"),
-            // not the "+/-" of a may-contain list.
-            let bullet = byte == b'+'
+            // A plus or a dash between spaces is a bullet ("Aqua + Glycerin" as OCR
+            // reads a bullet, "Aqua - Glycerin" as French packs print a list: no INCI
+            // name has a spaced dash), not the "+/-" or "+ / -" of a may-contain list,
+            // nor the dash of a label's text ("Day cream - Ingredients: Aqua").
+            let bullet = matches!(byte, b'+' | b'-')
                 && i > 0
                 && bytes[i - 1] == b' '
                 && bytes.get(i + 1) == Some(&b' ')
-                && bytes[i + 1..].iter().find(|b| **b != b' ') != Some(&b'/');
+                && bytes[i + 1..].iter().find(|b| **b != b' ') != Some(&b'/')
+                && bytes[..i].iter().rev().find(|b| **b != b' ') != Some(&b'/')
+                && (byte == b'+' || !before_a_colon(&bytes[i + 1..]));
             if !bullet {
                 marks |= MARKS[usize::from(byte)];
             }

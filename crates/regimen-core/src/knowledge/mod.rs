@@ -1209,6 +1209,10 @@ pub struct NameRule {
     /// Word endings.
     #[serde(default)]
     pub suffixes: Vec<String>,
+    /// Pieces of a word, for languages that write a product's words together
+    /// (Korean, Japanese): "크림" in "수분크림".
+    #[serde(default)]
+    pub contains: Vec<String>,
     /// Tried before the form words, in file order.
     #[serde(default)]
     pub priority: bool,

@@ -405,6 +405,89 @@ fn the_name_decides_the_kind_first() {
 }
 
 #[test]
+fn lists_printed_with_spaced_dashes_and_nested_brackets() {
+    // A French pack's dashes between names (Open Beauty Facts 20498542, a name that is
+    // not INCI among them: the rest is still a list, not prose).
+    let dashes =
+        analyze("AQUA - HYDRATED SILICA - SORBITOL - GLYCERIN - AROMA - CI 714160 - CI 77492");
+    assert_eq!(
+        names(&dashes),
+        [
+            "Aqua",
+            "Hydrated Silica",
+            "Sorbitol",
+            "Glycerin",
+            "Aroma",
+            "CI 77492"
+        ]
+    );
+    assert_eq!(dashes.unknown.len(), 1, "{:?}", dashes.unknown);
+    // The dash of "+ / -" still starts a may-contain list.
+    let may = analyze("Aqua, Glycerin, + / - CI 77891");
+    assert!(may.ingredients.iter().any(|i| i.may_contain), "{may:?}");
+    // A "]" inside a may-contain block ends the "[nano]", not the block (3052503531281).
+    let nano = analyze(
+        "Butyl Acetate, Silica [+/- (MAY CONTAIN) : CI 77266 (BLACK 2) [NANO] • CI 77491 • TIN OXIDE]. Dimethicone",
+    );
+    let may: Vec<&str> = nano
+        .ingredients
+        .iter()
+        .filter(|i| i.may_contain)
+        .map(|i| i.inci)
+        .collect();
+    assert_eq!(may, ["CI 77266", "CI 77491", "Tin Oxide"], "{nano:?}");
+    assert!(nano.unknown.is_empty(), "{:?}", nano.unknown);
+    assert!(nano.diagnostics.iter().any(|d| d.code == "nano"));
+    assert!(names(&nano).contains(&"Dimethicone".to_string()));
+}
+
+#[test]
+fn a_name_in_korean_or_japanese_decides_the_kind() {
+    // Real product names as Korean and Japanese packs print them: the words are
+    // written together, so a kind's word is a piece of one ("수분크림", moisture cream).
+    let list = "Aqua, Glycerin, Niacinamide";
+    let cases = [
+        ("이니스프리 그린티 씨드 세럼", ProductKind::Serum),
+        ("라운드랩 독도 토너", ProductKind::Toner),
+        ("에스트라 아토베리어365 크림", ProductKind::Moisturizer),
+        (
+            "닥터지 그린 마일드 업 선 플러스 선크림 SPF50+",
+            ProductKind::Sunscreen,
+        ),
+        ("마녀공장 퓨어 클렌징 오일", ProductKind::Cleanser),
+        ("메디힐 티트리 에센셜 마스크", ProductKind::Mask),
+        ("肌ラボ 極潤 ヒアルロン液 化粧水", ProductKind::Toner),
+        ("ビオレ UV アクアリッチ 日焼け止め", ProductKind::Sunscreen),
+        (
+            "キュレル 潤浸保湿 フェイスクリーム",
+            ProductKind::Moisturizer,
+        ),
+        (
+            "ファンケル マイルドクレンジングオイル",
+            ProductKind::Cleanser,
+        ),
+        ("메디안 치약", ProductKind::Other),
+        ("려 자양윤모 샴푸", ProductKind::Other),
+        ("ラックス シャンプー", ProductKind::Other),
+    ];
+    for (name, kind) in cases {
+        assert_eq!(named(name, list).kind, kind, "{name}");
+    }
+    // A kind's piece in the name of another kind: "마스크팩" is a mask, "쿠션 팩트" make-up.
+    assert_eq!(named("마스크팩", list).kind, ProductKind::Mask);
+    assert_eq!(named("쿠션 팩트", list).kind, ProductKind::Other);
+    // The list's header in Japanese or Korean, with a full-width colon.
+    for text in [
+        "成分：Water, Glycerin, Niacinamide",
+        "[전성분] Water, Glycerin, Niacinamide",
+    ] {
+        let read = names(&analyze(text));
+        assert_eq!(read.len(), 3, "{text}: {read:?}");
+        assert_eq!(read[1..], ["Glycerin", "Niacinamide"], "{text}");
+    }
+}
+
+#[test]
 fn a_leave_on_product_for_the_body_fills_no_face_step() {
     let list = "Aqua, Glycerin, Helianthus Annuus Seed Oil, Alcohol, Citrus Aurantifolia Peel Oil";
     let for_body = |report: &Report<'_>| {

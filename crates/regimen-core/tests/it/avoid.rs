@@ -57,7 +57,11 @@ fn plain_words_inci_families_and_flags_each_mean_one_thing() {
         avoided_by("vitamin-c", LABEL),
         ["Ascorbic Acid", "Sodium Ascorbyl Phosphate"]
     );
-    assert_eq!(avoided_by("fragrance", LABEL), ["Parfum", "Linalool"]);
+    // Lavender oil is one of the fragrance allergens EU Regulation 2023/1545 added.
+    assert_eq!(
+        avoided_by("fragrance", LABEL),
+        ["Lavandula Angustifolia Oil", "Parfum", "Linalool"]
+    );
     assert_eq!(avoided_by("alcohol", LABEL), ["Alcohol Denat."]);
     assert_eq!(avoided_by("parabens", LABEL), ["Methylparaben"]);
     assert!(means("vitamin A").contains(&Meaning::Family {

@@ -10,6 +10,7 @@ mod explain;
 mod gate;
 mod knowledge;
 mod labels;
+mod lists;
 mod person;
 mod properties;
 mod shelf;
