@@ -133,9 +133,9 @@ struct PlanArgs {
     /// The profile (TOML); see examples/.
     #[arg(long, short, value_name = "FILE")]
     profile: PathBuf,
-    /// How many weeks to plan.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=i64::from(MAX_WEEKS)))]
-    weeks: u8,
+    /// How many weeks to plan (default 4; 8 for an experiment).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=i64::from(MAX_WEEKS)))]
+    weeks: Option<u8>,
     /// First day (YYYY-MM-DD); default: the profile's `start`, else today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     start: Option<NaiveDate>,
@@ -370,7 +370,10 @@ fn plan(knowledge: &Knowledge, args: &PlanArgs, color: bool) -> Result<()> {
         .start
         .or(profile.start.map(|d| d.0))
         .unwrap_or_else(|| Local::now().date_naive());
-    let mut options = PlanOptions::new(start, args.weeks).map_err(bad)?;
+    let weeks = args
+        .weeks
+        .unwrap_or_else(|| regimen_core::options::default_weeks(args.experiment));
+    let mut options = PlanOptions::new(start, weeks).map_err(bad)?;
     if args.experiment {
         let seed = args.seed.unwrap_or_else(new_seed);
         options = options

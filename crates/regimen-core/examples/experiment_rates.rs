@@ -17,11 +17,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         mask_effect: 0.0,
         serum_trend_per_week: 0.0,
         noise: 0.8,
+        correlation: 0.0,
         weeks: 8,
         days_checked_in: 57,
     };
     println!("{people} simulated people each, 8-week plans, 2 masks a week, ratings with noise 0.8 (rounded to 1-5), {redraws} re-draws, acne and dullness rated:");
-    let rows: [(&str, Scenario); 6] = [
+    let rows: [(&str, Scenario); 10] = [
         (
             "masks: a true effect of 1 point",
             Scenario {
@@ -45,6 +46,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         ),
         ("serums: no change", base),
+        (
+            "serums: no change, streaky ratings (0.5)",
+            Scenario {
+                correlation: 0.5,
+                ..base
+            },
+        ),
+        (
+            "serums: no change, streaky ratings (0.8)",
+            Scenario {
+                correlation: 0.8,
+                ..base
+            },
+        ),
+        (
+            "serums: a 1-point change, streaky (0.5)",
+            Scenario {
+                serum_trend_per_week: 1.0 / 6.5,
+                correlation: 0.5,
+                ..base
+            },
+        ),
+        (
+            "masks: no effect, streaky ratings (0.8)",
+            Scenario {
+                correlation: 0.8,
+                ..base
+            },
+        ),
         (
             "one week of check-ins, effect of 1 point",
             Scenario {

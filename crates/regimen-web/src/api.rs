@@ -120,7 +120,7 @@ pub async fn plan(
     Body(bytes): Body,
 ) -> Result<Response, ApiError> {
     let profile = crate::body::profile(&bytes)?;
-    let weeks = plan_weeks(query.weeks)?;
+    let weeks = plan_weeks(query.weeks, query.experiment)?;
     let start = match &query.start {
         Some(text) => IsoDate::parse(text).map_err(|e| ApiError::invalid("start", e))?,
         None => profile.start.unwrap_or(IsoDate(Local::now().date_naive())),

@@ -356,7 +356,7 @@ impl Resource for Plans {
                 ))
             }
         };
-        let weeks = plan_weeks(request.weeks)?;
+        let weeks = plan_weeks(request.weeks, request.experiment)?;
         let experiment = match (request.experiment, request.seed) {
             (true, seed) => Some(experiment_seed(seed, "seed")?),
             (false, Some(_)) => {
@@ -421,8 +421,8 @@ impl Resource for Plans {
 }
 
 /// The number of weeks asked for (4 when absent), within 1 to [`MAX_WEEKS`].
-pub fn plan_weeks(weeks: Option<i64>) -> Result<u8, ApiError> {
-    let weeks = weeks.unwrap_or(4);
+pub fn plan_weeks(weeks: Option<i64>, experiment: bool) -> Result<u8, ApiError> {
+    let weeks = weeks.unwrap_or(i64::from(regimen_core::options::default_weeks(experiment)));
     u8::try_from(weeks)
         .ok()
         .filter(|w| (1..=MAX_WEEKS).contains(w))
@@ -627,7 +627,7 @@ pub async fn accept_any(
             // A saved plan is imported as stored (its inputs), with the checks a new one
             // gets: its profile, its weeks and its start.
             let saved: SavedPlan = parse(bytes)?;
-            plan_weeks(Some(i64::from(saved.weeks)))?;
+            plan_weeks(Some(i64::from(saved.weeks)), false)?;
             if let Some(seed) = saved.experiment {
                 experiment_seed(Some(seed), "experiment")?;
             }

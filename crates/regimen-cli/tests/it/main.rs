@@ -929,7 +929,7 @@ fn an_experiment_plan_and_its_results() {
     assert!(results["text"]
         .as_str()
         .expect("text")
-        .contains("masks help you"));
+        .contains("masks help your acne"));
     let table = regimen(&["results", "--plan", plan_arg, "--checkins", checkins_arg]);
     assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
     assert!(stdout(&table).contains("Acne and breakouts") && stdout(&table).contains("better"));

@@ -24,6 +24,9 @@ pub struct Scenario {
     pub serum_trend_per_week: f64,
     /// The noise of a rating (standard deviation, in points, before rounding).
     pub noise: f64,
+    /// How much of a morning's noise carries to the next (an AR(1) coefficient, 0 to
+    /// below 1): people's ratings run in streaks of good and bad weeks.
+    pub correlation: f64,
     /// Weeks of the plan.
     pub weeks: u8,
     /// Days of it the person checks in (from the first).
@@ -135,6 +138,9 @@ pub fn simulate(
             .serum_start
             .map_or(0, |s| (s - start).num_days().max(0) as usize);
         let baseline = 2.5 + rng.unit();
+        // Each concern's noise, carried from morning to morning (stationary AR(1)).
+        let rho = scenario.correlation.clamp(0.0, 0.99);
+        let mut carried = [normal(&mut rng), normal(&mut rng)];
         let checkins: Vec<Checkin> = (0..scenario
             .days_checked_in
             .min(usize::from(scenario.weeks) * 7 + 1))
@@ -142,11 +148,13 @@ pub fn simulate(
                 let date = start + Days::new(day as u64);
                 let after_mask = day > 0 && masks.contains(&(date - Days::new(1)));
                 let weeks_of_serum = day.saturating_sub(serum_day) as f64 / 7.0;
-                let mut rate = |effect: f64| {
+                let mut rate = |series: usize, effect: f64| {
+                    carried[series] =
+                        rho * carried[series] + (1.0 - rho * rho).sqrt() * normal(&mut rng);
                     let value = baseline
                         + effect
                         + scenario.serum_trend_per_week * weeks_of_serum
-                        + scenario.noise * normal(&mut rng);
+                        + scenario.noise * carried[series];
                     value.round().clamp(1.0, 5.0) as i64
                 };
                 let mask_effect = if after_mask {
@@ -154,7 +162,8 @@ pub fn simulate(
                 } else {
                     0.0
                 };
-                let ratings = BTreeMap::from([(primary, rate(mask_effect)), (other, rate(0.0))]);
+                let ratings =
+                    BTreeMap::from([(primary, rate(0, mask_effect)), (other, rate(1, 0.0))]);
                 Checkin {
                     date: IsoDate(date),
                     steps_done: Vec::new(),

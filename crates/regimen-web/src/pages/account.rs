@@ -214,7 +214,8 @@ pub(super) async fn keep_answers(
     } else {
         None
     };
-    set_current_plan(state, user, profile, start, 4, experiment).await?;
+    let weeks = regimen_core::options::default_weeks(experiment.is_some());
+    set_current_plan(state, user, profile, start, weeks, experiment).await?;
     Ok(true)
 }
 

@@ -154,7 +154,7 @@ pub(super) async fn start_experiment(
         user,
         profile,
         IsoDate(today()),
-        BLOCK_WEEKS,
+        regimen_core::options::EXPERIMENT_WEEKS,
         Some(seed),
     )
     .await?;
