@@ -18,65 +18,90 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         serum_trend_per_week: 0.0,
         noise: 0.8,
         correlation: 0.0,
+        carry_over: 0.0,
+        weekly_looks: false,
         weeks: 8,
         days_checked_in: 57,
     };
     println!("{people} simulated people each, 8-week plans, 2 masks a week, ratings with noise 0.8 (rounded to 1-5), {redraws} re-draws, acne and dullness rated:");
-    let rows: [(&str, Scenario); 10] = [
+    let rows: Vec<(&str, Scenario)> = vec![
         (
-            "masks: a true effect of 1 point",
+            "masks add 1 point",
             Scenario {
                 mask_effect: 1.0,
                 ..base
             },
         ),
         (
-            "masks: a true effect of 0.5 points",
+            "masks add 0.5 points",
             Scenario {
                 mask_effect: 0.5,
                 ..base
             },
         ),
-        ("masks: no effect", base),
+        ("masks do nothing", base),
         (
-            "serums: a 1-point change",
+            "masks do nothing; a look every week, stopping at the first verdict",
             Scenario {
-                serum_trend_per_week: 1.0 / 6.5,
-                ..base
-            },
-        ),
-        ("serums: no change", base),
-        (
-            "serums: no change, streaky ratings (0.5)",
-            Scenario {
-                correlation: 0.5,
+                weekly_looks: true,
                 ..base
             },
         ),
         (
-            "serums: no change, streaky ratings (0.8)",
+            "masks add 1 point for two mornings",
             Scenario {
-                correlation: 0.8,
+                mask_effect: 1.0,
+                carry_over: 1.0,
                 ..base
             },
         ),
         (
-            "serums: a 1-point change, streaky (0.5)",
-            Scenario {
-                serum_trend_per_week: 1.0 / 6.5,
-                correlation: 0.5,
-                ..base
-            },
-        ),
-        (
-            "masks: no effect, streaky ratings (0.8)",
+            "masks do nothing; streaky ratings (0.8)",
             Scenario {
                 correlation: 0.8,
                 ..base
             },
         ),
         (
-            "one week of check-ins, effect of 1 point",
+            "masks add 1 point; streaky ratings (0.5)",
+            Scenario {
+                mask_effect: 1.0,
+                correlation: 0.5,
+                ..base
+            },
+        ),
+        (
+            "the serum period brings 1 point",
+            Scenario {
+                serum_trend_per_week: 1.0 / 6.5,
+                ..base
+            },
+        ),
+        ("nothing changes", base),
+        (
+            "nothing changes; streaky ratings (0.5)",
+            Scenario {
+                correlation: 0.5,
+                ..base
+            },
+        ),
+        (
+            "nothing changes; streaky ratings (0.8)",
+            Scenario {
+                correlation: 0.8,
+                ..base
+            },
+        ),
+        (
+            "the serum period brings 1 point; streaky (0.5)",
+            Scenario {
+                serum_trend_per_week: 1.0 / 6.5,
+                correlation: 0.5,
+                ..base
+            },
+        ),
+        (
+            "one week of check-ins, masks add 1 point",
             Scenario {
                 mask_effect: 1.0,
                 days_checked_in: 7,
@@ -84,6 +109,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         ),
     ];
+    // The Monte Carlo error of a share: 1.96 standard errors, in points of percent.
+    let error = |share: f64| 196.0 * (share * (1.0 - share) / people.max(1) as f64).sqrt();
+    println!("| the truth | masks: `better` | masks: `worse` | serums: `improved` | serums: `worsened` | `not_enough_data` | mean mask difference (vs other mornings / vs clear mornings) |");
+    println!("|---|---|---|---|---|---|---|");
     for (i, (name, scenario)) in rows.iter().enumerate() {
         let rates = simulate(
             &knowledge,
@@ -93,14 +122,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             redraws,
             100 + i as u64,
         );
+        let cell = |share: f64| format!("{:.1}% ± {:.1}", 100.0 * share, error(share));
+        let (d, clear) = rates.mean_differences();
         println!(
-            "  {name:<44} masks: better {:>5.1}%, worse {:>4.1}%, not enough data {:>5.1}%; serums: improved {:>5.1}%, worsened {:>4.1}%, not enough data {:>5.1}%",
-            100.0 * rates.masks_share("better"),
-            100.0 * rates.masks_share("worse"),
+            "| {name} | {} | {} | {} | {} | {:.0}% | {d:.2} / {clear:.2} |",
+            cell(rates.masks_share("better")),
+            cell(rates.masks_share("worse")),
+            cell(rates.serums_share("improved")),
+            cell(rates.serums_share("worsened")),
             100.0 * rates.masks_share("not_enough_data"),
-            100.0 * rates.serums_share("improved"),
-            100.0 * rates.serums_share("worsened"),
-            100.0 * rates.serums_share("not_enough_data"),
         );
     }
     Ok(())

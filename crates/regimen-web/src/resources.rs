@@ -372,6 +372,7 @@ impl Resource for Plans {
             .or(profile.start)
             .unwrap_or(IsoDate(Local::now().date_naive()));
         PlanOptions::new(start.0, weeks).map_err(|e| ApiError::invalid("start", e))?;
+        not_after_the_mornings(state, caller.user_id, start, experiment).await?;
         if request.with_shelf {
             for document in state
                 .store()
@@ -452,6 +453,37 @@ pub fn make_saved_plan<T>(
 }
 
 /// The options of a plan, or why the planner would refuse them (by the field).
+/// A saved experiment's mask evenings are drawn before the mornings they are compared
+/// on: a plan whose period already holds rated mornings (after its first, which no
+/// comparison reads) cannot be made an experiment,
+/// so that a seed cannot be drawn again until one likes the answer those ratings give.
+async fn not_after_the_mornings(
+    state: &AppState,
+    user: i64,
+    start: IsoDate,
+    experiment: Option<u64>,
+) -> Result<(), ApiError> {
+    if experiment.is_none() {
+        return Ok(());
+    }
+    let rated = stored_checkins(state, user)
+        .await?
+        .into_iter()
+        .filter(|c| c.date.0 > start.0 && !c.ratings.is_empty())
+        .map(|c| c.date.0)
+        .min();
+    match rated {
+        Some(first) => Err(ApiError::invalid(
+            "start",
+            format!(
+                "an experiment starts after the mornings it compares: you rated {first} already; start it on {} or later",
+                Local::now().date_naive().max(first + chrono::Days::new(1))
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 pub fn plan_options(
     start: IsoDate,
     weeks: u8,

@@ -20,6 +20,7 @@
 use super::{Design, Experiment, SplitMix64};
 use crate::checkin::Checkin;
 use crate::knowledge::Knowledge;
+use crate::profile::IsoDate;
 use crate::vocab::Concern;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -87,10 +88,29 @@ pub struct Comparison {
     pub ci_high: Option<f64>,
     /// The randomization test's two-sided p-value.
     pub p_value: Option<f64>,
-    /// Adjusted by Holm's method over the concerns compared.
+    /// Adjusted for the concerns compared (the first-named first, then Holm's method).
     pub p_adjusted: Option<f64>,
     /// What it says.
     pub verdict: MaskVerdict,
+    /// The same against only the mornings with no mask on either of the two evenings
+    /// before (a mask's effect that lasts two mornings counts fully): what it says
+    /// beside the verdict, which is the comparison above.
+    pub clear: Option<Clear>,
+}
+
+/// Mask mornings against the mornings clear of a mask for two evenings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clear {
+    /// Clear mornings rated.
+    pub n_control: usize,
+    /// `mean_treatment` less the clear mornings' mean.
+    pub difference: f64,
+    /// Welch's 95% interval: its low end.
+    pub ci_low: f64,
+    /// Its high end.
+    pub ci_high: f64,
+    /// The randomization test's two-sided p-value (the plan's own rule drawn again).
+    pub p_value: f64,
 }
 
 impl Comparison {
@@ -168,6 +188,75 @@ pub struct Results {
     pub caveats: Vec<String>,
     /// How they were made.
     pub method: Method,
+    /// How far the plan had come at the latest rating, and the level its verdicts met.
+    pub progress: Progress,
+    /// The mask evenings drawn so far and those ticked done, and the reactions noted
+    /// (an experiment only).
+    pub adherence: Option<Adherence>,
+    /// Each concern's ratings by morning, for a chart.
+    pub series: Vec<Series>,
+}
+
+/// One concern's ratings over the plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Series {
+    /// The concern rated.
+    pub metric: Concern,
+    /// Its ratings, by morning.
+    pub points: Vec<Point>,
+}
+
+/// One morning's rating.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Point {
+    /// The morning (0 = the plan's first day).
+    pub morning: usize,
+    /// The rating, 1 to 5.
+    pub rating: f64,
+    /// Whether a mask evening drawn by the experiment came before it.
+    pub after_mask: bool,
+}
+
+/// How far the plan had come: the verdicts are made at its planned end; a look before
+/// it claims only past a stricter line (O'Brien-Fleming's shape), so that looking every
+/// week and stopping at the first verdict does not add false claims.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Progress {
+    /// The latest morning rated (1 = the plan's second morning, after its first evening).
+    pub latest_morning: usize,
+    /// The plan's mornings.
+    pub mornings: usize,
+    /// The plan's last morning: the verdicts' day.
+    pub planned_end: IsoDate,
+    /// Whether the latest rating is on the last morning (or later).
+    pub final_look: bool,
+    /// The p-value a verdict had to be below at this look (0.05 at the end).
+    pub level: f64,
+}
+
+/// What was done of what the experiment drew, from the check-ins' ticks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Adherence {
+    /// Mask evenings drawn up to the latest check-in.
+    pub masks_planned: usize,
+    /// Of them, those whose evening has a mask ticked done.
+    pub masks_done: usize,
+    /// Check-ins that noted a skin reaction.
+    pub reactions: usize,
+}
+
+/// The level a verdict must meet when `reached` (0 to 1) of the plan's mornings are in:
+/// 2(1 - Φ(z / √reached)) with z = 1.96, O'Brien and Fleming's boundary shape (Lan and
+/// DeMets' spending function): tiny early, 0.05 at the end.
+pub fn level_at(reached: f64) -> f64 {
+    if reached >= 1.0 {
+        return ALPHA;
+    }
+    if reached <= 0.0 {
+        return 0.0;
+    }
+    let z = 1.959_963_984_540_054 / reached.sqrt();
+    2.0 * (1.0 - distrs::Normal::cdf(z, 0.0, 1.0))
 }
 
 /// What the analysis reads.
@@ -478,15 +567,273 @@ fn ratings_by_day(inputs: &Inputs<'_>) -> BTreeMap<Concern, BTreeMap<usize, f64>
     ratings
 }
 
+/// The comparisons' adjusted p-values and verdicts at this look's `level`.
+fn judge_masks(comparisons: &mut [Comparison], primary_first: bool, level: f64) {
+    let adjusted = adjust(
+        &comparisons.iter().map(|c| c.p_value).collect::<Vec<_>>(),
+        primary_first,
+    );
+    for (comparison, p) in comparisons.iter_mut().zip(adjusted) {
+        comparison.p_adjusted = p;
+        comparison.verdict = match (p, comparison.difference) {
+            (None, _) | (_, None) => MaskVerdict::NotEnoughData,
+            (Some(p), Some(d)) if p < level && d > 0.0 => MaskVerdict::Better,
+            (Some(p), Some(d)) if p < level && d < 0.0 => MaskVerdict::Worse,
+            _ => MaskVerdict::NoClearDifference,
+        };
+    }
+}
+
+/// The trends' adjusted p-values and verdicts at this look's `level`.
+fn judge_trends(trends: &mut [Trend], primary_first: bool, level: f64) {
+    let adjusted = adjust(
+        &trends.iter().map(|t| t.p_value).collect::<Vec<_>>(),
+        primary_first,
+    );
+    for (trend, p) in trends.iter_mut().zip(adjusted) {
+        trend.p_adjusted = p;
+        trend.verdict = match (p, trend.difference) {
+            (None, _) | (_, None) => TrendVerdict::NotEnoughData,
+            (Some(p), Some(c)) if p < level && c > 0.0 => TrendVerdict::Improved,
+            (Some(p), Some(c)) if p < level && c < 0.0 => TrendVerdict::Worsened,
+            _ => TrendVerdict::NoClearChange,
+        };
+    }
+}
+
+/// Each concern's ratings by morning, mornings after a drawn mask marked.
+fn series(
+    concerns: &[Concern],
+    ratings: &BTreeMap<Concern, BTreeMap<usize, f64>>,
+    drawn: &[bool],
+) -> Vec<Series> {
+    concerns
+        .iter()
+        .map(|c| Series {
+            metric: *c,
+            points: ratings[c]
+                .iter()
+                .map(|(morning, rating)| Point {
+                    morning: *morning,
+                    rating: *rating,
+                    after_mask: *morning > 0 && drawn.get(morning - 1) == Some(&true),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// What the numbers cannot tell.
+fn caveats(experiment: bool) -> Vec<String> {
+    let mut caveats = vec![
+        "A before/after change cannot tell the serum apart from the season, stress, sleep or anything else that changed meanwhile.".to_string(),
+        "Ratings are how your skin looked and felt to you: they are not a dermatologist's assessment.".to_string(),
+    ];
+    if experiment {
+        caveats.insert(
+            0,
+            "Mask evenings were drawn at random, so chance and what else happened in your weeks are ruled out as the cause of a difference the test finds; expectation is not: the mornings were not blinded, and knowing you used a mask the evening before can colour a rating.".to_string(),
+        );
+    }
+    caveats
+}
+
+/// The masks done and reactions noted, after the summary; a look before the planned end
+/// that claims nothing says when the answer is due, before the Next line.
+fn say_progress(
+    (text, next): (&mut String, &mut String),
+    adherence: Option<&Adherence>,
+    progress: &Progress,
+    lead: Option<&Comparison>,
+) {
+    if let Some(a) = adherence {
+        text.push_str(&format!(
+            " You did {} of the {} mask evenings drawn so far{}.",
+            a.masks_done,
+            a.masks_planned,
+            match a.reactions {
+                0 => String::new(),
+                1 => ", and noted a skin reaction on 1 day".to_string(),
+                n => format!(", and noted a skin reaction on {n} days"),
+            }
+        ));
+    }
+    let claimed =
+        lead.is_some_and(|c| matches!(c.verdict, MaskVerdict::Better | MaskVerdict::Worse));
+    if adherence.is_some() && !progress.final_look && !claimed && progress.latest_morning > 0 {
+        *next = format!(
+            "Too early to tell: the answer is due on {}, when the plan ends; look again then (an earlier look claims only a large difference). {next}",
+            progress.planned_end.0.format("%a %-d %b %Y")
+        );
+    }
+}
+
+/// One concern over the serum period (from morning `start`): its first week against
+/// its latest two weeks, three weeks apart or more, by the streak-aware test.
+fn follow(metric: Concern, rated: &[(usize, f64)], start: usize) -> Trend {
+    let latest = rated.last().map_or(start, |(d, _)| *d);
+    let first_days: Vec<(usize, f64)> = rated
+        .iter()
+        .filter(|(d, _)| *d < start + 7)
+        .copied()
+        .collect();
+    let late_from = latest.saturating_sub(13).max(start + 7);
+    let late_days: Vec<(usize, f64)> = if latest >= start + 20 {
+        rated
+            .iter()
+            .filter(|(d, _)| *d >= late_from)
+            .copied()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let values = |run: &[(usize, f64)]| -> Vec<f64> { run.iter().map(|(_, v)| *v).collect() };
+    let (first, late) = (values(&first_days), values(&late_days));
+    let (a, b) = (sample(&first), sample(&late));
+    let enough = first.len() >= MIN_FIRST_WEEK && late.len() >= MIN_LATEST;
+    let tested = if enough {
+        streaky(&first_days, &late_days, rated)
+    } else {
+        None
+    };
+    Trend {
+        metric,
+        n_first_week: first.len(),
+        n_latest_two_weeks: late.len(),
+        first_mean: a.as_ref().map(|s| s.mean),
+        latest_mean: b.as_ref().map(|s| s.mean),
+        difference: a.as_ref().zip(b.as_ref()).map(|(a, b)| b.mean - a.mean),
+        ci_low: tested.map(|t| t.0[0]),
+        ci_high: tested.map(|t| t.0[1]),
+        p_value: tested.map(|t| t.1),
+        p_adjusted: None,
+        verdict: TrendVerdict::NotEnoughData,
+    }
+}
+
+/// One concern's mask mornings against its other mornings (the verdict's comparison),
+/// and against its clear mornings: means, Welch's interval, and the randomization
+/// test's p-value over the re-drawn evenings.
+fn compare(
+    metric: Concern,
+    rated: &[(usize, f64)],
+    drawn: &[bool],
+    redrawn: &[Vec<bool>],
+) -> Comparison {
+    let group = |controls: Option<Controls>| -> Vec<f64> {
+        rated
+            .iter()
+            .filter(|(d, _)| match controls {
+                None => drawn[d - 1],
+                Some(c) => c.holds(*d, drawn),
+            })
+            .map(|(_, v)| *v)
+            .collect()
+    };
+    let mask = group(None);
+    let test = |controls: Controls| -> Option<(Sample, [f64; 2], f64)> {
+        let other = group(Some(controls));
+        if mask.len() < MIN_MORNINGS || other.len() < MIN_MORNINGS {
+            return None;
+        }
+        let (a, b) = (sample(&other)?, sample(&mask)?);
+        let observed = mask_difference(rated, drawn, controls).abs();
+        let as_far = redrawn
+            .iter()
+            .filter(|m| mask_difference(rated, m, controls).abs() >= observed - 1e-9)
+            .count();
+        let p = (1 + as_far) as f64 / (1 + redrawn.len()) as f64;
+        let interval = welch(&a, &b).0;
+        Some((a, interval, p))
+    };
+    let others = group(Some(Controls::Others));
+    let (a, b) = (sample(&others), sample(&mask));
+    let main = test(Controls::Others);
+    let clear = test(Controls::Clear).and_then(|(control, interval, p)| {
+        Some(Clear {
+            n_control: control.n,
+            difference: b.as_ref()?.mean - control.mean,
+            ci_low: interval[0],
+            ci_high: interval[1],
+            p_value: p,
+        })
+    });
+    Comparison {
+        metric,
+        treatment: "mask",
+        n_treatment: mask.len(),
+        n_control: others.len(),
+        mean_treatment: b.as_ref().map(|s| s.mean),
+        mean_control: a.as_ref().map(|s| s.mean),
+        difference: a.as_ref().zip(b.as_ref()).map(|(a, b)| b.mean - a.mean),
+        ci_low: main.as_ref().map(|m| m.1[0]),
+        ci_high: main.as_ref().map(|m| m.1[1]),
+        p_value: main.as_ref().map(|m| m.2),
+        p_adjusted: None,
+        verdict: MaskVerdict::NotEnoughData,
+        clear,
+    }
+}
+
+/// The mask evenings drawn before the latest rated morning, those ticked done in the
+/// evening's check-in, and the check-ins that noted a reaction.
+fn adherence(inputs: &Inputs<'_>, drawn: &[bool], latest_morning: usize) -> Adherence {
+    let by_day: BTreeMap<usize, &Checkin> = inputs
+        .checkins
+        .iter()
+        .filter_map(|c| {
+            let day = usize::try_from((c.date.0 - inputs.start).num_days()).ok()?;
+            Some((day, c))
+        })
+        .collect();
+    let planned: Vec<usize> = (0..latest_morning.min(drawn.len()))
+        .filter(|d| drawn[*d])
+        .collect();
+    let done = planned
+        .iter()
+        .filter(|d| {
+            by_day.get(d).is_some_and(|c| {
+                c.pm_done
+                    .iter()
+                    .any(|k| k == "mask" || k.starts_with("mask:"))
+            })
+        })
+        .count();
+    Adherence {
+        masks_planned: planned.len(),
+        masks_done: done,
+        reactions: by_day
+            .range(..=drawn.len())
+            .filter(|(_, c)| !c.reactions.is_empty())
+            .count(),
+    }
+}
+
+/// Which mornings a mask's mornings are compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Controls {
+    /// Every other morning.
+    Others,
+    /// Mornings with no mask on either of the two evenings before.
+    Clear,
+}
+
+impl Controls {
+    /// Whether morning `day` (1 or later) is a control under the evenings `mask`.
+    fn holds(self, day: usize, mask: &[bool]) -> bool {
+        !mask[day - 1] && (self == Controls::Others || day < 2 || !mask[day - 2])
+    }
+}
+
 /// The difference of the means of the mornings after a mask evening (`mask[d - 1]`)
-/// and the others, 0 when a group is empty.
-fn mask_difference(ratings: &[(usize, f64)], mask: &[bool]) -> f64 {
+/// and the control mornings, 0 when a group is empty.
+fn mask_difference(ratings: &[(usize, f64)], mask: &[bool], controls: Controls) -> f64 {
     let (mut sum_mask, mut n_mask, mut sum_other, mut n_other) = (0.0, 0usize, 0.0, 0usize);
     for &(day, value) in ratings {
         if mask[day - 1] {
             sum_mask += value;
             n_mask += 1;
-        } else {
+        } else if controls.holds(day, mask) {
             sum_other += value;
             n_other += 1;
         }
@@ -516,6 +863,18 @@ pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
     concerns.sort_by_key(|c| (Some(*c) != primary, *c));
     // The first-named concern, when it was rated, is tested first (fixed sequence).
     let primary_first = primary.is_some() && concerns.first() == primary.as_ref();
+    let latest_morning = ratings
+        .values()
+        .filter_map(|m| m.keys().next_back().copied())
+        .max()
+        .unwrap_or(0);
+    let progress = Progress {
+        latest_morning,
+        mornings: days,
+        planned_end: IsoDate(inputs.start + chrono::Days::new(days as u64)),
+        final_look: latest_morning >= days,
+        level: level_at(latest_morning as f64 / days.max(1) as f64),
+    };
 
     // The evenings drawn, and those the re-draws give.
     let (drawn, fixed, redrawn) = match inputs.experiment {
@@ -530,7 +889,6 @@ pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
         }
         None => (vec![false; days], vec![false; days], Vec::new()),
     };
-    let after_mask = |day: usize| day > 0 && drawn.get(day - 1).copied().unwrap_or(false);
     let after_fixed = |day: usize| day > 0 && fixed.get(day - 1).copied().unwrap_or(false);
 
     let mut comparisons = Vec::new();
@@ -541,61 +899,9 @@ pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
                 .filter(|(day, _)| (1..=days).contains(*day) && !after_fixed(**day))
                 .map(|(d, v)| (*d, *v))
                 .collect();
-            let (mask, other): (Vec<f64>, Vec<f64>) = {
-                let mask = rated
-                    .iter()
-                    .filter(|(d, _)| after_mask(*d))
-                    .map(|(_, v)| *v)
-                    .collect();
-                let other = rated
-                    .iter()
-                    .filter(|(d, _)| !after_mask(*d))
-                    .map(|(_, v)| *v)
-                    .collect();
-                (mask, other)
-            };
-            let (a, b) = (sample(&other), sample(&mask));
-            let enough = mask.len() >= MIN_MORNINGS && other.len() >= MIN_MORNINGS;
-            let (interval, p_value) = match (&a, &b) {
-                (Some(a), Some(b)) if enough => {
-                    let observed = mask_difference(&rated, &drawn).abs();
-                    let as_far = redrawn
-                        .iter()
-                        .filter(|m| mask_difference(&rated, m).abs() >= observed - 1e-9)
-                        .count();
-                    let p = (1 + as_far) as f64 / (1 + redrawn.len()) as f64;
-                    (Some(welch(a, b).0), Some(p))
-                }
-                _ => (None, None),
-            };
-            comparisons.push(Comparison {
-                metric: *concern,
-                treatment: "mask",
-                n_treatment: mask.len(),
-                n_control: other.len(),
-                mean_treatment: b.as_ref().map(|s| s.mean),
-                mean_control: a.as_ref().map(|s| s.mean),
-                difference: a.as_ref().zip(b.as_ref()).map(|(a, b)| b.mean - a.mean),
-                ci_low: interval.map(|i| i[0]),
-                ci_high: interval.map(|i| i[1]),
-                p_value,
-                p_adjusted: None,
-                verdict: MaskVerdict::NotEnoughData,
-            });
+            comparisons.push(compare(*concern, &rated, &drawn, &redrawn));
         }
-        let adjusted = adjust(
-            &comparisons.iter().map(|c| c.p_value).collect::<Vec<_>>(),
-            primary_first,
-        );
-        for (comparison, p) in comparisons.iter_mut().zip(adjusted) {
-            comparison.p_adjusted = p;
-            comparison.verdict = match (p, comparison.difference) {
-                (None, _) | (_, None) => MaskVerdict::NotEnoughData,
-                (Some(p), Some(d)) if p < ALPHA && d > 0.0 => MaskVerdict::Better,
-                (Some(p), Some(d)) if p < ALPHA && d < 0.0 => MaskVerdict::Worse,
-                _ => MaskVerdict::NoClearDifference,
-            };
-        }
+        judge_masks(&mut comparisons, primary_first, progress.level);
     }
 
     let mut trends = Vec::new();
@@ -607,83 +913,27 @@ pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
                 .filter(|(day, _)| **day >= start && !after_fixed(**day))
                 .map(|(d, v)| (*d, *v))
                 .collect();
-            let latest = rated.last().map_or(start, |(d, _)| *d);
-            let first: Vec<f64> = rated
-                .iter()
-                .filter(|(d, _)| *d < start + 7)
-                .map(|(_, v)| *v)
-                .collect();
-            let late_from = latest.saturating_sub(13).max(start + 7);
-            let late_days: Vec<(usize, f64)> = if latest >= start + 20 {
-                rated
-                    .iter()
-                    .filter(|(d, _)| *d >= late_from)
-                    .copied()
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let first_days: Vec<(usize, f64)> = rated
-                .iter()
-                .filter(|(d, _)| *d < start + 7)
-                .copied()
-                .collect();
-            let late: Vec<f64> = late_days.iter().map(|(_, v)| *v).collect();
-            let (a, b) = (sample(&first), sample(&late));
-            let enough = first.len() >= MIN_FIRST_WEEK && late.len() >= MIN_LATEST;
-            let (interval, p_value) = if enough {
-                match streaky(&first_days, &late_days, &rated) {
-                    Some((interval, p)) => (Some(interval), Some(p)),
-                    None => (None, None),
-                }
-            } else {
-                (None, None)
-            };
-            trends.push(Trend {
-                metric: *concern,
-                n_first_week: first.len(),
-                n_latest_two_weeks: late.len(),
-                first_mean: a.as_ref().map(|s| s.mean),
-                latest_mean: b.as_ref().map(|s| s.mean),
-                difference: a.as_ref().zip(b.as_ref()).map(|(a, b)| b.mean - a.mean),
-                ci_low: interval.map(|i| i[0]),
-                ci_high: interval.map(|i| i[1]),
-                p_value,
-                p_adjusted: None,
-                verdict: TrendVerdict::NotEnoughData,
-            });
+            trends.push(follow(*concern, &rated, start));
         }
-        let adjusted = adjust(
-            &trends.iter().map(|t| t.p_value).collect::<Vec<_>>(),
-            primary_first,
-        );
-        for (trend, p) in trends.iter_mut().zip(adjusted) {
-            trend.p_adjusted = p;
-            trend.verdict = match (p, trend.difference) {
-                (None, _) | (_, None) => TrendVerdict::NotEnoughData,
-                (Some(p), Some(c)) if p < ALPHA && c > 0.0 => TrendVerdict::Improved,
-                (Some(p), Some(c)) if p < ALPHA && c < 0.0 => TrendVerdict::Worsened,
-                _ => TrendVerdict::NoClearChange,
-            };
-        }
+        judge_trends(&mut trends, primary_first, progress.level);
     }
 
-    let (text, next) = say(
+    let (mut text, mut next) = say(
         knowledge,
         inputs.experiment.is_some(),
         &comparisons,
         &trends,
     );
-    let mut caveats = vec![
-        "A before/after change cannot tell the serum apart from the season, stress, sleep or anything else that changed meanwhile.".to_string(),
-        "Ratings are how your skin looked and felt to you: they are not a dermatologist's assessment.".to_string(),
-    ];
-    if inputs.experiment.is_some() {
-        caveats.insert(
-            0,
-            "Mask evenings were drawn at random, so chance and what else happened in your weeks are ruled out as the cause of a difference the test finds; expectation is not: the mornings were not blinded, and knowing you used a mask the evening before can colour a rating.".to_string(),
-        );
-    }
+    let adherence = inputs
+        .experiment
+        .map(|_| adherence(inputs, &drawn, latest_morning));
+    say_progress(
+        (&mut text, &mut next),
+        adherence.as_ref(),
+        &progress,
+        comparisons.first(),
+    );
+    let caveats = caveats(inputs.experiment.is_some());
     Results {
         experiment: inputs.experiment.is_some(),
         primary_metric: primary,
@@ -707,11 +957,15 @@ pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
             interval: "welch_t_95",
             rules: &[
                 "experiment",
+                "experiment_planned_end",
                 "experiment_randomization",
                 "experiment_several_concerns",
                 "experiment_streaky_ratings",
             ],
         },
+        progress,
+        adherence,
+        series: series(&concerns, &ratings, &drawn),
     }
 }
 
@@ -791,6 +1045,21 @@ fn say(
                 name(c.metric), mornings(c.n_treatment), c.n_control
             ),
         });
+        // A mask's effect may last a second morning: the mornings clear of a mask for
+        // two evenings, said beside it.
+        if let (Some(clear), false) = (&c.clear, c.verdict == MaskVerdict::NotEnoughData) {
+            sentences.push(format!(
+                "Against the {} with no mask on either of the two evenings before, it was {} {}{}.",
+                mornings(clear.n_control),
+                points(clear.difference),
+                if clear.difference >= 0.0 {
+                    "higher"
+                } else {
+                    "lower"
+                },
+                span(Some([clear.ci_low, clear.ci_high]))
+            ));
+        }
     }
     for t in trends {
         let c = t.difference.unwrap_or(0.0);
@@ -849,6 +1118,7 @@ mod tests {
             p_value: Some(0.03),
             p_adjusted: Some(0.06),
             verdict,
+            clear: None,
         }
     }
 
@@ -940,6 +1210,20 @@ mod tests {
                 e.map(|p: f64| (p * 1e9).round())
             );
         }
+    }
+
+    #[test]
+    fn the_level_is_strict_early_and_five_percent_at_the_end() {
+        use super::level_at;
+        assert!((level_at(1.0) - 0.05).abs() < 1e-12);
+        // 2(1 - Φ(1.96 / 0.5)) = 2(1 - Φ(3.92)) = 8.9e-5.
+        assert!(
+            (level_at(0.25) - 8.9e-5).abs() < 0.5e-5,
+            "{}",
+            level_at(0.25)
+        );
+        assert!(level_at(0.5) < level_at(0.75) && level_at(0.75) < level_at(1.0));
+        assert_eq!(level_at(0.0), 0.0);
     }
 
     #[test]

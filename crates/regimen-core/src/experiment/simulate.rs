@@ -27,6 +27,11 @@ pub struct Scenario {
     /// How much of a morning's noise carries to the next (an AR(1) coefficient, 0 to
     /// below 1): people's ratings run in streaks of good and bad weeks.
     pub correlation: f64,
+    /// Points a mask evening adds to the second morning after it (an effect that lasts).
+    pub carry_over: f64,
+    /// Whether the person looks at the results every week and stops at the first
+    /// verdict (`better` or `worse`), instead of once at the end.
+    pub weekly_looks: bool,
     /// Weeks of the plan.
     pub weeks: u8,
     /// Days of it the person checks in (from the first).
@@ -42,12 +47,25 @@ pub struct Rates {
     pub masks: BTreeMap<&'static str, usize>,
     /// The primary concern's serum trend, by verdict.
     pub serums: BTreeMap<&'static str, usize>,
+    /// The primary concern's mask difference, summed over the people who have one
+    /// (against every other morning, and against the clear mornings).
+    pub difference_sum: f64,
+    /// See `difference_sum`.
+    pub clear_sum: f64,
+    /// The people with both differences.
+    pub with_difference: usize,
 }
 
 impl Rates {
     /// The share of people whose primary comparison said `verdict`.
     pub fn masks_share(&self, verdict: &str) -> f64 {
         self.masks.get(verdict).copied().unwrap_or(0) as f64 / self.people.max(1) as f64
+    }
+
+    /// The mean mask difference, against other mornings and against clear ones.
+    pub fn mean_differences(&self) -> (f64, f64) {
+        let n = self.with_difference.max(1) as f64;
+        (self.difference_sum / n, self.clear_sum / n)
     }
 
     /// The share of people whose primary trend said `verdict`.
@@ -147,6 +165,7 @@ pub fn simulate(
             .map(|day| {
                 let date = start + Days::new(day as u64);
                 let after_mask = day > 0 && masks.contains(&(date - Days::new(1)));
+                let second_after = day > 1 && masks.contains(&(date - Days::new(2)));
                 let weeks_of_serum = day.saturating_sub(serum_day) as f64 / 7.0;
                 let mut rate = |series: usize, effect: f64| {
                     carried[series] =
@@ -159,6 +178,8 @@ pub fn simulate(
                 };
                 let mask_effect = if after_mask {
                     scenario.mask_effect
+                } else if second_after {
+                    scenario.carry_over
                 } else {
                     0.0
                 };
@@ -178,17 +199,45 @@ pub fn simulate(
                 }
             })
             .collect();
-        let inputs = Inputs {
-            start: facts.start,
-            weeks: facts.weeks,
-            experiment: Some((experiment, &design)),
-            serum_start: facts.serum_start,
-            checkins: &checkins,
-            redraws,
+        let read = |checkins: &[Checkin]| {
+            let inputs = Inputs {
+                start: facts.start,
+                weeks: facts.weeks,
+                experiment: Some((experiment, &design)),
+                serum_start: facts.serum_start,
+                checkins,
+                redraws,
+            };
+            results(knowledge, &inputs)
         };
-        let found = results(knowledge, &inputs);
+        let mut found = read(&checkins);
+        if scenario.weekly_looks {
+            // Looks at each week's end; the first that claims a difference stops.
+            for week in 1..scenario.weeks {
+                let seen: Vec<Checkin> = checkins
+                    .iter()
+                    .filter(|c| (c.date.0 - start).num_days() <= i64::from(week) * 7)
+                    .cloned()
+                    .collect();
+                let look = read(&seen);
+                let claims = look
+                    .comparisons
+                    .iter()
+                    .find(|c| c.metric == primary)
+                    .is_some_and(|c| matches!(c.verdict, MaskVerdict::Better | MaskVerdict::Worse));
+                if claims {
+                    found = look;
+                    break;
+                }
+            }
+        }
         if let Some(c) = found.comparisons.iter().find(|c| c.metric == primary) {
             *rates.masks.entry(mask_word(c.verdict)).or_default() += 1;
+            if let (Some(d), Some(clear)) = (c.difference, &c.clear) {
+                rates.difference_sum += d;
+                rates.clear_sum += clear.difference;
+                rates.with_difference += 1;
+            }
         }
         if let Some(t) = found.trends.iter().find(|t| t.metric == primary) {
             *rates.serums.entry(trend_word(t.verdict)).or_default() += 1;

@@ -158,6 +158,8 @@ fn the_verdicts_find_a_true_mask_effect_and_claim_none_where_there_is_none() {
         serum_trend_per_week: 0.0,
         noise: 0.8,
         correlation: 0.0,
+        carry_over: 0.0,
+        weekly_looks: false,
         weeks: 8,
         days_checked_in: 57,
     };
@@ -186,6 +188,8 @@ fn the_serum_trend_is_found_when_it_is_there() {
         serum_trend_per_week: per_week,
         noise: 0.8,
         correlation: 0.0,
+        carry_over: 0.0,
+        weekly_looks: false,
         weeks: 8,
         days_checked_in: 57,
     };
@@ -212,6 +216,8 @@ fn streaky_ratings_do_not_make_a_serum_change_that_is_not_there() {
             serum_trend_per_week: 0.0,
             noise: 0.8,
             correlation,
+            carry_over: 0.0,
+            weekly_looks: false,
             weeks: 8,
             days_checked_in: 57,
         };
@@ -251,4 +257,105 @@ fn results_without_check_ins_say_so_and_name_rules_that_exist() {
             "{rule}"
         );
     }
+}
+
+#[test]
+fn an_early_look_says_when_the_answer_is_due_and_counts_the_masks_done() {
+    use regimen_core::checkin::Checkin;
+    use regimen_core::experiment::{results, Inputs};
+    let p = acne();
+    let plan = experiment_plan(&p, 5, 8);
+    let facts = PlanFacts::from_json(&plan.to_string()).expect("facts");
+    let experiment = facts.experiment.clone().expect("experiment");
+    let design = experiment.design(facts.start, facts.weeks).expect("design");
+    let masks: Vec<chrono::NaiveDate> = experiment.mask_evenings.iter().map(|d| d.0).collect();
+    // Two weeks of mornings rated; the masks of the first week ticked, one reaction.
+    let checkins: Vec<Checkin> = (0..15u64)
+        .map(|day| {
+            let date = facts.start + chrono::Days::new(day);
+            let mask = masks.contains(&date) && day < 7;
+            let json = serde_json::json!({
+                "date": date.to_string(),
+                "ratings": {"acne": 3 + (day % 2) as i64},
+                "pm_done": if mask { vec!["mask"] } else { vec![] },
+                "reactions": if day == 3 { vec!["stinging"] } else { vec![] },
+            });
+            Checkin::from_json(&json.to_string()).expect("a check-in")
+        })
+        .collect();
+    let found = results(
+        knowledge(),
+        &Inputs {
+            start: facts.start,
+            weeks: facts.weeks,
+            experiment: Some((&experiment, &design)),
+            serum_start: facts.serum_start,
+            checkins: &checkins,
+            redraws: 99,
+        },
+    );
+    assert!(!found.progress.final_look);
+    assert_eq!(found.progress.latest_morning, 14);
+    assert_eq!(
+        found.progress.planned_end.0,
+        facts.start + chrono::Days::new(56)
+    );
+    // Two weeks in: the line a verdict must pass is far below 5%.
+    assert!(found.progress.level < 0.001, "{:?}", found.progress);
+    assert!(
+        found.next.starts_with("Too early to tell"),
+        "{}",
+        found.next
+    );
+    let due = found.progress.planned_end.0.format("%-d %b %Y").to_string();
+    assert!(found.next.contains(&due), "{}", found.next);
+    let adherence = found.adherence.expect("adherence");
+    let drawn = masks
+        .iter()
+        .filter(|d| (**d - facts.start).num_days() < 14)
+        .count();
+    let first_week = masks
+        .iter()
+        .filter(|d| (**d - facts.start).num_days() < 7)
+        .count();
+    assert_eq!(adherence.masks_planned, drawn);
+    assert_eq!(adherence.masks_done, first_week);
+    assert_eq!(adherence.reactions, 1);
+    assert!(
+        found.text.contains(&format!(
+            "You did {first_week} of the {drawn} mask evenings"
+        )),
+        "{}",
+        found.text
+    );
+}
+
+#[test]
+fn looking_every_week_and_stopping_at_a_verdict_does_not_add_false_claims() {
+    let p = acne();
+    let weekly = Scenario {
+        mask_effect: 0.0,
+        serum_trend_per_week: 0.0,
+        noise: 0.8,
+        correlation: 0.0,
+        carry_over: 0.0,
+        weekly_looks: true,
+        weeks: 8,
+        days_checked_in: 57,
+    };
+    let rates = simulate(knowledge(), &p, weekly, 200, 99, 8);
+    let claimed = rates.masks_share("better") + rates.masks_share("worse");
+    assert!(claimed <= 0.07, "{rates:?}");
+    // An effect that lasts two mornings: the clear mornings see all of it, the other
+    // mornings (which hold the second mornings) less.
+    let lasting = Scenario {
+        mask_effect: 1.0,
+        carry_over: 1.0,
+        weekly_looks: false,
+        ..weekly
+    };
+    let rates = simulate(knowledge(), &p, lasting, 60, 99, 9);
+    let (against_others, against_clear) = rates.mean_differences();
+    assert!(against_clear > against_others + 0.2, "{rates:?}");
+    assert!(against_clear > 0.75, "{rates:?}");
 }

@@ -80,6 +80,7 @@ fn results_context(state: &AppState, results: &Results) -> Value {
         .collect();
     context! {
         experiment => results.experiment,
+        chart => chart(state, results),
         summary => &results.text,
         next => &results.next,
         comparisons,
@@ -88,6 +89,57 @@ fn results_context(state: &AppState, results: &Results) -> Value {
         redraws => results.method.redraws,
         rules,
     }
+}
+
+/// The ratings over the plan as an SVG line per concern (viewBox 0 0 600 170), mask
+/// mornings as filled dots, the serum period's start and the planned end marked.
+fn chart(state: &AppState, results: &Results) -> Option<Value> {
+    const LEFT: f64 = 34.0;
+    const WIDTH: f64 = 556.0;
+    const TOP: f64 = 10.0;
+    const HEIGHT: f64 = 130.0;
+    let mornings = results.progress.mornings.max(1) as f64;
+    let x = |morning: usize| LEFT + WIDTH * (morning as f64 / mornings).min(1.0);
+    let y = |rating: f64| TOP + HEIGHT * (5.0 - rating) / 4.0;
+    let labels = &state.knowledge().labels;
+    let lines: Vec<Value> = results
+        .series
+        .iter()
+        .filter(|s| s.points.len() > 1)
+        .enumerate()
+        .map(|(i, s)| {
+            let points: Vec<String> = s
+                .points
+                .iter()
+                .map(|p| format!("{:.1},{:.1}", x(p.morning), y(p.rating)))
+                .collect();
+            let masks: Vec<Value> = s
+                .points
+                .iter()
+                .filter(|p| p.after_mask)
+                .map(|p| context! { x => format!("{:.1}", x(p.morning)), y => format!("{:.1}", y(p.rating)) })
+                .collect();
+            context! {
+                concern => labels.concern(s.metric),
+                points => points.join(" "),
+                masks,
+                tone => i % 4,
+            }
+        })
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let grid: Vec<Value> = (1..=5)
+        .map(|r| context! { rating => r, y => format!("{:.1}", y(f64::from(r))) })
+        .collect();
+    Some(context! {
+        lines,
+        grid,
+        left => LEFT,
+        right => LEFT + WIDTH,
+        end => long_date(results.progress.planned_end.0),
+    })
 }
 
 /// Two of the person's photos side by side: the ones asked for (`?before=ID&after=ID`),

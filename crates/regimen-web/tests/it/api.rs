@@ -667,6 +667,21 @@ async fn an_experiment_plan_and_its_results() {
         .get(&format!("/api/v1/plans/{id}/results"), &[])
         .await
         .json();
+    // With the mornings rated, a new experiment over them (another seed) is refused:
+    // a seed cannot be drawn again until one likes the answer.
+    let again = app
+        .post(
+            "/api/v1/plans",
+            &json!({"profile_id": profile_id, "weeks": 8, "start": start.to_string(), "experiment": true, "seed": 10}),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (again.status, again.json()["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("start")),
+        "{}",
+        again.text
+    );
     assert_eq!(results["experiment"], true);
     assert_eq!(results["comparisons"][0]["metric"], "acne");
     assert_eq!(results["comparisons"][0]["verdict"], "better", "{results}");

@@ -1453,6 +1453,23 @@ async fn an_experiment_from_the_questionnaire_to_its_results() {
         "{results}"
     );
     assert!(results.contains("href=\"/explain/experiment_randomization\""));
+    // Two rated mornings draw the ratings over the plan, one line per concern.
+    let yesterday = days_from_today(-1);
+    form(
+        &app,
+        "/checkin",
+        &format!("date={yesterday}&rating_acne=3&rating_dullness=2"),
+        &[],
+    )
+    .await;
+    let results = app.get("/results", &[]).await.text;
+    assert!(results.contains("<svg class=\"chart\""), "{results}");
+    assert_eq!(
+        results.matches("<polyline class=\"series").count(),
+        2,
+        "{results}"
+    );
+    assert!(results.contains("the answer is due on"), "{results}");
     // The next weeks keep the seed, and the weeks already planned keep their evenings.
     form(&app, "/plan/next", "", &[]).await;
     let longer = app.get("/api/v1/plans", &[]).await.json();
