@@ -30,13 +30,24 @@ pub(super) fn assemble<'k>(
         &choices.masks,
         &mut warnings,
     );
-    if let (Some(seed), Some(_)) = (options.experiment(), &paced.design) {
+    if let (Some(seed), Some(design)) = (options.experiment(), &paced.design) {
         let citation = rule(knowledge, "experiment");
         let text = format!(
             "{} The seed is {seed}: the same seed draws the same evenings.",
             citation.text
         );
         warnings.add(WarningCode::Experiment, citation, Cow::Owned(text), None);
+        // Said up front: a mask budget that cannot reach a verdict in the plan's length.
+        let drawn = design.draw(seed).len();
+        if drawn < crate::experiment::MIN_MORNINGS {
+            let citation = rule(knowledge, "experiment_too_few_masks");
+            let text = format!(
+                "{} This plan draws {drawn}; a comparison needs {}.",
+                citation.text,
+                crate::experiment::MIN_MORNINGS
+            );
+            warnings.add(WarningCode::Experiment, citation, Cow::Owned(text), None);
+        }
     }
     say_heard(planning, &paced.days, &mut warnings);
     let in_plan = in_plan(planning, &choices, &paced);

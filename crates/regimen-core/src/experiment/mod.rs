@@ -11,7 +11,10 @@ pub mod results;
 pub mod simulate;
 
 pub use design::{Design, SplitMix64, MAX_SEED};
-pub use results::{results, Comparison, Inputs, MaskVerdict, Results, Trend, TrendVerdict};
+pub use results::{
+    level_at, results, Adherence, Clear, Comparison, Inputs, MaskVerdict, Point, Progress, Results,
+    Series, Trend, TrendVerdict, MIN_MORNINGS,
+};
 
 use crate::profile::IsoDate;
 use crate::vocab::Concern;

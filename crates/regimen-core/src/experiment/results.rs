@@ -647,16 +647,17 @@ fn say_progress(
     lead: Option<&Comparison>,
 ) {
     if let Some(a) = adherence {
-        text.push_str(&format!(
-            " You did {} of the {} mask evenings drawn so far{}.",
-            a.masks_done,
-            a.masks_planned,
-            match a.reactions {
-                0 => String::new(),
-                1 => ", and noted a skin reaction on 1 day".to_string(),
-                n => format!(", and noted a skin reaction on {n} days"),
-            }
-        ));
+        if a.masks_planned > 0 {
+            text.push_str(&format!(
+                " You did {} of the {} mask evenings drawn so far.",
+                a.masks_done, a.masks_planned
+            ));
+        }
+        match a.reactions {
+            0 => {}
+            1 => text.push_str(" You noted a skin reaction on 1 day."),
+            n => text.push_str(&format!(" You noted a skin reaction on {n} days.")),
+        }
     }
     let claimed =
         lead.is_some_and(|c| matches!(c.verdict, MaskVerdict::Better | MaskVerdict::Worse));
@@ -920,7 +921,7 @@ pub fn results(knowledge: &Knowledge, inputs: &Inputs<'_>) -> Results {
 
     let (mut text, mut next) = say(
         knowledge,
-        inputs.experiment.is_some(),
+        (inputs.experiment.is_some(), !progress.final_look),
         &comparisons,
         &trends,
     );
@@ -1000,11 +1001,18 @@ fn span(interval: Option<[f64; 2]>) -> String {
 
 /// The interval of a difference the verdict does not claim: when it leaves out zero (it
 /// is for this concern alone, the verdict allows for every concern rated), it says so.
-fn unclaimed_span(interval: Option<[f64; 2]>, concerns: usize) -> String {
+fn unclaimed_span(interval: Option<[f64; 2]>, concerns: usize, early: bool) -> String {
     match interval {
-        Some([lo, hi]) if concerns > 1 && (lo > 0.0 || hi < 0.0) => format!(
-            " ({lo:.1} to {hi:.1} for this concern alone; allowing for the {concerns} concerns you rate, chance could give it)"
-        ),
+        Some([lo, hi]) if lo > 0.0 || hi < 0.0 => {
+            let why = if early {
+                "before the plan's end a difference must be larger to count".to_string()
+            } else if concerns > 1 {
+                format!("for this concern alone; allowing for the {concerns} concerns you rate, chance could give it")
+            } else {
+                "a rougher measure; the test that counts says chance could give it".to_string()
+            };
+            format!(" ({lo:.1} to {hi:.1}: {why})")
+        }
         other => format!("{}, which chance alone could give", span(other)),
     }
 }
@@ -1018,7 +1026,7 @@ fn moved(value: f64) -> String {
 /// The summary paragraph and what to change next.
 fn say(
     knowledge: &Knowledge,
-    experiment: bool,
+    (experiment, early): (bool, bool),
     comparisons: &[Comparison],
     trends: &[Trend],
 ) -> (String, String) {
@@ -1038,7 +1046,7 @@ fn say(
             MaskVerdict::NoClearDifference => format!(
                 "On mornings after a mask your {} rating was {} {}{}: no clear difference.",
                 name(c.metric), points(d), if d >= 0.0 { "higher" } else { "lower" },
-                unclaimed_span(c.interval(), comparisons.len())
+                unclaimed_span(c.interval(), comparisons.len(), early)
             ),
             MaskVerdict::NotEnoughData => format!(
                 "For {}, {} after a mask and {} others are rated: a comparison needs {MIN_MORNINGS} of each.",
@@ -1074,7 +1082,7 @@ fn say(
             ),
             TrendVerdict::NoClearChange => format!(
                 "Your {} rating {} from the serum's first week to its latest two{}: no clear change yet.",
-                name(t.metric), moved(c), unclaimed_span(t.interval(), trends.len())
+                name(t.metric), moved(c), unclaimed_span(t.interval(), trends.len(), early)
             ),
             TrendVerdict::NotEnoughData => format!(
                 "For {} since the serum started, {} in its first week and {} in its latest two weeks: a trend needs {MIN_FIRST_WEEK} and {MIN_LATEST}, three weeks apart or more.",
@@ -1144,7 +1152,7 @@ mod tests {
         // A fall is said as a fall (it was "changed by 0.5 points").
         let (text, _) = say(
             &knowledge,
-            false,
+            (false, false),
             &[],
             &[trend(
                 Concern::Acne,
@@ -1171,12 +1179,18 @@ mod tests {
                 MaskVerdict::NoClearDifference,
             ),
         ];
-        let (text, next) = say(&knowledge, true, &comparisons, &[]);
+        let (text, next) = say(&knowledge, (true, false), &comparisons, &[]);
         assert!(
-            text.contains("0.2 to 1.3 for this concern alone; allowing for the 2 concerns"),
+            text.contains("0.2 to 1.3: for this concern alone; allowing for the 2 concerns"),
             "{text}"
         );
         assert!(!text.contains("1.3), which chance alone"), "{text}");
+        // Before the plan's end, the stricter line is the reason, and it says so.
+        let (early, _) = say(&knowledge, (true, true), &comparisons, &[]);
+        assert!(
+            early.contains("0.2 to 1.3: before the plan's end a difference must be larger"),
+            "{early}"
+        );
         // The Next line is about the first concern and names it, even when another
         // concern's masks help.
         let comparisons = [
@@ -1188,7 +1202,7 @@ mod tests {
             ),
             comparison(Concern::Dullness, 0.9, [0.4, 1.4], MaskVerdict::Better),
         ];
-        let (text, next2) = say(&knowledge, true, &comparisons, &[]);
+        let (text, next2) = say(&knowledge, (true, false), &comparisons, &[]);
         let dullness = knowledge.labels.concern(Concern::Dullness).to_lowercase();
         assert!(
             text.contains(&format!("masks help your {dullness}")),

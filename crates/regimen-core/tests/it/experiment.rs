@@ -359,3 +359,21 @@ fn looking_every_week_and_stopping_at_a_verdict_does_not_add_false_claims() {
     assert!(against_clear > against_others + 0.2, "{rates:?}");
     assert!(against_clear > 0.75, "{rates:?}");
 }
+
+#[test]
+fn a_plan_too_short_for_an_answer_says_so_up_front() {
+    let p = acne();
+    let says = |plan: &serde_json::Value| {
+        plan["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .any(|w| w["rule"] == "experiment_too_few_masks")
+    };
+    // Two weeks of two masks: four mornings after a mask, fewer than a comparison needs.
+    let short = experiment_plan(&p, 7, 2);
+    assert!(mask_evenings(&short).len() < regimen_core::experiment::MIN_MORNINGS);
+    assert!(says(&short), "{}", short["warnings"]);
+    // Eight weeks: enough, and nothing said.
+    assert!(!says(&experiment_plan(&p, 7, 8)));
+}

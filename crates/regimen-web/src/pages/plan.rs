@@ -607,7 +607,7 @@ pub(super) async fn plan_again(
         user,
         profile,
         IsoDate(today()),
-        BLOCK_WEEKS,
+        regimen_core::options::default_weeks(experiment.is_some()),
         experiment,
     )
     .await?;

@@ -303,7 +303,8 @@ pub(super) async fn save_start(
     };
     if let Some((_, with_shelf)) = current_profile(&state, user).await? {
         let start = profile.start.unwrap_or(IsoDate(today()));
-        set_current_plan(&state, user, with_shelf, start, 4, experiment).await?;
+        let weeks = regimen_core::options::default_weeks(experiment.is_some());
+        set_current_plan(&state, user, with_shelf, start, weeks, experiment).await?;
     }
     Ok(see_other("/plan"))
 }

@@ -1420,6 +1420,7 @@ async fn an_experiment_from_the_questionnaire_to_its_results() {
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text);
     let saved = app.get("/api/v1/plans", &[]).await.json();
     let seed = saved[0]["experiment"].as_u64().expect("a seed is stored");
+    assert_eq!(saved[0]["weeks"], 8, "an experiment is 8 weeks");
     let drawn = saved[0]["plan"]["experiment"]["mask_evenings"].clone();
     assert!(app
         .get("/", &[])
@@ -1473,7 +1474,7 @@ async fn an_experiment_from_the_questionnaire_to_its_results() {
     // The next weeks keep the seed, and the weeks already planned keep their evenings.
     form(&app, "/plan/next", "", &[]).await;
     let longer = app.get("/api/v1/plans", &[]).await.json();
-    assert_eq!(longer[0]["weeks"], 8);
+    assert_eq!(longer[0]["weeks"], 12);
     assert_eq!(longer[0]["experiment"].as_u64(), Some(seed));
     let first: Vec<String> = serde_json::from_value(drawn).expect("dates");
     let again: Vec<String> =
