@@ -3,7 +3,7 @@
 folders (each photo beside a .txt with its true code, as in ZXing's test sets), whether each
 reader answers the true code, a wrong one or none, and the CPU time of each whole process.
 
-    scripts/barcode-eval.py ../shared/data/barcodes/* [--regimen target/release/regimen]
+    scripts/barcode-eval.py data/barcodes/* [--regimen target/release/regimen]
 
 A UPC-A read as its 13-digit EAN form (a leading 0) counts as the same code, as does a
 UPC-E read as its UPC-A expansion. Needs zbarimg (Debian: apt-get install zbar-tools)."""

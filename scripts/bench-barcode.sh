@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Barcode photos: regimen's CPU against zbarimg's on the same phone photos (ZXing's test
-# photos in ../shared/data/barcodes), whole processes, side by side with farm-bench --vs
+# photos in data/barcodes), whole processes, side by side with farm-bench --vs
 # (pairs A B A B; quote the median ratio). Installs zbar-tools (Debian) if missing.
 #   scripts/bench-barcode.sh [SET]   (SET: ean13-3 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 set_name=${1:-ean13-3}
-dir=../shared/data/barcodes/$set_name
-[ -d "$dir" ] || { echo "no $dir (the shared data folder beside the repository)" >&2; exit 2; }
+dir=data/barcodes/$set_name
+[ -d "$dir" ] || { echo "no $dir (the repository's data folder)" >&2; exit 2; }
 if ! command -v zbarimg >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq zbar-tools >/dev/null; else sudo apt-get install -y -qq zbar-tools >/dev/null; fi
 fi

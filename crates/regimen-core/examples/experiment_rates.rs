@@ -20,10 +20,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         correlation: 0.0,
         carry_over: 0.0,
         weekly_looks: false,
+        skip_bad_days: 0.0,
+        concerns_rated: 2,
         weeks: 8,
         days_checked_in: 57,
     };
-    println!("{people} simulated people each, 8-week plans, 2 masks a week, ratings with noise 0.8 (rounded to 1-5), {redraws} re-draws, acne and dullness rated:");
+    println!("{people} simulated people each, 8-week plans, 2 masks a week, ratings with noise 0.8 (rounded to 1-5), {redraws} re-draws, acne (named first) and dullness rated unless a row says otherwise:");
     let rows: Vec<(&str, Scenario)> = vec![
         (
             "masks add 1 point",
@@ -44,6 +46,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "masks do nothing; a look every week, stopping at the first verdict",
             Scenario {
                 weekly_looks: true,
+                skip_bad_days: 0.0,
+                concerns_rated: 2,
+                ..base
+            },
+        ),
+        (
+            "masks do nothing; bad mornings skipped half the time",
+            Scenario {
+                skip_bad_days: 0.5,
+                ..base
+            },
+        ),
+        (
+            "masks do nothing; four concerns rated",
+            Scenario {
+                concerns_rated: 4,
+                ..base
+            },
+        ),
+        (
+            "masks add 0.5 points; four concerns rated",
+            Scenario {
+                mask_effect: 0.5,
+                concerns_rated: 4,
                 ..base
             },
         ),

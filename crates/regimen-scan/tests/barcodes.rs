@@ -1,7 +1,6 @@
-//! The barcode reader on real phone photos (ZXing's test images, in ../shared/data/barcodes:
+//! The barcode reader on real phone photos (ZXing's test images, in data/barcodes:
 //! blur, glare, rotation, curved packs): the share it reads per set, and never a wrong
-//! code. Without the shared data the test is skipped with a note; CI requires it
-//! (REGIMEN_REQUIRE_SHARED_DATA).
+//! code. The photos are in the repository, under the Apache License 2.0.
 
 use std::path::{Path, PathBuf};
 
@@ -10,21 +9,9 @@ use std::path::{Path, PathBuf};
 /// the reader gets better.
 const AT_LEAST: [(&str, f64); 3] = [("ean13-3", 0.95), ("upca-2", 0.70), ("upca-3", 0.45)];
 
+/// ZXing's phone photos, in the repository (data/barcodes, with its NOTICE).
 fn shared() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/barcodes");
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("REGIMEN_REQUIRE_SHARED_DATA").is_none(),
-        "{} is missing",
-        path.display()
-    );
-    regimen_store::testing::note_skip(&format!(
-        "{} is not here (the shared data beside the repository); CI requires it",
-        path.display()
-    ));
-    None
+    Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/barcodes"))
 }
 
 /// The same product: an EAN-13 with a leading 0 is its UPC-A.

@@ -32,6 +32,11 @@ pub struct Scenario {
     /// Whether the person looks at the results every week and stops at the first
     /// verdict (`better` or `worse`), instead of once at the end.
     pub weekly_looks: bool,
+    /// The chance a person skips the check-in of a bad morning (the first concern
+    /// rated 2 or lower), as people do.
+    pub skip_bad_days: f64,
+    /// Concerns rated each morning (the first-named one and others; at least 1).
+    pub concerns_rated: usize,
     /// Weeks of the plan.
     pub weeks: u8,
     /// Days of it the person checks in (from the first).
@@ -116,11 +121,12 @@ pub fn simulate(
         .first()
         .copied()
         .unwrap_or(Concern::Dullness);
-    let other = Concern::ALL
+    let others: Vec<Concern> = Concern::ALL
         .iter()
         .copied()
-        .find(|c| *c != primary)
-        .unwrap_or(Concern::Texture);
+        .filter(|c| *c != primary)
+        .take(scenario.concerns_rated.max(1) - 1)
+        .collect();
     // The analyzer is built only if the profile has a shelf or an avoid list.
     let analyzer = std::sync::OnceLock::new();
     let planner = Planner::new(knowledge, &analyzer);
@@ -158,11 +164,11 @@ pub fn simulate(
         let baseline = 2.5 + rng.unit();
         // Each concern's noise, carried from morning to morning (stationary AR(1)).
         let rho = scenario.correlation.clamp(0.0, 0.99);
-        let mut carried = [normal(&mut rng), normal(&mut rng)];
+        let mut carried: Vec<f64> = (0..=others.len()).map(|_| normal(&mut rng)).collect();
         let checkins: Vec<Checkin> = (0..scenario
             .days_checked_in
             .min(usize::from(scenario.weeks) * 7 + 1))
-            .map(|day| {
+            .filter_map(|day| {
                 let date = start + Days::new(day as u64);
                 let after_mask = day > 0 && masks.contains(&(date - Days::new(1)));
                 let second_after = day > 1 && masks.contains(&(date - Days::new(2)));
@@ -183,9 +189,15 @@ pub fn simulate(
                 } else {
                     0.0
                 };
-                let ratings =
-                    BTreeMap::from([(primary, rate(0, mask_effect)), (other, rate(1, 0.0))]);
-                Checkin {
+                let first = rate(0, mask_effect);
+                let mut ratings = BTreeMap::from([(primary, first)]);
+                for (i, other) in others.iter().enumerate() {
+                    ratings.insert(*other, rate(i + 1, 0.0));
+                }
+                if first <= 2 && rng.unit() < scenario.skip_bad_days {
+                    return None;
+                }
+                Some(Checkin {
                     date: IsoDate(date),
                     steps_done: Vec::new(),
                     am_done: Vec::new(),
@@ -196,7 +208,7 @@ pub fn simulate(
                     stored_id: None,
                     stored_created_at: None,
                     stored_updated_at: None,
-                }
+                })
             })
             .collect();
         let read = |checkins: &[Checkin]| {

@@ -160,6 +160,8 @@ fn the_verdicts_find_a_true_mask_effect_and_claim_none_where_there_is_none() {
         correlation: 0.0,
         carry_over: 0.0,
         weekly_looks: false,
+        skip_bad_days: 0.0,
+        concerns_rated: 2,
         weeks: 8,
         days_checked_in: 57,
     };
@@ -190,6 +192,8 @@ fn the_serum_trend_is_found_when_it_is_there() {
         correlation: 0.0,
         carry_over: 0.0,
         weekly_looks: false,
+        skip_bad_days: 0.0,
+        concerns_rated: 2,
         weeks: 8,
         days_checked_in: 57,
     };
@@ -218,6 +222,8 @@ fn streaky_ratings_do_not_make_a_serum_change_that_is_not_there() {
             correlation,
             carry_over: 0.0,
             weekly_looks: false,
+            skip_bad_days: 0.0,
+            concerns_rated: 2,
             weeks: 8,
             days_checked_in: 57,
         };
@@ -340,18 +346,34 @@ fn looking_every_week_and_stopping_at_a_verdict_does_not_add_false_claims() {
         correlation: 0.0,
         carry_over: 0.0,
         weekly_looks: true,
+        skip_bad_days: 0.0,
+        concerns_rated: 2,
         weeks: 8,
         days_checked_in: 57,
     };
     let rates = simulate(knowledge(), &p, weekly, 200, 99, 8);
     let claimed = rates.masks_share("better") + rates.masks_share("worse");
     assert!(claimed <= 0.07, "{rates:?}");
+    // People who skip half their bad mornings, and four concerns rated: no more.
+    for (skip, concerns, seed) in [(0.5, 2, 10), (0.0, 4, 11)] {
+        let people = Scenario {
+            weekly_looks: false,
+            skip_bad_days: skip,
+            concerns_rated: concerns,
+            ..weekly
+        };
+        let rates = simulate(knowledge(), &p, people, 200, 99, seed);
+        let claimed = rates.masks_share("better") + rates.masks_share("worse");
+        assert!(claimed <= 0.08, "{skip} {concerns}: {rates:?}");
+    }
     // An effect that lasts two mornings: the clear mornings see all of it, the other
     // mornings (which hold the second mornings) less.
     let lasting = Scenario {
         mask_effect: 1.0,
         carry_over: 1.0,
         weekly_looks: false,
+        skip_bad_days: 0.0,
+        concerns_rated: 2,
         ..weekly
     };
     let rates = simulate(knowledge(), &p, lasting, 60, 99, 9);

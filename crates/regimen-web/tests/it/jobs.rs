@@ -58,25 +58,14 @@ async fn ended(app: &TestApp, url: &str, headers: &[(&str, &str)]) -> Value {
     panic!("the job did not end within 30 s");
 }
 
+/// A real phone photo of a barcode (data/barcodes, ZXing's, in the repository).
 fn barcode_photo() -> Option<Vec<u8>> {
     let path = [
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/barcodes/ean13-3/01.png",
+        "/../../data/barcodes/ean13-3/01.png",
     ]
     .concat();
-    match std::fs::read(&path) {
-        Ok(bytes) => Some(bytes),
-        Err(_) => {
-            assert!(
-                std::env::var_os("REGIMEN_REQUIRE_SHARED_DATA").is_none(),
-                "the shared barcode photos are missing"
-            );
-            regimen_store::testing::note_skip(
-                "../shared/data/barcodes is not here; CI requires it",
-            );
-            None
-        }
-    }
+    Some(std::fs::read(&path).expect("data/barcodes is in the repository"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
