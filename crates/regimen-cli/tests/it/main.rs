@@ -468,10 +468,22 @@ fn an_edited_knowledge_directory_is_loaded_and_validated() {
         .contains("nowhere"));
 }
 
-/// `regimen eval` without its data says what it reads and where to get it.
+/// `regimen eval` in a clone: the repository's lists as printed are scored, and the
+/// retailer catalog it cannot ship is named with where to get it; with neither, exit 2.
 #[test]
 fn eval_without_its_data_says_where_it_comes_from() {
     let out = regimen(&["eval", "--data", "/nonexistent/catalog.csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("lists as printed (200 lists"), "{said}");
+    assert!(said.contains("data/README.md"), "{said}");
+    let out = regimen(&[
+        "eval",
+        "--data",
+        "/nonexistent/catalog.csv",
+        "--lists",
+        "/nonexistent/lists.jsonl",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let message = stderr(&out);
     assert!(

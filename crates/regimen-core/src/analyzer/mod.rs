@@ -8,6 +8,7 @@
 //! needs (display name, family, flags) is computed once when the lexicon is built, so
 //! a report borrows its strings from the analyzer.
 
+pub mod corpus;
 mod cuts;
 mod fold;
 mod kind;
