@@ -16,7 +16,12 @@ pub struct ResultsArgs {
     /// The plan, as `regimen plan --format json` wrote it (or a saved plan from the API).
     #[arg(long, value_name = "FILE")]
     plan: PathBuf,
-    /// The check-ins, one JSON object a line, as the API stores them.
+    /// The check-ins, one JSON object a line: `date` (YYYY-MM-DD), `ratings` ({"acne": 4}:
+    /// 1 bad to 5 great), `am_done`/`pm_done` (entries ticked: "mask", "serum:retinol"),
+    /// `reactions`, `note`; the fields are in docs/product.md, and
+    /// examples/experiment-checkins.jsonl is 8 weeks of an experiment (for the plan of
+    /// `regimen plan --profile examples/combination-acne.toml --experiment --seed 7
+    /// --start 2026-01-05 --format json`).
     #[arg(long, value_name = "FILE")]
     checkins: PathBuf,
     /// Output format.

@@ -1038,3 +1038,53 @@ fn a_plan_listens_to_the_check_ins_it_is_given() {
         stderr(&out)
     );
 }
+
+/// The documented experiment example: the plan `regimen plan --profile
+/// examples/combination-acne.toml --experiment --seed 7 --start 2026-01-05` makes, and
+/// its 8 weeks of check-ins (examples/experiment-checkins.jsonl), give a verdict, the
+/// masks done and the reaction noted; `results --help` points to both.
+#[test]
+fn the_experiment_example_gives_its_answer() {
+    let plan = temp("example-experiment-plan.json");
+    let made = regimen(&[
+        "plan",
+        "--profile",
+        "examples/combination-acne.toml",
+        "--experiment",
+        "--seed",
+        "7",
+        "--start",
+        "2026-01-05",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    std::fs::write(&plan, &made.stdout).expect("write the plan");
+    let json: serde_json::Value = serde_json::from_slice(&made.stdout).expect("a plan");
+    assert_eq!(
+        json["days"].as_array().map(Vec::len),
+        Some(56),
+        "8 weeks by default"
+    );
+    let out = regimen(&[
+        "results",
+        "--plan",
+        plan.to_str().expect("path"),
+        "--checkins",
+        "examples/experiment-checkins.jsonl",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let results: serde_json::Value = serde_json::from_slice(&out.stdout).expect("results");
+    assert_eq!(results["comparisons"][0]["metric"], "acne");
+    assert_eq!(results["comparisons"][0]["verdict"], "better", "{results}");
+    assert_eq!(results["progress"]["final_look"], true);
+    assert_eq!(results["adherence"]["reactions"], 1);
+    assert!(results["adherence"]["masks_done"].as_u64() > Some(0));
+    let help = stdout(&regimen(&["results", "--help"]));
+    assert!(
+        help.contains("docs/product.md") && help.contains("examples/experiment-checkins.jsonl"),
+        "{help}"
+    );
+}
