@@ -106,7 +106,7 @@ printf '%-34s %12s %10s   server %s\n' "idle" "" "" "$(rss "$server")"
 # Heavy plans: 4 clients asking for 12-week plans with 100 events each, nonstop.
 python3 - "$work/heavy.lua" <<'PY'
 import json, sys, datetime
-start = datetime.date(2026, 12, 1)
+start = datetime.date.today() + datetime.timedelta(days=1)  # events still to come
 events = [str(start + datetime.timedelta(days=3 * i)) for i in range(100)]
 body = json.dumps({"skin_type": "combination", "concerns": ["acne", "dullness"], "goal": "both",
                    "start": str(start), "events": events, "avoid": ["fragrance", "lavender"]})

@@ -34,11 +34,18 @@ fn optional_minutes(theme: &ColorfulTheme, prompt: &str) -> Result<Option<Minute
     Ok(text.trim().parse::<u16>().ok().and_then(Minutes::new))
 }
 
+/// Special occasions as typed: dates, none of them past.
 fn dates(text: &str) -> Result<Vec<IsoDate>, String> {
-    text.split([',', ' '])
+    let dates: Vec<IsoDate> = text
+        .split([',', ' '])
         .filter(|part| !part.trim().is_empty())
         .map(IsoDate::parse)
-        .collect()
+        .collect::<Result<_, _>>()?;
+    let today = chrono::Local::now().date_naive();
+    match regimen_core::profile::past_event(&dates, today, Some("events")) {
+        Some(past) => Err(past.message),
+        None => Ok(dates),
+    }
 }
 
 /// Products the person owns (optional): name, pasted ingredient list, kind.

@@ -120,10 +120,21 @@ fn day_label(date: chrono::NaiveDate) -> String {
     date.format("%a %-d %b").to_string()
 }
 
+/// "Tue 1 Dec", with the year when it is not the plan's ("Wed 1 Jan 2025").
+fn day_label_in(date: chrono::NaiveDate, plan_year: i32) -> String {
+    use chrono::Datelike;
+    if date.year() == plan_year {
+        day_label(date)
+    } else {
+        date.format("%a %-d %b %Y").to_string()
+    }
+}
+
 /// The whole plan as text, wrapped to the layout's width: the answer and its reasons,
 /// the masks and serums, the routines with their dates folded, a calendar of the
 /// evenings, what to know (safety first), each source as a short tag.
 pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, events: &[IsoDate], layout: Layout) -> String {
+    let plan_year = chrono::Datelike::year(&plan.start.0);
     let paint = Paint {
         color: layout.color,
     };
@@ -309,7 +320,7 @@ pub fn plan(knowledge: &Knowledge, plan: &Plan<'_>, events: &[IsoDate], layout: 
                     .dates
                     .iter()
                     .take(6)
-                    .map(|d| day_label(d.0))
+                    .map(|d| day_label_in(d.0, plan_year))
                     .collect();
                 let more = warning.dates.len().saturating_sub(6);
                 let _ = write!(

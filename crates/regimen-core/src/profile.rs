@@ -466,7 +466,56 @@ pub struct Answers {
     pub start: String,
 }
 
+/// An event date before `today`, said by its field (`events[0]`; `events` from a form): a
+/// special occasion that has passed cannot be prepared for. Checked where a person gives a
+/// profile (the questionnaire, the quiz, the API), not where a stored one is read again.
+pub fn past_event(
+    events: &[IsoDate],
+    today: NaiveDate,
+    field: Option<&str>,
+) -> Option<ProfileError> {
+    let at = events.iter().position(|d| d.0 < today)?;
+    Some(ProfileError {
+        field: Some(field.map_or_else(|| format!("events[{at}]"), str::to_string)),
+        line: None,
+        message: format!(
+            "{} has passed (today is {today}): a special occasion is one still to come.",
+            events[at].0
+        ),
+    })
+}
+
 impl Answers {
+    /// [`Answers::check`], and an event that has passed (before `today`) is a mistake too.
+    pub fn check_on(&self, today: NaiveDate) -> Result<Profile, Vec<ProfileError>> {
+        let past = self
+            .events
+            .iter()
+            .flat_map(|e| e.split(','))
+            .filter_map(|e| IsoDate::parse(e.trim()).ok())
+            .collect::<Vec<_>>();
+        let past = past_event(&past, today, Some("events"));
+        match (self.check(), past) {
+            (Ok(profile), None) => Ok(profile),
+            (Ok(_), Some(past)) => Err(vec![past]),
+            (Err(mut errors), Some(past)) => {
+                // In the order of the questions: after the goal's, before the minutes'.
+                let at = errors
+                    .iter()
+                    .position(|e| {
+                        !matches!(
+                            e.field.as_deref(),
+                            Some("skin_type" | "concerns" | "goal" | "events")
+                        )
+                    })
+                    .unwrap_or(errors.len());
+                errors.insert(at, past);
+                Err(errors)
+            }
+            (Err(errors), None) => Err(errors),
+        }
+    }
+
     /// The profile these answers give, or every mistake in them, in the order of the
     /// questions, each naming its field (`events`, `minutes_am`, ...).
     pub fn check(&self) -> Result<Profile, Vec<ProfileError>> {
@@ -924,6 +973,39 @@ avoid = [" Fragrance "]
             .message
             .contains("\"next week\" is not a date: pick the day on the calendar"));
         assert!(errors[4].message.contains("from 1 to 240"));
+    }
+
+    #[test]
+    fn a_special_occasion_that_has_passed_is_a_mistake_of_its_question() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).expect("date");
+        let answers = Answers {
+            skin_type: "oily".into(),
+            goal: "both".into(),
+            events: vec!["2026-12-24, 2025-01-01".into()],
+            minutes_am: "lots".into(),
+            ..Answers::default()
+        };
+        let errors = answers.check_on(today).expect_err("two mistakes");
+        let fields: Vec<&str> = errors.iter().filter_map(|e| e.field.as_deref()).collect();
+        assert_eq!(fields, ["events", "minutes_am"]);
+        assert!(
+            errors[0].message.contains("2025-01-01 has passed"),
+            "{}",
+            errors[0].message
+        );
+        // Today and later are fine; `check` alone does not look at the date.
+        let coming = Answers {
+            events: vec!["2026-12-06".into()],
+            minutes_am: "5".into(),
+            ..answers.clone()
+        };
+        assert!(coming.check_on(today).is_ok());
+        assert!(Answers {
+            minutes_am: "5".into(),
+            ..answers
+        }
+        .check()
+        .is_ok());
     }
 
     #[test]

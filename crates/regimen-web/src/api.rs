@@ -119,7 +119,7 @@ pub async fn plan(
     ApiQuery(query): ApiQuery<PlanQuery>,
     Body(bytes): Body,
 ) -> Result<Response, ApiError> {
-    let profile = crate::body::profile(&bytes)?;
+    let profile = crate::body::given_profile(&bytes)?;
     let weeks = plan_weeks(query.weeks, query.experiment)?;
     let start = match &query.start {
         Some(text) => IsoDate::parse(text).map_err(|e| ApiError::invalid("start", e))?,

@@ -164,6 +164,17 @@ fn strip_position(message: &str) -> String {
 }
 
 /// A profile from a JSON body: malformed JSON is a 400, a bad value a 422 naming the field.
+/// A profile a person gives now: [`profile`], and no special occasion that has passed
+/// (422 naming `events[i]`). A queued job reads its profile with [`profile`] alone.
+pub fn given_profile(bytes: &[u8]) -> Result<regimen_core::Profile, ApiError> {
+    let profile = profile(bytes)?;
+    let today = chrono::Local::now().date_naive();
+    match regimen_core::profile::past_event(&profile.events, today, None) {
+        Some(past) => Err(past.into()),
+        None => Ok(profile),
+    }
+}
+
 pub fn profile(bytes: &[u8]) -> Result<regimen_core::Profile, ApiError> {
     parse::<serde::de::IgnoredAny>(bytes)?;
     let text = std::str::from_utf8(bytes).map_err(|_| ApiError::BadRequest {

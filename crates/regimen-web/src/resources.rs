@@ -91,7 +91,7 @@ impl Resource for Profiles {
     const COLLECTION: Collection = Collection::Profile;
 
     async fn accept(_: &AppState, _: Caller, bytes: &[u8]) -> Result<Stored, ApiError> {
-        let profile = crate::body::profile(bytes)?;
+        let profile = crate::body::given_profile(bytes)?;
         Ok(Stored {
             sort_key: String::new(),
             body: to_body(&profile)?,

@@ -1088,3 +1088,24 @@ fn the_experiment_example_gives_its_answer() {
         "{help}"
     );
 }
+
+/// A date the plan names outside its own year carries its year ("Wed 1 Jan 2025"), and
+/// the quiz's and the API's refusal of a past occasion has its counterpart here: the
+/// plan says the event falls outside it.
+#[test]
+fn a_date_of_another_year_says_its_year() {
+    let profile = write_profile(
+        "past-event.toml",
+        "skin_type = \"dry\"\ngoal = \"both\"\nevents = [\"2025-01-01\"]\n",
+    );
+    let out = regimen(&[
+        "plan",
+        "--profile",
+        profile.to_str().expect("path"),
+        "--start",
+        "2026-12-01",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Wed 1 Jan 2025"), "{text}");
+}

@@ -232,7 +232,7 @@ pub(super) async fn save_start(
     let form = FormData::parse(&bytes);
     check_form(&viewer, &form)?;
     let answers = answers_from(&form);
-    let profile = match answers.check() {
+    let profile = match answers.check_on(today()) {
         Ok(profile) => profile,
         Err(errors) => {
             // Every mistake at once, the first one focused.

@@ -80,7 +80,7 @@ async fn bad_input_is_a_4xx_with_the_field() {
 #[tokio::test]
 async fn huge_lists_in_a_profile_are_refused_by_their_field() {
     let app = spawn_app(false).await;
-    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+    let start = chrono::Local::now().date_naive() + chrono::Duration::days(1);
     let events: Vec<String> = (0..18_000)
         .map(|d| (start + chrono::Duration::days(d % 3000)).to_string())
         .collect();
@@ -103,9 +103,39 @@ async fn huge_lists_in_a_profile_are_refused_by_their_field() {
         .map(|d| (start + chrono::Duration::days(3 * d)).to_string())
         .collect();
     let profile =
-        json!({"skin_type": "dry", "goal": "both", "events": events, "start": "2026-01-01"});
+        json!({"skin_type": "dry", "goal": "both", "events": events, "start": start.to_string()});
     let reply = app.post("/api/v1/plan?weeks=12", &profile, &[]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+}
+
+/// A special occasion that has passed is refused where a person gives a profile (the
+/// API's profiles and plan, the questionnaire), by its field and date.
+#[tokio::test]
+async fn a_special_occasion_that_has_passed_is_refused() {
+    let app = spawn_app(false).await;
+    let soon = (chrono::Local::now().date_naive() + chrono::Duration::days(20)).to_string();
+    for path in ["/api/v1/profiles", "/api/v1/plan"] {
+        let past = json!({"skin_type": "dry", "goal": "both", "events": [soon, "2025-01-01"]});
+        let reply = app.post(path, &past, &[]).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            reply.text
+        );
+        // Events are kept in date order: the past one is the first.
+        assert_eq!(reply.json()["field"], "events[0]", "{path}");
+        assert!(
+            reply.text.contains("2025-01-01 has passed"),
+            "{}",
+            reply.text
+        );
+        let coming = json!({"skin_type": "dry", "goal": "both", "events": [soon]});
+        assert!(
+            app.post(path, &coming, &[]).await.status.is_success(),
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]

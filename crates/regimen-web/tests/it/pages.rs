@@ -148,7 +148,7 @@ async fn form_errors_sit_by_their_field_and_keep_the_input() {
     let reply = form(
         &app,
         "/",
-        "goal=both&events=2026-12-24%2C+2026-13-01&minutes_am=lots",
+        "goal=both&events=2099-12-24%2C+2026-13-01&minutes_am=lots",
         &[],
     )
     .await;
@@ -169,6 +169,11 @@ async fn form_errors_sit_by_their_field_and_keep_the_input() {
         .text
         .contains("&quot;2026-13-01&quot; is not a date: pick the day on the calendar"));
     assert_eq!(reply.text.matches(" autofocus").count(), 1);
+    // A special occasion that has passed is a mistake by its field, with its date.
+    let past = form(&app, "/", "skin_type=dry&goal=both&events=2025-01-01", &[]).await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(past.text.contains("id=\"events-error\""), "{}", past.text);
+    assert!(past.text.contains("2025-01-01 has passed"), "{}", past.text);
     assert!(
         reply
             .text
@@ -178,13 +183,13 @@ async fn form_errors_sit_by_their_field_and_keep_the_input() {
     );
     assert!(reply.text.contains("value=\"lots\""), "the input is kept");
     assert!(
-        reply.text.contains("value=\"2026-12-24\""),
+        reply.text.contains("value=\"2099-12-24\""),
         "the good date is kept"
     );
     let reply = form(
         &app,
         "/",
-        "skin_type=dry&goal=both&events=2026-12-24%2C+2026-13-01",
+        "skin_type=dry&goal=both&events=2099-12-24%2C+2026-13-01",
         &[],
     )
     .await;
