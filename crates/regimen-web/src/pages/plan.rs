@@ -550,7 +550,8 @@ pub(super) async fn plan_page(
 }
 
 /// The next weeks of the plan: the same plan made longer (its ramps go on), or, when the
-/// answers or the shelf changed, or the plan is as long as plans go, a new one from today.
+/// answers or the shelf changed, the plan is as long as plans go, or it ended before
+/// today (four more weeks would not reach today), a new one from today.
 pub(super) async fn plan_next(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -562,7 +563,11 @@ pub(super) async fn plan_next(
         return Ok(see_other("/"));
     };
     let saved = current.saved;
-    if saved.profile == profile && saved.weeks + BLOCK_WEEKS <= MAX_WEEKS {
+    // Four more weeks that would still end before today: the person stopped a while
+    // ago, and a plan from today starts its ramps again.
+    let reach = saved.start.0 + chrono::Days::new(u64::from(saved.weeks + BLOCK_WEEKS) * 7 - 1);
+    let ended = reach < today();
+    if saved.profile == profile && saved.weeks + BLOCK_WEEKS <= MAX_WEEKS && !ended {
         // The same seed draws the same evenings for the weeks already planned.
         set_current_plan(
             &state,

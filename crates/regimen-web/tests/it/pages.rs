@@ -705,6 +705,23 @@ async fn the_plan_is_anchored_when_made_and_says_which_week_it_is() {
     let plan = app.get("/plan", &[]).await.text;
     assert!(plan.contains("<strong>Week 5 of 8</strong>"), "{plan}");
     assert!(plan.contains("Weeks 5 to 8"), "the block that holds today");
+
+    // One that ended weeks ago (four more weeks would not reach today): one click makes
+    // a plan from today, its ramps starting again.
+    let start = days_from_today(-70);
+    form(
+        &app,
+        "/",
+        &format!("skin_type=oily&goal=long_term&concerns=acne&start={start}"),
+        &[],
+    )
+    .await;
+    form(&app, "/plan/next", "", &[]).await;
+    let fresh = app.get("/api/v1/plans", &[]).await.json();
+    assert_eq!(fresh[0]["start"], days_from_today(0).as_str(), "{fresh}");
+    assert_eq!(fresh[0]["weeks"], 4);
+    let plan = app.get("/plan", &[]).await.text;
+    assert!(plan.contains("<strong>Week 1 of 4</strong>"), "{plan}");
 }
 
 #[tokio::test]
