@@ -13,7 +13,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{Local, Utc};
-use regimen_core::calendar::{to_ics, CalendarOptions};
+use regimen_core::calendar::to_ics;
 use regimen_core::profile::IsoDate;
 use regimen_store::{Collection, Imported};
 use serde::{Deserialize, Serialize};
@@ -508,6 +508,11 @@ pub async fn revoke_feed(
 #[derive(Debug, Deserialize)]
 pub struct FeedQuery {
     token: Option<String>,
+    /// The morning routine's time (HH:MM), the evening's, and the reminder in minutes
+    /// before each (see resources::calendar_options).
+    am: Option<String>,
+    pm: Option<String>,
+    remind: Option<String>,
 }
 
 /// `GET /api/v1/plan.ics?token=...`: a saved plan as an iCalendar feed.
@@ -532,17 +537,17 @@ pub async fn feed(
         .ok_or(ApiError::NotFound)?;
     // Calendar apps ask every few hours: the feed is made once for the plan's inputs
     // and this version, and a copy that is still right is a 304.
-    let validators = plan_validators(&state, &document, "ics");
+    let options = crate::resources::calendar_options(
+        query.am.as_deref(),
+        query.pm.as_deref(),
+        query.remind.as_deref(),
+    )?;
+    let variant = format!("ics {} {} {:?}", options.am, options.pm, options.remind);
+    let validators = plan_validators(&state, &document, &variant);
     validators.answer(&request, || {
         let ics = state.answers().get_or_make(validators.key(), || {
             let saved: SavedPlan = serde_json::from_str(&document.body)
                 .map_err(|e| ApiError::Internal(format!("stored plan {plan_id}: {e}")))?;
-            let options = CalendarOptions {
-                am: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap_or_default(),
-                pm: chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(),
-                stamp: Utc::now().naive_utc(),
-                remind: None,
-            };
             let ics = saved.make(&state, |plan| to_ics(state.knowledge(), plan, &options))?;
             let size = ics.len();
             Ok::<_, ApiError>((axum::body::Bytes::from(ics), size))

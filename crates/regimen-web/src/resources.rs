@@ -688,3 +688,45 @@ pub fn plan_validators(state: &AppState, document: &Document, what: &str) -> Val
         state.started(),
     )
 }
+
+/// A calendar's routine times and reminder as a person chose them on the plan page
+/// (`am=07:30&pm=21:00&remind=10`): else 07:30, 21:00 and a reminder ten minutes before
+/// (`remind=0`: none). A time that is not HH:MM, or a reminder past a day, is a 422
+/// naming its field.
+pub fn calendar_options(
+    am: Option<&str>,
+    pm: Option<&str>,
+    remind: Option<&str>,
+) -> Result<regimen_core::calendar::CalendarOptions, ApiError> {
+    let time = |field: &str, text: Option<&str>, default: (u32, u32)| match text
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        None => Ok(chrono::NaiveTime::from_hms_opt(default.0, default.1, 0).unwrap_or_default()),
+        Some(text) => chrono::NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| {
+            ApiError::invalid(
+                field,
+                format!("\"{text}\" is not a time: write it as 07:30"),
+            )
+        }),
+    };
+    let remind = match remind.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Some(10),
+        Some(text) => match text.parse::<u32>() {
+            Ok(0) => None,
+            Ok(minutes) if minutes <= 1440 => Some(minutes),
+            _ => {
+                return Err(ApiError::invalid(
+                    "remind",
+                    format!("\"{text}\" is not a number of minutes from 0 (no reminder) to 1440"),
+                ))
+            }
+        },
+    };
+    Ok(regimen_core::calendar::CalendarOptions {
+        am: time("am", am, (7, 30))?,
+        pm: time("pm", pm, (21, 0))?,
+        stamp: chrono::Utc::now().naive_utc(),
+        remind,
+    })
+}

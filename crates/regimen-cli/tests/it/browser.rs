@@ -517,7 +517,7 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
     client.goto(&format!("{base}/plan")).await.expect("plan");
     submit(
         &client,
-        "form[action='/plan/subscribe'] button",
+        "button[formaction='/plan/subscribe']",
         "/plan/subscribe",
     )
     .await;

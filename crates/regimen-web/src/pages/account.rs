@@ -19,7 +19,7 @@ pub(super) fn account_ctx(
 }
 
 /// A query's field (`?answers=...` carries a visitor's answers between the two forms).
-fn query_field(query: Option<&str>, name: &str) -> String {
+pub(super) fn query_field(query: Option<&str>, name: &str) -> String {
     form_urlencoded::parse(query.unwrap_or("").as_bytes())
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())

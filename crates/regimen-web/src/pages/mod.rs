@@ -16,7 +16,7 @@ use chrono::{Datelike, Local, NaiveDate};
 use minijinja::{context, Environment, Value};
 use regimen_core::analyzer::Options;
 use regimen_core::avoid::AvoidList;
-use regimen_core::calendar::{to_ics, CalendarOptions};
+use regimen_core::calendar::to_ics;
 use regimen_core::explain::{explain, suggest};
 use regimen_core::plan::ShelfReport;
 use regimen_core::plan::{Plan, DISCLAIMER};

@@ -765,17 +765,22 @@ pub(super) async fn plan_download_json(
     ))
 }
 
-pub(super) async fn plan_download_ics(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+pub(super) async fn plan_download_ics(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> PageResult {
     let user = viewer.user()?;
     let Some((current, _)) = plan_and_profile(&state, user).await? else {
         return Ok(see_other("/"));
     };
-    let options = CalendarOptions {
-        am: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap_or_default(),
-        pm: chrono::NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(),
-        stamp: chrono::Utc::now().naive_utc(),
-        remind: None,
-    };
+    let query = query.unwrap_or_default();
+    let field = |name: &str| super::account::query_field(Some(query.as_str()), name);
+    let options = crate::resources::calendar_options(
+        Some(field("am").as_str()),
+        Some(field("pm").as_str()),
+        Some(field("remind").as_str()),
+    )?;
     let ics = with_plan(&state, &current.saved, |plan| {
         to_ics(state.knowledge(), plan, &options)
     })?;
@@ -799,6 +804,9 @@ pub(super) async fn subscribe(
     let Some((current, _)) = plan_and_profile(&state, user).await? else {
         return Ok(see_other("/"));
     };
+    // The routine times and reminder chosen beside the button go in the address.
+    let (am, pm, remind) = (form.get("am"), form.get("pm"), form.get("remind"));
+    let options = crate::resources::calendar_options(Some(&am), Some(&pm), Some(&remind))?;
     let token = auth::new_token()?;
     state
         .store()
@@ -806,8 +814,11 @@ pub(super) async fn subscribe(
         .await?;
     // From the configured address, never from the request's Host.
     let url = format!(
-        "{}/api/v1/plan.ics?token={token}",
-        state.settings().public_url.trim_end_matches('/')
+        "{}/api/v1/plan.ics?token={token}&am={}&pm={}&remind={}",
+        state.settings().public_url.trim_end_matches('/'),
+        options.am.format("%H:%M"),
+        options.pm.format("%H:%M"),
+        options.remind.unwrap_or(0)
     );
     render(
         "subscribed.html",

@@ -127,6 +127,24 @@ async fn every_page_renders_in_local_mode() {
         .expect("header")
         .contains("attachment"));
     assert!(ics.text.contains("BEGIN:VCALENDAR"));
+    // A reminder ten minutes before each routine unless the person says otherwise, at
+    // the times they chose on the plan page.
+    assert!(ics.text.contains("BEGIN:VALARM") && ics.text.contains("TRIGGER:-PT600S"));
+    let own = app
+        .get("/plan.ics?am=06%3A45&pm=22%3A15&remind=15", &[])
+        .await;
+    assert!(
+        own.text.contains("T064500") && own.text.contains("T221500"),
+        "{}",
+        own.text
+    );
+    assert!(own.text.contains("TRIGGER:-PT900S"), "{}", own.text);
+    let none = app.get("/plan.ics?remind=0", &[]).await;
+    assert!(!none.text.contains("BEGIN:VALARM"));
+    let bad = app.get("/plan.ics?am=seven", &[]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = app.get("/plan", &[]).await.text;
+    assert!(page.contains("name=\"am\" value=\"07:30\""), "{page}");
     let json = app.get("/plan.json", &[]).await;
     assert!(json.text.contains("\"approach\": \"both\""));
     let css = app.get("/static/style.css", &[]).await;
@@ -857,7 +875,13 @@ async fn the_calendar_subscription_follows_the_plan_and_can_be_stopped() {
         &[],
     )
     .await;
-    let subscribed = form(&app, "/plan/subscribe", "", &[]).await;
+    let subscribed = form(
+        &app,
+        "/plan/subscribe",
+        "am=06%3A45&pm=22%3A15&remind=15",
+        &[],
+    )
+    .await;
     assert_eq!(subscribed.status, StatusCode::OK);
     let url = subscribed
         .text
@@ -865,10 +889,13 @@ async fn the_calendar_subscription_follows_the_plan_and_can_be_stopped() {
         .find(|r| r.contains("plan.ics?token="))
         .and_then(|r| r.split('"').next())
         .expect("feed address")
-        .replace("&#x2f;", "/");
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&");
+    assert!(url.contains("&am=06:45&pm=22:15&remind=15"), "{url}");
     let path = &url[url.find("/api/").expect("path")..];
     let feed = app.get(path, &[]).await;
     assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.text.contains("T064500") && feed.text.contains("TRIGGER:-PT900S"));
     // A product and a new plan: the same address now gives the new plan.
     form(
         &app,
