@@ -690,6 +690,10 @@ pub struct Exported {
     created_at: String,
     updated_at: String,
     body: Value,
+    /// The plan the web pages show (one at most): an import makes it current again
+    /// when the person has none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    current: bool,
 }
 
 /// Everything stored for a person.
@@ -788,6 +792,8 @@ async fn export_chunk(
                     created_at: document.created_at.clone(),
                     updated_at: document.updated_at.clone(),
                     body: serde_json::from_str(&document.body).map_err(json)?,
+                    current: kind == Collection::Plan
+                        && document.sort_key == crate::pages::CURRENT_PLAN,
                 };
                 serde_json::to_writer(&mut out, &exported).map_err(json)?;
             }
@@ -881,6 +887,11 @@ pub async fn import(
             .collect();
         let mut added = 0i64;
         let name = export_name(collection);
+        // The plan that was current is current again, unless the person has one now.
+        let mut may_be_current = collection == Collection::Plan
+            && !existing
+                .iter()
+                .any(|d| d.sort_key == crate::pages::CURRENT_PLAN);
         for (index, item) in slot(&mut export, collection).drain(..).enumerate() {
             let body =
                 serde_json::to_vec(&item.body).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -904,9 +915,15 @@ pub async fn import(
                 continue;
             }
             added += 1;
+            let sort_key = if item.current && may_be_current {
+                may_be_current = false;
+                crate::pages::CURRENT_PLAN.to_string()
+            } else {
+                stored.sort_key
+            };
             checked.push(Imported {
                 collection,
-                sort_key: stored.sort_key,
+                sort_key,
                 body: stored.body,
                 created_at,
                 updated_at,

@@ -35,6 +35,9 @@ mod results;
 mod shelf;
 mod start;
 
+/// The sort key of the plan the pages show (the current plan), for the export and import.
+pub(crate) const CURRENT_PLAN: &str = plan::CURRENT;
+
 use account::*;
 use checkin::*;
 use faq::*;

@@ -2087,3 +2087,45 @@ async fn a_long_history_is_listed_a_page_at_a_time_newest_first() {
         .text
         .contains("page 1 of 3"));
 }
+
+/// Export, then import into an empty store: the plan that was current is current again
+/// (an experiment stays one; the pages make no new plan), and a profile whose special
+/// occasion has passed since is imported as it was stored.
+#[tokio::test]
+async fn an_export_brings_back_the_current_plan_and_its_experiment() {
+    let app = spawn_app(false).await;
+    let start = days_from_today(-10);
+    form(
+        &app,
+        "/",
+        &format!("skin_type=combination&goal=both&concerns=acne&minutes_pm=20&start={start}&experiment=on"),
+        &[],
+    )
+    .await;
+    let mut export = app.get("/api/v1/export", &[]).await.json();
+    assert_eq!(export["plans"][0]["current"], true, "{export}");
+    // An occasion that has passed since the export was made.
+    export["profiles"][0]["body"]["events"] = serde_json::json!(["2025-01-01"]);
+    let other = spawn_app(false).await;
+    let imported = other.post("/api/v1/import", &export, &[]).await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text);
+    let plans = other.get("/api/v1/plans", &[]).await.json();
+    assert_eq!(plans.as_array().map(Vec::len), Some(1), "{plans}");
+    let plan = other.get("/plan", &[]).await.text;
+    assert!(
+        plan.contains("an experiment: <a href=\"/results\">"),
+        "{plan}"
+    );
+    let results = other.get("/results", &[]).await.text;
+    assert!(!results.contains("This plan is no experiment"), "{results}");
+    assert_eq!(
+        other
+            .get("/api/v1/plans", &[])
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "the pages made no new plan"
+    );
+}
