@@ -869,7 +869,22 @@ pub async fn import(
     caller: Caller,
     Body(bytes): Body,
 ) -> Result<Response, ApiError> {
-    let mut export: Export = parse(&bytes)?;
+    let (count, skipped) = import_bytes(&state, caller, &bytes).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"imported": count, "skipped": skipped})),
+    )
+        .into_response())
+}
+
+/// An export taken back (the API's import and the "Your data" page): the documents
+/// stored, and those skipped as already there.
+pub async fn import_bytes(
+    state: &AppState,
+    caller: Caller,
+    bytes: &[u8],
+) -> Result<(usize, usize), ApiError> {
+    let mut export: Export = parse(bytes)?;
     if export.version != 1 {
         return Err(ApiError::invalid(
             "version",
@@ -895,7 +910,7 @@ pub async fn import(
         for (index, item) in slot(&mut export, collection).drain(..).enumerate() {
             let body =
                 serde_json::to_vec(&item.body).map_err(|e| ApiError::Internal(e.to_string()))?;
-            let stored = accept_any(&state, caller, collection, &body)
+            let stored = accept_any(state, caller, collection, &body)
                 .await
                 .map_err(|error| match error {
                     ApiError::BadRequest { message, field }
@@ -939,11 +954,7 @@ pub async fn import(
         }
     }
     let count = state.store().import(caller.user_id, &checked).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"imported": count, "skipped": skipped})),
-    )
-        .into_response())
+    Ok((count, skipped))
 }
 
 /// An RFC 3339 timestamp of an export, in UTC as the store writes them; a 422 naming

@@ -226,11 +226,89 @@ pub(super) async fn account_page(
     RawQuery(query): RawQuery,
 ) -> PageResult {
     let user = viewer.user()?;
+    let imported = query_field(query.as_deref(), "imported");
     let done = match query.as_deref() {
-        Some("done=password") => "Your password is changed; you were signed out everywhere else.",
-        _ => "",
+        Some("done=password") => {
+            "Your password is changed; you were signed out everywhere else.".to_string()
+        }
+        _ if !imported.is_empty() => format!(
+            "Your file is back: {imported} document(s) added ({} already here were left as they were).",
+            query_field(query.as_deref(), "skipped")
+        ),
+        _ => String::new(),
     };
-    settings_again(&state, &viewer, user, BTreeMap::new(), done, StatusCode::OK).await
+    settings_again(
+        &state,
+        &viewer,
+        user,
+        BTreeMap::new(),
+        &done,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Takes back a file of "Download all my data" (a multipart form: the file and the
+/// form's token), then back to this page with what was added; a file that is not one
+/// is said by the field the import names, and nothing is stored.
+pub(super) async fn account_import(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    multipart: axum::extract::Multipart,
+) -> PageResult {
+    let user = viewer.user()?;
+    let Ok(_slot) = state.uploads().take(user) else {
+        return Err(ApiError::Busy.into());
+    };
+    let upload = read_upload(multipart, "data", crate::body::MAX_BODY, false).await?;
+    check_form(&viewer, &upload.fields)?;
+    let mut errors = BTreeMap::new();
+    let bytes = match (upload.refused_code(), upload.received()) {
+        (Some(_), _) => {
+            errors.insert(
+                "data".to_string(),
+                format!(
+                    "That file is too large or cut short: an export taken back is at most {} KiB.",
+                    crate::body::MAX_BODY >> 10
+                ),
+            );
+            None
+        }
+        (None, None) => {
+            errors.insert(
+                "data".to_string(),
+                "Choose the file you downloaded (regimen-data.json).".to_string(),
+            );
+            None
+        }
+        (None, Some((_, file))) => Some(file.bytes()?),
+    };
+    if let Some(bytes) = bytes {
+        match crate::api::import_bytes(&state, auth::Caller { user_id: user }, &bytes).await {
+            Ok((added, skipped)) => {
+                return Ok(see_other(&format!(
+                    "/account?imported={added}&skipped={skipped}"
+                )))
+            }
+            Err(ApiError::Invalid { message, field } | ApiError::BadRequest { message, field }) => {
+                let at = field.map(|f| format!(" (at {f})")).unwrap_or_default();
+                errors.insert(
+                    "data".to_string(),
+                    format!("That file is not one regimen can take back{at}: {message}. Nothing was added."),
+                );
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    settings_again(
+        &state,
+        &viewer,
+        user,
+        errors,
+        "",
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// How much the person keeps, by kind.
@@ -244,8 +322,19 @@ async fn account_counts(state: &AppState, user: i64) -> Result<Value, PageError>
             Collection::Plan => "Plans",
             Collection::Checkin => "Check-ins",
         };
-        counts.insert(kind, n);
+        counts.insert(kind, n.to_string());
     }
+    // Photos: how many, and from which days.
+    let photos = state.store().photos(user).await?;
+    let days: Vec<&str> = photos.iter().map(|p| p.date.as_str()).collect();
+    let said = match (days.iter().min(), days.iter().max()) {
+        (Some(first), Some(last)) if first != last => {
+            format!("{} (from {first} to {last})", photos.len())
+        }
+        (Some(first), _) => format!("{} (of {first})", photos.len()),
+        _ => "0".to_string(),
+    };
+    counts.insert("Photos", said);
     Ok(Value::from_serialize(&counts))
 }
 
@@ -378,7 +467,7 @@ pub(super) async fn delete_account(
                 state.store().delete(user, collection, document.id).await?;
             }
         }
-        return Ok(see_other("/"));
+        return Ok(see_other("/?deleted"));
     }
     if !auth::check_password(&state, user, &form.get("password"), &client).await? {
         let mut errors = BTreeMap::new();

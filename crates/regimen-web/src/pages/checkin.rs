@@ -152,7 +152,7 @@ pub(super) async fn add_photo(
     let Ok(_slot) = state.uploads().take(user) else {
         return Ok(see_other("/checkin?photo=busy#photos"));
     };
-    let upload = read_upload(multipart, "photo", crate::photos::MAX_PHOTO_BODY).await?;
+    let upload = read_upload(multipart, "photo", crate::photos::MAX_PHOTO_BODY, true).await?;
     let date = IsoDate::parse(&upload.fields.get("date")).unwrap_or(IsoDate(today()));
     // Back to the photos of that day, where what happened is said.
     let back = |code: &str| {

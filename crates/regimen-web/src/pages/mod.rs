@@ -353,6 +353,7 @@ async fn read_upload(
     mut multipart: axum::extract::Multipart,
     file_field: &str,
     limit: usize,
+    image: bool,
 ) -> Result<Upload, PageError> {
     use crate::upload::Refused;
     let mut upload = Upload {
@@ -383,7 +384,7 @@ async fn read_upload(
         if name == file_field {
             let kind = field.content_type().unwrap_or_default().to_string();
             upload.declared.clone_from(&kind);
-            let received = crate::upload::spool(field, limit, true, |e| {
+            let received = crate::upload::spool(field, limit, image, |e| {
                 if too_large(&e) {
                     Refused::TooLarge { limit }
                 } else {
@@ -511,6 +512,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/password", post(change_password))
         .route("/account/signout-everywhere", post(sign_out_everywhere))
         .route("/account/delete", post(delete_account))
+        .route("/account/import", post(account_import))
         .route("/static/style.css", get(style))
 }
 

@@ -285,7 +285,7 @@ async fn queue_photo(
     let Ok(_slot) = state.uploads().take(user) else {
         return back("busy");
     };
-    let upload = read_upload(multipart, "photo", crate::photos::MAX_PHOTO_BODY).await?;
+    let upload = read_upload(multipart, "photo", crate::photos::MAX_PHOTO_BODY, true).await?;
     if let Some(code) = upload.refused_code() {
         return back(code);
     }

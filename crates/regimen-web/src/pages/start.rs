@@ -195,7 +195,13 @@ pub(super) fn avoid_notes(state: &AppState, entries: &[String]) -> (Vec<String>,
     (notes, unknown)
 }
 
-pub(super) async fn start(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+pub(super) async fn start(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(query): RawQuery,
+) -> PageResult {
+    // After "Delete all my data" (locally): said at the top of the empty questionnaire.
+    let deleted = query.as_deref() == Some("deleted");
     let (profile, experiment) = match viewer.user_id {
         Some(user) => (
             current_profile(&state, user).await?.map(|(_, p)| p),
@@ -206,7 +212,7 @@ pub(super) async fn start(State(state): State<AppState>, viewer: Viewer) -> Page
         None => (None, false),
     };
     let (avoid_notes, _) = avoid_notes(&state, profile.as_ref().map_or(&[], |p| &p.avoid));
-    let ctx = context! { form => start_form_from(profile.as_ref()), experiment, errors => BTreeMap::<String, String>::new(), avoid_notes, ..start_options(&state) };
+    let ctx = context! { form => start_form_from(profile.as_ref()), experiment, deleted, errors => BTreeMap::<String, String>::new(), avoid_notes, ..start_options(&state) };
     render("start.html", &viewer, "start", StatusCode::OK, ctx)
 }
 

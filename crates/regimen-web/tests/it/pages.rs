@@ -1214,13 +1214,57 @@ async fn locally_the_data_page_downloads_and_deletes_everything() {
     assert!(!page.text.contains("Change my password"));
     let refused = form(&app, "/account/delete", "confirm=no", &[]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // What is kept, photos too, and that they go with a delete.
+    assert!(page.text.contains("Photos: 0"), "{}", page.text);
+    assert!(page
+        .text
+        .contains("check-ins, photos and calendar subscriptions go"));
+    let export = app.get("/account/export.json", &[]).await.text;
     let deleted = form(&app, "/account/delete", "confirm=delete", &[]).await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        deleted.headers["location"].to_str().expect("location"),
+        "/?deleted"
+    );
+    assert!(app
+        .get("/?deleted", &[])
+        .await
+        .text
+        .contains("All your data is deleted"));
     assert_eq!(
         app.get("/api/v1/profiles", &[]).await.json(),
         serde_json::json!([])
     );
     assert_eq!(app.get("/plan", &[]).await.status, StatusCode::SEE_OTHER);
+    // The file taken back on the same page: everything is there again, the plan too.
+    let csrf = page_csrf(&app.get("/account", &[]).await.text).expect("token");
+    let (content_type, body) = multipart_named(
+        &[("csrf", &csrf)],
+        "data",
+        Some(("application/json", export.as_bytes())),
+    );
+    let back = post_multipart(&app, "/account/import", &content_type, body).await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.text);
+    let location = back.headers["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(location.starts_with("/account?imported="), "{location}");
+    assert!(app
+        .get(&location, &[])
+        .await
+        .text
+        .contains("Your file is back"));
+    assert_eq!(app.get("/plan", &[]).await.status, StatusCode::OK);
+    // A file that is no export is said by the field, and nothing is added.
+    let (content_type, body) = multipart_named(
+        &[("csrf", &csrf)],
+        "data",
+        Some(("application/json", b"{\"version\": 7}")),
+    );
+    let bad = post_multipart(&app, "/account/import", &content_type, body).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("id=\"data-error\""), "{}", bad.text);
 }
 
 #[tokio::test]
@@ -1549,8 +1593,17 @@ async fn an_experiment_from_the_questionnaire_to_its_results() {
     assert_eq!(now[0]["start"], today.as_str());
 }
 
-/// A multipart body as a browser sends a file input's form.
+/// A multipart body as a browser sends a file input's form (the file's field "photo").
 fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    multipart_named(fields, "photo", file)
+}
+
+/// [`multipart`] with the file in the field `file_field`.
+fn multipart_named(
+    fields: &[(&str, &str)],
+    file_field: &str,
+    file: Option<(&str, &[u8])>,
+) -> (String, Vec<u8>) {
     let boundary = "----regimen-test-boundary";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -1560,7 +1613,7 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, V
     }
     if let Some((kind, bytes)) = file {
         body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"face.jpg\"\r\nContent-Type: {kind}\r\n\r\n").as_bytes(),
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"face.jpg\"\r\nContent-Type: {kind}\r\n\r\n").as_bytes(),
         );
         body.extend_from_slice(bytes);
         body.extend_from_slice(b"\r\n");
