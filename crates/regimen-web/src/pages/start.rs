@@ -261,7 +261,18 @@ pub(super) async fn save_start(
             );
         }
     };
-    if avoid_notes(&state, &profile.avoid).1 && form.get("avoid_checked") != form.get("avoid") {
+    // The avoid list already saved (its notes were said when it was): saving it again
+    // does not stop for them.
+    let saved_avoid = match viewer.user_id {
+        Some(user) => current_profile(&state, user)
+            .await?
+            .map(|(_, p)| p.avoid),
+        None => None,
+    };
+    if avoid_notes(&state, &profile.avoid).1
+        && form.get("avoid_checked") != form.get("avoid")
+        && saved_avoid.as_ref() != Some(&profile.avoid)
+    {
         // An entry regimen knows nothing by: say so next to the field first; saving
         // again keeps the list as it is.
         let (avoid_notes, _) = avoid_notes(&state, &profile.avoid);

@@ -443,6 +443,15 @@ async fn an_avoid_entry_that_matches_nothing_is_said_next_to_the_field() {
     assert!(plan.contains("retinoidz"), "the plan says so too");
     let start = app.get("/", &[]).await.text;
     assert!(start.contains("id=\"avoid-notes\""), "{start}");
+    // Saving the answers again with the same list (another change) does not stop again.
+    let changed = form(
+        &app,
+        "/",
+        "skin_type=oily&goal=long_term&avoid=lavender%2C+retinoidz",
+        &[],
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text);
     // A list regimen understands is saved at once.
     let known = form(
         &app,
