@@ -552,10 +552,10 @@ pub fn faq_answer(knowledge: &Knowledge, faq: &Faq, color: bool) -> String {
         source.push_str(&format!(" <{link}>"));
     }
     format!(
-        "{}\n{}\n{}\n",
+        "{}\n{}\n{}",
         paint.bold(&faq.question),
-        faq.answer,
-        paint.dim(&format!("Source: {source}"))
+        wrap_text(&faq.answer),
+        dim_wrapped(&paint, &format!("Source: {source}"), "", "  ")
     )
 }
 
@@ -576,13 +576,32 @@ pub fn answer(answer: &regimen_core::ask::Answer, color: bool) -> String {
         }
     }
     for (i, source) in sources.iter().enumerate() {
-        let _ = writeln!(out, "{}", paint.dim(&format!("[{}] {source}", i + 1)));
+        out.push_str(&dim_wrapped(
+            &paint,
+            &format!("[{}] {source}", i + 1),
+            "",
+            "    ",
+        ));
     }
     out
 }
 
+/// A source line wrapped to the terminal and dimmed line by line (a link is one word).
+fn dim_wrapped(paint: &Paint, text: &str, first: &str, hang: &str) -> String {
+    let options = textwrap::Options::new(Layout::width_here())
+        .initial_indent(first)
+        .subsequent_indent(hang)
+        .break_words(false);
+    let mut out = String::new();
+    for line in textwrap::wrap(text, options) {
+        let _ = writeln!(out, "{}", paint.dim(&line));
+    }
+    out
+}
+
+/// Text wrapped to the terminal (`COLUMNS`, else its width, else 80).
 fn wrap_text(text: &str) -> String {
-    textwrap::fill(text, 80)
+    textwrap::fill(text, Layout::width_here())
 }
 
 /// An explanation with its sources.
@@ -600,7 +619,21 @@ pub fn explanation(explanation: &Explanation, color: bool) -> String {
             (None, false) => format!(" [{source}]"),
             (None, true) => String::new(),
         };
-        let _ = writeln!(out, "  - {}{}", point.text, paint.dim(&cite));
+        // The point wrapped to the terminal, its citation after it (dimmed line by line;
+        // a link is one word and does not break).
+        let width = Layout::width_here();
+        let options = textwrap::Options::new(width)
+            .initial_indent("  - ")
+            .subsequent_indent("    ")
+            .break_words(false);
+        let _ = writeln!(out, "{}", textwrap::fill(&point.text, options));
+        let cite_options = textwrap::Options::new(width)
+            .initial_indent("    ")
+            .subsequent_indent("    ")
+            .break_words(false);
+        for line in textwrap::wrap(cite.trim(), cite_options) {
+            let _ = writeln!(out, "{}", paint.dim(&line));
+        }
     }
     out
 }

@@ -102,6 +102,58 @@ fn words(verdict: impl serde::Serialize) -> String {
 }
 
 /// The results in plain words, then a table of each concern.
+/// Rows as a table when it fits the terminal (the first column as wide as its longest
+/// name), else each row as a short paragraph wrapped to it.
+fn rows_text(header: &[&str; 8], rows: &[[String; 8]], width: usize) -> String {
+    let first = rows
+        .iter()
+        .map(|r| r[0].chars().count())
+        .chain([header[0].len()])
+        .max()
+        .unwrap_or(0);
+    let widths = [first, 5, 5, 6, 13, 6, 6];
+    let last = rows
+        .iter()
+        .map(|r| r[7].chars().count())
+        .chain([header[7].len()])
+        .max()
+        .unwrap_or(0);
+    let line = |r: [&str; 8]| {
+        format!(
+            "  {:<w0$} {:>5} {:>5} {:>6} {:>13} {:>6} {:>6}  {}\n",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            w0 = widths[0]
+        )
+    };
+    let mut out = String::new();
+    if 2 + widths.iter().map(|w| w + 1).sum::<usize>() + 1 + last <= width {
+        out.push_str(&line(*header));
+        for r in rows {
+            out.push_str(&line(std::array::from_fn(|i| r[i].as_str())));
+        }
+    } else {
+        let options = textwrap::Options::new(width)
+            .initial_indent("  ")
+            .subsequent_indent("    ");
+        for r in rows {
+            let said = format!(
+                "{}: {}, {} {} ({}), {} {} and {} {}, p {} (adjusted {})",
+                r[0], r[7], header[3], r[3], r[4], r[1], header[1], r[2], header[2], r[5], r[6]
+            );
+            out.push_str(&textwrap::fill(&said, options.clone()));
+            out.push('\n');
+        }
+    }
+    out
+}
+
 fn table(knowledge: &Knowledge, results: &Results) -> String {
     let width = render::Layout::width_here();
     let fill = |text: &str| textwrap::fill(text, width);
@@ -111,44 +163,76 @@ fn table(knowledge: &Knowledge, results: &Results) -> String {
     out.push_str(&fill(&format!("Next: {}", results.next)));
     out.push('\n');
     let name = |c: regimen_core::vocab::Concern| knowledge.labels.concern(c).to_string();
-    if !results.comparisons.is_empty() {
-        out.push_str("\nMasks: mornings after a mask against the others (1 bad to 5 great)\n");
-        out.push_str(&format!(
-            "  {:<28} {:>5} {:>5} {:>6} {:>14} {:>6} {:>6}  {}\n",
-            "concern", "after", "other", "diff", "95% interval", "p", "p adj", "verdict"
-        ));
-        for c in &results.comparisons {
-            out.push_str(&format!(
-                "  {:<28} {:>5} {:>5} {:>6} {:>14} {:>6} {:>6}  {}\n",
+    // One row per concern: (name, two counts, the difference, its interval, p, p adjusted,
+    // the verdict).
+    let masks: Vec<[String; 8]> = results
+        .comparisons
+        .iter()
+        .map(|c| {
+            [
                 name(c.metric),
-                c.n_treatment,
-                c.n_control,
+                c.n_treatment.to_string(),
+                c.n_control.to_string(),
                 number(c.difference),
                 interval(c.interval()),
                 p(c.p_value),
                 p(c.p_adjusted),
-                words(c.verdict)
-            ));
-        }
-    }
-    if !results.trends.is_empty() {
-        out.push_str("\nSerums: the first week of the serum period against the latest two weeks\n");
-        out.push_str(&format!(
-            "  {:<28} {:>5} {:>5} {:>6} {:>14} {:>6} {:>6}  {}\n",
-            "concern", "first", "late", "change", "95% interval", "p", "p adj", "verdict"
-        ));
-        for t in &results.trends {
-            out.push_str(&format!(
-                "  {:<28} {:>5} {:>5} {:>6} {:>14} {:>6} {:>6}  {}\n",
+                words(c.verdict),
+            ]
+        })
+        .collect();
+    let serums: Vec<[String; 8]> = results
+        .trends
+        .iter()
+        .map(|t| {
+            [
                 name(t.metric),
-                t.n_first_week,
-                t.n_latest_two_weeks,
+                t.n_first_week.to_string(),
+                t.n_latest_two_weeks.to_string(),
                 number(t.difference),
                 interval(t.interval()),
                 p(t.p_value),
                 p(t.p_adjusted),
-                words(t.verdict)
-            ));
+                words(t.verdict),
+            ]
+        })
+        .collect();
+    let sections = [
+        (
+            "Masks: mornings after a mask against the others (1 bad to 5 great)",
+            [
+                "concern",
+                "after",
+                "other",
+                "diff",
+                "95% interval",
+                "p",
+                "p adj",
+                "verdict",
+            ],
+            masks,
+        ),
+        (
+            "Serums: the first week of the serum period against the latest two weeks",
+            [
+                "concern",
+                "first",
+                "late",
+                "change",
+                "95% interval",
+                "p",
+                "p adj",
+                "verdict",
+            ],
+            serums,
+        ),
+    ];
+    for (title, header, rows) in &sections {
+        if !rows.is_empty() {
+            out.push('\n');
+            out.push_str(&fill(title));
+            out.push('\n');
+            out.push_str(&rows_text(header, rows, width));
         }
     }
     out.push_str("\nWhat this cannot tell\n");

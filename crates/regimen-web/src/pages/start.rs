@@ -264,9 +264,7 @@ pub(super) async fn save_start(
     // The avoid list already saved (its notes were said when it was): saving it again
     // does not stop for them.
     let saved_avoid = match viewer.user_id {
-        Some(user) => current_profile(&state, user)
-            .await?
-            .map(|(_, p)| p.avoid),
+        Some(user) => current_profile(&state, user).await?.map(|(_, p)| p.avoid),
         None => None,
     };
     if avoid_notes(&state, &profile.avoid).1
