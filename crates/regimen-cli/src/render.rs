@@ -739,7 +739,20 @@ pub fn report(knowledge: &Knowledge, report: &Report, color: bool) -> String {
                 .as_ref()
                 .map(|s| format!(" (did you mean {s}?)"))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  {}{hint}", unknown.name);
+            // A name the dictionary lacks can still show its family, listed above as
+            // an active: said here, so that the two lines agree.
+            let family = report
+                .actives
+                .iter()
+                .find(|a| a.position == unknown.position.unwrap_or(0) && a.inci == unknown.name)
+                .map(|a| {
+                    let family = knowledge
+                        .family(a.family)
+                        .map_or(a.family, |f| f.name.as_str());
+                    format!("; counted above as {} by its name", family.to_lowercase())
+                })
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {}{hint}{family}", unknown.name);
         }
     }
     for diagnostic in &report.diagnostics {

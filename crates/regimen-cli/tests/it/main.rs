@@ -1109,3 +1109,20 @@ fn a_date_of_another_year_says_its_year() {
     let text = stdout(&out);
     assert!(text.contains("Wed 1 Jan 2025"), "{text}");
 }
+
+/// A misspelt active is counted by its family and not recognised as a name: the two
+/// lines agree, and the suggestion is written as people read INCI names.
+#[test]
+fn a_misspelt_active_is_said_once_and_suggestions_are_not_in_capitals() {
+    let out = regimen(&["analyze", "Aqua, Hyaluronc Acid, Squalan, Glycerin"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "Hyaluronc Acid (did you mean Hyaluronic Acid?); counted above as hyaluronic acid"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("did you mean Squalane?"), "{text}");
+    assert!(!text.contains("SQUALANE"), "{text}");
+}

@@ -724,9 +724,11 @@ pub fn starts_with_word(name: &str, prefix: &str) -> bool {
             .is_none_or(|b| !b.is_ascii_alphanumeric())
 }
 
+/// Words that stay in capitals in a name for people: abbreviations, and the letters of
+/// the ceramide classes ("Ceramide NP", "Ceramide EOP").
 const ACRONYMS: &[&str] = &[
     "PEG", "PPG", "CI", "EDTA", "BHT", "BHA", "PCA", "HCL", "MEA", "DEA", "TEA", "PVP", "AHA",
-    "DNA", "II", "III", "IV", "SD", "UV",
+    "DNA", "II", "III", "IV", "SD", "UV", "NP", "AP", "NS", "NG", "EOP", "EOS", "EOH",
 ];
 
 /// "ASCORBIC ACID" -> "Ascorbic Acid"; acronyms and words with digits stay as they are.

@@ -1256,13 +1256,14 @@ impl Analyzer {
         claims
     }
 
-    /// The nearest known INCI name to a misspelt one.
+    /// The nearest known INCI name to a misspelt one, as people read it ("Squalane",
+    /// "Ceramide NP"), not in CosIng's capitals.
     pub fn suggestion(&self, name: &str) -> Option<String> {
         let index = self.suggest.get_or_init(|| self.lexicon.suggest_index());
         let query = normalize(name);
         let pattern = index.suggest(&self.lexicon.patterns, &query)?;
         let term = self.lexicon.term_of_pattern(pattern as usize);
-        Some(self.lexicon.terms[term as usize].name.to_string())
+        Some(self.lexicon.terms[term as usize].display.to_string())
     }
 
     fn term(&self, index: u32) -> &Term {

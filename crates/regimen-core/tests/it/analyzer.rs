@@ -67,7 +67,16 @@ fn reads_a_plain_list_with_actives_flags_and_typos() {
         .any(|f| f.code == "fragrance_allergen" && f.inci == "Linalool"));
     assert_eq!(report.unknown.len(), 1);
     assert_eq!(report.unknown[0].name, "Dimethicon");
-    assert_eq!(report.unknown[0].suggestion.as_deref(), Some("DIMETHICONE"));
+    assert_eq!(report.unknown[0].suggestion.as_deref(), Some("Dimethicone"));
+    // Names for people keep the ceramide classes' letters in capitals.
+    assert_eq!(
+        regimen_core::analyzer::lexicon::display_name("CERAMIDE NP"),
+        "Ceramide NP"
+    );
+    assert_eq!(
+        analyze("Aqua, Ceramide Np").ingredients[1].inci,
+        "Ceramide NP"
+    );
     assert_eq!(
         report.unknown[0].position,
         Some(6),
