@@ -34,6 +34,12 @@ fn optional_minutes(theme: &ColorfulTheme, prompt: &str) -> Result<Option<Minute
     Ok(text.trim().parse::<u16>().ok().and_then(Minutes::new))
 }
 
+/// A yes/no question answered with Enter: "n" then Enter is one answer, not an answer
+/// and an Enter that skips the next question.
+fn confirm(theme: &ColorfulTheme) -> Confirm<'_> {
+    Confirm::with_theme(theme).wait_for_newline(true)
+}
+
 /// Special occasions as typed: dates, none of them past.
 fn dates(text: &str) -> Result<Vec<IsoDate>, String> {
     let dates: Vec<IsoDate> = text
@@ -51,7 +57,7 @@ fn dates(text: &str) -> Result<Vec<IsoDate>, String> {
 /// Products the person owns (optional): name, pasted ingredient list, kind.
 fn ask_shelf(theme: &ColorfulTheme) -> Result<Vec<ShelfItem>> {
     let mut shelf = Vec::new();
-    let wanted = Confirm::with_theme(theme)
+    let wanted = confirm(theme)
         .with_prompt("Add products you own, so the plan can use them?")
         .default(false)
         .interact()?;
@@ -121,7 +127,7 @@ pub fn run(knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
         .items(skin_labels)
         .default(2)
         .interact()?;
-    let sensitive = Confirm::with_theme(&theme)
+    let sensitive = confirm(&theme)
         .with_prompt("Is your skin sensitive (stings, reddens or reacts easily)?")
         .default(false)
         .interact()?;
@@ -156,11 +162,11 @@ pub fn run(knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
         .allow_empty(true)
         .validate_with(|text: &String| dates(text).map(|_| ()))
         .interact_text()?;
-    let pregnant = Confirm::with_theme(&theme)
+    let pregnant = confirm(&theme)
         .with_prompt("Are you pregnant?")
         .default(false)
         .interact()?;
-    let breastfeeding = Confirm::with_theme(&theme)
+    let breastfeeding = confirm(&theme)
         .with_prompt("Are you breastfeeding?")
         .default(false)
         .interact()?;
@@ -234,7 +240,7 @@ pub fn run(knowledge: &Knowledge, out: Option<&Path>) -> Result<()> {
     match out {
         Some(path) => {
             let keep = path.exists()
-                && !Confirm::with_theme(&theme)
+                && !confirm(&theme)
                     .with_prompt(format!("{} exists. Replace it?", path.display()))
                     .default(false)
                     .interact()?;
@@ -290,7 +296,7 @@ fn ask_avoid(theme: &ColorfulTheme, knowledge: &Knowledge) -> Result<Vec<String>
         }
         let unknown = read.needs_checking();
         if !unknown
-            || !Confirm::with_theme(theme)
+            || !confirm(theme)
                 .with_prompt("Change the list?")
                 .default(true)
                 .interact()?

@@ -710,10 +710,14 @@ pub fn report(knowledge: &Knowledge, report: &Report, color: bool) -> String {
     }
     if !report.flags.is_empty() {
         let _ = writeln!(out, "{}", paint.bold("Flags:"));
-        // Each flag once, with every ingredient behind it.
+        // Each flag once for each reason, with every ingredient behind it (the avoid
+        // list's flags by the entry they answer: "fragrance", "alcohol").
         let mut flags: Vec<(&str, Vec<&str>, &str)> = Vec::new();
         for flag in &report.flags {
-            match flags.iter_mut().find(|(code, _, _)| *code == flag.code) {
+            match flags
+                .iter_mut()
+                .find(|(code, _, text)| *code == flag.code && *text == flag.text.as_ref())
+            {
                 Some((_, names, _)) => {
                     if !names.contains(&flag.inci.as_ref()) {
                         names.push(&flag.inci);
@@ -723,10 +727,17 @@ pub fn report(knowledge: &Knowledge, report: &Report, color: bool) -> String {
             }
         }
         for (code, names, text) in flags {
+            let label = knowledge.labels.flag(code);
+            // "on your avoid list (fragrance)" under "On your avoid list": the entry alone.
+            let reason = text
+                .strip_prefix(label.to_lowercase().as_str())
+                .map(|rest| rest.trim().trim_start_matches('(').trim_end_matches(')'))
+                .filter(|rest| !rest.is_empty())
+                .unwrap_or(text);
             let _ = writeln!(
                 out,
-                "  {}: {} ({text})",
-                paint.with(knowledge.labels.flag(code), Style::new().yellow()),
+                "  {}: {} ({reason})",
+                paint.with(label, Style::new().yellow()),
                 names.join(", ")
             );
         }

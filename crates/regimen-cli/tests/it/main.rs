@@ -1126,3 +1126,29 @@ fn a_misspelt_active_is_said_once_and_suggestions_are_not_in_capitals() {
     assert!(text.contains("did you mean Squalane?"), "{text}");
     assert!(!text.contains("SQUALANE"), "{text}");
 }
+
+/// The avoid list's flags are said by the entry each ingredient answers, not all under
+/// the first entry's words.
+#[test]
+fn avoid_flags_are_said_by_their_entry() {
+    let profile = write_profile(
+        "avoid-entries.toml",
+        "skin_type = \"dry\"\ngoal = \"both\"\navoid = [\"fragrance\", \"alcohol\"]\n",
+    );
+    let out = regimen(&[
+        "analyze",
+        "--profile",
+        profile.to_str().expect("path"),
+        "Aqua, Parfum, Alcohol Denat., Linalool",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("On your avoid list: Parfum, Linalool (fragrance)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("On your avoid list: Alcohol Denat. (alcohol)"),
+        "{text}"
+    );
+}
