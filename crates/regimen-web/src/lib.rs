@@ -12,6 +12,7 @@ mod body;
 pub mod catalog;
 pub mod derived;
 pub mod error;
+mod export;
 pub mod guard;
 pub mod jobs;
 pub mod openapi;

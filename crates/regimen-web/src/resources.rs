@@ -323,6 +323,10 @@ pub fn experiment_seed(asked: Option<u64>, field: &str) -> Result<u64, ApiError>
     Ok(seed)
 }
 
+/// The sort key of the plan the web pages show (the person's current plan): the pages
+/// make and read it, the export marks it and the import restores it.
+pub const CURRENT_PLAN: &str = "current";
+
 /// Saved plans: stored as their inputs, answered with the plan made again.
 pub struct Plans;
 

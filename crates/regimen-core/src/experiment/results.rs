@@ -567,6 +567,17 @@ fn ratings_by_day(inputs: &Inputs<'_>) -> BTreeMap<Concern, BTreeMap<usize, f64>
     ratings
 }
 
+/// What an adjusted p-value and a difference say at this look's `level`: `Some(true)`
+/// a claimed rise, `Some(false)` a claimed fall, `None` nothing claimed; and whether
+/// there was a test at all.
+fn claim(p: Option<f64>, difference: Option<f64>, level: f64) -> Option<Option<bool>> {
+    match (p, difference) {
+        (Some(p), Some(d)) if p < level && d != 0.0 => Some(Some(d > 0.0)),
+        (Some(_), Some(_)) => Some(None),
+        _ => None,
+    }
+}
+
 /// The comparisons' adjusted p-values and verdicts at this look's `level`.
 fn judge_masks(comparisons: &mut [Comparison], primary_first: bool, level: f64) {
     let adjusted = adjust(
@@ -575,11 +586,11 @@ fn judge_masks(comparisons: &mut [Comparison], primary_first: bool, level: f64) 
     );
     for (comparison, p) in comparisons.iter_mut().zip(adjusted) {
         comparison.p_adjusted = p;
-        comparison.verdict = match (p, comparison.difference) {
-            (None, _) | (_, None) => MaskVerdict::NotEnoughData,
-            (Some(p), Some(d)) if p < level && d > 0.0 => MaskVerdict::Better,
-            (Some(p), Some(d)) if p < level && d < 0.0 => MaskVerdict::Worse,
-            _ => MaskVerdict::NoClearDifference,
+        comparison.verdict = match claim(p, comparison.difference, level) {
+            None => MaskVerdict::NotEnoughData,
+            Some(Some(true)) => MaskVerdict::Better,
+            Some(Some(false)) => MaskVerdict::Worse,
+            Some(None) => MaskVerdict::NoClearDifference,
         };
     }
 }
@@ -592,11 +603,11 @@ fn judge_trends(trends: &mut [Trend], primary_first: bool, level: f64) {
     );
     for (trend, p) in trends.iter_mut().zip(adjusted) {
         trend.p_adjusted = p;
-        trend.verdict = match (p, trend.difference) {
-            (None, _) | (_, None) => TrendVerdict::NotEnoughData,
-            (Some(p), Some(c)) if p < level && c > 0.0 => TrendVerdict::Improved,
-            (Some(p), Some(c)) if p < level && c < 0.0 => TrendVerdict::Worsened,
-            _ => TrendVerdict::NoClearChange,
+        trend.verdict = match claim(p, trend.difference, level) {
+            None => TrendVerdict::NotEnoughData,
+            Some(Some(true)) => TrendVerdict::Improved,
+            Some(Some(false)) => TrendVerdict::Worsened,
+            Some(None) => TrendVerdict::NoClearChange,
         };
     }
 }

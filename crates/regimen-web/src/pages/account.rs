@@ -18,14 +18,6 @@ pub(super) fn account_ctx(
     context! { heading, action, signup, form => context! { username }, errors, answers, keep_experiment => experiment }
 }
 
-/// A query's field (`?answers=...` carries a visitor's answers between the two forms).
-pub(super) fn query_field(query: Option<&str>, name: &str) -> String {
-    form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
-}
-
 pub(super) async fn signup_page(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -284,7 +276,7 @@ pub(super) async fn account_import(
         (None, Some((_, file))) => Some(file.bytes()?),
     };
     if let Some(bytes) = bytes {
-        match crate::api::import_bytes(&state, auth::Caller { user_id: user }, &bytes).await {
+        match crate::export::import_bytes(&state, auth::Caller { user_id: user }, &bytes).await {
             Ok((added, skipped)) => {
                 return Ok(see_other(&format!(
                     "/account?imported={added}&skipped={skipped}"
@@ -367,7 +359,7 @@ pub(super) async fn account_export(State(state): State<AppState>, viewer: Viewer
                 "attachment; filename=\"regimen-data.json\"",
             ),
         ],
-        crate::api::export_body(state, user),
+        crate::export::export_body(state, user),
     )
         .into_response())
 }

@@ -35,9 +35,6 @@ mod results;
 mod shelf;
 mod start;
 
-/// The sort key of the plan the pages show (the current plan), for the export and import.
-pub(crate) const CURRENT_PLAN: &str = plan::CURRENT;
-
 use account::*;
 use checkin::*;
 use faq::*;
@@ -304,6 +301,14 @@ impl FormData {
     fn checked(&self, name: &str) -> bool {
         self.0.iter().any(|(k, v)| k == name && v == "true")
     }
+}
+
+/// One field of a page's query string, decoded ("" when absent).
+fn query_field(query: Option<&str>, name: &str) -> String {
+    form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 /// A form post must come from our own pages: the [`crate::guard`] refused posts from

@@ -13,9 +13,6 @@ use regimen_core::knowledge::WarningLevel;
 use regimen_core::plan::Day;
 use regimen_core::plan::MAX_WEEKS;
 
-/// The sort key of the plan the pages show.
-pub(super) const CURRENT: &str = "current";
-
 /// Weeks in a block of the plan: what the page shows at a time, and what "the next
 /// weeks" adds.
 pub(super) const BLOCK_WEEKS: u8 = 4;
@@ -35,7 +32,7 @@ pub(super) async fn current_plan(
 ) -> Result<Option<CurrentPlan>, PageError> {
     let Some(document) = state
         .store()
-        .by_sort_key(user, Collection::Plan, CURRENT)
+        .by_sort_key(user, Collection::Plan, crate::resources::CURRENT_PLAN)
         .await?
     else {
         return Ok(None);
@@ -71,7 +68,12 @@ pub(super) async fn set_current_plan(
     };
     let body = serde_json::to_string(&saved).map_err(|e| ApiError::Internal(e.to_string()))?;
     let (document, _) = state
-        .create_document(user, Collection::Plan, CURRENT, &body)
+        .create_document(
+            user,
+            Collection::Plan,
+            crate::resources::CURRENT_PLAN,
+            &body,
+        )
         .await?;
     Ok(CurrentPlan {
         id: document.id,
@@ -775,7 +777,7 @@ pub(super) async fn plan_download_ics(
         return Ok(see_other("/"));
     };
     let query = query.unwrap_or_default();
-    let field = |name: &str| super::account::query_field(Some(query.as_str()), name);
+    let field = |name: &str| query_field(Some(query.as_str()), name);
     let options = crate::resources::calendar_options(
         Some(field("am").as_str()),
         Some(field("pm").as_str()),
