@@ -62,7 +62,7 @@ fn distorted_label_photos_are_read_back() {
             "ImageMagick's convert and Tesseract are needed here"
         );
         regimen_store::testing::note_skip(
-            "label OCR: needs ImageMagick and Tesseract (apt-get install imagemagick tesseract-ocr tesseract-ocr-eng); CI requires them",
+            "label OCR: needs ImageMagick and Tesseract (apt-get install imagemagick tesseract-ocr tesseract-ocr-eng fonts-dejavu-core); CI requires them",
         );
         return;
     }

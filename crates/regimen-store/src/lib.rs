@@ -1075,7 +1075,7 @@ pub mod testing {
                         "PostgreSQL is required here but {admin} does not answer: {error}"
                     );
                     note_skip(&format!(
-                        "PostgreSQL does not answer at {admin} ({error}); CI requires it (REGIMEN_REQUIRE_POSTGRES)"
+                        "PostgreSQL does not answer at {admin} ({error}): apt-get install postgresql, then pg_ctlcluster <version> main start; CI requires it"
                     ));
                     return None;
                 }

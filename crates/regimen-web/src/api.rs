@@ -696,7 +696,7 @@ pub async fn export(State(state): State<AppState>, caller: Caller) -> Response {
 pub async fn import(
     State(state): State<AppState>,
     caller: Caller,
-    Body(bytes): Body,
+    Body(bytes): Body<{ crate::body::MAX_IMPORT }>,
 ) -> Result<Response, ApiError> {
     let (count, skipped) = crate::export::import_bytes(&state, caller, &bytes).await?;
     Ok((

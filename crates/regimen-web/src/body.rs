@@ -8,18 +8,21 @@ use serde::de::DeserializeOwned;
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 256 * 1024;
+/// The largest export taken back (`POST /api/v1/import`, "Take back a file"): years of
+/// daily check-ins (a check-in is about 300 bytes; ten years are about 1 MB).
+pub const MAX_IMPORT: usize = 4 * 1024 * 1024;
 /// How long a client may take to send a body (a slow sender holds a connection).
 pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// A JSON body, within [`MAX_BODY`]. It must be sent as `application/json`: a browser
-/// cannot send that type to another site without asking first (CORS), so a web page
-/// elsewhere cannot write through the API of a local server.
-pub struct Body(pub Bytes);
+/// A JSON body, within `LIMIT` bytes ([`MAX_BODY`] unless said). It must be sent as
+/// `application/json`: a browser cannot send that type to another site without asking
+/// first (CORS), so a web page elsewhere cannot write through the API of a local server.
+pub struct Body<const LIMIT: usize = MAX_BODY>(pub Bytes);
 
-impl<S: Send + Sync> FromRequest<S> for Body {
+impl<S: Send + Sync, const LIMIT: usize> FromRequest<S> for Body<LIMIT> {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Body, ApiError> {
+    async fn from_request(request: Request, state: &S) -> Result<Body<LIMIT>, ApiError> {
         let json = request
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
@@ -32,27 +35,37 @@ impl<S: Send + Sync> FromRequest<S> for Body {
         if !json {
             return Err(ApiError::MediaType);
         }
-        Ok(Body(limited(request, state).await?))
+        Ok(Body(limited_to(request, state, LIMIT).await?))
     }
 }
 
 /// The body of a request within [`MAX_BODY`], whatever its type (413 beyond), sent
 /// within [`BODY_TIMEOUT`] (408 beyond).
 pub async fn limited<S: Send + Sync>(request: Request, state: &S) -> Result<Bytes, ApiError> {
+    limited_to(request, state, MAX_BODY).await
+}
+
+/// The body of a request within `limit` bytes (413 beyond; the route's
+/// `DefaultBodyLimit` must allow as much), sent within [`BODY_TIMEOUT`] (408 beyond).
+async fn limited_to<S: Send + Sync>(
+    request: Request,
+    state: &S,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
     let declared = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY) {
-        return Err(ApiError::TooLarge { limit: MAX_BODY });
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::TooLarge { limit });
     }
     tokio::time::timeout(BODY_TIMEOUT, Bytes::from_request(request, state))
         .await
         .map_err(|_| ApiError::SlowBody)?
         .map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge { limit: MAX_BODY }
+                ApiError::TooLarge { limit }
             } else {
                 ApiError::BadRequest {
                     message: format!("could not read the body: {rejection}"),

@@ -445,7 +445,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/catalog", get(api::catalog_search))
         .route("/api/v1/catalog/{code}", get(api::catalog_product))
         .route("/api/v1/export", get(api::export))
-        .route("/api/v1/import", post(api::import))
+        .route(
+            "/api/v1/import",
+            post(api::import).layer(axum::extract::DefaultBodyLimit::max(body::MAX_IMPORT)),
+        )
         .merge(pages::routes())
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed)

@@ -437,7 +437,7 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: "POST",
         path: "/api/v1/import",
-        summary: "Take an export back (all or nothing)",
+        summary: "Take an export back (all or nothing; up to 4 MiB, 413 beyond)",
         body: Some("an export"),
         responses: &[
             (

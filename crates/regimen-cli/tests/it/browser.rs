@@ -402,7 +402,8 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
     let shelf = text(&client, ".products").await;
     assert!(shelf.contains("Nivéa Crème hydratante légère"), "{shelf}");
     // A photo of a barcode finds its product.
-    if let Some(photo) = super::shared_data("barcodes/ean13-3/01.png") {
+    {
+        let photo = super::shipped_data("barcodes/ean13-3/01.png");
         // The browser takes only a canonical path.
         let photo = photo.canonicalize().expect("the photo");
         client.goto(&format!("{base}/shelf")).await.expect("shelf");

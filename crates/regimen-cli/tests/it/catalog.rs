@@ -2,7 +2,7 @@
 //! a cut or damaged dump refused whole), search (name, brand, slip, accent, barcode)
 //! and a product shown with its analysis.
 
-use super::{root, shared_data, stderr, stdout, temp};
+use super::{root, shipped_data, stderr, stdout, temp};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -46,9 +46,7 @@ fn unzipped(path: &Path) -> String {
 
 #[test]
 fn the_open_beauty_facts_sample_is_imported_once_and_found_every_way() {
-    let Some(sample) = shared_data(SAMPLE) else {
-        return;
-    };
+    let sample = shipped_data(SAMPLE);
     let db = temp("catalog.db");
     let _ = std::fs::remove_file(&db);
     let sample = sample.to_str().expect("path");
@@ -138,9 +136,7 @@ fn the_open_beauty_facts_sample_is_imported_once_and_found_every_way() {
 
 #[test]
 fn a_cut_or_damaged_dump_is_refused_whole_and_the_catalog_stays_as_it_was() {
-    let Some(sample) = shared_data(SAMPLE) else {
-        return;
-    };
+    let sample = shipped_data(SAMPLE);
     let db = temp("catalog-refused.db");
     let _ = std::fs::remove_file(&db);
     let imported = catalog(&db, &["import", sample.to_str().expect("path")]);
@@ -253,9 +249,7 @@ fn a_cut_or_damaged_dump_is_refused_whole_and_the_catalog_stays_as_it_was() {
 
 #[test]
 fn a_barcode_photo_is_read_and_looked_up_in_the_catalog() {
-    let Some(photo) = shared_data("barcodes/ean13-3/01.png") else {
-        return;
-    };
+    let photo = shipped_data("barcodes/ean13-3/01.png");
     let db = temp("scan.db");
     let _ = std::fs::remove_file(&db);
     let scan = |args: &[&str]| {
@@ -347,7 +341,7 @@ fn a_label_photo_is_read_into_an_analysis() {
             "ImageMagick and Tesseract are needed here"
         );
         regimen_store::testing::note_skip(
-            "scan label: needs ImageMagick and Tesseract; CI requires them",
+            "scan label: needs ImageMagick and Tesseract (apt-get install imagemagick tesseract-ocr tesseract-ocr-eng fonts-dejavu-core); CI requires them",
         );
         return;
     }

@@ -252,16 +252,20 @@ pub(super) async fn account_import(
     let Ok(_slot) = state.uploads().take(user) else {
         return Err(ApiError::Busy.into());
     };
-    let upload = read_upload(multipart, "data", crate::body::MAX_BODY, false).await?;
-    check_form(&viewer, &upload.fields)?;
+    let upload = read_upload(multipart, "data", crate::body::MAX_IMPORT, false).await?;
+    // A body far beyond the limit ends before any field is read: it is said as too
+    // large (nothing is stored either way).
+    if upload.refused_code().is_none() || !upload.fields.0.is_empty() {
+        check_form(&viewer, &upload.fields)?;
+    }
     let mut errors = BTreeMap::new();
     let bytes = match (upload.refused_code(), upload.received()) {
         (Some(_), _) => {
             errors.insert(
                 "data".to_string(),
                 format!(
-                    "That file is too large or cut short: an export taken back is at most {} KiB.",
-                    crate::body::MAX_BODY >> 10
+                    "That file is too large or cut short: an export taken back is at most {} MB.",
+                    crate::body::MAX_IMPORT >> 20
                 ),
             );
             None

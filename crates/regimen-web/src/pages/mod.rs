@@ -517,7 +517,14 @@ pub fn routes() -> Router<AppState> {
         .route("/account/password", post(change_password))
         .route("/account/signout-everywhere", post(sign_out_everywhere))
         .route("/account/delete", post(delete_account))
-        .route("/account/import", post(account_import))
+        .route(
+            "/account/import",
+            // Beyond the file's limit, so that a file too large is read up to it and
+            // said as such on the page, with the form's other fields.
+            post(account_import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::body::MAX_IMPORT + MAX_FORM_FIELD * 4,
+            )),
+        )
         .route("/static/style.css", get(style))
 }
 

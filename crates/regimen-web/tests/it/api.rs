@@ -521,29 +521,31 @@ async fn export_and_import_lose_nothing() {
     );
 }
 
-/// An export is read a page at a time: a history longer than a page comes whole, in
-/// order, and goes back in.
+/// An export is read a page at a time: a history longer than a page (three years of
+/// daily check-ins with notes, far more than an ordinary request may carry) comes
+/// whole, in order, and goes back in; a file beyond the import's limit is a 413.
 #[tokio::test]
 async fn a_long_export_comes_whole_in_order_and_goes_back_in() {
     let app = spawn_app(false).await;
-    let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date");
-    let days = 450;
+    let start = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).expect("date");
+    let days = 1100;
+    let note = "Skin felt calm this morning; the new cleanser stings a little around the nose, \
+                less than last week. Slept well, drank water, no make-up today.";
     let bodies: Vec<Value> = (0..days)
         .map(|day| {
             let date = start + chrono::Duration::days(day);
-            json!({"date": date.to_string(), "ratings": {"acne": 1 + day % 5}})
+            json!({"date": date.to_string(), "ratings": {"acne": 1 + day % 5}, "note": note})
         })
         .collect();
-    let imported = app
-        .post(
-            "/api/v1/import",
-            &json!({"version": 1, "profiles": [], "shelf": [], "plans": [],
-                "checkins": bodies.iter().map(|b| json!({"id": 0,
-                    "created_at": "2026-01-01T00:00:00Z",
-                    "updated_at": "2026-01-01T00:00:00Z", "body": b})).collect::<Vec<_>>()}),
-            &[],
-        )
-        .await;
+    let history = json!({"version": 1, "profiles": [], "shelf": [], "plans": [],
+        "checkins": bodies.iter().map(|b| json!({"id": 0,
+            "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z", "body": b})).collect::<Vec<_>>()});
+    assert!(
+        history.to_string().len() > regimen_web::MAX_BODY,
+        "longer than an ordinary request"
+    );
+    let imported = app.post("/api/v1/import", &history, &[]).await;
     assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.text);
     let reply = app.get("/api/v1/export", &[]).await;
     assert_eq!(reply.status, StatusCode::OK);
@@ -564,6 +566,15 @@ async fn a_long_export_comes_whole_in_order_and_goes_back_in() {
     let back = other.post("/api/v1/import", &export, &[]).await;
     assert_eq!(back.status, StatusCode::CREATED, "{}", back.text);
     assert_eq!(back.json()["imported"], days);
+    let mut huge = export;
+    huge["checkins"][0]["body"]["note"] = json!("x".repeat(5 << 20));
+    let refused = other.post("/api/v1/import", &huge, &[]).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        refused.text
+    );
 }
 
 /// An idle server holds no ingredient dictionary (28,000 names): it is built when a

@@ -31,7 +31,7 @@ impl Mount {
             "REGIMEN_REQUIRE_MOUNT is set but a tmpfs could not be mounted (run as root)"
         );
         regimen_store::testing::note_skip(
-            "a tmpfs could not be mounted here (needs root); CI requires it (REGIMEN_REQUIRE_MOUNT)",
+            "a tmpfs could not be mounted here (run the tests as root: sudo scripts/test); CI requires it",
         );
         None
     }

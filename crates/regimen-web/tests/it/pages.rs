@@ -1274,6 +1274,16 @@ async fn locally_the_data_page_downloads_and_deletes_everything() {
     let bad = post_multipart(&app, "/account/import", &content_type, body).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("id=\"data-error\""), "{}", bad.text);
+    // A file beyond the limit is said with the limit (a long history is within it).
+    let huge = vec![b' '; 5 << 20];
+    let (content_type, body) = multipart_named(
+        &[("csrf", &csrf)],
+        "data",
+        Some(("application/json", &huge)),
+    );
+    let large = post_multipart(&app, "/account/import", &content_type, body).await;
+    assert!(large.status.is_client_error(), "{}", large.status);
+    assert!(large.text.contains("at most 4 MB"), "{}", large.text);
 }
 
 #[tokio::test]
@@ -1990,7 +2000,7 @@ async fn a_label_photo_fills_the_form_to_check_and_save() {
             "ImageMagick and Tesseract are needed here"
         );
         regimen_store::testing::note_skip(
-            "label photo page: needs ImageMagick and Tesseract; CI requires them",
+            "label photo page: needs ImageMagick and Tesseract (apt-get install imagemagick tesseract-ocr tesseract-ocr-eng fonts-dejavu-core); CI requires them",
         );
         return;
     }
