@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Barcode photos: regimen's CPU against zbarimg's on the same phone photos (ZXing's test
-# photos in data/barcodes), whole processes, side by side with farm-bench --vs
-# (pairs A B A B; quote the median ratio). Installs zbar-tools (Debian) if missing.
+# photos in data/barcodes), whole processes, side by side (scripts/pairs.py: pairs
+# A B A B, CPU from wait4; quote the median ratio). Installs zbar-tools (Debian) if missing.
 #   scripts/bench-barcode.sh [SET]   (SET: ean13-3 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,5 +15,6 @@ cargo build --release --quiet
 photos=$(ls "$dir"/*.png "$dir"/*.jpg 2>/dev/null | head -20 | tr '\n' ' ')
 count=$(echo "$photos" | wc -w)
 echo "== $count photos of $set_name: regimen scan barcode (A) against zbarimg (B)"
-farm-bench -n 5 --timeout 600 --vs "sh -c 'for f in $photos; do zbarimg -q \$f >/dev/null || true; done'" -- \
-  sh -c "for f in $photos; do ./target/release/regimen scan barcode \$f >/dev/null || true; done"
+scripts/pairs.py -n 5 --shell --label-a regimen --label-b zbarimg \
+  "for f in $photos; do ./target/release/regimen scan barcode \$f >/dev/null || true; done" \
+  "for f in $photos; do zbarimg -q \$f >/dev/null || true; done"

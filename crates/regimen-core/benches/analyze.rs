@@ -106,6 +106,71 @@ fn analyze(c: &mut Criterion) {
     c.bench_function("analyzer_build", |b| {
         b.iter(|| Analyzer::builtin(&knowledge))
     });
+    // What a process pays before its first answer: the knowledge base read and checked,
+    // the analyzer made, one list analysed.
+    c.bench_function("startup/knowledge, analyzer, one list", |b| {
+        b.iter(|| {
+            let knowledge = Knowledge::builtin().expect("knowledge");
+            let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
+            let report = analyzer.analyze(
+                black_box("Aqua, Glycerin, Niacinamide 10%, Zinc PCA, Parfum"),
+                &Options::default(),
+            );
+            black_box(report.ingredients.len())
+        })
+    });
+    // The kind from the name: real product names with a two-name list, so that the
+    // name decides and the list costs little.
+    let names = product_names();
+    let mut group = c.benchmark_group("kind");
+    group.throughput(Throughput::Elements(names.len() as u64));
+    group.bench_function(format!("{} product names", names.len()), |b| {
+        let mut scratch = Scratch::default();
+        b.iter(|| {
+            for name in &names {
+                let options = Options {
+                    name: Some(name),
+                    ..Options::default()
+                };
+                let report = analyzer.analyze_with("Aqua, Glycerin", &options, &mut scratch);
+                black_box(report.kind);
+            }
+        })
+    });
+    group.finish();
+}
+
+/// Product names: the retailer's when its catalog is beside the repository, and the
+/// Open Beauty Facts sample's in data/.
+fn product_names() -> Vec<String> {
+    use std::io::BufRead;
+    let mut names = Vec::new();
+    let retailer = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/lookfantastic/skincare_products_clean.csv"
+    );
+    if let Ok(mut reader) = csv::Reader::from_path(retailer) {
+        names.extend(
+            reader
+                .records()
+                .filter_map(Result::ok)
+                .filter_map(|r| r.get(0).map(str::to_string)),
+        );
+    }
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/openbeautyfacts/openbeautyfacts-products-min.jsonl.gz"
+    );
+    let file = std::fs::File::open(sample).expect("the Open Beauty Facts sample");
+    for line in std::io::BufReader::new(flate2::read::GzDecoder::new(file)).lines() {
+        let line = line.expect("a line");
+        if let Ok(product) = serde_json::from_str::<serde_json::Value>(&line) {
+            if let Some(name) = product["product_name"].as_str().filter(|n| !n.is_empty()) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
 }
 
 criterion_group!(benches, analyze);

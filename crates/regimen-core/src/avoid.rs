@@ -256,12 +256,12 @@ impl AvoidList {
 
 impl Matcher {
     fn term(&self, lexicon: &Lexicon, index: u32) -> bool {
-        let term = &lexicon.terms[index as usize];
+        let term = lexicon.term(index);
         self.terms.contains(&index)
             || term.flags & self.flags != 0
             || term.groups & self.groups != 0
             || lexicon
-                .family_of(term)
+                .family_of(&term)
                 .is_some_and(|f| self.families.iter().any(|x| x == f))
             || (!self.name_words.is_empty() && {
                 let words: Vec<String> = term
@@ -411,18 +411,16 @@ fn read_exact(knowledge: &Knowledge, analyzer: &Analyzer, entry: &str) -> AvoidE
     let term = lexicon.find(&text).or_else(|| lexicon.find_squashed(&text));
     if let Some(term) = term {
         meanings.push(Meaning::Ingredient {
-            inci: lexicon.terms[term as usize].display.to_string(),
+            inci: lexicon.term(term).display.to_string(),
         });
         matcher.terms.push(term);
     }
     if meanings.is_empty() && !words.is_empty() {
         let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
         let names = lexicon
-            .terms
-            .iter()
+            .names()
             .filter(|t| {
                 let name: Vec<String> = t
-                    .name
                     .split(|c: char| !c.is_ascii_alphanumeric())
                     .filter(|w| !w.is_empty())
                     .map(str::to_string)

@@ -427,7 +427,10 @@ impl Vocabulary {
                     word: word.clone(),
                     prefix,
                 })
-            } else if let Some(id) = self.index.suggest(&self.words, &word) {
+            } else if let Some(id) = self
+                .index
+                .suggest(|id| self.words.get(id as usize).map_or("", |w| w), &word)
+            {
                 let near = self.words[id as usize].to_string();
                 corrected.push((word.clone(), near.clone()));
                 Some(Term {

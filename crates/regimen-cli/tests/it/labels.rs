@@ -14,13 +14,14 @@ fn pieces_find_what_one_pass_finds_on_every_real_list() {
     assert!(lists.len() > 700, "{} lists", lists.len());
     let knowledge = Knowledge::builtin().expect("knowledge");
     let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
-    let matcher = analyzer.lexicon().matcher();
+    let lexicon = analyzer.lexicon();
+    let matcher = lexicon.matcher();
     let mut matches = 0;
     for list in &lists {
         let lower = list.to_lowercase();
         let one_pass: Vec<_> = matcher.find_iter(&lower).collect();
         let mut by_pieces = Vec::new();
-        matcher.find_each(&lower, |start, end, pattern| {
+        lexicon.find_each(&lower, |start, end, pattern| {
             by_pieces.push((start, end, pattern))
         });
         assert_eq!(by_pieces, one_pass, "{lower}");

@@ -78,13 +78,13 @@ fn key(before: u32, byte: u8, after: u32) -> u32 {
 
 impl Default for Cuts {
     fn default() -> Cuts {
-        Cuts::of(&[])
+        Cuts::of([])
     }
 }
 
 impl Cuts {
     /// The cuts of text searched for these spellings.
-    pub fn of(patterns: &[Box<str>]) -> Cuts {
+    pub fn of<'a>(patterns: impl IntoIterator<Item = &'a [u8]>) -> Cuts {
         let mut trim = [false; 256];
         for &byte in TRIMMED {
             trim[usize::from(byte)] = true;
@@ -93,8 +93,7 @@ impl Cuts {
         let mut ends = vec![0u64; 1 << 10].into_boxed_slice();
         let mut starts = [false; 256];
         let mut holders: HashMap<u32, Vec<Holder>> = HashMap::new();
-        for pattern in patterns {
-            let bytes = pattern.as_bytes();
+        for bytes in patterns {
             if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
                 trim[usize::from(first)] = false;
                 trim[usize::from(last)] = false;

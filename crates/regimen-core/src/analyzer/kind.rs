@@ -156,111 +156,184 @@ fn label_spf(markers: &AhoCorasick, text: &str, hits: &[Hit]) -> Option<u16> {
     None
 }
 
-/// A name rule with its phrases split into words once.
-#[derive(Debug, Clone)]
-struct Rule {
-    id: String,
-    priority: bool,
-    phrases: Vec<Vec<String>>,
-    prefixes: Vec<String>,
-    suffixes: Vec<String>,
-    /// Pieces of a word (Korean and Japanese write a product's words together).
-    contains: Vec<String>,
+/// How a pattern of the name automaton matches the words of a name.
+#[derive(Debug, Clone, Copy)]
+enum Anchor {
+    /// " w1 ... wk ": these whole words in a row.
+    Phrase(usize),
+    /// " p": the start of a word.
+    Prefix,
+    /// "s ": the end of a word.
+    Suffix,
+    /// "c": a piece inside one word.
+    Piece,
 }
 
-impl Rule {
-    fn new(rule: &NameRule) -> Rule {
-        Rule {
-            id: rule.id.clone(),
-            priority: rule.priority,
-            phrases: rule
-                .words
-                .iter()
-                .map(|w| words(w))
-                .filter(|w| !w.is_empty())
-                .collect(),
-            prefixes: rule.prefixes.clone(),
-            suffixes: rule.suffixes.clone(),
-            contains: rule.contains.iter().map(|c| c.to_lowercase()).collect(),
-        }
-    }
+/// Every name rule of kinds.toml (kinds, mask types, the application words) compiled
+/// into one automaton over a name's words, joined by single spaces between two more:
+/// one pass finds, for every rule at once, the index just past the last word it matches.
+#[derive(Debug, Clone)]
+struct NameRules {
+    automaton: AhoCorasick,
+    /// For each pattern: the rules it belongs to, and how it matches.
+    owners: Vec<Vec<(usize, Anchor)>>,
+    rules: usize,
+}
 
-    /// The index just past the last word of `name` that the rule matches, if any.
-    fn match_end(&self, name: &[String]) -> Option<usize> {
-        if name.is_empty() {
-            return None;
-        }
-        let mut end = None;
-        for wanted in &self.phrases {
-            for (at, window) in name.windows(wanted.len()).enumerate() {
-                if window == wanted.as_slice() {
-                    end = end.max(Some(at + wanted.len()));
+impl NameRules {
+    /// The rules in order, each with its phrases, prefixes, suffixes and pieces.
+    fn new<'a>(rules: impl IntoIterator<Item = &'a NameRule>) -> NameRules {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<(usize, Anchor)>> = Vec::new();
+        let mut by_text: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
+        let mut add = |pattern: String, owner: (usize, Anchor)| {
+            let at = *by_text.entry(pattern.clone()).or_insert_with(|| {
+                patterns.push(pattern);
+                owners.push(Vec::new());
+                owners.len() - 1
+            });
+            owners[at].push(owner);
+        };
+        let mut count = 0;
+        for (index, rule) in rules.into_iter().enumerate() {
+            count = index + 1;
+            for phrase in rule.words.iter().map(|w| words(w)) {
+                if !phrase.is_empty() {
+                    let anchor = Anchor::Phrase(phrase.len());
+                    add(format!(" {} ", phrase.join(" ")), (index, anchor));
                 }
             }
-        }
-        for (at, word) in name.iter().enumerate() {
-            let prefix = self.prefixes.iter().any(|p| word.starts_with(p.as_str()));
-            let suffix = self.suffixes.iter().any(|s| word.ends_with(s.as_str()));
-            let piece = self.contains.iter().any(|c| word.contains(c.as_str()));
-            if prefix || suffix || piece {
-                end = end.max(Some(at + 1));
+            // A word holds no space: an affix or piece with one can match no word.
+            let one_word = |text: &&String| !text.is_empty() && !text.contains(' ');
+            for prefix in rule.prefixes.iter().filter(one_word) {
+                add(format!(" {prefix}"), (index, Anchor::Prefix));
+            }
+            for suffix in rule.suffixes.iter().filter(one_word) {
+                add(format!("{suffix} "), (index, Anchor::Suffix));
+            }
+            for piece in rule.contains.iter().filter(one_word) {
+                add(piece.to_lowercase(), (index, Anchor::Piece));
             }
         }
-        end
+        NameRules {
+            automaton: AhoCorasick::new(&patterns)
+                .expect("name patterns are short text and always build"),
+            owners,
+            rules: count,
+        }
+    }
+
+    /// For each rule, the index just past the last word of `name` it matches, if any.
+    fn ends(&self, name: &[String]) -> Ends {
+        let mut ends = vec![None; self.rules];
+        if name.is_empty() {
+            return Ends(ends);
+        }
+        let mut text = String::with_capacity(name.iter().map(|w| w.len() + 1).sum::<usize>() + 1);
+        let mut starts = Vec::with_capacity(name.len());
+        for word in name {
+            text.push(' ');
+            starts.push(text.len());
+            text.push_str(word);
+        }
+        text.push(' ');
+        // The word whose bytes hold `at`.
+        let word_at = |at: usize| starts.partition_point(|&s| s <= at).saturating_sub(1);
+        for found in self.automaton.find_overlapping_iter(&text) {
+            for &(rule, anchor) in &self.owners[found.pattern().as_usize()] {
+                let end = match anchor {
+                    Anchor::Phrase(count) => word_at(found.start() + 1) + count,
+                    Anchor::Prefix => word_at(found.start() + 1) + 1,
+                    Anchor::Suffix => word_at(found.end() - 2) + 1,
+                    Anchor::Piece => word_at(found.start()) + 1,
+                };
+                ends[rule] = ends[rule].max(Some(end));
+            }
+        }
+        Ends(ends)
     }
 }
 
-/// The name rules of kinds.toml, ready to match.
+/// What one pass of [`NameRules`] found in a name: each rule's end, by its index.
+struct Ends(Vec<Option<usize>>);
+
+impl Ends {
+    fn has(&self, rule: usize) -> bool {
+        self.0[rule].is_some()
+    }
+}
+
+/// The name rules of kinds.toml, ready to match: the kinds, then the mask types, then
+/// the application words, as rules of one [`NameRules`].
 #[derive(Debug, Clone)]
 pub(super) struct KindRules {
-    kinds: Vec<Rule>,
-    mask_types: Vec<Rule>,
+    names: NameRules,
+    /// Each kind rule's kind and whether it is tried first (rules `0..kinds.len()`).
+    kinds: Vec<(Option<ProductKind>, bool)>,
+    /// The mask types' ids (the rules after the kinds).
+    mask_types: Vec<String>,
     uses: Vec<KindUse>,
     application: Application,
-    leave_on_words: Rule,
-    rinse_off_words: Rule,
-    wash_words: Rule,
-    body_words: Rule,
-    face_words: Rule,
-    lip_words: Rule,
-    /// The face words that are not lip words.
-    face_not_lips: Rule,
     spf_markers: AhoCorasick,
+}
+
+/// The application words' rules, after the kinds and mask types, in this order.
+#[derive(Debug, Clone, Copy)]
+enum Words {
+    LeaveOn,
+    RinseOff,
+    Wash,
+    Body,
+    Face,
+    Lips,
+    /// The face words that are not lip words.
+    FaceNotLips,
 }
 
 impl KindRules {
     pub(super) fn new(knowledge: &KindKnowledge) -> KindRules {
-        let phrases = |id: &str, words: &[String]| {
-            Rule::new(&NameRule {
-                id: id.to_string(),
-                words: words.to_vec(),
-                prefixes: Vec::new(),
-                suffixes: Vec::new(),
-                contains: Vec::new(),
-                priority: false,
-            })
+        let application = &knowledge.application;
+        let phrases = |id: &str, words: &[String]| NameRule {
+            id: id.to_string(),
+            words: words.to_vec(),
+            prefixes: Vec::new(),
+            suffixes: Vec::new(),
+            contains: Vec::new(),
+            priority: false,
         };
+        let face_not_lips: Vec<String> = application
+            .face_words
+            .iter()
+            .filter(|w| !application.lip_words.contains(w))
+            .cloned()
+            .collect();
+        // In the order of `Words`.
+        let words = [
+            phrases("leave_on", &application.leave_on_words),
+            phrases("rinse_off", &application.rinse_off_words),
+            phrases("wash", &application.wash_words),
+            phrases("body", &application.body_words),
+            phrases("face", &application.face_words),
+            phrases("lips", &application.lip_words),
+            phrases("face_not_lips", &face_not_lips),
+        ];
         KindRules {
-            kinds: knowledge.kind.iter().map(Rule::new).collect(),
-            mask_types: knowledge.mask_type.iter().map(Rule::new).collect(),
-            uses: knowledge.uses.clone(),
-            leave_on_words: phrases("leave_on", &knowledge.application.leave_on_words),
-            rinse_off_words: phrases("rinse_off", &knowledge.application.rinse_off_words),
-            wash_words: phrases("wash", &knowledge.application.wash_words),
-            body_words: phrases("body", &knowledge.application.body_words),
-            face_words: phrases("face", &knowledge.application.face_words),
-            lip_words: phrases("lips", &knowledge.application.lip_words),
-            face_not_lips: phrases(
-                "face_not_lips",
-                &knowledge
-                    .application
-                    .face_words
+            names: NameRules::new(
+                knowledge
+                    .kind
                     .iter()
-                    .filter(|w| !knowledge.application.lip_words.contains(w))
-                    .cloned()
-                    .collect::<Vec<_>>(),
+                    .chain(&knowledge.mask_type)
+                    .chain(&words),
             ),
-            application: knowledge.application.clone(),
+            kinds: knowledge
+                .kind
+                .iter()
+                .map(|r| (ProductKind::from_id(&r.id), r.priority))
+                .collect(),
+            mask_types: knowledge.mask_type.iter().map(|r| r.id.clone()).collect(),
+            uses: knowledge.uses.clone(),
+            application: application.clone(),
             spf_markers: AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostFirst)
@@ -269,9 +342,19 @@ impl KindRules {
         }
     }
 
+    /// One pass over a name's words for every rule.
+    fn read(&self, name: &[String]) -> Ends {
+        self.names.ends(name)
+    }
+
+    /// Whether the name has the application words `words`.
+    fn says(&self, found: &Ends, words: Words) -> bool {
+        found.has(self.kinds.len() + self.mask_types.len() + words as usize)
+    }
+
     /// Whether a name says the product is made for the body, hands or feet: a body word
     /// near a product word, the two joined in one word, or a body phrase.
-    fn for_body(&self, name: &[String]) -> bool {
+    fn for_body(&self, name: &[String], found: &Ends) -> bool {
         let application = &self.application;
         let is = |list: &[String], word: &str| list.iter().any(|w| w == word);
         let joined = name.iter().any(|word| {
@@ -287,39 +370,37 @@ impl KindRules {
                     .iter()
                     .any(|other| is(&application.body_products, other))
         });
-        joined || near || self.body_words.match_end(name).is_some()
+        joined || near || self.says(found, Words::Body)
     }
 
     /// The kind a name says: the first priority kind that matches, else the form word
-    /// that comes last in the name.
-    fn kind(&self, name: &[String]) -> Option<ProductKind> {
-        let rule = match self
+    /// that comes last in the name (the first such rule on a tie).
+    fn kind(&self, found: &Ends) -> Option<ProductKind> {
+        let ends = &found.0[..self.kinds.len()];
+        let first_priority = self
             .kinds
             .iter()
-            .filter(|r| r.priority)
-            .find(|r| r.match_end(name).is_some())
-        {
-            Some(rule) => Some(rule),
-            None => {
-                let mut best: Option<(usize, &Rule)> = None;
-                for rule in self.kinds.iter().filter(|r| !r.priority) {
-                    if let Some(end) = rule.match_end(name) {
-                        if best.is_none_or(|(b, _)| end > b) {
-                            best = Some((end, rule));
-                        }
+            .zip(ends)
+            .position(|((_, priority), end)| *priority && end.is_some());
+        let rule = first_priority.or_else(|| {
+            let mut best: Option<(usize, usize)> = None;
+            for (rule, ((_, priority), end)) in self.kinds.iter().zip(ends).enumerate() {
+                if let (false, Some(end)) = (*priority, *end) {
+                    if best.is_none_or(|(b, _)| end > b) {
+                        best = Some((end, rule));
                     }
                 }
-                best.map(|(_, rule)| rule)
             }
-        };
-        rule.and_then(|r| ProductKind::from_id(&r.id))
+            best.map(|(_, rule)| rule)
+        });
+        rule.and_then(|r| self.kinds[r].0)
     }
 
-    fn mask_type(&self, name: &[String]) -> Option<&str> {
-        self.mask_types
-            .iter()
-            .find(|r| r.match_end(name).is_some())
-            .map(|r| r.id.as_str())
+    fn mask_type(&self, found: &Ends) -> Option<&str> {
+        let first = self.kinds.len();
+        (0..self.mask_types.len())
+            .find(|m| found.has(first + m))
+            .map(|m| self.mask_types[m].as_str())
     }
 }
 
@@ -359,6 +440,7 @@ pub(super) fn classify<'a>(
     let rules = &analyzer.kind_rules;
     let name = options.name;
     let name_words = name.map(words).unwrap_or_default();
+    let found = rules.read(&name_words);
     let top = Top { analyzer, resolved };
     // A list that holds what only a product for the mouth holds (a fluoride) is oral
     // care, whatever the name says (or does not).
@@ -376,12 +458,13 @@ pub(super) fn classify<'a>(
             ProductKind::Other
         } else {
             rules
-                .kind(&name_words)
+                .kind(&found)
                 // Each category on its own: "Face, Powders" is no "face powder".
                 .or_else(|| {
-                    options
-                        .categories
-                        .and_then(|c| c.split(',').find_map(|one| rules.kind(&words(one))))
+                    options.categories.and_then(|c| {
+                        c.split(',')
+                            .find_map(|one| rules.kind(&rules.read(&words(one))))
+                    })
                 })
                 .unwrap_or_else(|| top.kind())
         }
@@ -397,7 +480,7 @@ pub(super) fn classify<'a>(
     if options.kind.is_none()
         && matches!(kind, ProductKind::Cleanser | ProductKind::Other)
         && medicine
-        && rules.wash_words.match_end(&name_words).is_none()
+        && !rules.says(&found, Words::Wash)
     {
         kind = ProductKind::Serum;
     }
@@ -416,9 +499,9 @@ pub(super) fn classify<'a>(
     let fills_a_step = usage.is_none_or(|u| !u.uses.is_empty());
     if !fills_a_step {
         // A tool (cotton pads, a sponge) puts nothing on the skin, whatever its name says.
-    } else if rules.leave_on_words.match_end(&name_words).is_some() {
+    } else if rules.says(&found, Words::LeaveOn) {
         leave_on = true;
-    } else if rules.rinse_off_words.match_end(&name_words).is_some() {
+    } else if rules.says(&found, Words::RinseOff) {
         leave_on = false;
     }
     let mut mask_type = None;
@@ -428,7 +511,7 @@ pub(super) fn classify<'a>(
         None => Vec::new(),
     };
     if uses.contains(&Step::Mask) {
-        let by_name = rules.mask_type(&name_words);
+        let by_name = rules.mask_type(&found);
         let chosen = match (by_name, kind) {
             (Some(id), _) => id,
             (None, ProductKind::Exfoliant) => "exfoliating",
@@ -446,7 +529,7 @@ pub(super) fn classify<'a>(
                 .iter()
                 .find(|(id, _)| id == chosen)
                 .is_some_and(|(_, leave_on)| *leave_on)
-                || rules.leave_on_words.match_end(&name_words).is_some();
+                || rules.says(&found, Words::LeaveOn);
         }
     }
     if spf.is_some()
@@ -461,14 +544,12 @@ pub(super) fn classify<'a>(
     }
     // Made for the body, hands or feet (rule body_products): it stays out of face
     // routines (a body scrub is no face mask), but a wash still cleanses.
-    let for_body = rules.for_body(&name_words) && rules.face_words.match_end(&name_words).is_none();
+    let for_body = rules.for_body(&name_words, &found) && !rules.says(&found, Words::Face);
     if for_body && !uses.iter().all(|s| *s == Step::Cleanse) {
         uses.clear();
     }
     // For the lips alone: no face step.
-    if rules.lip_words.match_end(&name_words).is_some()
-        && rules.face_not_lips.match_end(&name_words).is_none()
-    {
+    if rules.says(&found, Words::Lips) && !rules.says(&found, Words::FaceNotLips) {
         uses.clear();
     }
     Classified {
@@ -488,7 +569,7 @@ struct Top<'a> {
 }
 
 impl Top<'_> {
-    fn listed(&self) -> impl Iterator<Item = (&Term, &Resolved)> {
+    fn listed(&self) -> impl Iterator<Item = (Term<'_>, &Resolved)> {
         self.resolved
             .iter()
             .filter(|r| r.position.is_some())
@@ -496,7 +577,7 @@ impl Top<'_> {
     }
 
     fn any(&self, within: usize, test: impl Fn(&Term, &Resolved) -> bool) -> bool {
-        self.listed().take(within).any(|(term, r)| test(term, r))
+        self.listed().take(within).any(|(term, r)| test(&term, r))
     }
 
     fn family(&self, within: usize, families: &[&str]) -> bool {
@@ -514,7 +595,7 @@ impl Top<'_> {
                 && self
                     .analyzer
                     .lexicon
-                    .family_of(&self.analyzer.lexicon.terms[r.term as usize])
+                    .family_of(&self.analyzer.lexicon.term(r.term))
                     .is_some_and(|f| SERUM_ACTIVES.contains(&f) || f == "benzoyl_peroxide")
         });
         stated && !self.any(8, |t, _| t.has_code(b'E'))
@@ -537,7 +618,7 @@ impl Top<'_> {
         if self.listed().next().is_none() {
             return ProductKind::Other;
         }
-        let is_water = |t: &Term| &*t.name == "AQUA" || &*t.name == "WATER";
+        let is_water = |t: &Term| t.name == "AQUA" || t.name == "WATER";
         let water_first = self.any(1, |t, _| is_water(t));
         if self.any(3, |t, _| lexicon.family_of(t) == Some("sunscreen_filter")) {
             return ProductKind::Sunscreen;

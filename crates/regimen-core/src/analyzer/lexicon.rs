@@ -1,27 +1,30 @@
 //! The lexicon: every name the analyzer can recognise (the CosIng dictionary, curated
-//! actives and label synonyms), each resolved once, at build time, to a term with its
-//! family and flags, and one Aho-Corasick automaton over all their spellings.
+//! actives and label synonyms) with its spellings and one Aho-Corasick automaton over
+//! them, in the spelling image (image.rs: made ahead of time for the shipped knowledge,
+//! read in place); and what the curated knowledge says each name is (its family, flags
+//! and groups), worked out once per name, when the name is first met.
 
 use super::cuts::Cuts;
-pub use super::spelling::normalize;
-use super::spelling::{self, canonical, is_single_spaced};
-use super::spellings::Spellings;
+use super::image::{self, Automaton, Image, ImageError};
+use super::spelling::{canonical, is_single_spaced};
+pub use super::spelling::{display_name, normalize};
 use super::suggest::SuggestIndex;
 use crate::knowledge::{FlagRule, GroupRule, IngredientKnowledge};
 use aho_corasick::AhoCorasick;
-use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind};
-// foldhash: the names are looked up per item of every list; SipHash cost more than the look-up.
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::borrow::Cow;
+use std::sync::OnceLock;
+// foldhash: the name rules' exact names are looked up for every name the dictionary lacks.
+use foldhash::{HashMap, HashMapExt};
 
-/// One recognised ingredient.
-#[derive(Debug, Clone)]
-pub struct Term {
+/// One recognised ingredient: its names from the image, what the knowledge says it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Term<'a> {
     /// The canonical name, as CosIng spells it (upper case).
-    pub name: Box<str>,
+    pub name: &'a str,
     /// The name for people ("Ascorbic Acid").
-    pub display: Box<str>,
+    pub display: &'a str,
     /// The ingredient id for actives (`ascorbic_acid`), set with the family.
-    pub id: Box<str>,
+    pub id: &'a str,
     /// CosIng function codes as bits (`1 << (letter - 'A')`).
     pub codes: u32,
     /// Index into the curated actives, for actives.
@@ -38,18 +41,29 @@ pub struct Term {
     pub marker: bool,
 }
 
-impl Term {
+impl Term<'_> {
     /// Whether the term carries a CosIng function code (a letter of data/cosing/inci.tsv).
     pub fn has_code(&self, code: u8) -> bool {
         code.is_ascii_uppercase() && self.codes & (1 << (code - b'A')) != 0
     }
 }
 
+/// What the curated knowledge says a term is.
+#[derive(Debug, Clone, Default)]
+struct Meaning {
+    id: Box<str>,
+    active: Option<u16>,
+    family: Option<u16>,
+    class: Option<u16>,
+    flags: u64,
+    groups: u64,
+    marker: bool,
+}
+
 /// The lexicon and its automaton.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
-    /// All terms; pattern ids map to them through `pattern_term`.
-    pub terms: Vec<Term>,
+    image: Image,
     /// Family ids referenced by terms.
     pub families: Vec<String>,
     /// Flag rules, by bit.
@@ -58,12 +72,17 @@ pub struct Lexicon {
     pub groups: Vec<GroupRule>,
     /// Class names referenced by terms.
     pub classes: Vec<String>,
-    pattern_term: Vec<u32>,
-    /// Lower-case spelling of each pattern, sorted (a pattern's id is its place here).
-    pub patterns: Vec<Box<str>>,
-    matcher: Matcher,
-    by_name: HashMap<Box<str>, u32>,
-    squashed: Spellings,
+    /// The curated actives' terms: (term, active, family, class, id).
+    actives: HashMap<u32, (u16, u16, Option<u16>, Box<str>)>,
+    /// The family rules in file order: (family, class, CosIng codes).
+    family_rules: Vec<(u16, Option<u16>, Vec<u8>)>,
+    marker_codes: Vec<u8>,
+    marker_flags: u64,
+    /// Each term's meaning, worked out when the term is first met (boxed: most terms
+    /// are never met, and an empty place is two words).
+    meanings: Box<[OnceLock<Box<Meaning>>]>,
+    /// Where a text can be cut into pieces searched apart.
+    cuts: Cuts,
     name_rules: NameRules,
 }
 
@@ -86,207 +105,143 @@ pub enum LexiconError {
     Automaton(String),
 }
 
-/// The matcher over every spelling: leftmost-longest over lower-case ASCII text, each
-/// match valued by its pattern's id. The shipped one is built ahead of time (build.rs).
-#[derive(Clone)]
-pub struct Matcher {
-    automaton: DoubleArrayAhoCorasick<u32>,
-    prebuilt: bool,
-    /// Each spelling's pattern id: a piece that is one whole name is one look-up.
-    whole: Spellings,
-    /// Where a text can be cut into pieces searched apart.
-    cuts: Cuts,
-}
-
-impl std::fmt::Debug for Matcher {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Matcher")
-            .field("states", &self.automaton.num_states())
-            .field("prebuilt", &self.prebuilt)
-            .finish()
+impl From<ImageError> for LexiconError {
+    fn from(error: ImageError) -> LexiconError {
+        match error {
+            ImageError::Dictionary(line, message) => LexiconError::Dictionary { line, message },
+            ImageError::Automaton(message) => LexiconError::Automaton(message),
+            ImageError::Damaged => LexiconError::Automaton("the spelling image is damaged".into()),
+        }
     }
 }
 
-mod shipped {
-    include!(concat!(env!("OUT_DIR"), "/matcher.rs"));
+/// The matcher over every spelling: leftmost-longest over lower-case ASCII text, each
+/// match valued by its pattern's id; the image's automaton, searched in place.
+#[derive(Clone, Copy)]
+pub struct Matcher<'a> {
+    automaton: Automaton<'a>,
+    prebuilt: bool,
+    cuts: &'a Cuts,
 }
 
-/// The matcher build.rs made from the shipped dictionary and knowledge/ingredients.toml.
-static SHIPPED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/matcher.bin"));
+mod shipped {
+    include!(concat!(env!("OUT_DIR"), "/lexicon.rs"));
+}
+
+/// The spelling image build.rs made of the shipped dictionary and knowledge: its
+/// strings and its tables.
+static SHIPPED_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon.txt"));
+static SHIPPED_TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon.bin"));
 
 /// The suggestion index build.rs made of the same spellings.
 static SHIPPED_SUGGESTIONS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/suggest.bin"));
 
-impl Matcher {
-    /// The matcher of these sorted, distinct patterns: the shipped one when it was built
-    /// from exactly them, else one built now.
-    fn of(sorted: &[Box<str>]) -> Result<Matcher, LexiconError> {
-        let automaton_error =
-            |e: daachorse::errors::DaachorseError| LexiconError::Automaton(e.to_string());
-        if sorted.len() == shipped::PATTERNS
-            && spelling::fingerprint(sorted.iter().map(|p| &**p)) == shipped::FINGERPRINT
-        {
-            let (automaton, _) =
-                DoubleArrayAhoCorasick::deserialize(SHIPPED).map_err(automaton_error)?;
-            return Ok(Matcher::with(automaton, true, sorted));
-        }
-        let automaton = DoubleArrayAhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build_with_values(sorted.iter().map(|p| p.as_bytes()).zip(0u32..))
-            .map_err(automaton_error)?;
-        Ok(Matcher::with(automaton, false, sorted))
-    }
+/// The curated names the image holds: each active's and each synonym entry's name
+/// with its further spellings, in file order (build.rs reads the same from the file).
+pub fn curated_names(curated: &IngredientKnowledge) -> Vec<(String, Vec<String>)> {
+    let actives = curated.active.iter().map(|a| (&a.inci, &a.synonyms));
+    let synonyms = curated.synonym.iter().map(|s| (&s.inci, &s.synonyms));
+    actives
+        .chain(synonyms)
+        .map(|(name, spellings)| (name.clone(), spellings.clone()))
+        .collect()
+}
 
-    fn with(
-        automaton: DoubleArrayAhoCorasick<u32>,
-        prebuilt: bool,
-        sorted: &[Box<str>],
-    ) -> Matcher {
-        Matcher {
-            automaton,
-            prebuilt,
-            whole: sorted.iter().map(|p| p.as_bytes()).zip(0u32..).collect(),
-            cuts: Cuts::of(sorted),
-        }
-    }
-
+impl<'a> Matcher<'a> {
     /// Every match in `lower` (lower-case ASCII): `(start, end, pattern id)`,
     /// leftmost-longest, not overlapping. One pass of the automaton over the text.
-    pub fn find_iter<'a>(
-        &'a self,
-        lower: &'a str,
-    ) -> impl Iterator<Item = (usize, usize, u32)> + 'a {
-        self.automaton
-            .leftmost_find_iter(lower)
-            .map(|m| (m.start(), m.end(), m.value()))
+    pub fn find_iter(self, lower: &'a str) -> impl Iterator<Item = (usize, usize, u32)> + 'a {
+        self.automaton.find_iter(lower.as_bytes())
     }
 
-    /// The same matches as [`Matcher::find_iter`], in the same order, found piece by
-    /// piece: the text is cut where no spelling can cover the separator, and a piece
-    /// that is one whole spelling (once spaces and quotes are trimmed) is looked up, not
-    /// searched.
-    pub fn find_each(&self, lower: &str, mut each: impl FnMut(usize, usize, u32)) {
-        let bytes = lower.as_bytes();
-        let mut start = 0;
-        loop {
-            let cut = self.cuts.next(bytes, start);
-            self.find_in(lower, start, cut, &mut each);
-            if cut == bytes.len() {
-                return;
-            }
-            start = cut + 1;
-        }
-    }
-
-    /// The matches in `lower[start..end]`, a piece between cuts.
-    fn find_in(
-        &self,
-        lower: &str,
-        start: usize,
-        end: usize,
-        each: &mut impl FnMut(usize, usize, u32),
-    ) {
-        let (first, last) = self.cuts.trimmed(lower.as_bytes(), start, end);
-        if first == last {
-            return;
-        }
-        if let Some(pattern) = self.whole.get(&lower.as_bytes()[first..last]) {
-            each(first, last, pattern);
-            return;
-        }
-        for found in self.automaton.leftmost_find_iter(&lower[start..end]) {
-            each(start + found.start(), start + found.end(), found.value());
-        }
-    }
-
-    /// Whether this is the matcher built ahead of time (not one built at run time).
+    /// Whether this is the matcher made ahead of time (not one built at run time).
     pub fn is_prebuilt(&self) -> bool {
         self.prebuilt
     }
 
-    /// Bytes of memory it holds.
+    /// Bytes of memory it holds beside the image (the cut tables).
     pub fn heap_bytes(&self) -> usize {
-        self.automaton.heap_bytes() + self.whole.heap_bytes() + self.cuts.heap_bytes()
+        self.cuts.heap_bytes()
     }
 }
 
 impl Lexicon {
-    /// The suggestion index of its spellings: the one build.rs made when the matcher is
+    /// The suggestion index of its spellings: the one build.rs made when the image is
     /// the shipped one (the same spellings), else one built now.
     pub(super) fn suggest_index(&self) -> SuggestIndex {
-        self.matcher
-            .prebuilt
+        self.image
+            .is_static()
             .then(|| SuggestIndex::from_static(SHIPPED_SUGGESTIONS))
             .flatten()
-            .unwrap_or_else(|| SuggestIndex::build(&self.patterns))
+            .unwrap_or_else(|| SuggestIndex::build(&self.patterns()))
+    }
+
+    /// Every spelling, in sorted order (a pattern's id is its place here).
+    pub fn patterns(&self) -> Vec<&str> {
+        (0..self.image.patterns() as u32)
+            .map(|p| self.image.pattern(p))
+            .collect()
+    }
+
+    /// A spelling by its pattern id.
+    pub fn pattern(&self, pattern: u32) -> &str {
+        self.image.pattern(pattern)
     }
 
     /// Builds the lexicon from the dictionary text (data/cosing/inci.tsv) and the
-    /// curated ingredient knowledge.
-    pub fn build(dictionary: &str, curated: &IngredientKnowledge) -> Result<Lexicon, LexiconError> {
+    /// curated ingredient knowledge: the shipped image when they are the shipped ones
+    /// (`shipped_dictionary`: the text is the one in the binary), else one made now.
+    pub fn build(
+        dictionary: &str,
+        shipped_dictionary: bool,
+        curated: &IngredientKnowledge,
+    ) -> Result<Lexicon, LexiconError> {
         if curated.flag.len() > 64 || curated.group.len() > 64 {
             return Err(LexiconError::TooManyFlags(
                 curated.flag.len().max(curated.group.len()),
             ));
         }
+        let names = curated_names(curated);
+        let shipped =
+            shipped_dictionary && image::names_fingerprint(&names) == shipped::NAMES_FINGERPRINT;
+        let image = match shipped {
+            true => Image::read(Cow::Borrowed(SHIPPED_TEXT), Cow::Borrowed(SHIPPED_TABLES))?,
+            false => image::make(dictionary, &names)?,
+        };
+        let cuts = Cuts::of((0..image.patterns() as u32).map(|p| image.pattern(p).as_bytes()));
         let mut lexicon = Lexicon {
-            terms: Vec::with_capacity(30_000),
+            meanings: (0..image.terms()).map(|_| OnceLock::new()).collect(),
+            image,
             families: Vec::new(),
             flags: curated.flag.clone(),
             groups: curated.group.clone(),
             classes: Vec::new(),
-            pattern_term: Vec::new(),
-            patterns: Vec::new(),
-            matcher: Matcher {
-                automaton: DoubleArrayAhoCorasick::new(["x"])
-                    .map_err(|e| LexiconError::Automaton(e.to_string()))?,
-                prebuilt: false,
-                whole: Spellings::default(),
-                cuts: Cuts::default(),
-            },
-            by_name: HashMap::with_capacity(30_000),
-            squashed: Spellings::default(),
+            actives: HashMap::with_capacity(curated.active.len()),
+            family_rules: Vec::new(),
+            marker_codes: Vec::new(),
+            marker_flags: 0,
+            cuts,
             name_rules: NameRules::empty(),
         };
-        for (index, line) in dictionary.lines().enumerate() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let (name, codes) = line.split_once('\t').unwrap_or((line, ""));
-            let mut bits = 0u32;
-            for code in codes.trim().bytes() {
-                if !code.is_ascii_uppercase() {
-                    return Err(LexiconError::Dictionary {
-                        line: index + 1,
-                        message: format!(
-                            "function code {:?} is not a capital letter",
-                            code as char
-                        ),
-                    });
-                }
-                bits |= 1 << (code - b'A');
-            }
-            let term = lexicon.term_for(name);
-            lexicon.terms[term as usize].codes |= bits;
-        }
-        let mut synonyms: Vec<(u32, &str)> = Vec::new();
         for (index, active) in curated.active.iter().enumerate() {
-            let term = lexicon.term_for(&active.inci);
+            let Some(term) = lexicon.find(&active.inci) else {
+                continue;
+            };
             let family = lexicon.family_index(&active.family);
             let class = active.class.as_deref().map(|c| lexicon.class_index(c));
-            let entry = &mut lexicon.terms[term as usize];
-            entry.active = u16::try_from(index).ok();
-            entry.family = Some(family);
-            entry.class = class;
-            entry.id = active.id.as_str().into();
-            synonyms.extend(active.synonyms.iter().map(|s| (term, s.as_str())));
-        }
-        for entry in &curated.synonym {
-            let term = lexicon.term_for(&entry.inci);
-            synonyms.extend(entry.synonyms.iter().map(|s| (term, s.as_str())));
+            // The last active of a name gives it its meaning.
+            lexicon.actives.insert(
+                term,
+                (
+                    u16::try_from(index).unwrap_or(u16::MAX),
+                    family,
+                    class,
+                    active.id.as_str().into(),
+                ),
+            );
         }
         // The family rules in file order: a name takes the family of the first rule it meets.
-        let rules: Vec<(u16, Option<u16>, Vec<u8>)> = curated
+        lexicon.family_rules = curated
             .family_rule
             .iter()
             .map(|rule| {
@@ -296,98 +251,86 @@ impl Lexicon {
                 (family, class, codes)
             })
             .collect();
-        let name_rules = NameRules::new(curated, &lexicon)?;
+        lexicon.name_rules = NameRules::new(curated, &lexicon)?;
         let markers = &curated.one_percent_line;
-        let marker_codes: Vec<u8> = markers
+        lexicon.marker_codes = markers
             .codes
             .iter()
             .filter_map(|c| c.bytes().next())
             .collect();
-        let marker_flags: u64 = curated
+        lexicon.marker_flags = curated
             .flag
             .iter()
             .enumerate()
             .filter(|(_, f)| markers.flags.contains(&f.code))
             .fold(0, |bits, (bit, _)| bits | 1 << bit);
-        for (index, term) in lexicon.terms.iter_mut().enumerate() {
-            let held = name_rules.held(index as u32, &term.name);
-            if term.family.is_none() {
-                let by_code = rules
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (_, _, codes))| codes.iter().any(|c| term.has_code(*c)))
-                    .fold(0u64, |bits, (bit, _)| bits | 1 << bit);
-                let first = (held.rules | by_code).trailing_zeros() as usize;
-                if let Some(&(family, class, _)) = rules.get(first) {
-                    term.family = Some(family);
-                    term.class = class;
-                    term.id = snake_case(&term.name).into();
-                }
-            }
-            let held = held.with(name_rules.of_family(term.family, term.class));
-            term.flags = held.flags;
-            term.groups = held.groups;
-            // Actives never mark the line: salicylic acid is also a preservative.
-            term.marker = term.family.is_none()
-                && (term.flags & marker_flags != 0
-                    || marker_codes.iter().any(|c| term.has_code(*c))
-                    || held.marker);
-        }
-        // Patterns: every canonical name (and without a final dot), then the synonyms;
-        // a spelling belongs to the first term that has it. Then sorted: a pattern's id
-        // is its place in sorted order, the value the matcher gives it.
-        let mut ordered: Vec<(String, u32)> = Vec::with_capacity(32_000);
-        let mut seen: HashSet<String> = HashSet::with_capacity(32_000);
-        let mut add = |pattern: String, term: u32| {
-            if !pattern.is_empty() && !seen.contains(&pattern) {
-                seen.insert(pattern.clone());
-                ordered.push((pattern, term));
-            }
-        };
-        for term in 0..lexicon.terms.len() as u32 {
-            for pattern in spelling::name_patterns(&lexicon.terms[term as usize].name) {
-                add(pattern, term);
-            }
-        }
-        for (term, synonym) in synonyms {
-            add(normalize(synonym), term);
-        }
-        // A squashed spelling, too, belongs to the first term that has it.
-        for (pattern, term) in &ordered {
-            lexicon
-                .squashed
-                .insert_first(squash(pattern).as_bytes(), *term);
-        }
-        ordered.sort_unstable();
-        for (pattern, term) in ordered {
-            lexicon.patterns.push(pattern.into_boxed_str());
-            lexicon.pattern_term.push(term);
-        }
-        lexicon.matcher = Matcher::of(&lexicon.patterns)?;
-        lexicon.name_rules = name_rules;
         Ok(lexicon)
     }
 
-    fn term_for(&mut self, name: &str) -> u32 {
-        let canonical: Box<str> = canonical(name).into();
-        if let Some(&term) = self.by_name.get(&canonical) {
-            return term;
+    /// What the knowledge says term `index` is: an active's family, else the first
+    /// family rule its name or codes meet; its flags and groups by name, family and
+    /// class; whether it marks the 1% line.
+    fn meaning(&self, index: u32) -> Meaning {
+        let name = self.image.name(index);
+        let codes = self.image.codes(index);
+        let has_code = |c: u8| c.is_ascii_uppercase() && codes & (1 << (c - b'A')) != 0;
+        let held = self.name_rules.held(index, name);
+        let mut meaning = Meaning::default();
+        if let Some((active, family, class, id)) = self.actives.get(&index) {
+            meaning.active = Some(*active);
+            meaning.family = Some(*family);
+            meaning.class = *class;
+            meaning.id = id.clone();
+        } else {
+            let by_code = self
+                .family_rules
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, _, codes))| codes.iter().any(|c| has_code(*c)))
+                .fold(0u64, |bits, (bit, _)| bits | 1 << bit);
+            let first = (held.rules | by_code).trailing_zeros() as usize;
+            if let Some(&(family, class, _)) = self.family_rules.get(first) {
+                meaning.family = Some(family);
+                meaning.class = class;
+                meaning.id = snake_case(name).into();
+            }
         }
-        let term = self.terms.len() as u32;
-        self.terms.push(Term {
-            display: display_name(&canonical).into(),
-            id: Box::from(""),
-            name: canonical.clone(),
-            codes: 0,
-            active: None,
-            family: None,
-            class: None,
-            flags: 0,
-            groups: 0,
-            marker: false,
-        });
-        self.by_name.insert(canonical, term);
-        term
+        let held = held.with(self.name_rules.of_family(meaning.family, meaning.class));
+        meaning.flags = held.flags;
+        meaning.groups = held.groups;
+        // Actives never mark the line: salicylic acid is also a preservative.
+        meaning.marker = meaning.family.is_none()
+            && (held.flags & self.marker_flags != 0
+                || self.marker_codes.iter().any(|c| has_code(*c))
+                || held.marker);
+        meaning
+    }
+
+    /// A term by its index.
+    pub fn term(&self, index: u32) -> Term<'_> {
+        let meaning = self.meanings[index as usize].get_or_init(|| Box::new(self.meaning(index)));
+        Term {
+            name: self.image.name(index),
+            display: self.image.display(index),
+            id: &meaning.id,
+            codes: self.image.codes(index),
+            active: meaning.active,
+            family: meaning.family,
+            class: meaning.class,
+            flags: meaning.flags,
+            groups: meaning.groups,
+            marker: meaning.marker,
+        }
+    }
+
+    /// How many terms.
+    pub fn terms(&self) -> usize {
+        self.image.terms()
+    }
+
+    /// Every term's canonical name, in term order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        (0..self.image.terms() as u32).map(|t| self.image.name(t))
     }
 
     fn class_index(&mut self, class: &str) -> u16 {
@@ -411,18 +354,62 @@ impl Lexicon {
     }
 
     /// The matcher over every spelling.
-    pub fn matcher(&self) -> &Matcher {
-        &self.matcher
+    pub fn matcher(&self) -> Matcher<'_> {
+        Matcher {
+            automaton: self.image.automaton(),
+            prebuilt: self.image.is_static(),
+            cuts: &self.cuts,
+        }
+    }
+
+    /// The same matches as [`Matcher::find_iter`], in the same order, found piece by
+    /// piece: the text is cut where no spelling can cover the separator, and a piece
+    /// that is one whole spelling (once spaces and quotes are trimmed) is looked up, not
+    /// searched.
+    pub fn find_each(&self, lower: &str, mut each: impl FnMut(usize, usize, u32)) {
+        let cuts = &self.cuts;
+        let bytes = lower.as_bytes();
+        let mut start = 0;
+        loop {
+            let cut = cuts.next(bytes, start);
+            self.find_in(lower, start, cut, &mut each);
+            if cut == bytes.len() {
+                return;
+            }
+            start = cut + 1;
+        }
+    }
+
+    /// The matches in `lower[start..end]`, a piece between cuts.
+    fn find_in(
+        &self,
+        lower: &str,
+        start: usize,
+        end: usize,
+        each: &mut impl FnMut(usize, usize, u32),
+    ) {
+        let (first, last) = self.cuts.trimmed(lower.as_bytes(), start, end);
+        if first == last {
+            return;
+        }
+        if let Some(pattern) = self.image.whole(&lower.as_bytes()[first..last]) {
+            each(first, last, pattern);
+            return;
+        }
+        let piece = &lower.as_bytes()[start..end];
+        for (from, to, pattern) in self.image.automaton().find_iter(piece) {
+            each(start + from, start + to, pattern);
+        }
     }
 
     /// The term a pattern id stands for.
     pub fn term_of_pattern(&self, pattern: usize) -> u32 {
-        self.pattern_term[pattern]
+        self.image.pattern_term(pattern as u32)
     }
 
     /// A term by canonical name (any case).
     pub fn find(&self, name: &str) -> Option<u32> {
-        self.by_name.get(canonical(name).as_str()).copied()
+        self.image.term_named(&canonical(name))
     }
 
     /// A term whose spelling equals `text` once spaces, hyphens and punctuation are
@@ -433,7 +420,7 @@ impl Lexicon {
         let mut len = 0;
         for byte in text.bytes().filter(u8::is_ascii_alphanumeric) {
             if len == buffer.len() {
-                return self.squashed.get(squash(text).as_bytes());
+                return self.image.squashed(image::squash(text).as_bytes());
             }
             buffer[len] = byte.to_ascii_lowercase();
             len += 1;
@@ -441,7 +428,7 @@ impl Lexicon {
         if len < 4 {
             return None;
         }
-        self.squashed.get(&buffer[..len])
+        self.image.squashed(&buffer[..len])
     }
 
     /// The flags, groups and family rule a name the dictionary lacks belongs to by how it
@@ -474,16 +461,11 @@ impl Lexicon {
     pub fn class_of(&self, term: &Term) -> Option<&str> {
         term.class.map(|c| self.classes[usize::from(c)].as_str())
     }
-}
 
-fn squash(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    out.extend(
-        text.bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|b| char::from(b.to_ascii_lowercase())),
-    );
-    out
+    /// The spelling image (for build.rs's test and the heap figures).
+    pub fn image(&self) -> &Image {
+        &self.image
+    }
 }
 
 /// What a name the dictionary lacks belongs to by how it is written.
@@ -724,69 +706,6 @@ pub fn starts_with_word(name: &str, prefix: &str) -> bool {
             .is_none_or(|b| !b.is_ascii_alphanumeric())
 }
 
-/// Words that stay in capitals in a name for people: abbreviations, and the letters of
-/// the ceramide classes ("Ceramide NP", "Ceramide EOP").
-const ACRONYMS: &[&str] = &[
-    "PEG", "PPG", "CI", "EDTA", "BHT", "BHA", "PCA", "HCL", "MEA", "DEA", "TEA", "PVP", "AHA",
-    "DNA", "II", "III", "IV", "SD", "UV", "NP", "AP", "NS", "NG", "EOP", "EOS", "EOH",
-];
-
-/// "ASCORBIC ACID" -> "Ascorbic Acid"; acronyms and words with digits stay as they are.
-pub fn display_name(name: &str) -> String {
-    if name.is_ascii() {
-        // Byte by byte: every CosIng name but one is ASCII.
-        let bytes = name.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            if !bytes[i].is_ascii_alphanumeric() {
-                out.push(bytes[i]);
-                i += 1;
-                continue;
-            }
-            let end = bytes[i..]
-                .iter()
-                .position(|b| !b.is_ascii_alphanumeric())
-                .map_or(bytes.len(), |n| i + n);
-            let word = &bytes[i..end];
-            out.push(word[0]);
-            let keep = word.iter().any(u8::is_ascii_digit)
-                || ACRONYMS.iter().any(|a| a.as_bytes() == word);
-            if keep {
-                out.extend_from_slice(&word[1..]);
-            } else {
-                out.extend(word[1..].iter().map(u8::to_ascii_lowercase));
-            }
-            i = end;
-        }
-        return String::from_utf8(out).unwrap_or_else(|_| name.to_string());
-    }
-    let mut out = String::with_capacity(name.len());
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        if ACRONYMS.contains(&word.as_str()) || word.bytes().any(|b| b.is_ascii_digit()) {
-            out.push_str(word);
-        } else {
-            let mut chars = word.chars();
-            if let Some(first) = chars.next() {
-                out.push(first);
-                out.extend(chars.flat_map(char::to_lowercase));
-            }
-        }
-        word.clear();
-    };
-    for c in name.chars() {
-        if c.is_alphanumeric() {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
-}
-
 /// "PALMITOYL TRIPEPTIDE-1" -> "palmitoyl_tripeptide_1".
 pub fn snake_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
@@ -803,23 +722,105 @@ pub fn snake_case(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::SuggestIndex;
-    use crate::analyzer::Analyzer;
+    use crate::analyzer::{image, Analyzer, DICTIONARY};
     use crate::Knowledge;
 
-    /// The suggestion index build.rs made is the one the shipped spellings make now:
-    /// byte for byte, so every suggestion is the same.
+    /// The image build.rs made is the one the shipped dictionary and knowledge make now,
+    /// byte for byte; and the suggestion index build.rs made is the one its spellings
+    /// make now: every look-up and every suggestion is the same.
     #[test]
-    fn the_shipped_suggestion_index_is_the_one_built_now() {
+    fn the_shipped_image_and_suggestion_index_are_the_ones_made_now() {
         let knowledge = Knowledge::builtin().expect("knowledge");
         let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
         let lexicon = analyzer.lexicon();
-        assert!(lexicon.matcher.prebuilt);
+        assert!(lexicon.matcher().is_prebuilt());
+        assert!(lexicon.image().is_static());
+        let made =
+            image::make(DICTIONARY, &super::curated_names(&knowledge.ingredients)).expect("image");
+        assert!(made.text() == lexicon.image().text(), "the strings");
+        assert!(made.bytes() == lexicon.image().bytes(), "the tables");
         let shipped = lexicon.suggest_index();
         assert!(matches!(shipped.to_bytes(), b if std::ptr::eq(b, super::SHIPPED_SUGGESTIONS)));
-        let built = SuggestIndex::build(&lexicon.patterns);
+        let built = SuggestIndex::build(&lexicon.patterns());
         assert!(shipped.to_bytes() == built.to_bytes());
-        // Bytes from elsewhere are not taken for an index.
+        // Bytes from elsewhere are not taken for an index or an image.
         assert!(SuggestIndex::from_static(b"not an index").is_none());
         assert!(SuggestIndex::from_static(&super::SHIPPED_SUGGESTIONS[..1000]).is_none());
+        let cut = &super::SHIPPED_TABLES[..super::SHIPPED_TABLES.len() / 2];
+        assert!(image::Image::read(super::SHIPPED_TEXT.into(), cut.into()).is_err());
+        let short = &super::SHIPPED_TEXT[..1000];
+        assert!(image::Image::read(short.into(), super::SHIPPED_TABLES.into()).is_err());
+    }
+
+    /// The automaton searched in place finds exactly what daachorse finds over the same
+    /// bytes deserialized: on every spelling alone, on spellings run together, joined by
+    /// commas and spaces, cut short, with their letters changed, and on random bytes.
+    #[test]
+    fn the_automaton_searched_in_place_finds_what_daachorse_finds() {
+        use proptest::prelude::*;
+        let knowledge = Knowledge::builtin().expect("knowledge");
+        let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
+        let image = analyzer.lexicon().image();
+        let (daachorse, _) =
+            daachorse::DoubleArrayAhoCorasick::<u32>::deserialize(image.automaton_bytes())
+                .expect("daachorse reads the image's automaton");
+        let same = |text: &[u8]| {
+            let ours: Vec<_> = image.automaton().find_iter(text).collect();
+            let theirs: Vec<_> = daachorse
+                .leftmost_find_iter(text)
+                .map(|m| (m.start(), m.end(), m.value()))
+                .collect();
+            assert_eq!(ours, theirs, "{:?}", String::from_utf8_lossy(text));
+        };
+        let patterns = image.patterns() as u32;
+        for p in 0..patterns {
+            let spelling = image.pattern(p).as_bytes();
+            same(spelling);
+            same(&spelling[..spelling.len() / 2]);
+        }
+        for p in (0..patterns - 3).step_by(7) {
+            let [a, b, c] = [p, p + 1, p + 3].map(|i| image.pattern(i));
+            same(format!("{a}, {b} ({c}) 1%").as_bytes());
+            same(format!("{a}{b}{c}").as_bytes());
+            same(format!("x{a} {b}y").replace('a', "e").as_bytes());
+        }
+        proptest!(ProptestConfig::with_cases(3000), |(picks in prop::collection::vec(0..patterns, 1..6), noise in prop::collection::vec(any::<u8>(), 0..12))| {
+            let mut text: Vec<u8> = Vec::new();
+            for (i, pick) in picks.iter().enumerate() {
+                text.extend_from_slice(image.pattern(*pick).as_bytes());
+                text.extend_from_slice(&noise[..noise.len().min(i)]);
+            }
+            same(&text);
+            same(&noise);
+        });
+    }
+
+    /// Every term's spellings find it, by whole spelling, canonical name and squashed
+    /// form; words that are no name find nothing.
+    #[test]
+    fn the_image_finds_every_spelling_and_nothing_else() {
+        let knowledge = Knowledge::builtin().expect("knowledge");
+        let analyzer = Analyzer::builtin(&knowledge).expect("analyzer");
+        let lexicon = analyzer.lexicon();
+        let image = lexicon.image();
+        assert!(image.terms() > 28_000 && image.patterns() > image.terms());
+        for pattern in 0..image.patterns() as u32 {
+            assert_eq!(
+                image.whole(image.pattern(pattern).as_bytes()),
+                Some(pattern)
+            );
+        }
+        for term in 0..image.terms() as u32 {
+            assert_eq!(image.term_named(image.name(term)), Some(term));
+        }
+        let glycerin = lexicon.find("glycerin").expect("glycerin");
+        assert_eq!(lexicon.term(glycerin).display, "Glycerin");
+        assert_eq!(
+            lexicon.find_squashed("Poly-sorbate 20"),
+            lexicon.find("POLYSORBATE 20")
+        );
+        assert_eq!(image.whole(b"glycerinx"), None);
+        assert_eq!(lexicon.find("NOT AN INGREDIENT NAME"), None);
+        assert_eq!(lexicon.find_squashed("zzzz qqqq"), None);
     }
 }

@@ -11,11 +11,11 @@
 pub mod corpus;
 mod cuts;
 mod fold;
+mod image;
 mod kind;
 pub mod lexicon;
 mod parse;
 mod spelling;
-mod spellings;
 mod suggest;
 pub use fold::to_ascii;
 pub use suggest::SuggestIndex;
@@ -351,7 +351,11 @@ impl Analyzer {
     /// Builds the analyzer from the knowledge base and a dictionary text.
     pub fn new(knowledge: &Knowledge, dictionary: &str) -> Result<Analyzer, LexiconError> {
         Ok(Analyzer {
-            lexicon: Lexicon::build(dictionary, &knowledge.ingredients)?,
+            lexicon: Lexicon::build(
+                dictionary,
+                std::ptr::eq(dictionary, DICTIONARY) || dictionary == DICTIONARY,
+                &knowledge.ingredients,
+            )?,
             actives: knowledge.ingredients.active.clone(),
             weak_position: knowledge.ingredients.weak_position,
             qualifiers: knowledge.ingredients.qualifiers.clone(),
@@ -887,7 +891,7 @@ impl Analyzer {
     /// prescription strength (rule rx_doctor_directions).
     fn medicine(&self, resolved: &[Resolved]) -> bool {
         resolved.iter().any(|r| {
-            let term = &self.lexicon.terms[r.term as usize];
+            let term = self.lexicon.term(r.term);
             term.active.is_some_and(|i| {
                 let active = &self.actives[usize::from(i)];
                 active.prescription
@@ -1003,7 +1007,7 @@ impl Analyzer {
         let line = product
             .resolved
             .iter()
-            .find(|r| r.position.is_some() && lexicon.terms[r.term as usize].marker)
+            .find(|r| r.position.is_some() && lexicon.term(r.term).marker)
             .and_then(|r| r.position);
         // How it is used decides whether a weak acid can be an active at all: in a
         // rinse-off product it only sets the pH (rule ph_adjuster_not_exfoliant).
@@ -1029,26 +1033,26 @@ impl Analyzer {
         let mut flags: Vec<Flag<'_>> = Vec::new();
         seen_flags.clear();
         for item in &product.resolved {
-            let term = &lexicon.terms[item.term as usize];
+            let term = lexicon.term(item.term);
             ingredients.push(Ingredient {
-                inci: &term.display,
+                inci: term.display,
                 position: item.position,
                 percent: item.percent,
                 may_contain: item.position.is_none(),
             });
-            if let (Some(family), Some(position)) = (lexicon.family_of(term), item.position) {
+            if let (Some(family), Some(position)) = (lexicon.family_of(&term), item.position) {
                 let weak = term
                     .active
                     .is_some_and(|i| self.actives[usize::from(i)].weak);
                 if !actives.iter().any(|a| a.inci == *term.display) {
                     actives.push(FoundActive {
-                        id: Cow::Borrowed(&term.id),
+                        id: Cow::Borrowed(term.id),
                         family,
-                        inci: Cow::Borrowed(&term.display),
+                        inci: Cow::Borrowed(term.display),
                         position,
                         percent: item.percent,
                         level: level(family, position, item.percent, weak),
-                        class: lexicon.class_of(term),
+                        class: lexicon.class_of(&term),
                         below_line: item.percent.is_none() && below(position),
                     });
                 }
@@ -1060,14 +1064,14 @@ impl Analyzer {
                     if raised & (1 << bit) != 0 {
                         flags.push(Flag {
                             code: &rule.code,
-                            inci: Cow::Borrowed(&term.display),
+                            inci: Cow::Borrowed(term.display),
                             text: Cow::Borrowed(&rule.text),
                         });
                     }
                 }
             }
             if let Some(entry) = avoid.and_then(|a| a.term_entry(lexicon, item.term)) {
-                push_avoid(&mut flags, Cow::Borrowed(&term.display), entry);
+                push_avoid(&mut flags, Cow::Borrowed(term.display), entry);
             }
         }
         // A name the dictionary lacks can still show its family ("palmitoyl tripeptide-38").
@@ -1261,13 +1265,13 @@ impl Analyzer {
     pub fn suggestion(&self, name: &str) -> Option<String> {
         let index = self.suggest.get_or_init(|| self.lexicon.suggest_index());
         let query = normalize(name);
-        let pattern = index.suggest(&self.lexicon.patterns, &query)?;
+        let pattern = index.suggest(|p| self.lexicon.pattern(p), &query)?;
         let term = self.lexicon.term_of_pattern(pattern as usize);
-        Some(self.lexicon.terms[term as usize].display.to_string())
+        Some(self.lexicon.term(term).display.to_string())
     }
 
-    fn term(&self, index: u32) -> &Term {
-        &self.lexicon.terms[index as usize]
+    fn term(&self, index: u32) -> Term<'_> {
+        self.lexicon.term(index)
     }
 }
 

@@ -53,7 +53,7 @@ fn is_word(byte: u8) -> bool {
 pub fn hits(lexicon: &Lexicon, lower: &str, out: &mut Vec<Hit>) {
     let bytes = lower.as_bytes();
     out.clear();
-    lexicon.matcher().find_each(lower, |start, end, pattern| {
+    lexicon.find_each(lower, |start, end, pattern| {
         let starts_word = start == 0 || !is_word(bytes[start - 1]) || !is_word(bytes[start]);
         let ends_word = end == bytes.len() || !is_word(bytes[end]) || !is_word(bytes[end - 1]);
         if starts_word && ends_word {

@@ -76,6 +76,69 @@ pub fn fingerprint<'a>(sorted: impl IntoIterator<Item = &'a str>) -> u64 {
     hash
 }
 
+/// Words that stay in capitals in a name for people: abbreviations, and the letters of
+/// the ceramide classes ("Ceramide NP", "Ceramide EOP").
+const ACRONYMS: &[&str] = &[
+    "PEG", "PPG", "CI", "EDTA", "BHT", "BHA", "PCA", "HCL", "MEA", "DEA", "TEA", "PVP", "AHA",
+    "DNA", "II", "III", "IV", "SD", "UV", "NP", "AP", "NS", "NG", "EOP", "EOS", "EOH",
+];
+
+/// "ASCORBIC ACID" -> "Ascorbic Acid"; acronyms and words with digits stay as they are.
+pub fn display_name(name: &str) -> String {
+    if name.is_ascii() {
+        // Byte by byte: every CosIng name but one is ASCII.
+        let bytes = name.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphanumeric() {
+                out.push(bytes[i]);
+                i += 1;
+                continue;
+            }
+            let end = bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |n| i + n);
+            let word = &bytes[i..end];
+            out.push(word[0]);
+            let keep = word.iter().any(u8::is_ascii_digit)
+                || ACRONYMS.iter().any(|a| a.as_bytes() == word);
+            if keep {
+                out.extend_from_slice(&word[1..]);
+            } else {
+                out.extend(word[1..].iter().map(u8::to_ascii_lowercase));
+            }
+            i = end;
+        }
+        return String::from_utf8(out).unwrap_or_else(|_| name.to_string());
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if ACRONYMS.contains(&word.as_str()) || word.bytes().any(|b| b.is_ascii_digit()) {
+            out.push_str(word);
+        } else {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                out.push(first);
+                out.extend(chars.flat_map(char::to_lowercase));
+            }
+        }
+        word.clear();
+    };
+    for c in name.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_single_spaced;

@@ -132,7 +132,7 @@ impl SuggestIndex {
     }
 
     /// The closest known spelling to `query` (lower case), if one is within two edits.
-    pub fn suggest(&self, patterns: &[Box<str>], query: &str) -> Option<u32> {
+    pub fn suggest<'p>(&self, pattern: impl Fn(u32) -> &'p str, query: &str) -> Option<u32> {
         let bytes = query.as_bytes();
         if bytes.len() > MAX_LEN || bytes.len() < 4 {
             return None;
@@ -144,8 +144,7 @@ impl SuggestIndex {
         candidates.dedup();
         candidates
             .into_iter()
-            .filter_map(|id| Some((patterns.get(id as usize)?, id)))
-            .map(|(pattern, id)| (strsim::damerau_levenshtein(query, pattern), id))
+            .map(|id| (strsim::damerau_levenshtein(query, pattern(id)), id))
             .filter(|(distance, _)| *distance <= 2)
             .min()
             .map(|(_, id)| id)

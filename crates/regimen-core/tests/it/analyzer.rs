@@ -715,7 +715,7 @@ fn matcher_parts() -> &'static [String] {
         .iter()
         .map(|p| p.to_string())
         .collect();
-        for pattern in &analyzer().lexicon().patterns {
+        for pattern in analyzer().lexicon().patterns() {
             if let Some(at) = pattern.find([',', '.', ';', '[', ']']) {
                 parts.push(pattern.to_string());
                 parts.push(pattern[..at].to_string());
@@ -733,10 +733,10 @@ proptest! {
     fn pieces_find_what_one_pass_finds(picks in prop::collection::vec(any::<prop::sample::Index>(), 0..24)) {
         let parts = matcher_parts();
         let text: String = picks.iter().map(|i| i.get(parts).as_str()).collect();
-        let matcher = analyzer().lexicon().matcher();
-        let one_pass: Vec<_> = matcher.find_iter(&text).collect();
+        let lexicon = analyzer().lexicon();
+        let one_pass: Vec<_> = lexicon.matcher().find_iter(&text).collect();
         let mut by_pieces = Vec::new();
-        matcher.find_each(&text, |start, end, pattern| by_pieces.push((start, end, pattern)));
+        lexicon.find_each(&text, |start, end, pattern| by_pieces.push((start, end, pattern)));
         prop_assert_eq!(by_pieces, one_pass, "{:?}", text);
     }
 }
