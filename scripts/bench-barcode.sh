@@ -12,7 +12,7 @@ if ! command -v zbarimg >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y -qq zbar-tools >/dev/null; else sudo apt-get install -y -qq zbar-tools >/dev/null; fi
 fi
 cargo build --release --quiet
-photos=$(ls "$dir"/*.png "$dir"/*.jpg 2>/dev/null | head -20 | tr '\n' ' ')
+photos=$( (ls "$dir"/*.png "$dir"/*.jpg 2>/dev/null || true) | head -20 | tr '\n' ' ')
 count=$(echo "$photos" | wc -w)
 echo "== $count photos of $set_name: regimen scan barcode (A) against zbarimg (B)"
 scripts/pairs.py -n 5 --shell --label-a regimen --label-b zbarimg \

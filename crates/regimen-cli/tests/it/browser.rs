@@ -626,6 +626,62 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
     client.goto(&format!("{base}/account")).await.expect("data");
     assert_eq!(h1(&client).await, "Your data");
     shots.take(&client, "data").await;
+    // Downloaded, deleted, taken back: the experiment is back, with its results.
+    // The download, as the browser gets it (HTTP/1.0: the stream comes unchunked).
+    let export = {
+        use std::io::{Read, Write};
+        let address = base.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(address).expect("connect");
+        write!(
+            stream,
+            "GET /account/export.json HTTP/1.0\r\nHost: {address}\r\n\r\n"
+        )
+        .expect("ask");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("the download");
+        let (head, body) = response.split_once("\r\n\r\n").expect("a body");
+        assert!(
+            head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200"),
+            "{head}"
+        );
+        body.to_string()
+    };
+    let file = dir.join("regimen-data.json");
+    std::fs::write(&file, &export).expect("save the file");
+    fill(&client, "#confirm", "delete").await;
+    submit(&client, "form[action='/account/delete'] button", "/").await;
+    assert!(text(&client, "main")
+        .await
+        .contains("All your data is deleted"));
+    client
+        .goto(&format!("{base}/results"))
+        .await
+        .expect("results");
+    assert!(!text(&client, "main").await.contains("an experiment"));
+    client.goto(&format!("{base}/account")).await.expect("data");
+    client
+        .find(Locator::Css("#import-data"))
+        .await
+        .expect("file input")
+        .send_keys(
+            file.canonicalize()
+                .expect("the file")
+                .to_str()
+                .expect("path"),
+        )
+        .await
+        .expect("choose the file");
+    submit(&client, "form[action='/account/import'] button", "/account").await;
+    assert!(text(&client, "main").await.contains("Your file is back"));
+    client
+        .goto(&format!("{base}/results"))
+        .await
+        .expect("results");
+    let results = text(&client, "main").await;
+    assert!(
+        results.contains("an experiment") && results.contains("What your check-ins say"),
+        "{results}"
+    );
 
     client.close().await.expect("close");
     drop(server);
