@@ -17,7 +17,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The version of the layout below; an image of another version is not read.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const MAGIC: &[u8; 4] = b"RGLX";
 
 /// The tables, in the order of the header.
@@ -27,13 +27,14 @@ enum Table {
     Terms,
     /// Per pattern, sorted: spelling (offset u32, length u32), term u32.
     Patterns,
-    /// Open addressing over the patterns' spellings: (tag u32, pattern + 1 u32).
+    /// Open addressing over the patterns' spellings: [`SLOT`]s of (tag u32,
+    /// pattern + 1 u32, the spelling's offset u32 and length u32 in the text).
     Whole,
-    /// Open addressing over the terms' canonical names: (tag u32, term + 1 u32).
+    /// Open addressing over the terms' canonical names, the same way (term + 1).
     Names,
     /// Per squashed spelling: (offset u32, length u32, term u32).
     Squashed,
-    /// Open addressing over the squashed spellings: (tag u32, entry + 1 u32).
+    /// Open addressing over the squashed spellings, the same way (entry + 1).
     SquashedIndex,
     /// The leftmost-longest double-array Aho-Corasick automaton over the patterns
     /// (daachorse's serialization, searched in place by [`Automaton`]), each match valued
@@ -122,18 +123,31 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// An open-addressing table of `keys` (at most half full), each slot (tag, place + 1).
-fn table<'k>(keys: impl ExactSizeIterator<Item = &'k [u8]>) -> Vec<u8> {
-    let slots = (keys.len() * 2).next_power_of_two().max(2);
-    let mut out = vec![0u8; slots * 8];
-    for (place, key) in keys.enumerate() {
+/// Bytes of a slot of a look-up table: (tag, place + 1, the key's offset and length in
+/// the text), so that a look-up reads the slot, then the key, and nothing between.
+const SLOT: usize = 16;
+
+/// An open-addressing table (at most half full) of keys that are spans of `text`, read
+/// out of a span table (`spans`, records of `width` bytes, the span at their start).
+fn table(text: &str, spans: &[u8], width: usize) -> Vec<u8> {
+    let keys = spans.len() / width;
+    let slots = (keys * 2).next_power_of_two().max(2);
+    let mut out = vec![0u8; slots * SLOT];
+    for place in 0..keys {
+        let offset = u32_at(spans, place * width);
+        let len = u32_at(spans, place * width + 4);
+        let key = &text.as_bytes()[offset as usize..(offset + len) as usize];
         let h = hash(key);
         let mut slot = h as usize & (slots - 1);
-        while u32_at(&out, slot * 8 + 4) != 0 {
+        while u32_at(&out, slot * SLOT + 4) != 0 {
             slot = (slot + 1) & (slots - 1);
         }
-        out[slot * 8..slot * 8 + 4].copy_from_slice(&((h >> 32) as u32).to_le_bytes());
-        out[slot * 8 + 4..slot * 8 + 8].copy_from_slice(&(count(place) + 1).to_le_bytes());
+        for (i, value) in [(h >> 32) as u32, count(place) + 1, offset, len]
+            .into_iter()
+            .enumerate()
+        {
+            out[slot * SLOT + 4 * i..slot * SLOT + 4 * i + 4].copy_from_slice(&value.to_le_bytes());
+        }
     }
     out
 }
@@ -233,9 +247,10 @@ pub fn make(dictionary: &str, curated: &[(String, Vec<String>)]) -> Result<Image
         span(key, &mut text, out);
         put(out, *term);
     }
-    tables[Table::Whole as usize] = table(ordered.iter().map(|(p, _)| p.as_bytes()));
-    tables[Table::Names as usize] = table(names.iter().map(|n| n.as_bytes()));
-    tables[Table::SquashedIndex as usize] = table(squashed.iter().map(|(k, _)| k.as_bytes()));
+    tables[Table::Whole as usize] = table(&text, &tables[Table::Patterns as usize], PATTERN);
+    tables[Table::Names as usize] = table(&text, &tables[Table::Terms as usize], TERM);
+    tables[Table::SquashedIndex as usize] =
+        table(&text, &tables[Table::Squashed as usize], SQUASHED);
     tables[Table::Automaton as usize] = automaton.serialize();
 
     let mut bytes = Vec::with_capacity(HEADER + tables.iter().map(Vec::len).sum::<usize>());
@@ -445,7 +460,7 @@ impl Image {
             && image.table(Table::Squashed).len().is_multiple_of(SQUASHED)
             && [Table::Whole, Table::Names, Table::SquashedIndex]
                 .iter()
-                .all(|t| (image.table(*t).len() / 8).is_power_of_two());
+                .all(|t| (image.table(*t).len() / SLOT).is_power_of_two());
         // A string out of bounds reads as empty (`string`): no span needs checking here.
         sound.then_some(image).ok_or(ImageError::Damaged)
     }
@@ -527,19 +542,24 @@ impl Image {
 
     /// The place of the entry whose key is `key` in an open-addressing table.
     #[inline]
-    fn find(&self, table: Table, key: &[u8], is: impl Fn(u32) -> bool) -> Option<u32> {
+    fn find(&self, table: Table, key: &[u8]) -> Option<u32> {
         let slots = self.table(table);
-        let mask = slots.len() / 8 - 1;
+        let mask = slots.len() / SLOT - 1;
         let h = hash(key);
         let tag = (h >> 32) as u32;
         let mut slot = h as usize & mask;
         loop {
-            let place = u32_at(slots, slot * 8 + 4);
+            let at = slot * SLOT;
+            let place = u32_at(slots, at + 4);
             if place == 0 {
                 return None;
             }
-            if u32_at(slots, slot * 8) == tag && is(place - 1) {
-                return Some(place - 1);
+            if u32_at(slots, at) == tag {
+                let offset = u32_at(slots, at + 8) as usize;
+                let len = u32_at(slots, at + 12) as usize;
+                if self.text.as_bytes().get(offset..offset + len) == Some(key) {
+                    return Some(place - 1);
+                }
             }
             slot = (slot + 1) & mask;
         }
@@ -548,23 +568,17 @@ impl Image {
     /// The spelling that is exactly `spelling` (lower case), if it is one.
     #[inline]
     pub fn whole(&self, spelling: &[u8]) -> Option<u32> {
-        self.find(Table::Whole, spelling, |p| {
-            self.pattern(p).as_bytes() == spelling
-        })
+        self.find(Table::Whole, spelling)
     }
 
     /// The term whose canonical name is `name`.
     pub fn term_named(&self, name: &str) -> Option<u32> {
-        self.find(Table::Names, name.as_bytes(), |t| self.name(t) == name)
+        self.find(Table::Names, name.as_bytes())
     }
 
     /// The term of the first spelling that squashes to `squashed`.
     pub fn squashed(&self, squashed: &[u8]) -> Option<u32> {
-        let entry = self.find(Table::SquashedIndex, squashed, |e| {
-            self.string(Table::Squashed, e as usize * SQUASHED)
-                .as_bytes()
-                == squashed
-        })?;
+        let entry = self.find(Table::SquashedIndex, squashed)?;
         Some(u32_at(
             self.table(Table::Squashed),
             entry as usize * SQUASHED + 8,

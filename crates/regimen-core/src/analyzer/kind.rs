@@ -441,7 +441,7 @@ pub(super) fn classify<'a>(
     let name = options.name;
     let name_words = name.map(words).unwrap_or_default();
     let found = rules.read(&name_words);
-    let top = Top { analyzer, resolved };
+    let top = Top::new(analyzer, resolved);
     // A list that holds what only a product for the mouth holds (a fluoride) is oral
     // care, whatever the name says (or does not).
     let oral_care = || {
@@ -562,22 +562,34 @@ pub(super) fn classify<'a>(
     }
 }
 
-/// The listed (not "may contain") ingredients, in order.
+/// The listed (not "may contain") ingredients, in order, each with its term (read from
+/// the lexicon once: the questions below look at the top of the list many times).
 struct Top<'a> {
     analyzer: &'a Analyzer,
     resolved: &'a [Resolved],
+    listed: Vec<(Term<'a>, &'a Resolved)>,
 }
 
-impl Top<'_> {
-    fn listed(&self) -> impl Iterator<Item = (Term<'_>, &Resolved)> {
-        self.resolved
+impl<'a> Top<'a> {
+    fn new(analyzer: &'a Analyzer, resolved: &'a [Resolved]) -> Top<'a> {
+        let listed = resolved
             .iter()
             .filter(|r| r.position.is_some())
-            .map(|r| (self.analyzer.term(r.term), r))
+            .map(|r| (analyzer.term(r.term), r))
+            .collect();
+        Top {
+            analyzer,
+            resolved,
+            listed,
+        }
+    }
+
+    fn listed(&self) -> impl Iterator<Item = (&Term<'a>, &'a Resolved)> + '_ {
+        self.listed.iter().map(|(term, r)| (term, *r))
     }
 
     fn any(&self, within: usize, test: impl Fn(&Term, &Resolved) -> bool) -> bool {
-        self.listed().take(within).any(|(term, r)| test(&term, r))
+        self.listed().take(within).any(|(term, r)| test(term, r))
     }
 
     fn family(&self, within: usize, families: &[&str]) -> bool {
