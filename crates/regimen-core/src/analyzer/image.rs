@@ -310,7 +310,9 @@ impl Layout {
         let outputs_len = fails + 4 * count;
         let outputs_count = u32_at(bytes, outputs_len) as usize;
         let outputs = outputs_len + 4;
-        (outputs + 12 * outputs_count <= end).then_some(Layout {
+        // The match kind follows the outputs: 1, leftmost-longest.
+        let kind = outputs + 12 * outputs_count;
+        (kind < end && bytes[kind] == 1).then_some(Layout {
             states,
             count,
             fails,

@@ -72,8 +72,8 @@ pub struct Lexicon {
     pub groups: Vec<GroupRule>,
     /// Class names referenced by terms.
     pub classes: Vec<String>,
-    /// The curated actives' terms: (term, active, family, class, id).
-    actives: HashMap<u32, (u16, u16, Option<u16>, Box<str>)>,
+    /// The curated actives' terms, with the active, family, class and id they give.
+    actives: HashMap<u32, Meaning>,
     /// The family rules in file order: (family, class, CosIng codes).
     family_rules: Vec<(u16, Option<u16>, Vec<u8>)>,
     marker_codes: Vec<u8>,
@@ -232,12 +232,13 @@ impl Lexicon {
             // The last active of a name gives it its meaning.
             lexicon.actives.insert(
                 term,
-                (
-                    u16::try_from(index).unwrap_or(u16::MAX),
-                    family,
+                Meaning {
+                    id: active.id.as_str().into(),
+                    active: u16::try_from(index).ok(),
+                    family: Some(family),
                     class,
-                    active.id.as_str().into(),
-                ),
+                    ..Meaning::default()
+                },
             );
         }
         // The family rules in file order: a name takes the family of the first rule it meets.
@@ -276,11 +277,8 @@ impl Lexicon {
         let has_code = |c: u8| c.is_ascii_uppercase() && codes & (1 << (c - b'A')) != 0;
         let held = self.name_rules.held(index, name);
         let mut meaning = Meaning::default();
-        if let Some((active, family, class, id)) = self.actives.get(&index) {
-            meaning.active = Some(*active);
-            meaning.family = Some(*family);
-            meaning.class = *class;
-            meaning.id = id.clone();
+        if let Some(active) = self.actives.get(&index) {
+            meaning = active.clone();
         } else {
             let by_code = self
                 .family_rules

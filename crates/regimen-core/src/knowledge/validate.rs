@@ -405,6 +405,21 @@ impl Knowledge {
                 problems.push(format!("kinds.toml names unknown mask type {}", rule.id));
             }
         }
+        // A name's words hold no space: a word beginning, ending or piece that is empty or
+        // holds one could match every word or none.
+        for rule in self.kinds.kind.iter().chain(&self.kinds.mask_type) {
+            let parts = rule
+                .prefixes
+                .iter()
+                .chain(&rule.suffixes)
+                .chain(&rule.contains);
+            for part in parts.filter(|p| p.trim().is_empty() || p.contains(' ')) {
+                problems.push(format!(
+                    "kinds.toml rule {}: {part:?} is no part of one word (empty, or with a space)",
+                    rule.id
+                ));
+            }
+        }
         let classes: HashSet<&str> = self
             .ingredients
             .active

@@ -355,3 +355,16 @@ fn every_code_people_see_has_a_label() {
         "{found}"
     );
 }
+
+/// A word beginning, ending or piece in kinds.toml is a part of one word: an empty one
+/// (it would match every word) or one with a space (it would match none) is refused.
+#[test]
+fn kind_word_parts_are_parts_of_one_word() {
+    for part in ["\"\"", "\"eye cr\""] {
+        let files = files_with("kinds.toml", |text| {
+            text.replacen("prefixes = [", &format!("prefixes = [{part}, "), 1)
+        });
+        let said = problems(&files);
+        assert!(said.contains("is no part of one word"), "{part}: {said}");
+    }
+}
