@@ -212,6 +212,20 @@ async fn fill(client: &Client, css: &str, text: &str) {
     element.send_keys(text).await.expect("type");
 }
 
+/// Chooses a file in a file input (the browser takes only a canonical path).
+async fn choose_file(client: &Client, css: &str, file: &std::path::Path) {
+    let path = file
+        .canonicalize()
+        .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(path.to_str().expect("a path in UTF-8"))
+        .await
+        .expect("choose the file");
+}
+
 async fn text(client: &Client, css: &str) -> String {
     client
         .find(Locator::Css(css))
@@ -404,16 +418,8 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
     // A photo of a barcode finds its product.
     {
         let photo = super::shipped_data("barcodes/ean13-3/01.png");
-        // The browser takes only a canonical path.
-        let photo = photo.canonicalize().expect("the photo");
         client.goto(&format!("{base}/shelf")).await.expect("shelf");
-        client
-            .find(Locator::Css("#barcode-photo"))
-            .await
-            .expect("file input")
-            .send_keys(photo.to_str().expect("path"))
-            .await
-            .expect("choose the photo");
+        choose_file(&client, "#barcode-photo", &photo).await;
         submit(&client, "form[action='/shelf/scan'] button", "/shelf").await;
         let page = read_on_the_queue(&client).await;
         assert!(
@@ -438,13 +444,7 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
         &["-rotate", "2", "-quality", "75"],
     );
     if made {
-        client
-            .find(Locator::Css("#label-photo"))
-            .await
-            .expect("file input")
-            .send_keys(label.canonicalize().expect("label").to_str().expect("path"))
-            .await
-            .expect("choose the photo");
+        choose_file(&client, "#label-photo", &label).await;
         submit(&client, "form[action='/shelf/label'] button", "/shelf").await;
         read_on_the_queue(&client).await;
         let read = client
@@ -574,13 +574,7 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
             .goto(&format!("{base}/checkin?date={date}"))
             .await
             .expect("checkin");
-        client
-            .find(Locator::Css("#photo"))
-            .await
-            .expect("file input")
-            .send_keys(photo.to_str().expect("path"))
-            .await
-            .expect("choose the file");
+        choose_file(&client, "#photo", &photo).await;
         submit(&client, "form[action='/checkin/photo'] button", "/checkin").await;
         assert!(text(&client, "main").await.contains("Your photo is added"));
     }
@@ -659,18 +653,7 @@ async fn daily_loop(driver: &Driver, window: &'static str, size: (u32, u32)) {
         .expect("results");
     assert!(!text(&client, "main").await.contains("an experiment"));
     client.goto(&format!("{base}/account")).await.expect("data");
-    client
-        .find(Locator::Css("#import-data"))
-        .await
-        .expect("file input")
-        .send_keys(
-            file.canonicalize()
-                .expect("the file")
-                .to_str()
-                .expect("path"),
-        )
-        .await
-        .expect("choose the file");
+    choose_file(&client, "#import-data", &file).await;
     submit(&client, "form[action='/account/import'] button", "/account").await;
     assert!(text(&client, "main").await.contains("Your file is back"));
     client

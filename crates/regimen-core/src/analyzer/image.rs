@@ -79,8 +79,8 @@ pub fn hash(bytes: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
-/// The upper case, alphanumeric-only form of a spelling ("polysorbate-20" ->
-/// "polysorbate20"), lower case.
+/// A spelling's letters and digits alone, in lower case ("Polysorbate-20" ->
+/// "polysorbate20").
 pub fn squash(text: &str) -> String {
     text.bytes()
         .filter(u8::is_ascii_alphanumeric)
